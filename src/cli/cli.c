@@ -1,0 +1,197 @@
+/*
+ * cli.c: what every command shares: error lines, option parsing, the state directory,
+ * and opening the identity and the store with messages a person can act on.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+#include "wallflower/file.h"
+#include "wallflower/paths.h"
+
+void
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("wallflower: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+cli_usage_error(const struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("wallflower: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see '%s --help')\n", cli->prog);
+	return CLI_EXIT_USAGE;
+}
+
+int
+cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
+           const struct option *longopts, const char *help, bool *done)
+{
+	int c;
+
+	*done = false;
+	for (;;) {
+		c = getopt_long(argc, argv, shortopts, longopts, NULL);
+		if (c == 'h') {
+			fputs(help, stdout);
+			*done = true;
+			return -1;
+		}
+		if (c == CLI_OPT_STATE_DIR) {
+			cli->state_dir = optarg;
+			continue;
+		}
+		if (c == '?')
+			fprintf(stderr, "Try '%s --help'.\n", cli->prog);
+		return c;
+	}
+}
+
+const char *
+cli_state_dir(struct cli *cli)
+{
+	int r;
+
+	if (cli->state_path != NULL)
+		return cli->state_path;
+	r = paths_state_dir(cli->state_dir, &cli->state_path);
+	if (r == -ENOENT)
+		cli_error("no state directory: set HOME, or pass --state-dir DIR");
+	else if (r < 0)
+		cli_error("cannot resolve the state directory: %s", strerror(-r));
+	return cli->state_path;
+}
+
+/* ssh's rule: a private file that others can read is refused, with the fix spelled out. */
+static int
+check_one(const char *dir, const char *name)
+{
+	char *path = file_join(dir, name);
+	mode_t mode;
+	int r;
+
+	if (path == NULL) {
+		cli_error("out of memory");
+		return -1;
+	}
+	r = file_check_private(path, &mode);
+	if (r == -EPERM)
+		cli_error("%s: permissions %04o are too open or it is not yours; it must not be "
+		          "accessible by group or others (fix: chmod 600 '%s')",
+		          path, (unsigned)mode, path);
+	else if (r == -EINVAL)
+		cli_error("%s: not a regular file", path);
+	free(path);
+	return r == 0 || r == -ENOENT ? 0 : -1;
+}
+
+int
+cli_check_private_files(struct cli *cli)
+{
+	const char *dir = cli_state_dir(cli);
+
+	if (dir == NULL)
+		return -1;
+	if (check_one(dir, IDENTITY_FILE) < 0 || check_one(dir, STORE_FILE) < 0)
+		return -1;
+	return 0;
+}
+
+int
+cli_load_identity(struct cli *cli, struct identity **id)
+{
+	const char *dir;
+	int r;
+
+	*id = NULL;
+	if (cli_check_private_files(cli) < 0)
+		return -1;
+	dir = cli_state_dir(cli);
+	r = identity_load(dir, id);
+	if (r == 0)
+		return 0;
+	if (r == -ENOENT)
+		cli_error("no identity in %s: create one with 'wallflower init'", dir);
+	else if (r == -EBADMSG)
+		cli_error("%s/%s is damaged or not a wallflower identity", dir, IDENTITY_FILE);
+	else
+		cli_error("cannot read %s/%s: %s", dir, IDENTITY_FILE, strerror(-r));
+	return -1;
+}
+
+int
+cli_open_store(struct cli *cli, struct store **st)
+{
+	const char *dir;
+	char *path;
+	int r, found = 0;
+
+	*st = NULL;
+	if (cli_check_private_files(cli) < 0)
+		return -1;
+	dir = cli_state_dir(cli);
+	if ((r = file_mkdir_private(dir)) < 0) {
+		cli_error("cannot use state directory %s: %s", dir,
+		          r == -EPERM ? "it is not yours, or others can write to it"
+		                      : strerror(-r));
+		return -1;
+	}
+	if ((path = file_join(dir, STORE_FILE)) == NULL) {
+		cli_error("out of memory");
+		return -1;
+	}
+	r = store_open(path, st, &found);
+	if (r == -EPROTO)
+		cli_error("%s has schema version %d, newer than this wallflower knows (%d); "
+		          "upgrade wallflower (nothing was changed)",
+		          path, found, STORE_SCHEMA_VERSION);
+	else if (r < 0)
+		cli_error("cannot open store %s: %s", path, strerror(-r));
+	free(path);
+	return r < 0 ? -1 : 0;
+}
+
+int
+cli_json_print(json_t *v)
+{
+	int r;
+
+	if (v == NULL) {
+		cli_error("out of memory");
+		return -1;
+	}
+	r = json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(v);
+	if (r < 0 || fputc('\n', stdout) == EOF) {
+		cli_error("cannot write JSON output");
+		return -1;
+	}
+	return 0;
+}
+
+void
+cli_format_time(unsigned long long t, char buf[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if ((unsigned long long)tt != t || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, 32, "%llu", t);
+}

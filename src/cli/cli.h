@@ -1,0 +1,89 @@
+/*
+ * The wallflower CLI: shared plumbing for the command files (cmd_*.c). Every command
+ * prints one clear line on stderr and returns non-zero for bad input; human output on
+ * stdout, or JSON through jansson when --json is given.
+ */
+#ifndef WALLFLOWER_CLI_H
+#define WALLFLOWER_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "wallflower/identity.h"
+#include "wallflower/store.h"
+
+#define CLI_EXIT_OK    0
+#define CLI_EXIT_FAIL  1 /* the command ran and said no (invalid card, refused overwrite) */
+#define CLI_EXIT_USAGE 2 /* the command line itself was wrong */
+
+/* Options every command accepts; the value of --state-dir, NULL when not given. */
+struct cli {
+	const char *prog;      /* "wallflower card verify", for messages */
+	const char *state_dir; /* --state-dir */
+	char *state_path;      /* resolved, owned */
+};
+
+struct cli_command {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *summary;
+};
+
+/* Long options every command accepts: put CLI_COMMON_OPTIONS in each option table. */
+#define CLI_OPT_STATE_DIR 0x100
+#define CLI_COMMON_OPTIONS                                                                         \
+	{ "help", no_argument, NULL, 'h' },                                                        \
+	{                                                                                          \
+		"state-dir", required_argument, NULL, CLI_OPT_STATE_DIR                            \
+	}
+
+/* "wallflower: " + message + "\n" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An error about the command line: the message and a hint to --help; returns CLI_EXIT_USAGE. */
+int cli_usage_error(const struct cli *cli, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+/*
+ * Parses options with getopt_long, handling the shared ones (--help prints help and
+ * makes the result 0 with *done set; --state-dir). Returns the option character for
+ * command-specific options, -1 at the end, or '?' after a usage error was printed.
+ */
+int cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
+               const struct option *longopts, const char *help, bool *done);
+
+/* The state directory (resolving it once). NULL after printing an error. */
+const char *cli_state_dir(struct cli *cli);
+
+/*
+ * Refuses private files in the state dir that others can read (the identity and the
+ * store), as ssh does. 0, or -1 after printing which file and the chmod that fixes it.
+ */
+int cli_check_private_files(struct cli *cli);
+
+/* Loads the identity, with a clear message for each failure. 0 or -1. */
+int cli_load_identity(struct cli *cli, struct identity **id);
+
+/* Opens (creating) the store, with a clear message for each failure. 0 or -1. */
+int cli_open_store(struct cli *cli, struct store **st);
+
+/* Prints a JSON value on stdout with a newline and frees it. 0 or -1. */
+int cli_json_print(json_t *v);
+
+/* An ISO 8601 UTC time, e.g. "2026-11-26T20:14:08Z". */
+void cli_format_time(unsigned long long t, char buf[32]);
+
+/* Card fields as a JSON object: text fields as strings, lists as arrays, fwd as a bool;
+ * absent fields are left out. NULL when out of memory. */
+json_t *cli_fields_json(const struct card_fields *f);
+
+/* Card fields as aligned "label  value" lines, list items one per line. */
+void cli_fields_print(const struct card_fields *f);
+
+int cmd_init(struct cli *cli, int argc, char **argv);
+int cmd_id(struct cli *cli, int argc, char **argv);
+int cmd_profile(struct cli *cli, int argc, char **argv);
+int cmd_card(struct cli *cli, int argc, char **argv);
+
+#endif

@@ -1,0 +1,292 @@
+/*
+ * wallflower card: write this user's signed card, or check one from anywhere.
+ * Verification trusts nothing in the file: card_decode applies every rule of
+ * proto/card.md, and only checked text reaches the terminal.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "wallflower/file.h"
+
+static const char help[] =
+        "usage: wallflower card [--persona P] [-o FILE]\n"
+        "       wallflower card verify FILE [--json]\n"
+        "\n"
+        "The first form signs a fresh card from persona P (default \"default\") and writes\n"
+        "the envelope (binary msgpack, proto/card.md) to FILE, or to standard output when\n"
+        "that is not a terminal. Every card gets a higher revision than the one before, so\n"
+        "it replaces older cards of yours wherever it lands.\n"
+        "\n"
+        "The second form checks a card file (FILE '-' reads standard input): its structure,\n"
+        "its signature and every field rule. It prints the fields of a valid card; for an\n"
+        "invalid one it prints one line saying what is wrong and exits 1.\n"
+        "\n"
+        "  --persona P    the persona to issue\n"
+        "  -o, --output FILE  where to write the card\n"
+        "  --json         verify: print the verdict and fields as JSON\n";
+
+/* A persona's fields, with the default persona's name when it has none of its own. */
+static int
+load_persona(struct store *st, const char *persona, struct card_fields *f)
+{
+	struct card_fields def;
+	int r = store_profile_get(st, persona, f);
+
+	if (r == -ENOENT && strcmp(persona, STORE_PERSONA_DEFAULT) == 0) {
+		card_fields_init(f);
+		r = 0;
+	}
+	if (r == -ENOENT) {
+		cli_error("no persona '%s' (see 'wallflower profile --help')", persona);
+		return -1;
+	}
+	if (r == 0 && f->text[CARD_NAME] == NULL && strcmp(persona, STORE_PERSONA_DEFAULT) != 0 &&
+	    store_profile_get(st, STORE_PERSONA_DEFAULT, &def) == 0) {
+		f->text[CARD_NAME] = def.text[CARD_NAME];
+		def.text[CARD_NAME] = NULL;
+		card_fields_clear(&def);
+	}
+	if (r < 0) {
+		cli_error("cannot read the profile: %s", strerror(-r));
+		return -1;
+	}
+	if (f->text[CARD_NAME] == NULL) {
+		cli_error("your card needs a name: wallflower profile set name \"Your Name\"");
+		card_fields_clear(f);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+issue(struct cli *cli, const char *persona, uint8_t **env, size_t *len, uint64_t *rev)
+{
+	struct identity *id = NULL;
+	struct store *st = NULL;
+	struct card_fields f;
+	struct card_error err = { 0 };
+	struct card_meta meta = { .issued = (uint64_t)time(NULL) };
+	char why[128];
+	int r = -1;
+
+	card_fields_init(&f);
+	if (cli_load_identity(cli, &id) < 0 || cli_open_store(cli, &st) < 0 ||
+	    load_persona(st, persona, &f) < 0)
+		goto out;
+	if ((r = store_card_rev_next(st, &meta.rev)) < 0) {
+		cli_error("cannot reserve a card revision: %s", strerror(-r));
+		goto out;
+	}
+	r = card_issue(&f, &meta, id->sign_sk, env, len, &err);
+	if (r == -EMSGSIZE)
+		cli_error("persona '%s' makes a card larger than %d bytes; remove some fields",
+		          persona, CARD_ENVELOPE_MAX);
+	else if (r == -EINVAL)
+		cli_error("persona '%s': %s", persona, card_error_describe(&err, why, sizeof(why)));
+	else if (r < 0)
+		cli_error("cannot issue the card: %s", strerror(-r));
+	*rev = meta.rev;
+out:
+	card_fields_clear(&f);
+	store_close(st);
+	identity_free(id);
+	return r < 0 ? -1 : 0;
+}
+
+static int
+write_card(const char *output, const uint8_t *env, size_t len)
+{
+	int r;
+
+	if (output != NULL && strcmp(output, "-") != 0) {
+		if ((r = file_write_replace(output, env, len, 0644)) < 0) {
+			cli_error("cannot write %s: %s", output, strerror(-r));
+			return -1;
+		}
+		return 0;
+	}
+	if (isatty(STDOUT_FILENO)) {
+		cli_error("a card is binary; refusing to write it to a terminal (use -o FILE)");
+		return -1;
+	}
+	if (fwrite(env, 1, len, stdout) != len || fflush(stdout) != 0) {
+		cli_error("cannot write the card to standard output");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+do_issue(struct cli *cli, const char *persona, const char *output)
+{
+	uint8_t *env = NULL;
+	size_t len = 0;
+	uint64_t rev = 0;
+	int r = CLI_EXIT_FAIL;
+
+	if (issue(cli, persona, &env, &len, &rev) == 0 && write_card(output, env, len) == 0) {
+		if (output != NULL && strcmp(output, "-") != 0)
+			printf("Wrote your '%s' card (rev %llu, %zu bytes) to %s\n", persona,
+			       (unsigned long long)rev, len, output);
+		r = CLI_EXIT_OK;
+	}
+	free(env);
+	return r;
+}
+
+/* Reads at most CARD_ENVELOPE_MAX + 1 bytes of standard input: enough to say "too big". */
+static int
+read_stdin(uint8_t **buf, size_t *len)
+{
+	size_t cap = CARD_ENVELOPE_MAX + 1;
+
+	*len = 0;
+	if ((*buf = malloc(cap)) == NULL)
+		return -ENOMEM;
+	*len = fread(*buf, 1, cap, stdin);
+	return ferror(stdin) ? -EIO : 0;
+}
+
+static int
+read_card_file(const char *path, uint8_t **buf, size_t *len)
+{
+	int r;
+
+	if (strcmp(path, "-") == 0)
+		r = read_stdin(buf, len);
+	else
+		r = file_read(path, CARD_ENVELOPE_MAX + 1, buf, len);
+	if (r == -EFBIG) {
+		/* Hand decode something over the cap so that it names the rule. */
+		r = 0;
+		*len = CARD_ENVELOPE_MAX + 1;
+	}
+	if (r < 0)
+		cli_error("cannot read %s: %s", path, strerror(-r));
+	return r;
+}
+
+static json_t *
+card_json(const struct card *card, const char *fpr, const char *key)
+{
+	return json_pack("{s:b, s:s, s:s, s:I, s:I, s:o, s:o*, s:I, s:I}", "valid", 1,
+	                 "fingerprint", fpr, "key", key, "rev", (json_int_t)card->rev, "issued",
+	                 (json_int_t)card->issued, "expires",
+	                 card->has_expires ? json_integer((json_int_t)card->expires) : json_null(),
+	                 "fields", cli_fields_json(&card->f), "unknown_keys",
+	                 (json_int_t)card->unknown_keys, "size", (json_int_t)card->envelope_len);
+}
+
+static void
+card_print(const struct card *card, const char *fpr, const char *key)
+{
+	char t[32];
+
+	printf("valid card\n");
+	printf("  %-10s %s\n  %-10s %s\n", "signer", fpr, "key", key);
+	printf("  %-10s %llu\n", "rev", (unsigned long long)card->rev);
+	cli_format_time(card->issued, t);
+	printf("  %-10s %s\n", "issued", t);
+	if (card->has_expires) {
+		cli_format_time(card->expires, t);
+		printf("  %-10s %s\n", "expires", t);
+	}
+	cli_fields_print(&card->f);
+	if (card->unknown_keys > 0)
+		printf("  (%zu unknown keys, ignored)\n", card->unknown_keys);
+}
+
+static int
+report_invalid(const char *path, const struct card_error *err, bool json)
+{
+	char why[128];
+
+	card_error_describe(err, why, sizeof(why));
+	cli_error("%s: invalid card: %s", path, why);
+	if (json)
+		cli_json_print(
+		        json_pack("{s:b, s:s, s:s?, s:o, s:s}", "valid", 0, "fault",
+		                  card_fault_name(err->fault), "field", err->field, "item",
+		                  err->item ? json_integer((json_int_t)err->item) : json_null(),
+		                  "message", why));
+	return CLI_EXIT_FAIL;
+}
+
+static int
+do_verify(const char *path, bool json)
+{
+	struct card_error err = { 0 };
+	struct card *card = NULL;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	char fpr[IDENTITY_FPR_LEN + 1], key[2 * CRYPT_SIGN_PK + 1];
+	int r;
+
+	if (read_card_file(path, &buf, &len) < 0)
+		return CLI_EXIT_FAIL;
+	r = card_decode(buf, len, &card, &err);
+	free(buf);
+	if (r == -ENOMEM) {
+		cli_error("out of memory");
+		return CLI_EXIT_FAIL;
+	}
+	if (r < 0 || card_check_time(card, (uint64_t)time(NULL), &err) < 0) {
+		card_free(card);
+		return report_invalid(path, &err, json);
+	}
+	identity_fingerprint(card->key, fpr);
+	crypt_hex(key, card->key, CRYPT_SIGN_PK);
+	if (json)
+		r = cli_json_print(card_json(card, fpr, key));
+	else
+		card_print(card, fpr, key);
+	card_free(card);
+	return r < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+}
+
+int
+cmd_card(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS,
+		                              { "persona", required_argument, NULL, 'p' },
+		                              { "output", required_argument, NULL, 'o' },
+		                              { "json", no_argument, NULL, 'j' },
+		                              { NULL, 0, NULL, 0 } };
+	const char *persona = NULL, *output = NULL;
+	bool json = false, done;
+	int c;
+
+	while ((c = cli_getopt(cli, argc, argv, "hp:o:j", opts, help, &done)) != -1) {
+		if (c == 'p')
+			persona = optarg;
+		else if (c == 'o')
+			output = optarg;
+		else if (c == 'j')
+			json = true;
+		else
+			return CLI_EXIT_USAGE;
+	}
+	if (done)
+		return CLI_EXIT_OK;
+	if (optind < argc && strcmp(argv[optind], "verify") == 0) {
+		if (persona != NULL || output != NULL)
+			return cli_usage_error(cli, "'card verify' takes no --persona or -o");
+		if (argc - optind != 2)
+			return cli_usage_error(cli, "'card verify' takes one FILE");
+		return do_verify(argv[optind + 1], json);
+	}
+	if (optind < argc)
+		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if (json)
+		return cli_usage_error(cli, "--json goes with 'card verify'");
+	if (persona == NULL)
+		persona = STORE_PERSONA_DEFAULT;
+	if (!store_persona_valid(persona))
+		return cli_usage_error(cli, "invalid persona name '%s'", persona);
+	return do_issue(cli, persona, output);
+}

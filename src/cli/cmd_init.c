@@ -1,0 +1,105 @@
+/* wallflower init: the first step. Creates the identity and the store, never replacing
+ * an identity that exists. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "wallflower/file.h"
+
+static const char help[] =
+        "usage: wallflower init [--name NAME] [--state-dir DIR]\n"
+        "\n"
+        "Creates your identity: an Ed25519 key that signs your cards, and a separate X25519\n"
+        "key for secure sessions, bound to it by a signature. Both go to identity.key (mode\n"
+        "0600) in the state directory (0700), beside the store. An existing identity is\n"
+        "never overwritten.\n"
+        "\n"
+        "  --name NAME  the name on your default card (same as 'profile set name NAME')\n";
+
+/* Sets the default persona's name, if asked, once the identity exists. */
+static int
+set_name(struct cli *cli, const char *name)
+{
+	struct store *st;
+	struct card_error err;
+	char why[128];
+	int r;
+
+	if (cli_open_store(cli, &st) < 0)
+		return -1;
+	r = store_profile_set(st, STORE_PERSONA_DEFAULT, CARD_NAME, name, &err);
+	if (r == -EINVAL)
+		cli_error("name not set: %s", card_error_describe(&err, why, sizeof(why)));
+	else if (r < 0)
+		cli_error("name not set: %s", strerror(-r));
+	store_close(st);
+	return r < 0 ? -1 : 0;
+}
+
+int
+cmd_init(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS,
+		                              { "name", required_argument, NULL, 'n' },
+		                              { NULL, 0, NULL, 0 } };
+	struct identity *id = NULL;
+	struct card_error err;
+	const char *name = NULL, *dir;
+	char fpr[IDENTITY_FPR_LEN + 1], why[128];
+	bool done;
+	int c, r;
+
+	while ((c = cli_getopt(cli, argc, argv, "hn:", opts, help, &done)) != -1) {
+		if (c == 'n')
+			name = optarg;
+		else
+			return CLI_EXIT_USAGE;
+	}
+	if (done)
+		return CLI_EXIT_OK;
+	if (optind < argc)
+		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	/* Check the name before anything is created, so a typo leaves no half-made state. */
+	if (name != NULL && card_text_check(CARD_NAME, name, strlen(name), &err) < 0) {
+		cli_error("invalid name: %s", card_error_describe(&err, why, sizeof(why)));
+		return CLI_EXIT_USAGE;
+	}
+	if ((dir = cli_state_dir(cli)) == NULL)
+		return CLI_EXIT_FAIL;
+	if ((r = file_mkdir_private(dir)) < 0) {
+		cli_error("cannot use state directory %s: %s", dir,
+		          r == -EPERM ? "it is not yours, or others can write to it"
+		                      : strerror(-r));
+		return CLI_EXIT_FAIL;
+	}
+	r = identity_create(dir, &id);
+	if (r == -EEXIST) {
+		cli_error("an identity already exists in %s; refusing to overwrite it", dir);
+		return CLI_EXIT_FAIL;
+	}
+	if (r < 0) {
+		cli_error("cannot create identity in %s: %s", dir, strerror(-r));
+		return CLI_EXIT_FAIL;
+	}
+	identity_fingerprint(id->sign_pk, fpr);
+	identity_free(id);
+	if (name != NULL ? set_name(cli, name) < 0 : 0)
+		return CLI_EXIT_FAIL;
+	if (name == NULL) {
+		struct store *st;
+
+		/* Create the store now, so that its mode and schema are settled from the start. */
+		if (cli_open_store(cli, &st) < 0)
+			return CLI_EXIT_FAIL;
+		store_close(st);
+	}
+	printf("Created your identity in %s\n"
+	       "fingerprint: %s\n"
+	       "\n"
+	       "Next: say what your card shows, e.g.\n"
+	       "  wallflower profile set name \"Your Name\"\n"
+	       "  wallflower profile add topics \"intranets\"\n",
+	       dir, fpr);
+	return CLI_EXIT_OK;
+}

@@ -1,0 +1,90 @@
+/*
+ * wallflower: the command line. Store-only verbs open the store directly; network verbs
+ * (from the daemon issue on) will talk to wallflowerd over its control socket.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "wallflower/crypt.h"
+
+static const struct cli_command commands[] = {
+	{ "init", cmd_init, "create your identity (keys) and local store" },
+	{ "id", cmd_id, "show your fingerprint and public key" },
+	{ "profile", cmd_profile, "set what your cards say, per persona" },
+	{ "card", cmd_card, "write your signed card, or verify one" },
+};
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: wallflower [--state-dir DIR] COMMAND [ARGS]\n"
+	      "\n"
+	      "Networking for introverts: hand signed contact cards to the few people you\n"
+	      "choose, and keep everyone you met in a local graph.\n"
+	      "\n"
+	      "Commands:\n",
+	      f);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n"
+	      "Options:\n"
+	      "  --state-dir DIR  keys and store (default $WALLFLOWER_STATE_DIR, else\n"
+	      "                   $XDG_DATA_HOME/wallflower, else ~/.local/share/wallflower)\n"
+	      "  -h, --help       this help; 'wallflower COMMAND --help' for a command\n"
+	      "  --version        the version\n",
+	      f);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS,
+		                              { "version", no_argument, NULL, 'V' },
+		                              { NULL, 0, NULL, 0 } };
+	struct cli cli = { .prog = "wallflower" };
+	int c, r = CLI_EXIT_USAGE;
+
+	if (crypt_init() < 0) {
+		cli_error("cannot initialise libsodium");
+		return CLI_EXIT_FAIL;
+	}
+	/* '+': stop at the command name, so that its options are its own. */
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return CLI_EXIT_OK;
+		}
+		if (c == 'V') {
+			puts("wallflower " WALLFLOWER_VERSION);
+			return CLI_EXIT_OK;
+		}
+		if (c == CLI_OPT_STATE_DIR) {
+			cli.state_dir = optarg;
+			continue;
+		}
+		fputs("Try 'wallflower --help'.\n", stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[optind], commands[i].name) != 0)
+			continue;
+		char prog[64];
+
+		snprintf(prog, sizeof(prog), "wallflower %s", commands[i].name);
+		cli.prog = prog;
+		argc -= optind;
+		argv += optind;
+		optind = 0; /* glibc: start a fresh scan for the command's own options */
+		r = commands[i].run(&cli, argc, argv);
+		free(cli.state_path);
+		return r;
+	}
+	cli_error("unknown command '%s' (see 'wallflower --help')", argv[optind]);
+	return CLI_EXIT_USAGE;
+}

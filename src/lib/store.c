@@ -1,0 +1,879 @@
+/*
+ * store.c owns the SQLite store: the only file that includes sqlite3.h, the schema and its
+ * migrations, every query, and the mapping of SQLite's result codes to errno values.
+ *
+ * It trusts the directory it is given (the caller made the state dir 0700) and the contents
+ * of a database file that passed the owner and mode checks: that file is the user's own.
+ * It trusts no value it is asked to write: persona names and card fields are checked
+ * before any transaction starts, and values only ever reach SQL as bound parameters.
+ *
+ * It must never build SQL text from a value, write outside BEGIN IMMEDIATE ... COMMIT,
+ * touch a store whose schema is newer than this build knows, print anything, or open and
+ * close an existing store file itself: closing any descriptor of a file drops every POSIX
+ * lock this process holds on it, SQLite's included (sqlite.org/howtocorrupt.html, 2.2).
+ */
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "wallflower/store.h"
+
+/* STRICT tables need 3.37, RETURNING 3.35. */
+#if SQLITE_VERSION_NUMBER < 3037000
+#error "wallflower needs SQLite 3.37 or later"
+#endif
+
+struct store {
+	sqlite3 *db;
+	int version;
+};
+
+/*
+ * Schema migrations: migrations[i] takes user_version i to i + 1, in one transaction that
+ * also sets user_version. Append only: a step that has been released is never edited, and
+ * STORE_SCHEMA_VERSION grows with the array.
+ */
+static const char *const migrations[] = {
+	/*
+	 * 1: profiles. A persona is a named set of card fields. Text fields hold one row at
+	 * pos 0; list fields one row per item, in pos order (gaps left by removals are fine).
+	 * The CHECKs repeat store_persona_valid so that no path can store a name that a
+	 * caller could not have asked for.
+	 */
+	"CREATE TABLE persona ("
+	"	id INTEGER PRIMARY KEY,"
+	"	name TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 32"
+	"		AND name NOT GLOB '*[^A-Za-z0-9._-]*' AND name NOT GLOB '[.-]*'),"
+	"	fwd INTEGER CHECK (fwd IN (0, 1))"
+	") STRICT;"
+	"CREATE TABLE profile_value ("
+	"	persona_id INTEGER NOT NULL REFERENCES persona (id) ON DELETE CASCADE,"
+	"	field TEXT NOT NULL CHECK (field <> ''),"
+	"	pos INTEGER NOT NULL CHECK (pos >= 0),"
+	"	value TEXT NOT NULL,"
+	"	PRIMARY KEY (persona_id, field, pos),"
+	"	UNIQUE (persona_id, field, value)"
+	") STRICT;"
+	"CREATE TABLE counter ("
+	"	name TEXT PRIMARY KEY NOT NULL,"
+	"	value INTEGER NOT NULL CHECK (value >= 0)"
+	") STRICT;"
+	"INSERT INTO counter (name, value) VALUES ('card_rev', 0);",
+};
+
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
+               "one migration per schema version");
+
+/* The one place SQLite's result codes become errno values (store.h lists them). */
+static int
+sqlerr(int rc)
+{
+	switch (rc) {
+	case SQLITE_OK:
+		return 0;
+	case SQLITE_CONSTRAINT_UNIQUE:
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+		return -EEXIST;
+	default:
+		break;
+	}
+	switch (rc & 0xff) {
+	case SQLITE_NOMEM:
+		return -ENOMEM;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return -EBUSY;
+	case SQLITE_CONSTRAINT:
+		/* CHECK, NOT NULL, foreign key, type: a value the schema refuses. */
+		return -EINVAL;
+	default:
+		return -EIO;
+	}
+}
+
+/* Runs constant SQL (no values in it, ever). */
+static int
+exec(struct store *st, const char *sql)
+{
+	return sqlerr(sqlite3_exec(st->db, sql, NULL, NULL, NULL));
+}
+
+static int
+prep(struct store *st, const char *sql, sqlite3_stmt **stmt)
+{
+	*stmt = NULL;
+	return sqlerr(sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL));
+}
+
+static int
+bind_text(sqlite3_stmt *stmt, int i, const char *s)
+{
+	return sqlerr(sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC));
+}
+
+static int
+bind_int(sqlite3_stmt *stmt, int i, int64_t v)
+{
+	return sqlerr(sqlite3_bind_int64(stmt, i, v));
+}
+
+/* Steps a statement that must finish without a row. */
+static int
+step_done(sqlite3_stmt *stmt)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc == SQLITE_DONE)
+		return 0;
+	return rc == SQLITE_ROW ? -EIO : sqlerr(rc);
+}
+
+/* Steps a statement that must return a row. No row at all is -ENOENT. */
+static int
+step_row(sqlite3_stmt *stmt)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? -ENOENT : sqlerr(rc);
+}
+
+/*
+ * IMMEDIATE takes the write lock up front. A deferred transaction that reads and then
+ * writes can fail in WAL mode with SQLITE_BUSY_SNAPSHOT, which the busy timeout does not
+ * retry.
+ */
+static int
+tx_begin(struct store *st)
+{
+	return exec(st, "BEGIN IMMEDIATE");
+}
+
+/* Commits when r is 0, rolls back otherwise; returns r or the commit's error. */
+static int
+tx_end(struct store *st, int r)
+{
+	if (r == 0 && (r = exec(st, "COMMIT")) == 0)
+		return 0;
+	/* A failed COMMIT can leave the transaction open: roll that back too. */
+	if (!sqlite3_get_autocommit(st->db))
+		(void)exec(st, "ROLLBACK");
+	return r;
+}
+
+/* A pragma (a constant) that returns one integer. */
+static int
+pragma_int(struct store *st, const char *sql, int *v)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	*v = 0;
+	if ((r = prep(st, sql, &s)) < 0)
+		goto out;
+	if ((r = step_row(s)) < 0) {
+		r = r == -ENOENT ? -EIO : r;
+		goto out;
+	}
+	*v = sqlite3_column_int(s, 0);
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* Like ssh: a store readable or writable by anyone but its owner is refused. */
+static int
+file_trusted(const struct stat *sb)
+{
+	if (!S_ISREG(sb->st_mode) || sb->st_uid != geteuid() || (sb->st_mode & 077) != 0)
+		return -EPERM;
+	return 0;
+}
+
+/*
+ * Creates the file with mode 0600 before SQLite sees it, so there is no moment with a
+ * wider mode. O_EXCL tells a new file from an existing one: only a new one is opened
+ * here (nothing else in this process can hold locks on it); an existing one is checked
+ * with lstat and never opened, see the top of the file.
+ */
+static int
+file_prepare(const char *path)
+{
+	struct stat sb;
+	int fd, r = 0;
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0) {
+		/* The umask may have taken the owner's bits: the mode is exactly 0600. */
+		if (fchmod(fd, 0600) < 0)
+			r = -errno;
+		close(fd);
+		return r;
+	}
+	if (errno != EEXIST)
+		return -errno;
+	if (lstat(path, &sb) < 0)
+		return -errno;
+	return file_trusted(&sb);
+}
+
+/*
+ * SQLite creates the -wal, -shm and -journal files with the database file's mode (unix VFS,
+ * findCreateFileMode), so a 0600 store has 0600 side files whatever the umask. A side file
+ * left behind with a wider mode or another owner is refused like the store itself.
+ * Changing the umask instead would not help: it is process-wide, and SQLite creates the
+ * side files later, at the first read or write, not in sqlite3_open_v2.
+ */
+static int
+side_files_check(const char *path)
+{
+	static const char *const suffixes[] = { "-wal", "-shm", "-journal" };
+	char side[PATH_MAX];
+	struct stat sb;
+	size_t i;
+	int r, n;
+
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		n = snprintf(side, sizeof(side), "%s%s", path, suffixes[i]);
+		if (n < 0 || (size_t)n >= sizeof(side))
+			return -ENAMETOOLONG;
+		if (lstat(side, &sb) < 0) {
+			if (errno == ENOENT)
+				continue;
+			return -errno;
+		}
+		if ((r = file_trusted(&sb)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Opens the connection and turns off what a store of our own never needs. */
+static int
+db_open(struct store *st, const char *path)
+{
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE;
+	int r;
+
+	if ((r = sqlerr(sqlite3_open_v2(path, &st->db, flags, NULL))) < 0)
+		return r;
+	/* A mode 0400 store opens read-only without an error; say so now, not at a write. */
+	if (sqlite3_db_readonly(st->db, "main") != 0)
+		return -EACCES;
+	sqlite3_extended_result_codes(st->db, 1);
+	/* No writable_schema tricks, no SQL functions run from the schema, no "x" strings. */
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
+	return sqlerr(sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS));
+}
+
+/* Switches to WAL; the pragma answers with the mode in force, which is not WAL where WAL
+ * is impossible (no shared memory, for one). */
+static int
+wal_enable(struct store *st)
+{
+	const char *mode;
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = prep(st, "PRAGMA journal_mode = WAL", &s)) < 0)
+		goto out;
+	if ((r = step_row(s)) < 0) {
+		r = r == -ENOENT ? -EIO : r;
+		goto out;
+	}
+	mode = (const char *)sqlite3_column_text(s, 0);
+	if (mode == NULL || sqlite3_stricmp(mode, "wal") != 0)
+		r = -EIO;
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+/*
+ * Per-connection settings. synchronous=FULL syncs the WAL at every commit: NORMAL keeps
+ * the file consistent but lets a power cut undo the last commits, and what this store
+ * acknowledges must stay done (an accepted card is on disk before the user hears so; a
+ * card revision once handed out is never handed out again). secure_delete zeroes what a
+ * delete frees, so a forgotten persona or contact does not linger in free pages.
+ */
+static int
+db_configure(struct store *st)
+{
+	int r, fk;
+
+	if ((r = wal_enable(st)) < 0)
+		return r;
+	r = exec(st, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+	             "PRAGMA secure_delete = ON");
+	if (r < 0)
+		return r;
+	/* A build without foreign keys accepts the pragma silently; cascades depend on it. */
+	if ((r = pragma_int(st, "PRAGMA foreign_keys", &fk)) == 0 && fk != 1)
+		r = -EIO;
+	return r;
+}
+
+/*
+ * Applies one migration if the store needs one. The version is read again inside the
+ * transaction, so two processes opening an old store at once migrate it once.
+ */
+static int
+migrate_step(struct store *st, int *version)
+{
+	char sql[48];
+	int r, v;
+
+	if ((r = tx_begin(st)) < 0)
+		return r;
+	if ((r = pragma_int(st, "PRAGMA user_version", &v)) < 0)
+		goto out;
+	*version = v;
+	if (v < 0 || v > STORE_SCHEMA_VERSION) {
+		r = -EPROTO;
+		goto out;
+	}
+	if (v == STORE_SCHEMA_VERSION)
+		goto out;
+	if ((r = exec(st, migrations[v])) < 0)
+		goto out;
+	/* PRAGMA takes no parameters; v + 1 is our own small integer, not a value. */
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+	if ((r = exec(st, sql)) == 0)
+		*version = v + 1;
+out:
+	return tx_end(st, r);
+}
+
+/* Brings the store from version v (read at open) to STORE_SCHEMA_VERSION. */
+static int
+migrate(struct store *st, int v, int *found_version)
+{
+	int r;
+
+	while (v < STORE_SCHEMA_VERSION) {
+		if ((r = migrate_step(st, &v)) < 0) {
+			if (r == -EPROTO && found_version != NULL)
+				*found_version = v;
+			return r;
+		}
+	}
+	st->version = v;
+	return 0;
+}
+
+int
+store_open(const char *path, struct store **out, int *found_version)
+{
+	struct store *st = NULL;
+	int r, v;
+
+	assert(path != NULL && out != NULL);
+	*out = NULL;
+	if (found_version != NULL)
+		*found_version = 0;
+	if ((r = file_prepare(path)) < 0 || (r = side_files_check(path)) < 0)
+		return r == -ELOOP ? -EPERM : r; /* O_NOFOLLOW met a symbolic link */
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return -ENOMEM;
+	if ((r = db_open(st, path)) < 0)
+		goto out;
+	/* Refuse a newer schema before anything below writes to the file. */
+	if ((r = pragma_int(st, "PRAGMA user_version", &v)) < 0)
+		goto out;
+	if (v < 0 || v > STORE_SCHEMA_VERSION) {
+		if (found_version != NULL)
+			*found_version = v;
+		r = -EPROTO;
+		goto out;
+	}
+	if ((r = db_configure(st)) < 0 || (r = migrate(st, v, found_version)) < 0)
+		goto out;
+	*out = st;
+	st = NULL;
+out:
+	store_close(st);
+	return r;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	/* Every statement is finalized where it was prepared, so this closes at once. */
+	sqlite3_close_v2(st->db);
+	free(st);
+}
+
+int
+store_schema_version(struct store *st)
+{
+	assert(st != NULL);
+	return st->version;
+}
+
+/* ASCII only, by hand: isalnum() would follow the locale. */
+static bool
+persona_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '.' || c == '_' || c == '-';
+}
+
+int
+store_persona_valid(const char *name)
+{
+	size_t i;
+
+	if (name == NULL || name[0] == '\0' || name[0] == '.' || name[0] == '-')
+		return 0;
+	for (i = 0; name[i] != '\0'; i++)
+		if (i >= STORE_PERSONA_MAX || !persona_char(name[i]))
+			return 0;
+	return 1;
+}
+
+static bool
+field_valid(enum card_field f)
+{
+	return (unsigned)f < CARD_FIELD_COUNT;
+}
+
+static const char *
+field_name(enum card_field f)
+{
+	return card_field_info(f)->name;
+}
+
+/*
+ * The checks set and add share, done before any transaction: the persona name, the kind
+ * of field (list or not), and the card rules for the value.
+ */
+static int
+value_check(const char *persona, enum card_field f, bool list, const char *value,
+            struct card_error *err)
+{
+	struct card_error e = { CARD_OK, NULL, 0 };
+	int r;
+
+	assert(value != NULL);
+	if (err != NULL)
+		*err = e;
+	if (!store_persona_valid(persona) || !field_valid(f) || card_field_info(f)->list != list)
+		return -EINVAL;
+	if ((r = card_text_check(f, value, strlen(value), &e)) < 0 && err != NULL)
+		*err = e;
+	return r < 0 ? -EINVAL : 0;
+}
+
+/* The id of persona, or -ENOENT. */
+static int
+persona_id(struct store *st, const char *persona, int64_t *id)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	*id = 0;
+	if ((r = prep(st, "SELECT id FROM persona WHERE name = ?1", &s)) < 0)
+		goto out;
+	if ((r = bind_text(s, 1, persona)) < 0 || (r = step_row(s)) < 0)
+		goto out;
+	*id = sqlite3_column_int64(s, 0);
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* The id of persona, created when absent. Inside a write transaction. */
+static int
+persona_ensure(struct store *st, const char *persona, int64_t *id)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	*id = 0;
+	r = prep(st, "INSERT INTO persona (name) VALUES (?1) ON CONFLICT (name) DO NOTHING", &s);
+	if (r < 0)
+		goto out;
+	if ((r = bind_text(s, 1, persona)) < 0 || (r = step_done(s)) < 0)
+		goto out;
+	r = persona_id(st, persona, id);
+	/* It exists now: not finding it means the file changed under us. */
+	r = r == -ENOENT ? -EIO : r;
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int
+value_insert(struct store *st, int64_t id, enum card_field f, int64_t pos, const char *value)
+{
+	static const char sql[] = "INSERT INTO profile_value (persona_id, field, pos, value) "
+	                          "VALUES (?1, ?2, ?3, ?4)";
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = prep(st, sql, &s)) < 0)
+		goto out;
+	if ((r = bind_int(s, 1, id)) < 0 || (r = bind_text(s, 2, field_name(f))) < 0 ||
+	    (r = bind_int(s, 3, pos)) < 0 || (r = bind_text(s, 4, value)) < 0)
+		goto out;
+	r = step_done(s);
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* Deletes persona's rows of field f (and only value's, when value is not NULL). */
+static int
+value_delete(struct store *st, const char *persona, enum card_field f, const char *value)
+{
+	static const char sql[] =
+	        "DELETE FROM profile_value WHERE persona_id = (SELECT id FROM persona WHERE "
+	        "name = ?1) AND field = ?2 AND (?3 IS NULL OR value = ?3)";
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = prep(st, sql, &s)) < 0)
+		goto out;
+	if ((r = bind_text(s, 1, persona)) < 0 || (r = bind_text(s, 2, field_name(f))) < 0 ||
+	    (r = bind_text(s, 3, value)) < 0 || (r = step_done(s)) < 0)
+		goto out;
+	if (sqlite3_changes(st->db) == 0)
+		r = -ENOENT;
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_profile_set(struct store *st, const char *persona, enum card_field f, const char *value,
+                  struct card_error *err)
+{
+	int64_t id;
+	int r;
+
+	assert(st != NULL);
+	if ((r = value_check(persona, f, false, value, err)) < 0)
+		return r;
+	if ((r = tx_begin(st)) < 0)
+		return r;
+	if ((r = persona_ensure(st, persona, &id)) < 0)
+		goto out;
+	/* Delete, then insert: a text field is one row at pos 0, whatever was there. */
+	if ((r = value_delete(st, persona, f, NULL)) < 0 && r != -ENOENT)
+		goto out;
+	r = value_insert(st, id, f, 0, value);
+out:
+	return tx_end(st, r);
+}
+
+int
+store_profile_set_fwd(struct store *st, const char *persona, int fwd)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t id;
+	int r;
+
+	assert(st != NULL);
+	if (!store_persona_valid(persona) || fwd < -1 || fwd > 1)
+		return -EINVAL;
+	if ((r = tx_begin(st)) < 0)
+		return r;
+	if ((r = persona_ensure(st, persona, &id)) < 0)
+		goto out;
+	if ((r = prep(st, "UPDATE persona SET fwd = ?2 WHERE id = ?1", &s)) < 0)
+		goto out;
+	if ((r = bind_int(s, 1, id)) < 0)
+		goto out;
+	/* Unbound parameters are NULL: -1 (unset) leaves ?2 unbound. */
+	if (fwd >= 0 && (r = bind_int(s, 2, fwd)) < 0)
+		goto out;
+	r = step_done(s);
+out:
+	sqlite3_finalize(s);
+	return tx_end(st, r);
+}
+
+int
+store_profile_unset(struct store *st, const char *persona, enum card_field f)
+{
+	int r;
+
+	assert(st != NULL);
+	if (!store_persona_valid(persona) || !field_valid(f))
+		return -EINVAL;
+	if ((r = tx_begin(st)) < 0)
+		return r;
+	r = value_delete(st, persona, f, NULL);
+	return tx_end(st, r);
+}
+
+/* How many items list f holds, the next free pos, and whether value is one of them. */
+static int
+list_state(struct store *st, int64_t id, enum card_field f, const char *value, int64_t *n,
+           int64_t *next, bool *dup)
+{
+	static const char sql[] = "SELECT count(*), coalesce(max(pos) + 1, 0), "
+	                          "coalesce(sum(value = ?3), 0) FROM profile_value "
+	                          "WHERE persona_id = ?1 AND field = ?2";
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = prep(st, sql, &s)) < 0)
+		goto out;
+	if ((r = bind_int(s, 1, id)) < 0 || (r = bind_text(s, 2, field_name(f))) < 0 ||
+	    (r = bind_text(s, 3, value)) < 0)
+		goto out;
+	if ((r = step_row(s)) < 0) {
+		r = r == -ENOENT ? -EIO : r;
+		goto out;
+	}
+	*n = sqlite3_column_int64(s, 0);
+	*next = sqlite3_column_int64(s, 1);
+	*dup = sqlite3_column_int64(s, 2) > 0;
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_profile_add(struct store *st, const char *persona, enum card_field f, const char *value,
+                  struct card_error *err)
+{
+	int64_t id, n = 0, next = 0;
+	bool dup = false;
+	int r;
+
+	assert(st != NULL);
+	if ((r = value_check(persona, f, true, value, err)) < 0)
+		return r;
+	if ((r = tx_begin(st)) < 0)
+		return r;
+	if ((r = persona_ensure(st, persona, &id)) < 0)
+		goto out;
+	if ((r = list_state(st, id, f, value, &n, &next, &dup)) < 0)
+		goto out;
+	/* A duplicate is reported first, even on a full list: the value is already there. */
+	if (dup)
+		r = -EEXIST;
+	else if (n >= card_field_info(f)->max_items)
+		r = -E2BIG;
+	else
+		r = value_insert(st, id, f, next, value);
+out:
+	return tx_end(st, r);
+}
+
+int
+store_profile_remove(struct store *st, const char *persona, enum card_field f, const char *value)
+{
+	int r;
+
+	assert(st != NULL && value != NULL);
+	if (!store_persona_valid(persona) || !field_valid(f) || !card_field_info(f)->list)
+		return -EINVAL;
+	if ((r = tx_begin(st)) < 0)
+		return r;
+	r = value_delete(st, persona, f, value);
+	return tx_end(st, r);
+}
+
+/* A copy of text column i, which is never NULL in this schema. */
+static int
+column_dup(sqlite3_stmt *s, int i, char **out)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	size_t n = (size_t)sqlite3_column_bytes(s, i);
+
+	*out = NULL;
+	if (t == NULL)
+		return -ENOMEM;
+	if ((*out = malloc(n + 1)) == NULL)
+		return -ENOMEM;
+	memcpy(*out, t, n);
+	(*out)[n] = '\0';
+	return 0;
+}
+
+/* Adds one (field, value) row to fields. Rows of fields this build does not know are skipped. */
+static int
+row_take(struct card_fields *fields, sqlite3_stmt *s)
+{
+	const char *name = (const char *)sqlite3_column_text(s, 1);
+	struct card_list *l;
+	enum card_field f;
+	char **items;
+	char *v;
+	int r;
+
+	/* The persona has no values at all (the LEFT JOIN's one row), or an unknown field. */
+	if (name == NULL || card_field_lookup(name, &f) < 0)
+		return 0;
+	if (!card_field_info(f)->list) {
+		/* pos 0 is the primary key: one row at most. */
+		if (fields->text[f] != NULL)
+			return 0;
+		return column_dup(s, 2, &fields->text[f]);
+	}
+	l = card_fields_list(fields, f);
+	if ((items = realloc(l->items, (l->n + 1) * sizeof(*items))) == NULL)
+		return -ENOMEM;
+	l->items = items;
+	if ((r = column_dup(s, 2, &v)) < 0)
+		return r;
+	l->items[l->n++] = v;
+	return 0;
+}
+
+int
+store_profile_get(struct store *st, const char *persona, struct card_fields *out)
+{
+	/* One statement is one snapshot: the persona and its values agree. */
+	static const char sql[] = "SELECT p.fwd, v.field, v.value FROM persona AS p "
+	                          "LEFT JOIN profile_value AS v ON v.persona_id = p.id "
+	                          "WHERE p.name = ?1 ORDER BY v.field, v.pos";
+	sqlite3_stmt *s = NULL;
+	bool found = false;
+	int r, rc;
+
+	assert(st != NULL && out != NULL);
+	card_fields_init(out);
+	if (!store_persona_valid(persona))
+		return -EINVAL;
+	if ((r = prep(st, sql, &s)) < 0 || (r = bind_text(s, 1, persona)) < 0)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (!found) {
+			found = true;
+			out->fwd = sqlite3_column_type(s, 0) == SQLITE_NULL
+			                   ? -1
+			                   : sqlite3_column_int(s, 0) != 0;
+		}
+		if ((r = row_take(out, s)) < 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE)
+		r = sqlerr(rc);
+	else if (!found)
+		r = -ENOENT;
+out:
+	sqlite3_finalize(s);
+	if (r < 0)
+		card_fields_clear(out);
+	return r;
+}
+
+static void
+names_free(char **names, size_t n)
+{
+	size_t i;
+
+	if (names == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int
+store_persona_list(struct store *st, char ***names, size_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	char **v = NULL, **grown;
+	size_t len = 0, cap = 0;
+	int r, rc;
+
+	assert(st != NULL && names != NULL && n != NULL);
+	*names = NULL;
+	*n = 0;
+	if ((r = prep(st, "SELECT name FROM persona ORDER BY name", &s)) < 0)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			if ((grown = realloc(v, cap * sizeof(*v))) == NULL) {
+				r = -ENOMEM;
+				goto out;
+			}
+			v = grown;
+		}
+		if ((r = column_dup(s, 0, &v[len])) < 0)
+			goto out;
+		len++;
+	}
+	if ((r = sqlerr(rc == SQLITE_DONE ? SQLITE_OK : rc)) < 0)
+		goto out;
+	*names = v;
+	*n = len;
+	v = NULL;
+out:
+	sqlite3_finalize(s);
+	names_free(v, len);
+	return r;
+}
+
+int
+store_persona_delete(struct store *st, const char *persona)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	assert(st != NULL);
+	if (!store_persona_valid(persona))
+		return -EINVAL;
+	if ((r = tx_begin(st)) < 0)
+		return r;
+	/* profile_value rows go with it: ON DELETE CASCADE, foreign_keys is on. */
+	if ((r = prep(st, "DELETE FROM persona WHERE name = ?1", &s)) < 0)
+		goto out;
+	if ((r = bind_text(s, 1, persona)) < 0 || (r = step_done(s)) < 0)
+		goto out;
+	if (sqlite3_changes(st->db) == 0)
+		r = -ENOENT;
+out:
+	sqlite3_finalize(s);
+	return tx_end(st, r);
+}
+
+int
+store_card_rev_next(struct store *st, uint64_t *rev)
+{
+	static const char sql[] =
+	        "UPDATE counter SET value = value + 1 WHERE name = 'card_rev' RETURNING value";
+	sqlite3_stmt *s = NULL;
+	int64_t v = 0;
+	int r;
+
+	assert(st != NULL && rev != NULL);
+	*rev = 0;
+	if ((r = tx_begin(st)) < 0)
+		return r;
+	if ((r = prep(st, sql, &s)) < 0)
+		goto out;
+	if ((r = step_row(s)) < 0) {
+		/* Migration 1 made the row: without it the file is not ours. */
+		r = r == -ENOENT ? -EIO : r;
+		goto out;
+	}
+	v = sqlite3_column_int64(s, 0);
+	r = step_done(s);
+out:
+	sqlite3_finalize(s);
+	if ((r = tx_end(st, r)) == 0)
+		*rev = (uint64_t)v;
+	return r;
+}

@@ -1,0 +1,156 @@
+#!/bin/sh
+# End-to-end tests of the wallflower CLI, as a user runs it: real files, real store.
+# TAP output (meson's tap protocol). Arguments: the wallflower binary, the source root.
+set -u
+WF=$1
+SRC=$2
+GOLDEN=$SRC/tests/cli/golden
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/wfcli.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+unset WALLFLOWER_STATE_DIR XDG_DATA_HOME
+export HOME=$TMP/home LC_ALL=C.UTF-8
+S=$TMP/state
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$TMP/check.log"; }
+# check DESC CMD...: passes when CMD succeeds. Its own output goes to check.log, so that
+# CMD may read $TMP/out and $TMP/err, which wf writes.
+check() { d=$1; shift; if "$@" >"$TMP/check.log" 2>&1; then ok "$d"; else not_ok "$d"; fi; }
+# wf EXPECTED-EXIT ARGS...: runs wallflower, output in $TMP/out and $TMP/err
+wf() { want=$1; shift; "$WF" "$@" >"$TMP/out" 2>"$TMP/err"; got=$?; [ "$got" -eq "$want" ] || { echo "# exit $got, want $want: wallflower $*"; sed 's/^/# /' "$TMP/err"; return 1; }; }
+one_line_err() { [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -q "$1" "$TMP/err" || { sed 's/^/# /' "$TMP/err"; return 1; }; }
+golden() { if diff -u "$GOLDEN/$1" "$TMP/out" >"$TMP/diff"; then return 0; else sed 's/^/# /' "$TMP/diff"; return 1; fi; }
+mode() { stat -c %a "$1"; }
+vector() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.stdout.buffer.write(bytes.fromhex(next(v["envelope"] for v in d["vectors"] if v["name"]==sys.argv[2])))' "$SRC/proto/vectors/cards.json" "$1" >"$TMP/$1.card"; }
+
+# --help everywhere
+for c in "" init id profile card; do
+	check "help: wallflower $c --help" sh -c "'$WF' $c --help | grep -q '^usage: wallflower'"
+done
+check "unknown command is a usage error" wf 2 frobnicate
+check "unknown option is a usage error" wf 2 id --frob
+
+# init
+check "init creates the identity" wf 0 --state-dir "$S" init --name "Ada Lovelace"
+check "state dir is 0700" test "$(mode "$S")" = 700
+check "identity.key is 0600" test "$(mode "$S/identity.key")" = 600
+check "store is 0600" test "$(mode "$S/wallflower.db")" = 600
+cp "$S/identity.key" "$TMP/key.before"
+check "init refuses to overwrite" wf 1 --state-dir "$S" init
+check "refusal says why in one line" one_line_err "refusing to overwrite"
+check "the identity is unchanged" cmp -s "$S/identity.key" "$TMP/key.before"
+check "init rejects a bad name before creating anything" wf 2 --state-dir "$TMP/s2" init --name "$(printf 'A\033[2J')"
+check "no state left by the rejected init" test ! -e "$TMP/s2/identity.key"
+
+# id, and where the state dir comes from
+check "id" wf 0 id --state-dir "$S"
+fpr=$(sed -n 's/^fingerprint  //p' "$TMP/out")
+check "fingerprint has six groups of four" sh -c "echo '$fpr' | grep -Eq '^([a-z2-7]{4}-){5}[a-z2-7]{4}$'"
+check "id --json" wf 0 id --json --state-dir "$S"
+check "id --json matches id" python3 -c "import json,sys; d=json.load(open('$TMP/out')); assert d['fingerprint']=='$fpr' and len(d['key'])==64 and len(d['noise_key'])==64"
+check "WALLFLOWER_STATE_DIR works" env WALLFLOWER_STATE_DIR="$S" "$WF" id
+check "--state-dir wins over the environment" env WALLFLOWER_STATE_DIR="$TMP/nowhere" "$WF" --state-dir "$S" id
+check "XDG_DATA_HOME is the default" sh -c "XDG_DATA_HOME='$TMP/xdg' '$WF' init >/dev/null && test -f '$TMP/xdg/wallflower/identity.key'"
+check "no identity: clear error" wf 1 id --state-dir "$TMP/empty"
+check "no identity: one line naming init" one_line_err "wallflower init"
+
+# key and store permissions, as ssh
+chmod 644 "$S/identity.key"
+check "id refuses a readable key" wf 1 --state-dir "$S" id
+check "the refusal names the file and the fix" one_line_err "chmod 600 '$S/identity.key'"
+check "profile refuses it too" wf 1 --state-dir "$S" profile show
+chmod 640 "$S/identity.key"
+check "group-readable is refused" wf 1 --state-dir "$S" card -o "$TMP/x.card"
+chmod 600 "$S/identity.key"
+chmod 604 "$S/wallflower.db"
+check "a world-readable store is refused" wf 1 --state-dir "$S" profile show
+check "store refusal names the file" one_line_err "wallflower.db"
+chmod 600 "$S/wallflower.db"
+
+# profile
+export WALLFLOWER_STATE_DIR=$S
+check "profile set" wf 0 profile set org "Analytical Engines"
+check "profile set title" wf 0 profile set title "Analyst"
+check "profile add" wf 0 profile add topics intranets
+check "profile add second" wf 0 profile add topics "knowledge management"
+check "profile add email" wf 0 profile add email ada@example.org
+check "profile set fwd" wf 0 profile set fwd no
+check "profile add duplicate fails" wf 1 profile add topics intranets
+check "profile set on a list is a usage error" wf 2 profile set topics x
+check "profile add on text is a usage error" wf 2 profile add org x
+check "profile unknown field" wf 2 profile set favourite-colour blue
+check "profile show" wf 0 profile show
+check "profile show matches golden" golden profile-show.txt
+check "profile show --json" wf 0 profile show --json
+check "profile show --json matches golden" golden profile-show.json
+check "bad value is refused" wf 2 profile set name "$(printf 'Ada\342\200\256')"
+check "bad value: one clear line" one_line_err "field 'name': forbidden format character"
+check "too long is refused" wf 2 profile set pronouns "$(printf '%040d' 0)"
+check "profile unchanged after refusals" sh -c "'$WF' profile show | diff -u '$GOLDEN/profile-show.txt' -"
+check "profile remove" wf 0 profile remove topics intranets
+check "profile remove absent fails" wf 1 profile remove topics intranets
+check "profile unset" wf 0 profile unset title
+check "profile unset absent fails" wf 1 profile unset title
+check "invalid persona name" wf 2 profile show --persona ../etc
+check "missing persona" wf 1 profile show --persona nobody
+
+# personas and cards
+check "work persona" wf 0 profile set --persona work org "Engines Ltd"
+check "work persona email" wf 0 profile add --persona work email work@example.org
+check "profile list" wf 0 profile list
+check "profile list shows both" sh -c "test \"\$(cat '$TMP/out' | tr '\n' ' ')\" = 'default work '"
+check "card -o" wf 0 card -o "$TMP/default.card"
+check "card verify" wf 0 card verify "$TMP/default.card"
+check "card carries the default fields" sh -c "grep -q 'knowledge management' '$TMP/out' && grep -q 'ada@example.org' '$TMP/out'"
+check "card --persona work" wf 0 card --persona work -o "$TMP/work.card"
+check "card verify --json work" wf 0 card verify --json "$TMP/work.card"
+check "work card: only work fields, name from default" python3 -c "
+import json; d=json.load(open('$TMP/out')); f=d['fields']
+assert d['valid'] and f=={'name':'Ada Lovelace','org':'Engines Ltd','email':['work@example.org']}, f
+assert d['fingerprint']=='$fpr' and d['rev']==2, d"
+check "card to stdout, verify from stdin" sh -c "'$WF' card --persona work | '$WF' card verify - | grep -q 'rev        3'"
+check "card for a missing persona fails" wf 1 card --persona nobody
+check "card verify rejects extra options" wf 2 card verify -o x "$TMP/work.card"
+check "profile delete" wf 0 profile delete --persona work
+check "profile delete needs --persona" wf 2 profile delete
+check "card with no name: message" sh -c "WALLFLOWER_STATE_DIR='$TMP/xdg/wallflower' '$WF' card -o '$TMP/n.card' 2>&1 | grep -q 'needs a name'"
+
+# verifying cards from elsewhere: the vectors
+vector full
+check "verify full vector" wf 0 card verify "$TMP/full.card"
+check "verify output matches golden" golden verify-full.txt
+check "verify --json full vector" wf 0 card verify --json "$TMP/full.card"
+check "verify --json matches golden" golden verify-full.json
+for v in name-rlo:"field 'name': forbidden format character" \
+	email-item-rlo:"field 'email' item 2: forbidden" \
+	array32-bomb:"truncated" wrong-signer:"signature does not verify" \
+	duplicate-name:"field 'name': key appears twice" expired:"field 'expires': card has expired" \
+	too-big:"card is larger than 4096" deep-payload:"msgpack nested deeper"; do
+	name=${v%%:*} msg=${v#*:}
+	vector "$name"
+	check "verify rejects $name" wf 1 card verify "$TMP/$name.card"
+	check "$name: one line saying what is wrong" one_line_err "invalid card: $msg"
+done
+vector name-rlo
+check "verify --json of an invalid card" wf 1 card verify --json "$TMP/name-rlo.card"
+check "invalid --json names the fault" python3 -c "
+import json; d=json.load(open('$TMP/out'))
+assert d=={'valid':False,'fault':'format-char','field':'name','item':None,'message':d['message']}, d"
+head -c 5000 /dev/zero >"$TMP/huge.card"
+check "verify refuses an oversized file" wf 1 card verify "$TMP/huge.card"
+check "oversized: says so" one_line_err "larger than 4096"
+check "verify a missing file" wf 1 card verify "$TMP/missing.card"
+
+# a store from a newer wallflower is refused, and left alone
+cp "$S/wallflower.db" "$TMP/db.before"
+python3 -c "
+import sys; f=open('$S/wallflower.db','r+b'); f.seek(60); f.write((99).to_bytes(4,'big'))"
+cp "$S/wallflower.db" "$TMP/db.patched"
+check "newer schema is refused" wf 1 profile show
+check "newer schema: says upgrade" one_line_err "newer than this wallflower"
+check "newer store left untouched" cmp -s "$S/wallflower.db" "$TMP/db.patched"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,35 @@
+#!/bin/sh
+# Lint: the architecture rules that a compiler does not check (STYLE.md rules 1, 2).
+# - each external library is included by its one adapter only;
+# - src/lib stays pure: no sockets, no avahi, no event loop;
+# - functions with a history of overflows are not used.
+set -u
+cd "$1" || exit 1
+bad=0
+fail() { echo "$*"; bad=1; }
+
+only() { # HEADER-REGEX ALLOWED-FILE...
+	pat=$1; shift
+	for f in $(grep -rlE "#include <$pat" src include); do
+		ok=0
+		for a in "$@"; do [ "$f" = "$a" ] && ok=1; done
+		[ "$ok" -eq 1 ] || fail "$f includes <$pat>: only $* may"
+	done
+}
+only 'sodium' src/lib/crypt.c
+only 'msgpack' src/lib/wire.c
+only 'sqlite3' src/lib/store.c
+only 'avahi-' src/daemon/mdns.c
+only 'jansson' src/cli/cli.h
+
+for f in $(grep -rlE '#include <(sys/socket|netinet/|arpa/|sys/epoll|poll\.h)' src/lib include 2>/dev/null); do
+	fail "$f: src/lib and include/ are pure, no sockets or event loops"
+done
+
+# Banned: unbounded copies and formatted writes, and number parsing without error checks.
+banned='\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|atoll|strtok|tmpnam|mktemp)\s*\('
+if grep -rnE "$banned" src include; then
+	fail "banned functions used (see above): use the bounded forms"
+fi
+[ "$bad" -eq 0 ] && echo "library boundaries and banned functions: clean"
+exit "$bad"
