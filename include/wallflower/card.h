@@ -95,7 +95,7 @@ enum card_fault {
 	CARD_BAD_SIGNATURE,   /* sig does not verify under payload key */
 	CARD_TOO_LONG,        /* a string over its field's max_bytes */
 	CARD_TOO_MANY_ITEMS,  /* a list over its field's max_items */
-	CARD_EMPTY,           /* an empty string where text is required */
+	CARD_EMPTY,           /* an empty string, or an empty list */
 	CARD_BAD_UTF8,        /* not valid UTF-8 */
 	CARD_CONTROL_CHAR,    /* C0, DEL or C1 control character */
 	CARD_FORMAT_CHAR,     /* bidi control or other forbidden format character */

@@ -8,7 +8,9 @@
  * The store checks values with the card rules before writing, so a persona can always be
  * issued as a card.
  *
- * Errors are negative errno; SQLite's codes are mapped here and nowhere else.
+ * Errors are negative errno; SQLite's codes are mapped here and nowhere else. Besides
+ * the errors listed with each function, every call may return -EBUSY (another process
+ * held the store for longer than STORE_BUSY_TIMEOUT_MS), -ENOMEM and -EIO.
  */
 #ifndef WALLFLOWER_STORE_H
 #define WALLFLOWER_STORE_H
@@ -29,9 +31,12 @@ struct store;
 
 /*
  * Opens (creating with mode 0600 when absent) the store at path and migrates it to
- * STORE_SCHEMA_VERSION. 0; -EPERM when the file is readable by group or others, or owned by
- * someone else; -EPROTO when its schema is newer than this build knows (*found_version set
- * when found_version is not NULL); -EIO for any other SQLite failure; -ENOMEM.
+ * STORE_SCHEMA_VERSION. 0; -EPERM when the file, or its -wal, -shm or -journal side file,
+ * has any group or other permission bit, is owned by someone else, is a symbolic link or
+ * is not a regular file; -EACCES when it is read-only to us; -EPROTO when its schema is
+ * newer than this build knows (then *found_version is set when found_version is not NULL,
+ * which is otherwise set to 0); -EIO when it is not a database or SQLite fails; other
+ * -errno from the file system.
  */
 int store_open(const char *path, struct store **out, int *found_version) CRYPT_WUR;
 
@@ -59,7 +64,11 @@ int store_profile_get(struct store *st, const char *persona, struct card_fields 
 int store_profile_set(struct store *st, const char *persona, enum card_field f, const char *value,
                       struct card_error *err) CRYPT_WUR;
 
-/* Sets whether persona's card may be forwarded in introductions: 0, 1, or -1 to unset. */
+/*
+ * Sets whether persona's card may be forwarded in introductions: 0, 1, or -1 to unset.
+ * Creates the persona, as store_profile_set does. 0; -EINVAL for an invalid persona name
+ * or fwd value.
+ */
 int store_profile_set_fwd(struct store *st, const char *persona, int fwd) CRYPT_WUR;
 
 /*
@@ -70,8 +79,8 @@ int store_profile_unset(struct store *st, const char *persona, enum card_field f
 
 /*
  * Appends value to list field f of persona (creating the persona). 0; -EEXIST when the list
- * already holds value; -E2BIG when the list already holds max_items; -EINVAL as for set;
- * -EIO.
+ * already holds value (checked first); -E2BIG when the list already holds max_items;
+ * -EINVAL as for set; -EIO.
  */
 int store_profile_add(struct store *st, const char *persona, enum card_field f, const char *value,
                       struct card_error *err) CRYPT_WUR;
@@ -81,18 +90,24 @@ int store_profile_remove(struct store *st, const char *persona, enum card_field 
                          const char *value) CRYPT_WUR;
 
 /*
- * The names of all personas, sorted, in *names (an array of *n owned strings; free each
- * and the array). 0; -EIO; -ENOMEM.
+ * The names of all personas, sorted, in *names (an array of *n owned strings; free with
+ * store_names_free). 0; -EIO; -ENOMEM.
  */
 int store_persona_list(struct store *st, char ***names, size_t *n) CRYPT_WUR;
+
+/* Frees what store_persona_list returned. NULL is fine. */
+void store_names_free(char **names, size_t n);
 
 /* Deletes persona and all its fields. 0; -ENOENT; -EINVAL; -EIO. */
 int store_persona_delete(struct store *st, const char *persona) CRYPT_WUR;
 
 /*
- * Reserves the next card revision: a counter kept in the store that only grows, so every
- * card this identity issues supersedes the ones before it. 0 and *rev >= 1; -EIO.
+ * Reserves the next card revision: max(previous + 1, min_rev), kept in the store, so that
+ * every card this identity issues supersedes the ones before it. Callers pass the issuing
+ * time as min_rev: then a key restored without its store (counter back at 0) still issues
+ * cards that supersede the ones it issued before. min_rev <= INT64_MAX (SQLite integers
+ * are signed). 0 and *rev >= 1; -EIO.
  */
-int store_card_rev_next(struct store *st, uint64_t *rev) CRYPT_WUR;
+int store_card_rev_next(struct store *st, uint64_t min_rev, uint64_t *rev) CRYPT_WUR;
 
 #endif

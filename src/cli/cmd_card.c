@@ -78,7 +78,7 @@ issue(struct cli *cli, const char *persona, uint8_t **env, size_t *len, uint64_t
 	if (cli_load_identity(cli, &id) < 0 || cli_open_store(cli, &st) < 0 ||
 	    load_persona(st, persona, &f) < 0)
 		goto out;
-	if ((r = store_card_rev_next(st, &meta.rev)) < 0) {
+	if ((r = store_card_rev_next(st, meta.issued, &meta.rev)) < 0) {
 		cli_error("cannot reserve a card revision: %s", strerror(-r));
 		goto out;
 	}

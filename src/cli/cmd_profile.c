@@ -198,6 +198,8 @@ do_show(struct profile_args *a)
 	} else {
 		printf("persona %s\n", a->persona);
 		cli_fields_print(&f);
+		if (f.text[CARD_NAME] == NULL && strcmp(a->persona, STORE_PERSONA_DEFAULT) != 0)
+			printf("  (no name: cards use the default persona's name)\n");
 	}
 	card_fields_clear(&f);
 	return r < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
@@ -224,9 +226,8 @@ do_list(struct profile_args *a)
 			json_array_append_new(arr, json_string(names[i]));
 		else if (!a->json)
 			puts(names[i]);
-		free(names[i]);
 	}
-	free(names);
+	store_names_free(names, n);
 	if (a->json && cli_json_print(arr) < 0)
 		return CLI_EXIT_FAIL;
 	return CLI_EXIT_OK;

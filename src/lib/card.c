@@ -386,6 +386,22 @@ read_envelope(const struct wire_obj *root, const uint8_t **payload, size_t *plen
 	return 0;
 }
 
+/* Our static spelling of a payload key, when it is one we know, so that an error can name
+ * it without echoing peer text; NULL for an unknown key. */
+static const char *
+known_key(const char *k, size_t n)
+{
+	static const char *const meta[] = { "v", "key", "rev", "issued", "fwd", "expires" };
+
+	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++)
+		if (strlen(meta[i]) == n && memcmp(meta[i], k, n) == 0)
+			return meta[i];
+	for (int i = 0; i < CARD_FIELD_COUNT; i++)
+		if (strlen(fields[i].name) == n && memcmp(fields[i].name, k, n) == 0)
+			return fields[i].name;
+	return NULL;
+}
+
 /* Step 3: a map of at most CARD_KEYS_MAX distinct, short, valid string keys. */
 static int
 read_keys(const struct wire_obj *map, struct card_error *err)
@@ -393,7 +409,6 @@ read_keys(const struct wire_obj *map, struct card_error *err)
 	size_t n = wire_count(map);
 	const char *k[CARD_KEYS_MAX];
 	size_t klen[CARD_KEYS_MAX];
-	enum card_field f;
 
 	if (wire_type(map) != WIRE_MAP)
 		return fail(err, CARD_NOT_MAP, NULL, 0, -EBADMSG);
@@ -403,18 +418,10 @@ read_keys(const struct wire_obj *map, struct card_error *err)
 		if (wire_get_str(wire_key(map, i), &k[i], &klen[i]) < 0 || klen[i] == 0 ||
 		    klen[i] > CARD_KEYNAME_MAX || text_check(k[i], klen[i], 0) != TEXT_OK)
 			return fail(err, CARD_KEY_TYPE, NULL, 0, -EBADMSG);
-		for (size_t j = 0; j < i; j++) {
-			if (klen[j] != klen[i] || memcmp(k[j], k[i], klen[i]) != 0)
-				continue;
-			/* Name the field only when it is one of ours: never echo peer text. */
-			char name[CARD_KEYNAME_MAX + 1];
-
-			memcpy(name, k[i], klen[i]);
-			name[klen[i]] = '\0';
-			return fail(err, CARD_DUPLICATE_KEY,
-			            card_field_lookup(name, &f) == 0 ? fields[f].name : NULL, 0,
-			            -EBADMSG);
-		}
+		for (size_t j = 0; j < i; j++)
+			if (klen[j] == klen[i] && memcmp(k[j], k[i], klen[i]) == 0)
+				return fail(err, CARD_DUPLICATE_KEY, known_key(k[i], klen[i]), 0,
+				            -EBADMSG);
 	}
 	return 0;
 }
@@ -510,8 +517,9 @@ read_list(enum card_field f, const struct wire_obj *o, struct card_list *l, stru
 		return fail(err, CARD_TYPE, fields[f].name, 0, -EBADMSG);
 	if (n > fields[f].max_items)
 		return fail(err, CARD_TOO_MANY_ITEMS, fields[f].name, 0, -EBADMSG);
+	/* An absent list says "nothing"; an empty one would be a second way to say it. */
 	if (n == 0)
-		return 0;
+		return fail(err, CARD_EMPTY, fields[f].name, 0, -EBADMSG);
 	if ((l->items = calloc(n, sizeof(*l->items))) == NULL)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {

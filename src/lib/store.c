@@ -777,8 +777,8 @@ out:
 	return r;
 }
 
-static void
-names_free(char **names, size_t n)
+void
+store_names_free(char **names, size_t n)
 {
 	size_t i;
 
@@ -822,7 +822,7 @@ store_persona_list(struct store *st, char ***names, size_t *n)
 	v = NULL;
 out:
 	sqlite3_finalize(s);
-	names_free(v, len);
+	store_names_free(v, len);
 	return r;
 }
 
@@ -850,19 +850,21 @@ out:
 }
 
 int
-store_card_rev_next(struct store *st, uint64_t *rev)
+store_card_rev_next(struct store *st, uint64_t min_rev, uint64_t *rev)
 {
-	static const char sql[] =
-	        "UPDATE counter SET value = value + 1 WHERE name = 'card_rev' RETURNING value";
+	static const char sql[] = "UPDATE counter SET value = max(value + 1, ?1) "
+	                          "WHERE name = 'card_rev' RETURNING value";
 	sqlite3_stmt *s = NULL;
 	int64_t v = 0;
 	int r;
 
-	assert(st != NULL && rev != NULL);
+	assert(st != NULL && rev != NULL && min_rev <= INT64_MAX);
 	*rev = 0;
 	if ((r = tx_begin(st)) < 0)
 		return r;
 	if ((r = prep(st, sql, &s)) < 0)
+		goto out;
+	if ((r = bind_int(s, 1, (int64_t)min_rev)) < 0)
 		goto out;
 	if ((r = step_row(s)) < 0) {
 		/* Migration 1 made the row: without it the file is not ours. */

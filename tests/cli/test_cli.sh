@@ -104,13 +104,14 @@ check "profile list shows both" sh -c "test \"\$(cat '$TMP/out' | tr '\n' ' ')\"
 check "card -o" wf 0 card -o "$TMP/default.card"
 check "card verify" wf 0 card verify "$TMP/default.card"
 check "card carries the default fields" sh -c "grep -q 'knowledge management' '$TMP/out' && grep -q 'ada@example.org' '$TMP/out'"
+rev1=$("$WF" card verify --json "$TMP/default.card" | python3 -c 'import json,sys; print(json.load(sys.stdin)["rev"])')
 check "card --persona work" wf 0 card --persona work -o "$TMP/work.card"
 check "card verify --json work" wf 0 card verify --json "$TMP/work.card"
 check "work card: only work fields, name from default" python3 -c "
 import json; d=json.load(open('$TMP/out')); f=d['fields']
 assert d['valid'] and f=={'name':'Ada Lovelace','org':'Engines Ltd','email':['work@example.org']}, f
-assert d['fingerprint']=='$fpr' and d['rev']==2, d"
-check "card to stdout, verify from stdin" sh -c "'$WF' card --persona work | '$WF' card verify - | grep -q 'rev        3'"
+assert d['fingerprint']=='$fpr' and d['rev'] > $rev1, d"
+check "card to stdout, verify from stdin" sh -c "'$WF' card --persona work | '$WF' card verify - | grep -q '^valid card'"
 check "card for a missing persona fails" wf 1 card --persona nobody
 check "card verify rejects extra options" wf 2 card verify -o x "$TMP/work.card"
 check "profile delete" wf 0 profile delete --persona work

@@ -255,10 +255,10 @@ test_store_open_twice(void **state)
 	assert_string_equal(cf.text[CARD_NAME], "Ada");
 	card_fields_clear(&cf);
 	assert_int_equal(store_profile_add(other, "default", CARD_TOPICS, "engines", NULL), 0);
-	assert_int_equal(store_card_rev_next(fx->st, &a), 0);
-	assert_int_equal(store_card_rev_next(other, &b), 0);
+	assert_int_equal(store_card_rev_next(fx->st, 0, &a), 0);
+	assert_int_equal(store_card_rev_next(other, 0, &b), 0);
 	store_close(other);
-	assert_int_equal(store_card_rev_next(fx->st, &c), 0);
+	assert_int_equal(store_card_rev_next(fx->st, 0, &c), 0);
 	assert_true(a < b && b < c);
 	assert_int_equal(store_profile_get(fx->st, "default", &cf), 0);
 	assert_int_equal(card_fields_list(&cf, CARD_TOPICS)->n, 1);
@@ -740,14 +740,30 @@ test_store_card_rev_next_increasing(void **state)
 	uint64_t prev = 0, rev;
 
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(store_card_rev_next(fx->st, &rev), 0);
+		assert_int_equal(store_card_rev_next(fx->st, 0, &rev), 0);
 		assert_true(rev > prev);
 		prev = rev;
 	}
 	assert_int_equal(prev, 3);
 	reopen(fx);
-	assert_int_equal(store_card_rev_next(fx->st, &rev), 0);
+	assert_int_equal(store_card_rev_next(fx->st, 0, &rev), 0);
 	assert_int_equal(rev, 4);
+}
+
+/* The floor (the issuing time) lifts the counter, so that a key restored without its
+ * store still issues cards that supersede the old ones; the counter never goes back. */
+static void
+test_store_card_rev_next_floor(void **state)
+{
+	struct fixture *fx = *state;
+	uint64_t rev;
+
+	assert_int_equal(store_card_rev_next(fx->st, 1790000000, &rev), 0);
+	assert_true(rev == 1790000000);
+	assert_int_equal(store_card_rev_next(fx->st, 1790000000, &rev), 0);
+	assert_true(rev == 1790000001);
+	assert_int_equal(store_card_rev_next(fx->st, 5, &rev), 0); /* a clock set back */
+	assert_true(rev == 1790000002);
 }
 
 static void
@@ -756,7 +772,7 @@ test_store_card_rev_next_first(void **state)
 	struct fixture *fx = *state;
 	uint64_t rev = 99;
 
-	assert_int_equal(store_card_rev_next(fx->st, &rev), 0);
+	assert_int_equal(store_card_rev_next(fx->st, 0, &rev), 0);
 	assert_int_equal(rev, 1);
 }
 
@@ -803,6 +819,7 @@ main(void)
 		T(test_store_persona_valid_names),
 		T(test_store_card_rev_next_increasing),
 		T(test_store_card_rev_next_first),
+		T(test_store_card_rev_next_floor),
 		cmocka_unit_test(test_store_close_null),
 	};
 

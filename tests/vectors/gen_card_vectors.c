@@ -503,6 +503,11 @@ key_vectors(void)
 	    "duplicate-key", "name", 0);
 
 	base(&p, pk_a);
+	add_kv(&p, "rev", m_uint(8));
+	bad("duplicate-rev", "rev twice: which revision would it be?", envelope(&p, sk_a),
+	    "duplicate-key", "rev", 0);
+
+	base(&p, pk_a);
 	add_kv(&p, "x", m_uint(1));
 	add_kv(&p, "x", m_uint(1));
 	bad("duplicate-unknown-key", "an unknown key twice", envelope(&p, sk_a), "duplicate-key",
@@ -514,6 +519,54 @@ key_vectors(void)
 		add_kv(&p, name, m_uint(0));
 	}
 	bad("too-many-keys", "65 keys", envelope(&p, sk_a), "too-many-keys", NULL, 0);
+}
+
+/*
+ * The neutral point as key (01 00 .. 00, small order) with R = neutral point and S = 0:
+ * this satisfies the bare verification equation for any message, so a verifier that does
+ * not refuse small-order keys accepts it. Ours must refuse.
+ */
+static void
+small_order_vector(void)
+{
+	uint8_t key[32] = { 1 }, sig[64] = { 1 };
+	struct payload p;
+	struct bytes payload;
+	struct wire_out *w;
+
+	base(&p, key);
+	payload = encode(&p);
+	w = out();
+	wire_put_array(w, 2);
+	wire_put_bin(w, payload.p, payload.n);
+	wire_put_bin(w, sig, sizeof(sig));
+	free(payload.p);
+	bad("small-order-key", "the neutral point as key, with a signature that fits it", take(w),
+	    "bad-signature", NULL, 0);
+}
+
+/* A valid signature with the group order L added to S: the same point equation, but S is
+ * not reduced, which RFC 8032 section 5.1.7 requires verifiers to refuse. */
+static void
+non_canonical_s_vector(void)
+{
+	static const uint8_t order[32] = {
+		0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
+		0xa2, 0xde, 0xf9, 0xde, 0x14, 0,    0,    0,    0,    0,    0,
+		0,    0,    0,    0,    0,    0,    0,    0,    0,    0x10,
+	};
+	struct bytes env = minimal_env();
+	uint8_t *s = env.p + env.n - 32;
+	unsigned carry = 0;
+
+	for (int i = 0; i < 32; i++) {
+		unsigned sum = s[i] + order[i] + carry;
+
+		s[i] = (uint8_t)sum;
+		carry = sum >> 8;
+	}
+	bad("non-canonical-s", "a valid signature with L added to S", env, "bad-signature", NULL,
+	    0);
 }
 
 static void
@@ -550,6 +603,9 @@ signer_vectors(void)
 	base(&p, pk_a);
 	bad("wrong-signer", "key says A, signed by B", envelope(&p, sk_b), "bad-signature", NULL,
 	    0);
+
+	small_order_vector();
+	non_canonical_s_vector();
 
 	env = minimal_env();
 	/* The name's last byte sits just before the signature's bin header (c4 40). */
@@ -603,6 +659,8 @@ field_vectors(void)
 	bad_field("name-too-long", "a name of 129 bytes", "name", m_str(longname), "too-long", 0);
 	bad_field("topics-17", "17 topics, one over the limit", "topics", m_strs(seventeen, 17),
 	          "too-many-items", 0);
+	bad_field("topics-empty-list", "an empty list where absence is the way to say none",
+	          "topics", m_strs(NULL, 0), "empty", 0);
 	bad_field("email-duplicate", "the same email twice", "email", m_strs(dup, 2),
 	          "duplicate-item", 2);
 	bad_field("name-overlong-utf8", "an overlong encoding of NUL (c0 80)", "name",
