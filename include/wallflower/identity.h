@@ -4,7 +4,7 @@
  * signature over IDENTITY_BINDING_TAG || X25519 public key (DESIGN.md, "Session").
  *
  * Both live in one file, IDENTITY_FILE, mode 0600, under the state directory, so that an
- * identity is created (or not) in one atomic step. The format is in docs/files.md.
+ * identity is created (or not) in one atomic step. The format is in docs/identity.md.
  */
 #ifndef WALLFLOWER_IDENTITY_H
 #define WALLFLOWER_IDENTITY_H
@@ -41,9 +41,10 @@ int identity_from_secrets(const uint8_t seed[CRYPT_SIGN_SEED], const uint8_t dh_
                           struct identity **out) CRYPT_WUR;
 
 /*
- * Loads dir/IDENTITY_FILE. 0; -ENOENT when there is none; -EPERM when group or others can
- * read it or it is not ours (see file_check_private); -EBADMSG when it is not an identity
- * file or its binding does not verify; other -errno.
+ * Loads dir/IDENTITY_FILE. 0; -ENOENT when there is none; -EPERM when group or others have
+ * any permission on it or it is not ours (see file_check_private); -EINVAL when it is not
+ * a regular file; -EPROTO when it is an identity file of another format version;
+ * -EBADMSG when it is not an identity file or its binding does not verify; other -errno.
  */
 int identity_load(const char *dir, struct identity **out) CRYPT_WUR;
 

@@ -130,6 +130,10 @@ cli_load_identity(struct cli *cli, struct identity **id)
 		cli_error("no identity in %s: create one with 'wallflower init'", dir);
 	else if (r == -EBADMSG)
 		cli_error("%s/%s is damaged or not a wallflower identity", dir, IDENTITY_FILE);
+	else if (r == -EPROTO)
+		cli_error("%s/%s was made by a newer wallflower (unknown format version); "
+		          "upgrade wallflower",
+		          dir, IDENTITY_FILE);
 	else
 		cli_error("cannot read %s/%s: %s", dir, IDENTITY_FILE, strerror(-r));
 	return -1;

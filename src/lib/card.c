@@ -146,6 +146,20 @@ const char *
 card_error_describe(const struct card_error *err, char *buf, size_t size)
 {
 	const char *text = err->fault < CARD_FAULT_COUNT ? fault_texts[err->fault] : "?";
+	enum card_field f;
+	char limit[64];
+
+	/* For a limit, say what the limit is: the person has to shorten something. */
+	if (err->field != NULL && card_field_lookup(err->field, &f) == 0 &&
+	    (err->fault == CARD_TOO_LONG || err->fault == CARD_TOO_MANY_ITEMS)) {
+		if (err->fault == CARD_TOO_LONG)
+			snprintf(limit, sizeof(limit), "too long (at most %u bytes)",
+			         (unsigned)fields[f].max_bytes);
+		else
+			snprintf(limit, sizeof(limit), "too many items (at most %u)",
+			         (unsigned)fields[f].max_items);
+		text = limit;
+	}
 
 	if (err->field != NULL && err->item > 0)
 		snprintf(buf, size, "field '%s' item %zu: %s", err->field, err->item, text);

@@ -100,7 +100,12 @@ parse(const uint8_t *buf, size_t len, struct identity **out)
 	struct identity *id;
 	int r;
 
-	if (len != IDENTITY_FILE_LEN || memcmp(buf, magic, sizeof(magic)) != 0)
+	if (len < sizeof(magic) || memcmp(buf, magic, 4) != 0)
+		return -EBADMSG;
+	/* Our magic with another version: a newer wallflower made it, not damage. */
+	if (memcmp(buf + 4, magic + 4, 4) != 0)
+		return -EPROTO;
+	if (len != IDENTITY_FILE_LEN)
 		return -EBADMSG;
 	if ((r = identity_from_secrets(buf + 8, buf + 40, &id)) < 0)
 		return r == -EINVAL ? -EBADMSG : r;
@@ -127,7 +132,9 @@ identity_load(const char *dir, struct identity **out)
 		return -ENOMEM;
 	if ((r = file_check_private(path, NULL)) < 0)
 		goto out;
-	if ((r = file_read(path, IDENTITY_FILE_LEN, &buf, &len)) < 0) {
+	/* Read one byte more than a valid file has, so that parse sees a longer file as one
+	 * (and can still tell a future version by its header). */
+	if ((r = file_read(path, IDENTITY_FILE_LEN + 1, &buf, &len)) < 0) {
 		if (r == -EFBIG)
 			r = -EBADMSG;
 		goto out;

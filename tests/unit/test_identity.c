@@ -92,13 +92,20 @@ test_identity_load_rejects_damage(void **state)
 	assert_int_equal(identity_load(dir, &b), -ENOENT);
 	assert_int_equal(identity_create(dir, &a), 0);
 	good = tu_read(path, &n);
-	/* Any changed byte: magic, either secret, or the binding. */
+	/* Any changed byte: magic, either secret, or the binding (bytes 4-7, the version,
+	 * are checked below). */
 	for (size_t i = 0; i < n; i += 7) {
+		if (i >= 4 && i < 8)
+			continue;
 		good[i] ^= 0x20;
 		tu_write(path, good, n, 0600);
 		assert_int_equal(identity_load(dir, &b), -EBADMSG);
 		good[i] ^= 0x20;
 	}
+	good[7] = 2; /* a future version is not damage */
+	tu_write(path, good, n, 0600);
+	assert_int_equal(identity_load(dir, &b), -EPROTO);
+	good[7] = 1;
 	tu_write(path, good, n - 1, 0600);
 	assert_int_equal(identity_load(dir, &b), -EBADMSG);
 	tu_write(path, good, n, 0600);
