@@ -500,31 +500,54 @@ read_signer(const struct wire_obj *map, const uint8_t *payload, size_t plen, con
 	return 0;
 }
 
+/* A checked string, still inside the payload (not NUL-terminated). */
+static int
+text_at(enum card_field f, const struct wire_obj *o, size_t item, const char **s, size_t *n,
+        struct card_error *err)
+{
+	if (wire_get_str(o, s, n) < 0)
+		return fail(err, CARD_TYPE, fields[f].name, item, -EBADMSG);
+	if (card_text_check(f, *s, *n, err) < 0) {
+		if (err != NULL)
+			err->item = item;
+		return -EBADMSG;
+	}
+	return 0;
+}
+
 /* A checked string, copied and NUL-terminated. */
 static int
-read_text(enum card_field f, const struct wire_obj *o, char **out, size_t item,
-          struct card_error *err)
+read_text(enum card_field f, const struct wire_obj *o, char **out, struct card_error *err)
 {
 	const char *s;
 	size_t n;
 	int r;
 
-	if (wire_get_str(o, &s, &n) < 0)
-		return fail(err, CARD_TYPE, fields[f].name, item, -EBADMSG);
-	if ((r = card_text_check(f, s, n, err)) < 0) {
-		if (err != NULL)
-			err->item = item;
-		return -EBADMSG;
-	}
+	if ((r = text_at(f, o, 0, &s, &n, err)) < 0)
+		return r;
 	if ((*out = strndup(s, n)) == NULL)
 		return -ENOMEM;
 	return 0;
 }
 
+/* Whether item i of an array of checked strings repeats an earlier one. */
+static bool
+repeats_earlier(const struct wire_obj *arr, size_t i, const char *s, size_t n)
+{
+	const char *t;
+	size_t m;
+
+	for (size_t j = 0; j < i; j++)
+		if (wire_get_str(wire_item(arr, j), &t, &m) == 0 && m == n && memcmp(s, t, n) == 0)
+			return true;
+	return false;
+}
+
 static int
 read_list(enum card_field f, const struct wire_obj *o, struct card_list *l, struct card_error *err)
 {
-	size_t n = wire_count(o);
+	size_t n = wire_count(o), len;
+	const char *s;
 	int r;
 
 	if (wire_type(o) != WIRE_ARRAY)
@@ -537,13 +560,13 @@ read_list(enum card_field f, const struct wire_obj *o, struct card_list *l, stru
 	if ((l->items = calloc(n, sizeof(*l->items))) == NULL)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		if ((r = read_text(f, wire_item(o, i), &l->items[i], i + 1, err)) < 0)
+		if ((r = text_at(f, wire_item(o, i), i + 1, &s, &len, err)) < 0)
 			return r;
+		if (repeats_earlier(o, i, s, len))
+			return fail(err, CARD_DUPLICATE_ITEM, fields[f].name, i + 1, -EBADMSG);
+		if ((l->items[i] = strndup(s, len)) == NULL)
+			return -ENOMEM;
 		l->n++;
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(l->items[i], l->items[j]) == 0)
-				return fail(err, CARD_DUPLICATE_ITEM, fields[f].name, i + 1,
-				            -EBADMSG);
 	}
 	return 0;
 }
@@ -567,7 +590,7 @@ read_fields(const struct wire_obj *map, struct card *card, struct card_error *er
 		if (fields[i].list)
 			r = read_list(i, o, card_fields_list(&card->f, i), err);
 		else
-			r = read_text(i, o, &card->f.text[i], 0, err);
+			r = read_text(i, o, &card->f.text[i], err);
 		if (r < 0)
 			return r;
 	}
@@ -596,11 +619,11 @@ read_payload(struct card *card, const uint8_t *sig, struct card_error *err)
 	if (r < 0)
 		return wire_fault(r, err);
 	map = wire_doc_root(doc);
-	if ((r = read_keys(map, err)) < 0 ||
-	    (r = read_signer(map, card->payload, card->payload_len, sig, card, err)) < 0 ||
-	    (r = read_fields(map, card, err)) < 0)
-		goto out;
-out:
+	r = read_keys(map, err);
+	if (r == 0)
+		r = read_signer(map, card->payload, card->payload_len, sig, card, err);
+	if (r == 0)
+		r = read_fields(map, card, err);
 	wire_doc_free(doc);
 	return r;
 }
@@ -624,7 +647,8 @@ card_decode(const uint8_t *buf, size_t len, struct card **out, struct card_error
 		goto out;
 	}
 	card_fields_init(&card->f);
-	memcpy(card->envelope, buf, len);
+	if (len > 0)
+		memcpy(card->envelope, buf, len);
 	card->envelope_len = len;
 	if ((r = wire_doc_parse(card->envelope, len, CARD_DEPTH_MAX, &env)) < 0) {
 		r = wire_fault(r, err);

@@ -14,6 +14,16 @@
 
 #include "wallflower/file.h"
 
+/* The current errno as a negative error code, never 0, even if a call failed without
+ * setting errno. */
+static int
+neg_errno(void)
+{
+	int e = errno;
+
+	return e > 0 ? -e : -EIO;
+}
+
 int
 file_read(const char *path, size_t max, uint8_t **buf, size_t *len)
 {
@@ -25,9 +35,9 @@ file_read(const char *path, size_t max, uint8_t **buf, size_t *len)
 	*buf = NULL;
 	*len = 0;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
-		return -errno;
+		return neg_errno();
 	if (fstat(fd, &st) < 0) {
-		r = -errno;
+		r = neg_errno();
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -49,7 +59,7 @@ file_read(const char *path, size_t max, uint8_t **buf, size_t *len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			r = -errno;
+			r = neg_errno();
 			goto out;
 		}
 		if (n == 0)
@@ -81,44 +91,47 @@ write_all(int fd, const void *buf, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return -errno;
+			return neg_errno();
 		p += n;
 		len -= (size_t)n;
 	}
 	return 0;
 }
 
-/* Writes and syncs a temporary sibling of path; *tmp gets its name. */
-static int
-write_temp(const char *path, const void *buf, size_t len, mode_t mode, char **tmp)
+/*
+ * Writes and syncs a temporary sibling of path with exactly mode. Returns its name (the
+ * caller frees it), or NULL with *err set.
+ */
+static char *
+write_temp(const char *path, const void *buf, size_t len, mode_t mode, int *err)
 {
+	char *tmp;
 	int fd, r;
 
-	*tmp = NULL;
-	if (asprintf(tmp, "%s.tmp.XXXXXX", path) < 0) {
-		*tmp = NULL;
-		return -ENOMEM;
+	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0) {
+		*err = -ENOMEM;
+		return NULL;
 	}
 	/* mkostemp creates 0600, never wider; fchmod then sets exactly what was asked. */
-	if ((fd = mkostemp(*tmp, O_CLOEXEC)) < 0) {
-		r = -errno;
-		free(*tmp);
-		*tmp = NULL;
-		return r;
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+		*err = neg_errno();
+		free(tmp);
+		return NULL;
 	}
 	r = write_all(fd, buf, len);
 	if (r == 0 && fchmod(fd, mode) < 0)
-		r = -errno;
+		r = neg_errno();
 	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
+		r = neg_errno();
 	if (close(fd) < 0 && r == 0)
-		r = -errno;
+		r = neg_errno();
 	if (r < 0) {
-		unlink(*tmp);
-		free(*tmp);
-		*tmp = NULL;
+		unlink(tmp);
+		free(tmp);
+		*err = r;
+		return NULL;
 	}
-	return r;
+	return tmp;
 }
 
 /* Syncs the directory holding path, so that a new name survives a crash. */
@@ -149,10 +162,10 @@ file_write_new(const char *path, const void *buf, size_t len, mode_t mode)
 	char *tmp;
 	int r;
 
-	if ((r = write_temp(path, buf, len, mode, &tmp)) < 0)
+	if ((tmp = write_temp(path, buf, len, mode, &r)) == NULL)
 		return r;
 	/* link(2), unlike rename(2), fails when the name exists: nothing is replaced. */
-	r = link(tmp, path) < 0 ? -errno : 0;
+	r = link(tmp, path) < 0 ? neg_errno() : 0;
 	unlink(tmp);
 	free(tmp);
 	if (r == 0)
@@ -164,12 +177,12 @@ int
 file_write_replace(const char *path, const void *buf, size_t len, mode_t mode)
 {
 	char *tmp;
-	int r;
+	int r = 0;
 
-	if ((r = write_temp(path, buf, len, mode, &tmp)) < 0)
+	if ((tmp = write_temp(path, buf, len, mode, &r)) == NULL)
 		return r;
 	if (rename(tmp, path) < 0) {
-		r = -errno;
+		r = neg_errno();
 		unlink(tmp);
 	}
 	free(tmp);
@@ -186,7 +199,7 @@ file_check_private(const char *path, mode_t *mode)
 	if (mode != NULL)
 		*mode = 0;
 	if (lstat(path, &st) < 0)
-		return -errno;
+		return neg_errno();
 	if (mode != NULL)
 		*mode = st.st_mode & 07777;
 	if (!S_ISREG(st.st_mode))
@@ -203,7 +216,7 @@ check_dir(const char *dir)
 	struct stat st;
 
 	if (stat(dir, &st) < 0)
-		return -errno;
+		return neg_errno();
 	if (!S_ISDIR(st.st_mode))
 		return -ENOTDIR;
 	if (st.st_uid != geteuid() || (st.st_mode & 022) != 0)
@@ -229,11 +242,11 @@ file_mkdir_private(const char *dir)
 			continue;
 		*p = '\0';
 		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
+			return neg_errno();
 		*p = '/';
 	}
 	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-		return -errno;
+		return neg_errno();
 	return check_dir(buf);
 }
 

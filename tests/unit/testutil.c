@@ -102,8 +102,9 @@ tu_unhex(const char *hex, size_t *len)
 	for (size_t i = 0; i < n / 2; i++) {
 		int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
 
-		assert_true(hi >= 0 && lo >= 0);
-		out[i] = (uint8_t)(hi << 4 | lo);
+		if (hi < 0 || lo < 0)
+			fail_msg("not hex: %s", hex);
+		out[i] = (uint8_t)((unsigned)hi << 4 | (unsigned)lo);
 	}
 	*len = n / 2;
 	return out;
