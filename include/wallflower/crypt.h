@@ -50,6 +50,41 @@ int crypt_verify_tagged(const uint8_t sig[CRYPT_SIG], const uint8_t pk[CRYPT_SIG
 int crypt_dh_public(uint8_t pk[CRYPT_DH_KEY], const uint8_t sk[CRYPT_DH_KEY]) CRYPT_WUR;
 
 /*
+ * X25519: out = DH(sk, pk). 0, or -EINVAL when the result is all zeros, which is what a
+ * small-order public key gives (libsodium's check): such a key never completes a handshake.
+ */
+int crypt_dh(uint8_t out[CRYPT_DH_KEY], const uint8_t sk[CRYPT_DH_KEY],
+             const uint8_t pk[CRYPT_DH_KEY]) CRYPT_WUR;
+
+#define CRYPT_AEAD_KEY 32
+#define CRYPT_AEAD_TAG 16
+
+/*
+ * ChaCha20-Poly1305 (RFC 8439) with the 96-bit nonce 0x00000000 || n as 64-bit
+ * little-endian, which is how Noise numbers its messages. out gets len + CRYPT_AEAD_TAG
+ * bytes; out may equal pt.
+ */
+void crypt_aead_encrypt(uint8_t *out, const uint8_t key[CRYPT_AEAD_KEY], uint64_t n,
+                        const uint8_t *ad, size_t adlen, const uint8_t *pt, size_t len);
+
+/* The inverse: out gets len - CRYPT_AEAD_TAG bytes. 0, or -EBADMSG when len is shorter than
+ * the tag or authentication fails (out is then zeroed). */
+int crypt_aead_decrypt(uint8_t *out, const uint8_t key[CRYPT_AEAD_KEY], uint64_t n,
+                       const uint8_t *ad, size_t adlen, const uint8_t *ct, size_t len) CRYPT_WUR;
+
+/* BLAKE2b-512 of a || b (either may be empty), as Noise's HASH(). */
+void crypt_hash2(uint8_t out[CRYPT_HASH_MAX], const uint8_t *a, size_t alen, const uint8_t *b,
+                 size_t blen);
+
+/*
+ * HMAC-BLAKE2b-512 (RFC 2104 with BLAKE2b-512, block 128 bytes) of a || b under key
+ * (keylen <= 128), as Noise's HMAC-HASH(). libsodium's keyed BLAKE2b is a different
+ * function, hence this one.
+ */
+void crypt_hmac(uint8_t out[CRYPT_HASH_MAX], const uint8_t *key, size_t keylen, const uint8_t *a,
+                size_t alen, const uint8_t *b, size_t blen);
+
+/*
  * BLAKE2b of tag || msg with outlen bytes of output (1..CRYPT_HASH_MAX).
  * tag may be NULL for none.
  */

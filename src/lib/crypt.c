@@ -92,6 +92,98 @@ crypt_dh_public(uint8_t pk[CRYPT_DH_KEY], const uint8_t sk[CRYPT_DH_KEY])
 	return crypto_scalarmult_base(pk, sk) == 0 ? 0 : -EINVAL;
 }
 
+int
+crypt_dh(uint8_t out[CRYPT_DH_KEY], const uint8_t sk[CRYPT_DH_KEY], const uint8_t pk[CRYPT_DH_KEY])
+{
+	if (crypto_scalarmult(out, sk, pk) != 0) {
+		sodium_memzero(out, CRYPT_DH_KEY);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Noise's nonce layout for ChaChaPoly: 32 zero bits, then n little-endian. */
+static void
+aead_nonce(uint8_t nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES], uint64_t n)
+{
+	memset(nonce, 0, 4);
+	for (int i = 0; i < 8; i++)
+		nonce[4 + i] = (uint8_t)(n >> (8 * i));
+}
+
+void
+crypt_aead_encrypt(uint8_t *out, const uint8_t key[CRYPT_AEAD_KEY], uint64_t n, const uint8_t *ad,
+                   size_t adlen, const uint8_t *pt, size_t len)
+{
+	uint8_t nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES];
+
+	aead_nonce(nonce, n);
+	crypto_aead_chacha20poly1305_ietf_encrypt(out, NULL, pt, len, ad, adlen, NULL, nonce, key);
+}
+
+int
+crypt_aead_decrypt(uint8_t *out, const uint8_t key[CRYPT_AEAD_KEY], uint64_t n, const uint8_t *ad,
+                   size_t adlen, const uint8_t *ct, size_t len)
+{
+	uint8_t nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES];
+
+	if (len < CRYPT_AEAD_TAG)
+		return -EBADMSG;
+	aead_nonce(nonce, n);
+	if (crypto_aead_chacha20poly1305_ietf_decrypt(out, NULL, NULL, ct, len, ad, adlen, nonce,
+	                                              key) != 0) {
+		sodium_memzero(out, len - CRYPT_AEAD_TAG);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+void
+crypt_hash2(uint8_t out[CRYPT_HASH_MAX], const uint8_t *a, size_t alen, const uint8_t *b,
+            size_t blen)
+{
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, NULL, 0, CRYPT_HASH_MAX);
+	if (alen > 0)
+		crypto_generichash_update(&st, a, alen);
+	if (blen > 0)
+		crypto_generichash_update(&st, b, blen);
+	crypto_generichash_final(&st, out, CRYPT_HASH_MAX);
+	sodium_memzero(&st, sizeof(st));
+}
+
+#define HMAC_BLOCK 128 /* BLAKE2b's block length */
+
+void
+crypt_hmac(uint8_t out[CRYPT_HASH_MAX], const uint8_t *key, size_t keylen, const uint8_t *a,
+           size_t alen, const uint8_t *b, size_t blen)
+{
+	crypto_generichash_state st;
+	uint8_t pad[HMAC_BLOCK], inner[CRYPT_HASH_MAX];
+
+	assert(keylen <= HMAC_BLOCK);
+	/* inner = H((K ^ ipad) || a || b) */
+	memset(pad, 0x36, sizeof(pad));
+	for (size_t i = 0; i < keylen; i++)
+		pad[i] ^= key[i];
+	crypto_generichash_init(&st, NULL, 0, CRYPT_HASH_MAX);
+	crypto_generichash_update(&st, pad, sizeof(pad));
+	if (alen > 0)
+		crypto_generichash_update(&st, a, alen);
+	if (blen > 0)
+		crypto_generichash_update(&st, b, blen);
+	crypto_generichash_final(&st, inner, sizeof(inner));
+	/* out = H((K ^ opad) || inner) */
+	memset(pad, 0x5c, sizeof(pad));
+	for (size_t i = 0; i < keylen; i++)
+		pad[i] ^= key[i];
+	crypt_hash2(out, pad, sizeof(pad), inner, sizeof(inner));
+	sodium_memzero(pad, sizeof(pad));
+	sodium_memzero(inner, sizeof(inner));
+	sodium_memzero(&st, sizeof(st));
+}
+
 void
 crypt_hash_tagged(uint8_t *out, size_t outlen, const char *tag, const uint8_t *msg, size_t len)
 {

@@ -86,6 +86,47 @@ test_crypt_hash_tagged_rfc7693(void **state)
 	assert_memory_equal(out, want, 64);
 }
 
+/* HMAC-BLAKE2b-512, as Noise uses it. Expected values from Python's hmac module with
+ * hashlib.blake2b, computed outside this code base. */
+static void
+test_crypt_hmac_python(void **state)
+{
+	static const char msg[] = "The quick brown fox jumps over the lazy dog";
+	uint8_t want[64], out[64], key[128];
+
+	(void)state;
+	unhex_into(want, 64,
+	           "92294f92c0dfb9b00ec9ae8bd94d7e7d8a036b885a499f149dfe2fd2199394aa"
+	           "af6b8894a1730cccb2cd050f9bcf5062a38b51b0dab33207f8ef35ae2c9df51b");
+	crypt_hmac(out, (const uint8_t *)"key", 3, (const uint8_t *)msg, sizeof(msg) - 1, NULL, 0);
+	assert_memory_equal(out, want, 64);
+	/* The message in two parts is the same message. */
+	crypt_hmac(out, (const uint8_t *)"key", 3, (const uint8_t *)msg, 10,
+	           (const uint8_t *)msg + 10, sizeof(msg) - 11);
+	assert_memory_equal(out, want, 64);
+	/* A key of a whole block, and an empty message. */
+	for (int i = 0; i < 128; i++)
+		key[i] = (uint8_t)i;
+	unhex_into(want, 64,
+	           "e79ec585fc83408cd654da61cc87457edd77cae194e6e4727420fa21a001229e"
+	           "d67f1fb7bb03effaaaec05d2d7902f98bfad11da65b4c08d197eefa96f314b31");
+	crypt_hmac(out, key, 128, NULL, 0, NULL, 0);
+	assert_memory_equal(out, want, 64);
+}
+
+/* A small-order public key makes X25519 give zero, which crypt_dh refuses. */
+static void
+test_crypt_dh_small_order(void **state)
+{
+	uint8_t sk[32], zero[32] = { 0 }, one[32] = { 1 }, out[32];
+
+	(void)state;
+	crypt_random(sk, sizeof(sk));
+	assert_int_equal(crypt_dh(out, sk, zero), -EINVAL);
+	assert_memory_equal(out, zero, 32);
+	assert_int_equal(crypt_dh(out, sk, one), -EINVAL);
+}
+
 static void
 test_crypt_hex_round_trip(void **state)
 {
@@ -128,6 +169,8 @@ main(void)
 		cmocka_unit_test(test_crypt_verify_tagged_rejects),
 		cmocka_unit_test(test_crypt_dh_public_rfc7748),
 		cmocka_unit_test(test_crypt_hash_tagged_rfc7693),
+		cmocka_unit_test(test_crypt_hmac_python),
+		cmocka_unit_test(test_crypt_dh_small_order),
 		cmocka_unit_test(test_crypt_hex_round_trip),
 		cmocka_unit_test(test_crypt_equal_and_wipe),
 	};
