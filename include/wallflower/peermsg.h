@@ -1,0 +1,87 @@
+/*
+ * peermsg: the application messages two daemons exchange inside a Noise session
+ * (proto/session.md, "Application messages"). Each is one msgpack map with a string key
+ * "t" naming its type:
+ *
+ *   offer {card, note, reply, port}   initiator -> responder: here is my card
+ *   ack   {}                          responder's answer, whatever the user decides later
+ *   card  {card, re}                  the accepted side's card, answering offer "re"
+ *   error {code, msg}                 a refusal, with a reason
+ *
+ * Decoding is strict and bounded like the card decoder's. The card inside is carried as
+ * bytes; verifying it, and that the session's peer signed it, is session's job.
+ */
+#ifndef WALLFLOWER_PEERMSG_H
+#define WALLFLOWER_PEERMSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wallflower/card.h"
+
+#define PEERMSG_MAX       (CARD_ENVELOPE_MAX + 512) /* bytes of one encoded message */
+#define PEERMSG_NOTE_MAX  280                       /* bytes of an offer's note */
+#define PEERMSG_TEXT_MAX  200                       /* bytes of an error's msg */
+#define PEERMSG_KEYS_MAX  16                        /* entries in a message map */
+#define PEERMSG_KEY_MAX   16                        /* bytes of a key */
+#define PEERMSG_DEPTH_MAX 4                         /* msgpack nesting, the map = depth 1 */
+#define PEERMSG_ID_LEN    32                        /* an offer id, for "re" */
+#define PEERMSG_ID_TAG    "wallflower-offer-id-v1"
+
+enum peermsg_type {
+	PEERMSG_OFFER = 1,
+	PEERMSG_ACK,
+	PEERMSG_CARD,
+	PEERMSG_ERROR,
+};
+
+/* Error codes in an "error" message (stable; proto/session.md lists them). */
+enum peermsg_code {
+	PEERMSG_E_MALFORMED = 1,   /* the message broke the protocol or the codec's rules */
+	PEERMSG_E_UNSUPPORTED = 2, /* a message type this side does not take here */
+	PEERMSG_E_BAD_CARD = 3,    /* the card does not verify (proto/card.md) */
+	PEERMSG_E_NOT_YOURS = 4,   /* the card is signed by someone other than the peer */
+	PEERMSG_E_BUSY = 5,        /* a limit was reached; try again later */
+	PEERMSG_E_INTERNAL = 6,    /* this side failed (out of memory, disk) */
+};
+
+struct peermsg {
+	enum peermsg_type type;
+	uint8_t *card; /* offer, card: the card envelope */
+	size_t card_len;
+	char *note;                 /* offer: optional, NUL-terminated */
+	bool reply;                 /* offer: the sender wants a card back */
+	uint16_t port;              /* offer: where the sender listens for it (when reply) */
+	uint8_t re[PEERMSG_ID_LEN]; /* card: the id of the offer it answers */
+	uint16_t code;              /* error */
+	char *text;                 /* error: optional, NUL-terminated */
+};
+
+/* The stable name of a type ("offer") or an error code ("bad-card"). */
+const char *peermsg_type_name(enum peermsg_type type);
+const char *peermsg_code_name(uint16_t code);
+
+/*
+ * Encodes m (which the caller owns and fills; pointers are borrowed) into *out (owned by
+ * the caller). Checks what a decoder checks, so that we never send what we would refuse.
+ * 0; -EINVAL for a message that breaks a rule; -EMSGSIZE over PEERMSG_MAX; -ENOMEM.
+ */
+int peermsg_encode(const struct peermsg *m, uint8_t **out, size_t *len) CRYPT_WUR;
+
+/*
+ * Decodes len bytes into *out, which owns copies of everything (free with peermsg_free).
+ * 0; -EMSGSIZE over PEERMSG_MAX; -EBADMSG for malformed msgpack or a broken rule;
+ * -EPROTONOSUPPORT for an unknown "t"; -ENOMEM. *why, when why is not NULL, gets a static
+ * string saying what was wrong, for a log line.
+ */
+int peermsg_decode(const uint8_t *buf, size_t len, struct peermsg **out,
+                   const char **why) CRYPT_WUR;
+
+/* Frees what peermsg_decode made. NULL is fine. */
+void peermsg_free(struct peermsg *m);
+
+/* The id of an offer, for "re": BLAKE2b-256(PEERMSG_ID_TAG || the offer's card bytes). */
+void peermsg_offer_id(const uint8_t *card, size_t card_len, uint8_t out[PEERMSG_ID_LEN]);
+
+#endif
