@@ -49,7 +49,8 @@ noise_cipher_encrypt(struct noise_cipher *c, const uint8_t *ad, size_t adlen, co
                      size_t len, uint8_t *out)
 {
 	if (!c->has_key) {
-		memmove(out, pt, len);
+		if (len > 0)
+			memmove(out, pt, len);
 		return 0;
 	}
 	/* 2^64-1 is reserved (Noise section 5.1): the cipher is spent. */
@@ -67,7 +68,8 @@ noise_cipher_decrypt(struct noise_cipher *c, const uint8_t *ad, size_t adlen, co
 	int r;
 
 	if (!c->has_key) {
-		memmove(out, ct, len);
+		if (len > 0)
+			memmove(out, ct, len);
 		return 0;
 	}
 	if (c->n == NOISE_NONCE_MAX)

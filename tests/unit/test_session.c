@@ -550,6 +550,109 @@ test_session_misuse(void **state)
 	session_free(NULL);
 }
 
+static uint8_t *
+jhex(json_t *o, const char *key, size_t *len)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	assert_non_null(s);
+	return tu_unhex(s, len);
+}
+
+static struct identity *
+party(json_t *p, uint8_t **eph)
+{
+	size_t n;
+	uint8_t *seed = jhex(p, "sign_seed", &n), *dh = jhex(p, "dh_secret", &n);
+	struct identity *id;
+
+	assert_int_equal(identity_from_secrets(seed, dh, &id), 0);
+	*eph = jhex(p, "ephemeral", &n);
+	free(seed);
+	free(dh);
+	return id;
+}
+
+/* Checks that pending output of s is exactly the recorded frames of steps[*k..]. */
+static void
+expect_frames(struct session *s, json_t *steps, size_t *k, size_t count)
+{
+	const uint8_t *d;
+	size_t n = session_output(s, &d), off = 0;
+
+	for (size_t i = 0; i < count; i++, (*k)++) {
+		size_t len;
+		uint8_t *want = jhex(json_array_get(steps, *k), "frame", &len);
+
+		if (len > n - off || memcmp(d + off, want, len) != 0)
+			fail_msg("step %zu differs from the transcript", *k);
+		off += len;
+		free(want);
+	}
+	assert_int_equal(off, n);
+}
+
+/* The committed transcripts (proto/vectors/session-transcripts.json), replayed: with the
+ * recorded keys, every frame we write must be the recorded one. */
+static void
+test_session_transcripts(void **state)
+{
+	char *path = tu_source_path("proto/vectors/session-transcripts.json");
+	json_t *doc = json_load_file(path, 0, NULL), *t;
+	size_t i;
+
+	(void)state;
+	assert_non_null(doc);
+	assert_int_equal(json_array_size(json_object_get(doc, "transcripts")), 2);
+	json_array_foreach(json_object_get(doc, "transcripts"), i, t)
+	{
+		json_t *steps = json_object_get(t, "steps");
+		uint8_t *ea, *eb, *pt, *hh, h[NOISE_HASH];
+		struct identity *a_id = party(json_object_get(t, "initiator"), &ea);
+		struct identity *b_id = party(json_object_get(t, "responder"), &eb);
+		struct peermsg *req, ack = { .type = PEERMSG_ACK };
+		struct session_config ci = { .role = SESSION_INITIATOR,
+			                     .id = a_id,
+			                     .ephemeral = ea };
+		struct session_config cr = { .role = SESSION_RESPONDER,
+			                     .id = b_id,
+			                     .ephemeral = eb };
+		struct session *a, *b;
+		size_t k = 0, len;
+		unsigned ev = 0;
+
+		pt = jhex(json_array_get(steps, 3), "payload", &len);
+		assert_int_equal(peermsg_decode(pt, len, &req, NULL), 0);
+		ci.request = req;
+		assert_int_equal(session_new(&ci, &a), 0);
+		assert_int_equal(session_new(&cr, &b), 0);
+		expect_frames(a, steps, &k, 1);
+		assert_int_equal(pump(a, b, SIZE_MAX, &ev), 0);
+		expect_frames(b, steps, &k, 1);
+		assert_int_equal(pump(b, a, SIZE_MAX, &ev), 0);
+		expect_frames(a, steps, &k, 2);
+		assert_int_equal(pump(a, b, SIZE_MAX, &ev), 0);
+		assert_int_equal(session_answer(b, &ack), 0);
+		expect_frames(b, steps, &k, 1);
+		assert_int_equal(pump(b, a, SIZE_MAX, &ev), 0);
+		assert_int_equal(session_answer_msg(a)->type, PEERMSG_ACK);
+		hh = jhex(t, "handshake_hash", &len);
+		assert_int_equal(session_handshake_hash(a, h), 0);
+		assert_memory_equal(h, hh, NOISE_HASH);
+		session_free(a);
+		session_free(b);
+		peermsg_free(req);
+		identity_free(a_id);
+		identity_free(b_id);
+		free(ea);
+		free(eb);
+		free(pt);
+		free(hh);
+	}
+	json_decref(doc);
+	free(path);
+}
+
 static int
 setup(void **state)
 {
@@ -600,6 +703,7 @@ main(void)
 		cmocka_unit_test(test_session_request_refusals),
 		cmocka_unit_test(test_session_msg1_payload_refused),
 		cmocka_unit_test(test_session_misuse),
+		cmocka_unit_test(test_session_transcripts),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -41,7 +41,7 @@ static uint8_t seed_a[32], seed_b[32];
 static uint8_t pk_a[32], sk_a[64], pk_b[32], sk_b[64];
 static json_t *vectors;
 
-static void
+static _Noreturn void
 die(const char *what)
 {
 	fprintf(stderr, "gen_card_vectors: %s\n", what);
