@@ -5,6 +5,7 @@
 #ifndef WALLFLOWER_FILE_H
 #define WALLFLOWER_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -12,15 +13,26 @@
 #define FILE_WUR __attribute__((warn_unused_result))
 
 /*
- * Reads a whole regular file of at most max bytes into *buf (owned by the caller, with a
- * NUL after the data for convenience). 0; -EFBIG when it is larger than max; -EISDIR or
- * -EINVAL for something that is not a regular file; other -errno from open/read.
+ * Reads a whole file of at most max bytes into *buf (owned by the caller, with a NUL after
+ * the data for convenience). Regular files, and also pipes, FIFOs and devices (read to
+ * their end, within the bound). 0; -EFBIG when there is more than max; -EISDIR; other
+ * -errno from open/read.
  */
 int file_read(const char *path, size_t max, uint8_t **buf, size_t *len) FILE_WUR;
 
 /*
+ * Reads a private file (a key): opened without following links, then checked on the open
+ * descriptor (a regular file, owned by the effective user, no permission for group or
+ * others), then read from that same descriptor, so no other file can be swapped in
+ * between. On error paths the bytes read are wiped. 0; -EINVAL when it is not a regular
+ * file (a link, a FIFO); -EPERM when too open or not ours; -EFBIG; other -errno.
+ */
+int file_read_private(const char *path, size_t max, uint8_t **buf, size_t *len) FILE_WUR;
+
+/*
  * Creates path with exactly mode and contents, never replacing anything: the data is
- * written and synced to a temporary file in the same directory, then linked into place.
+ * written and synced to an unnamed file in the same directory (O_TMPFILE; a named
+ * temporary file where that is not available), then linked into place.
  * 0; -EEXIST when path exists; other -errno.
  */
 int file_write_new(const char *path, const void *buf, size_t len, mode_t mode) FILE_WUR;
@@ -29,15 +41,27 @@ int file_write_new(const char *path, const void *buf, size_t len, mode_t mode) F
 int file_write_replace(const char *path, const void *buf, size_t len, mode_t mode) FILE_WUR;
 
 /*
- * Checks that path is a regular file owned by the effective user that neither group nor
- * others can read, write or execute (what ssh demands of a private key). *mode gets its
- * permission bits when mode is not NULL. 0; -EPERM when too open or owned by another user;
- * -ENOENT; -EINVAL when not a regular file.
+ * Writes a file the user named for output: a new or regular file is replaced atomically
+ * (through a link, its target is); an existing FIFO, device or other special file is
+ * written in place, never replaced. 0; -EISDIR; other -errno.
  */
-int file_check_private(const char *path, mode_t *mode) FILE_WUR;
+int file_write_output(const char *path, const void *buf, size_t len, mode_t mode) FILE_WUR;
+
+/* Whether a and b name the same existing file (links followed). */
+bool file_same(const char *a, const char *b);
 
 /*
- * Makes dir (and missing parents) so that dir itself is 0700. An existing dir must be a
+ * Checks that path is a regular file owned by the effective user that neither group nor
+ * others can read, write or execute (what ssh demands of a private key). A symbolic link
+ * is not followed and fails. *mode and *owner get what was found, when not NULL. 0;
+ * -EPERM when too open or owned by another user; -ENOENT; -EINVAL when not a regular file.
+ * For a message only: file_read_private is what enforces the rule on what is read.
+ */
+int file_check_private(const char *path, mode_t *mode, uid_t *owner) FILE_WUR;
+
+/*
+ * Makes dir (and missing parents) so that dir itself is 0700 (trailing slashes ignored).
+ * An existing dir must be a
  * directory owned by the effective user that group and others cannot write. 0; -EPERM;
  * -ENOTDIR; -EINVAL for an empty path; other -errno.
  */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "wallflower/file.h"
@@ -67,9 +68,13 @@ const char *
 cli_state_dir(struct cli *cli)
 {
 	int r;
-
 	if (cli->state_path != NULL)
 		return cli->state_path;
+	/* An empty --state-dir is a script's empty variable, not a wish for the default. */
+	if (cli->state_dir != NULL && cli->state_dir[0] == '\0') {
+		cli_error("--state-dir is empty");
+		return NULL;
+	}
 	r = paths_state_dir(cli->state_dir, &cli->state_path);
 	if (r == -ENOENT)
 		cli_error("no state directory: set HOME, or pass --state-dir DIR");
@@ -78,25 +83,34 @@ cli_state_dir(struct cli *cli)
 	return cli->state_path;
 }
 
-/* ssh's rule: a private file that others can read is refused, with the fix spelled out. */
+/* The files in the state directory that are ours alone. */
+static const char *const private_files[] = { IDENTITY_FILE, STORE_FILE, STORE_FILE "-wal",
+	                                     STORE_FILE "-shm", STORE_FILE "-journal" };
+
+/* ssh's rule: a private file that others can use is refused, with the fix spelled out. */
 static int
 check_one(const char *dir, const char *name)
 {
 	char *path = file_join(dir, name);
 	mode_t mode;
+	uid_t owner;
 	int r;
 
 	if (path == NULL) {
 		cli_error("out of memory");
 		return -1;
 	}
-	r = file_check_private(path, &mode);
-	if (r == -EPERM)
-		cli_error("%s: permissions %04o are too open or it is not yours; it must not be "
-		          "accessible by group or others (fix: chmod 600 '%s')",
+	r = file_check_private(path, &mode, &owner);
+	if (r == -EPERM && owner != geteuid())
+		cli_error("%s belongs to user %u, not to you (uid %u); refusing to use it", path,
+		          (unsigned)owner, (unsigned)geteuid());
+	else if (r == -EPERM)
+		cli_error("%s: permissions %04o are too open: it must not be accessible by group "
+		          "or others (fix: chmod 600 '%s')",
 		          path, (unsigned)mode, path);
 	else if (r == -EINVAL)
-		cli_error("%s: not a regular file", path);
+		cli_error("%s is not a regular file (a link or a special file); refusing to use it",
+		          path);
 	free(path);
 	return r == 0 || r == -ENOENT ? 0 : -1;
 }
@@ -108,9 +122,26 @@ cli_check_private_files(struct cli *cli)
 
 	if (dir == NULL)
 		return -1;
-	if (check_one(dir, IDENTITY_FILE) < 0 || check_one(dir, STORE_FILE) < 0)
-		return -1;
+	for (size_t i = 0; i < sizeof(private_files) / sizeof(private_files[0]); i++)
+		if (check_one(dir, private_files[i]) < 0)
+			return -1;
 	return 0;
+}
+
+bool
+cli_is_state_file(struct cli *cli, const char *path)
+{
+	const char *dir = cli_state_dir(cli);
+	bool same = false;
+
+	for (size_t i = 0;
+	     dir != NULL && !same && i < sizeof(private_files) / sizeof(private_files[0]); i++) {
+		char *p = file_join(dir, private_files[i]);
+
+		same = p != NULL && file_same(p, path);
+		free(p);
+	}
+	return same;
 }
 
 int
@@ -194,8 +225,7 @@ cli_format_time(unsigned long long t, char buf[32])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
-
-	if ((unsigned long long)tt != t || gmtime_r(&tt, &tm) == NULL ||
+	if ((unsigned long long)tt != t || tt < 0 || gmtime_r(&tt, &tm) == NULL ||
 	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(buf, 32, "%llu", t);
 }

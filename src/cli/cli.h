@@ -62,6 +62,9 @@ const char *cli_state_dir(struct cli *cli);
  */
 int cli_check_private_files(struct cli *cli);
 
+/* Whether path is the identity, the store or one of its side files: never an output. */
+bool cli_is_state_file(struct cli *cli, const char *path);
+
 /* Loads the identity, with a clear message for each failure. 0 or -1. */
 int cli_load_identity(struct cli *cli, struct identity **id);
 

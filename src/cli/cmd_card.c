@@ -99,12 +99,18 @@ out:
 }
 
 static int
-write_card(const char *output, const uint8_t *env, size_t len)
+write_card(struct cli *cli, const char *output, const uint8_t *env, size_t len)
 {
 	int r;
 
 	if (output != NULL && strcmp(output, "-") != 0) {
-		if ((r = file_write_replace(output, env, len, 0644)) < 0) {
+		if (cli_is_state_file(cli, output)) {
+			cli_error("%s is one of your own key or store files; refusing to overwrite "
+			          "it",
+			          output);
+			return -1;
+		}
+		if ((r = file_write_output(output, env, len, 0644)) < 0) {
 			cli_error("cannot write %s: %s", output, strerror(-r));
 			return -1;
 		}
@@ -128,8 +134,7 @@ do_issue(struct cli *cli, const char *persona, const char *output)
 	size_t len = 0;
 	uint64_t rev = 0;
 	int r = CLI_EXIT_FAIL;
-
-	if (issue(cli, persona, &env, &len, &rev) == 0 && write_card(output, env, len) == 0) {
+	if (issue(cli, persona, &env, &len, &rev) == 0 && write_card(cli, output, env, len) == 0) {
 		if (output != NULL && strcmp(output, "-") != 0)
 			printf("Wrote your '%s' card (rev %llu, %zu bytes) to %s\n", persona,
 			       (unsigned long long)rev, len, output);
@@ -149,7 +154,12 @@ read_stdin(uint8_t **buf, size_t *len)
 	if ((*buf = malloc(cap)) == NULL)
 		return -ENOMEM;
 	*len = fread(*buf, 1, cap, stdin);
-	return ferror(stdin) ? -EIO : 0;
+	if (ferror(stdin)) {
+		free(*buf);
+		*buf = NULL;
+		return -EIO;
+	}
+	return 0;
 }
 
 static int

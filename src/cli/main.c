@@ -80,7 +80,8 @@ main(int argc, char **argv)
 		cli.prog = prog;
 		argc -= optind;
 		argv += optind;
-		optind = 0; /* glibc: start a fresh scan for the command's own options */
+		argv[0] = prog; /* getopt's own messages name "wallflower COMMAND" */
+		optind = 0;     /* glibc: start a fresh scan for the command's own options */
 		r = commands[i].run(&cli, argc, argv);
 		free(cli.state_path);
 		return r;

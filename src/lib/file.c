@@ -1,7 +1,8 @@
 /*
  * file.c: bounded reads and atomic, private writes. It trusts the caller's paths but not
- * the files: a file may be huge, a directory, a link, or readable by others. It must never
- * leave a half-written secret under its final name, nor widen a mode.
+ * the files: a file may be huge, a directory, a link, a FIFO, or readable by others. It
+ * must never leave a half-written secret under its final name, never widen a mode, and
+ * never judge one file and then read another (checks are made on the open descriptor).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "wallflower/crypt.h"
 #include "wallflower/file.h"
 
 /* The current errno as a negative error code, never 0, even if a call failed without
@@ -24,35 +26,20 @@ neg_errno(void)
 	return e > 0 ? -e : -EIO;
 }
 
-int
-file_read(const char *path, size_t max, uint8_t **buf, size_t *len)
+/*
+ * Reads fd to its end, at most max bytes, into a fresh buffer with a NUL after the data.
+ * It reads up to one byte past max, so that a file that grew after it was measured, or a
+ * pipe, is caught: -EFBIG. wipe: the bytes are secret, so wipe them on the error paths.
+ */
+static int
+read_bounded(int fd, size_t max, bool wipe, uint8_t **buf, size_t *len)
 {
-	struct stat st;
-	uint8_t *data = NULL;
+	uint8_t *data;
 	size_t got = 0;
-	int fd, r = 0;
+	int r = 0;
 
-	*buf = NULL;
-	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
-		return neg_errno();
-	if (fstat(fd, &st) < 0) {
-		r = neg_errno();
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-		goto out;
-	}
-	if ((uint64_t)st.st_size > max) {
-		r = -EFBIG;
-		goto out;
-	}
-	if ((data = malloc(max + 2)) == NULL) {
-		r = -ENOMEM;
-		goto out;
-	}
-	/* Read up to one byte past max, so that a file that grew after fstat is caught. */
+	if ((data = malloc(max + 2)) == NULL)
+		return -ENOMEM;
 	for (;;) {
 		ssize_t n = read(fd, data + got, max + 1 - got);
 
@@ -60,22 +47,78 @@ file_read(const char *path, size_t max, uint8_t **buf, size_t *len)
 			continue;
 		if (n < 0) {
 			r = neg_errno();
-			goto out;
+			break;
 		}
 		if (n == 0)
 			break;
 		got += (size_t)n;
 		if (got > max) {
 			r = -EFBIG;
-			goto out;
+			break;
 		}
+	}
+	if (r < 0) {
+		if (wipe)
+			crypt_wipe(data, got);
+		free(data);
+		return r;
 	}
 	data[got] = 0;
 	*buf = data;
 	*len = got;
-	data = NULL;
-out:
-	free(data);
+	return 0;
+}
+
+int
+file_read(const char *path, size_t max, uint8_t **buf, size_t *len)
+{
+	struct stat st;
+	int fd, r;
+
+	*buf = NULL;
+	*len = 0;
+	/* Blocking open, as cat does: a FIFO waits for its writer. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		return neg_errno();
+	if (fstat(fd, &st) < 0)
+		r = neg_errno();
+	else if (S_ISDIR(st.st_mode))
+		r = -EISDIR;
+	else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max)
+		r = -EFBIG;
+	else
+		r = read_bounded(fd, max, false, buf, len);
+	close(fd);
+	return r;
+}
+
+/* The ssh rule on an open file: a regular file of ours that group and others cannot use. */
+static int
+check_private(const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode))
+		return -EINVAL;
+	if (st->st_uid != geteuid() || (st->st_mode & 077) != 0)
+		return -EPERM;
+	return 0;
+}
+
+int
+file_read_private(const char *path, size_t max, uint8_t **buf, size_t *len)
+{
+	struct stat st;
+	int fd, r;
+
+	*buf = NULL;
+	*len = 0;
+	/* No links followed, and no waiting on a FIFO planted under the name. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return errno == ELOOP ? -EINVAL : neg_errno();
+	if (fstat(fd, &st) < 0)
+		r = neg_errno();
+	else if ((r = check_private(&st)) == 0)
+		r = (uint64_t)st.st_size > max ? -EFBIG : read_bounded(fd, max, true, buf, len);
 	close(fd);
 	return r;
 }
@@ -98,6 +141,32 @@ write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/* Writes, sets exactly mode, and syncs. */
+static int
+fill(int fd, const void *buf, size_t len, mode_t mode)
+{
+	int r = write_all(fd, buf, len);
+
+	if (r == 0 && fchmod(fd, mode) < 0)
+		r = neg_errno();
+	if (r == 0 && fsync(fd) < 0)
+		r = neg_errno();
+	return r;
+}
+
+/* The directory part of path ("." when there is none), in a fresh string. */
+static char *
+parent_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}
+
 /*
  * Writes and syncs a temporary sibling of path with exactly mode. Returns its name (the
  * caller frees it), or NULL with *err set.
@@ -112,17 +181,13 @@ write_temp(const char *path, const void *buf, size_t len, mode_t mode, int *err)
 		*err = -ENOMEM;
 		return NULL;
 	}
-	/* mkostemp creates 0600, never wider; fchmod then sets exactly what was asked. */
+	/* mkostemp creates 0600, never wider; fill then sets exactly what was asked. */
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
 		*err = neg_errno();
 		free(tmp);
 		return NULL;
 	}
-	r = write_all(fd, buf, len);
-	if (r == 0 && fchmod(fd, mode) < 0)
-		r = neg_errno();
-	if (r == 0 && fsync(fd) < 0)
-		r = neg_errno();
+	r = fill(fd, buf, len, mode);
 	if (close(fd) < 0 && r == 0)
 		r = neg_errno();
 	if (r < 0) {
@@ -138,22 +203,45 @@ write_temp(const char *path, const void *buf, size_t len, mode_t mode, int *err)
 static void
 sync_parent(const char *path)
 {
-	char *dir = strdup(path);
-	char *slash;
+	char *dir = parent_of(path);
 	int fd;
 
 	if (dir == NULL)
 		return;
-	slash = strrchr(dir, '/');
-	if (slash == dir)
-		slash[1] = '\0';
-	else if (slash != NULL)
-		*slash = '\0';
-	if ((fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		(void)fsync(fd);
 		close(fd);
 	}
 	free(dir);
+}
+
+/*
+ * file_write_new through an unnamed file (O_TMPFILE): if we crash half-way, no file with
+ * the secret is left behind under any name. -EOPNOTSUPP when the file system or kernel
+ * cannot, so that the caller falls back to a named temporary file.
+ */
+static int
+write_new_unnamed(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	char *dir = parent_of(path), proc[64];
+	int fd, r;
+
+	if (dir == NULL)
+		return -ENOMEM;
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	free(dir);
+	if (fd < 0)
+		return errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL ? -EOPNOTSUPP
+		                                                                 : neg_errno();
+	r = fill(fd, buf, len, mode);
+	/* linkat, like link, fails when the name exists: nothing is replaced. Naming the fd
+	 * through /proc needs no privilege, unlike AT_EMPTY_PATH. */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (r == 0 && linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) < 0)
+		r = errno == ENOENT && access("/proc/self/fd", F_OK) < 0 ? -EOPNOTSUPP
+		                                                         : neg_errno();
+	close(fd);
+	return r;
 }
 
 int
@@ -162,9 +250,14 @@ file_write_new(const char *path, const void *buf, size_t len, mode_t mode)
 	char *tmp;
 	int r;
 
+	r = write_new_unnamed(path, buf, len, mode);
+	if (r != -EOPNOTSUPP) {
+		if (r == 0)
+			sync_parent(path);
+		return r;
+	}
 	if ((tmp = write_temp(path, buf, len, mode, &r)) == NULL)
 		return r;
-	/* link(2), unlike rename(2), fails when the name exists: nothing is replaced. */
 	r = link(tmp, path) < 0 ? neg_errno() : 0;
 	unlink(tmp);
 	free(tmp);
@@ -191,22 +284,70 @@ file_write_replace(const char *path, const void *buf, size_t len, mode_t mode)
 	return r;
 }
 
+/* Writes into an existing file that is not a regular one (a FIFO, /dev/null, a tty). */
+static int
+write_in_place(const char *path, const void *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	int r;
+
+	if (fd < 0)
+		return neg_errno();
+	r = write_all(fd, buf, len);
+	if (close(fd) < 0 && r == 0)
+		r = neg_errno();
+	return r;
+}
+
 int
-file_check_private(const char *path, mode_t *mode)
+file_write_output(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	struct stat st;
+	char *real;
+	int r;
+
+	/* Follow links: writing "through" a link means writing to what it names. */
+	if (stat(path, &st) < 0) {
+		if (errno != ENOENT)
+			return neg_errno();
+		return file_write_replace(path, buf, len, mode);
+	}
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode))
+		return write_in_place(path, buf, len);
+	if ((real = realpath(path, NULL)) == NULL)
+		return neg_errno();
+	r = file_write_replace(real, buf, len, mode);
+	free(real);
+	return r;
+}
+
+bool
+file_same(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+int
+file_check_private(const char *path, mode_t *mode, uid_t *owner)
 {
 	struct stat st;
 
 	if (mode != NULL)
 		*mode = 0;
+	if (owner != NULL)
+		*owner = 0;
 	if (lstat(path, &st) < 0)
 		return neg_errno();
 	if (mode != NULL)
 		*mode = st.st_mode & 07777;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
-	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0)
-		return -EPERM;
-	return 0;
+	if (owner != NULL)
+		*owner = st.st_uid;
+	return check_private(&st);
 }
 
 /* Checks an existing directory: ours, a directory, and not writable by others. */
@@ -235,6 +376,9 @@ file_mkdir_private(const char *dir)
 	if (len >= sizeof(buf))
 		return -ENAMETOOLONG;
 	memcpy(buf, dir, len + 1);
+	/* "state/" is "state": else the loop below would make it 0755 as a parent. */
+	while (len > 1 && buf[len - 1] == '/')
+		buf[--len] = '\0';
 	/* Parents get the usual 0755 (they are shared, like ~/.local/share); only the last
 	 * component is ours alone. */
 	for (char *p = buf + 1; *p != '\0'; p++) {

@@ -130,11 +130,9 @@ identity_load(const char *dir, struct identity **out)
 	*out = NULL;
 	if ((path = file_join(dir, IDENTITY_FILE)) == NULL)
 		return -ENOMEM;
-	if ((r = file_check_private(path, NULL)) < 0)
-		goto out;
 	/* Read one byte more than a valid file has, so that parse sees a longer file as one
 	 * (and can still tell a future version by its header). */
-	if ((r = file_read(path, IDENTITY_FILE_LEN + 1, &buf, &len)) < 0) {
+	if ((r = file_read_private(path, IDENTITY_FILE_LEN + 1, &buf, &len)) < 0) {
 		if (r == -EFBIG)
 			r = -EBADMSG;
 		goto out;

@@ -1,5 +1,6 @@
 /* file: bounded reads, atomic private writes, permission checks. */
 #include <dirent.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,8 +38,11 @@ test_file_read_bounds(void **state)
 	free(buf);
 	assert_int_equal(file_read(path, 4, &buf, &len), -EFBIG);
 	assert_null(buf);
-	assert_int_equal(file_read(dir, 4, &buf, &len), -EISDIR);
-	assert_int_equal(file_read("/dev/null", 4, &buf, &len), -EINVAL);
+	assert_int_equal(file_read(dir, 4, &buf, &len),
+	                 -EISDIR); /* A device reads to its end like a pipe: /dev/null is empty. */
+	assert_int_equal(file_read("/dev/null", 4, &buf, &len), 0);
+	assert_int_equal(len, 0);
+	free(buf);
 	free(path);
 	path = tu_path(dir, "missing");
 	assert_int_equal(file_read(path, 4, &buf, &len), -ENOENT);
@@ -105,22 +109,22 @@ test_file_check_private_modes(void **state)
 
 	(void)state;
 	tu_write(path, "k", 1, 0600);
-	assert_int_equal(file_check_private(path, &mode), 0);
+	assert_int_equal(file_check_private(path, &mode, NULL), 0);
 	assert_int_equal(mode, 0600);
 	assert_int_equal(chmod(path, 0644), 0);
-	assert_int_equal(file_check_private(path, &mode), -EPERM);
+	assert_int_equal(file_check_private(path, &mode, NULL), -EPERM);
 	assert_int_equal(mode, 0644);
 	assert_int_equal(chmod(path, 0602), 0);
-	assert_int_equal(file_check_private(path, NULL), -EPERM);
+	assert_int_equal(file_check_private(path, NULL, NULL), -EPERM);
 	assert_int_equal(chmod(path, 0400), 0);
-	assert_int_equal(file_check_private(path, NULL), 0);
+	assert_int_equal(file_check_private(path, NULL, NULL), 0);
 	/* A symbolic link is not a private file, whatever it points to. */
 	assert_int_equal(symlink(path, link), 0);
-	assert_int_equal(file_check_private(link, NULL), -EINVAL);
-	assert_int_equal(file_check_private(dir, NULL), -EINVAL);
+	assert_int_equal(file_check_private(link, NULL, NULL), -EINVAL);
+	assert_int_equal(file_check_private(dir, NULL, NULL), -EINVAL);
 	free(path);
 	path = tu_path(dir, "missing");
-	assert_int_equal(file_check_private(path, NULL), -ENOENT);
+	assert_int_equal(file_check_private(path, NULL, NULL), -ENOENT);
 	tu_rmtree(dir);
 	free(path);
 	free(link);
@@ -153,6 +157,110 @@ test_file_mkdir_private_modes(void **state)
 	free(dir);
 }
 
+/* The key reader judges the file it opened, not the name: links and FIFOs are refused
+ * without following or blocking, modes and owners on the open descriptor. */
+static void
+test_file_read_private_rules(void **state)
+{
+	char *dir = tu_tmpdir(), *key = tu_path(dir, "key"), *link = tu_path(dir, "link");
+	char *fifo = tu_path(dir, "fifo"), *open_key = tu_path(dir, "open");
+	uint8_t *buf;
+	size_t len;
+
+	(void)state;
+	tu_write(key, "secret", 6, 0600);
+	tu_write(open_key, "secret", 6, 0644);
+	assert_int_equal(symlink(key, link), 0);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(file_read_private(key, 16, &buf, &len), 0);
+	assert_int_equal(len, 6);
+	free(buf);
+	assert_int_equal(file_read_private(link, 16, &buf, &len), -EINVAL);
+	assert_null(buf);
+	assert_int_equal(file_read_private(fifo, 16, &buf, &len), -EINVAL);
+	assert_int_equal(file_read_private(open_key, 16, &buf, &len), -EPERM);
+	assert_int_equal(file_read_private(key, 5, &buf, &len), -EFBIG);
+	tu_rmtree(dir);
+	free(dir);
+	free(key);
+	free(link);
+	free(fifo);
+	free(open_key);
+}
+
+/* A pipe has no size to check first: it is read to its end within the bound. */
+static void
+test_file_read_pipe(void **state)
+{
+	int fds[2];
+	char path[64];
+	uint8_t *buf;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], "card", 4), 4);
+	close(fds[1]);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[0]);
+	assert_int_equal(file_read(path, 16, &buf, &len), 0);
+	assert_int_equal(len, 4);
+	assert_memory_equal(buf, "card", 4);
+	free(buf);
+	close(fds[0]);
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], "too long", 8), 8);
+	close(fds[1]);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[0]);
+	assert_int_equal(file_read(path, 4, &buf, &len), -EFBIG);
+	close(fds[0]);
+}
+
+/* Output goes through links to their target, and into special files in place: a device
+ * is never replaced by a regular file. */
+static void
+test_file_write_output_targets(void **state)
+{
+	char *dir = tu_tmpdir(), *target = tu_path(dir, "target"), *link = tu_path(dir, "link");
+	struct stat st;
+	uint8_t *buf;
+	size_t len;
+
+	(void)state;
+	tu_write(target, "old", 3, 0600);
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(file_write_output(link, "new!", 4, 0644), 0);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	buf = tu_read(target, &len);
+	assert_int_equal(len, 4);
+	assert_memory_equal(buf, "new!", 4);
+	free(buf);
+	assert_true(file_same(link, target));
+	assert_int_equal(file_write_output("/dev/null", "x", 1, 0644), 0);
+	assert_int_equal(stat("/dev/null", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	assert_int_equal(file_write_output(dir, "x", 1, 0644), -EISDIR);
+	tu_rmtree(dir);
+	free(dir);
+	free(target);
+	free(link);
+}
+
+static void
+test_file_mkdir_private_trailing_slash(void **state)
+{
+	char *dir = tu_tmpdir(), *deep = tu_path(dir, "state//");
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(file_mkdir_private(deep), 0);
+	assert_int_equal(stat(deep, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	tu_rmtree(dir);
+	free(deep);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -162,6 +270,10 @@ main(void)
 		cmocka_unit_test(test_file_write_replace_atomic),
 		cmocka_unit_test(test_file_check_private_modes),
 		cmocka_unit_test(test_file_mkdir_private_modes),
+		cmocka_unit_test(test_file_read_private_rules),
+		cmocka_unit_test(test_file_read_pipe),
+		cmocka_unit_test(test_file_write_output_targets),
+		cmocka_unit_test(test_file_mkdir_private_trailing_slash),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
