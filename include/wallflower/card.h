@@ -19,9 +19,10 @@
 #define CARD_ENVELOPE_MAX 4096 /* whole envelope, bytes */
 #define CARD_VERSION      1
 #define CARD_SIGN_TAG     "wallflower-card-v1"
-#define CARD_KEYS_MAX     64 /* entries in the payload map, known and unknown together */
-#define CARD_KEYNAME_MAX  64 /* bytes in any payload map key */
-#define CARD_DEPTH_MAX    8  /* msgpack nesting, envelope array = depth 1 */
+#define CARD_KEYS_MAX     64        /* entries in the payload map, known and unknown together */
+#define CARD_KEYNAME_MAX  64        /* bytes in any payload map key */
+#define CARD_DEPTH_MAX    8         /* msgpack nesting, envelope array = depth 1 */
+#define CARD_UINT_MAX     INT64_MAX /* rev, issued, expires: 2^63-1, what SQLite and time_t hold */
 
 /* The optional text and list fields, in the order an encoder writes them. */
 enum card_field {
@@ -95,11 +96,12 @@ enum card_fault {
 	CARD_BAD_SIGNATURE,   /* sig does not verify under payload key */
 	CARD_TOO_LONG,        /* a string over its field's max_bytes */
 	CARD_TOO_MANY_ITEMS,  /* a list over its field's max_items */
-	CARD_EMPTY,           /* an empty string, or an empty list */
+	CARD_EMPTY,           /* an empty or blank string, or an empty list */
 	CARD_BAD_UTF8,        /* not valid UTF-8 */
 	CARD_CONTROL_CHAR,    /* C0, DEL or C1 control character */
 	CARD_FORMAT_CHAR,     /* bidi control or other forbidden format character */
 	CARD_DUPLICATE_ITEM,  /* the same string twice in one list */
+	CARD_OUT_OF_RANGE,    /* rev, issued or expires above CARD_UINT_MAX */
 	CARD_EXPIRED,         /* expires is in the past (card_check_time only) */
 	CARD_FAULT_COUNT
 };
@@ -142,6 +144,13 @@ int card_text_check(enum card_field f, const char *s, size_t n, struct card_erro
 
 /* Checks all fields (every rule a decoder applies, plus: name present). 0 or -EINVAL. */
 int card_fields_check(const struct card_fields *f, struct card_error *err) CRYPT_WUR;
+
+/*
+ * Whether a card made from f would fit in CARD_ENVELOPE_MAX whatever its rev, issued and
+ * expires (measured with the largest values); without a name, with the longest name.
+ * Assumes the fields pass card_fields_check. 0; -EMSGSIZE; -ENOMEM.
+ */
+int card_fields_fit(const struct card_fields *f) CRYPT_WUR;
 
 /* What card_issue signs besides the fields. */
 struct card_meta {

@@ -56,18 +56,18 @@ int store_persona_valid(const char *name);
  */
 int store_profile_get(struct store *st, const char *persona, struct card_fields *out) CRYPT_WUR;
 
-/*
- * Sets text field f of persona (creating the persona) to value, NUL-terminated.
+/* * Sets text field f of persona (creating the persona) to value, NUL-terminated.
  * 0; -EINVAL when f is a list field, the persona name is invalid, or the value breaks a
- * card rule (err filled when err is not NULL); -EIO.
+ * card rule (err filled when err is not NULL); -EMSGSIZE when the persona's card would no
+ * longer fit in CARD_ENVELOPE_MAX (nothing is changed); -EIO.
  */
 int store_profile_set(struct store *st, const char *persona, enum card_field f, const char *value,
                       struct card_error *err) CRYPT_WUR;
 
-/*
- * Sets whether persona's card may be forwarded in introductions: 0, 1, or -1 to unset.
- * Creates the persona, as store_profile_set does. 0; -EINVAL for an invalid persona name
- * or fwd value.
+/* * Sets whether persona's card may be forwarded in introductions: 0 or 1, creating the
+ * persona as store_profile_set does; or -1 to unset, which creates nothing. 0; -EINVAL for
+ * an invalid persona name or fwd value; -ENOENT when unsetting and the persona does not
+ * exist or fwd was not set; -EMSGSIZE as for store_profile_set.
  */
 int store_profile_set_fwd(struct store *st, const char *persona, int fwd) CRYPT_WUR;
 
@@ -78,9 +78,9 @@ int store_profile_set_fwd(struct store *st, const char *persona, int fwd) CRYPT_
 int store_profile_unset(struct store *st, const char *persona, enum card_field f) CRYPT_WUR;
 
 /*
- * Appends value to list field f of persona (creating the persona). 0; -EEXIST when the list
- * already holds value (checked first); -E2BIG when the list already holds max_items;
- * -EINVAL as for set; -EIO.
+ * Appends value to list field f of persona (creating the persona). 0; -EEXIST when the list *
+ * already holds value (checked first); -E2BIG when the list already holds max_items; -EINVAL and
+ * -EMSGSIZE as for set; -EIO.
  */
 int store_profile_add(struct store *st, const char *persona, enum card_field f, const char *value,
                       struct card_error *err) CRYPT_WUR;

@@ -10,8 +10,11 @@
 enum text_verdict {
 	TEXT_OK,
 	TEXT_BAD_UTF8, /* ill-formed UTF-8: overlong, surrogate, > U+10FFFF, truncated */
-	TEXT_CONTROL,  /* C0 (NUL included), DEL, C1, U+2028, U+2029 */
-	TEXT_FORMAT,   /* bidi controls, U+FEFF, U+FFF9..U+FFFB, noncharacters */
+	TEXT_CONTROL,
+	/* C0 (NUL included), DEL, C1, U+2028, U+2029 */ TEXT_FORMAT, /* bidi controls, invisible
+	                                                                 characters, tags,
+	                                                                 noncharacters */
+	TEXT_BLANK, /* not empty, but only space characters (Unicode Zs) */
 };
 
 #define TEXT_ALLOW_LF 0x1 /* accept U+000A (line feed) as the one permitted control */

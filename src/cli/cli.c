@@ -68,6 +68,7 @@ const char *
 cli_state_dir(struct cli *cli)
 {
 	int r;
+
 	if (cli->state_path != NULL)
 		return cli->state_path;
 	/* An empty --state-dir is a script's empty variable, not a wish for the default. */
@@ -225,6 +226,7 @@ cli_format_time(unsigned long long t, char buf[32])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
+
 	if ((unsigned long long)tt != t || tt < 0 || gmtime_r(&tt, &tm) == NULL ||
 	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(buf, 32, "%llu", t);

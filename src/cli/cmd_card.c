@@ -134,6 +134,7 @@ do_issue(struct cli *cli, const char *persona, const char *output)
 	size_t len = 0;
 	uint64_t rev = 0;
 	int r = CLI_EXIT_FAIL;
+
 	if (issue(cli, persona, &env, &len, &rev) == 0 && write_card(cli, output, env, len) == 0) {
 		if (output != NULL && strcmp(output, "-") != 0)
 			printf("Wrote your '%s' card (rev %llu, %zu bytes) to %s\n", persona,

@@ -70,12 +70,16 @@ value_error(int r, const struct card_error *err, const char *field)
 {
 	char why[128];
 
-	if (r == -EINVAL) {
+	if (r == -EINVAL && err != NULL) {
 		cli_error("%s", card_error_describe(err, why, sizeof(why)));
 		return CLI_EXIT_USAGE;
 	}
 	if (r == -EEXIST)
 		cli_error("%s already holds that value", field);
+	else if (r == -EMSGSIZE)
+		cli_error("not changed: with it, the card would be larger than %d bytes; remove "
+		          "something else first",
+		          CARD_ENVELOPE_MAX);
 	else if (r == -ENOENT)
 		cli_error("%s does not hold that value", field);
 	else
@@ -94,10 +98,8 @@ do_set_fwd(struct profile_args *a, const char *v)
 		fwd = 0;
 	else
 		return cli_usage_error(a->cli, "fwd takes yes or no");
-	if ((r = store_profile_set_fwd(a->st, a->persona, fwd)) < 0) {
-		cli_error("cannot change the profile: %s", strerror(-r));
-		return CLI_EXIT_FAIL;
-	}
+	if ((r = store_profile_set_fwd(a->st, a->persona, fwd)) < 0)
+		return value_error(r, NULL, "fwd");
 	return CLI_EXIT_OK;
 }
 

@@ -17,6 +17,9 @@
 #include "wallflower/text.h"
 #include "wallflower/wire.h"
 
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+
 static const struct card_field_info fields[CARD_FIELD_COUNT] = {
 	[CARD_NAME] = { "name", false, false, 128, 0 },
 	[CARD_PRONOUNS] = { "pronouns", false, false, 32, 0 },
@@ -55,32 +58,35 @@ static const char *const fault_names[CARD_FAULT_COUNT] = {
 	[CARD_CONTROL_CHAR] = "control-char",
 	[CARD_FORMAT_CHAR] = "format-char",
 	[CARD_DUPLICATE_ITEM] = "duplicate-item",
+	[CARD_OUT_OF_RANGE] = "out-of-range",
 	[CARD_EXPIRED] = "expired",
 };
 
 static const char *const fault_texts[CARD_FAULT_COUNT] = {
 	[CARD_OK] = "valid",
-	[CARD_TOO_BIG] = "card is larger than 4096 bytes",
+	[CARD_TOO_BIG] = "card is larger than " STR(CARD_ENVELOPE_MAX) " bytes",
 	[CARD_TRUNCATED] = "truncated: the data ends inside a msgpack value",
 	[CARD_MALFORMED] = "not msgpack (reserved byte 0xc1)",
 	[CARD_TRAILING] = "trailing bytes after the msgpack value",
-	[CARD_TOO_DEEP] = "msgpack nested deeper than 8 levels",
+	[CARD_TOO_DEEP] = "msgpack nested deeper than " STR(CARD_DEPTH_MAX) " levels",
 	[CARD_ENVELOPE] = "not a card envelope [payload: bin, sig: bin(64)]",
 	[CARD_NOT_MAP] = "payload is not a msgpack map",
-	[CARD_KEY_TYPE] = "a payload key is not a string of 1 to 64 valid bytes",
+	[CARD_KEY_TYPE] =
+	        "a payload key is not a string of 1 to " STR(CARD_KEYNAME_MAX) " valid bytes",
 	[CARD_DUPLICATE_KEY] = "key appears twice",
-	[CARD_TOO_MANY_KEYS] = "more than 64 keys in the payload",
+	[CARD_TOO_MANY_KEYS] = "more than " STR(CARD_KEYS_MAX) " keys in the payload",
 	[CARD_MISSING] = "required field is missing",
 	[CARD_VERSION_UNKNOWN] = "unsupported card version (this build reads v=1)",
 	[CARD_TYPE] = "wrong msgpack type",
 	[CARD_BAD_SIGNATURE] = "signature does not verify under the card's key",
 	[CARD_TOO_LONG] = "too long",
 	[CARD_TOO_MANY_ITEMS] = "too many items",
-	[CARD_EMPTY] = "empty string",
+	[CARD_EMPTY] = "empty: nothing to show",
 	[CARD_BAD_UTF8] = "invalid UTF-8",
 	[CARD_CONTROL_CHAR] = "control character",
 	[CARD_FORMAT_CHAR] = "forbidden format character (bidi control, BOM or noncharacter)",
 	[CARD_DUPLICATE_ITEM] = "the same value appears twice",
+	[CARD_OUT_OF_RANGE] = "number larger than 2^63-1",
 	[CARD_EXPIRED] = "card has expired",
 };
 
@@ -201,6 +207,7 @@ card_text_check(enum card_field f, const char *s, size_t n, struct card_error *e
 		[TEXT_BAD_UTF8] = CARD_BAD_UTF8,
 		[TEXT_CONTROL] = CARD_CONTROL_CHAR,
 		[TEXT_FORMAT] = CARD_FORMAT_CHAR,
+		[TEXT_BLANK] = CARD_EMPTY,
 	};
 	enum text_verdict v;
 
@@ -343,6 +350,30 @@ encode_envelope(const uint8_t *payload, size_t plen, const uint8_t sig[CRYPT_SIG
 }
 
 int
+card_fields_fit(const struct card_fields *f)
+{
+	static const uint8_t pk[CRYPT_SIGN_PK];
+	const struct card_meta worst = { CARD_UINT_MAX, CARD_UINT_MAX, CARD_UINT_MAX };
+	struct card_fields named = *f;
+	char longest[129];
+	uint8_t *payload;
+	size_t plen;
+	int r;
+
+	if (named.text[CARD_NAME] == NULL) {
+		memset(longest, 'n', fields[CARD_NAME].max_bytes);
+		longest[fields[CARD_NAME].max_bytes] = '\0';
+		named.text[CARD_NAME] = longest;
+	}
+	if ((r = encode_payload(&named, &worst, pk, &payload, &plen)) < 0)
+		return r;
+	free(payload);
+	/* The envelope adds: an array header (1), the payload's bin header (2 or 3), and the
+	 * signature with its header (2 + 64). */
+	return plen + 1 + (plen < 256 ? 2 : 3) + 2 + CRYPT_SIG <= CARD_ENVELOPE_MAX ? 0 : -EMSGSIZE;
+}
+
+int
 card_issue(const struct card_fields *f, const struct card_meta *meta,
            const uint8_t sk[CRYPT_SIGN_SK], uint8_t **env, size_t *len, struct card_error *err)
 {
@@ -355,6 +386,9 @@ card_issue(const struct card_fields *f, const struct card_meta *meta,
 	*len = 0;
 	if ((r = card_fields_check(f, err)) < 0)
 		return r;
+	if (meta->rev > CARD_UINT_MAX || meta->issued > CARD_UINT_MAX ||
+	    meta->expires > CARD_UINT_MAX)
+		return fail(err, CARD_OUT_OF_RANGE, NULL, 0, -EINVAL);
 	/* An Ed25519 secret key is seed || public key (libsodium's layout). */
 	r = encode_payload(f, meta, sk + CRYPT_SIGN_SEED, &payload, &plen);
 	if (r == 0)
@@ -468,6 +502,8 @@ read_uint(const struct wire_obj *map, const char *name, bool required, uint64_t 
 		return required ? fail(err, CARD_MISSING, name, 0, -EBADMSG) : 0;
 	if (wire_get_uint(o, v) < 0)
 		return fail(err, CARD_TYPE, name, 0, -EBADMSG);
+	if (*v > CARD_UINT_MAX)
+		return fail(err, CARD_OUT_OF_RANGE, name, 0, -EBADMSG);
 	return 0;
 }
 

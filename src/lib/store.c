@@ -559,6 +559,22 @@ out:
 	return r;
 }
 
+/*
+ * Whether persona, as the transaction has left it, can still be issued as a card: each
+ * value passes the card rules on its own, but together they may not fit in one.
+ */
+static int
+persona_fits(struct store *st, const char *persona)
+{
+	struct card_fields f;
+	int r = store_profile_get(st, persona, &f);
+
+	if (r == 0)
+		r = card_fields_fit(&f);
+	card_fields_clear(&f);
+	return r;
+}
+
 int
 store_profile_set(struct store *st, const char *persona, enum card_field f, const char *value,
                   struct card_error *err)
@@ -576,7 +592,8 @@ store_profile_set(struct store *st, const char *persona, enum card_field f, cons
 	/* Delete, then insert: a text field is one row at pos 0, whatever was there. */
 	if ((r = value_delete(st, persona, f, NULL)) < 0 && r != -ENOENT)
 		goto out;
-	r = value_insert(st, id, f, 0, value);
+	if ((r = value_insert(st, id, f, 0, value)) == 0)
+		r = persona_fits(st, persona);
 out:
 	return tx_end(st, r);
 }
@@ -593,16 +610,27 @@ store_profile_set_fwd(struct store *st, const char *persona, int fwd)
 		return -EINVAL;
 	if ((r = tx_begin(st)) < 0)
 		return r;
-	if ((r = persona_ensure(st, persona, &id)) < 0)
+	/* Unsetting, like unset of any field, neither creates a persona nor passes silently
+	 * when there was nothing to unset. */
+	if (fwd < 0)
+		r = persona_id(st, persona, &id);
+	else
+		r = persona_ensure(st, persona, &id);
+	if (r < 0)
 		goto out;
-	if ((r = prep(st, "UPDATE persona SET fwd = ?2 WHERE id = ?1", &s)) < 0)
+	if ((r = prep(st,
+	              fwd < 0 ? "UPDATE persona SET fwd = NULL WHERE id = ?1 AND fwd IS NOT NULL"
+	                      : "UPDATE persona SET fwd = ?2 WHERE id = ?1",
+	              &s)) < 0)
 		goto out;
 	if ((r = bind_int(s, 1, id)) < 0)
 		goto out;
-	/* Unbound parameters are NULL: -1 (unset) leaves ?2 unbound. */
 	if (fwd >= 0 && (r = bind_int(s, 2, fwd)) < 0)
 		goto out;
-	r = step_done(s);
+	if ((r = step_done(s)) == 0 && fwd < 0 && sqlite3_changes(st->db) == 0)
+		r = -ENOENT;
+	if (r == 0 && fwd >= 0)
+		r = persona_fits(st, persona);
 out:
 	sqlite3_finalize(s);
 	return tx_end(st, r);
@@ -672,8 +700,8 @@ store_profile_add(struct store *st, const char *persona, enum card_field f, cons
 		r = -EEXIST;
 	else if (n >= card_field_info(f)->max_items)
 		r = -E2BIG;
-	else
-		r = value_insert(st, id, f, next, value);
+	else if ((r = value_insert(st, id, f, next, value)) == 0)
+		r = persona_fits(st, persona);
 out:
 	return tx_end(st, r);
 }

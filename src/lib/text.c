@@ -69,21 +69,37 @@ is_control(uint32_t cp, unsigned flags)
 
 /*
  * Format characters that change how surrounding text is shown or ordered ("Trojan
- * Source", CVE-2021-42574) and noncharacters. Joiners (U+200C, U+200D) stay allowed:
- * scripts and emoji sequences need them.
+ * Source", CVE-2021-42574), characters that show nothing at all and so can hide or fake
+ * a difference between two strings, and noncharacters. Joiners (U+200C, U+200D) stay
+ * allowed: scripts and emoji sequences need them.
  */
 static bool
 is_forbidden_format(uint32_t cp)
 {
-	return cp == 0x061c ||                   /* Arabic letter mark */
-	       cp == 0x200e || cp == 0x200f ||   /* LRM, RLM */
-	       (cp >= 0x202a && cp <= 0x202e) || /* LRE RLE PDF LRO RLO */
-	       (cp >= 0x2066 && cp <= 0x2069) || /* LRI RLI FSI PDI */
-	       (cp >= 0x206a && cp <= 0x206f) || /* deprecated format characters */
-	       cp == 0xfeff ||                   /* byte order mark */
-	       (cp >= 0xfff9 && cp <= 0xfffb) || /* interlinear annotation */
-	       (cp >= 0xfdd0 && cp <= 0xfdef) || /* noncharacters */
-	       (cp & 0xfffe) == 0xfffe;          /* U+xFFFE, U+xFFFF noncharacters */
+	return cp == 0x00ad ||                     /* soft hyphen */
+	       cp == 0x061c ||                     /* Arabic letter mark */
+	       cp == 0x115f || cp == 0x1160 ||     /* Hangul fillers */
+	       cp == 0x180e ||                     /* Mongolian vowel separator */
+	       cp == 0x200b ||                     /* zero width space */
+	       cp == 0x200e || cp == 0x200f ||     /* LRM, RLM */
+	       (cp >= 0x202a && cp <= 0x202e) ||   /* LRE RLE PDF LRO RLO */
+	       (cp >= 0x2060 && cp <= 0x2064) ||   /* word joiner, invisible operators */
+	       (cp >= 0x2066 && cp <= 0x2069) ||   /* LRI RLI FSI PDI */
+	       (cp >= 0x206a && cp <= 0x206f) ||   /* deprecated format characters */
+	       cp == 0x3164 || cp == 0xffa0 ||     /* Hangul fillers */
+	       cp == 0xfeff ||                     /* byte order mark */
+	       (cp >= 0xfff9 && cp <= 0xfffb) ||   /* interlinear annotation */
+	       (cp >= 0xe0000 && cp <= 0xe007f) || /* tag characters */
+	       (cp >= 0xfdd0 && cp <= 0xfdef) ||   /* noncharacters */
+	       (cp & 0xfffe) == 0xfffe;            /* U+xFFFE, U+xFFFF noncharacters */
+}
+
+/* Space characters (Unicode Zs): text made only of these shows nothing. */
+static bool
+is_space(uint32_t cp)
+{
+	return cp == 0x20 || cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) ||
+	       cp == 0x202f || cp == 0x205f || cp == 0x3000;
 }
 
 enum text_verdict
@@ -91,6 +107,7 @@ text_check(const char *s, size_t n, unsigned flags)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	enum text_verdict worst = TEXT_OK;
+	bool blank = true;
 
 	/* Ill-formed UTF-8 anywhere outranks a character rule, so one verdict is stable
 	 * whatever order the faults come in. */
@@ -104,10 +121,11 @@ text_check(const char *s, size_t n, unsigned flags)
 			worst = TEXT_CONTROL;
 		else if (worst == TEXT_OK && is_forbidden_format(cp))
 			worst = TEXT_FORMAT;
+		blank = blank && is_space(cp);
 		p += len;
 		n -= len;
 	}
-	return worst;
+	return worst == TEXT_OK && blank && p != (const unsigned char *)s ? TEXT_BLANK : worst;
 }
 
 size_t

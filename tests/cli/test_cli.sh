@@ -144,6 +144,33 @@ check "verify refuses an oversized file" wf 1 card verify "$TMP/huge.card"
 check "oversized: says so" one_line_err "larger than 4096"
 check "verify a missing file" wf 1 card verify "$TMP/missing.card"
 
+# output never destroys state or special files
+cp "$S/identity.key" "$TMP/key.before"
+check "card -o onto the identity is refused" wf 1 card -o "$S/identity.key"
+check "the refusal says why" one_line_err "refusing to overwrite"
+check "the identity survives" cmp -s "$S/identity.key" "$TMP/key.before"
+check "card -o onto the store is refused" wf 1 card -o "$S/wallflower.db"
+ln -s "$S/identity.key" "$TMP/sneaky"
+check "card -o through a link to the identity is refused" wf 1 card -o "$TMP/sneaky"
+check "the identity still survives" cmp -s "$S/identity.key" "$TMP/key.before"
+mkfifo "$TMP/fifo"
+(cat "$TMP/fifo" >"$TMP/from-fifo") &
+reader=$!
+check "card -o into a FIFO writes into it" wf 0 card -o "$TMP/fifo"
+wait "$reader"
+check "the FIFO is still a FIFO" test -p "$TMP/fifo"
+check "what came through the FIFO verifies" wf 0 card verify "$TMP/from-fifo"
+check "card verify reads a pipe" sh -c "'$WF' card -o - | '$WF' card verify /dev/stdin"
+
+# state directory edge cases
+check "a trailing slash still makes the state dir 0700" sh -c "'$WF' --state-dir '$TMP/slash/' init >/dev/null && test \"\$(stat -c %a '$TMP/slash')\" = 700"
+check "an empty --state-dir is an error" wf 1 --state-dir "" profile show
+check "the empty --state-dir says so" one_line_err "state-dir is empty"
+check "unset fwd on a missing persona fails" wf 1 profile unset fwd --persona typo
+check "and creates no persona" sh -c "! '$WF' profile list | grep -q typo"
+check "a blank name is refused" wf 2 profile set name "   "
+check "blank: says nothing to show" one_line_err "nothing to show"
+
 # a store from a newer wallflower is refused, and left alone
 cp "$S/wallflower.db" "$TMP/db.before"
 python3 -c "

@@ -305,6 +305,73 @@ test_card_issue_too_big(void **state)
 	card_fields_clear(&f);
 }
 
+/* card_fields_fit measures with the largest numbers: what it passes always issues. */
+static void
+test_card_fields_fit_agrees_with_issue(void **state)
+{
+	struct card_meta worst = { CARD_UINT_MAX, CARD_UINT_MAX, CARD_UINT_MAX };
+	struct card_fields f;
+	struct card_error err;
+	char note[1025];
+	uint8_t *env;
+	size_t len;
+	int fits, issued, seen_fit = 0, seen_big = 0;
+
+	(void)state;
+	card_fields_init(&f);
+	text(&f, CARD_NAME, "Ada");
+	for (size_t n = 700; n <= 1024; n += 4) {
+		for (int i = 0; i < 4; i++) {
+			char email[255];
+
+			memset(email, 'a' + i, 254);
+			email[254] = '\0';
+			if (card_fields_list(&f, CARD_EMAIL)->n < 4)
+				item(&f, CARD_EMAIL, email);
+		}
+		for (int i = 0; i < 8 && card_fields_list(&f, CARD_URL)->n < 8; i++) {
+			char url[257];
+
+			memset(url, 'u', 250);
+			url[0] = (char)('a' + i);
+			url[250] = '\0';
+			item(&f, CARD_URL, url);
+		}
+		memset(note, 'n', n);
+		note[n] = '\0';
+		free(f.text[CARD_NOTE]);
+		f.text[CARD_NOTE] = strdup(note);
+		fits = card_fields_fit(&f);
+		issued = card_issue(&f, &worst, sk, &env, &len, &err);
+		if ((fits == 0) != (issued == 0))
+			fail_msg("note of %zu bytes: fit says %d, issue says %d", n, fits, issued);
+		if (issued == 0)
+			free(env);
+		seen_fit += fits == 0;
+		seen_big += fits == -EMSGSIZE;
+	}
+	/* The range of notes crosses the limit: both answers were seen. */
+	assert_true(seen_fit > 0 && seen_big > 0);
+	card_fields_clear(&f);
+}
+
+static void
+test_card_issue_out_of_range(void **state)
+{
+	struct card_meta meta = { .rev = (uint64_t)CARD_UINT_MAX + 1, .issued = 1 };
+	struct card_fields f;
+	struct card_error err;
+	uint8_t *env;
+	size_t len;
+
+	(void)state;
+	card_fields_init(&f);
+	text(&f, CARD_NAME, "Ada");
+	assert_int_equal(card_issue(&f, &meta, sk, &env, &len, &err), -EINVAL);
+	assert_int_equal(err.fault, CARD_OUT_OF_RANGE);
+	card_fields_clear(&f);
+}
+
 static void
 test_card_error_describe_names(void **state)
 {
@@ -412,6 +479,8 @@ main(void)
 		cmocka_unit_test(test_card_issue_rejects_bad_fields),
 		cmocka_unit_test(test_card_issue_too_big),
 		cmocka_unit_test(test_card_error_describe_names),
+		cmocka_unit_test(test_card_fields_fit_agrees_with_issue),
+		cmocka_unit_test(test_card_issue_out_of_range),
 		cmocka_unit_test(test_card_field_lookup_names),
 		cmocka_unit_test(test_card_decode_alloc_bound),
 	};

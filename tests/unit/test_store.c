@@ -640,6 +640,54 @@ test_store_profile_set_fwd(void **state)
 	card_fields_clear(&cf);
 }
 
+/* Unsetting fwd creates no persona and says when there was nothing to unset. */
+static void
+test_store_profile_unset_fwd_absent(void **state)
+{
+	struct fixture *fx = *state;
+	struct card_fields cf;
+
+	assert_int_equal(store_profile_set_fwd(fx->st, "typo", -1), -ENOENT);
+	assert_int_equal(store_profile_get(fx->st, "typo", &cf), -ENOENT);
+	assert_int_equal(store_profile_set(fx->st, "work", CARD_NAME, "Ada", NULL), 0);
+	assert_int_equal(store_profile_set_fwd(fx->st, "work", -1), -ENOENT);
+	assert_int_equal(store_profile_set_fwd(fx->st, "work", 1), 0);
+	assert_int_equal(store_profile_set_fwd(fx->st, "work", -1), 0);
+	assert_int_equal(store_profile_set_fwd(fx->st, "work", -1), -ENOENT);
+}
+
+/* Values that each pass, but together would not fit in one card: the one that would
+ * overflow is refused, and the persona stays as it was. */
+static void
+test_store_profile_card_must_fit(void **state)
+{
+	struct fixture *fx = *state;
+	char value[255], note[1025];
+	struct card_fields before, after;
+	int r = 0, added = 0;
+
+	for (int f = CARD_EMAIL; f <= CARD_URL && r == 0; f += 2) /* email, url */
+		for (int i = 0; i < 8 && r == 0; i++) {
+			memset(value, 'a' + i, 200);
+			value[0] = f == CARD_URL ? 'u' : 'e';
+			value[200] = '\0';
+			r = store_profile_add(fx->st, "default", f, value, NULL);
+			added += r == 0;
+		}
+	assert_int_equal(r, 0);
+	assert_int_equal(added, 16);
+	assert_int_equal(store_profile_get(fx->st, "default", &before), 0);
+	memset(note, 'n', 1000);
+	note[1000] = '\0';
+	assert_int_equal(store_profile_set(fx->st, "default", CARD_NOTE, note, NULL), -EMSGSIZE);
+	assert_int_equal(store_profile_get(fx->st, "default", &after), 0);
+	assert_null(after.text[CARD_NOTE]);
+	assert_int_equal(card_fields_list(&after, CARD_EMAIL)->n, 8);
+	assert_int_equal(card_fields_fit(&after), 0);
+	card_fields_clear(&before);
+	card_fields_clear(&after);
+}
+
 static void
 test_store_persona_list_sorted(void **state)
 {
@@ -814,6 +862,8 @@ main(void)
 		T(test_store_profile_get_missing),
 		T(test_store_profile_personas_independent),
 		T(test_store_profile_set_fwd),
+		T(test_store_profile_unset_fwd_absent),
+		T(test_store_profile_card_must_fit),
 		T(test_store_persona_list_sorted),
 		T(test_store_persona_delete_cascades),
 		T(test_store_persona_valid_names),

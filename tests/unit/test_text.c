@@ -44,7 +44,10 @@ test_text_check_accepts(void **state)
 		{ "\xd8\xb2\xdb\x8c\xd9\x86\xd8\xa8", 0, 0, TEXT_OK }, /* Arabic */
 		{ "line\nline", 0, TEXT_ALLOW_LF, TEXT_OK },
 		{ "~", 0, 0, TEXT_OK },
-		{ "\xc2\xa0", 0, 0, TEXT_OK }, /* U+00A0, just past C1 */
+		{ "a\xc2\xa0"
+		  "b",
+		  0, 0, TEXT_OK },          /* U+00A0, just past C1 */
+		{ " Ada ", 0, 0, TEXT_OK }, /* spaces around something visible */
 	};
 
 	(void)state;
@@ -121,6 +124,31 @@ test_text_check_format(void **state)
 	run(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
+/* Text that shows nothing at all: only spaces, or characters with no glyph. */
+static void
+test_text_check_invisible(void **state)
+{
+	static const struct text_case cases[] = {
+		{ " ", 0, 0, TEXT_BLANK },
+		{ "   ", 0, 0, TEXT_BLANK },
+		{ "\xc2\xa0", 0, 0, TEXT_BLANK },      /* no-break space */
+		{ "\xe3\x80\x80 ", 0, 0, TEXT_BLANK }, /* ideographic space */
+		{ "\xe2\x80\x8a", 0, 0, TEXT_BLANK },  /* hair space */
+		{ "\xc2\xad", 0, 0, TEXT_FORMAT },     /* soft hyphen */
+		{ "A\xe2\x80\x8b"
+		  "da",
+		  0, 0, TEXT_FORMAT },                        /* zero width space */
+		{ "\xe2\x81\xa0", 0, 0, TEXT_FORMAT },        /* word joiner */
+		{ "\xe3\x85\xa4", 0, 0, TEXT_FORMAT },        /* Hangul filler */
+		{ "\xf3\xa0\x80\x81", 0, 0, TEXT_FORMAT },    /* U+E0001 language tag */
+		{ "Ada\xf3\xa0\x81\xbf", 0, 0, TEXT_FORMAT }, /* U+E007F cancel tag */
+		{ " \x07", 0, 0, TEXT_CONTROL },              /* a rule broken beats blank */
+	};
+
+	(void)state;
+	run(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
 static void
 test_text_codepoints_counts(void **state)
 {
@@ -138,6 +166,7 @@ main(void)
 		cmocka_unit_test(test_text_check_bad_utf8),
 		cmocka_unit_test(test_text_check_control),
 		cmocka_unit_test(test_text_check_format),
+		cmocka_unit_test(test_text_check_invisible),
 		cmocka_unit_test(test_text_codepoints_counts),
 	};
 

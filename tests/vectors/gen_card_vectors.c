@@ -293,7 +293,8 @@ bad_field(const char *name, const char *desc, const char *key, struct bytes v, c
 	struct payload p;
 
 	base(&p, pk_a);
-	if (strcmp(key, "name") == 0)
+	/* The base payload's own keys are replaced, others added. */
+	if (strcmp(key, "name") == 0 || strcmp(key, "rev") == 0 || strcmp(key, "issued") == 0)
 		set(&p, key, v);
 	else
 		add_kv(&p, key, v);
@@ -382,6 +383,95 @@ valid_vectors(void)
 	set(&p, "name", m_str(longname));
 	emit("name-max-length", "a name of exactly 128 bytes", envelope(&p, sk_a), "ok", NULL, 0,
 	     json_pack("{s:s}", "name", longname));
+}
+
+/* Overrides a member of the vector emitted last. */
+static void
+set_last(const char *key, json_t *value)
+{
+	json_object_set_new(json_array_get(vectors, json_array_size(vectors) - 1), key, value);
+}
+
+/* Valid cards at the edges of the limits, and values a strict msgpack reader may balk at. */
+static void
+boundary_vectors(void)
+{
+	static const char *const sixteen[] = {
+		"t0", "t1", "t2",  "t3",  "t4",  "t5",  "t6",  "t7",
+		"t8", "t9", "t10", "t11", "t12", "t13", "t14", "t15"
+	};
+	struct payload p;
+	struct bytes env;
+	uint8_t *pad;
+	char key[80];
+	size_t want = 4000, got;
+
+	base(&p, pk_a);
+	add(&p, m_str("x-deep"), raw("\x91\x91\x91\x91\x91\x91\x90", 7));
+	emit("depth-8", "an unknown key holding arrays nested 7 deep: 8 with the map, the most",
+	     envelope(&p, sk_a), "ok", NULL, 0, json_pack("{s:s}", "name", NAME));
+
+	base(&p, pk_a);
+	for (int i = 0; p.n < CARD_KEYS_MAX; i++) {
+		snprintf(key, sizeof(key), "x%d", i);
+		add_kv(&p, key, m_uint(0));
+	}
+	emit("keys-64", "64 keys, the most", envelope(&p, sk_a), "ok", NULL, 0,
+	     json_pack("{s:s}", "name", NAME));
+
+	memset(key, 'k', 64);
+	key[64] = '\0';
+	base(&p, pk_a);
+	add_kv(&p, key, m_uint(0));
+	emit("keyname-64", "an unknown key of 64 bytes, the longest", envelope(&p, sk_a), "ok",
+	     NULL, 0, json_pack("{s:s}", "name", NAME));
+	key[64] = 'k';
+	key[65] = '\0';
+	base(&p, pk_a);
+	add_kv(&p, key, m_uint(0));
+	bad("keyname-65", "an unknown key of 65 bytes", envelope(&p, sk_a), "bad-key", NULL, 0);
+
+	base(&p, pk_a);
+	add_kv(&p, "topics", m_strs(sixteen, 16));
+	emit("topics-16", "16 topics, the most", envelope(&p, sk_a), "ok", NULL, 0,
+	     json_pack("{s:s, s:[s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s]}", "name", NAME, "topics", "t0",
+	               "t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9", "t10", "t11", "t12",
+	               "t13", "t14", "t15"));
+
+	base(&p, pk_a);
+	add(&p, m_str("x-float"), raw("\xcb\x40\x09\x21\xfb\x54\x44\x2d\x18", 9));
+	add(&p, m_str("x-ext"), raw("\xd4\x05\x01", 3));
+	add(&p, m_str("x-neg"), raw("\xd3\x80\x00\x00\x00\x00\x00\x00\x00", 9));
+	add(&p, m_str("x-map"), raw("\x82\x01\x02\x01\x03", 5)); /* {1: 2, 1: 3} */
+	emit("unknown-values",
+	     "unknown keys holding a float, an ext, INT64_MIN, and a nested map "
+	     "with repeated integer keys: none of the payload key rules apply there",
+	     envelope(&p, sk_a), "ok", NULL, 0, json_pack("{s:s}", "name", NAME));
+
+	base(&p, pk_a);
+	set(&p, "rev", m_uint(CARD_UINT_MAX));
+	emit("rev-max", "rev of 2^63-1, the largest", envelope(&p, sk_a), "ok", NULL, 0,
+	     json_pack("{s:s}", "name", NAME));
+	set_last("rev", json_integer(CARD_UINT_MAX));
+
+	/* Exactly 4096 bytes: measure once, then size the padding to fill the rest. */
+	if ((pad = calloc(1, 4096)) == NULL)
+		die("out of memory");
+	for (int round = 0; round < 2; round++) {
+		base(&p, pk_a);
+		add(&p, m_str("x-pad"), m_bin(pad, want));
+		env = envelope(&p, sk_a);
+		got = env.n;
+		if (got == 4096)
+			break;
+		free(env.p);
+		want += 4096 - got;
+	}
+	if (got != 4096)
+		die("could not make a 4096-byte card");
+	emit("size-4096", "an envelope of exactly 4096 bytes, the largest", env, "ok", NULL, 0,
+	     json_pack("{s:s}", "name", NAME));
+	free(pad);
 }
 
 static struct bytes
@@ -702,6 +792,23 @@ field_vectors(void)
 	bad_field("fwd-as-int", "fwd as 1", "fwd", m_uint(1), "wrong-type", 0);
 	bad_field("expires-as-string", "expires as a string", "expires", m_str("never"),
 	          "wrong-type", 0);
+	bad_field("note-carriage-return", "a CR in note, where only LF is allowed", "note",
+	          m_str("line one\r\nline two"), "control-char", 0);
+	bad_field("name-blank", "a name of spaces only", "name", m_str("   "), "empty", 0);
+	bad_field("name-ideographic-space", "a name of one U+3000", "name", m_str("\xe3\x80\x80"),
+	          "empty", 0);
+	bad_field("name-zero-width-space", "U+200B inside a name", "name",
+	          m_str("A\xe2\x80\x8b"
+	                "da"),
+	          "format-char", 0);
+	bad_field("name-hangul-filler", "a name of one U+3164, which shows nothing", "name",
+	          m_str("\xe3\x85\xa4"), "format-char", 0);
+	bad_field("name-tag-characters", "U+E0041 U+E007F after the name: hidden text", "name",
+	          m_str("Ada\xf3\xa0\x81\x81\xf3\xa0\x81\xbf"), "format-char", 0);
+	bad_field("rev-2^63", "rev of 2^63, one more than the largest", "rev",
+	          m_uint((uint64_t)CARD_UINT_MAX + 1), "out-of-range", 0);
+	bad_field("expires-max-u64", "expires of 2^64-1", "expires", m_uint(UINT64_MAX),
+	          "out-of-range", 0);
 	bad_field("expired", "expires one second after issued, long before now", "expires",
 	          m_uint(ISSUED + 1), "expired", 0);
 }
@@ -724,6 +831,7 @@ main(void)
 	crypt_hex(b, seed_b, 32);
 	vectors = json_array();
 	valid_vectors();
+	boundary_vectors();
 	structure_vectors();
 	key_vectors();
 	signer_vectors();
