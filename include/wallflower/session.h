@@ -52,6 +52,7 @@ struct session_config {
 	const uint8_t *expect_peer;    /* initiator: the identity it means to reach, or NULL */
 	const struct peermsg *request; /* initiator: the offer or card to send; encoded now */
 	const uint8_t *ephemeral;      /* fixed X25519 ephemeral secret (vectors), or NULL */
+	uint64_t now;                  /* responder: unix time to judge expiry by; 0: don't */
 };
 
 struct session;

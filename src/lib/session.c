@@ -36,6 +36,7 @@ struct session {
 	uint8_t hello[SESSION_HELLO_LEN]; /* our {id, sig} */
 	uint8_t expect[CRYPT_SIGN_PK];
 	bool has_expect;
+	uint64_t now; /* 0: the caller judges expiry */
 	uint8_t peer[CRYPT_SIGN_PK];
 	bool has_peer;
 	uint8_t *request; /* initiator: the encoded request */
@@ -189,6 +190,7 @@ session_new(const struct session_config *cfg, struct session **out)
 		return -ENOMEM;
 	s->role = cfg->role;
 	s->state = cfg->role == SESSION_INITIATOR ? I_WAIT_MSG2 : R_WAIT_MSG1;
+	s->now = cfg->now;
 	if (cfg->expect_peer != NULL) {
 		memcpy(s->expect, cfg->expect_peer, CRYPT_SIGN_PK);
 		s->has_expect = true;
@@ -372,14 +374,19 @@ unseal(struct session *s, const uint8_t *msg, size_t len, size_t *ptlen)
 	return 0;
 }
 
-/* The request's card must verify and be the peer's own. */
+/* The request's card must verify, be current, and be the peer's own. */
 static int
 check_request_card(struct session *s)
 {
 	struct card_error err;
+	int r = card_decode(s->got->card, s->got->card_len, &s->got_card, &err);
 
-	if (card_decode(s->got->card, s->got->card_len, &s->got_card, &err) < 0)
+	if (r == -ENOMEM)
+		return refuse(s, r, PEERMSG_E_INTERNAL, "out of memory");
+	if (r < 0)
 		return refuse(s, -EPROTO, PEERMSG_E_BAD_CARD, "the card does not verify");
+	if (s->now != 0 && card_check_time(s->got_card, s->now, &err) < 0)
+		return refuse(s, -EPROTO, PEERMSG_E_BAD_CARD, "the card has expired");
 	if (memcmp(s->got_card->key, s->peer, CRYPT_SIGN_PK) != 0)
 		return refuse(s, -EKEYREJECTED, PEERMSG_E_NOT_YOURS,
 		              "the card is not signed by the peer");

@@ -273,15 +273,23 @@ def is_control(cp):
 
 
 def is_format(cp):
-    """Section 8.2 forbidden format characters and noncharacters."""
+    """Section 8.2 forbidden format characters, invisible characters and noncharacters."""
     return (
-        cp in (0x061C, 0x200E, 0x200F, 0xFEFF)
+        cp in (0x00AD, 0x061C, 0x115F, 0x1160, 0x180E, 0x200B, 0x200E, 0x200F, 0x3164,
+               0xFFA0, 0xFEFF)
         or 0x202A <= cp <= 0x202E
+        or 0x2060 <= cp <= 0x2064  # word joiner, invisible operators
         or 0x2066 <= cp <= 0x206F  # isolates 2066-2069 and deprecated 206A-206F
         or 0xFFF9 <= cp <= 0xFFFB
+        or 0xE0000 <= cp <= 0xE007F  # tags
         or 0xFDD0 <= cp <= 0xFDEF
         or (cp & 0xFFFE) == 0xFFFE  # U+xFFFE and U+xFFFF of every plane
     )
+
+
+def is_space(cp):
+    """Section 8.2 space characters (Zs), of which blank text is made."""
+    return cp in (0x20, 0xA0, 0x1680, 0x202F, 0x205F, 0x3000) or 0x2000 <= cp <= 0x200A
 
 
 def text_verdict(raw, limit, allow_lf):
@@ -308,6 +316,8 @@ def text_verdict(raw, limit, allow_lf):
             return "control-char"
         if is_format(cp):
             return "format-char"
+    if all(is_space(ord(ch)) for ch in text):
+        return "empty"  # 8.3 step 5: blank
     return None
 
 
@@ -470,11 +480,16 @@ def _check_version_and_key(entries):
     return bytes(key)
 
 
+UINT_MAX = 2**63 - 1  # section 7.2: rev, issued and expires
+
+
 def _required_uint(entries, name):
     if name not in entries:
         raise CardError("missing-field", name)
     if not is_uint(entries[name]):
         raise CardError("wrong-type", name)
+    if entries[name] > UINT_MAX:
+        raise CardError("out-of-range", name)
     return entries[name]
 
 
@@ -529,6 +544,8 @@ def _check_fields(entries):
     expires = entries.get("expires")
     if "expires" in entries and not is_uint(expires):
         raise CardError("wrong-type", "expires")
+    if "expires" in entries and expires > UINT_MAX:
+        raise CardError("out-of-range", "expires")
     return rev, issued, expires, fields
 
 
@@ -577,6 +594,7 @@ def check_vector(vector, now):
                                 ("rev", card.rev, vector["rev"]),
                                 ("issued", card.issued, vector["issued"]),
                                 ("expires", card.expires, vector.get("expires")),
+                                ("unknown_keys", card.unknown_keys, vector["unknown_keys"]),
                                 ("fields", card.fields, vector["fields"])):
             if got != want:
                 problems.append(f"{what}: expected {want!r}, got {got!r}")

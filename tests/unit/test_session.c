@@ -337,6 +337,46 @@ test_session_bad_card(void **state)
 	session_free(b);
 }
 
+/* A responder that knows the time refuses an expired card; one that does not, takes it. */
+static void
+test_session_expired_card(void **state)
+{
+	struct card_fields f;
+	struct card_meta meta = { .rev = 2, .issued = ISSUED, .expires = ISSUED + 60 };
+	struct card_error err;
+	uint8_t *old;
+	size_t old_len;
+
+	(void)state;
+	card_fields_init(&f);
+	f.text[CARD_NAME] = strdup("Ada");
+	assert_int_equal(card_issue(&f, &meta, ida->sign_sk, &old, &old_len, &err), 0);
+	card_fields_clear(&f);
+	for (int knows_time = 0; knows_time < 2; knows_time++) {
+		struct peermsg req = { .type = PEERMSG_OFFER, .card = old, .card_len = old_len };
+		struct session_config cr = { .role = SESSION_RESPONDER,
+			                     .id = idb,
+			                     .now = knows_time ? ISSUED + 3600 : 0 };
+		struct session *a = initiator(&req, NULL, NULL), *b;
+		unsigned ea = 0, eb = 0;
+
+		assert_int_equal(session_new(&cr, &b), 0);
+		assert_int_equal(pump(a, b, SIZE_MAX, &eb), 0);
+		assert_int_equal(pump(b, a, SIZE_MAX, &ea), 0);
+		if (knows_time) {
+			assert_int_equal(pump(a, b, SIZE_MAX, &eb), -EPROTO);
+			assert_int_equal(pump(b, a, SIZE_MAX, &ea), 0);
+			assert_int_equal(session_answer_msg(a)->code, PEERMSG_E_BAD_CARD);
+		} else {
+			assert_int_equal(pump(a, b, SIZE_MAX, &eb), 0);
+			assert_true(eb & EV(SESSION_EV_REQUEST));
+		}
+		session_free(a);
+		session_free(b);
+	}
+	free(old);
+}
+
 /* Message 3 (with the request) recorded from one session, replayed into another. */
 static void
 test_session_replayed_msg3(void **state)
@@ -696,6 +736,7 @@ main(void)
 		cmocka_unit_test(test_session_wrong_binding_initiator),
 		cmocka_unit_test(test_session_wrong_card_key),
 		cmocka_unit_test(test_session_bad_card),
+		cmocka_unit_test(test_session_expired_card),
 		cmocka_unit_test(test_session_replayed_msg3),
 		cmocka_unit_test(test_session_input_frame_limits),
 		cmocka_unit_test(test_session_input_after_exchange),

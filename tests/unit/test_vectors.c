@@ -53,6 +53,8 @@ check_valid(const char *name, json_t *v, const struct card *card)
 	assert_true(card->rev == (uint64_t)json_integer_value(json_object_get(v, "rev")));
 	assert_true(card->issued == (uint64_t)json_integer_value(json_object_get(v, "issued")));
 	assert_int_equal(card->has_expires, exp != NULL);
+	assert_int_equal(card->unknown_keys,
+	                 (size_t)json_integer_value(json_object_get(v, "unknown_keys")));
 	if (exp != NULL)
 		assert_true(card->expires == (uint64_t)json_integer_value(exp));
 	if (!json_equal(got, json_object_get(v, "fields"))) {

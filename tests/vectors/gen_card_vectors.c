@@ -272,6 +272,7 @@ emit(const char *name, const char *desc, struct bytes env, const char *verdict, 
 		json_object_set_new(v, "rev", json_integer(7));
 		json_object_set_new(v, "issued", json_integer((json_int_t)ISSUED));
 		json_object_set_new(v, "fields", fields);
+		json_object_set_new(v, "unknown_keys", json_integer(0)); /* set_last otherwise */
 	}
 	json_array_append_new(vectors, v);
 	free(hex);
@@ -299,6 +300,13 @@ bad_field(const char *name, const char *desc, const char *key, struct bytes v, c
 	else
 		add_kv(&p, key, v);
 	bad(name, desc, envelope(&p, sk_a), verdict, key, item);
+}
+
+/* Overrides a member of the vector emitted last. */
+static void
+set_last(const char *key, json_t *value)
+{
+	json_object_set_new(json_array_get(vectors, json_array_size(vectors) - 1), key, value);
 }
 
 static void
@@ -349,6 +357,7 @@ valid_vectors(void)
 	add(&p, m_str("x-later"), raw("\x93\x01\xc0\x81\xa1\x61\xc3", 7)); /* [1, nil, {a: true}] */
 	emit("unknown-keys", "two keys this version does not know: kept and ignored",
 	     envelope(&p, sk_a), "ok", NULL, 0, json_pack("{s:s}", "name", NAME));
+	set_last("unknown_keys", json_integer(2));
 
 	base(&p, pk_a);
 	/* A combining accent, an Arabic name (right-to-left without any bidi control),
@@ -385,13 +394,6 @@ valid_vectors(void)
 	     json_pack("{s:s}", "name", longname));
 }
 
-/* Overrides a member of the vector emitted last. */
-static void
-set_last(const char *key, json_t *value)
-{
-	json_object_set_new(json_array_get(vectors, json_array_size(vectors) - 1), key, value);
-}
-
 /* Valid cards at the edges of the limits, and values a strict msgpack reader may balk at. */
 static void
 boundary_vectors(void)
@@ -410,6 +412,7 @@ boundary_vectors(void)
 	add(&p, m_str("x-deep"), raw("\x91\x91\x91\x91\x91\x91\x90", 7));
 	emit("depth-8", "an unknown key holding arrays nested 7 deep: 8 with the map, the most",
 	     envelope(&p, sk_a), "ok", NULL, 0, json_pack("{s:s}", "name", NAME));
+	set_last("unknown_keys", json_integer(1));
 
 	base(&p, pk_a);
 	for (int i = 0; p.n < CARD_KEYS_MAX; i++) {
@@ -418,6 +421,7 @@ boundary_vectors(void)
 	}
 	emit("keys-64", "64 keys, the most", envelope(&p, sk_a), "ok", NULL, 0,
 	     json_pack("{s:s}", "name", NAME));
+	set_last("unknown_keys", json_integer(CARD_KEYS_MAX - 5));
 
 	memset(key, 'k', 64);
 	key[64] = '\0';
@@ -425,6 +429,7 @@ boundary_vectors(void)
 	add_kv(&p, key, m_uint(0));
 	emit("keyname-64", "an unknown key of 64 bytes, the longest", envelope(&p, sk_a), "ok",
 	     NULL, 0, json_pack("{s:s}", "name", NAME));
+	set_last("unknown_keys", json_integer(1));
 	key[64] = 'k';
 	key[65] = '\0';
 	base(&p, pk_a);
@@ -447,6 +452,7 @@ boundary_vectors(void)
 	     "unknown keys holding a float, an ext, INT64_MIN, and a nested map "
 	     "with repeated integer keys: none of the payload key rules apply there",
 	     envelope(&p, sk_a), "ok", NULL, 0, json_pack("{s:s}", "name", NAME));
+	set_last("unknown_keys", json_integer(4));
 
 	base(&p, pk_a);
 	set(&p, "rev", m_uint(CARD_UINT_MAX));
@@ -471,6 +477,7 @@ boundary_vectors(void)
 		die("could not make a 4096-byte card");
 	emit("size-4096", "an envelope of exactly 4096 bytes, the largest", env, "ok", NULL, 0,
 	     json_pack("{s:s}", "name", NAME));
+	set_last("unknown_keys", json_integer(1));
 	free(pad);
 }
 
