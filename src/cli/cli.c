@@ -47,6 +47,7 @@ cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 	int c;
 
 	*done = false;
+	opterr = 0; /* one line of our own instead of getopt's two */
 	for (;;) {
 		c = getopt_long(argc, argv, shortopts, longopts, NULL);
 		if (c == 'h') {
@@ -58,9 +59,10 @@ cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 			cli->state_dir = optarg;
 			continue;
 		}
-		if (c == '?')
-			fprintf(stderr, "Try '%s --help'.\n", cli->prog);
-		return c;
+		if (c == '?' || c == ':')
+			cli_usage_error(cli, "unknown option, or an option without its value: '%s'",
+			                argv[optind - 1]);
+		return c == ':' ? '?' : c;
 	}
 }
 

@@ -26,8 +26,9 @@ static const char help[] =
         "List fields (add, remove, unset): email phone url topics offers seeks\n"
         "Flag (set yes|no, unset): fwd  - whether your card may be passed on in an introduction\n"
         "\n"
-        "Values follow the card rules (proto/card.md): valid UTF-8, no control or bidi\n"
-        "characters (note may have line breaks), and a length limit per field.\n"
+        "Values follow the card rules (proto/card.md): valid UTF-8, no control, bidi or\n"
+        "invisible characters (note may have line breaks), and a length limit per field.\n"
+        "Put -- before a value that starts with '-': profile add phone -- -123.\n"
         "\n"
         "  --persona P  the persona to read or change (letters, digits, '.', '_', '-')\n"
         "  --json       show or list as JSON\n";

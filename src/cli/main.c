@@ -51,6 +51,7 @@ main(int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	}
 	/* '+': stop at the command name, so that its options are its own. */
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
@@ -64,8 +65,8 @@ main(int argc, char **argv)
 			cli.state_dir = optarg;
 			continue;
 		}
-		fputs("Try 'wallflower --help'.\n", stderr);
-		return CLI_EXIT_USAGE;
+		return cli_usage_error(&cli, "unknown option, or an option without its value: '%s'",
+		                       argv[optind - 1]);
 	}
 	if (optind >= argc) {
 		usage(stderr);
