@@ -751,11 +751,16 @@ row_take(struct card_fields *fields, sqlite3_stmt *s)
 	/* The persona has no values at all (the LEFT JOIN's one row), or an unknown field. */
 	if (name == NULL || card_field_lookup(name, &f) < 0)
 		return 0;
-	if (!card_field_info(f)->list) {
-		/* pos 0 is the primary key: one row at most. */
-		if (fields->text[f] != NULL)
-			return 0;
-		return column_dup(s, 2, &fields->text[f]);
+	if (f < CARD_TEXT_COUNT) {
+		/* (persona, field, pos) is the primary key and a text field uses pos 0 only, so
+		 * there is one row at most; were there two, the later would win. */
+		if ((r = column_dup(s, 2, &v)) < 0)
+			return r;
+		free(fields->text[f]);
+		/* memcpy, not "=": clang's analyzer loses stores at an index it cannot pin down
+		 * and would report v as leaked. */
+		memcpy(&fields->text[f], &v, sizeof(v));
+		return 0;
 	}
 	l = card_fields_list(fields, f);
 	if ((items = realloc(l->items, (l->n + 1) * sizeof(*items))) == NULL)
