@@ -199,6 +199,10 @@ cli_open_store(struct cli *cli, struct store **st)
 		cli_error("%s has schema version %d, newer than this wallflower knows (%d); "
 		          "upgrade wallflower (nothing was changed)",
 		          path, found, STORE_SCHEMA_VERSION);
+	else if (r == -EIO)
+		cli_error("cannot open store %s: it is damaged or not a wallflower store", path);
+	else if (r == -EACCES)
+		cli_error("cannot open store %s: it is read-only to you", path);
 	else if (r < 0)
 		cli_error("cannot open store %s: %s", path, strerror(-r));
 	free(path);
