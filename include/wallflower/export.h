@@ -1,0 +1,57 @@
+/*
+ * export: your network in the formats other tools read. Pure writers: data in, bytes to a
+ * FILE. docs/export.md documents each format and the JSON schema.
+ *
+ *   vcard   vCard 3.0 (RFC 2426), the default: most address books still want it
+ *   vcard4  vCard 4.0 (RFC 6350)
+ *   csv     one row per contact, RFC 4180, with formula injection neutralised
+ *   json    a documented schema (docs/export.md)
+ *   graphml GraphML for Gephi and other graph tools, typed attributes
+ *   gexf    GEXF 1.3 for Gephi, typed attributes
+ *   dot     Graphviz
+ *   ics     iCalendar (RFC 5545): follow-ups as VTODO
+ *
+ * Peer-supplied text is never trusted to be safe for a format: every writer escapes or
+ * removes what its format cannot carry.
+ */
+#ifndef WALLFLOWER_EXPORT_H
+#define WALLFLOWER_EXPORT_H
+
+#include <stdio.h>
+
+#include "wallflower/contact.h"
+#include "wallflower/graph.h"
+
+enum export_format {
+	EXPORT_VCARD,
+	EXPORT_VCARD4,
+	EXPORT_CSV,
+	EXPORT_JSON,
+	EXPORT_GRAPHML,
+	EXPORT_GEXF,
+	EXPORT_DOT,
+	EXPORT_ICS,
+	EXPORT_FORMAT_COUNT
+};
+
+struct export_data {
+	const struct contact *contacts; /* for vcard, vcard4, csv, json */
+	size_t n_contacts;
+	const struct followup *followups; /* for ics and json */
+	size_t n_followups;
+	const struct graph *graph; /* for graphml, gexf, dot */
+	uint64_t now;              /* unix seconds: DTSTAMP, REV and similar stamps */
+};
+
+/* Parses a format name ("vcard", ...). 0 or -EINVAL. */
+int export_format_parse(const char *name, enum export_format *fmt)
+        __attribute__((warn_unused_result));
+
+/* The name of a format. */
+const char *export_format_name(enum export_format fmt);
+
+/* Writes d in fmt to out. 0; -EIO when writing fails; -ENOMEM. */
+int export_write(enum export_format fmt, const struct export_data *d, FILE *out)
+        __attribute__((warn_unused_result));
+
+#endif
