@@ -19,9 +19,11 @@
 #include <stdint.h>
 
 #include "wallflower/card.h"
+#include "wallflower/contact.h"
+#include "wallflower/graph.h"
 
 #define STORE_FILE           "wallflower.db"
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_PERSONA_MAX                                                                          \
 	32 /* bytes in a persona name: [A-Za-z0-9._-], not starting with '.' or '-' */
 #define STORE_PERSONA_DEFAULT "default"
@@ -109,5 +111,96 @@ int store_persona_delete(struct store *st, const char *persona) CRYPT_WUR;
  * are signed). 0 and *rev >= 1; -EIO.
  */
 int store_card_rev_next(struct store *st, uint64_t min_rev, uint64_t *rev) CRYPT_WUR;
+
+/* Runs PRAGMA integrity_check and the foreign key check. 0, or -EIO when either finds a
+ * problem. */
+int store_check(struct store *st) CRYPT_WUR;
+
+/* ---- people (store_people.c) ---- */
+
+enum store_card_result {
+	STORE_CARD_NEW,     /* a person we did not know */
+	STORE_CARD_UPDATED, /* a newer card from someone we know: it is now the current one */
+	STORE_CARD_OLDER,   /* a card no newer than the current one: ignored, nothing changed */
+};
+
+/*
+ * Keeps a verified card (card_decode has passed it; expiry is the caller's to judge): a
+ * new person, or a newer revision that supersedes the current card (its bytes are kept,
+ * earlier ones stay as history), or, for rev <= the current one, nothing. The person's
+ * name, topics (knows, offers, seeks) and organisation follow the current card. One
+ * transaction. 0 with *result and *person_id (either may be NULL); -ENOMEM; -EIO.
+ */
+int store_card_put(struct store *st, const struct card *card, uint64_t now,
+                   enum store_card_result *result, int64_t *person_id) CRYPT_WUR;
+
+/*
+ * Records that you met person_id at event (NULL: not at an event; the event is created
+ * when new) at time at. 0; -ENOENT for an unknown person; -EINVAL for an empty or invalid
+ * event name; -EIO.
+ */
+int store_met(struct store *st, int64_t person_id, const char *event, uint64_t at) CRYPT_WUR;
+
+/* Records that introducer_id introduced person_id. 0; -ENOENT; -EINVAL (the same person);
+ * -EIO. Recording it again keeps the first time. */
+int store_introduced(struct store *st, int64_t person_id, int64_t introducer_id,
+                     uint64_t at) CRYPT_WUR;
+
+#define STORE_NOTE_MAX 4096 /* bytes of a note; text rules of card notes (LF allowed) */
+
+/* Adds a note about person_id. 0 with *id (may be NULL); -EINVAL for empty, too long or
+ * invalid text; -ENOENT; -EIO. */
+int store_note_add(struct store *st, int64_t person_id, const char *text, uint64_t at,
+                   int64_t *id) CRYPT_WUR;
+
+/* Adds a follow-up for person_id due at due (unix seconds). 0 with *id; -EINVAL; -ENOENT;
+ * -EIO. */
+int store_followup_add(struct store *st, int64_t person_id, const char *text, uint64_t due,
+                       uint64_t created, int64_t *id) CRYPT_WUR;
+
+/* Marks follow-up id done. 0; -ENOENT when there is none; -EALREADY when it was done. */
+int store_followup_done(struct store *st, int64_t id) CRYPT_WUR;
+
+/*
+ * Follow-ups, not done first and by due date, then done ones. With due_only, only those
+ * not done and due at or before now. *out (free with followup_free_all) and *n. 0; -EIO.
+ */
+int store_followup_list(struct store *st, bool due_only, uint64_t now, struct followup **out,
+                        size_t *n) CRYPT_WUR;
+
+/* Which contacts store_contacts lists: NULL or 0 for "any". */
+struct store_filter {
+	const char *event;  /* met at this event (exact name) */
+	const char *topic;  /* knows, offers or seeks this topic (exact name) */
+	const char *search; /* a substring of name, org, title, email or a note, any case */
+	uint64_t since;     /* met at or after this time */
+};
+
+/*
+ * The contacts that pass the filter, by name, each complete (card fields, meetings,
+ * notes). *out (free with contact_free_all) and *n. 0; -EIO; -ENOMEM.
+ */
+int store_contacts(struct store *st, const struct store_filter *filter, struct contact **out,
+                   size_t *n) CRYPT_WUR;
+
+/*
+ * The contacts whose name starts with prefix (any case), or whose fingerprint starts with
+ * it (ignoring '-' in both). All matches, as store_contacts gives them. 0; -EIO; -ENOMEM.
+ */
+int store_contact_find(struct store *st, const char *prefix, struct contact **out,
+                       size_t *n) CRYPT_WUR;
+
+/* Whether key is blocked. 0 (no), 1 (yes) or -EIO. */
+int store_is_blocked(struct store *st, const uint8_t key[CRYPT_SIGN_PK]) CRYPT_WUR;
+
+/* ---- the graph (store_graph.c) ---- */
+
+/*
+ * Builds the whole graph (graph.h) from the store: every person, event, topic and
+ * organisation, and every edge; the "me" node (labelled me_label) carries the default
+ * persona's offers and seeks. g is initialised here; free with graph_clear. 0; -ENOMEM;
+ * -EIO.
+ */
+int store_graph_load(struct store *st, const char *me_label, struct graph *g) CRYPT_WUR;
 
 #endif

@@ -237,3 +237,59 @@ cli_format_time(unsigned long long t, char buf[32])
 	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(buf, 32, "%llu", t);
 }
+
+/* Reads at most CARD_ENVELOPE_MAX + 1 bytes of standard input: enough to say "too big". */
+static int
+read_stdin(uint8_t **buf, size_t *len)
+{
+	size_t cap = CARD_ENVELOPE_MAX + 1;
+
+	*len = 0;
+	if ((*buf = malloc(cap)) == NULL)
+		return -ENOMEM;
+	*len = fread(*buf, 1, cap, stdin);
+	if (ferror(stdin)) {
+		free(*buf);
+		*buf = NULL;
+		return -EIO;
+	}
+	return 0;
+}
+
+static int
+read_card_file(const char *path, uint8_t **buf, size_t *len)
+{
+	int r;
+
+	if (strcmp(path, "-") == 0)
+		r = read_stdin(buf, len);
+	else
+		r = file_read(path, CARD_ENVELOPE_MAX + 1, buf, len);
+	if (r == -EFBIG) {
+		/* Hand decode something over the cap so that it names the rule. */
+		r = 0;
+		*len = CARD_ENVELOPE_MAX + 1;
+	}
+	if (r < 0)
+		cli_error("cannot read %s: %s", path, strerror(-r));
+	return r;
+}
+
+int
+cli_read_card(const char *path, struct card **card, struct card_error *err)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	*card = NULL;
+	if (read_card_file(path, &buf, &len) < 0)
+		return -1;
+	r = card_decode(buf, len, card, err);
+	free(buf);
+	if (r == -ENOMEM) {
+		cli_error("out of memory");
+		return -1;
+	}
+	return 0;
+}

@@ -84,9 +84,35 @@ json_t *cli_fields_json(const struct card_fields *f);
 /* Card fields as aligned "label  value" lines, list items one per line. */
 void cli_fields_print(const struct card_fields *f);
 
+/*
+ * Reads and decodes a card file (FILE, or '-' for standard input), at most a little over
+ * CARD_ENVELOPE_MAX bytes. 0 with *card, or with *card NULL and *err saying why it is not a
+ * card; -1 after printing why the file could not be read.
+ */
+int cli_read_card(const char *path, struct card **card, struct card_error *err);
+
+/* Contacts for people and scripts (people.c). */
+json_t *cli_contact_json(const struct contact *c);
+void cli_contact_line(const struct contact *c);
+/* The whole contact, with those of the follow-ups fu[0..n) that are about it. */
+void cli_contact_print(const struct contact *c, const struct followup *fu, size_t n);
+/*
+ * The one contact that prefix names (a name or fingerprint prefix), in *out (an array of
+ * one; free with contact_free_all(*out, 1)). 0; -1 after printing that none or several
+ * match, with the candidates.
+ */
+int cli_contact_resolve(struct store *st, const char *prefix, struct contact **out);
+
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_id(struct cli *cli, int argc, char **argv);
 int cmd_profile(struct cli *cli, int argc, char **argv);
 int cmd_card(struct cli *cli, int argc, char **argv);
+int cmd_import(struct cli *cli, int argc, char **argv);
+int cmd_contacts(struct cli *cli, int argc, char **argv);
+int cmd_show(struct cli *cli, int argc, char **argv);
+int cmd_note(struct cli *cli, int argc, char **argv);
+int cmd_followup(struct cli *cli, int argc, char **argv);
+int cmd_graph(struct cli *cli, int argc, char **argv);
+int cmd_export(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -145,43 +145,6 @@ do_issue(struct cli *cli, const char *persona, const char *output)
 	return r;
 }
 
-/* Reads at most CARD_ENVELOPE_MAX + 1 bytes of standard input: enough to say "too big". */
-static int
-read_stdin(uint8_t **buf, size_t *len)
-{
-	size_t cap = CARD_ENVELOPE_MAX + 1;
-
-	*len = 0;
-	if ((*buf = malloc(cap)) == NULL)
-		return -ENOMEM;
-	*len = fread(*buf, 1, cap, stdin);
-	if (ferror(stdin)) {
-		free(*buf);
-		*buf = NULL;
-		return -EIO;
-	}
-	return 0;
-}
-
-static int
-read_card_file(const char *path, uint8_t **buf, size_t *len)
-{
-	int r;
-
-	if (strcmp(path, "-") == 0)
-		r = read_stdin(buf, len);
-	else
-		r = file_read(path, CARD_ENVELOPE_MAX + 1, buf, len);
-	if (r == -EFBIG) {
-		/* Hand decode something over the cap so that it names the rule. */
-		r = 0;
-		*len = CARD_ENVELOPE_MAX + 1;
-	}
-	if (r < 0)
-		cli_error("cannot read %s: %s", path, strerror(-r));
-	return r;
-}
-
 static json_t *
 card_json(const struct card *card, const char *fpr, const char *key)
 {
@@ -233,20 +196,12 @@ do_verify(const char *path, bool json)
 {
 	struct card_error err = { 0 };
 	struct card *card = NULL;
-	uint8_t *buf = NULL;
-	size_t len = 0;
 	char fpr[IDENTITY_FPR_LEN + 1], key[2 * CRYPT_SIGN_PK + 1];
-	int r;
+	int r = 0;
 
-	if (read_card_file(path, &buf, &len) < 0)
+	if (cli_read_card(path, &card, &err) < 0)
 		return CLI_EXIT_FAIL;
-	r = card_decode(buf, len, &card, &err);
-	free(buf);
-	if (r == -ENOMEM) {
-		cli_error("out of memory");
-		return CLI_EXIT_FAIL;
-	}
-	if (r < 0 || card_check_time(card, (uint64_t)time(NULL), &err) < 0) {
+	if (card == NULL || card_check_time(card, (uint64_t)time(NULL), &err) < 0) {
 		card_free(card);
 		return report_invalid(path, &err, json);
 	}

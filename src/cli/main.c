@@ -14,6 +14,13 @@ static const struct cli_command commands[] = {
 	{ "id", cmd_id, "show your fingerprint and public key" },
 	{ "profile", cmd_profile, "set what your cards say, per persona" },
 	{ "card", cmd_card, "write your signed card, or verify one" },
+	{ "import", cmd_import, "add someone from a card file they gave you" },
+	{ "contacts", cmd_contacts, "list the people you met" },
+	{ "show", cmd_show, "everything about one contact" },
+	{ "note", cmd_note, "add a note about a contact" },
+	{ "followup", cmd_followup, "plan, list and tick off follow-ups" },
+	{ "graph", cmd_graph, "your network's hubs, diversity and gaps" },
+	{ "export", cmd_export, "vCard, CSV, JSON, GraphML, GEXF, DOT or iCalendar" },
 };
 
 static void

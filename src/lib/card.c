@@ -510,7 +510,7 @@ read_uint(const struct wire_obj *map, const char *name, bool required, uint64_t 
 /* Steps 4 to 6: the version, the key, and the signature under that key. */
 static int
 read_signer(const struct wire_obj *map, const uint8_t *payload, size_t plen, const uint8_t *sig,
-            struct card *card, struct card_error *err)
+            bool verify, struct card *card, struct card_error *err)
 {
 	const struct wire_obj *o;
 	const uint8_t *key;
@@ -527,7 +527,7 @@ read_signer(const struct wire_obj *map, const uint8_t *payload, size_t plen, con
 		return fail(err, CARD_MISSING, "key", 0, -EBADMSG);
 	if (wire_get_bin(o, &key, &klen) < 0 || klen != CRYPT_SIGN_PK)
 		return fail(err, CARD_TYPE, "key", 0, -EBADMSG);
-	r = crypt_verify_tagged(sig, key, CARD_SIGN_TAG, payload, plen);
+	r = verify ? crypt_verify_tagged(sig, key, CARD_SIGN_TAG, payload, plen) : 0;
 	if (r == -EBADMSG)
 		return fail(err, CARD_BAD_SIGNATURE, NULL, 0, -EBADMSG);
 	if (r < 0)
@@ -645,7 +645,7 @@ read_fields(const struct wire_obj *map, struct card *card, struct card_error *er
 
 /* Steps 3 to 7 on the payload bytes, which live inside card->envelope. */
 static int
-read_payload(struct card *card, const uint8_t *sig, struct card_error *err)
+read_payload(struct card *card, const uint8_t *sig, bool verify, struct card_error *err)
 {
 	struct wire_doc *doc = NULL;
 	const struct wire_obj *map;
@@ -657,15 +657,15 @@ read_payload(struct card *card, const uint8_t *sig, struct card_error *err)
 	map = wire_doc_root(doc);
 	r = read_keys(map, err);
 	if (r == 0)
-		r = read_signer(map, card->payload, card->payload_len, sig, card, err);
+		r = read_signer(map, card->payload, card->payload_len, sig, verify, card, err);
 	if (r == 0)
 		r = read_fields(map, card, err);
 	wire_doc_free(doc);
 	return r;
 }
 
-int
-card_decode(const uint8_t *buf, size_t len, struct card **out, struct card_error *err)
+static int
+decode(const uint8_t *buf, size_t len, bool verify, struct card **out, struct card_error *err)
 {
 	struct wire_doc *env = NULL;
 	struct card *card = NULL;
@@ -696,7 +696,7 @@ card_decode(const uint8_t *buf, size_t len, struct card **out, struct card_error
 	memcpy(sig, s, CRYPT_SIG);
 	wire_doc_free(env);
 	env = NULL;
-	if ((r = read_payload(card, sig, err)) < 0)
+	if ((r = read_payload(card, sig, verify, err)) < 0)
 		goto out;
 	*out = card;
 	card = NULL;
@@ -704,6 +704,18 @@ out:
 	wire_doc_free(env);
 	card_free(card);
 	return r;
+}
+
+int
+card_decode(const uint8_t *buf, size_t len, struct card **out, struct card_error *err)
+{
+	return decode(buf, len, true, out, err);
+}
+
+int
+card_decode_stored(const uint8_t *buf, size_t len, struct card **out, struct card_error *err)
+{
+	return decode(buf, len, false, out, err);
 }
 
 int

@@ -1,6 +1,7 @@
 /*
- * store.c owns the SQLite store: the only file that includes sqlite3.h, the schema and its
- * migrations, every query, and the mapping of SQLite's result codes to errno values.
+ * store.c owns the SQLite store: with store_people.c and store_graph.c the only files that
+ * include sqlite3.h (store_int.h); here: opening, the schema and its migrations, profiles,
+ * and the mapping of SQLite's result codes to errno values.
  *
  * It trusts the directory it is given (the caller made the state dir 0700) and the contents
  * of a database file that passed the owner and mode checks: that file is the user's own.
@@ -23,19 +24,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
-#include "wallflower/store.h"
+#include "store_int.h"
 
 /* STRICT tables need 3.37, RETURNING 3.35. */
 #if SQLITE_VERSION_NUMBER < 3037000
 #error "wallflower needs SQLite 3.37 or later"
 #endif
-
-struct store {
-	sqlite3 *db;
-	int version;
-};
 
 /*
  * Schema migrations: migrations[i] takes user_version i to i + 1, in one transaction that
@@ -68,14 +62,123 @@ static const char *const migrations[] = {
 	"	value INTEGER NOT NULL CHECK (value >= 0)"
 	") STRICT;"
 	"INSERT INTO counter (name, value) VALUES ('card_rev', 0);",
+	/*
+	 * 2: the contact graph. A person is a key; every card a person gave is kept (card),
+	 * and person.rev names the current one, from which the derived edges (topics, org)
+	 * and person.name come. Events, topics and orgs are nodes of their own; the edge
+	 * tables are timestamped. Notes and follow-ups hang off people. inbox and outbox
+	 * hold the offers the daemon has in flight; blocked holds the keys it ignores.
+	 */
+	"CREATE TABLE person ("
+	"	id INTEGER PRIMARY KEY,"
+	"	key BLOB NOT NULL UNIQUE CHECK (length(key) = 32),"
+	"	fpr TEXT NOT NULL UNIQUE,"
+	"	name TEXT NOT NULL,"
+	"	rev INTEGER NOT NULL CHECK (rev >= 0),"
+	"	added INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE card ("
+	"	person_id INTEGER NOT NULL REFERENCES person (id) ON DELETE CASCADE,"
+	"	rev INTEGER NOT NULL CHECK (rev >= 0),"
+	"	issued INTEGER NOT NULL,"
+	"	received INTEGER NOT NULL,"
+	"	envelope BLOB NOT NULL,"
+	"	PRIMARY KEY (person_id, rev)"
+	") STRICT;"
+	"CREATE TABLE event ("
+	"	id INTEGER PRIMARY KEY,"
+	"	name TEXT NOT NULL UNIQUE CHECK (name <> '')"
+	") STRICT;"
+	"CREATE TABLE topic ("
+	"	id INTEGER PRIMARY KEY,"
+	"	name TEXT NOT NULL UNIQUE CHECK (name <> '')"
+	") STRICT;"
+	"CREATE TABLE org ("
+	"	id INTEGER PRIMARY KEY,"
+	"	name TEXT NOT NULL UNIQUE CHECK (name <> '')"
+	") STRICT;"
+	"CREATE TABLE met_at ("
+	"	id INTEGER PRIMARY KEY,"
+	"	person_id INTEGER NOT NULL REFERENCES person (id) ON DELETE CASCADE,"
+	"	event_id INTEGER REFERENCES event (id),"
+	"	at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX met_at_person ON met_at (person_id);"
+	"CREATE INDEX met_at_event ON met_at (event_id);"
+	"CREATE TABLE introduced_by ("
+	"	person_id INTEGER NOT NULL REFERENCES person (id) ON DELETE CASCADE,"
+	"	introducer_id INTEGER NOT NULL REFERENCES person (id) ON DELETE CASCADE,"
+	"	at INTEGER NOT NULL,"
+	"	PRIMARY KEY (person_id, introducer_id),"
+	"	CHECK (person_id <> introducer_id)"
+	") STRICT;"
+	"CREATE TABLE person_topic ("
+	"	person_id INTEGER NOT NULL REFERENCES person (id) ON DELETE CASCADE,"
+	"	topic_id INTEGER NOT NULL REFERENCES topic (id),"
+	"	kind TEXT NOT NULL CHECK (kind IN ('knows', 'offers', 'seeks')),"
+	"	at INTEGER NOT NULL,"
+	"	PRIMARY KEY (person_id, topic_id, kind)"
+	") STRICT;"
+	"CREATE INDEX person_topic_topic ON person_topic (topic_id);"
+	"CREATE TABLE works_at ("
+	"	person_id INTEGER PRIMARY KEY REFERENCES person (id) ON DELETE CASCADE,"
+	"	org_id INTEGER NOT NULL REFERENCES org (id),"
+	"	at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX works_at_org ON works_at (org_id);"
+	"CREATE TABLE note ("
+	"	id INTEGER PRIMARY KEY,"
+	"	person_id INTEGER NOT NULL REFERENCES person (id) ON DELETE CASCADE,"
+	"	text TEXT NOT NULL CHECK (text <> ''),"
+	"	at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX note_person ON note (person_id);"
+	"CREATE TABLE followup ("
+	"	id INTEGER PRIMARY KEY,"
+	"	person_id INTEGER NOT NULL REFERENCES person (id) ON DELETE CASCADE,"
+	"	text TEXT NOT NULL CHECK (text <> ''),"
+	"	due INTEGER NOT NULL,"
+	"	created INTEGER NOT NULL,"
+	"	done INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1))"
+	") STRICT;"
+	"CREATE INDEX followup_due ON followup (done, due);"
+	"CREATE TABLE inbox ("
+	"	id INTEGER PRIMARY KEY,"
+	"	key BLOB NOT NULL CHECK (length(key) = 32),"
+	"	envelope BLOB NOT NULL,"
+	"	offer_id BLOB NOT NULL CHECK (length(offer_id) = 32),"
+	"	note TEXT,"
+	"	reply INTEGER NOT NULL CHECK (reply IN (0, 1)),"
+	"	addr TEXT,"
+	"	port INTEGER CHECK (port BETWEEN 1 AND 65535),"
+	"	event TEXT,"
+	"	received INTEGER NOT NULL,"
+	"	expires INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE outbox ("
+	"	id INTEGER PRIMARY KEY,"
+	"	peer_key BLOB CHECK (peer_key IS NULL OR length(peer_key) = 32),"
+	"	envelope BLOB NOT NULL,"
+	"	offer_id BLOB NOT NULL UNIQUE CHECK (length(offer_id) = 32),"
+	"	note TEXT,"
+	"	event TEXT,"
+	"	state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'answered', "
+	"'failed')),"
+	"	created INTEGER NOT NULL,"
+	"	expires INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE blocked ("
+	"	key BLOB PRIMARY KEY CHECK (length(key) = 32),"
+	"	at INTEGER NOT NULL"
+	") STRICT;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
                "one migration per schema version");
 
 /* The one place SQLite's result codes become errno values (store.h lists them). */
-static int
-sqlerr(int rc)
+int
+store_sql_err(int rc)
 {
 	switch (rc) {
 	case SQLITE_OK:
@@ -101,51 +204,51 @@ sqlerr(int rc)
 }
 
 /* Runs constant SQL (no values in it, ever). */
-static int
-exec(struct store *st, const char *sql)
+int
+store_sql_exec(struct store *st, const char *sql)
 {
-	return sqlerr(sqlite3_exec(st->db, sql, NULL, NULL, NULL));
+	return store_sql_err(sqlite3_exec(st->db, sql, NULL, NULL, NULL));
 }
 
-static int
-prep(struct store *st, const char *sql, sqlite3_stmt **stmt)
+int
+store_sql_prep(struct store *st, const char *sql, sqlite3_stmt **stmt)
 {
 	*stmt = NULL;
-	return sqlerr(sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL));
+	return store_sql_err(sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL));
 }
 
-static int
-bind_text(sqlite3_stmt *stmt, int i, const char *s)
+int
+store_sql_bind_text(sqlite3_stmt *stmt, int i, const char *s)
 {
-	return sqlerr(sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC));
+	return store_sql_err(sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC));
 }
 
-static int
-bind_int(sqlite3_stmt *stmt, int i, int64_t v)
+int
+store_sql_bind_int(sqlite3_stmt *stmt, int i, int64_t v)
 {
-	return sqlerr(sqlite3_bind_int64(stmt, i, v));
+	return store_sql_err(sqlite3_bind_int64(stmt, i, v));
 }
 
 /* Steps a statement that must finish without a row. */
-static int
-step_done(sqlite3_stmt *stmt)
+int
+store_sql_step_done(sqlite3_stmt *stmt)
 {
 	int rc = sqlite3_step(stmt);
 
 	if (rc == SQLITE_DONE)
 		return 0;
-	return rc == SQLITE_ROW ? -EIO : sqlerr(rc);
+	return rc == SQLITE_ROW ? -EIO : store_sql_err(rc);
 }
 
 /* Steps a statement that must return a row. No row at all is -ENOENT. */
-static int
-step_row(sqlite3_stmt *stmt)
+int
+store_sql_step_row(sqlite3_stmt *stmt)
 {
 	int rc = sqlite3_step(stmt);
 
 	if (rc == SQLITE_ROW)
 		return 0;
-	return rc == SQLITE_DONE ? -ENOENT : sqlerr(rc);
+	return rc == SQLITE_DONE ? -ENOENT : store_sql_err(rc);
 }
 
 /*
@@ -153,21 +256,21 @@ step_row(sqlite3_stmt *stmt)
  * writes can fail in WAL mode with SQLITE_BUSY_SNAPSHOT, which the busy timeout does not
  * retry.
  */
-static int
-tx_begin(struct store *st)
+int
+store_tx_begin(struct store *st)
 {
-	return exec(st, "BEGIN IMMEDIATE");
+	return store_sql_exec(st, "BEGIN IMMEDIATE");
 }
 
 /* Commits when r is 0, rolls back otherwise; returns r or the commit's error. */
-static int
-tx_end(struct store *st, int r)
+int
+store_tx_end(struct store *st, int r)
 {
-	if (r == 0 && (r = exec(st, "COMMIT")) == 0)
+	if (r == 0 && (r = store_sql_exec(st, "COMMIT")) == 0)
 		return 0;
 	/* A failed COMMIT can leave the transaction open: roll that back too. */
 	if (!sqlite3_get_autocommit(st->db))
-		(void)exec(st, "ROLLBACK");
+		(void)store_sql_exec(st, "ROLLBACK");
 	return r;
 }
 
@@ -179,9 +282,9 @@ pragma_int(struct store *st, const char *sql, int *v)
 	int r;
 
 	*v = 0;
-	if ((r = prep(st, sql, &s)) < 0)
+	if ((r = store_sql_prep(st, sql, &s)) < 0)
 		goto out;
-	if ((r = step_row(s)) < 0) {
+	if ((r = store_sql_step_row(s)) < 0) {
 		r = r == -ENOENT ? -EIO : r;
 		goto out;
 	}
@@ -265,7 +368,7 @@ db_open(struct store *st, const char *path)
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE;
 	int r;
 
-	if ((r = sqlerr(sqlite3_open_v2(path, &st->db, flags, NULL))) < 0)
+	if ((r = store_sql_err(sqlite3_open_v2(path, &st->db, flags, NULL))) < 0)
 		return r;
 	/* A mode 0400 store opens read-only without an error; say so now, not at a write. */
 	if (sqlite3_db_readonly(st->db, "main") != 0)
@@ -276,7 +379,7 @@ db_open(struct store *st, const char *path)
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
-	return sqlerr(sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS));
+	return store_sql_err(sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS));
 }
 
 /* Switches to WAL; the pragma answers with the mode in force, which is not WAL where WAL
@@ -288,9 +391,9 @@ wal_enable(struct store *st)
 	sqlite3_stmt *s;
 	int r;
 
-	if ((r = prep(st, "PRAGMA journal_mode = WAL", &s)) < 0)
+	if ((r = store_sql_prep(st, "PRAGMA journal_mode = WAL", &s)) < 0)
 		goto out;
-	if ((r = step_row(s)) < 0) {
+	if ((r = store_sql_step_row(s)) < 0) {
 		r = r == -ENOENT ? -EIO : r;
 		goto out;
 	}
@@ -316,8 +419,8 @@ db_configure(struct store *st)
 
 	if ((r = wal_enable(st)) < 0)
 		return r;
-	r = exec(st, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
-	             "PRAGMA secure_delete = ON");
+	r = store_sql_exec(st, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+	                       "PRAGMA secure_delete = ON");
 	if (r < 0)
 		return r;
 	/* A build without foreign keys accepts the pragma silently; cascades depend on it. */
@@ -336,7 +439,7 @@ migrate_step(struct store *st, int *version)
 	char sql[48];
 	int r, v;
 
-	if ((r = tx_begin(st)) < 0)
+	if ((r = store_tx_begin(st)) < 0)
 		return r;
 	if ((r = pragma_int(st, "PRAGMA user_version", &v)) < 0)
 		goto out;
@@ -347,14 +450,14 @@ migrate_step(struct store *st, int *version)
 	}
 	if (v == STORE_SCHEMA_VERSION)
 		goto out;
-	if ((r = exec(st, migrations[v])) < 0)
+	if ((r = store_sql_exec(st, migrations[v])) < 0)
 		goto out;
 	/* PRAGMA takes no parameters; v + 1 is our own small integer, not a value. */
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
-	if ((r = exec(st, sql)) == 0)
+	if ((r = store_sql_exec(st, sql)) == 0)
 		*version = v + 1;
 out:
-	return tx_end(st, r);
+	return store_tx_end(st, r);
 }
 
 /* Brings the store from version v (read at open) to STORE_SCHEMA_VERSION. */
@@ -406,6 +509,29 @@ store_open(const char *path, struct store **out, int *found_version)
 out:
 	store_close(st);
 	return r;
+}
+
+int
+store_check(struct store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int r, rc;
+	bool ok;
+
+	if ((r = store_sql_prep(st, "PRAGMA integrity_check", &s)) < 0)
+		return r;
+	/* One row saying "ok", or rows describing what is wrong. */
+	rc = sqlite3_step(s);
+	ok = rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(s, 0), "ok") == 0 &&
+	     sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	if (!ok)
+		return -EIO;
+	if ((r = store_sql_prep(st, "PRAGMA foreign_key_check", &s)) < 0)
+		return r;
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -EIO;
 }
 
 void
@@ -487,9 +613,9 @@ persona_id(struct store *st, const char *persona, int64_t *id)
 	int r;
 
 	*id = 0;
-	if ((r = prep(st, "SELECT id FROM persona WHERE name = ?1", &s)) < 0)
+	if ((r = store_sql_prep(st, "SELECT id FROM persona WHERE name = ?1", &s)) < 0)
 		goto out;
-	if ((r = bind_text(s, 1, persona)) < 0 || (r = step_row(s)) < 0)
+	if ((r = store_sql_bind_text(s, 1, persona)) < 0 || (r = store_sql_step_row(s)) < 0)
 		goto out;
 	*id = sqlite3_column_int64(s, 0);
 out:
@@ -505,10 +631,11 @@ persona_ensure(struct store *st, const char *persona, int64_t *id)
 	int r;
 
 	*id = 0;
-	r = prep(st, "INSERT INTO persona (name) VALUES (?1) ON CONFLICT (name) DO NOTHING", &s);
+	r = store_sql_prep(
+	        st, "INSERT INTO persona (name) VALUES (?1) ON CONFLICT (name) DO NOTHING", &s);
 	if (r < 0)
 		goto out;
-	if ((r = bind_text(s, 1, persona)) < 0 || (r = step_done(s)) < 0)
+	if ((r = store_sql_bind_text(s, 1, persona)) < 0 || (r = store_sql_step_done(s)) < 0)
 		goto out;
 	r = persona_id(st, persona, id);
 	/* It exists now: not finding it means the file changed under us. */
@@ -526,12 +653,13 @@ value_insert(struct store *st, int64_t id, enum card_field f, int64_t pos, const
 	sqlite3_stmt *s;
 	int r;
 
-	if ((r = prep(st, sql, &s)) < 0)
+	if ((r = store_sql_prep(st, sql, &s)) < 0)
 		goto out;
-	if ((r = bind_int(s, 1, id)) < 0 || (r = bind_text(s, 2, field_name(f))) < 0 ||
-	    (r = bind_int(s, 3, pos)) < 0 || (r = bind_text(s, 4, value)) < 0)
+	if ((r = store_sql_bind_int(s, 1, id)) < 0 ||
+	    (r = store_sql_bind_text(s, 2, field_name(f))) < 0 ||
+	    (r = store_sql_bind_int(s, 3, pos)) < 0 || (r = store_sql_bind_text(s, 4, value)) < 0)
 		goto out;
-	r = step_done(s);
+	r = store_sql_step_done(s);
 out:
 	sqlite3_finalize(s);
 	return r;
@@ -547,10 +675,11 @@ value_delete(struct store *st, const char *persona, enum card_field f, const cha
 	sqlite3_stmt *s;
 	int r;
 
-	if ((r = prep(st, sql, &s)) < 0)
+	if ((r = store_sql_prep(st, sql, &s)) < 0)
 		goto out;
-	if ((r = bind_text(s, 1, persona)) < 0 || (r = bind_text(s, 2, field_name(f))) < 0 ||
-	    (r = bind_text(s, 3, value)) < 0 || (r = step_done(s)) < 0)
+	if ((r = store_sql_bind_text(s, 1, persona)) < 0 ||
+	    (r = store_sql_bind_text(s, 2, field_name(f))) < 0 ||
+	    (r = store_sql_bind_text(s, 3, value)) < 0 || (r = store_sql_step_done(s)) < 0)
 		goto out;
 	if (sqlite3_changes(st->db) == 0)
 		r = -ENOENT;
@@ -585,7 +714,7 @@ store_profile_set(struct store *st, const char *persona, enum card_field f, cons
 	assert(st != NULL);
 	if ((r = value_check(persona, f, false, value, err)) < 0)
 		return r;
-	if ((r = tx_begin(st)) < 0)
+	if ((r = store_tx_begin(st)) < 0)
 		return r;
 	if ((r = persona_ensure(st, persona, &id)) < 0)
 		goto out;
@@ -595,7 +724,7 @@ store_profile_set(struct store *st, const char *persona, enum card_field f, cons
 	if ((r = value_insert(st, id, f, 0, value)) == 0)
 		r = persona_fits(st, persona);
 out:
-	return tx_end(st, r);
+	return store_tx_end(st, r);
 }
 
 int
@@ -608,7 +737,7 @@ store_profile_set_fwd(struct store *st, const char *persona, int fwd)
 	assert(st != NULL);
 	if (!store_persona_valid(persona) || fwd < -1 || fwd > 1)
 		return -EINVAL;
-	if ((r = tx_begin(st)) < 0)
+	if ((r = store_tx_begin(st)) < 0)
 		return r;
 	/* Unsetting, like unset of any field, neither creates a persona nor passes silently
 	 * when there was nothing to unset. */
@@ -618,22 +747,23 @@ store_profile_set_fwd(struct store *st, const char *persona, int fwd)
 		r = persona_ensure(st, persona, &id);
 	if (r < 0)
 		goto out;
-	if ((r = prep(st,
-	              fwd < 0 ? "UPDATE persona SET fwd = NULL WHERE id = ?1 AND fwd IS NOT NULL"
-	                      : "UPDATE persona SET fwd = ?2 WHERE id = ?1",
-	              &s)) < 0)
+	if ((r = store_sql_prep(
+	             st,
+	             fwd < 0 ? "UPDATE persona SET fwd = NULL WHERE id = ?1 AND fwd IS NOT NULL"
+	                     : "UPDATE persona SET fwd = ?2 WHERE id = ?1",
+	             &s)) < 0)
 		goto out;
-	if ((r = bind_int(s, 1, id)) < 0)
+	if ((r = store_sql_bind_int(s, 1, id)) < 0)
 		goto out;
-	if (fwd >= 0 && (r = bind_int(s, 2, fwd)) < 0)
+	if (fwd >= 0 && (r = store_sql_bind_int(s, 2, fwd)) < 0)
 		goto out;
-	if ((r = step_done(s)) == 0 && fwd < 0 && sqlite3_changes(st->db) == 0)
+	if ((r = store_sql_step_done(s)) == 0 && fwd < 0 && sqlite3_changes(st->db) == 0)
 		r = -ENOENT;
 	if (r == 0 && fwd >= 0)
 		r = persona_fits(st, persona);
 out:
 	sqlite3_finalize(s);
-	return tx_end(st, r);
+	return store_tx_end(st, r);
 }
 
 int
@@ -644,10 +774,10 @@ store_profile_unset(struct store *st, const char *persona, enum card_field f)
 	assert(st != NULL);
 	if (!store_persona_valid(persona) || !field_valid(f))
 		return -EINVAL;
-	if ((r = tx_begin(st)) < 0)
+	if ((r = store_tx_begin(st)) < 0)
 		return r;
 	r = value_delete(st, persona, f, NULL);
-	return tx_end(st, r);
+	return store_tx_end(st, r);
 }
 
 /* How many items list f holds, the next free pos, and whether value is one of them. */
@@ -661,12 +791,13 @@ list_state(struct store *st, int64_t id, enum card_field f, const char *value, i
 	sqlite3_stmt *s;
 	int r;
 
-	if ((r = prep(st, sql, &s)) < 0)
+	if ((r = store_sql_prep(st, sql, &s)) < 0)
 		goto out;
-	if ((r = bind_int(s, 1, id)) < 0 || (r = bind_text(s, 2, field_name(f))) < 0 ||
-	    (r = bind_text(s, 3, value)) < 0)
+	if ((r = store_sql_bind_int(s, 1, id)) < 0 ||
+	    (r = store_sql_bind_text(s, 2, field_name(f))) < 0 ||
+	    (r = store_sql_bind_text(s, 3, value)) < 0)
 		goto out;
-	if ((r = step_row(s)) < 0) {
+	if ((r = store_sql_step_row(s)) < 0) {
 		r = r == -ENOENT ? -EIO : r;
 		goto out;
 	}
@@ -689,7 +820,7 @@ store_profile_add(struct store *st, const char *persona, enum card_field f, cons
 	assert(st != NULL);
 	if ((r = value_check(persona, f, true, value, err)) < 0)
 		return r;
-	if ((r = tx_begin(st)) < 0)
+	if ((r = store_tx_begin(st)) < 0)
 		return r;
 	if ((r = persona_ensure(st, persona, &id)) < 0)
 		goto out;
@@ -703,7 +834,7 @@ store_profile_add(struct store *st, const char *persona, enum card_field f, cons
 	else if ((r = value_insert(st, id, f, next, value)) == 0)
 		r = persona_fits(st, persona);
 out:
-	return tx_end(st, r);
+	return store_tx_end(st, r);
 }
 
 int
@@ -714,15 +845,15 @@ store_profile_remove(struct store *st, const char *persona, enum card_field f, c
 	assert(st != NULL && value != NULL);
 	if (!store_persona_valid(persona) || !field_valid(f) || !card_field_info(f)->list)
 		return -EINVAL;
-	if ((r = tx_begin(st)) < 0)
+	if ((r = store_tx_begin(st)) < 0)
 		return r;
 	r = value_delete(st, persona, f, value);
-	return tx_end(st, r);
+	return store_tx_end(st, r);
 }
 
 /* A copy of text column i, which is never NULL in this schema. */
-static int
-column_dup(sqlite3_stmt *s, int i, char **out)
+int
+store_sql_column_dup(sqlite3_stmt *s, int i, char **out)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
 	size_t n = (size_t)sqlite3_column_bytes(s, i);
@@ -754,7 +885,7 @@ row_take(struct card_fields *fields, sqlite3_stmt *s)
 	if (f < CARD_TEXT_COUNT) {
 		/* (persona, field, pos) is the primary key and a text field uses pos 0 only, so
 		 * there is one row at most; were there two, the later would win. */
-		if ((r = column_dup(s, 2, &v)) < 0)
+		if ((r = store_sql_column_dup(s, 2, &v)) < 0)
 			return r;
 		free(fields->text[f]);
 		/* memcpy, not "=": clang's analyzer loses stores at an index it cannot pin down
@@ -766,7 +897,7 @@ row_take(struct card_fields *fields, sqlite3_stmt *s)
 	if ((items = realloc(l->items, (l->n + 1) * sizeof(*items))) == NULL)
 		return -ENOMEM;
 	l->items = items;
-	if ((r = column_dup(s, 2, &v)) < 0)
+	if ((r = store_sql_column_dup(s, 2, &v)) < 0)
 		return r;
 	l->items[l->n++] = v;
 	return 0;
@@ -787,7 +918,7 @@ store_profile_get(struct store *st, const char *persona, struct card_fields *out
 	card_fields_init(out);
 	if (!store_persona_valid(persona))
 		return -EINVAL;
-	if ((r = prep(st, sql, &s)) < 0 || (r = bind_text(s, 1, persona)) < 0)
+	if ((r = store_sql_prep(st, sql, &s)) < 0 || (r = store_sql_bind_text(s, 1, persona)) < 0)
 		goto out;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (!found) {
@@ -800,7 +931,7 @@ store_profile_get(struct store *st, const char *persona, struct card_fields *out
 			goto out;
 	}
 	if (rc != SQLITE_DONE)
-		r = sqlerr(rc);
+		r = store_sql_err(rc);
 	else if (!found)
 		r = -ENOENT;
 out:
@@ -833,7 +964,7 @@ store_persona_list(struct store *st, char ***names, size_t *n)
 	assert(st != NULL && names != NULL && n != NULL);
 	*names = NULL;
 	*n = 0;
-	if ((r = prep(st, "SELECT name FROM persona ORDER BY name", &s)) < 0)
+	if ((r = store_sql_prep(st, "SELECT name FROM persona ORDER BY name", &s)) < 0)
 		goto out;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (len == cap) {
@@ -844,11 +975,11 @@ store_persona_list(struct store *st, char ***names, size_t *n)
 			}
 			v = grown;
 		}
-		if ((r = column_dup(s, 0, &v[len])) < 0)
+		if ((r = store_sql_column_dup(s, 0, &v[len])) < 0)
 			goto out;
 		len++;
 	}
-	if ((r = sqlerr(rc == SQLITE_DONE ? SQLITE_OK : rc)) < 0)
+	if ((r = store_sql_err(rc == SQLITE_DONE ? SQLITE_OK : rc)) < 0)
 		goto out;
 	*names = v;
 	*n = len;
@@ -868,18 +999,18 @@ store_persona_delete(struct store *st, const char *persona)
 	assert(st != NULL);
 	if (!store_persona_valid(persona))
 		return -EINVAL;
-	if ((r = tx_begin(st)) < 0)
+	if ((r = store_tx_begin(st)) < 0)
 		return r;
 	/* profile_value rows go with it: ON DELETE CASCADE, foreign_keys is on. */
-	if ((r = prep(st, "DELETE FROM persona WHERE name = ?1", &s)) < 0)
+	if ((r = store_sql_prep(st, "DELETE FROM persona WHERE name = ?1", &s)) < 0)
 		goto out;
-	if ((r = bind_text(s, 1, persona)) < 0 || (r = step_done(s)) < 0)
+	if ((r = store_sql_bind_text(s, 1, persona)) < 0 || (r = store_sql_step_done(s)) < 0)
 		goto out;
 	if (sqlite3_changes(st->db) == 0)
 		r = -ENOENT;
 out:
 	sqlite3_finalize(s);
-	return tx_end(st, r);
+	return store_tx_end(st, r);
 }
 
 int
@@ -893,22 +1024,22 @@ store_card_rev_next(struct store *st, uint64_t min_rev, uint64_t *rev)
 
 	assert(st != NULL && rev != NULL && min_rev <= INT64_MAX);
 	*rev = 0;
-	if ((r = tx_begin(st)) < 0)
+	if ((r = store_tx_begin(st)) < 0)
 		return r;
-	if ((r = prep(st, sql, &s)) < 0)
+	if ((r = store_sql_prep(st, sql, &s)) < 0)
 		goto out;
-	if ((r = bind_int(s, 1, (int64_t)min_rev)) < 0)
+	if ((r = store_sql_bind_int(s, 1, (int64_t)min_rev)) < 0)
 		goto out;
-	if ((r = step_row(s)) < 0) {
+	if ((r = store_sql_step_row(s)) < 0) {
 		/* Migration 1 made the row: without it the file is not ours. */
 		r = r == -ENOENT ? -EIO : r;
 		goto out;
 	}
 	v = sqlite3_column_int64(s, 0);
-	r = step_done(s);
+	r = store_sql_step_done(s);
 out:
 	sqlite3_finalize(s);
-	if ((r = tx_end(st, r)) == 0)
+	if ((r = store_tx_end(st, r)) == 0)
 		*rev = (uint64_t)v;
 	return r;
 }

@@ -1,0 +1,39 @@
+/*
+ * store_int.h: what the files of the store adapter share (store.c: opening, migrations,
+ * profiles; store_people.c: people, cards, meetings, notes and follow-ups; store_graph.c:
+ * the graph). Only these files include sqlite3.h; nothing outside src/lib/store*.c sees
+ * this header.
+ */
+#ifndef WALLFLOWER_STORE_INT_H
+#define WALLFLOWER_STORE_INT_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "wallflower/store.h"
+
+struct store {
+	sqlite3 *db;
+	int version;
+};
+
+/* SQLite result code -> 0 or negative errno (the one mapping). */
+int store_sql_err(int rc);
+/* Constant SQL only: never a value in it. */
+int store_sql_exec(struct store *st, const char *sql);
+int store_sql_prep(struct store *st, const char *sql, sqlite3_stmt **stmt);
+/* Binds borrowed text (it must outlive the statement's step). */
+int store_sql_bind_text(sqlite3_stmt *stmt, int i, const char *s);
+int store_sql_bind_int(sqlite3_stmt *stmt, int i, int64_t v);
+/* A step that must end without a row: 0; -EIO for a row. */
+int store_sql_step_done(sqlite3_stmt *stmt);
+/* A step that must give a row: 0; -ENOENT for none. */
+int store_sql_step_row(sqlite3_stmt *stmt);
+/* BEGIN IMMEDIATE; and COMMIT when r is 0, else ROLLBACK (returns r or the commit error). */
+int store_tx_begin(struct store *st);
+int store_tx_end(struct store *st, int r);
+/* A malloc'd copy of text column i. */
+int store_sql_column_dup(sqlite3_stmt *s, int i, char **out);
+
+#endif

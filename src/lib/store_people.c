@@ -1,0 +1,674 @@
+/*
+ * store_people.c: people, their cards, meetings, introductions, notes and follow-ups, in
+ * the store (store_int.h). It trusts cards only as far as card_decode verified them on
+ * the way in, and text only after the card rules passed it. It must never build SQL from a
+ * value, write outside one IMMEDIATE transaction per call, or let an older card replace a
+ * newer one.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "store_int.h"
+#include "wallflower/text.h"
+
+/* ---- named nodes: events, topics, organisations ---- */
+
+enum node_table { NODE_EVENT, NODE_TOPIC, NODE_ORG };
+
+/* Constant SQL per table: table names are never formatted into SQL. */
+static const char *const node_insert[] = {
+	[NODE_EVENT] = "INSERT INTO event (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
+	[NODE_TOPIC] = "INSERT INTO topic (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
+	[NODE_ORG] = "INSERT INTO org (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
+};
+static const char *const node_select[] = {
+	[NODE_EVENT] = "SELECT id FROM event WHERE name = ?1",
+	[NODE_TOPIC] = "SELECT id FROM topic WHERE name = ?1",
+	[NODE_ORG] = "SELECT id FROM org WHERE name = ?1",
+};
+
+/* The id of the node named name, created when new. Inside a write transaction. */
+static int
+node_id(struct store *st, enum node_table t, const char *name, int64_t *id)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = store_sql_prep(st, node_insert[t], &s)) < 0 ||
+	    (r = store_sql_bind_text(s, 1, name)) < 0 || (r = store_sql_step_done(s)) < 0)
+		goto out;
+	sqlite3_finalize(s);
+	if ((r = store_sql_prep(st, node_select[t], &s)) < 0 ||
+	    (r = store_sql_bind_text(s, 1, name)) < 0 || (r = store_sql_step_row(s)) < 0)
+		goto out;
+	*id = sqlite3_column_int64(s, 0);
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* Runs one constant statement with integer parameters (?1, ?2, ...). */
+static int
+run_ints(struct store *st, const char *sql, const int64_t *v, int n)
+{
+	sqlite3_stmt *s = NULL;
+	int r = store_sql_prep(st, sql, &s);
+
+	for (int i = 0; i < n && r == 0; i++)
+		r = store_sql_bind_int(s, i + 1, v[i]);
+	if (r == 0)
+		r = store_sql_step_done(s);
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* ---- cards ---- */
+
+static int
+topic_edges(struct store *st, int64_t person, const struct card_list *l, const char *kind,
+            uint64_t at)
+{
+	static const char sql[] = "INSERT INTO person_topic (person_id, topic_id, kind, at) "
+	                          "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING";
+	sqlite3_stmt *s = NULL;
+	int64_t topic;
+	int r = 0;
+
+	for (size_t i = 0; i < l->n && r == 0; i++) {
+		if ((r = node_id(st, NODE_TOPIC, l->items[i], &topic)) < 0)
+			break;
+		if ((r = store_sql_prep(st, sql, &s)) == 0 &&
+		    (r = store_sql_bind_int(s, 1, person)) == 0 &&
+		    (r = store_sql_bind_int(s, 2, topic)) == 0 &&
+		    (r = store_sql_bind_text(s, 3, kind)) == 0 &&
+		    (r = store_sql_bind_int(s, 4, (int64_t)at)) == 0)
+			r = store_sql_step_done(s);
+		sqlite3_finalize(s);
+		s = NULL;
+	}
+	return r;
+}
+
+/* The edges a card implies, replacing those of the card it supersedes. */
+static int
+derive_edges(struct store *st, int64_t person, const struct card_fields *f, uint64_t at)
+{
+	int64_t org, v[3] = { person };
+	int r;
+
+	if ((r = run_ints(st, "DELETE FROM person_topic WHERE person_id = ?1", v, 1)) < 0 ||
+	    (r = run_ints(st, "DELETE FROM works_at WHERE person_id = ?1", v, 1)) < 0 ||
+	    (r = topic_edges(st, person, card_fields_list_const(f, CARD_TOPICS), "knows", at)) <
+	            0 ||
+	    (r = topic_edges(st, person, card_fields_list_const(f, CARD_OFFERS), "offers", at)) <
+	            0 ||
+	    (r = topic_edges(st, person, card_fields_list_const(f, CARD_SEEKS), "seeks", at)) < 0)
+		return r;
+	if (f->text[CARD_ORG] == NULL)
+		return 0;
+	if ((r = node_id(st, NODE_ORG, f->text[CARD_ORG], &org)) < 0)
+		return r;
+	v[1] = org;
+	v[2] = (int64_t)at;
+	return run_ints(st, "INSERT INTO works_at (person_id, org_id, at) VALUES (?1, ?2, ?3)", v,
+	                3);
+}
+
+/* The person's id and current rev; -ENOENT when the key is new. */
+static int
+person_by_key(struct store *st, const uint8_t key[CRYPT_SIGN_PK], int64_t *id, uint64_t *rev)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = store_sql_prep(st, "SELECT id, rev FROM person WHERE key = ?1", &s)) == 0 &&
+	    (r = store_sql_err(sqlite3_bind_blob(s, 1, key, CRYPT_SIGN_PK, SQLITE_STATIC))) == 0 &&
+	    (r = store_sql_step_row(s)) == 0) {
+		*id = sqlite3_column_int64(s, 0);
+		*rev = (uint64_t)sqlite3_column_int64(s, 1);
+	}
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int
+person_insert(struct store *st, const struct card *card, uint64_t now, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO person (key, fpr, name, rev, added) "
+	                          "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id";
+	char fpr[IDENTITY_FPR_LEN + 1];
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	identity_fingerprint(card->key, fpr);
+	if ((r = store_sql_prep(st, sql, &s)) == 0 &&
+	    (r = store_sql_err(sqlite3_bind_blob(s, 1, card->key, CRYPT_SIGN_PK, SQLITE_STATIC))) ==
+	            0 &&
+	    (r = store_sql_bind_text(s, 2, fpr)) == 0 &&
+	    (r = store_sql_bind_text(s, 3, card->f.text[CARD_NAME])) == 0 &&
+	    (r = store_sql_bind_int(s, 4, (int64_t)card->rev)) == 0 &&
+	    (r = store_sql_bind_int(s, 5, (int64_t)now)) == 0 && (r = store_sql_step_row(s)) == 0)
+		*id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* Keeps the card's bytes (history) and makes it the person's current card. */
+static int
+card_insert(struct store *st, int64_t person, const struct card *card, uint64_t now)
+{
+	static const char sql[] = "INSERT INTO card (person_id, rev, issued, received, envelope) "
+	                          "VALUES (?1, ?2, ?3, ?4, ?5)";
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = store_sql_prep(st, sql, &s)) == 0 && (r = store_sql_bind_int(s, 1, person)) == 0 &&
+	    (r = store_sql_bind_int(s, 2, (int64_t)card->rev)) == 0 &&
+	    (r = store_sql_bind_int(s, 3, (int64_t)card->issued)) == 0 &&
+	    (r = store_sql_bind_int(s, 4, (int64_t)now)) == 0 &&
+	    (r = store_sql_err(sqlite3_bind_blob(s, 5, card->envelope, (int)card->envelope_len,
+	                                         SQLITE_STATIC))) == 0)
+		r = store_sql_step_done(s);
+	sqlite3_finalize(s);
+	if (r < 0)
+		return r;
+	if ((r = store_sql_prep(st, "UPDATE person SET name = ?2, rev = ?3 WHERE id = ?1", &s)) ==
+	            0 &&
+	    (r = store_sql_bind_int(s, 1, person)) == 0 &&
+	    (r = store_sql_bind_text(s, 2, card->f.text[CARD_NAME])) == 0 &&
+	    (r = store_sql_bind_int(s, 3, (int64_t)card->rev)) == 0)
+		r = store_sql_step_done(s);
+	sqlite3_finalize(s);
+	return r < 0 ? r : derive_edges(st, person, &card->f, now);
+}
+
+int
+store_card_put(struct store *st, const struct card *card, uint64_t now,
+               enum store_card_result *result, int64_t *person_id)
+{
+	enum store_card_result res = STORE_CARD_OLDER;
+	uint64_t rev = 0;
+	int64_t id = 0;
+	int r;
+
+	assert(st != NULL && card != NULL && now <= INT64_MAX);
+	if ((r = store_tx_begin(st)) < 0)
+		return r;
+	r = person_by_key(st, card->key, &id, &rev);
+	if (r == -ENOENT) {
+		res = STORE_CARD_NEW;
+		if ((r = person_insert(st, card, now, &id)) == 0)
+			r = card_insert(st, id, card, now);
+	} else if (r == 0 && card->rev > rev) {
+		res = STORE_CARD_UPDATED;
+		r = card_insert(st, id, card, now);
+	}
+	if ((r = store_tx_end(st, r)) < 0)
+		return r;
+	if (result != NULL)
+		*result = res;
+	if (person_id != NULL)
+		*person_id = id;
+	return 0;
+}
+
+/* ---- meetings, introductions, notes, follow-ups ---- */
+
+static int
+person_exists(struct store *st, int64_t id)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = store_sql_prep(st, "SELECT 1 FROM person WHERE id = ?1", &s)) == 0 &&
+	    (r = store_sql_bind_int(s, 1, id)) == 0)
+		r = store_sql_step_row(s);
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* Event names and notes follow the card text rules: one line of at most 128 bytes for an
+ * event, up to STORE_NOTE_MAX bytes with line breaks for a note. */
+static bool
+text_valid(const char *s, size_t max, bool multiline)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= max && text_check(s, n, multiline ? TEXT_ALLOW_LF : 0) == TEXT_OK;
+}
+
+int
+store_met(struct store *st, int64_t person_id, const char *event, uint64_t at)
+{
+	int64_t v[3] = { person_id, 0, (int64_t)at };
+	int r;
+
+	if (event != NULL && !text_valid(event, 128, false))
+		return -EINVAL;
+	if ((r = store_tx_begin(st)) < 0)
+		return r;
+	if ((r = person_exists(st, person_id)) == 0 && event != NULL)
+		r = node_id(st, NODE_EVENT, event, &v[1]);
+	if (r == 0)
+		r = run_ints(
+		        st,
+		        event != NULL
+		                ? "INSERT INTO met_at (person_id, event_id, at) VALUES (?1, ?2, ?3)"
+		                : "INSERT INTO met_at (person_id, at) VALUES (?1, ?3)",
+		        v, 3);
+	return store_tx_end(st, r);
+}
+
+int
+store_introduced(struct store *st, int64_t person_id, int64_t introducer_id, uint64_t at)
+{
+	int64_t v[3] = { person_id, introducer_id, (int64_t)at };
+	int r;
+
+	if (person_id == introducer_id)
+		return -EINVAL;
+	if ((r = store_tx_begin(st)) < 0)
+		return r;
+	if ((r = person_exists(st, person_id)) == 0 && (r = person_exists(st, introducer_id)) == 0)
+		r = run_ints(st,
+		             "INSERT INTO introduced_by (person_id, introducer_id, at) "
+		             "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+		             v, 3);
+	return store_tx_end(st, r);
+}
+
+/* Inserts text for person with constant sql (?1 person, ?2 text, ?3.. ints); *id. */
+static int
+insert_text(struct store *st, const char *sql, int64_t person_id, const char *text,
+            const int64_t *ints, int n, int64_t *id)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = store_tx_begin(st)) < 0)
+		return r;
+	if ((r = person_exists(st, person_id)) == 0 && (r = store_sql_prep(st, sql, &s)) == 0 &&
+	    (r = store_sql_bind_int(s, 1, person_id)) == 0 &&
+	    (r = store_sql_bind_text(s, 2, text)) == 0) {
+		for (int i = 0; i < n && r == 0; i++)
+			r = store_sql_bind_int(s, 3 + i, ints[i]);
+		if (r == 0 && (r = store_sql_step_row(s)) == 0 && id != NULL)
+			*id = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	return store_tx_end(st, r);
+}
+
+int
+store_note_add(struct store *st, int64_t person_id, const char *text, uint64_t at, int64_t *id)
+{
+	int64_t v[1] = { (int64_t)at };
+
+	if (!text_valid(text, STORE_NOTE_MAX, true))
+		return -EINVAL;
+	return insert_text(
+	        st, "INSERT INTO note (person_id, text, at) VALUES (?1, ?2, ?3) RETURNING id",
+	        person_id, text, v, 1, id);
+}
+
+int
+store_followup_add(struct store *st, int64_t person_id, const char *text, uint64_t due,
+                   uint64_t created, int64_t *id)
+{
+	int64_t v[2] = { (int64_t)due, (int64_t)created };
+
+	if (!text_valid(text, STORE_NOTE_MAX, false) || due > INT64_MAX)
+		return -EINVAL;
+	return insert_text(st,
+	                   "INSERT INTO followup (person_id, text, due, created) "
+	                   "VALUES (?1, ?2, ?3, ?4) RETURNING id",
+	                   person_id, text, v, 2, id);
+}
+
+int
+store_followup_done(struct store *st, int64_t id)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = store_tx_begin(st)) < 0)
+		return r;
+	if ((r = store_sql_prep(st, "SELECT done FROM followup WHERE id = ?1", &s)) == 0 &&
+	    (r = store_sql_bind_int(s, 1, id)) == 0 && (r = store_sql_step_row(s)) == 0 &&
+	    sqlite3_column_int(s, 0) != 0)
+		r = -EALREADY;
+	sqlite3_finalize(s);
+	if (r == 0)
+		r = run_ints(st, "UPDATE followup SET done = 1 WHERE id = ?1", &id, 1);
+	return store_tx_end(st, r);
+}
+
+/* Appends one element of size to *arr (growing it), returning it zeroed, or NULL. */
+static void *
+grow(void **arr, size_t *n, size_t *cap, size_t size)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 16;
+		void *p = c > SIZE_MAX / size ? NULL : realloc(*arr, c * size);
+
+		if (p == NULL)
+			return NULL;
+		*arr = p;
+		*cap = c;
+	}
+	memset((char *)*arr + *n * size, 0, size);
+	return (char *)*arr + (*n)++ * size;
+}
+
+int
+store_followup_list(struct store *st, bool due_only, uint64_t now, struct followup **out, size_t *n)
+{
+	static const char sql[] =
+	        "SELECT f.id, f.person_id, p.name, p.fpr, f.text, f.due, f.created, f.done "
+	        "FROM followup AS f JOIN person AS p ON p.id = f.person_id "
+	        "WHERE ?1 = 0 OR (f.done = 0 AND f.due <= ?2) ORDER BY f.done, f.due, f.id";
+	struct followup *list = NULL, *f;
+	size_t len = 0, cap = 0;
+	sqlite3_stmt *s = NULL;
+	int r, rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = store_sql_prep(st, sql, &s)) < 0 || (r = store_sql_bind_int(s, 1, due_only)) < 0 ||
+	    (r = store_sql_bind_int(s, 2, (int64_t)now)) < 0)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((f = grow((void **)&list, &len, &cap, sizeof(*f))) == NULL) {
+			r = -ENOMEM;
+			goto out;
+		}
+		f->id = sqlite3_column_int64(s, 0);
+		f->contact_id = sqlite3_column_int64(s, 1);
+		snprintf(f->fpr, sizeof(f->fpr), "%s", (const char *)sqlite3_column_text(s, 3));
+		f->due = (uint64_t)sqlite3_column_int64(s, 5);
+		f->created = (uint64_t)sqlite3_column_int64(s, 6);
+		f->done = sqlite3_column_int(s, 7) != 0;
+		if ((r = store_sql_column_dup(s, 2, &f->who)) < 0 ||
+		    (r = store_sql_column_dup(s, 4, &f->text)) < 0)
+			goto out;
+	}
+	r = rc == SQLITE_DONE ? 0 : store_sql_err(rc);
+out:
+	sqlite3_finalize(s);
+	if (r < 0) {
+		followup_free_all(list, len);
+		return r;
+	}
+	*out = list;
+	*n = len;
+	return 0;
+}
+
+/* ---- reading contacts ---- */
+
+/* The statements that fill in one contact, prepared once for a whole listing. */
+struct loader {
+	sqlite3_stmt *card, *met, *notes, *intro;
+};
+
+static void
+loader_free(struct loader *l)
+{
+	sqlite3_finalize(l->card);
+	sqlite3_finalize(l->met);
+	sqlite3_finalize(l->notes);
+	sqlite3_finalize(l->intro);
+}
+
+static int
+loader_init(struct store *st, struct loader *l)
+{
+	int r;
+
+	memset(l, 0, sizeof(*l));
+	if ((r = store_sql_prep(
+	             st,
+	             "SELECT envelope FROM card AS c JOIN person AS p ON p.id = c.person_id "
+	             "AND p.rev = c.rev WHERE p.id = ?1",
+	             &l->card)) < 0 ||
+	    (r = store_sql_prep(st,
+	                        "SELECT m.at, e.name FROM met_at AS m LEFT JOIN event AS e "
+	                        "ON e.id = m.event_id WHERE m.person_id = ?1 ORDER BY m.at, m.id",
+	                        &l->met)) < 0 ||
+	    (r = store_sql_prep(
+	             st, "SELECT id, text, at FROM note WHERE person_id = ?1 ORDER BY at, id",
+	             &l->notes)) < 0 ||
+	    (r = store_sql_prep(
+	             st,
+	             "SELECT p.name FROM introduced_by AS i JOIN person AS p "
+	             "ON p.id = i.introducer_id WHERE i.person_id = ?1 ORDER BY i.at LIMIT 1",
+	             &l->intro)) < 0)
+		loader_free(l);
+	return r;
+}
+
+static int
+load_card(struct loader *l, struct contact *c)
+{
+	struct card_error err;
+	struct card *card;
+	int r;
+
+	sqlite3_reset(l->card);
+	if ((r = store_sql_bind_int(l->card, 1, c->id)) < 0 ||
+	    (r = store_sql_step_row(l->card)) < 0)
+		return r;
+	r = card_decode_stored(sqlite3_column_blob(l->card, 0),
+	                       (size_t)sqlite3_column_bytes(l->card, 0), &card, &err);
+	if (r < 0)
+		return r == -ENOMEM ? r : -EIO; /* our own store holds a card we cannot read */
+	c->f = card->f;
+	card_fields_init(&card->f);
+	c->rev = card->rev;
+	card_free(card);
+	return 0;
+}
+
+static int
+load_meetings(struct loader *l, struct contact *c)
+{
+	size_t cap = 0;
+	int rc, r;
+
+	sqlite3_reset(l->met);
+	if ((r = store_sql_bind_int(l->met, 1, c->id)) < 0)
+		return r;
+	while ((rc = sqlite3_step(l->met)) == SQLITE_ROW) {
+		struct contact_meeting *m = grow((void **)&c->met, &c->n_met, &cap, sizeof(*m));
+
+		if (m == NULL)
+			return -ENOMEM;
+		m->at = (uint64_t)sqlite3_column_int64(l->met, 0);
+		if (sqlite3_column_type(l->met, 1) != SQLITE_NULL &&
+		    (r = store_sql_column_dup(l->met, 1, &m->event)) < 0)
+			return r;
+	}
+	return rc == SQLITE_DONE ? 0 : store_sql_err(rc);
+}
+
+static int
+load_notes(struct loader *l, struct contact *c)
+{
+	size_t cap = 0;
+	int rc, r;
+
+	sqlite3_reset(l->notes);
+	if ((r = store_sql_bind_int(l->notes, 1, c->id)) < 0)
+		return r;
+	while ((rc = sqlite3_step(l->notes)) == SQLITE_ROW) {
+		struct contact_note *nt = grow((void **)&c->notes, &c->n_notes, &cap, sizeof(*nt));
+
+		if (nt == NULL)
+			return -ENOMEM;
+		nt->id = sqlite3_column_int64(l->notes, 0);
+		nt->at = (uint64_t)sqlite3_column_int64(l->notes, 2);
+		if ((r = store_sql_column_dup(l->notes, 1, &nt->text)) < 0)
+			return r;
+	}
+	return rc == SQLITE_DONE ? 0 : store_sql_err(rc);
+}
+
+static int
+load_intro(struct loader *l, struct contact *c)
+{
+	int r;
+
+	sqlite3_reset(l->intro);
+	if ((r = store_sql_bind_int(l->intro, 1, c->id)) < 0)
+		return r;
+	r = store_sql_step_row(l->intro);
+	if (r == -ENOENT)
+		return 0;
+	return r < 0 ? r : store_sql_column_dup(l->intro, 0, &c->introduced_by);
+}
+
+/* Fills in a contact whose id, key, fpr and added are set. */
+static int
+load_contact(struct loader *l, struct contact *c)
+{
+	int r;
+
+	if ((r = load_card(l, c)) < 0 || (r = load_meetings(l, c)) < 0 ||
+	    (r = load_notes(l, c)) < 0)
+		return r;
+	return load_intro(l, c);
+}
+
+static bool
+has(const char *hay, const char *needle)
+{
+	return hay != NULL && strcasestr(hay, needle) != NULL;
+}
+
+/* The --search rule: name, org, title, any email, or any note, any case. */
+static bool
+matches(const struct contact *c, const char *q)
+{
+	const struct card_list *email = card_fields_list_const(&c->f, CARD_EMAIL);
+
+	if (has(c->f.text[CARD_NAME], q) || has(c->f.text[CARD_ORG], q) ||
+	    has(c->f.text[CARD_TITLE], q))
+		return true;
+	for (size_t i = 0; i < email->n; i++)
+		if (has(email->items[i], q))
+			return true;
+	for (size_t i = 0; i < c->n_notes; i++)
+		if (has(c->notes[i].text, q))
+			return true;
+	return false;
+}
+
+/* Runs a person query (columns: id, key, fpr, added) and loads every row it gives. */
+static int
+load_people(struct store *st, sqlite3_stmt *s, const char *search, struct contact **out, size_t *n)
+{
+	struct contact *list = NULL, *c;
+	size_t len = 0, cap = 0;
+	struct loader l;
+	int r, rc;
+
+	if ((r = loader_init(st, &l)) < 0)
+		return r;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((c = grow((void **)&list, &len, &cap, sizeof(*c))) == NULL) {
+			r = -ENOMEM;
+			goto out;
+		}
+		card_fields_init(&c->f);
+		c->id = sqlite3_column_int64(s, 0);
+		if (sqlite3_column_bytes(s, 1) == CRYPT_SIGN_PK)
+			memcpy(c->key, sqlite3_column_blob(s, 1), CRYPT_SIGN_PK);
+		snprintf(c->fpr, sizeof(c->fpr), "%s", (const char *)sqlite3_column_text(s, 2));
+		c->added = (uint64_t)sqlite3_column_int64(s, 3);
+		if ((r = load_contact(&l, c)) < 0)
+			goto out;
+		if (search != NULL && !matches(c, search)) {
+			contact_clear(c);
+			len--;
+		}
+	}
+	r = rc == SQLITE_DONE ? 0 : store_sql_err(rc);
+out:
+	loader_free(&l);
+	if (r < 0) {
+		contact_free_all(list, len);
+		return r;
+	}
+	*out = list;
+	*n = len;
+	return 0;
+}
+
+int
+store_contacts(struct store *st, const struct store_filter *filter, struct contact **out, size_t *n)
+{
+	static const char sql[] =
+	        "SELECT p.id, p.key, p.fpr, p.added FROM person AS p "
+	        "WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM met_at AS m JOIN event AS e "
+	        "ON e.id = m.event_id WHERE m.person_id = p.id AND e.name = ?1)) "
+	        "AND (?2 IS NULL OR EXISTS (SELECT 1 FROM person_topic AS pt JOIN topic AS t "
+	        "ON t.id = pt.topic_id WHERE pt.person_id = p.id AND t.name = ?2)) "
+	        "AND (?3 = 0 OR EXISTS (SELECT 1 FROM met_at AS m WHERE m.person_id = p.id "
+	        "AND m.at >= ?3)) ORDER BY p.name COLLATE NOCASE, p.id";
+	const struct store_filter none = { 0 };
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	if (filter == NULL)
+		filter = &none;
+	if (filter->since > INT64_MAX)
+		return -EINVAL;
+	if ((r = store_sql_prep(st, sql, &s)) == 0 &&
+	    (filter->event == NULL || (r = store_sql_bind_text(s, 1, filter->event)) == 0) &&
+	    (filter->topic == NULL || (r = store_sql_bind_text(s, 2, filter->topic)) == 0) &&
+	    (r = store_sql_bind_int(s, 3, (int64_t)filter->since)) == 0)
+		r = load_people(st, s, filter->search, out, n);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_contact_find(struct store *st, const char *prefix, struct contact **out, size_t *n)
+{
+	/* substr/lower instead of LIKE: no wildcard in the prefix can mean anything. */
+	static const char sql[] =
+	        "SELECT p.id, p.key, p.fpr, p.added FROM person AS p "
+	        "WHERE substr(lower(p.name), 1, length(?1)) = lower(?1) "
+	        "OR substr(replace(p.fpr, '-', ''), 1, length(replace(?1, '-', ''))) = "
+	        "lower(replace(?1, '-', '')) ORDER BY p.name COLLATE NOCASE, p.id";
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	if (prefix == NULL || prefix[0] == '\0')
+		return -EINVAL;
+	if ((r = store_sql_prep(st, sql, &s)) == 0 && (r = store_sql_bind_text(s, 1, prefix)) == 0)
+		r = load_people(st, s, NULL, out, n);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_is_blocked(struct store *st, const uint8_t key[CRYPT_SIGN_PK])
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = store_sql_prep(st, "SELECT 1 FROM blocked WHERE key = ?1", &s)) == 0 &&
+	    (r = store_sql_err(sqlite3_bind_blob(s, 1, key, CRYPT_SIGN_PK, SQLITE_STATIC))) == 0)
+		r = store_sql_step_row(s);
+	sqlite3_finalize(s);
+	return r == 0 ? 1 : r == -ENOENT ? 0 : r;
+}
