@@ -39,6 +39,9 @@ teardown(void **state)
 {
 	struct fixture *fx = *state;
 
+	/* Whatever a test did, the store it leaves must be sound. */
+	if (fx->st != NULL)
+		assert_int_equal(store_check(fx->st), 0);
 	store_close(fx->st);
 	tu_rmtree(fx->dir);
 	free(fx->path);

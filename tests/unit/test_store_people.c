@@ -1,0 +1,351 @@
+/*
+ * store_people: people and their cards, meetings, introductions, notes and follow-ups;
+ * the rev rules; finding contacts; and durability: a writer killed with SIGKILL at random
+ * points never loses a write it had reported done.
+ */
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "wallflower/store.h"
+
+#define T0 1790000000
+
+struct fixture {
+	char *dir, *path;
+	struct store *st;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+
+	fx->dir = tu_tmpdir();
+	fx->path = tu_path(fx->dir, STORE_FILE);
+	assert_int_equal(store_open(fx->path, &fx->st, NULL), 0);
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	if (fx->st != NULL)
+		assert_int_equal(store_check(fx->st), 0);
+	store_close(fx->st);
+	tu_rmtree(fx->dir);
+	free(fx->path);
+	free(fx->dir);
+	free(fx);
+	return 0;
+}
+
+/* A decoded card from seed byte s: name, rev, and optional org and topics. */
+static struct card *
+make_card(uint8_t s, const char *name, uint64_t rev, const char *org, const char *topic)
+{
+	uint8_t seed[32], pk[32], sk[64], *env;
+	struct card_meta meta = { .rev = rev, .issued = T0 };
+	struct card_fields f;
+	struct card_error err;
+	struct card *card;
+	size_t len;
+
+	memset(seed, s, sizeof(seed));
+	crypt_sign_keypair(pk, sk, seed);
+	card_fields_init(&f);
+	f.text[CARD_NAME] = strdup(name);
+	if (org != NULL)
+		f.text[CARD_ORG] = strdup(org);
+	if (topic != NULL) {
+		struct card_list *l = card_fields_list(&f, CARD_TOPICS);
+
+		l->items = malloc(sizeof(char *));
+		l->items[0] = strdup(topic);
+		l->n = 1;
+	}
+	assert_int_equal(card_issue(&f, &meta, sk, &env, &len, &err), 0);
+	assert_int_equal(card_decode(env, len, &card, &err), 0);
+	card_fields_clear(&f);
+	free(env);
+	return card;
+}
+
+static int64_t
+put(struct store *st, struct card *card, enum store_card_result want)
+{
+	enum store_card_result got;
+	int64_t id = 0;
+
+	assert_int_equal(store_card_put(st, card, T0, &got, &id), 0);
+	assert_int_equal(got, want);
+	card_free(card);
+	return id;
+}
+
+static size_t
+count(struct store *st, const struct store_filter *f)
+{
+	struct contact *list;
+	size_t n;
+
+	assert_int_equal(store_contacts(st, f, &list, &n), 0);
+	contact_free_all(list, n);
+	return n;
+}
+
+static void
+test_store_card_put_rev_rules(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_filter by_topic = { .topic = "wikis" };
+	struct contact *list;
+	size_t n;
+	int64_t a, b;
+
+	a = put(fx->st, make_card(1, "Ada", 5, "Engines", "wikis"), STORE_CARD_NEW);
+	assert_true(a > 0);
+	assert_int_equal(count(fx->st, &by_topic), 1);
+	/* Older and equal revisions change nothing. */
+	b = put(fx->st, make_card(1, "Old Ada", 4, NULL, NULL), STORE_CARD_OLDER);
+	assert_true(b == a);
+	put(fx->st, make_card(1, "Same Ada", 5, NULL, NULL), STORE_CARD_OLDER);
+	assert_int_equal(store_contacts(fx->st, NULL, &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].f.text[CARD_NAME], "Ada");
+	assert_true(list[0].rev == 5);
+	contact_free_all(list, n);
+	/* A newer one supersedes, and the topics follow the current card. */
+	put(fx->st, make_card(1, "Ada L.", 9, NULL, "looms"), STORE_CARD_UPDATED);
+	assert_int_equal(store_contacts(fx->st, NULL, &list, &n), 0);
+	assert_string_equal(list[0].f.text[CARD_NAME], "Ada L.");
+	assert_true(list[0].rev == 9);
+	assert_null(list[0].f.text[CARD_ORG]);
+	contact_free_all(list, n);
+	assert_int_equal(count(fx->st, &by_topic), 0);
+	by_topic.topic = "looms";
+	assert_int_equal(count(fx->st, &by_topic), 1);
+	put(fx->st, make_card(2, "Bo", 1, NULL, NULL), STORE_CARD_NEW);
+	assert_int_equal(count(fx->st, NULL), 2);
+}
+
+static void
+test_store_met_and_filters(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_filter f = { .event = "Intranet Now" };
+	int64_t a = put(fx->st, make_card(1, "Ada", 1, NULL, NULL), STORE_CARD_NEW);
+	int64_t b = put(fx->st, make_card(2, "Bo", 1, "Wiki Co", NULL), STORE_CARD_NEW);
+	struct contact *list;
+	size_t n;
+
+	assert_int_equal(store_met(fx->st, a, "Intranet Now", T0), 0);
+	assert_int_equal(store_met(fx->st, b, NULL, T0 + 86400 * 10), 0);
+	assert_int_equal(store_met(fx->st, 999, "X", T0), -ENOENT);
+	assert_int_equal(store_met(fx->st, a, "", T0), -EINVAL);
+	assert_int_equal(store_met(fx->st, a, "bad\x1b[0m", T0), -EINVAL);
+	assert_int_equal(count(fx->st, &f), 1);
+	f = (struct store_filter){ .since = T0 + 86400 };
+	assert_int_equal(store_contacts(fx->st, &f, &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].f.text[CARD_NAME], "Bo");
+	assert_int_equal(list[0].n_met, 1);
+	assert_null(list[0].met[0].event);
+	contact_free_all(list, n);
+	f = (struct store_filter){ .search = "wiki" }; /* org, any case */
+	assert_int_equal(count(fx->st, &f), 1);
+	assert_int_equal(store_note_add(fx->st, a, "asked about WIKIS", T0, NULL), 0);
+	assert_int_equal(count(fx->st, &f), 2);
+	assert_int_equal(store_introduced(fx->st, b, a, T0), 0);
+	assert_int_equal(store_introduced(fx->st, b, b, T0), -EINVAL);
+	assert_int_equal(store_contact_find(fx->st, "bo", &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].introduced_by, "Ada");
+	contact_free_all(list, n);
+}
+
+static void
+test_store_contact_find_prefixes(void **state)
+{
+	struct fixture *fx = *state;
+	struct contact *list;
+	char fpr[IDENTITY_FPR_LEN + 1], nodash[IDENTITY_FPR_LEN];
+	size_t n, j = 0;
+
+	put(fx->st, make_card(1, "Ada Lovelace", 1, NULL, NULL), STORE_CARD_NEW);
+	put(fx->st, make_card(2, "Adam Smith", 1, NULL, NULL), STORE_CARD_NEW);
+	assert_int_equal(store_contact_find(fx->st, "ad", &list, &n), 0);
+	assert_int_equal(n, 2); /* ambiguous: the caller lists both */
+	snprintf(fpr, sizeof(fpr), "%s", list[1].fpr);
+	contact_free_all(list, n);
+	assert_int_equal(store_contact_find(fx->st, "ADA ", &list, &n), 0);
+	assert_int_equal(n, 1);
+	contact_free_all(list, n);
+	for (size_t i = 0; fpr[i]; i++)
+		if (fpr[i] != '-')
+			nodash[j++] = fpr[i];
+	nodash[j] = '\0';
+	nodash[6] = '\0';
+	assert_int_equal(store_contact_find(fx->st, nodash, &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].fpr, fpr);
+	contact_free_all(list, n);
+	fpr[9] = '\0'; /* "abcd-efgh", with its dash */
+	assert_int_equal(store_contact_find(fx->st, fpr, &list, &n), 0);
+	assert_int_equal(n, 1);
+	contact_free_all(list, n);
+	/* Wildcards mean nothing. */
+	assert_int_equal(store_contact_find(fx->st, "%", &list, &n), 0);
+	assert_int_equal(n, 0);
+	free(list);
+	assert_int_equal(store_contact_find(fx->st, "", &list, &n), -EINVAL);
+}
+
+static void
+test_store_followups(void **state)
+{
+	struct fixture *fx = *state;
+	int64_t a = put(fx->st, make_card(1, "Ada", 1, NULL, NULL), STORE_CARD_NEW);
+	struct followup *fu;
+	int64_t f1, f2;
+	size_t n;
+
+	assert_int_equal(store_followup_add(fx->st, a, "send the article", T0 + 86400, T0, &f1), 0);
+	assert_int_equal(store_followup_add(fx->st, a, "coffee", T0 + 10 * 86400, T0, &f2), 0);
+	assert_int_equal(store_followup_add(fx->st, a, "two\nlines", T0, T0, NULL), -EINVAL);
+	assert_int_equal(store_followup_add(fx->st, 999, "x", T0, T0, NULL), -ENOENT);
+	assert_int_equal(store_followup_list(fx->st, true, T0 + 2 * 86400, &fu, &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(fu[0].id == f1);
+	assert_string_equal(fu[0].who, "Ada");
+	followup_free_all(fu, n);
+	assert_int_equal(store_followup_done(fx->st, f1), 0);
+	assert_int_equal(store_followup_done(fx->st, f1), -EALREADY);
+	assert_int_equal(store_followup_done(fx->st, 12345), -ENOENT);
+	assert_int_equal(store_followup_list(fx->st, true, T0 + 2 * 86400, &fu, &n), 0);
+	assert_int_equal(n, 0);
+	free(fu);
+	assert_int_equal(store_followup_list(fx->st, false, 0, &fu, &n), 0);
+	assert_int_equal(n, 2);
+	assert_true(fu[0].id == f2 && !fu[0].done); /* open ones first */
+	assert_true(fu[1].done);
+	followup_free_all(fu, n);
+}
+
+static void
+test_store_notes_rules(void **state)
+{
+	struct fixture *fx = *state;
+	int64_t a = put(fx->st, make_card(1, "Ada", 1, NULL, NULL), STORE_CARD_NEW);
+	char big[STORE_NOTE_MAX + 2];
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(store_note_add(fx->st, a, "line one\nline two", T0, NULL), 0);
+	assert_int_equal(store_note_add(fx->st, a, "", T0, NULL), -EINVAL);
+	assert_int_equal(store_note_add(fx->st, a, big, T0, NULL), -EINVAL);
+	assert_int_equal(store_note_add(fx->st, a,
+	                                "\xe2\x80\xae"
+	                                "evil",
+	                                T0, NULL),
+	                 -EINVAL);
+	assert_int_equal(store_note_add(fx->st, 42, "x", T0, NULL), -ENOENT);
+}
+
+/*
+ * Durability: a child adds notes and reports each id on a pipe once store_note_add has
+ * returned (the moment the CLI would say "done"); the parent kills it with SIGKILL at a
+ * random moment. Every reported id must be in the store afterwards, and the store sound.
+ */
+static void
+test_store_durability_sigkill(void **state)
+{
+	struct fixture *fx = *state;
+	int64_t person = put(fx->st, make_card(1, "Ada", 1, NULL, NULL), STORE_CARD_NEW);
+	size_t total = 0;
+
+	srand((unsigned)time(NULL));
+	store_close(fx->st);
+	fx->st = NULL;
+	for (int round = 0; round < 12; round++) {
+		int64_t acked[4096];
+		size_t n_acked = 0;
+		int fds[2], status;
+		ssize_t got;
+		pid_t pid;
+
+		assert_int_equal(pipe(fds), 0);
+		if ((pid = fork()) == 0) {
+			struct store *st;
+
+			close(fds[0]);
+			if (store_open(fx->path, &st, NULL) < 0)
+				_exit(2);
+			for (int i = 0;; i++) {
+				int64_t id;
+
+				if (store_note_add(st, person, "durable", T0 + (uint64_t)i, &id) <
+				    0)
+					_exit(3);
+				if (write(fds[1], &id, sizeof(id)) != sizeof(id))
+					_exit(4);
+			}
+		}
+		assert_true(pid > 0);
+		close(fds[1]);
+		usleep((useconds_t)(rand() % 40000));
+		kill(pid, SIGKILL);
+		while ((got = read(fds[0], &acked[n_acked], sizeof(acked[0]))) ==
+		               sizeof(acked[0]) &&
+		       n_acked < sizeof(acked) / sizeof(acked[0]) - 1)
+			n_acked++;
+		close(fds[0]);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+		assert_int_equal(store_open(fx->path, &fx->st, NULL), 0);
+		assert_int_equal(store_check(fx->st), 0);
+		{
+			struct contact *list;
+			size_t n;
+
+			assert_int_equal(store_contact_find(fx->st, "Ada", &list, &n), 0);
+			assert_int_equal(n, 1);
+			for (size_t i = 0; i < n_acked; i++) {
+				bool found = false;
+
+				for (size_t j = 0; j < list[0].n_notes && !found; j++)
+					found = list[0].notes[j].id == acked[i];
+				if (!found)
+					fail_msg("round %d: acknowledged note %lld is lost", round,
+					         (long long)acked[i]);
+			}
+			contact_free_all(list, n);
+		}
+		total += n_acked;
+		store_close(fx->st);
+		fx->st = NULL;
+	}
+	assert_int_equal(store_open(fx->path, &fx->st, NULL), 0);
+	print_message("%zu acknowledged writes over 12 kills, none lost\n", total);
+	assert_true(total > 0);
+}
+
+int
+main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_store_card_put_rev_rules),    T(test_store_met_and_filters),
+		T(test_store_contact_find_prefixes), T(test_store_followups),
+		T(test_store_notes_rules),           T(test_store_durability_sigkill),
+	};
+
+	assert_int_equal(crypt_init(), 0);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
