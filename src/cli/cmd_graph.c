@@ -41,8 +41,10 @@ do_stats(const struct graph *g, bool json)
 {
 	struct graph_stats s;
 
-	if (graph_stats(g, &s) < 0) {
-		cli_error("out of memory");
+	int r;
+
+	if ((r = graph_stats(g, &s)) < 0) {
+		cli_error("cannot compute the statistics: %s", strerror(-r));
 		return CLI_EXIT_FAIL;
 	}
 	if (json)
@@ -77,8 +79,8 @@ do_hubs(const struct graph *g, size_t top, bool json)
 	size_t n;
 	int r = CLI_EXIT_OK;
 
-	if (graph_hubs(g, top, &hubs, &n) < 0) {
-		cli_error("out of memory");
+	if ((r = graph_hubs(g, top, &hubs, &n)) < 0) {
+		cli_error("cannot compute the hubs: %s", strerror(-r));
 		return CLI_EXIT_FAIL;
 	}
 	if (json) {
@@ -96,7 +98,7 @@ do_hubs(const struct graph *g, size_t top, bool json)
 		r = cli_json_print(arr) < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 	} else {
 		for (size_t i = 0; i < n; i++)
-			printf("%2zu. %-28s %.4s  betweenness %.3f, reaches %zu people\n", i + 1,
+			printf("%2zu. %-28s %.4s  betweenness %.3f, reach %zu\n", i + 1,
 			       g->nodes[hubs[i].node].label, g->nodes[hubs[i].node].id,
 			       hubs[i].score, hubs[i].reach);
 		if (n == 0)
@@ -126,8 +128,8 @@ do_gaps(const struct graph *g, bool json)
 	json_t *dom;
 	int r = CLI_EXIT_OK;
 
-	if (graph_gaps(g, &gaps) < 0) {
-		cli_error("out of memory");
+	if ((r = graph_gaps(g, &gaps)) < 0) {
+		cli_error("cannot compute the gaps: %s", strerror(-r));
 		return CLI_EXIT_FAIL;
 	}
 	if (json) {
@@ -138,8 +140,8 @@ do_gaps(const struct graph *g, bool json)
 			            json_pack("{s:s, s:s, s:I, s:f}", "name",
 			                      g->nodes[gaps.dominant[i].node].label, "kind",
 			                      graph_kind_name(g->nodes[gaps.dominant[i].node].kind),
-			                      (json_int_t)gaps.dominant[i].people, "share",
-			                      gaps.dominant[i].share)) < 0) {
+			                      "people", (json_int_t)gaps.dominant[i].people,
+			                      "share", gaps.dominant[i].share)) < 0) {
 				json_decref(dom);
 				dom = NULL;
 			}

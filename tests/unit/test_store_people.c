@@ -4,6 +4,7 @@
  * points never loses a write it had reported done.
  */
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>

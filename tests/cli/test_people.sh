@@ -1,0 +1,103 @@
+#!/bin/sh
+# End-to-end tests of the contact graph verbs: import, contacts, show, note, followup,
+# graph and export, with real cards between real state directories. TAP output.
+# Arguments: the wallflower binary, the source root.
+set -u
+WF=$1
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/wfpeople.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+unset WALLFLOWER_STATE_DIR XDG_DATA_HOME
+export HOME=$TMP/home LC_ALL=C.UTF-8
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$TMP/check.log"; }
+check() { d=$1; shift; if "$@" >"$TMP/check.log" 2>&1; then ok "$d"; else not_ok "$d"; fi; }
+wf() { want=$1; shift; "$WF" "$@" >"$TMP/out" 2>"$TMP/err"; got=$?; [ "$got" -eq "$want" ] || { echo "# exit $got, want $want: wallflower $*"; sed 's/^/# /' "$TMP/err"; return 1; }; }
+has() { grep -q -- "$1" "$TMP/out" || { sed 's/^/# /' "$TMP/out"; return 1; }; }
+json() { python3 -c "import json,sys; d=json.load(open('$TMP/out')); assert $1, d" ; }
+
+# Three people make their cards; "me" imports them.
+person() { # DIR NAME ORG TOPIC OFFER
+	"$WF" --state-dir "$TMP/$1" init --name "$2" >/dev/null &&
+	"$WF" --state-dir "$TMP/$1" profile set org "$3" &&
+	"$WF" --state-dir "$TMP/$1" profile add topics "$4" &&
+	"$WF" --state-dir "$TMP/$1" profile add offers "$5" &&
+	"$WF" --state-dir "$TMP/$1" card -o "$TMP/$1.card" >/dev/null
+}
+check "Ada makes a card" person ada "Ada Lovelace" "Engines" "wikis" "mentoring"
+check "Adam makes a card" person adam "Adam Smith" "Markets" "wikis" "economics"
+check "Bo makes a card" person bo "=cmd|' /C calc'!A0" "Engines" "search" "search tuning"
+export WALLFLOWER_STATE_DIR=$TMP/me
+check "I start" wf 0 init --name "Me Myself"
+check "I seek something" wf 0 profile add seeks "governance"
+check "I seek something offered" wf 0 profile add seeks "mentoring"
+check "contacts is empty at first" wf 0 contacts
+check "import Ada at an event" wf 0 import "$TMP/ada.card" --event "Intranet Now"
+check "says added" has "^Added Ada Lovelace"
+check "import Adam" wf 0 import "$TMP/adam.card" --event "Intranet Now"
+check "import Bo" wf 0 import "$TMP/bo.card"
+check "import Ada again: older or equal" wf 0 import "$TMP/ada.card"
+check "says already" has "Already have"
+"$WF" --state-dir "$TMP/ada" profile set title "Analyst"
+"$WF" --state-dir "$TMP/ada" card -o "$TMP/ada2.card" >/dev/null
+check "a newer card updates" wf 0 import "$TMP/ada2.card"
+check "says updated" has "^Updated Ada Lovelace"
+printf 'not a card' >"$TMP/junk.card"
+check "a bad card is refused" wf 1 import "$TMP/junk.card"
+check "contacts lists three" sh -c "'$WF' contacts | wc -l | grep -qx 3"
+check "contacts --event" wf 0 contacts --event "Intranet Now" --json
+check "two met at the event" json "len(d) == 2"
+check "contacts --topic" wf 0 contacts --topic search --json
+check "one knows search" json "len(d) == 1 and d[0]['fields']['org'] == 'Engines'"
+check "contacts --search, any case" wf 0 contacts --search MARKETS --json
+check "one works at Markets" json "len(d) == 1 and d[0]['fields']['name'] == 'Adam Smith'"
+check "show with an ambiguous prefix" wf 1 show ad
+check "lists the candidates" sh -c "grep -q 'Ada Lovelace' '$TMP/err' && grep -q 'Adam Smith' '$TMP/err'"
+check "show with a unique prefix" wf 0 show "ada "
+check "shows the new title" has "Analyst"
+check "shows the meeting" has "at Intranet Now"
+check "show by fingerprint prefix" sh -c "fpr=\$('$WF' contacts --search Adam --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"fingerprint\"][:9])') && '$WF' show \"\$fpr\" | grep -q 'Adam Smith'"
+check "show nobody" wf 1 show zzz
+check "note" wf 0 note "Ada L" "wants the slides"
+check "the note shows" sh -c "'$WF' show 'Ada L' | grep -q 'wants the slides'"
+check "a note with an escape is refused" wf 2 note "Ada L" "$(printf 'x\033[2J')"
+check "followup --in" wf 0 followup "Ada L" --in 3d "send the slides"
+check "followup --on" wf 0 followup "Adam" --on 2020-01-01 "long overdue"
+check "followup needs a when" wf 2 followup "Adam" "no date"
+check "followup rejects a bad date" wf 2 followup "Adam" --on 2026-02-30 "x"
+check "followup list" wf 0 followup list --json
+check "two follow-ups" json "len(d) == 2 and not d[0]['done']"
+check "followup list --due" wf 0 followup list --due --json
+check "one is due" json "len(d) == 1 and d[0]['text'] == 'long overdue'"
+id=$(python3 -c "import json; print(json.load(open('$TMP/out'))[0]['id'])")
+check "followup done" wf 0 followup done "$id"
+check "done twice" wf 1 followup done "$id"
+check "done of nothing" wf 1 followup done 9999
+check "nothing due now" sh -c "'$WF' followup list --due --json | python3 -c 'import json,sys; assert json.load(sys.stdin) == []'"
+
+check "graph stats" wf 0 graph stats --json
+check "stats count people and orgs" json "d['people'] == 3 and d['organisations'] == 2 and d['events'] == 1"
+check "graph hubs" wf 0 graph hubs --json
+check "hubs are people" json "len(d) >= 1 and all('fingerprint' in h for h in d)"
+check "graph gaps" wf 0 graph gaps --json
+check "governance is unmet, mentoring is not" json "'governance' in d['unmet_seeks'] and 'mentoring' not in d['unmet_seeks']"
+check "the event dominates" json "any(x['name'] == 'Intranet Now' for x in d['dominant'])"
+check "graph needs a verb" wf 2 graph
+
+for f in vcard vcard4 csv json graphml gexf dot ics; do
+	check "export $f" wf 0 export --format "$f" -o "$TMP/out.$f"
+	check "export $f wrote something" test -s "$TMP/out.$f"
+done
+check "vcard has three cards" sh -c "grep -c '^BEGIN:VCARD' '$TMP/out.vcard' | grep -qx 3"
+check "vcard lines end in CRLF" sh -c "! grep -qv \"\$(printf '\\r')\$\" '$TMP/out.vcard'"
+check "csv neutralises the formula name" sh -c "grep -q \"'=cmd\" '$TMP/out.csv'"
+check "the graph exports are well-formed XML" sh -c "! command -v xmllint >/dev/null || xmllint --noout '$TMP/out.graphml' '$TMP/out.gexf'"
+check "export --event limits the contacts" sh -c "'$WF' export --format vcard --event 'Intranet Now' | grep -c '^BEGIN:VCARD' | grep -qx 2"
+check "export --since in the future: none" sh -c "'$WF' export --format csv --since 2099-01-01 | wc -l | grep -qx 1"
+check "export refuses the store as output" wf 1 export --format csv -o "$TMP/me/wallflower.db"
+check "unknown format" wf 2 export --format pdf
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
