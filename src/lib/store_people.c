@@ -410,60 +410,76 @@ out:
 
 /* ---- reading contacts ---- */
 
-/* The statements that fill in one contact, prepared once for a whole listing. */
-struct loader {
-	sqlite3_stmt *card, *met, *notes, *intro;
+/*
+ * A listing is read in a few passes, not one query per person: first the people with their
+ * current cards, then all meetings, all notes and all introductions, each ordered by
+ * person, merged in by id. Per-person queries cost a sort each, which dominated listing
+ * and exporting a large store (bench/run).
+ */
+
+/* Where a person's contact sits in a listing, sortable by id for merging. */
+struct slot {
+	int64_t id;
+	size_t at;
 };
 
-static void
-loader_free(struct loader *l)
-{
-	sqlite3_finalize(l->card);
-	sqlite3_finalize(l->met);
-	sqlite3_finalize(l->notes);
-	sqlite3_finalize(l->intro);
-}
+/* The contacts of a listing, and their slots in id order. */
+struct listing {
+	struct contact *c;
+	size_t n, cap;
+	struct slot *slots;
+};
 
 static int
-loader_init(struct store *st, struct loader *l)
+slot_cmp(const void *a, const void *b)
 {
-	int r;
+	const struct slot *x = a, *y = b;
 
-	memset(l, 0, sizeof(*l));
-	if ((r = store_sql_prep(
-	             st,
-	             "SELECT envelope FROM card AS c JOIN person AS p ON p.id = c.person_id "
-	             "AND p.rev = c.rev WHERE p.id = ?1",
-	             &l->card)) < 0 ||
-	    (r = store_sql_prep(st,
-	                        "SELECT m.at, e.name FROM met_at AS m LEFT JOIN event AS e "
-	                        "ON e.id = m.event_id WHERE m.person_id = ?1 ORDER BY m.at, m.id",
-	                        &l->met)) < 0 ||
-	    (r = store_sql_prep(
-	             st, "SELECT id, text, at FROM note WHERE person_id = ?1 ORDER BY at, id",
-	             &l->notes)) < 0 ||
-	    (r = store_sql_prep(
-	             st,
-	             "SELECT p.name FROM introduced_by AS i JOIN person AS p "
-	             "ON p.id = i.introducer_id WHERE i.person_id = ?1 ORDER BY i.at LIMIT 1",
-	             &l->intro)) < 0)
-		loader_free(l);
-	return r;
+	return (x->id > y->id) - (x->id < y->id);
 }
 
-static int
-load_card(struct loader *l, struct contact *c)
+static struct contact *
+listing_find(const struct listing *l, int64_t id)
 {
+	struct slot key = { .id = id };
+	struct slot *hit = l->n ? bsearch(&key, l->slots, l->n, sizeof(key), slot_cmp) : NULL;
+
+	return hit != NULL ? &l->c[hit->at] : NULL;
+}
+
+/* Sorts the contacts' ids (they come in name order) for listing_find. */
+static int
+listing_index(struct listing *l)
+{
+	if (l->n == 0)
+		return 0;
+	if ((l->slots = malloc(l->n * sizeof(*l->slots))) == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < l->n; i++)
+		l->slots[i] = (struct slot){ l->c[i].id, i };
+	qsort(l->slots, l->n, sizeof(*l->slots), slot_cmp);
+	return 0;
+}
+
+/* Pass 1: one row per person (id, key, fpr, added, current card envelope). */
+static int
+read_person(sqlite3_stmt *s, struct listing *l)
+{
+	struct contact *c = grow((void **)&l->c, &l->n, &l->cap, sizeof(*c));
 	struct card_error err;
 	struct card *card;
 	int r;
 
-	sqlite3_reset(l->card);
-	if ((r = store_sql_bind_int(l->card, 1, c->id)) < 0 ||
-	    (r = store_sql_step_row(l->card)) < 0)
-		return r;
-	r = card_decode_stored(sqlite3_column_blob(l->card, 0),
-	                       (size_t)sqlite3_column_bytes(l->card, 0), &card, &err);
+	if (c == NULL)
+		return -ENOMEM;
+	card_fields_init(&c->f);
+	c->id = sqlite3_column_int64(s, 0);
+	if (sqlite3_column_bytes(s, 1) == CRYPT_SIGN_PK)
+		memcpy(c->key, sqlite3_column_blob(s, 1), CRYPT_SIGN_PK);
+	snprintf(c->fpr, sizeof(c->fpr), "%s", (const char *)sqlite3_column_text(s, 2));
+	c->added = (uint64_t)sqlite3_column_int64(s, 3);
+	r = card_decode_stored(sqlite3_column_blob(s, 4), (size_t)sqlite3_column_bytes(s, 4), &card,
+	                       &err);
 	if (r < 0)
 		return r == -ENOMEM ? r : -EIO; /* our own store holds a card we cannot read */
 	c->f = card->f;
@@ -473,74 +489,193 @@ load_card(struct loader *l, struct contact *c)
 	return 0;
 }
 
+struct events;
+
+/*
+ * A merge pass: sql gives (person id, ...) rows in any order (a plain table scan, without
+ * seeks); take() adds one row to its contact; events resolves event ids to names.
+ */
+struct pass {
+	struct listing *l;
+	const struct events *events;
+};
+
 static int
-load_meetings(struct loader *l, struct contact *c)
+merge_pass(struct store *st, struct pass *p, const char *sql,
+           int (*take)(struct pass *p, sqlite3_stmt *s, struct contact *c))
 {
-	size_t cap = 0;
-	int rc, r;
+	sqlite3_stmt *s = NULL;
+	int r, rc;
 
-	sqlite3_reset(l->met);
-	if ((r = store_sql_bind_int(l->met, 1, c->id)) < 0)
+	if ((r = store_sql_prep(st, sql, &s)) < 0)
 		return r;
-	while ((rc = sqlite3_step(l->met)) == SQLITE_ROW) {
-		struct contact_meeting *m = grow((void **)&c->met, &c->n_met, &cap, sizeof(*m));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct contact *c = listing_find(p->l, sqlite3_column_int64(s, 0));
 
-		if (m == NULL)
-			return -ENOMEM;
-		m->at = (uint64_t)sqlite3_column_int64(l->met, 0);
-		if (sqlite3_column_type(l->met, 1) != SQLITE_NULL &&
-		    (r = store_sql_column_dup(l->met, 1, &m->event)) < 0)
-			return r;
+		if (c != NULL && (r = take(p, s, c)) < 0)
+			break;
 	}
-	return rc == SQLITE_DONE ? 0 : store_sql_err(rc);
+	if (r == 0)
+		r = rc == SQLITE_DONE ? 0 : store_sql_err(rc);
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* grow() needs a capacity; arrays in a contact grow by doubling from their count. */
+static size_t
+cap_of(size_t n)
+{
+	size_t c = 16;
+
+	while (c < n)
+		c *= 2;
+	return n == 0 ? 0 : c;
+}
+
+/* Event names by id: read once, so that meetings need no join. */
+struct events {
+	int64_t *ids; /* ascending */
+	char **names;
+	size_t n;
+};
+
+static void
+events_free(struct events *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->names[i]);
+	free(e->names);
+	free(e->ids);
 }
 
 static int
-load_notes(struct loader *l, struct contact *c)
+events_load(struct store *st, struct events *e)
 {
-	size_t cap = 0;
-	int rc, r;
+	size_t cap = 0, n_names = 0, cap_names = 0;
+	sqlite3_stmt *s = NULL;
+	int r, rc;
 
-	sqlite3_reset(l->notes);
-	if ((r = store_sql_bind_int(l->notes, 1, c->id)) < 0)
+	memset(e, 0, sizeof(*e));
+	if ((r = store_sql_prep(st, "SELECT id, name FROM event ORDER BY id", &s)) < 0)
 		return r;
-	while ((rc = sqlite3_step(l->notes)) == SQLITE_ROW) {
-		struct contact_note *nt = grow((void **)&c->notes, &c->n_notes, &cap, sizeof(*nt));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t *id = grow((void **)&e->ids, &e->n, &cap, sizeof(*id));
+		char **name =
+		        id ? grow((void **)&e->names, &n_names, &cap_names, sizeof(*name)) : NULL;
 
-		if (nt == NULL)
-			return -ENOMEM;
-		nt->id = sqlite3_column_int64(l->notes, 0);
-		nt->at = (uint64_t)sqlite3_column_int64(l->notes, 2);
-		if ((r = store_sql_column_dup(l->notes, 1, &nt->text)) < 0)
-			return r;
+		if (name == NULL) {
+			r = -ENOMEM;
+			break;
+		}
+		*id = sqlite3_column_int64(s, 0);
+		if ((r = store_sql_column_dup(s, 1, name)) < 0)
+			break;
 	}
-	return rc == SQLITE_DONE ? 0 : store_sql_err(rc);
+	if (r == 0 && rc != SQLITE_DONE)
+		r = store_sql_err(rc);
+	sqlite3_finalize(s);
+	e->n = n_names < e->n ? n_names : e->n;
+	return r;
+}
+
+static const char *
+events_name(const struct events *e, int64_t id)
+{
+	size_t lo = 0, hi = e->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (e->ids[mid] == id)
+			return e->names[mid];
+		if (e->ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 static int
-load_intro(struct loader *l, struct contact *c)
+take_meeting(struct pass *p, sqlite3_stmt *s, struct contact *c)
 {
-	int r;
+	const struct events *ev = p->events;
+	size_t cap = cap_of(c->n_met);
+	struct contact_meeting *m = grow((void **)&c->met, &c->n_met, &cap, sizeof(*m));
+	const char *name;
 
-	sqlite3_reset(l->intro);
-	if ((r = store_sql_bind_int(l->intro, 1, c->id)) < 0)
-		return r;
-	r = store_sql_step_row(l->intro);
-	if (r == -ENOENT)
+	if (m == NULL)
+		return -ENOMEM;
+	m->at = (uint64_t)sqlite3_column_int64(s, 1);
+	if (sqlite3_column_type(s, 2) == SQLITE_NULL ||
+	    (name = events_name(ev, sqlite3_column_int64(s, 2))) == NULL)
 		return 0;
-	return r < 0 ? r : store_sql_column_dup(l->intro, 0, &c->introduced_by);
+	return (m->event = strdup(name)) == NULL ? -ENOMEM : 0;
 }
 
-/* Fills in a contact whose id, key, fpr and added are set. */
 static int
-load_contact(struct loader *l, struct contact *c)
+take_note(struct pass *p, sqlite3_stmt *s, struct contact *c)
 {
-	int r;
+	size_t cap = cap_of(c->n_notes);
+	struct contact_note *nt = grow((void **)&c->notes, &c->n_notes, &cap, sizeof(*nt));
 
-	if ((r = load_card(l, c)) < 0 || (r = load_meetings(l, c)) < 0 ||
-	    (r = load_notes(l, c)) < 0)
-		return r;
-	return load_intro(l, c);
+	(void)p;
+	if (nt == NULL)
+		return -ENOMEM;
+	nt->id = sqlite3_column_int64(s, 1);
+	nt->at = (uint64_t)sqlite3_column_int64(s, 3);
+	return store_sql_column_dup(s, 2, &nt->text);
+}
+
+static int
+take_intro(struct pass *p, sqlite3_stmt *s, struct contact *c)
+{
+	(void)p;
+	/* The first introduction (the rows come in time order) is the one shown. */
+	if (c->introduced_by != NULL)
+		return 0;
+	return store_sql_column_dup(s, 1, &c->introduced_by);
+}
+
+/* Meetings and notes arrive in table order; people read them oldest first. The table
+ * order is insertion order, so these sorts are nearly free. */
+static int
+meeting_cmp(const void *a, const void *b)
+{
+	const struct contact_meeting *x = a, *y = b;
+
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+static int
+note_cmp(const void *a, const void *b)
+{
+	const struct contact_note *x = a, *y = b;
+
+	if (x->at != y->at)
+		return (x->at > y->at) - (x->at < y->at);
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static void
+order_history(struct listing *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->c[i].n_met > 1)
+			qsort(l->c[i].met, l->c[i].n_met, sizeof(*l->c[i].met), meeting_cmp);
+		if (l->c[i].n_notes > 1)
+			qsort(l->c[i].notes, l->c[i].n_notes, sizeof(*l->c[i].notes), note_cmp);
+	}
+}
+
+/* By name, any case, then by id: the order of every listing. */
+static int
+contact_cmp(const void *a, const void *b)
+{
+	const struct contact *x = a, *y = b;
+	int d = strcasecmp(x->f.text[CARD_NAME], y->f.text[CARD_NAME]);
+
+	return d != 0 ? d : (x->id > y->id) - (x->id < y->id);
 }
 
 static bool
@@ -567,44 +702,60 @@ matches(const struct contact *c, const char *q)
 	return false;
 }
 
-/* Runs a person query (columns: id, key, fpr, added) and loads every row it gives. */
+/* Drops the contacts that do not match search, keeping the order. */
+static void
+keep_matching(struct listing *l, const char *search)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (matches(&l->c[i], search))
+			l->c[kept++] = l->c[i];
+		else
+			contact_clear(&l->c[i]);
+	}
+	l->n = kept;
+}
+
+/* Runs a person query (columns: id, key, fpr, added, envelope) and completes every row. */
 static int
 load_people(struct store *st, sqlite3_stmt *s, const char *search, struct contact **out, size_t *n)
 {
-	struct contact *list = NULL, *c;
-	size_t len = 0, cap = 0;
-	struct loader l;
-	int r, rc;
+	struct listing l = { 0 };
+	struct events ev = { 0 };
+	struct pass p = { .l = &l, .events = &ev };
+	int r = 0, rc;
 
-	if ((r = loader_init(st, &l)) < 0)
+	/* One read transaction: the passes see one snapshot. */
+	if ((r = store_sql_exec(st, "BEGIN")) < 0)
 		return r;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((c = grow((void **)&list, &len, &cap, sizeof(*c))) == NULL) {
-			r = -ENOMEM;
-			goto out;
-		}
-		card_fields_init(&c->f);
-		c->id = sqlite3_column_int64(s, 0);
-		if (sqlite3_column_bytes(s, 1) == CRYPT_SIGN_PK)
-			memcpy(c->key, sqlite3_column_blob(s, 1), CRYPT_SIGN_PK);
-		snprintf(c->fpr, sizeof(c->fpr), "%s", (const char *)sqlite3_column_text(s, 2));
-		c->added = (uint64_t)sqlite3_column_int64(s, 3);
-		if ((r = load_contact(&l, c)) < 0)
-			goto out;
-		if (search != NULL && !matches(c, search)) {
-			contact_clear(c);
-			len--;
-		}
-	}
-	r = rc == SQLITE_DONE ? 0 : store_sql_err(rc);
-out:
-	loader_free(&l);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && r == 0)
+		r = read_person(s, &l);
+	if (r == 0 && rc != SQLITE_DONE)
+		r = store_sql_err(rc);
+	if (r == 0 && (r = listing_index(&l)) == 0 && l.n > 0 && (r = events_load(st, &ev)) == 0 &&
+	    (r = merge_pass(st, &p, "SELECT person_id, at, event_id FROM met_at", take_meeting)) ==
+	            0 &&
+	    (r = merge_pass(st, &p, "SELECT person_id, id, text, at FROM note", take_note)) == 0)
+		r = merge_pass(
+		        st, &p,
+		        "SELECT i.person_id, p.name FROM introduced_by AS i JOIN person AS p "
+		        "ON p.id = i.introducer_id ORDER BY i.person_id, i.at",
+		        take_intro);
+	(void)store_sql_exec(st, "COMMIT");
+	events_free(&ev);
+	free(l.slots);
 	if (r < 0) {
-		contact_free_all(list, len);
+		contact_free_all(l.c, l.n);
 		return r;
 	}
-	*out = list;
-	*n = len;
+	order_history(&l);
+	if (search != NULL)
+		keep_matching(&l, search);
+	if (l.n > 1)
+		qsort(l.c, l.n, sizeof(*l.c), contact_cmp);
+	*out = l.c;
+	*n = l.n;
 	return 0;
 }
 
@@ -612,13 +763,14 @@ int
 store_contacts(struct store *st, const struct store_filter *filter, struct contact **out, size_t *n)
 {
 	static const char sql[] =
-	        "SELECT p.id, p.key, p.fpr, p.added FROM person AS p "
+	        "SELECT p.id, p.key, p.fpr, p.added, c.envelope FROM person AS p "
+	        "JOIN card AS c ON c.person_id = p.id AND c.rev = p.rev "
 	        "WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM met_at AS m JOIN event AS e "
 	        "ON e.id = m.event_id WHERE m.person_id = p.id AND e.name = ?1)) "
 	        "AND (?2 IS NULL OR EXISTS (SELECT 1 FROM person_topic AS pt JOIN topic AS t "
 	        "ON t.id = pt.topic_id WHERE pt.person_id = p.id AND t.name = ?2)) "
 	        "AND (?3 = 0 OR EXISTS (SELECT 1 FROM met_at AS m WHERE m.person_id = p.id "
-	        "AND m.at >= ?3)) ORDER BY p.name COLLATE NOCASE, p.id";
+	        "AND m.at >= ?3))";
 	const struct store_filter none = { 0 };
 	sqlite3_stmt *s = NULL;
 	int r;
@@ -643,10 +795,11 @@ store_contact_find(struct store *st, const char *prefix, struct contact **out, s
 {
 	/* substr/lower instead of LIKE: no wildcard in the prefix can mean anything. */
 	static const char sql[] =
-	        "SELECT p.id, p.key, p.fpr, p.added FROM person AS p "
+	        "SELECT p.id, p.key, p.fpr, p.added, c.envelope FROM person AS p "
+	        "JOIN card AS c ON c.person_id = p.id AND c.rev = p.rev "
 	        "WHERE substr(lower(p.name), 1, length(?1)) = lower(?1) "
 	        "OR substr(replace(p.fpr, '-', ''), 1, length(replace(?1, '-', ''))) = "
-	        "lower(replace(?1, '-', '')) ORDER BY p.name COLLATE NOCASE, p.id";
+	        "lower(replace(?1, '-', ''))";
 	sqlite3_stmt *s = NULL;
 	int r;
 
