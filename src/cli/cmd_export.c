@@ -1,6 +1,7 @@
 /* wallflower export: your network, for address books, spreadsheets, graph tools, calendars. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -43,6 +44,8 @@ write_out(struct cli *cli, const char *output, enum export_format fmt, const str
 		cli_error("out of memory");
 		return -1;
 	}
+	/* Only this thread writes to it: skip stdio's per-call locking. */
+	__fsetlocking(mem, FSETLOCKING_BYCALLER);
 	r = export_write(fmt, d, mem);
 	if (fclose(mem) != 0 && r == 0)
 		r = -ENOMEM;

@@ -302,19 +302,23 @@ unit_len(const char *p, size_t n)
 static void
 line_fold(const struct line *l, FILE *out)
 {
-	size_t col = 0;
+	size_t col = 0, start = 0;
 
+	/* Whole runs between folds go out in one write: this loop runs for every line of a
+	 * large export. */
 	for (size_t i = 0; i < l->len;) {
 		size_t u = unit_len(l->p + i, l->len - i);
 
 		if (col + u > FOLD_OCTETS) {
+			fwrite(l->p + start, 1, i - start, out);
 			fputs("\r\n ", out);
 			col = 1;
+			start = i;
 		}
-		fwrite(l->p + i, 1, u, out);
 		col += u;
 		i += u;
 	}
+	fwrite(l->p + start, 1, l->len - start, out);
 	fputs("\r\n", out);
 }
 
