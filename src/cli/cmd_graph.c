@@ -161,12 +161,16 @@ do_gaps(const struct graph *g, bool json)
 		puts("Topics only one contact holds:");
 		for (size_t i = 0; i < gaps.n_single_holder; i++)
 			printf("  %s\n", g->nodes[gaps.single_holder[i]].label);
+		if (gaps.n_single_holder == 0)
+			puts("  (none)");
 		puts("Events and organisations that hold most of your network:");
 		for (size_t i = 0; i < gaps.n_dominant; i++)
 			printf("  %-28s %s, %zu people (%.0f%%)\n",
 			       g->nodes[gaps.dominant[i].node].label,
 			       graph_kind_name(g->nodes[gaps.dominant[i].node].kind),
 			       gaps.dominant[i].people, 100 * gaps.dominant[i].share);
+		if (gaps.n_dominant == 0)
+			puts("  (none: your network is spread out)");
 	}
 	graph_gaps_clear(&gaps);
 	return r;
