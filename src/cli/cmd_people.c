@@ -144,9 +144,9 @@ cmd_note(struct cli *cli, int argc, char **argv)
 	struct contact *who = NULL;
 	struct store *st;
 	bool done;
-	int c, r = CLI_EXIT_FAIL;
+	int r = CLI_EXIT_FAIL;
 
-	while ((c = cli_getopt(cli, argc, argv, "h", opts, note_help, &done)) != -1)
+	if (cli_getopt(cli, argc, argv, "h", opts, note_help, &done) != -1)
 		return CLI_EXIT_USAGE;
 	if (done)
 		return CLI_EXIT_OK;

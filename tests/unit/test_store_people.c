@@ -278,7 +278,6 @@ test_store_durability_sigkill(void **state)
 		int64_t acked[4096];
 		size_t n_acked = 0;
 		int fds[2], status;
-		ssize_t got;
 		pid_t pid;
 
 		assert_int_equal(pipe(fds), 0);
@@ -302,8 +301,7 @@ test_store_durability_sigkill(void **state)
 		close(fds[1]);
 		usleep((useconds_t)(rand() % 40000));
 		kill(pid, SIGKILL);
-		while ((got = read(fds[0], &acked[n_acked], sizeof(acked[0]))) ==
-		               sizeof(acked[0]) &&
+		while (read(fds[0], &acked[n_acked], sizeof(acked[0])) == sizeof(acked[0]) &&
 		       n_acked < sizeof(acked) / sizeof(acked[0]) - 1)
 			n_acked++;
 		close(fds[0]);
