@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sqlite3.h> /* only to build a version-1 store by hand, as the last release left it */
+
 #include "testutil.h"
 #include "wallflower/card.h"
 #include "wallflower/store.h"
@@ -289,6 +291,52 @@ test_store_open_migrates(void **state)
 	card_fields_clear(&cf);
 	reopen(fx);
 	assert_int_equal(store_schema_version(fx->st), STORE_SCHEMA_VERSION);
+}
+
+/* A store as schema version 1 left it (profiles only) migrates to the current version, and
+ * keeps the profile. The version-1 schema is written out here as it was released. */
+static void
+test_store_open_migrates_from_v1(void **state)
+{
+	static const char v1[] =
+	        "CREATE TABLE persona (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	        " fwd INTEGER CHECK (fwd IN (0, 1))) STRICT;"
+	        "CREATE TABLE profile_value (persona_id INTEGER NOT NULL REFERENCES persona (id)"
+	        " ON DELETE CASCADE, field TEXT NOT NULL CHECK (field <> ''), pos INTEGER NOT NULL"
+	        " CHECK (pos >= 0), value TEXT NOT NULL, PRIMARY KEY (persona_id, field, pos),"
+	        " UNIQUE (persona_id, field, value)) STRICT;"
+	        "CREATE TABLE counter (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL"
+	        " CHECK (value >= 0)) STRICT;"
+	        "INSERT INTO counter (name, value) VALUES ('card_rev', 41);"
+	        "INSERT INTO persona (id, name) VALUES (1, 'default');"
+	        "INSERT INTO profile_value VALUES (1, 'name', 0, 'Ada');"
+	        "PRAGMA user_version = 1;";
+	struct fixture *fx = *state;
+	struct card_fields cf;
+	struct contact *list;
+	uint64_t rev;
+	sqlite3 *db;
+	size_t n;
+
+	store_close(fx->st);
+	fx->st = NULL;
+	assert_int_equal(unlink(fx->path), 0);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, v1, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(chmod(fx->path, 0600), 0);
+	assert_int_equal(store_open(fx->path, &fx->st, NULL), 0);
+	assert_int_equal(store_schema_version(fx->st), STORE_SCHEMA_VERSION);
+	assert_int_equal(store_profile_get(fx->st, "default", &cf), 0);
+	assert_string_equal(cf.text[CARD_NAME], "Ada");
+	card_fields_clear(&cf);
+	assert_int_equal(store_card_rev_next(fx->st, 0, &rev), 0);
+	assert_true(rev == 42);
+	/* The new tables are there and empty. */
+	assert_int_equal(store_contacts(fx->st, NULL, &list, &n), 0);
+	assert_int_equal(n, 0);
+	free(list);
+	assert_int_equal(store_check(fx->st), 0);
 }
 
 static void
@@ -851,6 +899,7 @@ main(void)
 		T(test_store_open_twice),
 		T(test_store_open_migrates),
 		T(test_store_open_newer_schema),
+		T(test_store_open_migrates_from_v1),
 		T(test_store_profile_set_round_trip),
 		T(test_store_profile_set_overwrites),
 		T(test_store_profile_set_list_field),
