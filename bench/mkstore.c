@@ -160,7 +160,10 @@ main(int argc, char **argv)
 		sqlite3_finalize(ps);
 		sqlite3_finalize(cs);
 	}
-	/* The derived edges, as store_card_put would make them, from the names above. */
+	/* The edges: one organisation per person, as on their card; then meetings, topics and
+	 * introductions drawn at random (not the topics on the cards: only the numbers
+	 * matter here). Like the store adapter, this tool includes sqlite3.h: it bulk-loads
+	 * what the store's own API would insert one transaction at a time. */
 
 	{
 		sqlite3_stmt *topic = prep(db, "INSERT OR IGNORE INTO topic (name) VALUES (?1)");

@@ -86,12 +86,15 @@ struct graph_hub {
 /*
  * The people who connect you to most others: betweenness centrality over the whole graph
  * (people, events, topics and organisations as nodes; edges undirected). Exact up to
- * GRAPH_EXACT_MAX nodes; above, estimated from GRAPH_SAMPLES source nodes chosen with a
- * fixed seed, so the answer is reproducible. *out (owned by the caller) gets up to max hubs,
- * best first; *n their number. 0 or -ENOMEM.
+ * GRAPH_EXACT_MAX nodes when n * (n + m) stays within GRAPH_EXACT_WORK; otherwise estimated
+ * from GRAPH_SAMPLES source nodes chosen with a fixed seed, so the answer is reproducible.
+ * Only people on some shortest path between others (score above 0) are hubs. *out (owned
+ * by the caller) gets up to max hubs, best first; *n their number. 0; -ENOMEM; -EINVAL for a
+ * graph with an index or kind out of range.
  */
-#define GRAPH_EXACT_MAX 4096
-#define GRAPH_SAMPLES   64
+#define GRAPH_EXACT_MAX  4096
+#define GRAPH_EXACT_WORK 2e8 /* and at most this many n * (n + m) steps */
+#define GRAPH_SAMPLES    64
 int graph_hubs(const struct graph *g, size_t max, struct graph_hub **out, size_t *n) GRAPH_WUR;
 
 struct graph_share {

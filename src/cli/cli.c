@@ -131,11 +131,29 @@ cli_check_private_files(struct cli *cli)
 	return 0;
 }
 
+/* Whether path names a file in the state directory whose name is one of ours, or starts
+ * like one (a -wal or -journal the store may create later). */
+static bool
+in_state_dir(const char *dir, const char *path)
+{
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	char *pdir = slash ? strndup(path, (size_t)(slash - path + (slash == path))) : strdup(".");
+	char *a = pdir ? realpath(pdir, NULL) : NULL, *b = realpath(dir, NULL);
+	bool same = a != NULL && b != NULL && strcmp(a, b) == 0 &&
+	            (strncmp(base, STORE_FILE, strlen(STORE_FILE)) == 0 ||
+	             strncmp(base, IDENTITY_FILE, strlen(IDENTITY_FILE)) == 0);
+
+	free(pdir);
+	free(a);
+	free(b);
+	return same;
+}
+
 bool
 cli_is_state_file(struct cli *cli, const char *path)
 {
 	const char *dir = cli_state_dir(cli);
-	bool same = false;
+	bool same = dir != NULL && in_state_dir(dir, path);
 
 	for (size_t i = 0;
 	     dir != NULL && !same && i < sizeof(private_files) / sizeof(private_files[0]); i++) {

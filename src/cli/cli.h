@@ -91,6 +91,9 @@ void cli_fields_print(const struct card_fields *f);
  */
 int cli_read_card(const char *path, struct card **card, struct card_error *err);
 
+/* Whether name is a valid event name: 1 to 128 bytes of one-line text (card rules). */
+bool cli_event_valid(const char *name);
+
 /* Contacts for people and scripts (people.c). */
 json_t *cli_contact_json(const struct contact *c);
 void cli_contact_line(const struct contact *c);

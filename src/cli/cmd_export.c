@@ -29,7 +29,8 @@ static const char help[] =
         "  --since DATE  only people you met on or after DATE (YYYY-MM-DD)\n"
         "  -o FILE       where to write (replaced atomically)\n"
         "\n"
-        "The graph formats always hold the whole network.\n";
+        "Without --format the format is vcard. With --event or --since, ics and json hold the\n"
+        "follow-ups of the contacts chosen; the graph formats always hold the whole network.\n";
 
 /* Writes to a memory buffer first, so that -o FILE is replaced whole or not at all. */
 static int
@@ -65,6 +66,25 @@ write_out(struct cli *cli, const char *output, enum export_format fmt, const str
 	}
 	free(buf);
 	return r < 0 ? -1 : 0;
+}
+
+/* Drops the follow-ups about anyone not in contacts[0..n), keeping the order. */
+static void
+keep_followups_of(const struct contact *contacts, size_t n, struct followup *fu, size_t *n_fu)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < *n_fu; i++) {
+		bool chosen = false;
+
+		for (size_t j = 0; j < n && !chosen; j++)
+			chosen = contacts[j].id == fu[i].contact_id;
+		if (chosen)
+			fu[kept++] = fu[i];
+		else
+			followup_clear(&fu[i]);
+	}
+	*n_fu = kept;
 }
 
 int
@@ -105,6 +125,10 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		return CLI_EXIT_OK;
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if ((flt.event != NULL || flt.since != 0) &&
+	    (fmt == EXPORT_GRAPHML || fmt == EXPORT_GEXF || fmt == EXPORT_DOT))
+		return cli_usage_error(cli, "the graph formats hold the whole network: --event and "
+		                            "--since go with the contact formats and ics");
 	if (output == NULL && isatty(STDOUT_FILENO) && fmt != EXPORT_CSV && fmt != EXPORT_JSON &&
 	    fmt != EXPORT_DOT)
 		fputs("(writing to the terminal; use -o FILE to save)\n", stderr);
@@ -116,6 +140,9 @@ cmd_export(struct cli *cli, int argc, char **argv)
 	    (r = store_graph_load(st, "me", &g)) == 0)
 		graph_loaded = true;
 	store_close(st);
+	/* With a filter, the follow-ups (ics, json) are those of the contacts chosen. */
+	if (r == 0 && (flt.event != NULL || flt.since != 0))
+		keep_followups_of(contacts, n, fu, &n_fu);
 	if (r < 0) {
 		cli_error("cannot read the store: %s", strerror(-r));
 	} else {

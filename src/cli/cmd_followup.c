@@ -77,7 +77,8 @@ do_done(struct cli *cli, const char *arg)
 
 	errno = 0;
 	id = strtoll(arg, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || id <= 0)
+	/* strtoll skips leading space and takes a sign: only digits are a number here. */
+	if (arg[0] < '0' || arg[0] > '9' || errno != 0 || *end != '\0' || id <= 0)
 		return cli_usage_error(cli,
 		                       "'followup done' takes the number 'followup list' shows");
 	if (cli_open_store(cli, &st) < 0)

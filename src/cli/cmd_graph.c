@@ -98,11 +98,11 @@ do_hubs(const struct graph *g, size_t top, bool json)
 		r = cli_json_print(arr) < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 	} else {
 		for (size_t i = 0; i < n; i++)
-			printf("%2zu. %-28s %.4s  betweenness %.3f, reach %zu\n", i + 1,
+			printf("%2zu. %-28s %.4s  betweenness %.3g, reach %zu\n", i + 1,
 			       g->nodes[hubs[i].node].label, g->nodes[hubs[i].node].id,
 			       hubs[i].score, hubs[i].reach);
 		if (n == 0)
-			puts("No hubs yet: a hub needs people around them.");
+			puts("No hubs yet: nobody in your network connects others.");
 	}
 	free(hubs);
 	return r;

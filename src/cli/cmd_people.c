@@ -20,7 +20,8 @@ static const char contacts_help[] =
         "\n"
         "  --event E   only people you met at event E\n"
         "  --topic T   only people who know, offer or seek topic T\n"
-        "  --search Q  only people whose name, org, title, email or notes contain Q\n"
+        "  --search Q  only people whose name, org, title, email or notes contain Q (ASCII\n"
+        "              letters match in any case)\n"
         "  --json      a JSON array of contacts (docs/export.md describes the fields)\n";
 
 int
@@ -75,10 +76,12 @@ cmd_contacts(struct cli *cli, int argc, char **argv)
 	} else {
 		for (size_t i = 0; i < n; i++)
 			cli_contact_line(&list[i]);
-		if (n == 0)
+		if (n == 0 && flt.event == NULL && flt.topic == NULL && flt.search == NULL)
 			fputs("No contacts yet. Import a card you were given with "
 			      "'wallflower import FILE'.\n",
 			      stderr);
+		else if (n == 0)
+			fputs("Nobody matches.\n", stderr);
 	}
 	contact_free_all(list, n);
 	return r < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
@@ -182,7 +185,8 @@ static const char import_help[] =
         "'wallflower card verify'). A newer card from someone you know updates them; an older\n"
         "one is ignored.\n"
         "\n"
-        "  --event E  record that you met them at event E (today)\n";
+        "  --event E     record that you met them at event E (today)\n"
+        "  --via CONTACT record that CONTACT introduced you\n";
 
 static const char *const import_results[] = {
 	[STORE_CARD_NEW] = "Added",
@@ -195,7 +199,11 @@ cmd_import(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = { CLI_COMMON_OPTIONS,
 		                              { "event", required_argument, NULL, 'e' },
+		                              { "via", required_argument, NULL, 'v' },
 		                              { NULL, 0, NULL, 0 } };
+	struct contact *via = NULL;
+	struct identity *me = NULL;
+	const char *via_prefix = NULL;
 	enum store_card_result res;
 	struct card_error err = { 0 };
 	struct card *card = NULL;
@@ -207,9 +215,11 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	bool done;
 	int c, r = CLI_EXIT_FAIL;
 
-	while ((c = cli_getopt(cli, argc, argv, "he:", opts, import_help, &done)) != -1) {
+	while ((c = cli_getopt(cli, argc, argv, "he:v:", opts, import_help, &done)) != -1) {
 		if (c == 'e')
 			event = optarg;
+		else if (c == 'v')
+			via_prefix = optarg;
 		else
 			return CLI_EXIT_USAGE;
 	}
@@ -217,6 +227,9 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		return CLI_EXIT_OK;
 	if (argc - optind != 1)
 		return cli_usage_error(cli, "'import' takes one FILE");
+	/* Everything is checked before anything is written: a refusal leaves no trace. */
+	if (event != NULL && !cli_event_valid(event))
+		return cli_usage_error(cli, "an event name is 1 to 128 bytes of one-line text");
 	if (cli_read_card(argv[optind], &card, &err) < 0)
 		return CLI_EXIT_FAIL;
 	if (card == NULL || card_check_time(card, now, &err) < 0) {
@@ -224,21 +237,37 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		          card_error_describe(&err, why, sizeof(why)));
 		goto out;
 	}
+	if (identity_load(cli_state_dir(cli), &me) == 0 &&
+	    memcmp(me->sign_pk, card->key, CRYPT_SIGN_PK) == 0) {
+		cli_error("%s is your own card; you are not one of your contacts", argv[optind]);
+		goto out;
+	}
 	if (cli_open_store(cli, &st) < 0)
 		goto out;
+	if (via_prefix != NULL && cli_contact_resolve(st, via_prefix, &via) < 0)
+		goto out;
+	if (via != NULL && memcmp(via->key, card->key, CRYPT_SIGN_PK) == 0) {
+		cli_error("nobody introduces themself: --via names the card's own owner");
+		goto out;
+	}
 	if ((c = store_card_put(st, card, now, &res, &id)) < 0) {
 		cli_error("cannot store the card: %s", strerror(-c));
 		goto out;
 	}
 	if (event != NULL && (c = store_met(st, id, event, now)) < 0) {
-		cli_error("card stored, but the meeting was not: %s",
-		          c == -EINVAL ? "invalid event name" : strerror(-c));
+		cli_error("card stored, but the meeting was not: %s", strerror(-c));
+		goto out;
+	}
+	if (via != NULL && (c = store_introduced(st, id, via->id, now)) < 0) {
+		cli_error("card stored, but the introduction was not: %s", strerror(-c));
 		goto out;
 	}
 	identity_fingerprint(card->key, why);
 	printf("%s %s (%s).\n", import_results[res], card->f.text[CARD_NAME], why);
 	r = CLI_EXIT_OK;
 out:
+	contact_free_all(via, via ? 1 : 0);
+	identity_free(me);
 	store_close(st);
 	card_free(card);
 	return r;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "wallflower/text.h"
 #include "wallflower/when.h"
 
 static json_t *
@@ -104,6 +105,14 @@ cli_contact_print(const struct contact *c, const struct followup *fu, size_t n_f
 		printf("  %-10s #%lld due %s%s  %s\n", "follow-up", (long long)fu[i].id, day,
 		       fu[i].done ? " (done)" : "", fu[i].text);
 	}
+}
+
+bool
+cli_event_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 0 && n <= 128 && text_check(name, n, 0) == TEXT_OK;
 }
 
 int

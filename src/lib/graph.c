@@ -408,6 +408,30 @@ diversity(const struct graph *g, const size_t *holders, enum graph_kind kind, do
 		*evenness = fmin(1.0, entropy / log((double)k)); /* rounding can pass 1 */
 }
 
+/*
+ * Counts nodes by kind; an event, topic or organisation counts only when some person is
+ * linked to it (your own offers and seeks are not your network's topics).
+ */
+static int
+count_held(const struct graph *g, size_t count[GRAPH_KIND_COUNT])
+{
+	bool *held = calloc(g->n_nodes ? g->n_nodes : 1, sizeof(*held));
+
+	if (held == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < g->n_edges; i++)
+		if (g->nodes[g->edges[i].from].kind == GRAPH_PERSON)
+			held[g->edges[i].to] = true;
+	for (size_t v = 0; v < g->n_nodes; v++) {
+		enum graph_kind k = g->nodes[v].kind;
+
+		if (k == GRAPH_ME || k == GRAPH_PERSON || held[v])
+			count[k]++;
+	}
+	free(held);
+	return 0;
+}
+
 int
 graph_stats(const struct graph *g, struct graph_stats *out)
 {
@@ -417,8 +441,8 @@ graph_stats(const struct graph *g, struct graph_stats *out)
 	memset(out, 0, sizeof(*out));
 	if ((r = graph_check(g)) < 0)
 		return r;
-	for (size_t v = 0; v < g->n_nodes; v++)
-		out->count[g->nodes[v].kind]++;
+	if ((r = count_held(g, out->count)) < 0)
+		return r;
 	for (size_t i = 0; i < g->n_edges; i++)
 		out->edges[g->edges[i].kind]++;
 	if ((r = links_count(g, BIT(GRAPH_WORKS_AT), &orgs, &out->people_without_org)) < 0)
@@ -754,19 +778,31 @@ brandes_backward(const struct csr *c, struct brandes *b, double *bc)
 }
 
 /*
- * The sources: every node when the graph is small enough for the exact answer; above
- * GRAPH_EXACT_MAX, GRAPH_SAMPLES distinct nodes drawn with the fixed seed.
+ * Whether the exact answer is affordable: one search per node costs about n * (n + m),
+ * so both the node count and that product are bounded (a dense graph just under
+ * GRAPH_EXACT_MAX nodes would otherwise take seconds).
+ */
+static bool
+exact_affordable(size_t n, size_t m)
+{
+	return n <= GRAPH_EXACT_MAX && (double)n * (double)(n + m) <= GRAPH_EXACT_WORK;
+}
+
+/*
+ * The sources: every node when the exact answer is affordable; otherwise GRAPH_SAMPLES
+ * distinct nodes drawn with the fixed seed.
  */
 static int
-sources_pick(size_t n, uint32_t **src, size_t *count)
+sources_pick(size_t n, size_t m, uint32_t **src, size_t *count)
 {
 	uint64_t rng = SAMPLE_SEED;
 	size_t k = 0;
+	bool exact = exact_affordable(n, m) || n <= GRAPH_SAMPLES;
 
-	*count = n <= GRAPH_EXACT_MAX ? n : GRAPH_SAMPLES;
+	*count = exact ? n : GRAPH_SAMPLES;
 	if ((*src = reallocarray(NULL, *count, sizeof(**src))) == NULL)
 		return -ENOMEM;
-	if (n <= GRAPH_EXACT_MAX) {
+	if (exact) {
 		for (size_t s = 0; s < n; s++)
 			(*src)[s] = (uint32_t)s;
 		return 0;
@@ -892,7 +928,8 @@ betweenness(const struct csr *c, size_t n, double *bc)
 
 	if (n < 3)
 		return 0; /* no node can lie between two others */
-	if ((r = comps_build(c, n, &comps)) < 0 || (r = sources_pick(n, &src, &n_src)) < 0)
+	if ((r = comps_build(c, n, &comps)) < 0 ||
+	    (r = sources_pick(n, c->off[n], &src, &n_src)) < 0)
 		goto out;
 	for (size_t k = 0; k < PARTS; k++) {
 		parts[k] = (struct part){
@@ -977,7 +1014,9 @@ hubs_rank(const struct graph *g, const struct csr *c, uint32_t *mark, struct gra
 		max = np;
 	if (max == 0)
 		return 0;
-	for (cut = max; cut < np && h[cut].score == h[max - 1].score; cut++)
+	/* Ties with the last one kept may displace it on reach; how many of them are looked at
+	 * is bounded, so that a graph of equal scores stays linear. */
+	for (cut = max; cut < np && cut < 2 * max + 16 && h[cut].score == h[max - 1].score; cut++)
 		;
 	memset(mark, 0, g->n_nodes * sizeof(*mark));
 	for (size_t i = 0; i < cut; i++)
@@ -987,7 +1026,7 @@ hubs_rank(const struct graph *g, const struct csr *c, uint32_t *mark, struct gra
 }
 
 static int
-hubs_list(const struct graph *g, const double *bc, struct graph_hub **out)
+hubs_list(const struct graph *g, const double *bc, struct graph_hub **out, size_t *n_out)
 {
 	size_t np = count_people(g), k = 0;
 	struct graph_hub *h;
@@ -995,11 +1034,13 @@ hubs_list(const struct graph *g, const double *bc, struct graph_hub **out)
 	*out = NULL;
 	if ((h = reallocarray(NULL, np > 0 ? np : 1, sizeof(*h))) == NULL)
 		return -ENOMEM;
+	/* Someone on no shortest path between others connects nobody: not a hub. */
 	for (size_t v = 0; v < g->n_nodes; v++) {
-		if (g->nodes[v].kind == GRAPH_PERSON)
+		if (g->nodes[v].kind == GRAPH_PERSON && bc[v] > 0)
 			h[k++] = (struct graph_hub){ .node = (uint32_t)v, .score = bc[v] };
 	}
 	*out = h;
+	*n_out = k;
 	return 0;
 }
 
@@ -1027,11 +1068,15 @@ graph_hubs(const struct graph *g, size_t max, struct graph_hub **out, size_t *n)
 		goto out;
 	}
 	if ((r = csr_simple(g, &c, mark)) < 0 || (r = betweenness(&c, nn, bc)) < 0 ||
-	    (r = hubs_list(g, bc, &h)) < 0)
+	    (r = hubs_list(g, bc, &h, &np)) < 0)
 		goto out;
 	np = hubs_rank(g, &c, mark, h, np, max);
-	if ((shrunk = reallocarray(h, np, sizeof(*h))) != NULL)
+	if (np == 0) {
+		free(h); /* no hubs: *out stays NULL, as documented */
+		h = NULL;
+	} else if ((shrunk = reallocarray(h, np, sizeof(*h))) != NULL) {
 		h = shrunk; /* else keep the larger block: it holds the same answer */
+	}
 	*out = h;
 	*n = np;
 	h = NULL;

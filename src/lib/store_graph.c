@@ -184,12 +184,20 @@ store_graph_load(struct store *st, const char *me_label, struct graph *g)
 		goto out;
 	if ((r = load_nodes(st, g, "SELECT id, name, fpr FROM person ORDER BY id", GRAPH_PERSON,
 	                    "person", &people)) < 0 ||
-	    (r = load_nodes(st, g, "SELECT id, name, NULL FROM event ORDER BY id", GRAPH_EVENT,
-	                    "event", &events)) < 0 ||
-	    (r = load_nodes(st, g, "SELECT id, name, NULL FROM topic ORDER BY id", GRAPH_TOPIC,
-	                    "topic", &topics)) < 0 ||
-	    (r = load_nodes(st, g, "SELECT id, name, NULL FROM org ORDER BY id", GRAPH_ORG, "org",
-	                    &orgs)) < 0)
+	    /* Only what someone is linked to: an org or topic left behind by a newer card is
+	     * no longer part of the network. */
+	    (r = load_nodes(st, g,
+	                    "SELECT id, name, NULL FROM event AS x WHERE EXISTS "
+	                    "(SELECT 1 FROM met_at WHERE event_id = x.id) ORDER BY id",
+	                    GRAPH_EVENT, "event", &events)) < 0 ||
+	    (r = load_nodes(st, g,
+	                    "SELECT id, name, NULL FROM topic AS x WHERE EXISTS "
+	                    "(SELECT 1 FROM person_topic WHERE topic_id = x.id) ORDER BY id",
+	                    GRAPH_TOPIC, "topic", &topics)) < 0 ||
+	    (r = load_nodes(st, g,
+	                    "SELECT id, name, NULL FROM org AS x WHERE EXISTS "
+	                    "(SELECT 1 FROM works_at WHERE org_id = x.id) ORDER BY id",
+	                    GRAPH_ORG, "org", &orgs)) < 0)
 		goto end;
 	if ((r = load_edges(st, g,
 	                    "SELECT person_id, event_id, at FROM met_at WHERE event_id IS NOT NULL",

@@ -253,13 +253,19 @@ store_met(struct store *st, int64_t person_id, const char *event, uint64_t at)
 		return r;
 	if ((r = person_exists(st, person_id)) == 0 && event != NULL)
 		r = node_id(st, NODE_EVENT, event, &v[1]);
-	if (r == 0)
-		r = run_ints(
-		        st,
-		        event != NULL
-		                ? "INSERT INTO met_at (person_id, event_id, at) VALUES (?1, ?2, ?3)"
-		                : "INSERT INTO met_at (person_id, at) VALUES (?1, ?3)",
-		        v, 3);
+	/* Meeting someone again at the same event on the same day is the same meeting. */
+	if (r == 0 && event != NULL)
+		r = run_ints(st,
+		             "INSERT INTO met_at (person_id, event_id, at) SELECT ?1, ?2, ?3 "
+		             "WHERE NOT EXISTS (SELECT 1 FROM met_at WHERE person_id = ?1 "
+		             "AND event_id = ?2 AND at / 86400 = ?3 / 86400)",
+		             v, 3);
+	else if (r == 0)
+		r = run_ints(st,
+		             "INSERT INTO met_at (person_id, at) SELECT ?1, ?2 "
+		             "WHERE NOT EXISTS (SELECT 1 FROM met_at WHERE person_id = ?1 "
+		             "AND event_id IS NULL AND at / 86400 = ?2 / 86400)",
+		             (int64_t[]){ person_id, (int64_t)at }, 2);
 	return store_tx_end(st, r);
 }
 
@@ -790,6 +796,27 @@ store_contacts(struct store *st, const struct store_filter *filter, struct conta
 	return r;
 }
 
+/* When exactly one candidate's whole name is the prefix (any case), that is the one meant:
+ * "Ann" names Ann, not Anna too. */
+static void
+prefer_exact(const char *prefix, struct contact **out, size_t *n)
+{
+	size_t hit = *n, exact = 0;
+
+	for (size_t i = 0; i < *n; i++)
+		if (strcasecmp((*out)[i].f.text[CARD_NAME], prefix) == 0) {
+			hit = i;
+			exact++;
+		}
+	if (exact != 1 || *n == 1)
+		return;
+	for (size_t i = 0; i < *n; i++)
+		if (i != hit)
+			contact_clear(&(*out)[i]);
+	(*out)[0] = (*out)[hit];
+	*n = 1;
+}
+
 int
 store_contact_find(struct store *st, const char *prefix, struct contact **out, size_t *n)
 {
@@ -805,11 +832,14 @@ store_contact_find(struct store *st, const char *prefix, struct contact **out, s
 
 	*out = NULL;
 	*n = 0;
-	if (prefix == NULL || prefix[0] == '\0')
+	/* A prefix of dashes alone would match every fingerprint. */
+	if (prefix == NULL || prefix[strspn(prefix, "-")] == '\0')
 		return -EINVAL;
 	if ((r = store_sql_prep(st, sql, &s)) == 0 && (r = store_sql_bind_text(s, 1, prefix)) == 0)
 		r = load_people(st, s, NULL, out, n);
 	sqlite3_finalize(s);
+	if (r == 0)
+		prefer_exact(prefix, out, n);
 	return r;
 }
 

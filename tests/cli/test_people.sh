@@ -99,5 +99,32 @@ check "export --since in the future: none" sh -c "'$WF' export --format csv --si
 check "export refuses the store as output" wf 1 export --format csv -o "$TMP/me/wallflower.db"
 check "unknown format" wf 2 export --format pdf
 
+# what the review found: names, updates, filters, refusals
+check "Ann makes a card" person ann "Ann" "Small Co" "x" "y"
+check "Anna makes a card" person anna "Anna" "Small Co" "x" "z"
+check "import Ann" wf 0 import "$TMP/ann.card"
+check "import Anna via Ada" wf 0 import "$TMP/anna.card" --via "Ada L"
+check "'Ann' names Ann, not Anna too" wf 0 show Ann
+check "shows Ann" sh -c "head -1 '$TMP/out' | grep -qx Ann"
+check "Anna shows who introduced her" sh -c "'$WF' show Anna | grep -q 'via.*Ada Lovelace'"
+check "a prefix of dashes names nobody" wf 1 show -- --
+check "importing your own card is refused" sh -c "'$WF' card -o '$TMP/mine.card' >/dev/null && ! '$WF' import '$TMP/mine.card' 2>&1 | grep -q Added"
+check "your own card: says why" sh -c "'$WF' import '$TMP/mine.card' 2>&1 | grep -q 'your own card'"
+check "a bad event name stores nothing" wf 2 import "$TMP/ann.card" --event ""
+"$WF" --state-dir "$TMP/ann" profile set org "Big Co"
+"$WF" --state-dir "$TMP/ann" card -o "$TMP/ann2.card" >/dev/null
+check "Ann moves to Big Co" wf 0 import "$TMP/ann2.card" --event "Meetup"
+check "the same meeting twice on one day is one" sh -c "'$WF' import '$TMP/ann2.card' --event Meetup >/dev/null; '$WF' show Ann | grep -c 'at Meetup' | grep -qx 1"
+check "stats forget Small Co only when nobody is left there" wf 0 graph stats --json
+check "organisations: Engines, Markets, Small Co (Anna), Big Co" json "d['organisations'] == 4"
+check "followup done with a space is refused" wf 2 followup done " 1"
+check "--since in the past keeps everyone met since" sh -c "'$WF' export --format csv --since 2020-01-01 | wc -l | grep -qx 4"
+check "graph formats refuse filters" wf 2 export --format graphml --event "Intranet Now"
+check "ics with --event holds only their follow-ups" sh -c "'$WF' export --format ics --event Meetup | grep -c BEGIN:VTODO | grep -qx 0"
+check "export refuses a -wal name in the state dir" wf 1 export --format csv -o "$TMP/me/wallflower.db-wal"
+check "no such -wal was made" test ! -e "$TMP/me/wallflower.db-wal.tmp"
+check "Ada is the hub now" sh -c "'$WF' graph hubs --json | python3 -c 'import json,sys; h=json.load(sys.stdin); assert h and h[0][\"name\"] in (\"Ada Lovelace\", \"Anna\"), h'"
+check "the store is sound after all this" sh -c "sqlite3 '$TMP/me/wallflower.db' 'PRAGMA integrity_check' | grep -qx ok"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

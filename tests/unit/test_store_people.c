@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h> /* only to look at the card history, which no API reads yet */
+
 #include "testutil.h"
 #include "wallflower/store.h"
 
@@ -134,6 +136,26 @@ test_store_card_put_rev_rules(void **state)
 	assert_int_equal(count(fx->st, &by_topic), 1);
 	put(fx->st, make_card(2, "Bo", 1, NULL, NULL), STORE_CARD_NEW);
 	assert_int_equal(count(fx->st, NULL), 2);
+	/* Every card a person gave is kept: Ada's revisions 5 and 9, not the older 4 or the
+	 * equal 5 that changed nothing. */
+	{
+		sqlite3 *db;
+		sqlite3_stmt *s;
+
+		assert_int_equal(sqlite3_open_v2(fx->path, &db, SQLITE_OPEN_READONLY, NULL),
+		                 SQLITE_OK);
+		assert_int_equal(
+		        sqlite3_prepare_v2(db,
+		                           "SELECT group_concat(rev) FROM (SELECT rev FROM "
+		                           "card WHERE person_id = ?1 ORDER BY rev)",
+		                           -1, &s, NULL),
+		        SQLITE_OK);
+		sqlite3_bind_int64(s, 1, a);
+		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(s, 0), "5,9");
+		sqlite3_finalize(s);
+		sqlite3_close(db);
+	}
 }
 
 static void
