@@ -41,6 +41,8 @@ struct export_data {
 	size_t n_followups;
 	const struct graph *graph; /* for graphml, gexf, dot */
 	uint64_t now;              /* unix seconds: DTSTAMP, REV and similar stamps */
+	const char *owner;         /* your fingerprint, or NULL: makes follow-up UIDs unique
+	                            * across stores */
 };
 
 /* Parses a format name ("vcard", ...). 0 or -EINVAL. */

@@ -97,6 +97,8 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		                              { "output", required_argument, NULL, 'o' },
 		                              { NULL, 0, NULL, 0 } };
 	struct export_data d = { .now = (uint64_t)time(NULL) };
+	char owner[IDENTITY_FPR_LEN + 1];
+	struct identity *me = NULL;
 	enum export_format fmt = EXPORT_VCARD;
 	struct store_filter flt = { 0 };
 	struct contact *contacts = NULL;
@@ -134,6 +136,12 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		fputs("(writing to the terminal; use -o FILE to save)\n", stderr);
 	if (cli_open_store(cli, &st) < 0)
 		return CLI_EXIT_FAIL;
+	/* Your fingerprint makes follow-up UIDs yours; without an identity they still work. */
+	if (identity_load(cli_state_dir(cli), &me) == 0) {
+		identity_fingerprint(me->sign_pk, owner);
+		d.owner = owner;
+		identity_free(me);
+	}
 	if ((r = store_contacts(st, &flt, &contacts, &n)) == 0 &&
 	    (r = store_followup_list(st, false, 0, &fu, &n_fu)) == 0 &&
 	    (fmt == EXPORT_GRAPHML || fmt == EXPORT_GEXF || fmt == EXPORT_DOT) &&

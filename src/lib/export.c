@@ -646,14 +646,31 @@ vcard_write(const struct export_data *d, FILE *out, bool v4)
 
 /* --- iCalendar ------------------------------------------------------------------------- */
 
+/* The UID: the follow-up's number, and the owner's fingerprint (dashes dropped) when known,
+ * so that two people's stores, or a store made again, never share a UID in a calendar. */
 static void
-ics_todo(struct lines *w, const struct followup *f, uint64_t now)
+ics_uid(char *buf, size_t size, const struct followup *f, const char *owner)
 {
-	char buf[64];
+	size_t n = (size_t)snprintf(buf, size, "UID:followup-%" PRId64, f->id);
+
+	if (owner != NULL && n < size) {
+		buf[n++] = '.';
+		for (const char *p = owner; *p != '\0' && n + 1 < size; p++)
+			if ((*p >= 'a' && *p <= 'z') || (*p >= '2' && *p <= '7'))
+				buf[n++] = *p;
+		buf[n] = '\0';
+	}
+	snprintf(buf + strlen(buf), size - strlen(buf), "@wallflower");
+}
+
+static void
+ics_todo(struct lines *w, const struct followup *f, uint64_t now, const char *owner)
+{
+	char buf[96];
 	size_t at;
 
 	lines_raw(w, "BEGIN:VTODO");
-	snprintf(buf, sizeof(buf), "UID:followup-%" PRId64 "@wallflower", f->id);
+	ics_uid(buf, sizeof(buf), f, owner);
 	lines_raw(w, buf);
 	lines_stamp(w, "DTSTAMP", now, STAMP_UTC_BASIC);
 	lines_stamp(w, "CREATED", f->created, STAMP_UTC_BASIC);
@@ -677,7 +694,7 @@ ics_write(const struct export_data *d, FILE *out)
 	lines_raw(&w, "PRODID:" EXPORT_PRODID);
 	lines_raw(&w, "CALSCALE:GREGORIAN");
 	for (size_t i = 0; i < d->n_followups && w.l.err == 0; i++)
-		ics_todo(&w, &d->followups[i], d->now);
+		ics_todo(&w, &d->followups[i], d->now, d->owner);
 	lines_raw(&w, "END:VCALENDAR");
 	free(w.l.p);
 	return w.l.err;
