@@ -297,7 +297,7 @@ test_store_durability_sigkill(void **state)
 	store_close(fx->st);
 	fx->st = NULL;
 	for (int round = 0; round < 12; round++) {
-		int64_t acked[4096];
+		int64_t acked[8192]; /* pairs: kind (0 note, 1 follow-up), id */
 		size_t n_acked = 0;
 		int fds[2], status;
 		pid_t pid;
@@ -309,13 +309,18 @@ test_store_durability_sigkill(void **state)
 			close(fds[0]);
 			if (store_open(fx->path, &st, NULL) < 0)
 				_exit(2);
-			for (int i = 0;; i++) {
-				int64_t id;
+			/* Notes and follow-ups in turn: two kinds of acknowledged write. */
+			for (int64_t i = 0;; i++) {
+				int64_t ack[2] = { i % 2 };
+				int r = ack[0] == 0
+				                ? store_note_add(st, person, "durable",
+				                                 T0 + (uint64_t)i, &ack[1])
+				                : store_followup_add(st, person, "durable",
+				                                     T0 + (uint64_t)i, T0, &ack[1]);
 
-				if (store_note_add(st, person, "durable", T0 + (uint64_t)i, &id) <
-				    0)
+				if (r < 0)
 					_exit(3);
-				if (write(fds[1], &id, sizeof(id)) != sizeof(id))
+				if (write(fds[1], ack, sizeof(ack)) != sizeof(ack))
 					_exit(4);
 			}
 		}
@@ -323,9 +328,11 @@ test_store_durability_sigkill(void **state)
 		close(fds[1]);
 		usleep((useconds_t)(rand() % 40000));
 		kill(pid, SIGKILL);
-		while (read(fds[0], &acked[n_acked], sizeof(acked[0])) == sizeof(acked[0]) &&
-		       n_acked < sizeof(acked) / sizeof(acked[0]) - 1)
-			n_acked++;
+		/* Every acknowledgement is read: the pipe holds what the child wrote. */
+		while (n_acked + 2 <= sizeof(acked) / sizeof(acked[0]) &&
+		       read(fds[0], &acked[n_acked], 2 * sizeof(acked[0])) == 2 * sizeof(acked[0]))
+			n_acked += 2;
+		assert_true(n_acked + 2 <= sizeof(acked) / sizeof(acked[0])); /* none left unread */
 		close(fds[0]);
 		assert_int_equal(waitpid(pid, &status, 0), pid);
 		assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
@@ -333,22 +340,29 @@ test_store_durability_sigkill(void **state)
 		assert_int_equal(store_check(fx->st), 0);
 		{
 			struct contact *list;
-			size_t n;
+			struct followup *fu;
+			size_t n, n_fu;
 
 			assert_int_equal(store_contact_find(fx->st, "Ada", &list, &n), 0);
 			assert_int_equal(n, 1);
-			for (size_t i = 0; i < n_acked; i++) {
+			assert_int_equal(store_followup_list(fx->st, false, 0, &fu, &n_fu), 0);
+			for (size_t i = 0; i < n_acked; i += 2) {
 				bool found = false;
 
-				for (size_t j = 0; j < list[0].n_notes && !found; j++)
-					found = list[0].notes[j].id == acked[i];
+				for (size_t j = 0; acked[i] == 0 && j < list[0].n_notes && !found;
+				     j++)
+					found = list[0].notes[j].id == acked[i + 1];
+				for (size_t j = 0; acked[i] == 1 && j < n_fu && !found; j++)
+					found = fu[j].id == acked[i + 1];
 				if (!found)
-					fail_msg("round %d: acknowledged note %lld is lost", round,
-					         (long long)acked[i]);
+					fail_msg("round %d: acknowledged %s %lld is lost", round,
+					         acked[i] ? "follow-up" : "note",
+					         (long long)acked[i + 1]);
 			}
+			followup_free_all(fu, n_fu);
 			contact_free_all(list, n);
 		}
-		total += n_acked;
+		total += n_acked / 2;
 		store_close(fx->st);
 		fx->st = NULL;
 	}
