@@ -1,0 +1,165 @@
+/* txt: the advert's TXT record, built and parsed; every rejection rule; the event tag. */
+#include <string.h>
+
+#include "testutil.h"
+#include "wallflower/crypt.h"
+#include "wallflower/txt.h"
+
+/* Builds DNS wire form from NUL-separated strings ("v=1\0h=ada\0"), for the tests. */
+static size_t
+wire(uint8_t *out, const char *const *strings, size_t n)
+{
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t k = strlen(strings[i]);
+
+		out[len++] = (uint8_t)k;
+		memcpy(out + len, strings[i], k);
+		len += k;
+	}
+	return len;
+}
+
+static int
+parse(const char *const *strings, size_t n, struct txt_info *info)
+{
+	uint8_t buf[512];
+	size_t len = wire(buf, strings, n);
+
+	return txt_parse(buf, len, info, NULL);
+}
+
+#define PARSE(info, ...)                                                                           \
+	parse((const char *const[]){ __VA_ARGS__ },                                                \
+	      sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *), info)
+
+static void
+test_txt_build_parse_round_trip(void **state)
+{
+	struct txt_info in = { .status = TXT_STATUS_QUIET }, out;
+	uint8_t buf[TXT_RECORD_MAX];
+	size_t len;
+
+	(void)state;
+	strcpy(in.handle, "ada");
+	strcpy(in.topics, "intranets,knowledge management");
+	txt_event_tag("Intranet Now", in.event);
+	assert_int_equal(txt_build(&in, buf, sizeof(buf), &len), 0);
+	assert_true(len <= TXT_RECORD_MAX);
+	assert_memory_equal(buf, "\x03v=1\x05h=ada\x07s=quiet", 18);
+	assert_int_equal(txt_parse(buf, len, &out, NULL), 0);
+	assert_string_equal(out.handle, "ada");
+	assert_int_equal(out.status, TXT_STATUS_QUIET);
+	assert_string_equal(out.topics, "intranets,knowledge management");
+	assert_string_equal(out.event, in.event);
+	/* Nothing shown but the version. */
+	memset(&in, 0, sizeof(in));
+	assert_int_equal(txt_build(&in, buf, sizeof(buf), &len), 0);
+	assert_int_equal(len, 4);
+	assert_int_equal(txt_parse(buf, len, &out, NULL), 0);
+	assert_string_equal(out.handle, "");
+}
+
+/* Expected tags computed with Python's hashlib: blake2b(tag + name.lower(), 32)[:4]. */
+static void
+test_txt_event_tag_known(void **state)
+{
+	char tag[TXT_EVENT_TAG_LEN + 1], again[TXT_EVENT_TAG_LEN + 1];
+
+	(void)state;
+	txt_event_tag("intranet now", tag);
+	assert_string_equal(tag, "858627ec");
+	txt_event_tag("Intranet Now", again);
+	assert_string_equal(again, tag); /* ASCII case does not matter */
+}
+
+static void
+test_txt_parse_rules(void **state)
+{
+	struct txt_info info;
+	char big[300];
+
+	(void)state;
+	assert_int_equal(PARSE(&info, "v=1", "", "x-later=whatever", "flag"), 0);
+	assert_int_equal(PARSE(&info, "V=1", "H=ada"), 0); /* keys ignore case */
+	assert_string_equal(info.handle, "ada");
+	assert_int_equal(PARSE(&info, "v=1", "h=first", "h=second"), 0);
+	assert_string_equal(info.handle, "first"); /* RFC 6763: the first one wins */
+	assert_int_equal(PARSE(&info, "v=1", "s=busy"), 0);
+	assert_int_equal(info.status, TXT_STATUS_NONE); /* an unknown status shows as none */
+	assert_int_equal(PARSE(&info, "h=ada"), -EPROTONOSUPPORT);
+	assert_int_equal(PARSE(&info, "v=2"), -EPROTONOSUPPORT);
+	assert_int_equal(PARSE(&info, "v=1", "h=0123456789abcdef0123456789abcdefX"), -EBADMSG);
+	assert_int_equal(PARSE(&info, "v=1", "h="), -EBADMSG);
+	assert_int_equal(PARSE(&info, "v=1", "h=a\x1b[2J"), -EBADMSG);
+	assert_int_equal(PARSE(&info, "v=1",
+	                       "h=\xe2\x80\xae"
+	                       "ada"),
+	                 -EBADMSG);
+	assert_int_equal(PARSE(&info, "v=1", "h=\xff"), -EBADMSG);
+	assert_int_equal(PARSE(&info, "v=1", "t=a,,b"), -EBADMSG);
+	assert_int_equal(PARSE(&info, "v=1", "t=a,"), -EBADMSG);
+	assert_int_equal(PARSE(&info, "v=1", "e=ABCDEF01"), -EBADMSG);
+	assert_int_equal(PARSE(&info, "v=1", "e=abc"), -EBADMSG);
+	assert_int_equal(PARSE(&info, "v=1", "=x"), -EBADMSG);
+	assert_int_equal(PARSE(&info, "v=1", "k\x01=x"), -EBADMSG);
+	memset(big, 'a', 121);
+	memcpy(big, "t=", 2);
+	big[123] = '\0';
+	assert_int_equal(PARSE(&info, "v=1", big), -EBADMSG);
+}
+
+static void
+test_txt_parse_bounds(void **state)
+{
+	uint8_t rec[300] = { 3, 'v', '=', '1', 10, 'h', '=' };
+	struct txt_info info;
+	const char *why;
+
+	(void)state;
+	/* A string that claims more bytes than the record has. */
+	assert_int_equal(txt_parse(rec, 7, &info, &why), -EBADMSG);
+	assert_non_null(why);
+	/* A record over 200 bytes, however well formed. */
+	for (size_t i = 4; i < 201; i++)
+		rec[i] = 0;
+	assert_int_equal(txt_parse(rec, 201, &info, &why), -EMSGSIZE);
+	assert_int_equal(txt_parse(rec, 200, &info, &why), 0); /* empty strings are fine */
+	assert_int_equal(txt_parse(rec, 0, &info, &why), -EPROTONOSUPPORT);
+}
+
+static void
+test_txt_build_refuses(void **state)
+{
+	struct txt_info in = { 0 };
+	uint8_t buf[TXT_RECORD_MAX];
+	size_t len;
+
+	(void)state;
+	strcpy(in.handle, "a\nb");
+	assert_int_equal(txt_build(&in, buf, sizeof(buf), &len), -EINVAL);
+	in.handle[0] = '\0';
+	strcpy(in.topics, "a,,b");
+	assert_int_equal(txt_build(&in, buf, sizeof(buf), &len), -EINVAL);
+	in.topics[0] = '\0';
+	strcpy(in.event, "XYZ");
+	assert_int_equal(txt_build(&in, buf, sizeof(buf), &len), -EINVAL);
+	in.event[0] = '\0';
+	assert_int_equal(txt_build(&in, buf, 3, &len), -EMSGSIZE);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_txt_build_parse_round_trip),
+		cmocka_unit_test(test_txt_event_tag_known),
+		cmocka_unit_test(test_txt_parse_rules),
+		cmocka_unit_test(test_txt_parse_bounds),
+		cmocka_unit_test(test_txt_build_refuses),
+	};
+
+	assert_int_equal(crypt_init(), 0);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
