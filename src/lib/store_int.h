@@ -36,4 +36,9 @@ int store_tx_end(struct store *st, int r);
 /* A malloc'd copy of text column i. */
 int store_sql_column_dup(sqlite3_stmt *s, int i, char **out);
 
+/* store_card_put and store_met inside a transaction the caller holds (store_inbox.c). */
+int store_card_put_tx(struct store *st, const struct card *card, uint64_t now,
+                      enum store_card_result *result, int64_t *person_id);
+int store_met_tx(struct store *st, int64_t person_id, const char *event, uint64_t at);
+
 #endif

@@ -187,26 +187,38 @@ card_insert(struct store *st, int64_t person, const struct card *card, uint64_t 
 }
 
 int
+store_card_put_tx(struct store *st, const struct card *card, uint64_t now,
+                  enum store_card_result *result, int64_t *person_id)
+{
+	uint64_t rev = 0;
+	int r;
+
+	*result = STORE_CARD_OLDER;
+	*person_id = 0;
+	r = person_by_key(st, card->key, person_id, &rev);
+	if (r == -ENOENT) {
+		*result = STORE_CARD_NEW;
+		if ((r = person_insert(st, card, now, person_id)) == 0)
+			r = card_insert(st, *person_id, card, now);
+	} else if (r == 0 && card->rev > rev) {
+		*result = STORE_CARD_UPDATED;
+		r = card_insert(st, *person_id, card, now);
+	}
+	return r;
+}
+
+int
 store_card_put(struct store *st, const struct card *card, uint64_t now,
                enum store_card_result *result, int64_t *person_id)
 {
-	enum store_card_result res = STORE_CARD_OLDER;
-	uint64_t rev = 0;
-	int64_t id = 0;
+	enum store_card_result res;
+	int64_t id;
 	int r;
 
 	assert(st != NULL && card != NULL && now <= INT64_MAX);
 	if ((r = store_tx_begin(st)) < 0)
 		return r;
-	r = person_by_key(st, card->key, &id, &rev);
-	if (r == -ENOENT) {
-		res = STORE_CARD_NEW;
-		if ((r = person_insert(st, card, now, &id)) == 0)
-			r = card_insert(st, id, card, now);
-	} else if (r == 0 && card->rev > rev) {
-		res = STORE_CARD_UPDATED;
-		r = card_insert(st, id, card, now);
-	}
+	r = store_card_put_tx(st, card, now, &res, &id);
 	if ((r = store_tx_end(st, r)) < 0)
 		return r;
 	if (result != NULL)
@@ -242,15 +254,13 @@ text_valid(const char *s, size_t max, bool multiline)
 }
 
 int
-store_met(struct store *st, int64_t person_id, const char *event, uint64_t at)
+store_met_tx(struct store *st, int64_t person_id, const char *event, uint64_t at)
 {
 	int64_t v[3] = { person_id, 0, (int64_t)at };
 	int r;
 
 	if (event != NULL && !text_valid(event, 128, false))
 		return -EINVAL;
-	if ((r = store_tx_begin(st)) < 0)
-		return r;
 	if ((r = person_exists(st, person_id)) == 0 && event != NULL)
 		r = node_id(st, NODE_EVENT, event, &v[1]);
 	/* Meeting someone again at the same event on the same day is the same meeting. */
@@ -266,7 +276,19 @@ store_met(struct store *st, int64_t person_id, const char *event, uint64_t at)
 		             "WHERE NOT EXISTS (SELECT 1 FROM met_at WHERE person_id = ?1 "
 		             "AND event_id IS NULL AND at / 86400 = ?2 / 86400)",
 		             (int64_t[]){ person_id, (int64_t)at }, 2);
-	return store_tx_end(st, r);
+	return r;
+}
+
+int
+store_met(struct store *st, int64_t person_id, const char *event, uint64_t at)
+{
+	int r;
+
+	if (event != NULL && !text_valid(event, 128, false))
+		return -EINVAL;
+	if ((r = store_tx_begin(st)) < 0)
+		return r;
+	return store_tx_end(st, store_met_tx(st, person_id, event, at));
 }
 
 int
