@@ -193,6 +193,61 @@ int store_contact_find(struct store *st, const char *prefix, struct contact **ou
 /* Whether key is blocked. 0 (no), 1 (yes) or -EIO. */
 int store_is_blocked(struct store *st, const uint8_t key[CRYPT_SIGN_PK]) CRYPT_WUR;
 
+/* ---- the inbox (store_inbox.c) ---- */
+
+#define STORE_INBOX_MAX      256 /* offers waiting, in all */
+#define STORE_INBOX_PER_KEY  4   /* offers waiting from one identity */
+#define STORE_INBOX_PER_ADDR 16  /* offers waiting from one network address */
+
+/* An offer someone made, waiting for you to accept, decline or block it. */
+struct inbox_offer {
+	int64_t id;
+	struct card *card;          /* verified when it came in; owned */
+	char *note;                 /* the sender's note, or NULL; owned */
+	bool reply;                 /* the sender wants your card back */
+	char *addr;                 /* where it came from, or NULL; owned */
+	uint16_t port;              /* where the sender listens for your card (when reply) */
+	char *event;                /* the event you were at when it came, or NULL; owned */
+	uint8_t offer_id[32];       /* for the "re" of your card back (peermsg.h) */
+	uint64_t received, expires; /* unix seconds */
+};
+
+/* Frees what an offer owns and zeroes it; and an array of n. NULL is fine. */
+void inbox_offer_clear(struct inbox_offer *o);
+void inbox_offer_free_all(struct inbox_offer *o, size_t n);
+
+/*
+ * Keeps an incoming offer (its card verified by the session, expiry judged) until now +
+ * ttl. 0 with *id; -EDQUOT when the inbox, the sender's identity or its address already
+ * has as many offers waiting as allowed (the limits above); -EEXIST for the same offer
+ * again; -EINVAL for an invalid note or event; -EIO.
+ */
+int store_inbox_put(struct store *st, const struct card *card, const char *note, bool reply,
+                    const char *addr, uint16_t port, const char *event, const uint8_t offer_id[32],
+                    uint64_t now, uint64_t ttl, int64_t *id) CRYPT_WUR;
+
+/* The offers still waiting at now, oldest first. *out (free with inbox_offer_free_all). */
+int store_inbox_list(struct store *st, uint64_t now, struct inbox_offer **out, size_t *n) CRYPT_WUR;
+
+/*
+ * Accepts offer id: in one transaction the card is kept (store_card_put's rules), the
+ * meeting recorded (at the offer's event, at now), and the offer leaves the inbox, so that
+ * once this returns 0 the person is on disk. *taken (when not NULL) gets the offer, for the
+ * card back. 0 with *person_id; -ENOENT when there is no such offer (or it expired); -EIO.
+ */
+int store_inbox_accept(struct store *st, int64_t id, uint64_t now, struct inbox_offer *taken,
+                       int64_t *person_id) CRYPT_WUR;
+
+/* Drops offer id, nothing else. 0; -ENOENT. */
+int store_inbox_decline(struct store *st, int64_t id) CRYPT_WUR;
+
+/* Drops offer id and every other offer from its sender, and ignores that identity from
+ * now on (store_is_blocked). 0; -ENOENT. */
+int store_inbox_block(struct store *st, int64_t id, uint64_t now) CRYPT_WUR;
+
+/* Drops the offers whose time has passed. 0 with *dropped (may be NULL); -EIO. */
+int store_inbox_expire(struct store *st, uint64_t now, size_t *dropped) CRYPT_WUR;
+
 /* ---- the graph (store_graph.c) ---- */
 
 /*

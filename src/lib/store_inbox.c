@@ -1,0 +1,323 @@
+/*
+ * store_inbox.c: the offers people made you, waiting for your decision (store_int.h). It
+ * trusts cards only as far as the session verified them, and bounds how many offers one
+ * identity, one address and everyone together may leave waiting, so that nobody can fill
+ * your disk. It must never let an accepted offer be reported before the person is stored.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+#include "wallflower/text.h"
+
+void
+inbox_offer_clear(struct inbox_offer *o)
+{
+	if (o == NULL)
+		return;
+	card_free(o->card);
+	free(o->note);
+	free(o->addr);
+	free(o->event);
+	memset(o, 0, sizeof(*o));
+}
+
+void
+inbox_offer_free_all(struct inbox_offer *o, size_t n)
+{
+	if (o == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		inbox_offer_clear(&o[i]);
+	free(o);
+}
+
+/* How many offers a constant query counts (?1 key, ?2 addr, ?3 now). */
+static int
+count(struct store *st, const char *sql, const uint8_t *key, const char *addr, uint64_t now,
+      int64_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = store_sql_prep(st, sql, &s)) == 0 &&
+	    (r = store_sql_err(sqlite3_bind_blob(s, 1, key, CRYPT_SIGN_PK, SQLITE_STATIC))) == 0 &&
+	    (addr == NULL || (r = store_sql_bind_text(s, 2, addr)) == 0) &&
+	    (r = store_sql_bind_int(s, 3, (int64_t)now)) == 0 && (r = store_sql_step_row(s)) == 0)
+		*n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* The limits: in all, per identity, per address (offers not yet expired). */
+static int
+within_limits(struct store *st, const uint8_t *key, const char *addr, uint64_t now)
+{
+	int64_t all, by_key, by_addr = 0;
+	int r;
+
+	if ((r = count(st, "SELECT count(*) FROM inbox WHERE expires > ?3", key, NULL, now, &all)) <
+	            0 ||
+	    (r = count(st, "SELECT count(*) FROM inbox WHERE key = ?1 AND expires > ?3", key, NULL,
+	               now, &by_key)) < 0 ||
+	    (addr != NULL &&
+	     (r = count(st, "SELECT count(*) FROM inbox WHERE addr = ?2 AND expires > ?3", key,
+	                addr, now, &by_addr)) < 0))
+		return r;
+	if (all >= STORE_INBOX_MAX || by_key >= STORE_INBOX_PER_KEY ||
+	    by_addr >= STORE_INBOX_PER_ADDR)
+		return -EDQUOT;
+	return 0;
+}
+
+static bool
+text_ok(const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return s == NULL || (n > 0 && n <= max && text_check(s, n, 0) == TEXT_OK);
+}
+
+int
+store_inbox_put(struct store *st, const struct card *card, const char *note, bool reply,
+                const char *addr, uint16_t port, const char *event, const uint8_t offer_id[32],
+                uint64_t now, uint64_t ttl, int64_t *id)
+{
+	static const char sql[] =
+	        "INSERT INTO inbox (key, envelope, offer_id, note, reply, addr, port, event, "
+	        "received, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id";
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if (!text_ok(note, 280) || !text_ok(event, 128) || !text_ok(addr, 64) ||
+	    now > INT64_MAX / 2 || ttl > INT64_MAX / 2)
+		return -EINVAL;
+	if ((r = store_tx_begin(st)) < 0)
+		return r;
+	/* The same offer twice (a sender retrying after a lost ack) is kept once. */
+	{
+		int64_t dup = 0;
+
+		if ((r = store_sql_prep(st, "SELECT count(*) FROM inbox WHERE offer_id = ?1",
+		                        &s)) == 0 &&
+		    (r = store_sql_err(sqlite3_bind_blob(s, 1, offer_id, 32, SQLITE_STATIC))) ==
+		            0 &&
+		    (r = store_sql_step_row(s)) == 0)
+			dup = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+		s = NULL;
+		if (r == 0 && dup > 0)
+			r = -EEXIST;
+	}
+	if (r == 0)
+		r = within_limits(st, card->key, addr, now);
+	if (r == 0 && (r = store_sql_prep(st, sql, &s)) == 0 &&
+	    (r = store_sql_err(sqlite3_bind_blob(s, 1, card->key, CRYPT_SIGN_PK, SQLITE_STATIC))) ==
+	            0 &&
+	    (r = store_sql_err(sqlite3_bind_blob(s, 2, card->envelope, (int)card->envelope_len,
+	                                         SQLITE_STATIC))) == 0 &&
+	    (r = store_sql_err(sqlite3_bind_blob(s, 3, offer_id, 32, SQLITE_STATIC))) == 0 &&
+	    (note == NULL || (r = store_sql_bind_text(s, 4, note)) == 0) &&
+	    (r = store_sql_bind_int(s, 5, reply)) == 0 &&
+	    (addr == NULL || (r = store_sql_bind_text(s, 6, addr)) == 0) &&
+	    (!reply || port == 0 || (r = store_sql_bind_int(s, 7, port)) == 0) &&
+	    (event == NULL || (r = store_sql_bind_text(s, 8, event)) == 0) &&
+	    (r = store_sql_bind_int(s, 9, (int64_t)now)) == 0 &&
+	    (r = store_sql_bind_int(s, 10, (int64_t)(now + ttl))) == 0 &&
+	    (r = store_sql_step_row(s)) == 0 && id != NULL)
+		*id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return store_tx_end(st, r);
+}
+
+/* Reads one inbox row (the columns of INBOX_COLUMNS). */
+#define INBOX_COLUMNS "id, envelope, note, reply, addr, port, event, offer_id, received, expires"
+
+static int
+dup_or_null(sqlite3_stmt *s, int i, char **out)
+{
+	*out = NULL;
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? 0 : store_sql_column_dup(s, i, out);
+}
+
+static int
+read_offer(sqlite3_stmt *s, struct inbox_offer *o)
+{
+	struct card_error err;
+	int r;
+
+	memset(o, 0, sizeof(*o));
+	o->id = sqlite3_column_int64(s, 0);
+	r = card_decode_stored(sqlite3_column_blob(s, 1), (size_t)sqlite3_column_bytes(s, 1),
+	                       &o->card, &err);
+	if (r < 0)
+		return r == -ENOMEM ? r : -EIO;
+	o->reply = sqlite3_column_int(s, 3) != 0;
+	o->port = (uint16_t)sqlite3_column_int(s, 5);
+	if (sqlite3_column_bytes(s, 7) == 32)
+		memcpy(o->offer_id, sqlite3_column_blob(s, 7), 32);
+	o->received = (uint64_t)sqlite3_column_int64(s, 8);
+	o->expires = (uint64_t)sqlite3_column_int64(s, 9);
+	if ((r = dup_or_null(s, 2, &o->note)) < 0 || (r = dup_or_null(s, 4, &o->addr)) < 0)
+		return r;
+	return dup_or_null(s, 6, &o->event);
+}
+
+int
+store_inbox_list(struct store *st, uint64_t now, struct inbox_offer **out, size_t *n)
+{
+	static const char sql[] =
+	        "SELECT " INBOX_COLUMNS " FROM inbox WHERE expires > ?1 ORDER BY received, id";
+	struct inbox_offer *list = NULL;
+	size_t len = 0, cap = 0;
+	sqlite3_stmt *s = NULL;
+	int r, rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = store_sql_prep(st, sql, &s)) < 0 ||
+	    (r = store_sql_bind_int(s, 1, (int64_t)now)) < 0)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			size_t c = cap ? 2 * cap : 8;
+			struct inbox_offer *p = realloc(list, c * sizeof(*p));
+
+			if (p == NULL) {
+				r = -ENOMEM;
+				goto out;
+			}
+			list = p;
+			cap = c;
+		}
+		if ((r = read_offer(s, &list[len++])) < 0)
+			goto out;
+	}
+	r = rc == SQLITE_DONE ? 0 : store_sql_err(rc);
+out:
+	sqlite3_finalize(s);
+	if (r < 0) {
+		inbox_offer_free_all(list, len);
+		return r;
+	}
+	*out = list;
+	*n = len;
+	return 0;
+}
+
+/* One waiting offer by id; -ENOENT when there is none or it expired. */
+static int
+offer_get(struct store *st, int64_t id, uint64_t now, struct inbox_offer *o)
+{
+	static const char sql[] = "SELECT " INBOX_COLUMNS " FROM inbox WHERE id = ?1 AND "
+	                          "expires > ?2";
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	memset(o, 0, sizeof(*o));
+	if ((r = store_sql_prep(st, sql, &s)) == 0 && (r = store_sql_bind_int(s, 1, id)) == 0 &&
+	    (r = store_sql_bind_int(s, 2, (int64_t)now)) == 0 && (r = store_sql_step_row(s)) == 0)
+		r = read_offer(s, o);
+	sqlite3_finalize(s);
+	if (r < 0)
+		inbox_offer_clear(o);
+	return r;
+}
+
+static int
+drop(struct store *st, int64_t id)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = store_sql_prep(st, "DELETE FROM inbox WHERE id = ?1", &s)) == 0 &&
+	    (r = store_sql_bind_int(s, 1, id)) == 0)
+		r = store_sql_step_done(s);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_inbox_accept(struct store *st, int64_t id, uint64_t now, struct inbox_offer *taken,
+                   int64_t *person_id)
+{
+	enum store_card_result res;
+	struct inbox_offer o;
+	int64_t person = 0;
+	int r;
+
+	if (taken != NULL)
+		memset(taken, 0, sizeof(*taken));
+	if ((r = store_tx_begin(st)) < 0)
+		return r;
+	if ((r = offer_get(st, id, now, &o)) == 0 &&
+	    (r = store_card_put_tx(st, o.card, now, &res, &person)) == 0 &&
+	    (r = store_met_tx(st, person, o.event, now)) == 0)
+		r = drop(st, id);
+	if ((r = store_tx_end(st, r)) < 0) {
+		inbox_offer_clear(&o);
+		return r;
+	}
+	if (person_id != NULL)
+		*person_id = person;
+	if (taken != NULL)
+		*taken = o;
+	else
+		inbox_offer_clear(&o);
+	return 0;
+}
+
+int
+store_inbox_decline(struct store *st, int64_t id)
+{
+	int r;
+
+	if ((r = store_tx_begin(st)) < 0)
+		return r;
+	if ((r = drop(st, id)) == 0 && sqlite3_changes(st->db) == 0)
+		r = -ENOENT;
+	return store_tx_end(st, r);
+}
+
+int
+store_inbox_block(struct store *st, int64_t id, uint64_t now)
+{
+	static const char block[] = "INSERT INTO blocked (key, at) SELECT key, ?2 FROM inbox "
+	                            "WHERE id = ?1 ON CONFLICT DO NOTHING";
+	static const char purge[] = "DELETE FROM inbox WHERE key IN (SELECT key FROM blocked)";
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = store_tx_begin(st)) < 0)
+		return r;
+	if ((r = store_sql_prep(st, "SELECT 1 FROM inbox WHERE id = ?1", &s)) == 0 &&
+	    (r = store_sql_bind_int(s, 1, id)) == 0)
+		r = store_sql_step_row(s);
+	sqlite3_finalize(s);
+	s = NULL;
+	if (r == 0 && (r = store_sql_prep(st, block, &s)) == 0 &&
+	    (r = store_sql_bind_int(s, 1, id)) == 0 &&
+	    (r = store_sql_bind_int(s, 2, (int64_t)now)) == 0)
+		r = store_sql_step_done(s);
+	sqlite3_finalize(s);
+	if (r == 0)
+		r = store_sql_exec(st, purge);
+	return store_tx_end(st, r);
+}
+
+int
+store_inbox_expire(struct store *st, uint64_t now, size_t *dropped)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = store_tx_begin(st)) < 0)
+		return r;
+	if ((r = store_sql_prep(st, "DELETE FROM inbox WHERE expires <= ?1", &s)) == 0 &&
+	    (r = store_sql_bind_int(s, 1, (int64_t)now)) == 0 &&
+	    (r = store_sql_step_done(s)) == 0 && dropped != NULL)
+		*dropped = (size_t)sqlite3_changes(st->db);
+	sqlite3_finalize(s);
+	return store_tx_end(st, r);
+}

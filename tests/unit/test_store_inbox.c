@@ -1,0 +1,223 @@
+/* store_inbox: offers waiting for a decision: keep, list, accept, decline, block, expire,
+ * and the limits that keep one sender from filling the inbox. */
+#include <stdio.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "wallflower/store.h"
+
+#define T0  1790000000
+#define DAY 86400
+
+struct fixture {
+	char *dir, *path;
+	struct store *st;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+
+	fx->dir = tu_tmpdir();
+	fx->path = tu_path(fx->dir, STORE_FILE);
+	assert_int_equal(store_open(fx->path, &fx->st, NULL), 0);
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(store_check(fx->st), 0);
+	store_close(fx->st);
+	tu_rmtree(fx->dir);
+	free(fx->path);
+	free(fx->dir);
+	free(fx);
+	return 0;
+}
+
+static struct card *
+make_card(uint8_t s, const char *name, uint64_t rev)
+{
+	uint8_t seed[32], pk[32], sk[64], *env;
+	struct card_meta meta = { .rev = rev, .issued = T0 };
+	struct card_fields f;
+	struct card_error err;
+	struct card *card;
+	size_t len;
+
+	memset(seed, s, sizeof(seed));
+	crypt_sign_keypair(pk, sk, seed);
+	card_fields_init(&f);
+	f.text[CARD_NAME] = strdup(name);
+	assert_int_equal(card_issue(&f, &meta, sk, &env, &len, &err), 0);
+	assert_int_equal(card_decode(env, len, &card, &err), 0);
+	card_fields_clear(&f);
+	free(env);
+	return card;
+}
+
+/* Puts an offer from card, whose id is its rev and seed. */
+static int
+offer(struct store *st, const struct card *card, const char *addr, uint64_t now, int64_t *id)
+{
+	uint8_t offer_id[32] = { 0 };
+
+	memcpy(offer_id, card->key, 8);
+	memcpy(offer_id + 8, &card->rev, sizeof(card->rev));
+	memcpy(offer_id + 16, &now, sizeof(now));
+	return store_inbox_put(st, card, "Loved your talk", true, addr, 47001, "Intranet Now",
+	                       offer_id, now, DAY, id);
+}
+
+static void
+test_store_inbox_accept(void **state)
+{
+	struct fixture *fx = *state;
+	struct card *ada = make_card(1, "Ada", 3);
+	struct inbox_offer *list, taken;
+	struct contact *people;
+	int64_t id, person;
+	size_t n;
+
+	assert_int_equal(offer(fx->st, ada, "192.0.2.1", T0, &id), 0);
+	/* Persisted: it is there after a restart. */
+	store_close(fx->st);
+	assert_int_equal(store_open(fx->path, &fx->st, NULL), 0);
+	assert_int_equal(store_inbox_list(fx->st, T0 + 60, &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].card->f.text[CARD_NAME], "Ada");
+	assert_string_equal(list[0].note, "Loved your talk");
+	assert_true(list[0].reply && list[0].port == 47001);
+	inbox_offer_free_all(list, n);
+	assert_int_equal(store_inbox_accept(fx->st, id, T0 + 120, &taken, &person), 0);
+	assert_true(person > 0);
+	assert_string_equal(taken.addr, "192.0.2.1");
+	inbox_offer_clear(&taken);
+	/* The person is in the graph, met at the event; the offer is gone. */
+	assert_int_equal(store_contacts(fx->st, NULL, &people, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(people[0].n_met, 1);
+	assert_string_equal(people[0].met[0].event, "Intranet Now");
+	contact_free_all(people, n);
+	assert_int_equal(store_inbox_list(fx->st, T0 + 120, &list, &n), 0);
+	assert_int_equal(n, 0);
+	free(list);
+	assert_int_equal(store_inbox_accept(fx->st, id, T0 + 120, NULL, NULL), -ENOENT);
+	card_free(ada);
+}
+
+static void
+test_store_inbox_decline_and_block(void **state)
+{
+	struct fixture *fx = *state;
+	struct card *ada = make_card(1, "Ada", 3), *ada2 = make_card(1, "Ada", 4);
+	struct card *bo = make_card(2, "Bo", 1);
+	struct inbox_offer *list;
+	int64_t a1, a2, b1;
+	size_t n;
+
+	assert_int_equal(offer(fx->st, ada, NULL, T0, &a1), 0);
+	assert_int_equal(offer(fx->st, ada2, NULL, T0 + 1, &a2), 0);
+	assert_int_equal(offer(fx->st, bo, NULL, T0 + 2, &b1), 0);
+	assert_int_equal(store_inbox_decline(fx->st, b1), 0);
+	assert_int_equal(store_inbox_decline(fx->st, b1), -ENOENT);
+	assert_int_equal(store_is_blocked(fx->st, ada->key), 0);
+	assert_int_equal(store_inbox_block(fx->st, a1, T0 + 5), 0);
+	assert_int_equal(store_is_blocked(fx->st, ada->key), 1);
+	assert_int_equal(store_is_blocked(fx->st, bo->key), 0);
+	/* Every offer from the blocked identity went with it; nobody was added. */
+	assert_int_equal(store_inbox_list(fx->st, T0 + 10, &list, &n), 0);
+	assert_int_equal(n, 0);
+	free(list);
+	assert_int_equal(store_inbox_block(fx->st, a2, T0 + 5), -ENOENT);
+	card_free(ada);
+	card_free(ada2);
+	card_free(bo);
+}
+
+static void
+test_store_inbox_limits(void **state)
+{
+	struct fixture *fx = *state;
+	struct card *cards[STORE_INBOX_PER_KEY + 1];
+	char addr[32];
+	int64_t id;
+
+	for (int i = 0; i <= STORE_INBOX_PER_KEY; i++)
+		cards[i] = make_card(1, "Ada", (uint64_t)i + 1);
+	for (int i = 0; i < STORE_INBOX_PER_KEY; i++)
+		assert_int_equal(offer(fx->st, cards[i], NULL, T0 + (uint64_t)i, &id), 0);
+	/* One identity: at most STORE_INBOX_PER_KEY waiting. */
+	assert_int_equal(offer(fx->st, cards[STORE_INBOX_PER_KEY], NULL, T0 + 9, &id), -EDQUOT);
+	/* The same offer again is kept once. */
+	assert_int_equal(offer(fx->st, cards[0], NULL, T0, &id), -EEXIST);
+	for (int i = 0; i <= STORE_INBOX_PER_KEY; i++)
+		card_free(cards[i]);
+	/* One address: at most STORE_INBOX_PER_ADDR, whatever the identities. */
+	snprintf(addr, sizeof(addr), "198.51.100.7");
+	for (int i = 0; i < STORE_INBOX_PER_ADDR + 1; i++) {
+		struct card *c = make_card((uint8_t)(10 + i), "Someone", 1);
+
+		assert_int_equal(offer(fx->st, c, addr, T0 + 100, &id),
+		                 i < STORE_INBOX_PER_ADDR ? 0 : -EDQUOT);
+		card_free(c);
+	}
+}
+
+static void
+test_store_inbox_expiry(void **state)
+{
+	struct fixture *fx = *state;
+	struct card *ada = make_card(1, "Ada", 3);
+	struct inbox_offer *list;
+	size_t n, dropped;
+	int64_t id;
+
+	assert_int_equal(offer(fx->st, ada, NULL, T0, &id), 0);
+	assert_int_equal(store_inbox_list(fx->st, T0 + DAY, &list, &n), 0);
+	assert_int_equal(n, 0); /* expired offers are not shown */
+	free(list);
+	assert_int_equal(store_inbox_accept(fx->st, id, T0 + DAY, NULL, NULL), -ENOENT);
+	assert_int_equal(store_inbox_expire(fx->st, T0 + DAY, &dropped), 0);
+	assert_int_equal(dropped, 1);
+	/* Expired offers no longer count against the limits. */
+	assert_int_equal(offer(fx->st, ada, NULL, T0 + DAY + 1, &id), 0);
+	card_free(ada);
+}
+
+static void
+test_store_inbox_rejects(void **state)
+{
+	struct fixture *fx = *state;
+	struct card *ada = make_card(1, "Ada", 3);
+	uint8_t oid[32] = { 9 };
+	int64_t id;
+
+	assert_int_equal(store_inbox_put(fx->st, ada, "", false, NULL, 0, NULL, oid, T0, DAY, &id),
+	                 -EINVAL);
+	assert_int_equal(
+	        store_inbox_put(fx->st, ada, "a\x1b", false, NULL, 0, NULL, oid, T0, DAY, &id),
+	        -EINVAL);
+	assert_int_equal(store_inbox_put(fx->st, ada, NULL, false, NULL, 0, "", oid, T0, DAY, &id),
+	                 -EINVAL);
+	card_free(ada);
+}
+
+int
+main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_store_inbox_accept),  T(test_store_inbox_decline_and_block),
+		T(test_store_inbox_limits),  T(test_store_inbox_expiry),
+		T(test_store_inbox_rejects),
+	};
+
+	assert_int_equal(crypt_init(), 0);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
