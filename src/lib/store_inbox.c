@@ -54,7 +54,7 @@ count(struct store *st, const char *sql, const uint8_t *key, const char *addr, u
 static int
 within_limits(struct store *st, const uint8_t *key, const char *addr, uint64_t now)
 {
-	int64_t all, by_key, by_addr = 0;
+	int64_t all = 0, by_key = 0, by_addr = 0;
 	int r;
 
 	if ((r = count(st, "SELECT count(*) FROM inbox WHERE expires > ?3", key, NULL, now, &all)) <

@@ -1,8 +1,8 @@
 /*
  * store_int.h: what the files of the store adapter share (store.c: opening, migrations,
  * profiles; store_people.c: people, cards, meetings, notes and follow-ups; store_inbox.c:
- * offers waiting for a decision; store_graph.c: the graph). Only these files include sqlite3.h; nothing outside src/lib/store*.c sees
- * this header.
+ * offers waiting for a decision; store_graph.c: the graph). Only these files include sqlite3.h;
+ * nothing outside src/lib/store*.c sees this header.
  */
 #ifndef WALLFLOWER_STORE_INT_H
 #define WALLFLOWER_STORE_INT_H
