@@ -17,50 +17,6 @@
 #include "wallflower/card.h"
 #include "wallflower/store.h"
 
-struct fixture {
-	char *dir;
-	char *path;
-	struct store *st;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *fx = calloc(1, sizeof(*fx));
-
-	assert_non_null(fx);
-	fx->dir = tu_tmpdir();
-	fx->path = tu_path(fx->dir, STORE_FILE);
-	assert_int_equal(store_open(fx->path, &fx->st, NULL), 0);
-	*state = fx;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	/* Whatever a test did, the store it leaves must be sound. */
-	if (fx->st != NULL)
-		assert_int_equal(store_check(fx->st), 0);
-	store_close(fx->st);
-	tu_rmtree(fx->dir);
-	free(fx->path);
-	free(fx->dir);
-	free(fx);
-	return 0;
-}
-
-/* Closes and reopens the fixture's store. */
-static void
-reopen(struct fixture *fx)
-{
-	store_close(fx->st);
-	fx->st = NULL;
-	assert_int_equal(store_open(fx->path, &fx->st, NULL), 0);
-}
-
 static unsigned
 file_mode(const char *path)
 {
@@ -127,7 +83,7 @@ test_store_open_creates_0600(void **state)
 static void
 test_store_open_side_files_0600(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	char *wal = tu_path(fx->dir, STORE_FILE "-wal");
 	char *shm = tu_path(fx->dir, STORE_FILE "-shm");
 	mode_t old;
@@ -165,7 +121,7 @@ test_store_open_refuses_wide_mode(void **state)
 static void
 test_store_open_refuses_symlink(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	char *link = tu_path(fx->dir, "link.db");
 	struct store *st = NULL;
 
@@ -178,7 +134,7 @@ test_store_open_refuses_symlink(void **state)
 static void
 test_store_open_refuses_wide_wal(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	char *wal = tu_path(fx->dir, STORE_FILE "-wal");
 	struct store *st = NULL;
 
@@ -194,7 +150,7 @@ test_store_open_refuses_wide_wal(void **state)
 static void
 test_store_open_refuses_other_owner(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct store *st = NULL;
 
 	/* Only root can give a file away. */
@@ -210,7 +166,7 @@ test_store_open_refuses_other_owner(void **state)
 static void
 test_store_open_read_only(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct store *st = NULL;
 
 	/* Root writes a 0400 file all the same. */
@@ -248,7 +204,7 @@ test_store_open_not_a_database(void **state)
 static void
 test_store_open_twice(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct store *other = NULL;
 	struct card_fields cf;
 	uint64_t a, b, c;
@@ -273,7 +229,7 @@ test_store_open_twice(void **state)
 static void
 test_store_open_migrates(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct card_fields cf;
 
 	assert_int_equal(store_schema_version(fx->st), STORE_SCHEMA_VERSION);
@@ -284,12 +240,12 @@ test_store_open_migrates(void **state)
 	assert_int_equal(header_user_version(fx->path), STORE_SCHEMA_VERSION);
 
 	/* Reopening migrates nothing and loses nothing. */
-	reopen(fx);
+	tu_store_reopen(fx);
 	assert_int_equal(store_schema_version(fx->st), STORE_SCHEMA_VERSION);
 	assert_int_equal(store_profile_get(fx->st, "default", &cf), 0);
 	assert_string_equal(cf.text[CARD_NAME], "Ada");
 	card_fields_clear(&cf);
-	reopen(fx);
+	tu_store_reopen(fx);
 	assert_int_equal(store_schema_version(fx->st), STORE_SCHEMA_VERSION);
 }
 
@@ -311,7 +267,7 @@ test_store_open_migrates_from_v1(void **state)
 	        "INSERT INTO persona (id, name) VALUES (1, 'default');"
 	        "INSERT INTO profile_value VALUES (1, 'name', 0, 'Ada');"
 	        "PRAGMA user_version = 1;";
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct card_fields cf;
 	struct contact *list;
 	uint64_t rev;
@@ -342,7 +298,7 @@ test_store_open_migrates_from_v1(void **state)
 static void
 test_store_open_newer_schema(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	char *wal = tu_path(fx->dir, STORE_FILE "-wal");
 	struct store *st = (struct store *)fx; /* anything but NULL */
 	uint8_t *before, *after;
@@ -389,7 +345,7 @@ sample_text(enum card_field f)
 static void
 test_store_profile_set_round_trip(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct card_fields cf;
 	int f;
 
@@ -407,7 +363,7 @@ test_store_profile_set_round_trip(void **state)
 static void
 test_store_profile_set_overwrites(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct card_fields cf;
 
 	assert_int_equal(store_profile_set(fx->st, "default", CARD_ORG, "Old", NULL), 0);
@@ -421,7 +377,7 @@ test_store_profile_set_overwrites(void **state)
 static void
 test_store_profile_set_list_field(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct card_fields cf;
 
 	assert_int_equal(store_profile_set(fx->st, "default", CARD_EMAIL, "a@b.c", NULL), -EINVAL);
@@ -455,7 +411,7 @@ check_rejected(struct store *st, enum card_field f, const char *value, enum card
 static void
 test_store_profile_set_invalid(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	size_t max = card_field_info(CARD_TITLE)->max_bytes;
 	size_t lmax = card_field_info(CARD_TOPICS)->max_bytes;
 	char *long_title = malloc(max + 2), *long_topic = malloc(lmax + 2);
@@ -489,7 +445,7 @@ test_store_profile_set_invalid(void **state)
 static void
 test_store_profile_set_invalid_new_persona(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct card_error err = { CARD_OK, NULL, 0 };
 	struct card_fields cf;
 	char **names;
@@ -508,7 +464,7 @@ static void
 test_store_profile_add_keeps_order(void **state)
 {
 	static const char *const want[] = { "cats", "apples", "bridges" };
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct card_fields cf;
 
 	for (size_t i = 0; i < 3; i++)
@@ -520,7 +476,7 @@ test_store_profile_add_keeps_order(void **state)
 	card_fields_clear(&cf);
 
 	/* And across a reopen. */
-	reopen(fx);
+	tu_store_reopen(fx);
 	assert_int_equal(store_profile_get(fx->st, "default", &cf), 0);
 	assert_list(&cf, CARD_TOPICS, want, 3);
 	card_fields_clear(&cf);
@@ -530,7 +486,7 @@ static void
 test_store_profile_add_duplicate(void **state)
 {
 	static const char *const want[] = { "intranets", "Intranets" };
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct card_fields cf;
 
 	assert_int_equal(store_profile_add(fx->st, "default", CARD_TOPICS, "intranets", NULL), 0);
@@ -549,7 +505,7 @@ test_store_profile_add_duplicate(void **state)
 static void
 test_store_profile_add_max_items(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	unsigned max = card_field_info(CARD_TOPICS)->max_items;
 	struct card_fields cf;
 	char v[32];
@@ -577,7 +533,7 @@ test_store_profile_add_max_items(void **state)
 static void
 test_store_profile_add_text_field(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 
 	assert_int_equal(store_profile_add(fx->st, "default", CARD_ORG, "Acme", NULL), -EINVAL);
 	assert_int_equal(store_profile_remove(fx->st, "default", CARD_ORG, "Acme"), -EINVAL);
@@ -588,7 +544,7 @@ test_store_profile_remove(void **state)
 {
 	static const char *const abc[] = { "a@example.org", "b@example.org", "c@example.org" };
 	static const char *const acd[] = { "a@example.org", "c@example.org", "d@example.org" };
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct card_fields cf;
 
 	for (size_t i = 0; i < 3; i++)
@@ -605,7 +561,7 @@ test_store_profile_remove(void **state)
 static void
 test_store_profile_unset(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct card_fields cf;
 
 	assert_int_equal(store_profile_set(fx->st, "default", CARD_NAME, "Ada", NULL), 0);
@@ -632,7 +588,7 @@ test_store_profile_unset(void **state)
 static void
 test_store_profile_get_missing(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct card_fields cf;
 
 	/* Cleared on entry and left empty on failure. */
@@ -649,7 +605,7 @@ test_store_profile_get_missing(void **state)
 static void
 test_store_profile_personas_independent(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct card_fields def, work;
 
 	assert_int_equal(store_profile_set(fx->st, "default", CARD_NAME, "Ada", NULL), 0);
@@ -674,7 +630,7 @@ test_store_profile_personas_independent(void **state)
 static void
 test_store_profile_set_fwd(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	static const int seq[] = { 1, 0, -1, 0 };
 	struct card_fields cf;
 
@@ -695,7 +651,7 @@ test_store_profile_set_fwd(void **state)
 static void
 test_store_profile_unset_fwd_absent(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct card_fields cf;
 
 	assert_int_equal(store_profile_set_fwd(fx->st, "typo", -1), -ENOENT);
@@ -712,7 +668,7 @@ test_store_profile_unset_fwd_absent(void **state)
 static void
 test_store_profile_card_must_fit(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	char value[255], note[1025];
 	struct card_fields before, after;
 	int r = 0, added = 0;
@@ -744,7 +700,7 @@ test_store_persona_list_sorted(void **state)
 {
 	static const char *const in[] = { "zeta", "default", "alpha", "Mid", "a.b" };
 	static const char *const want[] = { "Mid", "a.b", "alpha", "default", "zeta" };
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	char **names = (char **)fx; /* anything but NULL */
 	size_t n = 99;
 
@@ -765,7 +721,7 @@ test_store_persona_list_sorted(void **state)
 static void
 test_store_persona_delete_cascades(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct card_fields cf;
 	char **names;
 	size_t n;
@@ -810,7 +766,7 @@ test_store_persona_valid_names(void **state)
 		                           "-x",   "a b",
 		                           "a/b",  "caf\xc3\xa9",
 		                           "a\nb", "." };
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct card_error err;
 	struct card_fields cf;
 
@@ -835,7 +791,7 @@ test_store_persona_valid_names(void **state)
 static void
 test_store_card_rev_next_increasing(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	uint64_t prev = 0, rev;
 
 	for (int i = 0; i < 3; i++) {
@@ -844,7 +800,7 @@ test_store_card_rev_next_increasing(void **state)
 		prev = rev;
 	}
 	assert_int_equal(prev, 3);
-	reopen(fx);
+	tu_store_reopen(fx);
 	assert_int_equal(store_card_rev_next(fx->st, 0, &rev), 0);
 	assert_int_equal(rev, 4);
 }
@@ -854,7 +810,7 @@ test_store_card_rev_next_increasing(void **state)
 static void
 test_store_card_rev_next_floor(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	uint64_t rev;
 
 	assert_int_equal(store_card_rev_next(fx->st, 1790000000, &rev), 0);
@@ -868,7 +824,7 @@ test_store_card_rev_next_floor(void **state)
 static void
 test_store_card_rev_next_first(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	uint64_t rev = 99;
 
 	assert_int_equal(store_card_rev_next(fx->st, 0, &rev), 0);
@@ -882,7 +838,7 @@ test_store_close_null(void **state)
 	(void)state;
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tu_store_setup, tu_store_teardown)
 
 int
 main(void)

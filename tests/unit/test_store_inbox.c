@@ -9,59 +9,7 @@
 #define T0  1790000000
 #define DAY 86400
 
-struct fixture {
-	char *dir, *path;
-	struct store *st;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *fx = calloc(1, sizeof(*fx));
-
-	fx->dir = tu_tmpdir();
-	fx->path = tu_path(fx->dir, STORE_FILE);
-	assert_int_equal(store_open(fx->path, &fx->st, NULL), 0);
-	*state = fx;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	assert_int_equal(store_check(fx->st), 0);
-	store_close(fx->st);
-	tu_rmtree(fx->dir);
-	free(fx->path);
-	free(fx->dir);
-	free(fx);
-	return 0;
-}
-
-static struct card *
-make_card(uint8_t s, const char *name, uint64_t rev)
-{
-	uint8_t seed[32], pk[32], sk[64], *env;
-	struct card_meta meta = { .rev = rev, .issued = T0 };
-	struct card_fields f;
-	struct card_error err;
-	struct card *card;
-	size_t len;
-
-	memset(seed, s, sizeof(seed));
-	crypt_sign_keypair(pk, sk, seed);
-	card_fields_init(&f);
-	f.text[CARD_NAME] = strdup(name);
-	assert_int_equal(card_issue(&f, &meta, sk, &env, &len, &err), 0);
-	assert_int_equal(card_decode(env, len, &card, &err), 0);
-	card_fields_clear(&f);
-	free(env);
-	return card;
-}
-
-/* Puts an offer from card, whose id is its rev and seed. */
+/* Puts an offer from card, with an offer id made from its key, rev and time. */
 static int
 offer(struct store *st, const struct card *card, const char *addr, uint64_t now, int64_t *id)
 {
@@ -77,8 +25,8 @@ offer(struct store *st, const struct card *card, const char *addr, uint64_t now,
 static void
 test_store_inbox_accept(void **state)
 {
-	struct fixture *fx = *state;
-	struct card *ada = make_card(1, "Ada", 3);
+	struct tu_store *fx = *state;
+	struct card *ada = tu_card(1, "Ada", 3, NULL);
 	struct inbox_offer *list, taken;
 	struct contact *people;
 	int64_t id, person;
@@ -114,9 +62,9 @@ test_store_inbox_accept(void **state)
 static void
 test_store_inbox_decline_and_block(void **state)
 {
-	struct fixture *fx = *state;
-	struct card *ada = make_card(1, "Ada", 3), *ada2 = make_card(1, "Ada", 4);
-	struct card *bo = make_card(2, "Bo", 1);
+	struct tu_store *fx = *state;
+	struct card *ada = tu_card(1, "Ada", 3, NULL), *ada2 = tu_card(1, "Ada", 4, NULL);
+	struct card *bo = tu_card(2, "Bo", 1, NULL);
 	struct inbox_offer *list;
 	int64_t a1, a2, b1;
 	size_t n;
@@ -143,13 +91,13 @@ test_store_inbox_decline_and_block(void **state)
 static void
 test_store_inbox_limits(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct card *cards[STORE_INBOX_PER_KEY + 1];
 	char addr[32];
 	int64_t id;
 
 	for (int i = 0; i <= STORE_INBOX_PER_KEY; i++)
-		cards[i] = make_card(1, "Ada", (uint64_t)i + 1);
+		cards[i] = tu_card(1, "Ada", (uint64_t)i + 1, NULL);
 	for (int i = 0; i < STORE_INBOX_PER_KEY; i++)
 		assert_int_equal(offer(fx->st, cards[i], NULL, T0 + (uint64_t)i, &id), 0);
 	/* One identity: at most STORE_INBOX_PER_KEY waiting. */
@@ -161,7 +109,7 @@ test_store_inbox_limits(void **state)
 	/* One address: at most STORE_INBOX_PER_ADDR, whatever the identities. */
 	snprintf(addr, sizeof(addr), "198.51.100.7");
 	for (int i = 0; i < STORE_INBOX_PER_ADDR + 1; i++) {
-		struct card *c = make_card((uint8_t)(10 + i), "Someone", 1);
+		struct card *c = tu_card((uint8_t)(10 + i), "Someone", 1, NULL);
 
 		assert_int_equal(offer(fx->st, c, addr, T0 + 100, &id),
 		                 i < STORE_INBOX_PER_ADDR ? 0 : -EDQUOT);
@@ -172,8 +120,8 @@ test_store_inbox_limits(void **state)
 static void
 test_store_inbox_expiry(void **state)
 {
-	struct fixture *fx = *state;
-	struct card *ada = make_card(1, "Ada", 3);
+	struct tu_store *fx = *state;
+	struct card *ada = tu_card(1, "Ada", 3, NULL);
 	struct inbox_offer *list;
 	size_t n, dropped;
 	int64_t id;
@@ -193,8 +141,8 @@ test_store_inbox_expiry(void **state)
 static void
 test_store_inbox_rejects(void **state)
 {
-	struct fixture *fx = *state;
-	struct card *ada = make_card(1, "Ada", 3);
+	struct tu_store *fx = *state;
+	struct card *ada = tu_card(1, "Ada", 3, NULL);
 	uint8_t oid[32] = { 9 };
 	int64_t id;
 
@@ -211,7 +159,7 @@ test_store_inbox_rejects(void **state)
 int
 main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tu_store_setup, tu_store_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_store_inbox_accept),  T(test_store_inbox_decline_and_block),
 		T(test_store_inbox_limits),  T(test_store_inbox_expiry),

@@ -17,67 +17,20 @@
 
 #define T0 1790000000
 
-struct fixture {
-	char *dir, *path;
-	struct store *st;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *fx = calloc(1, sizeof(*fx));
-
-	fx->dir = tu_tmpdir();
-	fx->path = tu_path(fx->dir, STORE_FILE);
-	assert_int_equal(store_open(fx->path, &fx->st, NULL), 0);
-	*state = fx;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	if (fx->st != NULL)
-		assert_int_equal(store_check(fx->st), 0);
-	store_close(fx->st);
-	tu_rmtree(fx->dir);
-	free(fx->path);
-	free(fx->dir);
-	free(fx);
-	return 0;
-}
-
-/* A decoded card from seed byte s: name, rev, and optional org and topics. */
+/* A card from seed byte s: name, rev, and optionally an org and one topic. */
 static struct card *
 make_card(uint8_t s, const char *name, uint64_t rev, const char *org, const char *topic)
 {
-	uint8_t seed[32], pk[32], sk[64], *env;
-	struct card_meta meta = { .rev = rev, .issued = T0 };
+	char *topics[1] = { (char *)topic };
 	struct card_fields f;
-	struct card_error err;
-	struct card *card;
-	size_t len;
 
-	memset(seed, s, sizeof(seed));
-	crypt_sign_keypair(pk, sk, seed);
 	card_fields_init(&f);
-	f.text[CARD_NAME] = strdup(name);
-	if (org != NULL)
-		f.text[CARD_ORG] = strdup(org);
+	f.text[CARD_ORG] = (char *)org;
 	if (topic != NULL) {
-		struct card_list *l = card_fields_list(&f, CARD_TOPICS);
-
-		l->items = malloc(sizeof(char *));
-		l->items[0] = strdup(topic);
-		l->n = 1;
+		card_fields_list(&f, CARD_TOPICS)->items = topics;
+		card_fields_list(&f, CARD_TOPICS)->n = 1;
 	}
-	assert_int_equal(card_issue(&f, &meta, sk, &env, &len, &err), 0);
-	assert_int_equal(card_decode(env, len, &card, &err), 0);
-	card_fields_clear(&f);
-	free(env);
-	return card;
+	return tu_card(s, name, rev, &f);
 }
 
 static int64_t
@@ -106,7 +59,7 @@ count(struct store *st, const struct store_filter *f)
 static void
 test_store_card_put_rev_rules(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct store_filter by_topic = { .topic = "wikis" };
 	struct contact *list;
 	size_t n;
@@ -161,7 +114,7 @@ test_store_card_put_rev_rules(void **state)
 static void
 test_store_met_and_filters(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct store_filter f = { .event = "Intranet Now" };
 	int64_t a = put(fx->st, make_card(1, "Ada", 1, NULL, NULL), STORE_CARD_NEW);
 	int64_t b = put(fx->st, make_card(2, "Bo", 1, "Wiki Co", NULL), STORE_CARD_NEW);
@@ -196,7 +149,7 @@ test_store_met_and_filters(void **state)
 static void
 test_store_contact_find_prefixes(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	struct contact *list;
 	char fpr[IDENTITY_FPR_LEN + 1], nodash[IDENTITY_FPR_LEN];
 	size_t n, j = 0;
@@ -233,7 +186,7 @@ test_store_contact_find_prefixes(void **state)
 static void
 test_store_followups(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	int64_t a = put(fx->st, make_card(1, "Ada", 1, NULL, NULL), STORE_CARD_NEW);
 	struct followup *fu;
 	int64_t f1, f2;
@@ -264,7 +217,7 @@ test_store_followups(void **state)
 static void
 test_store_notes_rules(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	int64_t a = put(fx->st, make_card(1, "Ada", 1, NULL, NULL), STORE_CARD_NEW);
 	char big[STORE_NOTE_MAX + 2];
 
@@ -289,7 +242,7 @@ test_store_notes_rules(void **state)
 static void
 test_store_durability_sigkill(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_store *fx = *state;
 	int64_t person = put(fx->st, make_card(1, "Ada", 1, NULL, NULL), STORE_CARD_NEW);
 	size_t total = 0;
 
@@ -374,7 +327,7 @@ test_store_durability_sigkill(void **state)
 int
 main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tu_store_setup, tu_store_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_store_card_put_rev_rules),    T(test_store_met_and_filters),
 		T(test_store_contact_find_prefixes), T(test_store_followups),

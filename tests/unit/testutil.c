@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "wallflower/store.h"
 
 char *
 tu_tmpdir(void)
@@ -117,4 +118,64 @@ tu_source_path(const char *rel)
 
 	assert_non_null(root);
 	return tu_path(root, rel);
+}
+
+int
+tu_store_setup(void **state)
+{
+	struct tu_store *fx = calloc(1, sizeof(*fx));
+
+	assert_non_null(fx);
+	fx->dir = tu_tmpdir();
+	fx->path = tu_path(fx->dir, STORE_FILE);
+	assert_int_equal(store_open(fx->path, &fx->st, NULL), 0);
+	*state = fx;
+	return 0;
+}
+
+int
+tu_store_teardown(void **state)
+{
+	struct tu_store *fx = *state;
+
+	if (fx->st != NULL)
+		assert_int_equal(store_check(fx->st), 0);
+	store_close(fx->st);
+	tu_rmtree(fx->dir);
+	free(fx->path);
+	free(fx->dir);
+	free(fx);
+	return 0;
+}
+
+void
+tu_store_reopen(struct tu_store *fx)
+{
+	store_close(fx->st);
+	fx->st = NULL;
+	assert_int_equal(store_open(fx->path, &fx->st, NULL), 0);
+}
+
+struct card *
+tu_card(uint8_t s, const char *name, uint64_t rev, const struct card_fields *f)
+{
+	uint8_t seed[32], pk[32], sk[64], *env;
+	struct card_meta meta = { .rev = rev, .issued = 1790000000 };
+	struct card_fields mine;
+	struct card_error err;
+	struct card *card;
+	size_t len;
+
+	memset(seed, s, sizeof(seed));
+	crypt_sign_keypair(pk, sk, seed);
+	if (f != NULL)
+		mine = *f; /* borrowed: not cleared here */
+	else
+		card_fields_init(&mine);
+	if (mine.text[CARD_NAME] == NULL)
+		mine.text[CARD_NAME] = (char *)name;
+	assert_int_equal(card_issue(&mine, &meta, sk, &env, &len, &err), 0);
+	assert_int_equal(card_decode(env, len, &card, &err), 0);
+	free(env);
+	return card;
 }

@@ -28,4 +28,27 @@ uint8_t *tu_unhex(const char *hex, size_t *len);
 /* A path under the source tree (WF_SOURCE_ROOT), malloc'd. */
 char *tu_source_path(const char *rel);
 
+/*
+ * A fresh store in a fresh directory, for the store tests: use tu_store_setup and
+ * tu_store_teardown as cmocka setup and teardown (*state is a struct tu_store). Teardown
+ * asserts that the store it leaves passes store_check, whatever the test did.
+ */
+struct store;
+struct tu_store {
+	char *dir;
+	char *path;
+	struct store *st;
+};
+int tu_store_setup(void **state);
+int tu_store_teardown(void **state);
+/* Closes and reopens the fixture's store. */
+void tu_store_reopen(struct tu_store *fx);
+
+/*
+ * A decoded card signed by the key from seed byte s (32 copies of s), with rev, issued at
+ * a fixed time, carrying f's fields (name set from name when f has none). f may be NULL.
+ */
+struct card_fields;
+struct card *tu_card(uint8_t s, const char *name, uint64_t rev, const struct card_fields *f);
+
 #endif
