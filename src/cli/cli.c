@@ -227,6 +227,19 @@ cli_open_store(struct cli *cli, struct store **st)
 	return r < 0 ? -1 : 0;
 }
 
+json_t *
+cli_json_array(const void *items, size_t n, size_t size, json_t *(*one)(const void *))
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && i < n; i++)
+		if (json_array_append_new(a, one((const char *)items + i * size)) < 0) {
+			json_decref(a); /* append_new took the item, or it was NULL */
+			a = NULL;
+		}
+	return a;
+}
+
 int
 cli_json_print(json_t *v)
 {

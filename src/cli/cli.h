@@ -71,6 +71,12 @@ int cli_load_identity(struct cli *cli, struct identity **id);
 /* Opens (creating) the store, with a clear message for each failure. 0 or -1. */
 int cli_open_store(struct cli *cli, struct store **st);
 
+/*
+ * A JSON array of the n items of size bytes at items, each made by one(); NULL when any
+ * item or the array cannot be made (nothing is leaked).
+ */
+json_t *cli_json_array(const void *items, size_t n, size_t size, json_t *(*one)(const void *));
+
 /* Prints a JSON value on stdout with a newline and frees it. 0 or -1. */
 int cli_json_print(json_t *v);
 
@@ -95,7 +101,7 @@ int cli_read_card(const char *path, struct card **card, struct card_error *err);
 bool cli_event_valid(const char *name);
 
 /* Contacts for people and scripts (people.c). */
-json_t *cli_contact_json(const struct contact *c);
+json_t *cli_contact_json(const void *contact); /* a struct contact; fits cli_json_array */
 void cli_contact_line(const struct contact *c);
 /* The whole contact, with those of the follow-ups fu[0..n) that are about it. */
 void cli_contact_print(const struct contact *c, const struct followup *fu, size_t n);

@@ -23,8 +23,10 @@ static const char help[] =
         "  --json         list: as JSON\n";
 
 static json_t *
-followup_json(const struct followup *f)
+followup_json(const void *item)
 {
+	const struct followup *f = item;
+
 	return json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:b}", "id", (json_int_t)f->id, "who",
 	                 f->who, "fingerprint", f->fpr, "text", f->text, "due", (json_int_t)f->due,
 	                 "created", (json_int_t)f->created, "done", f->done);
@@ -35,7 +37,6 @@ do_list(struct cli *cli, bool due, bool json)
 {
 	struct followup *list;
 	struct store *st;
-	json_t *arr;
 	char day[11];
 	size_t n;
 	int r;
@@ -49,13 +50,7 @@ do_list(struct cli *cli, bool due, bool json)
 		return CLI_EXIT_FAIL;
 	}
 	if (json) {
-		arr = json_array();
-		for (size_t i = 0; arr != NULL && i < n; i++)
-			if (json_array_append_new(arr, followup_json(&list[i])) < 0) {
-				json_decref(arr);
-				arr = NULL;
-			}
-		r = cli_json_print(arr);
+		r = cli_json_print(cli_json_array(list, n, sizeof(*list), followup_json));
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			when_format_date(list[i].due, day);

@@ -22,7 +22,9 @@ static const char contacts_help[] =
         "  --topic T   only people who know, offer or seek topic T\n"
         "  --search Q  only people whose name, org, title, email or notes contain Q (ASCII\n"
         "              letters match in any case)\n"
-        "  --json      a JSON array of contacts (docs/export.md describes the fields)\n";
+        "  --json      a JSON array of contacts, each with fingerprint, key, rev, added,\n"
+        "              introduced_by, fields (as 'card verify --json' shows them), met and\n"
+        "              notes\n";
 
 int
 cmd_contacts(struct cli *cli, int argc, char **argv)
@@ -36,7 +38,6 @@ cmd_contacts(struct cli *cli, int argc, char **argv)
 	struct store_filter flt = { 0 };
 	struct contact *list;
 	struct store *st;
-	json_t *arr;
 	bool json = false, done;
 	size_t n;
 	int c, r;
@@ -66,13 +67,7 @@ cmd_contacts(struct cli *cli, int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	}
 	if (json) {
-		arr = json_array();
-		for (size_t i = 0; arr != NULL && i < n; i++)
-			if (json_array_append_new(arr, cli_contact_json(&list[i])) < 0) {
-				json_decref(arr);
-				arr = NULL;
-			}
-		r = cli_json_print(arr);
+		r = cli_json_print(cli_json_array(list, n, sizeof(*list), cli_contact_json));
 	} else {
 		for (size_t i = 0; i < n; i++)
 			cli_contact_line(&list[i]);

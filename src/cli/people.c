@@ -9,45 +9,34 @@
 #include "wallflower/when.h"
 
 static json_t *
-meetings_json(const struct contact *c)
+meeting_json(const void *item)
 {
-	json_t *a = json_array();
+	const struct contact_meeting *m = item;
 
-	for (size_t i = 0; a != NULL && i < c->n_met; i++)
-		if (json_array_append_new(a, json_pack("{s:s?, s:I}", "event", c->met[i].event,
-		                                       "at", (json_int_t)c->met[i].at)) < 0) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
+	return json_pack("{s:s?, s:I}", "event", m->event, "at", (json_int_t)m->at);
 }
 
 static json_t *
-notes_json(const struct contact *c)
+note_json(const void *item)
 {
-	json_t *a = json_array();
+	const struct contact_note *nt = item;
 
-	for (size_t i = 0; a != NULL && i < c->n_notes; i++)
-		if (json_array_append_new(a, json_pack("{s:I, s:s, s:I}", "id",
-		                                       (json_int_t)c->notes[i].id, "text",
-		                                       c->notes[i].text, "at",
-		                                       (json_int_t)c->notes[i].at)) < 0) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
+	return json_pack("{s:I, s:s, s:I}", "id", (json_int_t)nt->id, "text", nt->text, "at",
+	                 (json_int_t)nt->at);
 }
 
 json_t *
-cli_contact_json(const struct contact *c)
+cli_contact_json(const void *item)
 {
+	const struct contact *c = item;
 	char key[2 * CRYPT_SIGN_PK + 1];
 
 	crypt_hex(key, c->key, CRYPT_SIGN_PK);
 	return json_pack("{s:s, s:s, s:I, s:I, s:s?, s:o*, s:o*, s:o*}", "fingerprint", c->fpr,
 	                 "key", key, "rev", (json_int_t)c->rev, "added", (json_int_t)c->added,
 	                 "introduced_by", c->introduced_by, "fields", cli_fields_json(&c->f), "met",
-	                 meetings_json(c), "notes", notes_json(c));
+	                 cli_json_array(c->met, c->n_met, sizeof(*c->met), meeting_json), "notes",
+	                 cli_json_array(c->notes, c->n_notes, sizeof(*c->notes), note_json));
 }
 
 /* The most recent meeting, as "2026-11-26 at Intranet Now", or "". */
