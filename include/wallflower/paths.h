@@ -5,7 +5,9 @@
 #ifndef WALLFLOWER_PATHS_H
 #define WALLFLOWER_PATHS_H
 
-#define PATHS_STATE_ENV "WALLFLOWER_STATE_DIR"
+#define PATHS_STATE_ENV   "WALLFLOWER_STATE_DIR"
+#define PATHS_RUNTIME_ENV "WALLFLOWER_RUNTIME_DIR"
+#define PATHS_CTL_SOCKET  "ctl" /* the control socket, in the runtime directory */
 
 /*
  * The state directory, first found of: override (--state-dir), $WALLFLOWER_STATE_DIR,
@@ -14,5 +16,12 @@
  * (no HOME); -ENOMEM.
  */
 int paths_state_dir(const char *override, char **out) __attribute__((warn_unused_result));
+
+/*
+ * The runtime directory (the daemon's control socket lives there), first found of:
+ * override (--runtime-dir), $WALLFLOWER_RUNTIME_DIR, $XDG_RUNTIME_DIR/wallflower (absolute
+ * only). *out is a fresh string. 0; -ENOENT when none applies; -ENOMEM.
+ */
+int paths_runtime_dir(const char *override, char **out) __attribute__((warn_unused_result));
 
 #endif

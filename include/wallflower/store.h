@@ -23,7 +23,7 @@
 #include "wallflower/graph.h"
 
 #define STORE_FILE           "wallflower.db"
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_PERSONA_MAX                                                                          \
 	32 /* bytes in a persona name: [A-Za-z0-9._-], not starting with '.' or '-' */
 #define STORE_PERSONA_DEFAULT "default"
@@ -247,6 +247,108 @@ int store_inbox_block(struct store *st, int64_t id, uint64_t now) CRYPT_WUR;
 
 /* Drops the offers whose time has passed. 0 with *dropped (may be NULL); -EIO. */
 int store_inbox_expire(struct store *st, uint64_t now, size_t *dropped) CRYPT_WUR;
+
+/* ---- the outbox (store_outbox.c) ---- */
+
+#define STORE_OUTBOX_MAX        64 /* offers pending, in all */
+#define STORE_OUTBOX_TARGET_MAX 63 /* bytes of a target (a DNS-SD instance name is a label) */
+
+/*
+ * pending: not yet through to the peer, retried until expires (or marked failed);
+ * delivered: the peer with peer_key took it, and may answer with its card until expires;
+ * answered: that card came and was kept; failed: given up on. Only pending changes to
+ * delivered or failed, only delivered to answered.
+ */
+enum outbox_state {
+	OUTBOX_PENDING,
+	OUTBOX_DELIVERED,
+	OUTBOX_ANSWERED,
+	OUTBOX_FAILED,
+};
+
+/* An offer you made to someone nearby. */
+struct outbox_offer {
+	int64_t id;
+	char *target;                    /* the peer's advertised instance name; owned */
+	bool has_peer_key;               /* delivered or answered: peer_key is set */
+	uint8_t peer_key[CRYPT_SIGN_PK]; /* the identity the handshake proved */
+	uint8_t *envelope;               /* our card as sent; owned */
+	size_t envelope_len;             /* 1..CARD_ENVELOPE_MAX */
+	uint8_t offer_id[32];            /* peermsg_offer_id(envelope), the "re" */
+	char *note;                      /* or NULL; owned */
+	char *event;                     /* the event you were at, or NULL; owned */
+	bool reply;                      /* we asked for a card back */
+	enum outbox_state state;         /* see above */
+	unsigned tries;                  /* delivery attempts made (store_outbox_tried) */
+	uint64_t created, expires;       /* unix seconds; expires as above */
+};
+
+/* "pending", "delivered", "answered", "failed"; "unknown" for any other value. */
+const char *outbox_state_name(enum outbox_state state);
+
+/* Frees what an offer owns and zeroes it; and an array of n. NULL is fine. */
+void outbox_offer_clear(struct outbox_offer *o);
+void outbox_offer_free_all(struct outbox_offer *o, size_t n);
+
+/*
+ * Keeps a new pending offer of our card (envelope: len bytes, 1..CARD_ENVELOPE_MAX, copied;
+ * not decoded here) to target, to retry until now + ttl. Its offer id is
+ * peermsg_offer_id(envelope). target: 1..STORE_OUTBOX_TARGET_MAX bytes; note (or NULL):
+ * 1..PEERMSG_NOTE_MAX bytes; both one line of valid text (text.h). event (or NULL):
+ * store_met's rule. now and ttl <= INT64_MAX / 2. 0 with *id (may be NULL); -EINVAL for
+ * a value that breaks a rule (nothing is written); -EDQUOT when STORE_OUTBOX_MAX offers are
+ * already pending and not past their deadline; -EIO.
+ */
+int store_outbox_put(struct store *st, const char *target, const uint8_t *envelope, size_t len,
+                     const char *note, const char *event, bool reply, uint64_t now, uint64_t ttl,
+                     int64_t *id) CRYPT_WUR;
+
+/*
+ * The offers, oldest first (by creation, then id), in *out (free with
+ * outbox_offer_free_all) and *n. With pending_only, only those in state pending, past their
+ * deadline or not (store_outbox_expire fails those). 0; -ENOMEM; -EIO.
+ */
+int store_outbox_list(struct store *st, bool pending_only, struct outbox_offer **out,
+                      size_t *n) CRYPT_WUR;
+
+/* Offer id into *out (cleared on entry; free with outbox_offer_clear). 0; -ENOENT; -EIO. */
+int store_outbox_get(struct store *st, int64_t id, struct outbox_offer *out) CRYPT_WUR;
+
+/* Counts one more delivery attempt of pending offer id. 0; -ENOENT when it is not pending. */
+int store_outbox_tried(struct store *st, int64_t id) CRYPT_WUR;
+
+/*
+ * Pending offer id reached the identity peer_key (proved by the handshake), which may
+ * answer with its card until now + answer_ttl (both <= INT64_MAX / 2). Delivering the same
+ * card to the same identity again replaces the earlier offer (delivered or answered): the
+ * latest delivery is the one a card back answers. 0; -ENOENT when id is not pending;
+ * -EINVAL for a time out of range.
+ */
+int store_outbox_delivered(struct store *st, int64_t id, const uint8_t peer_key[CRYPT_SIGN_PK],
+                           uint64_t now, uint64_t answer_ttl) CRYPT_WUR;
+
+/* Gives up on pending offer id. 0; -ENOENT when it is not pending. */
+int store_outbox_failed(struct store *st, int64_t id) CRYPT_WUR;
+
+/*
+ * A card back answering offer re: card (verified by the session, which also checked that
+ * the peer signed it; expiry is the caller's to judge) is taken only when an offer with
+ * that id was delivered to card's key, asked for a reply, and expires >= now. Then, in one
+ * transaction, the card is kept (store_card_put's rules), the meeting recorded (at the
+ * offer's event, at now) and the offer marked answered; once this returns 0 the person is
+ * on disk. 0 with *person_id (may be NULL); -EPERM when card's key is blocked; -ENOENT when
+ * no offer matches (already answered, expired, never delivered to that key); nothing is
+ * written on any error; -EIO.
+ */
+int store_outbox_answer(struct store *st, const uint8_t re[32], const struct card *card,
+                        uint64_t now, int64_t *person_id) CRYPT_WUR;
+
+/*
+ * Marks failed the pending offers whose deadline is before now. Delivered ones past theirs
+ * stay delivered, as history (store_outbox_answer refuses them). 0 with *changed (may be
+ * NULL); -EIO.
+ */
+int store_outbox_expire(struct store *st, uint64_t now, size_t *changed) CRYPT_WUR;
 
 /* ---- the graph (store_graph.c) ---- */
 

@@ -65,6 +65,12 @@ int cli_check_private_files(struct cli *cli);
 /* Whether path is the identity, the store or one of its side files: never an output. */
 bool cli_is_state_file(struct cli *cli, const char *path);
 
+/*
+ * Signs a fresh card from persona (the default persona's name filling in), with a clear
+ * message for each failure. *env (the caller frees) and *len, *rev. 0 or -1.
+ */
+int cli_issue_card(struct cli *cli, const char *persona, uint8_t **env, size_t *len, uint64_t *rev);
+
 /* Loads the identity, with a clear message for each failure. 0 or -1. */
 int cli_load_identity(struct cli *cli, struct identity **id);
 
@@ -123,5 +129,15 @@ int cmd_note(struct cli *cli, int argc, char **argv);
 int cmd_followup(struct cli *cli, int argc, char **argv);
 int cmd_graph(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
+int cmd_start(struct cli *cli, int argc, char **argv);
+int cmd_stop(struct cli *cli, int argc, char **argv);
+int cmd_status(struct cli *cli, int argc, char **argv);
+int cmd_nearby(struct cli *cli, int argc, char **argv);
+int cmd_send(struct cli *cli, int argc, char **argv);
+int cmd_inbox(struct cli *cli, int argc, char **argv);
+int cmd_accept(struct cli *cli, int argc, char **argv);
+int cmd_decline(struct cli *cli, int argc, char **argv);
+int cmd_block(struct cli *cli, int argc, char **argv);
+int cmd_watch(struct cli *cli, int argc, char **argv);
 
 #endif

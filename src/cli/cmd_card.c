@@ -63,8 +63,8 @@ load_persona(struct store *st, const char *persona, struct card_fields *f)
 	return 0;
 }
 
-static int
-issue(struct cli *cli, const char *persona, uint8_t **env, size_t *len, uint64_t *rev)
+int
+cli_issue_card(struct cli *cli, const char *persona, uint8_t **env, size_t *len, uint64_t *rev)
 {
 	struct identity *id = NULL;
 	struct store *st = NULL;
@@ -135,7 +135,8 @@ do_issue(struct cli *cli, const char *persona, const char *output)
 	uint64_t rev = 0;
 	int r = CLI_EXIT_FAIL;
 
-	if (issue(cli, persona, &env, &len, &rev) == 0 && write_card(cli, output, env, len) == 0) {
+	if (cli_issue_card(cli, persona, &env, &len, &rev) == 0 &&
+	    write_card(cli, output, env, len) == 0) {
 		if (output != NULL && strcmp(output, "-") != 0)
 			printf("Wrote your '%s' card (rev %llu, %zu bytes) to %s\n", persona,
 			       (unsigned long long)rev, len, output);

@@ -21,6 +21,16 @@ static const struct cli_command commands[] = {
 	{ "followup", cmd_followup, "plan, list and tick off follow-ups" },
 	{ "graph", cmd_graph, "your network's hubs, diversity and gaps" },
 	{ "export", cmd_export, "vCard, CSV, JSON, GraphML, GEXF, DOT or iCalendar" },
+	{ "start", cmd_start, "advertise and look for people nearby (starts the daemon)" },
+	{ "stop", cmd_stop, "withdraw your advert and stop the daemon" },
+	{ "status", cmd_status, "what the daemon is doing" },
+	{ "nearby", cmd_nearby, "who is nearby, and what you have in common" },
+	{ "send", cmd_send, "offer your card to someone nearby" },
+	{ "inbox", cmd_inbox, "cards offered to you, waiting for your decision" },
+	{ "accept", cmd_accept, "accept an offer (and send your card back)" },
+	{ "decline", cmd_decline, "drop an offer, quietly" },
+	{ "block", cmd_block, "drop an offer and ignore its sender from now on" },
+	{ "watch", cmd_watch, "follow events as they happen" },
 };
 
 static void

@@ -41,3 +41,16 @@ paths_state_dir(const char *override, char **out)
 		return dup_out(out, v, "/.local/share/wallflower");
 	return -ENOENT;
 }
+
+int
+paths_runtime_dir(const char *override, char **out)
+{
+	const char *v;
+
+	*out = NULL;
+	if ((v = nonempty(override)) != NULL || (v = nonempty(getenv(PATHS_RUNTIME_ENV))) != NULL)
+		return dup_out(out, v, "");
+	if ((v = nonempty(getenv("XDG_RUNTIME_DIR"))) != NULL && v[0] == '/')
+		return dup_out(out, v, "/wallflower");
+	return -ENOENT;
+}

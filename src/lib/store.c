@@ -171,6 +171,34 @@ static const char *const migrations[] = {
 	"	key BLOB PRIMARY KEY CHECK (length(key) = 32),"
 	"	at INTEGER NOT NULL"
 	") STRICT;",
+	/*
+	 * 3: the outbox, remade (nothing wrote the version-2 table, so no row is lost). An
+	 * offer id names a card, not a recipient: the same card offered to two people has
+	 * one id, so it is unique only with the key that took the offer. target is the
+	 * name the peer advertised, for display and retries; peer_key is set when the offer
+	 * is delivered, to the identity the handshake proved, and only a card back signed by
+	 * that key answers it. expires is the retry deadline while pending, and the end of
+	 * the wait for a card back once delivered.
+	 */
+	"DROP TABLE outbox;"
+	"CREATE TABLE outbox ("
+	"	id INTEGER PRIMARY KEY,"
+	"	target TEXT NOT NULL CHECK (target <> ''),"
+	"	peer_key BLOB CHECK (peer_key IS NULL OR length(peer_key) = 32),"
+	"	envelope BLOB NOT NULL,"
+	"	offer_id BLOB NOT NULL CHECK (length(offer_id) = 32),"
+	"	note TEXT,"
+	"	event TEXT,"
+	"	reply INTEGER NOT NULL CHECK (reply IN (0, 1)),"
+	"	state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'answered', "
+	"'failed')),"
+	"	tries INTEGER NOT NULL DEFAULT 0 CHECK (tries >= 0),"
+	"	created INTEGER NOT NULL,"
+	"	expires INTEGER NOT NULL,"
+	"	UNIQUE (offer_id, peer_key),"
+	"	CHECK ((peer_key IS NULL) = (state IN ('pending', 'failed')))"
+	") STRICT;"
+	"CREATE INDEX outbox_state ON outbox (state, expires);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

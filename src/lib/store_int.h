@@ -1,8 +1,9 @@
 /*
  * store_int.h: what the files of the store adapter share (store.c: opening, migrations,
  * profiles; store_people.c: people, cards, meetings, notes and follow-ups; store_inbox.c:
- * offers waiting for a decision; store_graph.c: the graph). Only these files include sqlite3.h;
- * nothing outside src/lib/store*.c sees this header.
+ * offers waiting for a decision; store_outbox.c: the offers we made and the cards back;
+ * store_graph.c: the graph). Only these files include sqlite3.h; nothing outside
+ * src/lib/store*.c sees this header.
  */
 #ifndef WALLFLOWER_STORE_INT_H
 #define WALLFLOWER_STORE_INT_H
@@ -36,7 +37,8 @@ int store_tx_end(struct store *st, int r);
 /* A malloc'd copy of text column i. */
 int store_sql_column_dup(sqlite3_stmt *s, int i, char **out);
 
-/* store_card_put and store_met inside a transaction the caller holds (store_inbox.c). */
+/* store_card_put and store_met inside a transaction the caller holds (store_inbox.c,
+ * store_outbox.c). */
 int store_card_put_tx(struct store *st, const struct card *card, uint64_t now,
                       enum store_card_result *result, int64_t *person_id);
 int store_met_tx(struct store *st, int64_t person_id, const char *event, uint64_t at);

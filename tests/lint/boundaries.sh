@@ -24,8 +24,10 @@ only 'msgpack' src/lib/wire.c
 # The store adapter is three files around one internal header (store_int.h).
 only 'sqlite3' 'src/lib/store.c' 'src/lib/store_*.c' src/lib/store_int.h
 only 'avahi-' src/daemon/mdns.c
-# JSON goes out through jansson in two places: the CLI's --json, and the JSON export.
-only 'jansson' src/cli/cli.h src/lib/export.c
+# JSON goes through jansson in three places: the CLI's --json, the JSON export, and the
+# control protocol (ctl.h, whose messages the daemon builds as JSON values).
+only 'jansson' src/cli/cli.h src/lib/export.c src/lib/ctl.c include/wallflower/ctl.h \
+	src/daemon/wfd.h
 only 'libxml' src/lib/export_xml.c
 
 for f in $(grep -rlE '#include <(sys/socket|netinet/|arpa/|sys/epoll|poll\.h)' src/lib include 2>/dev/null); do

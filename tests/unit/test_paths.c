@@ -1,14 +1,14 @@
-/* paths: the order in which the state directory is chosen. */
+/* paths: the order in which the state and runtime directories are chosen. */
 #include <string.h>
 
 #include "testutil.h"
 #include "wallflower/paths.h"
 
 static void
-expect(const char *override, const char *want)
+expect_from(int (*fn)(const char *, char **), const char *override, const char *want)
 {
 	char *got = NULL;
-	int r = paths_state_dir(override, &got);
+	int r = fn(override, &got);
 
 	if (want == NULL) {
 		assert_int_equal(r, -ENOENT);
@@ -18,6 +18,12 @@ expect(const char *override, const char *want)
 	assert_int_equal(r, 0);
 	assert_string_equal(got, want);
 	free(got);
+}
+
+static void
+expect(const char *override, const char *want)
+{
+	expect_from(paths_state_dir, override, want);
 }
 
 static void
@@ -44,11 +50,29 @@ test_paths_state_dir_order(void **state)
 	expect("rel", "rel");
 }
 
+static void
+test_paths_runtime_dir_order(void **state)
+{
+	(void)state;
+	unsetenv(PATHS_RUNTIME_ENV);
+	unsetenv("XDG_RUNTIME_DIR");
+	expect_from(paths_runtime_dir, NULL, NULL); /* no /tmp guess: the user must say */
+	setenv("XDG_RUNTIME_DIR", "run/user", 1);   /* relative: ignored, as for XDG_DATA_HOME */
+	expect_from(paths_runtime_dir, NULL, NULL);
+	setenv("XDG_RUNTIME_DIR", "/run/user/1000", 1);
+	expect_from(paths_runtime_dir, NULL, "/run/user/1000/wallflower");
+	setenv(PATHS_RUNTIME_ENV, "/env/run", 1);
+	expect_from(paths_runtime_dir, NULL, "/env/run");
+	expect_from(paths_runtime_dir, "/opt/run", "/opt/run");
+	expect_from(paths_runtime_dir, "", "/env/run");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_paths_state_dir_order),
+		cmocka_unit_test(test_paths_runtime_dir_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

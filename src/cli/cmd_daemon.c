@@ -1,0 +1,934 @@
+/*
+ * The network verbs: start, stop, status, nearby, send, inbox, accept, decline, block and
+ * watch. Each talks to wallflowerd over its control socket (proto/control.md); `start`
+ * starts the daemon first when none answers. Cards are signed here, by the CLI, from the
+ * profile, and handed to the daemon to deliver: the daemon never needs the profile's
+ * other personas.
+ *
+ * Replies come from our own daemon but are still decoded strictly (ctl.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wallflower/crypt.h"
+#include "wallflower/ctl.h"
+#include "wallflower/paths.h"
+#include "wallflower/when.h"
+
+#include "cli.h"
+
+#define CLI_OPT_RUNTIME_DIR 0x101
+#define CLI_DAEMON_OPTIONS                                                                         \
+	{                                                                                          \
+		"runtime-dir", required_argument, NULL, CLI_OPT_RUNTIME_DIR                        \
+	}
+#define CLI_REPLY_WAIT_MS 10000 /* a reply to an ordinary request */
+#define CLI_SEND_WAIT_MS  45000 /* send: the daemon answers after its first attempt */
+#define CLI_START_WAIT_MS 5000  /* a freshly started daemon opens its socket */
+
+static const char *runtime_dir_opt;
+
+/* ---- talking to the daemon ---- */
+
+static char *
+socket_path(void)
+{
+	char *dir = NULL, *path = NULL;
+	int r = paths_runtime_dir(runtime_dir_opt, &dir);
+
+	if (r == -ENOENT)
+		cli_error("no runtime directory: set XDG_RUNTIME_DIR or pass --runtime-dir");
+	else if (r < 0 || asprintf(&path, "%s/%s", dir, PATHS_CTL_SOCKET) < 0)
+		cli_error("out of memory");
+	free(dir);
+	return path;
+}
+
+/* A connected socket, or -1 (quietly: the caller knows what a missing daemon means). */
+static int
+dial(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -1;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+connect_daemon(void)
+{
+	char *path = socket_path();
+	int fd;
+
+	if (path == NULL)
+		return -1;
+	if ((fd = dial(path)) < 0)
+		cli_error("wallflowerd is not running (start it with 'wallflower start')");
+	free(path);
+	return fd;
+}
+
+/* Reads exactly n bytes within the time left (timeout_ms < 0: wait forever). */
+static int
+read_full(int fd, uint8_t *buf, size_t n, int timeout_ms)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t r;
+
+		if (poll(&p, 1, timeout_ms) <= 0)
+			return -ETIMEDOUT;
+		if ((r = read(fd, buf + got, n - got)) <= 0)
+			return r == 0 ? -ECONNRESET : -errno;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+static int
+write_msg(int fd, const json_t *msg)
+{
+	uint8_t *frame = NULL;
+	size_t len = 0, off = 0;
+	int r = ctl_encode(msg, CTL_REQUEST_MAX, &frame, &len);
+
+	while (r == 0 && off < len) {
+		ssize_t w = send(fd, frame + off, len - off, MSG_NOSIGNAL);
+
+		if (w < 0)
+			r = -errno;
+		else
+			off += (size_t)w;
+	}
+	free(frame);
+	return r;
+}
+
+/* The next message from the daemon, or NULL after saying why. */
+static json_t *
+read_msg(int fd, int timeout_ms)
+{
+	uint8_t hdr[CTL_HEADER], *body;
+	size_t len = 0;
+	json_t *msg = NULL;
+	const char *why = NULL;
+	int r;
+
+	if ((r = read_full(fd, hdr, sizeof(hdr), timeout_ms)) < 0 ||
+	    (r = ctl_frame_len(hdr, CTL_REPLY_MAX, &len)) < 0) {
+		cli_error(r == -ETIMEDOUT ? "wallflowerd did not answer in time"
+		                          : "lost the connection to wallflowerd");
+		return NULL;
+	}
+	if ((body = malloc(len)) == NULL) {
+		cli_error("out of memory");
+		return NULL;
+	}
+	if (read_full(fd, body, len, timeout_ms) < 0 ||
+	    ctl_decode(body, len, CTL_REPLY_MAX, &msg, &why) < 0)
+		cli_error("wallflowerd sent a broken reply");
+	free(body);
+	return msg;
+}
+
+/* Sends req (taking it) and returns the reply when "ok" is true; otherwise prints the
+ * daemon's message and returns NULL. */
+static json_t *
+request(json_t *req, int timeout_ms)
+{
+	int fd = connect_daemon();
+	json_t *reply = NULL;
+	const char *msg = NULL;
+
+	if (fd >= 0 && req != NULL) {
+		if (write_msg(fd, req) < 0)
+			cli_error("cannot talk to wallflowerd");
+		else
+			reply = read_msg(fd, timeout_ms);
+	}
+	json_decref(req);
+	if (fd >= 0)
+		close(fd);
+	if (reply != NULL && !json_is_true(json_object_get(reply, "ok"))) {
+		if (ctl_get_str(reply, "msg", CTL_STRING_MAX, &msg) < 0)
+			msg = "the daemon refused";
+		cli_error("%s", msg);
+		json_decref(reply);
+		reply = NULL;
+	}
+	return reply;
+}
+
+static const char *
+str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+/* ---- option parsing shared by these verbs ---- */
+
+static int
+getopt_daemon(struct cli *cli, int argc, char **argv, const char *shortopts,
+              const struct option *longopts, const char *help, bool *done)
+{
+	int c;
+
+	while ((c = cli_getopt(cli, argc, argv, shortopts, longopts, help, done)) ==
+	       CLI_OPT_RUNTIME_DIR)
+		runtime_dir_opt = optarg;
+	return c;
+}
+
+/* Exactly want positional arguments. 0, or CLI_EXIT_USAGE after saying so. */
+static int
+positional(struct cli *cli, int argc, char **argv, int want, const char *what)
+{
+	if (argc - optind != want)
+		return cli_usage_error(cli, want == 0 ? "unexpected argument '%s'" : "expected %s",
+		                       want == 0 && optind < argc ? argv[optind] : what);
+	return 0;
+}
+
+static int
+parse_offer_id(struct cli *cli, const char *s, json_int_t *id)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v == 0 || v > INT64_MAX)
+		return cli_usage_error(cli, "'%s' is not an offer number from 'wallflower inbox'",
+		                       s);
+	*id = (json_int_t)v;
+	return 0;
+}
+
+/* ---- start ---- */
+
+/* Where wallflowerd is: $WALLFLOWERD, beside this program, the build tree, or $PATH. */
+static char *
+daemon_path(void)
+{
+	static const char *const rel[] = { "/wallflowerd", "/../daemon/wallflowerd" };
+	char self[PATH_MAX], *slash, *path;
+	ssize_t n;
+
+	if (getenv("WALLFLOWERD") != NULL && getenv("WALLFLOWERD")[0] != '\0')
+		return strdup(getenv("WALLFLOWERD"));
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL)
+			*slash = '\0';
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			if (asprintf(&path, "%s%s", self, rel[i]) < 0)
+				return NULL;
+			if (access(path, X_OK) == 0)
+				return path;
+			free(path);
+		}
+	}
+	return strdup("wallflowerd");
+}
+
+/* Starts wallflowerd detached (its own session, stdio on /dev/null, not our child). */
+static int
+spawn_daemon(struct cli *cli, const char *port)
+{
+	char *path = daemon_path();
+	const char *argv[12];
+	int n = 0, status = 0, devnull;
+	pid_t pid;
+
+	if (path == NULL)
+		return -1;
+	argv[n++] = path;
+	argv[n++] = "--state-dir";
+	argv[n++] = cli_state_dir(cli);
+	if (runtime_dir_opt != NULL) {
+		argv[n++] = "--runtime-dir";
+		argv[n++] = runtime_dir_opt;
+	}
+	if (port != NULL) {
+		argv[n++] = "--port";
+		argv[n++] = port;
+	}
+	argv[n] = NULL;
+	if ((pid = fork()) < 0) {
+		free(path);
+		return -1;
+	}
+	if (pid == 0) {
+		/* A second fork, so that the daemon is nobody's child but init's. */
+		if (setsid() < 0 || fork() != 0)
+			_exit(0);
+		if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
+			dup2(devnull, 0);
+			dup2(devnull, 1);
+			dup2(devnull, 2);
+		}
+		execvp(path, (char *const *)argv);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	free(path);
+	return 0;
+}
+
+/* Connects to the daemon, starting it when none answers. */
+static int
+ensure_daemon(struct cli *cli, const char *port)
+{
+	char *path = socket_path();
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
+	int fd;
+
+	if (path == NULL)
+		return -1;
+	if ((fd = dial(path)) >= 0)
+		goto out;
+	if (spawn_daemon(cli, port) < 0) {
+		cli_error("cannot start wallflowerd");
+		goto out;
+	}
+	for (int waited = 0; waited < CLI_START_WAIT_MS && fd < 0; waited += 50) {
+		nanosleep(&pause, NULL);
+		fd = dial(path);
+	}
+	if (fd < 0)
+		cli_error("wallflowerd did not start; run 'wallflowerd -d' to see why");
+out:
+	free(path);
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0 ? 0 : -1;
+}
+
+static const char start_help[] =
+        "usage: wallflower start [--event NAME] [--handle H] [--status open|quiet]\n"
+        "                        [--topics T,...] [--no-topics] [--hidden] [--for DURATION]\n"
+        "                        [--port N] [--runtime-dir DIR]\n"
+        "\n"
+        "Starts advertising on the local network and looking for people nearby, starting\n"
+        "wallflowerd first when it is not running. Run it again to change your status or\n"
+        "topics (the advert changes in place) or your handle or event (a fresh advert).\n"
+        "Your advert shows only what you choose: a handle, open or quiet, topics, and a\n"
+        "tag of the event's name. Never your key or your name.\n"
+        "\n"
+        "  --event NAME     the event you are at (people you meet are recorded there)\n"
+        "  --handle H       a name to show nearby (default: an anonymous one)\n"
+        "  --status S       open (happy to be approached, the default) or quiet\n"
+        "  --topics T,...   topics to show (default: your profile's topics)\n"
+        "  --no-topics      show no topics\n"
+        "  --hidden         see who is nearby and send cards, but do not advertise\n"
+        "  --for DURATION   stop advertising after this long (e.g. 2h)\n"
+        "  --port N         the TCP port for peers, when this starts the daemon\n";
+
+int
+cmd_start(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		CLI_DAEMON_OPTIONS,
+		{ "event", required_argument, NULL, 'e' },
+		{ "handle", required_argument, NULL, 'H' },
+		{ "status", required_argument, NULL, 's' },
+		{ "topics", required_argument, NULL, 't' },
+		{ "no-topics", no_argument, NULL, 'n' },
+		{ "hidden", no_argument, NULL, 'x' },
+		{ "for", required_argument, NULL, 'f' },
+		{ "port", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	json_t *req = json_pack("{ss}", "cmd", "start"), *topics, *reply;
+	const char *port = NULL;
+	struct identity *id = NULL;
+	uint64_t secs;
+	bool done = false;
+	int c;
+
+	while ((c = getopt_daemon(cli, argc, argv, "h", opts, start_help, &done)) != -1) {
+		switch (c) {
+		case 'e':
+			json_object_set_new(req, "event", json_string(optarg));
+			break;
+		case 'H':
+			json_object_set_new(req, "handle", json_string(optarg));
+			break;
+		case 's':
+			if (strcmp(optarg, "open") != 0 && strcmp(optarg, "quiet") != 0) {
+				json_decref(req);
+				return cli_usage_error(cli, "--status is open or quiet");
+			}
+			json_object_set_new(req, "status", json_string(optarg));
+			break;
+		case 't':
+			topics = json_array();
+			for (char *s = optarg, *comma; s != NULL;
+			     s = comma != NULL ? comma + 1 : NULL) {
+				comma = strchr(s, ',');
+				if (comma != s && *s != '\0')
+					json_array_append_new(
+					        topics,
+					        json_stringn(s, comma != NULL ? (size_t)(comma - s)
+					                                      : strlen(s)));
+			}
+			json_object_set_new(req, "topics", topics);
+			break;
+		case 'n':
+			json_object_set_new(req, "no_topics", json_true());
+			break;
+		case 'x':
+			json_object_set_new(req, "hidden", json_true());
+			break;
+		case 'f':
+			if (when_parse_duration(optarg, &secs) < 0 || secs == 0) {
+				json_decref(req);
+				return cli_usage_error(cli,
+				                       "--for takes a duration such as 90m or 2h");
+			}
+			json_object_set_new(req, "for", json_integer((json_int_t)secs));
+			break;
+		case 'p':
+			port = optarg;
+			break;
+		default:
+			json_decref(req);
+			return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+		}
+	}
+	if ((c = positional(cli, argc, argv, 0, NULL)) != 0) {
+		json_decref(req);
+		return c;
+	}
+	/* Say what is missing here, not in a daemon's log nobody reads. */
+	if (cli_check_private_files(cli) < 0 || cli_load_identity(cli, &id) < 0) {
+		json_decref(req);
+		return CLI_EXIT_FAIL;
+	}
+	identity_free(id);
+	if (ensure_daemon(cli, port) < 0 || (reply = request(req, CLI_REPLY_WAIT_MS)) == NULL)
+		return CLI_EXIT_FAIL;
+	if (json_is_true(json_object_get(reply, "hidden")))
+		printf("Started, hidden: browsing and sending, not advertising\n");
+	else
+		printf("Advertising as '%s'%s%s (%s%s%s)\n", str(reply, "instance"),
+		       *str(reply, "event") ? " at " : "", str(reply, "event"),
+		       str(reply, "status"), *str(reply, "topics") ? "; topics: " : "",
+		       str(reply, "topics"));
+	json_decref(reply);
+	return CLI_EXIT_OK;
+}
+
+/* ---- stop, status ---- */
+
+static const char stop_help[] = "usage: wallflower stop [--runtime-dir DIR]\n"
+                                "\n"
+                                "Withdraws your advert and stops wallflowerd. Offers in your "
+                                "inbox stay there.\n";
+
+int
+cmd_stop(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS,
+		                              CLI_DAEMON_OPTIONS,
+		                              { NULL, 0, NULL, 0 } };
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
+	bool done = false;
+	char *path;
+	json_t *reply;
+	int c, fd = -1;
+
+	if ((c = getopt_daemon(cli, argc, argv, "h", opts, stop_help, &done)) != -1)
+		return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	if ((c = positional(cli, argc, argv, 0, NULL)) != 0)
+		return c;
+	if ((reply = request(json_pack("{ss}", "cmd", "stop"), CLI_REPLY_WAIT_MS)) == NULL)
+		return CLI_EXIT_FAIL;
+	json_decref(reply);
+	/* Stopped means the socket is gone: wait for it, so that a `start` right after works. */
+	if ((path = socket_path()) == NULL)
+		return CLI_EXIT_FAIL;
+	for (int waited = 0; waited < CLI_START_WAIT_MS; waited += 50) {
+		if ((fd = dial(path)) < 0)
+			break;
+		close(fd);
+		nanosleep(&pause, NULL);
+	}
+	free(path);
+	if (fd >= 0) {
+		cli_error("wallflowerd is still running");
+		return CLI_EXIT_FAIL;
+	}
+	printf("Stopped\n");
+	return CLI_EXIT_OK;
+}
+
+static const char status_help[] =
+        "usage: wallflower status [--json] [--runtime-dir DIR]\n"
+        "\n"
+        "Whether wallflowerd runs, and what it is doing: avahi, the advert, how many people\n"
+        "are nearby and how many offers wait. Exits 0 when the daemon answers, 1 when no\n"
+        "daemon runs.\n"
+        "\n"
+        "  --json    print the daemon's whole answer as JSON\n";
+
+int
+cmd_status(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS,
+		                              CLI_DAEMON_OPTIONS,
+		                              { "json", no_argument, NULL, 'j' },
+		                              { NULL, 0, NULL, 0 } };
+	bool done = false, json = false;
+	json_t *r;
+	int c;
+
+	while ((c = getopt_daemon(cli, argc, argv, "h", opts, status_help, &done)) != -1) {
+		if (c != 'j')
+			return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+		json = true;
+	}
+	if ((c = positional(cli, argc, argv, 0, NULL)) != 0)
+		return c;
+	if ((r = request(json_pack("{ss}", "cmd", "status"), CLI_REPLY_WAIT_MS)) == NULL)
+		return CLI_EXIT_FAIL;
+	if (json) {
+		json_object_del(r, "ok");
+		return cli_json_print(r) < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+	}
+	printf("wallflowerd %s running (pid %lld)\n", str(r, "version"),
+	       (long long)json_integer_value(json_object_get(r, "pid")));
+	printf("  %-12s %s\n", "you", str(r, "fingerprint"));
+	printf("  %-12s %s\n", "avahi", str(r, "avahi"));
+	if (!json_is_true(json_object_get(r, "started")))
+		printf("  %-12s %s\n", "advert", "not started (wallflower start)");
+	else
+		printf("  %-12s %s%s%s%s\n  %-12s %s\n  %-12s %lld\n", "advert", str(r, "advert"),
+		       *str(r, "instance") ? " as '" : "", str(r, "instance"),
+		       *str(r, "instance") ? "'" : "", "event",
+		       *str(r, "event") ? str(r, "event") : "(none)", "port",
+		       (long long)json_integer_value(json_object_get(r, "port")));
+	printf("  %-12s %lld\n  %-12s %lld\n", "nearby",
+	       (long long)json_integer_value(json_object_get(r, "nearby")), "inbox",
+	       (long long)json_integer_value(json_object_get(r, "inbox")));
+	json_decref(r);
+	return CLI_EXIT_OK;
+}
+
+/* ---- nearby, inbox ---- */
+
+/* Items of a JSON array of strings, joined with ", " (at most size bytes). */
+static void
+join(const json_t *a, char *out, size_t size)
+{
+	size_t used = 0, i;
+	json_t *v;
+
+	out[0] = '\0';
+	json_array_foreach(a, i, v)
+	{
+		int w = snprintf(out + used, size - used, "%s%s", used > 0 ? ", " : "",
+		                 json_string_value(v) != NULL ? json_string_value(v) : "");
+
+		if (w < 0 || (size_t)w >= size - used)
+			break;
+		used += (size_t)w;
+	}
+}
+
+static void
+print_common(const json_t *common)
+{
+	static const char *const kinds[][2] = {
+		{ "topics", "you both know" },
+		{ "you_offer", "you offer" },
+		{ "you_seek", "you seek" },
+	};
+	char buf[512];
+
+	for (size_t k = 0; k < 3; k++) {
+		join(json_object_get(common, kinds[k][0]), buf, sizeof(buf));
+		if (buf[0] != '\0')
+			printf("      %s: %s\n", kinds[k][1], buf);
+	}
+}
+
+static const char nearby_help[] =
+        "usage: wallflower nearby [--json] [--runtime-dir DIR]\n"
+        "\n"
+        "Who is nearby: a short id (for 'wallflower send'), the handle they show, open or\n"
+        "quiet, their topics, and the common ground with your profile's topics, offers and\n"
+        "seeks. Adverts are what people chose to show; nobody's key or name is in them.\n"
+        "\n"
+        "  --json    print the list as JSON\n";
+
+int
+cmd_nearby(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS,
+		                              CLI_DAEMON_OPTIONS,
+		                              { "json", no_argument, NULL, 'j' },
+		                              { NULL, 0, NULL, 0 } };
+	bool done = false, json = false;
+	json_t *r, *peers, *p;
+	char topics[512];
+	size_t i;
+	int c;
+
+	while ((c = getopt_daemon(cli, argc, argv, "h", opts, nearby_help, &done)) != -1) {
+		if (c != 'j')
+			return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+		json = true;
+	}
+	if ((c = positional(cli, argc, argv, 0, NULL)) != 0)
+		return c;
+	if ((r = request(json_pack("{ss}", "cmd", "nearby"), CLI_REPLY_WAIT_MS)) == NULL)
+		return CLI_EXIT_FAIL;
+	peers = json_object_get(r, "peers");
+	if (json) {
+		json_incref(peers);
+		json_decref(r);
+		return cli_json_print(peers) < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+	}
+	if (json_array_size(peers) == 0)
+		printf("Nobody nearby yet\n");
+	json_array_foreach(peers, i, p)
+	{
+		join(json_object_get(p, "topics"), topics, sizeof(topics));
+		printf("%4s  %-24s %-6s %s%s\n", str(p, "id"),
+		       *str(p, "handle") ? str(p, "handle") : "(no handle)", str(p, "status"),
+		       topics,
+		       json_is_true(json_object_get(p, "same_event")) ? "  [same event]" : "");
+		print_common(json_object_get(p, "common"));
+	}
+	json_decref(r);
+	return CLI_EXIT_OK;
+}
+
+static const char inbox_help[] =
+        "usage: wallflower inbox [--json] [--runtime-dir DIR]\n"
+        "\n"
+        "Cards people offered you, waiting for you to accept, decline or block them. Each\n"
+        "shows a short preview: handle, name, note and the topics you have in common.\n"
+        "Nothing you decide is ever told to the sender. Offers expire after 24 hours.\n"
+        "\n"
+        "  --json    print the offers as JSON\n";
+
+int
+cmd_inbox(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS,
+		                              CLI_DAEMON_OPTIONS,
+		                              { "json", no_argument, NULL, 'j' },
+		                              { NULL, 0, NULL, 0 } };
+	bool done = false, json = false;
+	json_t *r, *offers, *o;
+	size_t i;
+	int c;
+
+	while ((c = getopt_daemon(cli, argc, argv, "h", opts, inbox_help, &done)) != -1) {
+		if (c != 'j')
+			return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+		json = true;
+	}
+	if ((c = positional(cli, argc, argv, 0, NULL)) != 0)
+		return c;
+	if ((r = request(json_pack("{ss}", "cmd", "inbox"), CLI_REPLY_WAIT_MS)) == NULL)
+		return CLI_EXIT_FAIL;
+	offers = json_object_get(r, "offers");
+	if (json) {
+		json_incref(offers);
+		json_decref(r);
+		return cli_json_print(offers) < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+	}
+	if (json_array_size(offers) == 0)
+		printf("No offers waiting\n");
+	json_array_foreach(offers, i, o)
+	{
+		printf("%4lld  %s%s%s%s\n", (long long)json_integer_value(json_object_get(o, "id")),
+		       str(o, "name"), *str(o, "handle") ? " (" : "", str(o, "handle"),
+		       *str(o, "handle") ? ")" : "");
+		if (*str(o, "note"))
+			printf("      \"%s\"\n", str(o, "note"));
+		print_common(json_object_get(o, "common"));
+	}
+	json_decref(r);
+	return CLI_EXIT_OK;
+}
+
+/* ---- send, accept, decline, block ---- */
+
+/* Adds our card (signed now from persona) to req as hex. 0 or -1. */
+static int
+add_card(struct cli *cli, json_t *req, const char *persona)
+{
+	uint8_t *env = NULL;
+	size_t len = 0;
+	uint64_t rev = 0;
+	char *hex;
+	int r = -1;
+
+	if (cli_issue_card(cli, persona, &env, &len, &rev) < 0)
+		return -1;
+	if ((hex = malloc(2 * len + 1)) != NULL) {
+		crypt_hex(hex, env, len);
+		r = json_object_set_new(req, "card", json_string(hex));
+		free(hex);
+	}
+	free(env);
+	return r < 0 ? -1 : 0;
+}
+
+static const char send_help[] =
+        "usage: wallflower send PEER [--persona P] [--note TEXT] [--no-reply]\n"
+        "                       [--runtime-dir DIR]\n"
+        "\n"
+        "Offers your card to PEER, a short id or a unique handle from 'wallflower nearby'.\n"
+        "They see a preview in their inbox and decide in their own time; if they accept,\n"
+        "their card comes back and joins your contacts. If the first attempt fails, the\n"
+        "daemon keeps trying for 10 minutes while PEER stays nearby.\n"
+        "\n"
+        "  --persona P   which persona's card to offer (default: default)\n"
+        "  --note TEXT   a short note to go with it (at most 280 bytes)\n"
+        "  --no-reply    do not ask for their card back\n";
+
+int
+cmd_send(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS,
+		                              CLI_DAEMON_OPTIONS,
+		                              { "persona", required_argument, NULL, 'P' },
+		                              { "note", required_argument, NULL, 'n' },
+		                              { "no-reply", no_argument, NULL, 'r' },
+		                              { NULL, 0, NULL, 0 } };
+	const char *persona = STORE_PERSONA_DEFAULT;
+	json_t *req = json_pack("{sssb}", "cmd", "send", "reply", 1), *r;
+	bool done = false;
+	int c;
+
+	while ((c = getopt_daemon(cli, argc, argv, "h", opts, send_help, &done)) != -1) {
+		if (c == 'P')
+			persona = optarg;
+		else if (c == 'n')
+			json_object_set_new(req, "note", json_string(optarg));
+		else if (c == 'r')
+			json_object_set_new(req, "reply", json_false());
+		else {
+			json_decref(req);
+			return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+		}
+	}
+	if ((c = positional(cli, argc, argv, 1, "PEER (an id or handle from 'nearby')")) != 0) {
+		json_decref(req);
+		return c;
+	}
+	json_object_set_new(req, "peer", json_string(argv[optind]));
+	if (add_card(cli, req, persona) < 0) {
+		json_decref(req);
+		return CLI_EXIT_FAIL;
+	}
+	if ((r = request(req, CLI_SEND_WAIT_MS)) == NULL)
+		return CLI_EXIT_FAIL;
+	if (strcmp(str(r, "state"), "delivered") == 0)
+		printf("Delivered to %s\n", argv[optind]);
+	else
+		printf("Not delivered yet (%s); the daemon keeps trying for a while\n",
+		       str(r, "msg"));
+	json_decref(r);
+	return CLI_EXIT_OK;
+}
+
+static const char accept_help[] =
+        "usage: wallflower accept ID [--persona P] [--no-reply] [--runtime-dir DIR]\n"
+        "\n"
+        "Accepts offer ID from 'wallflower inbox': the person joins your contacts, met at\n"
+        "the event you were at, now. Unless you pass --no-reply or they asked for nothing\n"
+        "back, your card then goes to them.\n"
+        "\n"
+        "  --persona P   which persona's card to send back (default: default)\n"
+        "  --no-reply    keep your card to yourself\n";
+
+int
+cmd_accept(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS,
+		                              CLI_DAEMON_OPTIONS,
+		                              { "persona", required_argument, NULL, 'P' },
+		                              { "no-reply", no_argument, NULL, 'r' },
+		                              { NULL, 0, NULL, 0 } };
+	const char *persona = STORE_PERSONA_DEFAULT;
+	bool done = false, reply = true;
+	json_t *req, *r;
+	json_int_t id;
+	int c;
+
+	while ((c = getopt_daemon(cli, argc, argv, "h", opts, accept_help, &done)) != -1) {
+		if (c == 'P')
+			persona = optarg;
+		else if (c == 'r')
+			reply = false;
+		else
+			return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	}
+	if ((c = positional(cli, argc, argv, 1, "ID (a number from 'wallflower inbox')")) != 0 ||
+	    (c = parse_offer_id(cli, argv[optind], &id)) != 0)
+		return c;
+	req = json_pack("{sssI}", "cmd", "accept", "id", id);
+	if (reply && add_card(cli, req, persona) < 0) {
+		json_decref(req);
+		return CLI_EXIT_FAIL;
+	}
+	if ((r = request(req, CLI_REPLY_WAIT_MS)) == NULL)
+		return CLI_EXIT_FAIL;
+	printf("Accepted %s (%s)\n", str(r, "name"), str(r, "fingerprint"));
+	if (strcmp(str(r, "card_back"), "sending") == 0)
+		printf("Your card is on its way back\n");
+	else if (strcmp(str(r, "card_back"), "not-asked") != 0 &&
+	         strcmp(str(r, "card_back"), "withheld") != 0)
+		printf("Your card could not be sent back: %s\n", str(r, "card_back"));
+	json_decref(r);
+	return CLI_EXIT_OK;
+}
+
+static int
+drop(struct cli *cli, int argc, char **argv, const char *cmd, const char *help,
+     const char *done_msg)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS,
+		                              CLI_DAEMON_OPTIONS,
+		                              { NULL, 0, NULL, 0 } };
+	bool done = false;
+	json_int_t id;
+	json_t *r;
+	int c;
+
+	if ((c = getopt_daemon(cli, argc, argv, "h", opts, help, &done)) != -1)
+		return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	if ((c = positional(cli, argc, argv, 1, "ID (a number from 'wallflower inbox')")) != 0 ||
+	    (c = parse_offer_id(cli, argv[optind], &id)) != 0)
+		return c;
+	if ((r = request(json_pack("{sssI}", "cmd", cmd, "id", id), CLI_REPLY_WAIT_MS)) == NULL)
+		return CLI_EXIT_FAIL;
+	json_decref(r);
+	printf("%s\n", done_msg);
+	return CLI_EXIT_OK;
+}
+
+int
+cmd_decline(struct cli *cli, int argc, char **argv)
+{
+	return drop(cli, argc, argv, "decline",
+	            "usage: wallflower decline ID [--runtime-dir DIR]\n"
+	            "\n"
+	            "Drops offer ID from your inbox, quietly: the sender is never told.\n",
+	            "Declined");
+}
+
+int
+cmd_block(struct cli *cli, int argc, char **argv)
+{
+	return drop(cli, argc, argv, "block",
+	            "usage: wallflower block ID [--runtime-dir DIR]\n"
+	            "\n"
+	            "Drops offer ID and every other offer from the same person, and ignores them\n"
+	            "from now on. The sender is never told.\n",
+	            "Blocked");
+}
+
+/* ---- watch ---- */
+
+static const char watch_help[] =
+        "usage: wallflower watch [--json] [--runtime-dir DIR]\n"
+        "\n"
+        "Prints what happens as it happens, one line each: people appearing and leaving,\n"
+        "offers arriving, cards accepted and received, deliveries. For a desktop notifier\n"
+        "or a script, --json prints each event as one JSON object per line. Runs until\n"
+        "interrupted or the daemon stops.\n";
+
+static void
+print_event(const json_t *e)
+{
+	const char *ev = str(e, "event");
+	const json_t *p = json_object_get(e, "peer"), *o = json_object_get(e, "offer");
+
+	if (p != NULL)
+		printf("%s: %s %s\n", ev, str(p, "id"),
+		       *str(p, "handle") ? str(p, "handle") : str(p, "instance"));
+	else if (o != NULL)
+		printf("%s: %lld from %s\n", ev,
+		       (long long)json_integer_value(json_object_get(o, "id")), str(o, "name"));
+	else if (json_object_get(e, "name") != NULL)
+		printf("%s: %s (%s)\n", ev, str(e, "name"), str(e, "fingerprint"));
+	else if (json_object_get(e, "avahi") != NULL)
+		printf("%s: %s, advert %s\n", ev, str(e, "avahi"), str(e, "advert"));
+	else
+		printf("%s\n", ev);
+}
+
+int
+cmd_watch(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS,
+		                              CLI_DAEMON_OPTIONS,
+		                              { "json", no_argument, NULL, 'j' },
+		                              { NULL, 0, NULL, 0 } };
+	bool done = false, json = false;
+	json_t *e;
+	int c, fd;
+
+	while ((c = getopt_daemon(cli, argc, argv, "h", opts, watch_help, &done)) != -1) {
+		if (c != 'j')
+			return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+		json = true;
+	}
+	if ((c = positional(cli, argc, argv, 0, NULL)) != 0)
+		return c;
+	if ((fd = connect_daemon()) < 0)
+		return CLI_EXIT_FAIL;
+	e = json_pack("{ss}", "cmd", "watch");
+	if (write_msg(fd, e) < 0 || (json_decref(e), e = read_msg(fd, CLI_REPLY_WAIT_MS)) == NULL) {
+		close(fd);
+		return CLI_EXIT_FAIL;
+	}
+	json_decref(e);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while ((e = read_msg(fd, -1)) != NULL) {
+		if (json) {
+			char *line = json_dumps(e, JSON_COMPACT);
+
+			if (line != NULL)
+				printf("%s\n", line);
+			free(line);
+		} else {
+			print_event(e);
+		}
+		json_decref(e);
+	}
+	close(fd);
+	return CLI_EXIT_OK;
+}

@@ -1,0 +1,333 @@
+/*
+ * commands.c: what each control request does (proto/control.md lists them). Requests
+ * come from the daemon's own user, through ctl_decode; every field is still read with the
+ * typed, bounded getters, and a missing or wrong one gets a "bad-argument" reply naming
+ * it. Replies are built here; the transport is control.c's.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wallflower/crypt.h"
+#include "wallflower/ctl.h"
+
+#include "log.h"
+#include "wfd.h"
+
+static json_t *
+bad(const char *what)
+{
+	return ctl_error(CTL_E_ARGUMENT, what);
+}
+
+/* An optional string field: 0 (*out NULL when absent), or -EINVAL. */
+static int
+opt_str(const json_t *req, const char *key, size_t max, const char **out)
+{
+	int r = ctl_get_str(req, key, max, out);
+
+	return r == -ENOENT ? 0 : r;
+}
+
+static int
+opt_bool(const json_t *req, const char *key, bool *out)
+{
+	int r = ctl_get_bool(req, key, out);
+
+	return r == -ENOENT ? 0 : r;
+}
+
+static const char *
+status_name(enum txt_status s)
+{
+	return s == TXT_STATUS_OPEN ? "open" : s == TXT_STATUS_QUIET ? "quiet" : NULL;
+}
+
+static json_t *
+cmd_status(struct wfd *d)
+{
+	char fpr[IDENTITY_FPR_LEN + 1];
+	struct inbox_offer *o = NULL;
+	size_t n = 0;
+	json_t *j;
+
+	identity_fingerprint(d->id->sign_pk, fpr);
+	if (store_inbox_list(d->st, (uint64_t)time(NULL), &o, &n) < 0)
+		n = 0;
+	inbox_offer_free_all(o, n);
+	j = json_pack("{sb ss ss sI sb ss ss sI sI sI}", "ok", 1, "version", WALLFLOWER_VERSION,
+	              "fingerprint", fpr, "pid", (json_int_t)getpid(), "started", d->started,
+	              "avahi", mdns_avahi_state(d->mdns), "advert", mdns_advert_state(d->mdns),
+	              "nearby", (json_int_t)peers_count(d), "inbox", (json_int_t)n, "connections",
+	              (json_int_t)net_connections(d->net));
+	if (j == NULL || !d->started)
+		return j;
+	json_object_set_new(j, "port", json_integer(net_port(d->net)));
+	json_object_set_new(j, "hidden", json_boolean(d->adv.hidden));
+	if (mdns_advert_name(d->mdns) != NULL)
+		json_object_set_new(j, "instance", json_string(mdns_advert_name(d->mdns)));
+	if (d->adv.event[0] != '\0')
+		json_object_set_new(j, "event", json_string(d->adv.event));
+	if (d->adv.handle[0] != '\0')
+		json_object_set_new(j, "handle", json_string(d->adv.handle));
+	if (status_name(d->adv.status) != NULL)
+		json_object_set_new(j, "status", json_string(status_name(d->adv.status)));
+	json_object_set_new(j, "topics", json_string(d->adv.topics));
+	if (d->adv.until != 0)
+		json_object_set_new(j, "until", json_integer((json_int_t)d->adv.until));
+	return j;
+}
+
+/* Joins a JSON array of topics with commas into out. 0 or -EINVAL. */
+static int
+join_topics(const json_t *a, char *out, size_t size)
+{
+	size_t used = 0, i;
+	json_t *t;
+
+	out[0] = '\0';
+	if (!json_is_array(a))
+		return -EINVAL;
+	json_array_foreach(a, i, t)
+	{
+		const char *s = json_string_value(t);
+		int w;
+
+		if (s == NULL || strchr(s, ',') != NULL)
+			return -EINVAL;
+		w = snprintf(out + used, size - used, "%s%s", used > 0 ? "," : "", s);
+		if (w < 0 || (size_t)w >= size - used)
+			return -EINVAL;
+		used += (size_t)w;
+	}
+	return 0;
+}
+
+static json_t *
+cmd_start(struct wfd *d, const json_t *req)
+{
+	struct wfd_advert adv = { .status = TXT_STATUS_OPEN, .topics_default = true };
+	const char *event = NULL, *handle = NULL, *status = NULL, *why = NULL;
+	bool no_topics = false;
+	uint64_t for_s = 0;
+	const json_t *topics = json_object_get(req, "topics");
+	int r;
+
+	if (opt_str(req, "event", TXT_EVENT_NAME_MAX, &event) < 0)
+		return bad("event: a string of at most 128 bytes");
+	if (opt_str(req, "handle", TXT_HANDLE_MAX, &handle) < 0)
+		return bad("handle: a string of at most 32 bytes");
+	if (opt_str(req, "status", 8, &status) < 0 ||
+	    (status != NULL && strcmp(status, "open") != 0 && strcmp(status, "quiet") != 0))
+		return bad("status: \"open\" or \"quiet\"");
+	if (opt_bool(req, "no_topics", &no_topics) < 0 || opt_bool(req, "hidden", &adv.hidden) < 0)
+		return bad("no_topics and hidden are true or false");
+	if ((r = ctl_get_uint(req, "for", 366 * 86400ULL, &for_s)) < 0 && r != -ENOENT)
+		return bad("for: seconds, at most a year");
+	if (topics != NULL && !json_is_null(topics)) {
+		if (join_topics(topics, adv.topics, sizeof(adv.topics)) < 0)
+			return bad("topics: strings without commas, 120 bytes together");
+		adv.topics_default = false;
+	}
+	if (no_topics) {
+		adv.topics[0] = '\0';
+		adv.topics_default = false;
+	}
+	snprintf(adv.event, sizeof(adv.event), "%s", event != NULL ? event : "");
+	snprintf(adv.handle, sizeof(adv.handle), "%s", handle != NULL ? handle : "");
+	if (status != NULL && strcmp(status, "quiet") == 0)
+		adv.status = TXT_STATUS_QUIET;
+	adv.until = for_s != 0 ? (uint64_t)time(NULL) + for_s : 0;
+	if (wfd_start(d, &adv, &why) < 0)
+		return ctl_error(CTL_E_ARGUMENT, why);
+	return cmd_status(d);
+}
+
+static json_t *
+cmd_nearby(struct wfd *d)
+{
+	json_t *peers = json_array();
+
+	for (const struct peer *p = d->peers; peers != NULL && p != NULL; p = p->next)
+		if (json_array_append_new(peers, peers_json(d, p)) < 0) {
+			json_decref(peers);
+			peers = NULL;
+		}
+	return json_pack("{sbso}", "ok", 1, "peers", peers);
+}
+
+/* A card in hex (the CLI issues it), into *out. 0, or an error reply in *err. */
+static int
+card_arg(const json_t *req, uint8_t **out, size_t *len, json_t **err)
+{
+	const char *hex = NULL;
+	size_t n;
+
+	*out = NULL;
+	*len = 0;
+	if (ctl_get_str(req, "card", 2 * CARD_ENVELOPE_MAX, &hex) < 0 || (n = strlen(hex)) == 0 ||
+	    n % 2 != 0 || (*out = malloc(n / 2)) == NULL || crypt_unhex(*out, n / 2, hex, n) < 0) {
+		free(*out);
+		*out = NULL;
+		*err = bad("card: your card envelope in hex");
+		return -EINVAL;
+	}
+	*len = n / 2;
+	return 0;
+}
+
+static json_t *
+cmd_send(struct wfd *d, struct control_client *cl, const json_t *req, bool *later)
+{
+	const char *who = NULL, *note = NULL, *why = NULL;
+	bool reply = true;
+	struct peer *p = NULL;
+	uint8_t *card = NULL;
+	size_t len = 0;
+	json_t *err = NULL;
+	int64_t id = 0;
+	int r;
+
+	if (!d->started)
+		return ctl_error(CTL_E_NOT_STARTED, "not started: run 'wallflower start' first");
+	if (ctl_get_str(req, "peer", MDNS_NAME_MAX, &who) < 0)
+		return bad("peer: a short id or a handle from nearby");
+	if (opt_str(req, "note", PEERMSG_NOTE_MAX, &note) < 0)
+		return bad("note: at most 280 bytes");
+	if (opt_bool(req, "reply", &reply) < 0)
+		return bad("reply: true or false");
+	if ((r = peers_lookup(d, who, &p)) == -EEXIST)
+		return ctl_error(CTL_E_AMBIGUOUS, "several peers show that handle; use the id");
+	if (r < 0)
+		return ctl_error(CTL_E_NOT_FOUND, "nobody nearby has that id or handle");
+	if (card_arg(req, &card, &len, &err) < 0)
+		return err;
+	r = exchange_send(d, p, card, len, note, reply, cl, &id, &why);
+	free(card);
+	if (r == -EDQUOT)
+		return ctl_error(CTL_E_BUSY, why);
+	if (r < 0)
+		return ctl_error(CTL_E_ARGUMENT, why);
+	*later = true; /* the first attempt's result answers */
+	return NULL;
+}
+
+static json_t *
+cmd_inbox(struct wfd *d)
+{
+	struct inbox_offer *o = NULL;
+	size_t n = 0;
+	json_t *list;
+
+	if (store_inbox_list(d->st, (uint64_t)time(NULL), &o, &n) < 0)
+		return ctl_error(CTL_E_FAILED, "cannot read the inbox");
+	list = json_array();
+	for (size_t i = 0; list != NULL && i < n; i++)
+		json_array_append_new(list, exchange_offer_json(d, &o[i]));
+	inbox_offer_free_all(o, n);
+	return json_pack("{sbso}", "ok", 1, "offers", list);
+}
+
+static int
+offer_id(const json_t *req, int64_t *id)
+{
+	uint64_t v = 0;
+	int r = ctl_get_uint(req, "id", INT64_MAX, &v);
+
+	*id = (int64_t)v;
+	return r;
+}
+
+static json_t *
+cmd_accept(struct wfd *d, const json_t *req)
+{
+	struct inbox_offer taken = { 0 };
+	char fpr[IDENTITY_FPR_LEN + 1];
+	const char *back = "not-asked", *why = NULL;
+	uint8_t *card = NULL;
+	size_t len = 0;
+	json_t *err = NULL, *reply;
+	int64_t id, person;
+	int r;
+
+	if (offer_id(req, &id) < 0)
+		return bad("id: the number of an offer in the inbox");
+	if (json_object_get(req, "card") != NULL && card_arg(req, &card, &len, &err) < 0)
+		return err;
+	r = store_inbox_accept(d->st, id, (uint64_t)time(NULL), &taken, &person);
+	if (r < 0) {
+		free(card);
+		return r == -ENOENT ? ctl_error(CTL_E_NOT_FOUND, "no such offer (or it expired)")
+		                    : ctl_error(CTL_E_FAILED, "cannot store the card");
+	}
+	/* The person is on disk now; the card back is a courtesy that may still fail. */
+	identity_fingerprint(taken.card->key, fpr);
+	if (taken.reply && card == NULL)
+		back = "withheld";
+	else if (taken.reply && exchange_card_back(d, &taken, card, len, &why) < 0)
+		back = why;
+	else if (taken.reply)
+		back = "sending";
+	control_broadcast(d->ctl, json_pack("{ssssss}", "event", "card-accepted", "name",
+	                                    taken.card->f.text[CARD_NAME], "fingerprint", fpr));
+	reply = json_pack("{sbssssss}", "ok", 1, "name", taken.card->f.text[CARD_NAME],
+	                  "fingerprint", fpr, "card_back", back);
+	inbox_offer_clear(&taken);
+	free(card);
+	return reply;
+}
+
+static json_t *
+cmd_drop(struct wfd *d, const json_t *req, bool block)
+{
+	int64_t id;
+	int r;
+
+	if (offer_id(req, &id) < 0)
+		return bad("id: the number of an offer in the inbox");
+	r = block ? store_inbox_block(d->st, id, (uint64_t)time(NULL))
+	          : store_inbox_decline(d->st, id);
+	if (r == -ENOENT)
+		return ctl_error(CTL_E_NOT_FOUND, "no such offer (or it expired)");
+	if (r < 0)
+		return ctl_error(CTL_E_FAILED, "cannot change the inbox");
+	return ctl_ok();
+}
+
+json_t *
+control_dispatch(struct wfd *d, struct control_client *cl, const json_t *req, bool *later)
+{
+	const char *cmd = NULL;
+
+	*later = false;
+	if (ctl_get_str(req, "cmd", 32, &cmd) < 0)
+		return ctl_error(CTL_E_MALFORMED, "a request needs \"cmd\", a string");
+	if (strcmp(cmd, "status") == 0)
+		return cmd_status(d);
+	if (strcmp(cmd, "start") == 0)
+		return cmd_start(d, req);
+	if (strcmp(cmd, "stop") == 0) {
+		wfd_quit(d);
+		return ctl_ok();
+	}
+	if (strcmp(cmd, "nearby") == 0)
+		return cmd_nearby(d);
+	if (strcmp(cmd, "send") == 0)
+		return cmd_send(d, cl, req, later);
+	if (strcmp(cmd, "inbox") == 0)
+		return cmd_inbox(d);
+	if (strcmp(cmd, "accept") == 0)
+		return cmd_accept(d, req);
+	if (strcmp(cmd, "decline") == 0)
+		return cmd_drop(d, req, false);
+	if (strcmp(cmd, "block") == 0)
+		return cmd_drop(d, req, true);
+	if (strcmp(cmd, "watch") == 0) {
+		control_watch(cl);
+		return ctl_ok();
+	}
+	return ctl_error(CTL_E_UNKNOWN, "unknown command");
+}

@@ -1,0 +1,356 @@
+/*
+ * control.c: the control socket (proto/control.md). It owns the listening socket in the
+ * 0700 runtime directory, one client per connection, and the watch stream. Only the
+ * daemon's own user may talk to it (SO_PEERCRED); even so, every message is bounded and
+ * decoded strictly (ctl.h), and a malformed one gets an error reply, then the connection
+ * closes. A client's state hangs off its connection and dies in client_close().
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wallflower/crypt.h"
+#include "wallflower/ctl.h"
+#include "wallflower/file.h"
+#include "wallflower/paths.h"
+
+#include "log.h"
+#include "wfd.h"
+
+#define CONTROL_CLIENTS_MAX 32                /* control connections at once */
+#define CONTROL_QUEUE_MAX   (8 * 1024 * 1024) /* bytes queued to one client */
+
+struct control_client {
+	struct control *ctl;
+	int fd;
+	struct loop_watch *w;
+	uint8_t in[CTL_HEADER + CTL_REQUEST_MAX];
+	size_t inlen;
+	uint8_t *out;
+	size_t outlen, outoff;
+	bool watching, waiting, closing;
+	struct control_client *next;
+};
+
+struct control {
+	struct wfd *d;
+	int fd;
+	struct loop_watch *w;
+	char *path;
+	struct control_client *clients;
+	unsigned count;
+};
+
+static void
+client_close(struct control_client *cl)
+{
+	struct control_client **pp = &cl->ctl->clients;
+
+	while (*pp != cl)
+		pp = &(*pp)->next;
+	*pp = cl->next;
+	cl->ctl->count--;
+	if (cl->waiting)
+		exchange_forget_waiter(cl->ctl->d, cl);
+	loop_watch_free(cl->w);
+	close(cl->fd);
+	free(cl->out);
+	free(cl);
+}
+
+/* Reading only while no request is waiting; writing only while output is queued. */
+static void
+client_arm(struct control_client *cl)
+{
+	uint32_t ev = (cl->waiting || cl->closing ? 0 : EPOLLIN) |
+	              (cl->outlen > cl->outoff ? EPOLLOUT : 0);
+
+	if (loop_watch_set(cl->w, ev) < 0)
+		log_warnx("control: cannot watch a client");
+}
+
+static void
+client_flush(struct control_client *cl)
+{
+	while (cl->outoff < cl->outlen) {
+		ssize_t w =
+		        send(cl->fd, cl->out + cl->outoff, cl->outlen - cl->outoff, MSG_NOSIGNAL);
+
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (w < 0) {
+			client_close(cl);
+			return;
+		}
+		cl->outoff += (size_t)w;
+	}
+	if (cl->outoff == cl->outlen) {
+		cl->outoff = cl->outlen = 0;
+		if (cl->closing) {
+			client_close(cl);
+			return;
+		}
+	}
+	client_arm(cl);
+}
+
+/* Queues msg (taking the reference). false when the client was dropped. */
+static bool
+client_send(struct control_client *cl, json_t *msg)
+{
+	uint8_t *frame = NULL, *grown;
+	size_t len = 0;
+	int r;
+
+	if (msg == NULL)
+		msg = ctl_error(CTL_E_FAILED, "out of memory");
+	r = ctl_encode(msg, CTL_REPLY_MAX, &frame, &len);
+	json_decref(msg);
+	if (r < 0 || cl->outlen - cl->outoff + len > CONTROL_QUEUE_MAX) {
+		/* A watcher that stopped reading, or a reply we cannot make: drop the client. */
+		log_warnx("control: dropping a client (%s)", r < 0 ? strerror(-r) : "not reading");
+		free(frame);
+		client_close(cl);
+		return false;
+	}
+	if (cl->outoff > 0) {
+		memmove(cl->out, cl->out + cl->outoff, cl->outlen - cl->outoff);
+		cl->outlen -= cl->outoff;
+		cl->outoff = 0;
+	}
+	if ((grown = realloc(cl->out, cl->outlen + len)) == NULL) {
+		free(frame);
+		client_close(cl);
+		return false;
+	}
+	cl->out = grown;
+	memcpy(cl->out + cl->outlen, frame, len);
+	cl->outlen += len;
+	free(frame);
+	client_flush(cl);
+	return true;
+}
+
+void
+control_reply(struct control_client *cl, json_t *reply)
+{
+	cl->waiting = false;
+	client_send(cl, reply);
+}
+
+void
+control_broadcast(struct control *c, json_t *event)
+{
+	struct control_client *cl, *next;
+
+	if (c == NULL || event == NULL) {
+		json_decref(event);
+		return;
+	}
+	for (cl = c->clients; cl != NULL; cl = next) {
+		next = cl->next;
+		if (cl->watching)
+			client_send(cl, json_incref(event));
+	}
+	json_decref(event);
+}
+
+/* Replies with an error and closes: the stream cannot be trusted past a bad frame. */
+static void
+client_refuse(struct control_client *cl, const char *why)
+{
+	cl->closing = true;
+	cl->inlen = 0;
+	client_send(cl, ctl_error(CTL_E_MALFORMED, why));
+}
+
+/* Handles every complete request in the buffer. false when the client is gone. */
+static bool
+client_requests(struct control_client *cl)
+{
+	size_t body, consumed = 0;
+	json_t *req, *reply;
+	const char *why;
+	bool later;
+
+	while (!cl->waiting && cl->inlen - consumed >= CTL_HEADER) {
+		uint8_t *at = cl->in + consumed;
+
+		if (ctl_frame_len(at, CTL_REQUEST_MAX, &body) < 0) {
+			client_refuse(cl, "message length is 0 or too large");
+			return false;
+		}
+		if (cl->inlen - consumed < CTL_HEADER + body)
+			break;
+		consumed += CTL_HEADER + body;
+		if (ctl_decode(at + CTL_HEADER, body, CTL_REQUEST_MAX, &req, &why) < 0) {
+			client_refuse(cl, why);
+			return false;
+		}
+		later = false;
+		reply = control_dispatch(cl->ctl->d, cl, req, &later);
+		json_decref(req);
+		if (later) {
+			cl->waiting = true;
+		} else if (!client_send(cl, reply)) {
+			return false;
+		}
+	}
+	memmove(cl->in, cl->in + consumed, cl->inlen - consumed);
+	cl->inlen -= consumed;
+	return true;
+}
+
+static void
+client_io(struct loop_watch *w, int fd, uint32_t events, void *arg)
+{
+	struct control_client *cl = arg;
+
+	(void)w;
+	if (events & EPOLLOUT) {
+		client_flush(cl);
+		return; /* a read waits for the next round: cl may be gone */
+	}
+	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+		ssize_t r = recv(fd, cl->in + cl->inlen, sizeof(cl->in) - cl->inlen, 0);
+
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (r <= 0) {
+			client_close(cl);
+			return;
+		}
+		cl->inlen += (size_t)r;
+		if (client_requests(cl))
+			client_arm(cl);
+	}
+}
+
+static void
+control_accept(struct loop_watch *w, int lfd, uint32_t events, void *arg)
+{
+	struct control *c = arg;
+	struct control_client *cl;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int fd;
+
+	(void)w;
+	(void)events;
+	while ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		/* The directory is 0700 already; the credential check holds even if it is not. */
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+		    cred.uid != geteuid()) {
+			log_warnx("control: refusing a client of another user");
+			close(fd);
+			continue;
+		}
+		if (c->count >= CONTROL_CLIENTS_MAX || (cl = calloc(1, sizeof(*cl))) == NULL) {
+			log_warnx("control: too many clients");
+			close(fd);
+			continue;
+		}
+		cl->ctl = c;
+		cl->fd = fd;
+		if ((cl->w = loop_watch_new(c->d->loop, fd, EPOLLIN, client_io, cl)) == NULL) {
+			close(fd);
+			free(cl);
+			continue;
+		}
+		cl->next = c->clients;
+		c->clients = cl;
+		c->count++;
+	}
+}
+
+/* Whether a daemon answers at path (then we must not take its place). */
+static bool
+someone_listens(const struct sockaddr_un *sa)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool yes;
+
+	if (fd < 0)
+		return false;
+	yes = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0;
+	close(fd);
+	return yes;
+}
+
+int
+control_new(struct wfd *d, const char *dir, struct control **out)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct control *c;
+	int r;
+
+	*out = NULL;
+	if ((r = file_mkdir_private(dir)) < 0 || chmod(dir, 0700) < 0)
+		return r < 0 ? r : -errno;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return -ENOMEM;
+	c->d = d;
+	c->fd = -1;
+	if ((c->path = file_join(dir, PATHS_CTL_SOCKET)) == NULL ||
+	    strlen(c->path) >= sizeof(sa.sun_path)) {
+		r = c->path == NULL ? -ENOMEM : -ENAMETOOLONG;
+		goto fail;
+	}
+	memcpy(sa.sun_path, c->path, strlen(c->path) + 1);
+	if (someone_listens(&sa)) {
+		r = -EADDRINUSE;
+		goto fail;
+	}
+	(void)unlink(c->path); /* a socket left by a daemon that died */
+	if ((c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0 ||
+	    bind(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(c->path, 0600) < 0 ||
+	    listen(c->fd, 8) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	if ((c->w = loop_watch_new(d->loop, c->fd, EPOLLIN, control_accept, c)) == NULL) {
+		r = -errno;
+		goto fail;
+	}
+	*out = c;
+	return 0;
+fail:
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->path);
+	free(c);
+	return r;
+}
+
+void
+control_free(struct control *c)
+{
+	if (c == NULL)
+		return;
+	while (c->clients != NULL) {
+		struct control_client *cl = c->clients;
+
+		cl->closing = true;
+		client_flush(cl); /* last words, such as the reply to "stop"; may close cl */
+		if (c->clients == cl)
+			client_close(cl);
+	}
+	loop_watch_free(c->w);
+	close(c->fd);
+	(void)unlink(c->path);
+	free(c->path);
+	free(c);
+}
+
+void
+control_watch(struct control_client *cl)
+{
+	cl->watching = true;
+}

@@ -1,0 +1,490 @@
+/*
+ * exchange.c: what the daemon does with cards. Incoming offers go to the inbox (or update
+ * a contact we already have), cards back that answer our offers go to the contacts, and
+ * outgoing offers and cards back are delivered with bounded retries. Everything a peer
+ * sent has been verified by the session before it reaches this file; what this file
+ * decides is never signalled to the sender beyond an "ack" (or "busy" at a limit), so a
+ * decline or a block stays private.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "wallflower/ctl.h"
+
+#include "log.h"
+#include "wfd.h"
+
+#define WFD_CARD_BACK_TTL 120 /* seconds a card back keeps retrying */
+
+static uint64_t
+now_s(void)
+{
+	return (uint64_t)time(NULL);
+}
+
+static void
+fingerprint(const uint8_t *key, char out[IDENTITY_FPR_LEN + 1])
+{
+	identity_fingerprint(key, out);
+}
+
+/* Whether key is already a contact. */
+static bool
+is_contact(struct wfd *d, const uint8_t *key)
+{
+	char fpr[IDENTITY_FPR_LEN + 1];
+	struct contact *c = NULL;
+	size_t n = 0;
+
+	fingerprint(key, fpr);
+	if (store_contact_find(d->st, fpr, &c, &n) < 0)
+		return false;
+	contact_free_all(c, n);
+	return n > 0;
+}
+
+/* A copy of s cut to at most max bytes on a character boundary, "…" marking the cut. */
+static json_t *
+preview(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	char buf[WFD_PREVIEW_NOTE + 4];
+
+	if (n <= max)
+		return json_string(s);
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	snprintf(buf, sizeof(buf), "%.*s\xe2\x80\xa6", (int)max, s);
+	return json_string(buf);
+}
+
+/* The peer's topics, offers and seeks as one comma list, for common ground. */
+static void
+card_topics(const struct card *c, char *out, size_t size)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (enum card_field f = CARD_TOPICS; f <= CARD_SEEKS; f++) {
+		const struct card_list *l = card_fields_list_const(&c->f, f);
+
+		for (size_t i = 0; i < l->n; i++) {
+			int w = snprintf(out + used, size - used, "%s%s", used > 0 ? "," : "",
+			                 l->items[i]);
+
+			if (w < 0 || (size_t)w >= size - used) {
+				out[used] = '\0';
+				return;
+			}
+			used += (size_t)w;
+		}
+	}
+}
+
+json_t *
+exchange_offer_json(struct wfd *d, const struct inbox_offer *o)
+{
+	char fpr[IDENTITY_FPR_LEN + 1], topics[1024];
+	const char *handle = NULL;
+
+	fingerprint(o->card->key, fpr);
+	card_topics(o->card, topics, sizeof(topics));
+	for (const struct peer *p = d->peers; p != NULL && o->addr != NULL; p = p->next)
+		if (strcmp(p->addr, o->addr) == 0 && p->txt.handle[0] != '\0')
+			handle = p->txt.handle;
+	return json_pack("{sI ss? so so* ss so sb sI sI ss?}", "id", (json_int_t)o->id, "handle",
+	                 handle, "name", preview(o->card->f.text[CARD_NAME], WFD_PREVIEW_NAME),
+	                 "note", o->note != NULL ? preview(o->note, WFD_PREVIEW_NOTE) : NULL,
+	                 "fingerprint", fpr, "common", peers_common_ground(d, topics), "reply",
+	                 o->reply, "received", (json_int_t)o->received, "expires",
+	                 (json_int_t)o->expires, "event", o->event);
+}
+
+static void
+answer_error(struct peermsg *answer, enum peermsg_code code)
+{
+	answer->type = PEERMSG_ERROR;
+	answer->code = code;
+}
+
+static void
+take_offer(struct wfd *d, const char *addr, const struct peermsg *req, const struct card *card,
+           struct peermsg *answer)
+{
+	uint8_t offer_id[PEERMSG_ID_LEN];
+	const char *event = d->started && d->adv.event[0] != '\0' ? d->adv.event : NULL;
+	struct inbox_offer o = { 0 };
+	int64_t id = 0;
+	int r;
+
+	peermsg_offer_id(req->card, req->card_len, offer_id);
+	r = store_inbox_put(d->st, card, req->note, req->reply, addr, req->port, event, offer_id,
+	                    now_s(), d->offer_ttl, &id);
+	if (r == -EEXIST)
+		return; /* the same offer again: it is already waiting */
+	if (r == -EDQUOT) {
+		log_warnx("refusing an offer from %s: too many offers waiting", addr);
+		answer_error(answer, PEERMSG_E_BUSY);
+		return;
+	}
+	if (r < 0) {
+		log_warnx("cannot keep an offer from %s: %s", addr, strerror(-r));
+		answer_error(answer, PEERMSG_E_INTERNAL);
+		return;
+	}
+	log_info("offer %lld received from %s", (long long)id, addr);
+	o = (struct inbox_offer){ .id = id,
+		                  .card = (struct card *)card,
+		                  .note = req->note,
+		                  .reply = req->reply,
+		                  .addr = (char *)addr,
+		                  .event = (char *)event,
+		                  .received = now_s(),
+		                  .expires = now_s() + d->offer_ttl };
+	control_broadcast(d->ctl, json_pack("{ssso}", "event", "offer-received", "offer",
+	                                    exchange_offer_json(d, &o)));
+}
+
+/* A newer card from a contact updates it without asking (store_card_put's rev rules). */
+static void
+update_contact(struct wfd *d, const struct card *card)
+{
+	enum store_card_result res;
+	char fpr[IDENTITY_FPR_LEN + 1];
+
+	if (store_card_put(d->st, card, now_s(), &res, NULL) < 0) {
+		log_warnx("cannot update a contact");
+		return;
+	}
+	if (res != STORE_CARD_UPDATED)
+		return;
+	fingerprint(card->key, fpr);
+	control_broadcast(d->ctl, json_pack("{ssssss}", "event", "contact-updated", "name",
+	                                    card->f.text[CARD_NAME], "fingerprint", fpr));
+}
+
+static void
+take_card_back(struct wfd *d, const char *addr, const struct peermsg *req, const struct card *card)
+{
+	char fpr[IDENTITY_FPR_LEN + 1];
+	int r = store_outbox_answer(d->st, req->re, card, now_s(), NULL);
+
+	if (r == -ENOENT && is_contact(d, card->key)) {
+		update_contact(d, card);
+		return;
+	}
+	if (r < 0) {
+		/* Not an answer to anything we sent: a card nobody asked for is dropped. */
+		log_info("ignoring a card from %s that answers no offer of ours", addr);
+		return;
+	}
+	fingerprint(card->key, fpr);
+	log_info("card received back from %s", addr);
+	control_broadcast(d->ctl, json_pack("{ssssss}", "event", "card-received", "name",
+	                                    card->f.text[CARD_NAME], "fingerprint", fpr));
+}
+
+void
+exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_key,
+                 const struct peermsg *req, const struct card *card, struct peermsg *answer)
+{
+	int blocked = store_is_blocked(d->st, peer_key);
+
+	answer->type = PEERMSG_ACK;
+	if (blocked != 0) {
+		/* Blocked (or unknowable): answered like anyone, kept nowhere. */
+		log_debug("dropping a %s from a blocked identity", peermsg_type_name(req->type));
+		return;
+	}
+	if (req->type == PEERMSG_OFFER && is_contact(d, card->key))
+		update_contact(d, card);
+	else if (req->type == PEERMSG_OFFER)
+		take_offer(d, addr, req, card, answer);
+	else
+		take_card_back(d, addr, req, card);
+}
+
+/* ---- deliveries ---- */
+
+static void delivery_try(struct delivery *dl);
+
+static void
+delivery_free(struct delivery *dl)
+{
+	struct delivery **pp = &dl->d->deliveries;
+
+	while (*pp != dl)
+		pp = &(*pp)->next;
+	*pp = dl->next;
+	loop_timer_free(dl->timer);
+	free(dl->msg.card);
+	free(dl->msg.note);
+	free(dl);
+}
+
+static void
+delivery_fire(struct loop_timer *t, void *arg)
+{
+	(void)t;
+	delivery_try(arg);
+}
+
+static struct delivery *
+delivery_new(struct wfd *d, enum peermsg_type type, const uint8_t *card, size_t len,
+             const char *note, uint64_t deadline)
+{
+	struct delivery *dl = calloc(1, sizeof(*dl));
+
+	if (dl == NULL)
+		return NULL;
+	dl->d = d;
+	dl->deadline = deadline;
+	dl->msg.type = type;
+	dl->msg.card = malloc(len);
+	dl->msg.card_len = len;
+	dl->msg.note = note != NULL ? strdup(note) : NULL;
+	dl->timer = loop_timer_new(d->loop, delivery_fire, dl);
+	dl->next = d->deliveries;
+	d->deliveries = dl;
+	if (dl->msg.card == NULL || (note != NULL && dl->msg.note == NULL) || dl->timer == NULL) {
+		delivery_free(dl);
+		return NULL;
+	}
+	memcpy(dl->msg.card, card, len);
+	return dl;
+}
+
+static void
+tell_waiter(struct delivery *dl, json_t *reply)
+{
+	if (dl->waiter != NULL)
+		control_reply(dl->waiter, reply);
+	else
+		json_decref(reply);
+	dl->waiter = NULL;
+}
+
+static void
+delivery_failed(struct delivery *dl, const char *why)
+{
+	log_info("giving up delivering %s %lld: %s", dl->outbox_id != 0 ? "offer" : "card back",
+	         (long long)dl->outbox_id, why);
+	if (dl->outbox_id != 0 && store_outbox_failed(dl->d->st, dl->outbox_id) < 0)
+		log_warnx("cannot mark offer %lld failed", (long long)dl->outbox_id);
+	control_broadcast(dl->d->ctl, json_pack("{sssIss}", "event", "delivery-failed", "outbox",
+	                                        (json_int_t)dl->outbox_id, "why", why));
+	tell_waiter(dl, ctl_error(CTL_E_FAILED, why));
+	delivery_free(dl);
+}
+
+/* Tries again later, while there is time; the peer may have moved (re-resolve it). */
+static void
+delivery_later(struct delivery *dl, const char *why)
+{
+	uint64_t ms = WFD_RETRY_MIN_MS << (dl->tries < 5 ? dl->tries : 5);
+
+	if (now_s() + ms / 1000 >= dl->deadline) {
+		delivery_failed(dl, why);
+		return;
+	}
+	if (dl->outbox_id != 0)
+		mdns_resolve_again(dl->d->mdns, dl->instance);
+	loop_timer_set(dl->timer, ms < WFD_RETRY_MAX_MS ? ms : WFD_RETRY_MAX_MS);
+	tell_waiter(dl, json_pack("{sbsIssss}", "ok", 1, "outbox", (json_int_t)dl->outbox_id,
+	                          "state", "pending", "msg", why));
+}
+
+static void
+delivery_try(struct delivery *dl)
+{
+	struct wfd *d = dl->d;
+	const char *addr = dl->addr;
+	uint16_t port = dl->port;
+	struct peer *p;
+	int r;
+
+	if (dl->connecting)
+		return;
+	if (now_s() > dl->deadline) {
+		delivery_failed(dl, "the time to deliver it ran out");
+		return;
+	}
+	if (dl->outbox_id != 0) {
+		if ((p = peers_by_instance(d, dl->instance)) == NULL) {
+			/* Not visible now: exchange_peer_up tries again when it is back. */
+			loop_timer_set(dl->timer, (dl->deadline - now_s() + 1) * 1000);
+			tell_waiter(dl, json_pack("{sbsIssss}", "ok", 1, "outbox",
+			                          (json_int_t)dl->outbox_id, "state", "pending",
+			                          "msg", "the peer is not visible now"));
+			return;
+		}
+		addr = p->addr;
+		port = p->port;
+		if (store_outbox_tried(d->st, dl->outbox_id) < 0)
+			log_warnx("cannot count a delivery attempt");
+	}
+	dl->tries++;
+	if ((r = net_connect(d->net, dl, addr, port)) < 0)
+		delivery_later(dl, strerror(-r));
+}
+
+void
+exchange_done(struct delivery *dl, const struct peermsg *answer, const uint8_t *peer_key,
+              const char *why)
+{
+	struct wfd *d = dl->d;
+
+	if (answer == NULL) {
+		delivery_later(dl, why);
+		return;
+	}
+	if (answer->type == PEERMSG_ERROR && answer->code == PEERMSG_E_BUSY) {
+		delivery_later(dl, "the peer is busy");
+		return;
+	}
+	if (answer->type == PEERMSG_ERROR) {
+		delivery_failed(dl, peermsg_code_name(answer->code));
+		return;
+	}
+	if (dl->outbox_id != 0 &&
+	    store_outbox_delivered(d->st, dl->outbox_id, peer_key, now_s(), d->offer_ttl) < 0)
+		log_warnx("cannot mark offer %lld delivered", (long long)dl->outbox_id);
+	log_info("%s %lld delivered", dl->outbox_id != 0 ? "offer" : "card back",
+	         (long long)dl->outbox_id);
+	control_broadcast(d->ctl, json_pack("{sssIss}", "event", "delivered", "outbox",
+	                                    (json_int_t)dl->outbox_id, "to", dl->instance));
+	tell_waiter(dl, json_pack("{sbsIss}", "ok", 1, "outbox", (json_int_t)dl->outbox_id, "state",
+	                          "delivered"));
+	delivery_free(dl);
+}
+
+/* Our own card, valid: the only card we hand out. */
+static int
+check_own(struct wfd *d, const uint8_t *card, size_t len, const char **why)
+{
+	struct card *c = NULL;
+	struct card_error err = { 0 };
+	int r = card_decode(card, len, &c, &err);
+
+	if (r == 0 && memcmp(c->key, d->id->sign_pk, CRYPT_SIGN_PK) != 0) {
+		*why = "that card is not yours";
+		r = -EINVAL;
+	} else if (r < 0) {
+		*why = "that card does not verify";
+	}
+	card_free(c);
+	return r;
+}
+
+int
+exchange_send(struct wfd *d, struct peer *p, const uint8_t *card, size_t len, const char *note,
+              bool reply, struct control_client *waiter, int64_t *id, const char **why)
+{
+	const char *event = d->adv.event[0] != '\0' ? d->adv.event : NULL;
+	struct delivery *dl;
+	int r;
+
+	if ((r = check_own(d, card, len, why)) < 0)
+		return r;
+	r = store_outbox_put(d->st, p->instance, card, len, note, event, reply, now_s(),
+	                     WFD_OUTBOX_TTL, id);
+	if (r < 0) {
+		*why = r == -EDQUOT   ? "too many offers are still being delivered"
+		       : r == -EINVAL ? "the note is not valid text"
+		                      : "cannot keep the offer";
+		return r;
+	}
+	if ((dl = delivery_new(d, PEERMSG_OFFER, card, len, note, now_s() + WFD_OUTBOX_TTL)) ==
+	    NULL) {
+		*why = "out of memory";
+		return -ENOMEM;
+	}
+	dl->outbox_id = *id;
+	dl->msg.reply = reply;
+	dl->msg.port = net_port(d->net);
+	snprintf(dl->instance, sizeof(dl->instance), "%s", p->instance);
+	dl->waiter = waiter;
+	delivery_try(dl);
+	return 0;
+}
+
+int
+exchange_card_back(struct wfd *d, const struct inbox_offer *o, const uint8_t *card, size_t len,
+                   const char **why)
+{
+	struct delivery *dl;
+	int r;
+
+	if ((r = check_own(d, card, len, why)) < 0)
+		return r;
+	if (o->addr == NULL || o->port == 0) {
+		*why = "the offer says nowhere to send a card back";
+		return -EINVAL;
+	}
+	if ((dl = delivery_new(d, PEERMSG_CARD, card, len, NULL, now_s() + WFD_CARD_BACK_TTL)) ==
+	    NULL) {
+		*why = "out of memory";
+		return -ENOMEM;
+	}
+	memcpy(dl->msg.re, o->offer_id, PEERMSG_ID_LEN);
+	snprintf(dl->addr, sizeof(dl->addr), "%s", o->addr);
+	dl->port = o->port;
+	/* Only the person whose offer this answers may see who we are. */
+	dl->has_expect = true;
+	memcpy(dl->expect, o->card->key, CRYPT_SIGN_PK);
+	delivery_try(dl);
+	return 0;
+}
+
+void
+exchange_peer_up(struct wfd *d, const struct peer *p)
+{
+	for (struct delivery *dl = d->deliveries; dl != NULL; dl = dl->next)
+		if (dl->outbox_id != 0 && !dl->connecting && dl->tries == 0 &&
+		    strcmp(dl->instance, p->instance) == 0)
+			loop_timer_set(dl->timer, 0);
+}
+
+void
+exchange_resume(struct wfd *d)
+{
+	struct outbox_offer *o = NULL;
+	size_t n = 0;
+
+	if (store_outbox_list(d->st, true, &o, &n) < 0) {
+		log_warnx("cannot read the outbox");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct delivery *dl;
+
+		if (o[i].expires <= now_s() ||
+		    (dl = delivery_new(d, PEERMSG_OFFER, o[i].envelope, o[i].envelope_len,
+		                       o[i].note, o[i].expires)) == NULL)
+			continue;
+		dl->outbox_id = o[i].id;
+		dl->msg.reply = o[i].reply;
+		dl->msg.port = net_port(d->net);
+		snprintf(dl->instance, sizeof(dl->instance), "%s", o[i].target);
+		loop_timer_set(dl->timer, WFD_RETRY_MIN_MS);
+	}
+	outbox_offer_free_all(o, n);
+}
+
+void
+exchange_forget_waiter(struct wfd *d, struct control_client *c)
+{
+	for (struct delivery *dl = d->deliveries; dl != NULL; dl = dl->next)
+		if (dl->waiter == c)
+			dl->waiter = NULL;
+}
+
+void
+exchange_free_all(struct wfd *d)
+{
+	while (d->deliveries != NULL)
+		delivery_free(d->deliveries);
+}

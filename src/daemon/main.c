@@ -1,0 +1,462 @@
+/*
+ * wallflowerd: one per user, never root. It owns the advert, the table of nearby peers,
+ * the TCP listener and peer sessions, the inbox and outbox, and the control socket, all
+ * on one thread and one loop (wfd.h says which file does what).
+ *
+ * This file reads the options, sets the loop up, turns signals into loop events
+ * (signalfd), and starts and stops advertising. SIGTERM and SIGINT withdraw the advert and
+ * close everything; SIGHUP re-reads the profile.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wallflower/crypt.h"
+#include "wallflower/file.h"
+#include "wallflower/paths.h"
+#include "wallflower/text.h"
+#include "wallflower/when.h"
+
+#include "log.h"
+#include "wfd.h"
+
+static const char usage[] =
+        "usage: wallflowerd [-d] [--state-dir DIR] [--runtime-dir DIR] [--port N]\n"
+        "                   [--offer-ttl DURATION]\n"
+        "\n"
+        "The wallflower daemon. It waits on its control socket until `wallflower start`\n"
+        "asks it to advertise and browse; `wallflower stop` (or SIGTERM) ends it. You\n"
+        "rarely run it by hand: `wallflower start` starts it when it is not running.\n"
+        "\n"
+        "  -d, --debug          stay attached and log to stderr, debug lines included\n"
+        "                       (otherwise logs go to syslog / the journal)\n"
+        "  --state-dir DIR      identity and store (default: as the CLI)\n"
+        "  --runtime-dir DIR    control socket (default: $XDG_RUNTIME_DIR/wallflower)\n"
+        "  --port N             TCP port for peers (default: any free port; advertised)\n"
+        "  --offer-ttl DURATION how long offers wait in the inbox (default 24h)\n"
+        "  -h, --help           this text\n"
+        "  -V, --version        the version\n";
+
+/* ---- the profile ---- */
+
+int
+wfd_reload_profile(struct wfd *d)
+{
+	struct card_fields f;
+	int r;
+
+	card_fields_init(&f);
+	r = store_profile_get(d->st, STORE_PERSONA_DEFAULT, &f);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	card_fields_clear(&d->profile);
+	d->profile = f;
+	return 0;
+}
+
+const struct card_list *
+wfd_profile_list(const struct wfd *d, enum card_field f)
+{
+	return card_fields_list_const(&d->profile, f);
+}
+
+/* The profile's topics, as many as fit in an advert. */
+static void
+profile_topics(const struct wfd *d, char *out, size_t size)
+{
+	const struct card_list *l = wfd_profile_list(d, CARD_TOPICS);
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; l != NULL && i < l->n; i++) {
+		size_t n = strlen(l->items[i]);
+
+		if (n > TXT_TOPIC_MAX || strchr(l->items[i], ',') != NULL)
+			continue;
+		if (used + (used > 0) + n >= size)
+			break;
+		used += (size_t)snprintf(out + used, size - used, "%s%s", used > 0 ? "," : "",
+		                         l->items[i]);
+	}
+}
+
+/* ---- starting and stopping ---- */
+
+static void
+until_fire(struct loop_timer *t, void *arg)
+{
+	struct wfd *d = arg;
+
+	(void)t;
+	log_info("advertising time is over; still browsing");
+	mdns_withdraw(d->mdns);
+	d->adv.hidden = true;
+}
+
+static int
+build_txt(const struct wfd *d, const struct wfd_advert *adv, uint8_t *buf, size_t *len,
+          const char **why)
+{
+	struct txt_info info = { .status = adv->status };
+	int r;
+
+	snprintf(info.handle, sizeof(info.handle), "%s", adv->handle);
+	snprintf(info.topics, sizeof(info.topics), "%s", adv->topics);
+	if (adv->event[0] != '\0')
+		txt_event_tag(adv->event, info.event);
+	(void)d;
+	r = txt_build(&info, buf, TXT_RECORD_MAX, len);
+	if (r == -EINVAL)
+		*why = "the handle or a topic breaks the advert's rules (proto/txt.md)";
+	else if (r < 0)
+		*why = "the handle and topics do not fit in an advert (200 bytes)";
+	return r;
+}
+
+/* A fresh instance name: the handle, or "wallflower-" and four random hex digits. */
+static void
+fresh_instance(struct wfd *d, const struct wfd_advert *adv)
+{
+	uint8_t rnd[2];
+	char hex[5];
+
+	if (adv->handle[0] != '\0') {
+		snprintf(d->instance, sizeof(d->instance), "%s", adv->handle);
+		return;
+	}
+	crypt_random(rnd, sizeof(rnd));
+	crypt_hex(hex, rnd, sizeof(rnd));
+	snprintf(d->instance, sizeof(d->instance), "wallflower-%s", hex);
+}
+
+int
+wfd_start(struct wfd *d, const struct wfd_advert *in, const char **why)
+{
+	struct wfd_advert adv = *in;
+	uint8_t txt[TXT_RECORD_MAX];
+	size_t len = 0;
+	bool again, first = !d->started;
+	int r;
+
+	if (adv.event[0] != '\0' && text_check(adv.event, strlen(adv.event), 0) != TEXT_OK) {
+		*why = "the event name is not valid text";
+		return -EINVAL;
+	}
+	if (adv.topics_default)
+		profile_topics(d, adv.topics, sizeof(adv.topics));
+	if ((r = build_txt(d, &adv, txt, &len, why)) < 0)
+		return r;
+	if (first && (r = net_listen(d->net, d->port_wanted)) < 0) {
+		*why = "cannot listen for peers on that port";
+		log_warnx("cannot listen on port %u: %s", d->port_wanted, strerror(-r));
+		return r;
+	}
+	/* A new handle, event or visibility is a new advert under a fresh name; status and
+	 * topics change the record in place. */
+	again = first || strcmp(adv.handle, d->adv.handle) != 0 ||
+	        strcmp(adv.event, d->adv.event) != 0 || adv.hidden != d->adv.hidden ||
+	        (d->adv.until != 0 && !loop_timer_armed(d->until_timer));
+	if (adv.hidden) {
+		mdns_withdraw(d->mdns);
+	} else if (again) {
+		fresh_instance(d, &adv);
+		r = mdns_advertise(d->mdns, d->instance, net_port(d->net), txt, len);
+	} else {
+		r = mdns_update_txt(d->mdns, txt, len);
+	}
+	if (r < 0) {
+		*why = "avahi refused the advert";
+		return r;
+	}
+	mdns_browse(d->mdns, true);
+	if (adv.until != 0 && !adv.hidden)
+		loop_timer_set(d->until_timer, (adv.until - (uint64_t)time(NULL)) * 1000);
+	else
+		loop_timer_stop(d->until_timer);
+	d->adv = adv;
+	d->started = true;
+	if (first)
+		exchange_resume(d);
+	log_info("started%s%s%s", adv.event[0] ? " at " : "", adv.event,
+	         adv.hidden ? " (hidden)" : "");
+	return 0;
+}
+
+void
+wfd_stop(struct wfd *d)
+{
+	if (!d->started)
+		return;
+	mdns_withdraw(d->mdns);
+	mdns_browse(d->mdns, false);
+	peers_clear(d);
+	net_unlisten(d->net);
+	loop_timer_stop(d->until_timer);
+	d->started = false;
+}
+
+void
+wfd_quit(struct wfd *d)
+{
+	d->quitting = true;
+	loop_quit(d->loop);
+}
+
+/* ---- mdns callbacks ---- */
+
+static void
+on_peer_up(void *arg, const struct mdns_peer *p)
+{
+	peers_up(arg, p);
+}
+
+static void
+on_peer_down(void *arg, const char *instance)
+{
+	peers_down(arg, instance);
+}
+
+static void
+on_changed(void *arg)
+{
+	struct wfd *d = arg;
+
+	if (d->mdns == NULL)
+		return; /* the first report comes from inside mdns_new */
+	control_broadcast(d->ctl, json_pack("{ssssss}", "event", "avahi", "avahi",
+	                                    mdns_avahi_state(d->mdns), "advert",
+	                                    mdns_advert_state(d->mdns)));
+}
+
+/* ---- signals ---- */
+
+static void
+on_signal(struct loop_watch *w, int fd, uint32_t events, void *arg)
+{
+	struct wfd *d = arg;
+	struct signalfd_siginfo si;
+
+	(void)w;
+	(void)events;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			log_info("re-reading the profile");
+			if (wfd_reload_profile(d) < 0)
+				log_warnx("cannot read the profile");
+			else if (d->started && d->adv.topics_default) {
+				const char *why = NULL;
+				struct wfd_advert adv = d->adv;
+
+				if (wfd_start(d, &adv, &why) < 0)
+					log_warnx("cannot update the advert: %s", why);
+			}
+		} else {
+			log_info("stopping (signal %u)", si.ssi_signo);
+			wfd_quit(d);
+		}
+	}
+}
+
+static int
+signals_setup(struct wfd *d, int *sfd, struct loop_watch **w)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
+	    (*sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
+		return -errno;
+	signal(SIGPIPE, SIG_IGN); /* a peer that hangs up is an error return, not a death */
+	if ((*w = loop_watch_new(d->loop, *sfd, EPOLLIN, on_signal, d)) == NULL)
+		return -errno;
+	return 0;
+}
+
+/* ---- setup ---- */
+
+struct options {
+	bool foreground;
+	const char *state_dir, *runtime_dir;
+	uint16_t port;
+	uint64_t offer_ttl;
+};
+
+static int
+parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "debug", no_argument, NULL, 'd' },
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "runtime-dir", required_argument, NULL, 'r' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "offer-ttl", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	unsigned long v;
+	int c;
+
+	opterr = 0;
+	o->offer_ttl = WFD_OFFER_TTL_DEFAULT;
+	while ((c = getopt_long(argc, argv, "dhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			o->foreground = true;
+			break;
+		case 's':
+			o->state_dir = optarg;
+			break;
+		case 'r':
+			o->runtime_dir = optarg;
+			break;
+		case 'p':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || optarg[0] == '\0' || optarg[0] == '-' ||
+			    v > 65535) {
+				fprintf(stderr, "wallflowerd: --port: a number from 0 to 65535\n");
+				return 2;
+			}
+			o->port = (uint16_t)v;
+			break;
+		case 't':
+			if (when_parse_duration(optarg, &o->offer_ttl) < 0 || o->offer_ttl == 0) {
+				fprintf(stderr,
+				        "wallflowerd: --offer-ttl: a duration such as 24h or "
+				        "30m\n");
+				return 2;
+			}
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		case 'V':
+			printf("wallflowerd %s\n", WALLFLOWER_VERSION);
+			return 0;
+		default:
+			fprintf(stderr,
+			        "wallflowerd: unknown or incomplete option '%s' (see --help)\n",
+			        argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "wallflowerd: unexpected argument '%s' (see --help)\n",
+		        argv[optind]);
+		return 2;
+	}
+	return -1;
+}
+
+static int
+open_state(struct wfd *d, const char *state_dir)
+{
+	char *db = NULL;
+	int r, found = 0;
+
+	if ((r = paths_state_dir(state_dir, &d->state_dir)) < 0) {
+		log_warnx("no state directory: set HOME or pass --state-dir");
+		return r;
+	}
+	if ((r = identity_load(d->state_dir, &d->id)) < 0) {
+		log_warnx("cannot load your identity from %s: %s (run 'wallflower init')",
+		          d->state_dir, strerror(-r));
+		return r;
+	}
+	if ((db = file_join(d->state_dir, STORE_FILE)) == NULL)
+		return -ENOMEM;
+	r = store_open(db, &d->st, &found);
+	if (r < 0)
+		log_warnx("cannot open the store %s: %s", db, strerror(-r));
+	free(db);
+	if (r == 0 && (r = wfd_reload_profile(d)) < 0)
+		log_warnx("cannot read the profile: %s", strerror(-r));
+	return r;
+}
+
+static int
+run(struct wfd *d, const struct options *o)
+{
+	static const struct mdns_callbacks cb = { on_peer_up, on_peer_down, on_changed };
+	struct loop_watch *sw = NULL;
+	int sfd = -1, r;
+
+	d->port_wanted = o->port;
+	d->offer_ttl = o->offer_ttl;
+	card_fields_init(&d->profile);
+	if ((r = open_state(d, o->state_dir)) < 0)
+		goto out;
+	if ((r = paths_runtime_dir(o->runtime_dir, &d->runtime_dir)) < 0) {
+		log_warnx("no runtime directory: set XDG_RUNTIME_DIR or pass --runtime-dir");
+		goto out;
+	}
+	if ((r = loop_new(&d->loop)) < 0 || (r = signals_setup(d, &sfd, &sw)) < 0 ||
+	    (r = net_new(d, &d->net)) < 0 ||
+	    (d->until_timer = loop_timer_new(d->loop, until_fire, d)) == NULL) {
+		log_warnx("cannot set up: %s", strerror(r < 0 ? -r : ENOMEM));
+		r = r < 0 ? r : -ENOMEM;
+		goto out;
+	}
+	if ((r = control_new(d, d->runtime_dir, &d->ctl)) < 0) {
+		log_warnx(r == -EADDRINUSE ? "another wallflowerd already answers on %s"
+		                           : "cannot open the control socket in %s",
+		          d->runtime_dir);
+		goto out;
+	}
+	if ((r = mdns_new(d->loop, &cb, d, &d->mdns)) < 0)
+		goto out;
+	log_info("ready; control socket in %s", d->runtime_dir);
+	r = loop_run(d->loop);
+	/* Graceful: withdraw the advert first, so nobody keeps seeing us. */
+	wfd_stop(d);
+out:
+	net_free(d->net);
+	d->net = NULL;
+	exchange_free_all(d);
+	mdns_free(d->mdns);
+	control_free(d->ctl);
+	loop_timer_free(d->until_timer);
+	loop_watch_free(sw);
+	if (sfd >= 0)
+		close(sfd);
+	loop_free(d->loop);
+	store_close(d->st);
+	identity_free(d->id);
+	card_fields_clear(&d->profile);
+	free(d->state_dir);
+	free(d->runtime_dir);
+	return r < 0 ? 1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct wfd d = { 0 };
+	int r = parse_options(argc, argv, &o);
+
+	if (r >= 0)
+		return r;
+	if (geteuid() == 0 && getenv("WALLFLOWER_ALLOW_ROOT") == NULL) {
+		fprintf(stderr, "wallflowerd: refusing to run as root; run it as your own user\n");
+		return 1;
+	}
+	if (crypt_init() < 0) {
+		fprintf(stderr, "wallflowerd: cannot initialise libsodium\n");
+		return 1;
+	}
+	log_init(o.foreground);
+	return run(&d, &o);
+}

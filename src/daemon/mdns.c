@@ -1,0 +1,771 @@
+/*
+ * mdns.c: the avahi adapter. It owns the AvahiPoll glue over the daemon's loop, the
+ * avahi client, our entry group (the advert), the service browser and one resolver per
+ * peer. Resolvers stay alive after their first answer, because avahi then reports TXT and
+ * address changes through them (a peer's status change reaches us that way); only those
+ * still waiting for a first answer count against MDNS_RESOLVING_MAX.
+ *
+ * Input from avahi is other people's adverts: a TXT record is measured before it is
+ * serialised, and parsed strictly (txt_parse). Avahi error codes are mapped and logged
+ * here, once. This file must never block: avahi-client only talks D-Bus through the loop.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <avahi-client/client.h>
+#include <avahi-client/lookup.h>
+#include <avahi-client/publish.h>
+#include <avahi-common/alternative.h>
+#include <avahi-common/error.h>
+#include <avahi-common/malloc.h>
+#include <avahi-common/strlst.h>
+#include <avahi-common/watch.h>
+
+#include "log.h"
+#include "mdns.h"
+
+/* ---- AvahiPoll over the loop ---- */
+
+struct AvahiWatch {
+	struct mdns *m;
+	struct loop_watch *w;
+	int fd, watched_fd; /* watched_fd is a dup when another watch already has fd */
+	AvahiWatchEvent last;
+	AvahiWatchCallback cb;
+	void *arg;
+};
+
+struct AvahiTimeout {
+	struct loop_timer *t;
+	AvahiTimeoutCallback cb;
+	void *arg;
+};
+
+/* One peer as the browser sees it: one entry per instance name, however many paths. */
+struct mpeer {
+	struct mdns *m;
+	char name[MDNS_NAME_MAX];
+	AvahiIfIndex iface;
+	AvahiProtocol proto;
+	char *domain;
+	unsigned sightings;        /* browser NEWs minus REMOVEs */
+	AvahiServiceResolver *res; /* alive while the peer is visible */
+	bool answered, reported;   /* res gave a first answer; peer_up was called */
+	bool queued;               /* waiting for a resolver slot */
+	struct loop_timer *retry;  /* re-resolving after a failure */
+	struct mpeer *next;
+};
+
+struct mdns {
+	struct loop *loop;
+	AvahiPoll poll;
+	struct mdns_callbacks cb;
+	void *arg;
+	AvahiClient *client;
+	struct loop_timer *reconnect;
+	bool failed;
+	bool browsing;
+	AvahiServiceBrowser *browser;
+	struct mpeer *peers;
+	unsigned resolving;
+	/* The advert we want, and what avahi made of it. */
+	bool advertise;
+	char *name;
+	uint16_t port;
+	AvahiStringList *txt;
+	AvahiEntryGroup *group;
+	AvahiEntryGroupState group_state;
+	bool txt_dirty;
+	uint64_t txt_last_ms;
+	struct loop_timer *txt_timer;
+};
+
+static void
+watch_fire(struct loop_watch *lw, int fd, uint32_t events, void *arg)
+{
+	AvahiWatch *w = arg;
+
+	(void)lw;
+	(void)fd;
+	/* AVAHI_WATCH_IN/OUT/ERR/HUP have the values of POLLIN..POLLHUP, as EPOLL* do. */
+	w->last = (AvahiWatchEvent)(events & (EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP));
+	w->cb(w, w->fd, w->last, w->arg);
+	w->last = 0;
+}
+
+static AvahiWatch *
+watch_new(const AvahiPoll *api, int fd, AvahiWatchEvent event, AvahiWatchCallback cb, void *arg)
+{
+	struct mdns *m = api->userdata;
+	AvahiWatch *w = calloc(1, sizeof(*w));
+
+	if (w == NULL)
+		return NULL;
+	*w = (AvahiWatch){ .m = m, .fd = fd, .watched_fd = fd, .cb = cb, .arg = arg };
+	w->w = loop_watch_new(m->loop, fd, (uint32_t)event, watch_fire, w);
+	if (w->w == NULL && errno == EEXIST) {
+		/* D-Bus watches one socket twice (reading, writing); epoll takes an fd once. */
+		w->watched_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+		if (w->watched_fd >= 0)
+			w->w = loop_watch_new(m->loop, w->watched_fd, (uint32_t)event, watch_fire,
+			                      w);
+	}
+	if (w->w == NULL) {
+		if (w->watched_fd != fd && w->watched_fd >= 0)
+			close(w->watched_fd);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+static void
+watch_update(AvahiWatch *w, AvahiWatchEvent event)
+{
+	if (loop_watch_set(w->w, (uint32_t)event) < 0)
+		log_warnx("avahi: cannot update a watch: %s", strerror(errno));
+}
+
+static AvahiWatchEvent
+watch_get_events(AvahiWatch *w)
+{
+	return w->last;
+}
+
+static void
+watch_free(AvahiWatch *w)
+{
+	loop_watch_free(w->w);
+	if (w->watched_fd != w->fd)
+		close(w->watched_fd);
+	free(w);
+}
+
+static void
+timeout_fire(struct loop_timer *t, void *arg)
+{
+	AvahiTimeout *to = arg;
+
+	(void)t;
+	to->cb(to, to->arg);
+}
+
+/* Avahi's times are absolute, on the wall clock; ours are relative, on the monotonic. */
+static void
+timeout_arm(AvahiTimeout *to, const struct timeval *tv)
+{
+	struct timeval now;
+	int64_t ms;
+
+	if (tv == NULL) {
+		loop_timer_stop(to->t);
+		return;
+	}
+	gettimeofday(&now, NULL);
+	ms = ((int64_t)tv->tv_sec - now.tv_sec) * 1000 +
+	     ((int64_t)tv->tv_usec - now.tv_usec) / 1000;
+	loop_timer_set(to->t, ms > 0 ? (uint64_t)ms : 0);
+}
+
+static AvahiTimeout *
+timeout_new(const AvahiPoll *api, const struct timeval *tv, AvahiTimeoutCallback cb, void *arg)
+{
+	struct mdns *m = api->userdata;
+	AvahiTimeout *to = calloc(1, sizeof(*to));
+
+	if (to == NULL)
+		return NULL;
+	to->cb = cb;
+	to->arg = arg;
+	if ((to->t = loop_timer_new(m->loop, timeout_fire, to)) == NULL) {
+		free(to);
+		return NULL;
+	}
+	timeout_arm(to, tv);
+	return to;
+}
+
+static void
+timeout_update(AvahiTimeout *to, const struct timeval *tv)
+{
+	timeout_arm(to, tv);
+}
+
+static void
+timeout_free(AvahiTimeout *to)
+{
+	loop_timer_free(to->t);
+	free(to);
+}
+
+/* ---- peers ---- */
+
+static void resolve_next(struct mdns *m);
+
+static struct mpeer *
+peer_find(struct mdns *m, const char *name)
+{
+	for (struct mpeer *p = m->peers; p != NULL; p = p->next)
+		if (strcmp(p->name, name) == 0)
+			return p;
+	return NULL;
+}
+
+static void
+peer_stop_resolving(struct mdns *m, struct mpeer *p)
+{
+	if (p->res != NULL) {
+		avahi_service_resolver_free(p->res);
+		p->res = NULL;
+		if (!p->answered)
+			m->resolving--;
+	}
+	p->answered = false;
+	p->queued = false;
+	loop_timer_stop(p->retry);
+}
+
+static void
+peer_free(struct mdns *m, struct mpeer *p, bool report)
+{
+	struct mpeer **pp = &m->peers;
+
+	while (*pp != p)
+		pp = &(*pp)->next;
+	*pp = p->next;
+	peer_stop_resolving(m, p);
+	if (report && p->reported)
+		m->cb.peer_down(m->arg, p->name);
+	loop_timer_free(p->retry);
+	avahi_free(p->domain);
+	free(p);
+}
+
+static void
+peers_forget(struct mdns *m, bool report)
+{
+	while (m->peers != NULL)
+		peer_free(m, m->peers, report);
+	m->resolving = 0;
+}
+
+/* The record in DNS wire form, refused when it is over TXT_RECORD_MAX. */
+static int
+txt_serialise(AvahiStringList *txt, uint8_t *buf, size_t *len)
+{
+	size_t total = 0;
+
+	for (AvahiStringList *l = txt; l != NULL; l = avahi_string_list_get_next(l))
+		total += 1 + avahi_string_list_get_size(l);
+	if (total > TXT_RECORD_MAX)
+		return -EMSGSIZE;
+	*len = avahi_string_list_serialize(txt, buf, TXT_RECORD_MAX);
+	return 0;
+}
+
+static void
+peer_found(struct mdns *m, struct mpeer *p, AvahiIfIndex iface, const AvahiAddress *a,
+           uint16_t port, AvahiStringList *txt)
+{
+	uint8_t rec[TXT_RECORD_MAX];
+	size_t len = 0;
+	struct txt_info info;
+	const char *why = "too long";
+	char addr[MDNS_ADDR_MAX], ifname[IF_NAMESIZE] = "";
+	struct mdns_peer mp = { .instance = p->name, .txt = &info, .addr = addr, .port = port };
+
+	if (txt_serialise(txt, rec, &len) < 0 || txt_parse(rec, len, &info, &why) < 0) {
+		/* Someone else's broken or foreign advert: not a peer we can show. */
+		log_debug("ignoring advert '%s': TXT record %s", p->name, why);
+		if (p->reported)
+			m->cb.peer_down(m->arg, p->name);
+		p->reported = false;
+		return;
+	}
+	avahi_address_snprint(addr, sizeof(addr), a);
+	if (a->proto == AVAHI_PROTO_INET6 && strncmp(addr, "fe80:", 5) == 0 &&
+	    if_indextoname((unsigned)iface, ifname) != NULL) {
+		size_t n = strlen(addr);
+
+		snprintf(addr + n, sizeof(addr) - n, "%%%s", ifname);
+	}
+	p->reported = true;
+	m->cb.peer_up(m->arg, &mp);
+}
+
+static void
+resolve_cb(AvahiServiceResolver *r, AvahiIfIndex iface, AvahiProtocol proto,
+           AvahiResolverEvent event, const char *name, const char *type, const char *domain,
+           const char *host, const AvahiAddress *a, uint16_t port, AvahiStringList *txt,
+           AvahiLookupResultFlags flags, void *arg)
+{
+	struct mpeer *p = arg;
+	struct mdns *m = p->m;
+
+	(void)r;
+	(void)proto;
+	(void)name;
+	(void)type;
+	(void)domain;
+	(void)host;
+	(void)flags;
+	if (!p->answered) {
+		p->answered = true;
+		m->resolving--;
+		resolve_next(m);
+	}
+	if (event == AVAHI_RESOLVER_FOUND) {
+		peer_found(m, p, iface, a, port, txt);
+		return;
+	}
+	log_debug("cannot resolve '%s': %s", p->name,
+	          avahi_strerror(avahi_client_errno(m->client)));
+	peer_stop_resolving(m, p);
+	loop_timer_set(p->retry, MDNS_RESOLVE_RETRY_MS);
+}
+
+/* Starts resolvers for queued peers while there are free slots. */
+static void
+resolve_next(struct mdns *m)
+{
+	for (struct mpeer *p = m->peers; p != NULL && m->resolving < MDNS_RESOLVING_MAX;
+	     p = p->next) {
+		if (!p->queued || m->client == NULL)
+			continue;
+		p->queued = false;
+		p->res = avahi_service_resolver_new(m->client, p->iface, p->proto, p->name,
+		                                    TXT_SERVICE, p->domain, p->proto, 0, resolve_cb,
+		                                    p);
+		if (p->res == NULL) {
+			log_warnx("cannot resolve '%s': %s", p->name,
+			          avahi_strerror(avahi_client_errno(m->client)));
+			loop_timer_set(p->retry, MDNS_RESOLVE_RETRY_MS);
+			continue;
+		}
+		m->resolving++;
+	}
+}
+
+static void
+peer_queue(struct mdns *m, struct mpeer *p)
+{
+	peer_stop_resolving(m, p);
+	p->queued = true;
+	resolve_next(m);
+}
+
+static void
+retry_fire(struct loop_timer *t, void *arg)
+{
+	struct mpeer *p = arg;
+
+	(void)t;
+	if (p->sightings > 0)
+		peer_queue(p->m, p);
+}
+
+static void
+peer_seen(struct mdns *m, AvahiIfIndex iface, AvahiProtocol proto, const char *name,
+          const char *domain)
+{
+	struct mpeer *p = peer_find(m, name);
+
+	if (p == NULL) {
+		if (strlen(name) >= MDNS_NAME_MAX)
+			return; /* longer than any name we would show */
+		if ((p = calloc(1, sizeof(*p))) == NULL ||
+		    (p->retry = loop_timer_new(m->loop, retry_fire, p)) == NULL ||
+		    (p->domain = avahi_strdup(domain)) == NULL) {
+			if (p != NULL)
+				loop_timer_free(p->retry);
+			free(p);
+			log_warnx("out of memory for a peer");
+			return;
+		}
+		p->m = m;
+		memcpy(p->name, name, strlen(name) + 1);
+		p->iface = iface;
+		p->proto = proto;
+		p->next = m->peers;
+		m->peers = p;
+	}
+	if (p->sightings++ == 0)
+		peer_queue(m, p);
+}
+
+static void
+browse_cb(AvahiServiceBrowser *b, AvahiIfIndex iface, AvahiProtocol proto, AvahiBrowserEvent event,
+          const char *name, const char *type, const char *domain, AvahiLookupResultFlags flags,
+          void *arg)
+{
+	struct mdns *m = arg;
+	struct mpeer *p;
+
+	(void)b;
+	(void)type;
+	switch (event) {
+	case AVAHI_BROWSER_NEW:
+		if (flags & AVAHI_LOOKUP_RESULT_OUR_OWN)
+			return; /* our own advert */
+		peer_seen(m, iface, proto, name, domain);
+		return;
+	case AVAHI_BROWSER_REMOVE:
+		if ((p = peer_find(m, name)) != NULL && --p->sightings == 0)
+			peer_free(m, p, true);
+		return;
+	case AVAHI_BROWSER_FAILURE:
+		log_warnx("browsing failed: %s", avahi_strerror(avahi_client_errno(m->client)));
+		return;
+	default:
+		return;
+	}
+}
+
+static void
+browser_start(struct mdns *m)
+{
+	if (!m->browsing || m->browser != NULL || m->client == NULL ||
+	    avahi_client_get_state(m->client) != AVAHI_CLIENT_S_RUNNING)
+		return;
+	m->browser = avahi_service_browser_new(m->client, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC,
+	                                       TXT_SERVICE, NULL, 0, browse_cb, m);
+	if (m->browser == NULL)
+		log_warnx("cannot browse: %s", avahi_strerror(avahi_client_errno(m->client)));
+}
+
+static void
+browser_stop(struct mdns *m, bool report)
+{
+	if (m->browser != NULL)
+		avahi_service_browser_free(m->browser);
+	m->browser = NULL;
+	peers_forget(m, report);
+}
+
+void
+mdns_browse(struct mdns *m, bool on)
+{
+	m->browsing = on;
+	if (on)
+		browser_start(m);
+	else
+		browser_stop(m, false);
+}
+
+void
+mdns_resolve_again(struct mdns *m, const char *instance)
+{
+	struct mpeer *p = peer_find(m, instance);
+
+	if (p != NULL)
+		peer_queue(m, p);
+}
+
+/* ---- the advert ---- */
+
+static void group_register(struct mdns *m);
+
+static void
+group_cb(AvahiEntryGroup *g, AvahiEntryGroupState state, void *arg)
+{
+	struct mdns *m = arg;
+	char *alt;
+
+	m->group_state = state;
+	if (state == AVAHI_ENTRY_GROUP_COLLISION) {
+		/* Someone nearby has this name: move to the next alternative ("x #2"). */
+		if ((alt = avahi_alternative_service_name(m->name)) == NULL)
+			return;
+		log_info("advert name '%s' is taken; trying '%s'", m->name, alt);
+		avahi_free(m->name);
+		m->name = alt;
+		avahi_entry_group_reset(g);
+		group_register(m);
+	} else if (state == AVAHI_ENTRY_GROUP_ESTABLISHED) {
+		log_info("advertised as '%s'", m->name);
+	} else if (state == AVAHI_ENTRY_GROUP_FAILURE) {
+		log_warnx("advert failed: %s",
+		          avahi_strerror(avahi_client_errno(avahi_entry_group_get_client(g))));
+	}
+	if (state == AVAHI_ENTRY_GROUP_ESTABLISHED && m->txt_dirty)
+		loop_timer_set(m->txt_timer, 0);
+	m->cb.changed(m->arg);
+}
+
+static void
+group_register(struct mdns *m)
+{
+	int r;
+
+	if (!m->advertise || m->client == NULL ||
+	    avahi_client_get_state(m->client) != AVAHI_CLIENT_S_RUNNING)
+		return;
+	if (m->group == NULL &&
+	    (m->group = avahi_entry_group_new(m->client, group_cb, m)) == NULL) {
+		log_warnx("cannot advertise: %s", avahi_strerror(avahi_client_errno(m->client)));
+		return;
+	}
+	m->txt_dirty = false;
+	r = avahi_entry_group_add_service_strlst(m->group, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, 0,
+	                                         m->name, TXT_SERVICE, NULL, NULL, m->port, m->txt);
+	if (r == AVAHI_ERR_COLLISION) {
+		group_cb(m->group, AVAHI_ENTRY_GROUP_COLLISION, m);
+		return;
+	}
+	if (r < 0 || (r = avahi_entry_group_commit(m->group)) < 0)
+		log_warnx("cannot advertise '%s': %s", m->name, avahi_strerror(r));
+}
+
+static void
+group_drop(struct mdns *m)
+{
+	if (m->group != NULL)
+		avahi_entry_group_free(m->group);
+	m->group = NULL;
+	m->group_state = AVAHI_ENTRY_GROUP_UNCOMMITED;
+}
+
+static int
+txt_list(const uint8_t *txt, size_t len, AvahiStringList **out)
+{
+	*out = NULL;
+	if (len > 0 && avahi_string_list_parse(txt, len, out) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+int
+mdns_advertise(struct mdns *m, const char *name, uint16_t port, const uint8_t *txt, size_t len)
+{
+	AvahiStringList *list;
+	char *copy;
+
+	if (txt_list(txt, len, &list) < 0)
+		return -EINVAL;
+	if ((copy = avahi_strdup(name)) == NULL) {
+		avahi_string_list_free(list);
+		return -ENOMEM;
+	}
+	mdns_withdraw(m);
+	m->name = copy;
+	m->port = port;
+	m->txt = list;
+	m->advertise = true;
+	group_register(m);
+	m->cb.changed(m->arg);
+	return 0;
+}
+
+void
+mdns_withdraw(struct mdns *m)
+{
+	group_drop(m);
+	m->advertise = false;
+	avahi_free(m->name);
+	m->name = NULL;
+	avahi_string_list_free(m->txt);
+	m->txt = NULL;
+	m->txt_dirty = false;
+	loop_timer_stop(m->txt_timer);
+}
+
+static void
+txt_push(struct loop_timer *t, void *arg)
+{
+	struct mdns *m = arg;
+	int r;
+
+	(void)t;
+	if (!m->txt_dirty || m->group == NULL || m->group_state != AVAHI_ENTRY_GROUP_ESTABLISHED)
+		return; /* group_cb pushes it once the advert is established */
+	r = avahi_entry_group_update_service_txt_strlst(m->group, AVAHI_IF_UNSPEC,
+	                                                AVAHI_PROTO_UNSPEC, 0, m->name, TXT_SERVICE,
+	                                                NULL, m->txt);
+	if (r < 0)
+		log_warnx("cannot update the advert: %s", avahi_strerror(r));
+	m->txt_dirty = false;
+	m->txt_last_ms = loop_now_ms();
+}
+
+int
+mdns_update_txt(struct mdns *m, const uint8_t *txt, size_t len)
+{
+	AvahiStringList *list;
+	uint64_t next;
+
+	if (txt_list(txt, len, &list) < 0)
+		return -EINVAL;
+	avahi_string_list_free(m->txt);
+	m->txt = list;
+	if (!m->advertise)
+		return 0;
+	m->txt_dirty = true;
+	next = m->txt_last_ms + MDNS_TXT_INTERVAL_MS;
+	if (m->txt_last_ms == 0 || next <= loop_now_ms())
+		loop_timer_set(m->txt_timer, 0);
+	else if (!loop_timer_armed(m->txt_timer))
+		loop_timer_set_at(m->txt_timer, next);
+	return 0;
+}
+
+/* ---- the client ---- */
+
+static void client_connect(struct mdns *m);
+
+static void
+reconnect_fire(struct loop_timer *t, void *arg)
+{
+	struct mdns *m = arg;
+
+	(void)t;
+	if (m->client != NULL) {
+		avahi_client_free(m->client);
+		m->client = NULL;
+	}
+	client_connect(m);
+}
+
+static void
+client_cb(AvahiClient *c, AvahiClientState state, void *arg)
+{
+	struct mdns *m = arg;
+
+	m->client = c; /* the first call comes before avahi_client_new returns */
+	switch (state) {
+	case AVAHI_CLIENT_S_RUNNING:
+		m->failed = false;
+		log_info("avahi-daemon is running");
+		browser_start(m);
+		group_register(m);
+		break;
+	case AVAHI_CLIENT_S_COLLISION:
+	case AVAHI_CLIENT_S_REGISTERING:
+		/* The host name is changing: the advert registers again once it settles. */
+		if (m->group != NULL)
+			avahi_entry_group_reset(m->group);
+		break;
+	case AVAHI_CLIENT_CONNECTING:
+		log_warnx("avahi-daemon is not reachable; waiting for it");
+		group_drop(m);
+		browser_stop(m, true);
+		break;
+	case AVAHI_CLIENT_FAILURE:
+		/* Usually the daemon went away; a new client waits for it to come back.
+		 * Freeing the client must wait until this callback has returned. */
+		log_warnx("lost avahi-daemon: %s", avahi_strerror(avahi_client_errno(c)));
+		m->failed = true;
+		group_drop(m);
+		browser_stop(m, true);
+		loop_timer_set(m->reconnect, MDNS_RETRY_MS);
+		break;
+	}
+	m->cb.changed(m->arg);
+}
+
+static void
+client_connect(struct mdns *m)
+{
+	int err = 0;
+
+	/* NO_FAIL: when avahi-daemon is not there yet, wait for it in CONNECTING. */
+	if (avahi_client_new(&m->poll, AVAHI_CLIENT_NO_FAIL, client_cb, m, &err) == NULL) {
+		log_warnx("cannot talk to avahi: %s; retrying", avahi_strerror(err));
+		m->client = NULL;
+		m->failed = true;
+		loop_timer_set(m->reconnect, MDNS_RETRY_MS);
+	}
+}
+
+int
+mdns_new(struct loop *loop, const struct mdns_callbacks *cb, void *arg, struct mdns **out)
+{
+	struct mdns *m = calloc(1, sizeof(*m));
+
+	*out = NULL;
+	if (m == NULL)
+		return -ENOMEM;
+	m->loop = loop;
+	m->cb = *cb;
+	m->arg = arg;
+	m->poll = (AvahiPoll){
+		.userdata = m,
+		.watch_new = watch_new,
+		.watch_update = watch_update,
+		.watch_get_events = watch_get_events,
+		.watch_free = watch_free,
+		.timeout_new = timeout_new,
+		.timeout_update = timeout_update,
+		.timeout_free = timeout_free,
+	};
+	m->reconnect = loop_timer_new(loop, reconnect_fire, m);
+	m->txt_timer = loop_timer_new(loop, txt_push, m);
+	if (m->reconnect == NULL || m->txt_timer == NULL) {
+		mdns_free(m);
+		return -ENOMEM;
+	}
+	client_connect(m);
+	*out = m;
+	return 0;
+}
+
+void
+mdns_free(struct mdns *m)
+{
+	if (m == NULL)
+		return;
+	mdns_withdraw(m);
+	browser_stop(m, false);
+	if (m->client != NULL)
+		avahi_client_free(m->client);
+	loop_timer_free(m->reconnect);
+	loop_timer_free(m->txt_timer);
+	free(m);
+}
+
+const char *
+mdns_avahi_state(const struct mdns *m)
+{
+	if (m->client == NULL || m->failed)
+		return "failed";
+	switch (avahi_client_get_state(m->client)) {
+	case AVAHI_CLIENT_S_RUNNING:
+		return "running";
+	case AVAHI_CLIENT_S_REGISTERING:
+	case AVAHI_CLIENT_S_COLLISION:
+		return "registering";
+	case AVAHI_CLIENT_CONNECTING:
+		return "connecting";
+	default:
+		return "failed";
+	}
+}
+
+const char *
+mdns_advert_state(const struct mdns *m)
+{
+	if (!m->advertise)
+		return "off";
+	switch (m->group_state) {
+	case AVAHI_ENTRY_GROUP_ESTABLISHED:
+		return "established";
+	case AVAHI_ENTRY_GROUP_COLLISION:
+		return "collision";
+	case AVAHI_ENTRY_GROUP_FAILURE:
+		return "failed";
+	default:
+		return "registering";
+	}
+}
+
+const char *
+mdns_advert_name(const struct mdns *m)
+{
+	return m->advertise ? m->name : NULL;
+}

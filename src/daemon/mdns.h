@@ -1,0 +1,80 @@
+/*
+ * mdns: the avahi adapter, the only code that talks to avahi (DESIGN.md). It plugs
+ * avahi-client into the daemon's loop, publishes our advert, browses for others and
+ * resolves them, and reports what it sees through callbacks. It survives avahi-daemon
+ * being absent at start and restarting later: the advert and the browser come back.
+ *
+ * What it reports is never trusted: TXT records go through txt_parse before anyone sees
+ * them, and a peer whose record fails is reported as gone.
+ */
+#ifndef WFD_MDNS_H
+#define WFD_MDNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wallflower/txt.h"
+
+#include "loop.h"
+
+#define MDNS_RESOLVING_MAX    16   /* resolvers waiting for their first answer at once */
+#define MDNS_TXT_INTERVAL_MS  2000 /* at most one TXT update per this long */
+#define MDNS_RETRY_MS         2000 /* reconnecting to avahi-daemon after it went away */
+#define MDNS_RESOLVE_RETRY_MS 5000 /* re-resolving a peer whose resolver failed */
+#define MDNS_ADDR_MAX         64   /* bytes of an address in text, scope included */
+#define MDNS_NAME_MAX         64   /* bytes of an instance name, NUL included */
+
+struct mdns;
+
+/* A resolved peer, valid during the callback only. */
+struct mdns_peer {
+	const char *instance;
+	const struct txt_info *txt;
+	const char *addr; /* numeric, "fe80::1%eth0" style for link-local IPv6 */
+	uint16_t port;
+};
+
+struct mdns_callbacks {
+	/* A peer was resolved, or its TXT record or address changed. */
+	void (*peer_up)(void *arg, const struct mdns_peer *p);
+	/* A peer went away (or its record became unreadable). */
+	void (*peer_down)(void *arg, const char *instance);
+	/* Our advert was established under name, or the connection to avahi changed. */
+	void (*changed)(void *arg);
+};
+
+/* Starts talking to avahi (or waiting for it). 0; -ENOMEM. */
+int mdns_new(struct loop *loop, const struct mdns_callbacks *cb, void *arg, struct mdns **out)
+        __attribute__((warn_unused_result));
+/* Withdraws the advert, stops browsing and frees. NULL is fine. */
+void mdns_free(struct mdns *m);
+
+/* Starts or stops browsing for peers. Stopping reports nothing: the caller forgets them. */
+void mdns_browse(struct mdns *m, bool on);
+
+/*
+ * Advertises name (a fresh instance name; a collision moves to the next alternative) on
+ * port with the TXT record txt (DNS wire form, txt_build). Replaces any earlier advert.
+ * 0; -EINVAL for a record avahi cannot take; -ENOMEM.
+ */
+int mdns_advertise(struct mdns *m, const char *name, uint16_t port, const uint8_t *txt, size_t len)
+        __attribute__((warn_unused_result));
+/* Withdraws the advert. */
+void mdns_withdraw(struct mdns *m);
+
+/* Updates the advert's TXT record in place: once established, at most once per interval. */
+int mdns_update_txt(struct mdns *m, const uint8_t *txt, size_t len)
+        __attribute__((warn_unused_result));
+
+/* Resolves instance again (its address may have changed: a connection to it failed). */
+void mdns_resolve_again(struct mdns *m, const char *instance);
+
+/* For status: "running", "connecting" (avahi-daemon not reachable yet) or "failed". */
+const char *mdns_avahi_state(const struct mdns *m);
+/* "off", "registering", "established", "collision" or "failed". */
+const char *mdns_advert_state(const struct mdns *m);
+/* The name we are advertised under (it may differ from the one asked for), or NULL. */
+const char *mdns_advert_name(const struct mdns *m);
+
+#endif

@@ -1,0 +1,172 @@
+/*
+ * wfd: the state of one wallflowerd and the calls between its parts.
+ *
+ *   main.c     options, signals, lifecycle; starting and stopping the advert
+ *   peers.c    the table of nearby peers (what mdns reports), with short ids
+ *   net.c      the TCP listener and every peer connection, each driving a session
+ *   exchange.c what the daemon does with offers and cards: inbox, outbox, deliveries
+ *   control.c  the control socket: framing, clients, and the watch stream
+ *   commands.c what each control request does
+ *   mdns.c     the avahi adapter
+ *
+ * Single-threaded: everything runs from the loop.
+ */
+#ifndef WFD_H
+#define WFD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "wallflower/card.h"
+#include "wallflower/identity.h"
+#include "wallflower/peermsg.h"
+#include "wallflower/session.h"
+#include "wallflower/store.h"
+#include "wallflower/txt.h"
+
+#include "loop.h"
+#include "mdns.h"
+
+#define WFD_OFFER_TTL_DEFAULT (24 * 3600) /* seconds an offer waits in the inbox */
+#define WFD_OUTBOX_TTL        600         /* seconds a send keeps retrying */
+#define WFD_RETRY_MIN_MS      1000        /* first delivery retry; doubles each time */
+#define WFD_RETRY_MAX_MS      30000
+#define WFD_SEND_WAIT_MS      8000 /* how long `send` waits for the first attempt */
+#define WFD_PREVIEW_NAME      64   /* bytes of a name in a preview */
+#define WFD_PREVIEW_NOTE      140  /* bytes of a note in a preview */
+#define WFD_PEER_ID_MAX       12   /* bytes of a short peer id, NUL included */
+
+struct control;
+struct control_client;
+struct net;
+
+/* One peer nearby, as its advert shows it. */
+struct peer {
+	unsigned id; /* short id: never reused while this daemon runs */
+	char instance[MDNS_NAME_MAX];
+	struct txt_info txt;
+	char addr[MDNS_ADDR_MAX];
+	uint16_t port;
+	struct peer *next;
+};
+
+/* What `start` asked for. */
+struct wfd_advert {
+	char event[TXT_EVENT_NAME_MAX + 1]; /* "" for none */
+	char handle[TXT_HANDLE_MAX + 1];    /* "" for an anonymous instance name */
+	enum txt_status status;
+	bool topics_default;             /* follow the profile's topics (re-read on SIGHUP) */
+	char topics[TXT_TOPICS_MAX + 1]; /* what is shown; "" for none */
+	bool hidden;
+	uint64_t until; /* unix seconds when advertising stops by itself; 0 for never */
+};
+
+/* A card being delivered: an offer from the outbox, or a card back after an accept. */
+struct delivery {
+	struct wfd *d;
+	int64_t outbox_id;            /* offers; 0 for a card back */
+	char instance[MDNS_NAME_MAX]; /* offers: whom to, by advert */
+	char addr[MDNS_ADDR_MAX];     /* cards back: where the offer came from */
+	uint16_t port;
+	bool has_expect; /* cards back: only this identity may answer */
+	uint8_t expect[CRYPT_SIGN_PK];
+	struct peermsg msg; /* owns card and note */
+	unsigned tries;
+	uint64_t deadline; /* unix seconds */
+	struct loop_timer *timer;
+	bool connecting;
+	struct control_client *waiter; /* a `send` waiting for the first result */
+	struct delivery *next;
+};
+
+struct wfd {
+	struct loop *loop;
+	struct mdns *mdns;
+	struct store *st;
+	struct identity *id;
+	struct net *net;
+	struct control *ctl;
+	/* configuration */
+	char *state_dir, *runtime_dir;
+	uint16_t port_wanted;
+	uint64_t offer_ttl;
+	/* the default persona's fields: common ground, default topics */
+	struct card_fields profile;
+	/* started or not */
+	bool started;
+	struct wfd_advert adv;
+	char instance[MDNS_NAME_MAX];
+	struct loop_timer *until_timer;
+	/* nearby */
+	struct peer *peers;
+	unsigned next_peer_id;
+	struct delivery *deliveries;
+	bool quitting;
+};
+
+/* ---- main.c ---- */
+int wfd_start(struct wfd *d, const struct wfd_advert *adv, const char **why);
+void wfd_stop(struct wfd *d);
+void wfd_quit(struct wfd *d);
+int wfd_reload_profile(struct wfd *d);
+/* The lower-cased topics of the profile: topics, offers, seeks. */
+const struct card_list *wfd_profile_list(const struct wfd *d, enum card_field f);
+
+/* ---- peers.c ---- */
+void peers_up(struct wfd *d, const struct mdns_peer *p);
+void peers_down(struct wfd *d, const char *instance);
+void peers_clear(struct wfd *d);
+size_t peers_count(const struct wfd *d);
+struct peer *peers_by_instance(struct wfd *d, const char *instance);
+/* By short id or handle: 0; -ENOENT; -EEXIST when a handle is not unique. */
+int peers_lookup(struct wfd *d, const char *key, struct peer **out);
+json_t *peers_json(const struct wfd *d, const struct peer *p);
+/* The topics of a comma-separated list that the profile shares, as a JSON object. */
+json_t *peers_common_ground(const struct wfd *d, const char *topics);
+
+/* ---- net.c ---- */
+int net_new(struct wfd *d, struct net **out);
+void net_free(struct net *n);
+/* Opens the listener on port (0: any). 0; negative errno. */
+int net_listen(struct net *n, uint16_t port);
+void net_unlisten(struct net *n);
+uint16_t net_port(const struct net *n);
+unsigned net_connections(const struct net *n);
+/* Starts an outgoing session for dl to addr:port. 0; -EBUSY at the limit; negative errno. */
+int net_connect(struct net *n, struct delivery *dl, const char *addr, uint16_t port);
+
+/* ---- exchange.c ---- */
+/* A request arrived on an incoming session: fills the answer (ack or error). */
+void exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_key,
+                      const struct peermsg *req, const struct card *card, struct peermsg *answer);
+/* An outgoing session finished: ok with the answer and the peer's identity, or failed. */
+void exchange_done(struct delivery *dl, const struct peermsg *answer, const uint8_t *peer_key,
+                   const char *why);
+int exchange_send(struct wfd *d, struct peer *p, const uint8_t *card, size_t len, const char *note,
+                  bool reply, struct control_client *waiter, int64_t *id, const char **why);
+int exchange_card_back(struct wfd *d, const struct inbox_offer *o, const uint8_t *card, size_t len,
+                       const char **why);
+void exchange_peer_up(struct wfd *d, const struct peer *p);
+void exchange_resume(struct wfd *d);
+void exchange_forget_waiter(struct wfd *d, struct control_client *c);
+void exchange_free_all(struct wfd *d);
+json_t *exchange_offer_json(struct wfd *d, const struct inbox_offer *o);
+
+/* ---- control.c ---- */
+int control_new(struct wfd *d, const char *path, struct control **out);
+void control_free(struct control *c);
+/* Sends an event to every watcher (takes the reference). */
+void control_broadcast(struct control *c, json_t *event);
+/* Answers a request that was left waiting (takes the reference). */
+void control_reply(struct control_client *cl, json_t *reply);
+/* Makes cl a watcher: it gets every broadcast event from now on. */
+void control_watch(struct control_client *cl);
+
+/* ---- commands.c ---- */
+/* Every request the daemon understands: the reply, or NULL with *later set when the reply
+ * comes later through control_reply. */
+json_t *control_dispatch(struct wfd *d, struct control_client *cl, const json_t *req, bool *later);
+
+#endif
