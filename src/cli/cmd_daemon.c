@@ -911,7 +911,9 @@ cmd_watch(struct cli *cli, int argc, char **argv)
 	if ((fd = connect_daemon()) < 0)
 		return CLI_EXIT_FAIL;
 	e = json_pack("{ss}", "cmd", "watch");
-	if (write_msg(fd, e) < 0 || (json_decref(e), e = read_msg(fd, CLI_REPLY_WAIT_MS)) == NULL) {
+	c = write_msg(fd, e);
+	json_decref(e);
+	if (c < 0 || (e = read_msg(fd, CLI_REPLY_WAIT_MS)) == NULL) {
 		close(fd);
 		return CLI_EXIT_FAIL;
 	}

@@ -149,8 +149,11 @@ cmd_start(struct wfd *d, const json_t *req)
 static json_t *
 cmd_nearby(struct wfd *d)
 {
-	json_t *peers = json_array();
+	json_t *peers;
 
+	if (!d->started)
+		return ctl_error(CTL_E_NOT_STARTED, "not started: run 'wallflower start' first");
+	peers = json_array();
 	for (const struct peer *p = d->peers; peers != NULL && p != NULL; p = p->next)
 		if (json_array_append_new(peers, peers_json(d, p)) < 0) {
 			json_decref(peers);
@@ -222,7 +225,9 @@ cmd_inbox(struct wfd *d)
 	size_t n = 0;
 	json_t *list;
 
-	if (store_inbox_list(d->st, (uint64_t)time(NULL), &o, &n) < 0)
+	/* Expired offers go when someone looks, not on a timer: no wakeups of our own. */
+	if (store_inbox_expire(d->st, (uint64_t)time(NULL), NULL) < 0 ||
+	    store_inbox_list(d->st, (uint64_t)time(NULL), &o, &n) < 0)
 		return ctl_error(CTL_E_FAILED, "cannot read the inbox");
 	list = json_array();
 	for (size_t i = 0; list != NULL && i < n; i++)

@@ -19,8 +19,7 @@ log_init(bool foreground)
 		openlog("wallflowerd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
-static void
-emit(int prio, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 2, 0))) emit(int prio, const char *fmt, va_list ap)
 {
 	if (to_stderr) {
 		fputs(prio == LOG_WARNING ? "wallflowerd: warning: " : "wallflowerd: ", stderr);

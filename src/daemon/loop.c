@@ -120,27 +120,32 @@ next_timeout(const struct loop *l)
 	return first - now > 60000 ? 60000 : (int)(first - now);
 }
 
+/* The earliest due timer, or NULL. */
+static struct loop_timer *
+next_due(const struct loop *l)
+{
+	struct loop_timer *first = NULL;
+
+	for (struct loop_timer *t = l->timers; t != NULL; t = t->next)
+		if (t->due && (first == NULL || t->at < first->at))
+			first = t;
+	return first;
+}
+
 static void
 fire_timers(struct loop *l)
 {
 	uint64_t now = loop_now_ms();
-	bool again = true;
+	struct loop_timer *t;
 
 	/* Only timers due now fire in this round, so one that re-arms itself for "now" waits
-	 * for the next round instead of spinning here. */
-	for (struct loop_timer *t = l->timers; t != NULL; t = t->next)
+	 * for the next round instead of spinning here. They fire in order of their times. */
+	for (t = l->timers; t != NULL; t = t->next)
 		t->due = t->armed && t->at <= now;
-	/* A callback may add, arm or free timers: restart the scan after each one fires. */
-	while (again) {
-		again = false;
-		for (struct loop_timer *t = l->timers; t != NULL; t = t->next) {
-			if (t->due) {
-				t->due = t->armed = false;
-				t->fn(t, t->arg);
-				again = true;
-				break;
-			}
-		}
+	/* A callback may add, arm, stop or free timers: look again after each one fires. */
+	while ((t = next_due(l)) != NULL) {
+		t->due = t->armed = false;
+		t->fn(t, t->arg);
 	}
 }
 

@@ -23,7 +23,8 @@ ctl_frame_len(const uint8_t hdr[CTL_HEADER], size_t max, size_t *len)
 	return 0;
 }
 
-/* Depth and string bounds, recursively; depth counts the value itself. */
+/* Depth and string bounds, recursively. Depth counts containers (objects and arrays), as
+ * the card and peer message rules do: a scalar inside the deepest container is fine. */
 static const char *
 check_tree(const json_t *v, int depth)
 {
@@ -31,7 +32,7 @@ check_tree(const json_t *v, int depth)
 	json_t *item;
 	size_t i;
 
-	if (depth > CTL_DEPTH_MAX)
+	if (depth > CTL_DEPTH_MAX && (json_is_object(v) || json_is_array(v)))
 		return "nested too deeply";
 	switch (json_typeof(v)) {
 	case JSON_STRING:
