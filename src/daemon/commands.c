@@ -23,20 +23,26 @@ bad(const char *what)
 	return ctl_error(CTL_E_ARGUMENT, what);
 }
 
-/* An optional string field: 0 (*out NULL when absent), or -EINVAL. */
+/* Optional fields: 0 with *out unchanged (its default) when absent; -EINVAL when wrong. */
 static int
 opt_str(const json_t *req, const char *key, size_t max, const char **out)
 {
-	int r = ctl_get_str(req, key, max, out);
+	const char *v = NULL;
+	int r = ctl_get_str(req, key, max, &v);
 
+	if (r == 0)
+		*out = v;
 	return r == -ENOENT ? 0 : r;
 }
 
 static int
 opt_bool(const json_t *req, const char *key, bool *out)
 {
-	int r = ctl_get_bool(req, key, out);
+	bool v = false;
+	int r = ctl_get_bool(req, key, &v);
 
+	if (r == 0)
+		*out = v;
 	return r == -ENOENT ? 0 : r;
 }
 
@@ -106,6 +112,10 @@ join_topics(const json_t *a, char *out, size_t size)
 	return 0;
 }
 
+/*
+ * start: the first one sets the advert up; later ones change only the fields they carry
+ * (status and topics in place, a new handle, event or visibility as a fresh advert).
+ */
 static json_t *
 cmd_start(struct wfd *d, const json_t *req)
 {
@@ -116,6 +126,8 @@ cmd_start(struct wfd *d, const json_t *req)
 	const json_t *topics = json_object_get(req, "topics");
 	int r;
 
+	if (d->started)
+		adv = d->adv;
 	if (opt_str(req, "event", TXT_EVENT_NAME_MAX, &event) < 0)
 		return bad("event: a string of at most 128 bytes");
 	if (opt_str(req, "handle", TXT_HANDLE_MAX, &handle) < 0)
@@ -136,13 +148,18 @@ cmd_start(struct wfd *d, const json_t *req)
 		adv.topics[0] = '\0';
 		adv.topics_default = false;
 	}
-	snprintf(adv.event, sizeof(adv.event), "%s", event != NULL ? event : "");
-	snprintf(adv.handle, sizeof(adv.handle), "%s", handle != NULL ? handle : "");
-	if (status != NULL && strcmp(status, "quiet") == 0)
-		adv.status = TXT_STATUS_QUIET;
-	adv.until = for_s != 0 ? (uint64_t)time(NULL) + for_s : 0;
-	if (wfd_start(d, &adv, &why) < 0)
-		return ctl_error(CTL_E_ARGUMENT, why);
+	if (event != NULL)
+		snprintf(adv.event, sizeof(adv.event), "%s", event);
+	if (handle != NULL)
+		snprintf(adv.handle, sizeof(adv.handle), "%s", handle);
+	if (status != NULL)
+		adv.status = strcmp(status, "quiet") == 0 ? TXT_STATUS_QUIET : TXT_STATUS_OPEN;
+	if (for_s != 0)
+		adv.until = (uint64_t)time(NULL) + for_s;
+	if ((r = wfd_start(d, &adv, &why)) == -EINVAL)
+		return bad(why);
+	if (r < 0)
+		return ctl_error(CTL_E_FAILED, why);
 	return cmd_status(d);
 }
 
@@ -212,8 +229,13 @@ cmd_send(struct wfd *d, struct control_client *cl, const json_t *req, bool *late
 	free(card);
 	if (r == -EDQUOT)
 		return ctl_error(CTL_E_BUSY, why);
+	if (r == -EINVAL)
+		return bad(why);
 	if (r < 0)
-		return ctl_error(CTL_E_ARGUMENT, why);
+		return ctl_error(CTL_E_FAILED, why);
+	if (r == 0) /* not tried yet, or the first try failed at once: it will retry */
+		return json_pack("{sbsIssss}", "ok", 1, "outbox", (json_int_t)id, "state",
+		                 "pending", "msg", why);
 	*later = true; /* the first attempt's result answers */
 	return NULL;
 }

@@ -138,11 +138,15 @@ client_send(struct control_client *cl, json_t *msg)
 	return true;
 }
 
+static bool client_requests(struct control_client *cl);
+
 void
 control_reply(struct control_client *cl, json_t *reply)
 {
 	cl->waiting = false;
-	client_send(cl, reply);
+	/* Requests that arrived meanwhile wait in the buffer; nothing else would wake them. */
+	if (client_send(cl, reply) && client_requests(cl))
+		client_arm(cl);
 }
 
 void
@@ -156,8 +160,15 @@ control_broadcast(struct control *c, json_t *event)
 	}
 	for (cl = c->clients; cl != NULL; cl = next) {
 		next = cl->next;
-		if (cl->watching)
-			client_send(cl, json_incref(event));
+		if (!cl->watching)
+			continue;
+		/* A watcher that stopped reading misses events; it is not dropped here, because
+		 * it may be the very client whose request caused this event. */
+		if (cl->outlen - cl->outoff > CONTROL_QUEUE_MAX / 2) {
+			log_warnx("control: a watcher is not reading; dropping an event");
+			continue;
+		}
+		client_send(cl, json_incref(event));
 	}
 	json_decref(event);
 }
@@ -289,11 +300,18 @@ control_new(struct wfd *d, const char *dir, struct control **out)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct control *c;
+	struct stat st;
 	int r;
 
 	*out = NULL;
-	if ((r = file_mkdir_private(dir)) < 0 || chmod(dir, 0700) < 0)
-		return r < 0 ? r : -errno;
+	/* Made 0700 when new; an existing one must already be, as DESIGN.md asks: we do not
+	 * chmod a directory the user may use for other things. */
+	if ((r = file_mkdir_private(dir)) < 0)
+		return r;
+	if (stat(dir, &st) < 0)
+		return -errno;
+	if ((st.st_mode & 077) != 0)
+		return -EACCES;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return -ENOMEM;
 	c->d = d;

@@ -209,7 +209,7 @@ exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_key,
 
 /* ---- deliveries ---- */
 
-static void delivery_try(struct delivery *dl);
+static int delivery_try(struct delivery *dl, const char **why);
 
 static void
 delivery_free(struct delivery *dl)
@@ -228,8 +228,10 @@ delivery_free(struct delivery *dl)
 static void
 delivery_fire(struct loop_timer *t, void *arg)
 {
+	const char *why;
+
 	(void)t;
-	delivery_try(arg);
+	(void)delivery_try(arg, &why);
 }
 
 static struct delivery *
@@ -267,6 +269,13 @@ tell_waiter(struct delivery *dl, json_t *reply)
 	dl->waiter = NULL;
 }
 
+/* Whom a delivery is for: the advert's name for offers, the address for cards back. */
+static const char *
+delivery_to(const struct delivery *dl)
+{
+	return dl->outbox_id != 0 ? dl->instance : dl->addr;
+}
+
 static void
 delivery_failed(struct delivery *dl, const char *why)
 {
@@ -274,31 +283,39 @@ delivery_failed(struct delivery *dl, const char *why)
 	         (long long)dl->outbox_id, why);
 	if (dl->outbox_id != 0 && store_outbox_failed(dl->d->st, dl->outbox_id) < 0)
 		log_warnx("cannot mark offer %lld failed", (long long)dl->outbox_id);
-	control_broadcast(dl->d->ctl, json_pack("{sssIss}", "event", "delivery-failed", "outbox",
-	                                        (json_int_t)dl->outbox_id, "why", why));
+	control_broadcast(dl->d->ctl,
+	                  json_pack("{sssIssss}", "event", "delivery-failed", "outbox",
+	                            (json_int_t)dl->outbox_id, "to", delivery_to(dl), "why", why));
 	tell_waiter(dl, ctl_error(CTL_E_FAILED, why));
 	delivery_free(dl);
 }
 
-/* Tries again later, while there is time; the peer may have moved (re-resolve it). */
-static void
+/* Tries again later, while there is time; the peer may have moved (re-resolve it).
+ * false when the time is up (dl is then freed). */
+static bool
 delivery_later(struct delivery *dl, const char *why)
 {
-	uint64_t ms = WFD_RETRY_MIN_MS << (dl->tries < 5 ? dl->tries : 5);
+	unsigned shift = dl->tries > 0 ? dl->tries - 1 : 0;
+	uint64_t ms = (uint64_t)WFD_RETRY_MIN_MS << (shift < 5 ? shift : 5);
 
 	if (now_s() + ms / 1000 >= dl->deadline) {
 		delivery_failed(dl, why);
-		return;
+		return false;
 	}
 	if (dl->outbox_id != 0)
 		mdns_resolve_again(dl->d->mdns, dl->instance);
 	loop_timer_set(dl->timer, ms < WFD_RETRY_MAX_MS ? ms : WFD_RETRY_MAX_MS);
 	tell_waiter(dl, json_pack("{sbsIssss}", "ok", 1, "outbox", (json_int_t)dl->outbox_id,
 	                          "state", "pending", "msg", why));
+	return true;
 }
 
-static void
-delivery_try(struct delivery *dl)
+/*
+ * One attempt. 1: a connection is under way (exchange_done follows); 0: not now, a retry
+ * is set (*why says why); -1: given up, dl is freed.
+ */
+static int
+delivery_try(struct delivery *dl, const char **why)
 {
 	struct wfd *d = dl->d;
 	const char *addr = dl->addr;
@@ -306,20 +323,22 @@ delivery_try(struct delivery *dl)
 	struct peer *p;
 	int r;
 
+	*why = NULL;
 	if (dl->connecting)
-		return;
+		return 1;
 	if (now_s() > dl->deadline) {
 		delivery_failed(dl, "the time to deliver it ran out");
-		return;
+		return -1;
 	}
 	if (dl->outbox_id != 0) {
 		if ((p = peers_by_instance(d, dl->instance)) == NULL) {
 			/* Not visible now: exchange_peer_up tries again when it is back. */
 			loop_timer_set(dl->timer, (dl->deadline - now_s() + 1) * 1000);
+			*why = "the peer is not visible now";
 			tell_waiter(dl, json_pack("{sbsIssss}", "ok", 1, "outbox",
 			                          (json_int_t)dl->outbox_id, "state", "pending",
-			                          "msg", "the peer is not visible now"));
-			return;
+			                          "msg", *why));
+			return 0;
 		}
 		addr = p->addr;
 		port = p->port;
@@ -327,8 +346,11 @@ delivery_try(struct delivery *dl)
 			log_warnx("cannot count a delivery attempt");
 	}
 	dl->tries++;
-	if ((r = net_connect(d->net, dl, addr, port)) < 0)
-		delivery_later(dl, strerror(-r));
+	if ((r = net_connect(d->net, dl, addr, port)) < 0) {
+		*why = strerror(-r);
+		return delivery_later(dl, *why) ? 0 : -1;
+	}
+	return 1;
 }
 
 void
@@ -338,11 +360,11 @@ exchange_done(struct delivery *dl, const struct peermsg *answer, const uint8_t *
 	struct wfd *d = dl->d;
 
 	if (answer == NULL) {
-		delivery_later(dl, why);
+		(void)delivery_later(dl, why);
 		return;
 	}
 	if (answer->type == PEERMSG_ERROR && answer->code == PEERMSG_E_BUSY) {
-		delivery_later(dl, "the peer is busy");
+		(void)delivery_later(dl, "the peer is busy");
 		return;
 	}
 	if (answer->type == PEERMSG_ERROR) {
@@ -355,7 +377,7 @@ exchange_done(struct delivery *dl, const struct peermsg *answer, const uint8_t *
 	log_info("%s %lld delivered", dl->outbox_id != 0 ? "offer" : "card back",
 	         (long long)dl->outbox_id);
 	control_broadcast(d->ctl, json_pack("{sssIss}", "event", "delivered", "outbox",
-	                                    (json_int_t)dl->outbox_id, "to", dl->instance));
+	                                    (json_int_t)dl->outbox_id, "to", delivery_to(dl)));
 	tell_waiter(dl, json_pack("{sbsIss}", "ok", 1, "outbox", (json_int_t)dl->outbox_id, "state",
 	                          "delivered"));
 	delivery_free(dl);
@@ -406,9 +428,11 @@ exchange_send(struct wfd *d, struct peer *p, const uint8_t *card, size_t len, co
 	dl->msg.reply = reply;
 	dl->msg.port = net_port(d->net);
 	snprintf(dl->instance, sizeof(dl->instance), "%s", p->instance);
-	dl->waiter = waiter;
-	delivery_try(dl);
-	return 0;
+	if ((r = delivery_try(dl, why)) == 1)
+		dl->waiter = waiter; /* exchange_done answers it */
+	else if (r < 0)
+		return -EIO;
+	return r;
 }
 
 int
@@ -435,16 +459,14 @@ exchange_card_back(struct wfd *d, const struct inbox_offer *o, const uint8_t *ca
 	/* Only the person whose offer this answers may see who we are. */
 	dl->has_expect = true;
 	memcpy(dl->expect, o->card->key, CRYPT_SIGN_PK);
-	delivery_try(dl);
-	return 0;
+	return delivery_try(dl, why) < 0 ? -EIO : 0;
 }
 
 void
 exchange_peer_up(struct wfd *d, const struct peer *p)
 {
 	for (struct delivery *dl = d->deliveries; dl != NULL; dl = dl->next)
-		if (dl->outbox_id != 0 && !dl->connecting && dl->tries == 0 &&
-		    strcmp(dl->instance, p->instance) == 0)
+		if (dl->outbox_id != 0 && !dl->connecting && strcmp(dl->instance, p->instance) == 0)
 			loop_timer_set(dl->timer, 0);
 }
 

@@ -410,9 +410,14 @@ run(struct wfd *d, const struct options *o)
 		goto out;
 	}
 	if ((r = control_new(d, d->runtime_dir, &d->ctl)) < 0) {
-		log_warnx(r == -EADDRINUSE ? "another wallflowerd already answers on %s"
-		                           : "cannot open the control socket in %s",
-		          d->runtime_dir);
+		if (r == -EADDRINUSE)
+			log_warnx("another wallflowerd already answers in %s", d->runtime_dir);
+		else if (r == -EACCES)
+			log_warnx("%s is open to others; it must be 0700 (chmod 700 %s)",
+			          d->runtime_dir, d->runtime_dir);
+		else
+			log_warnx("cannot open the control socket in %s: %s", d->runtime_dir,
+			          strerror(-r));
 		goto out;
 	}
 	if ((r = mdns_new(d->loop, &cb, d, &d->mdns)) < 0)

@@ -28,6 +28,8 @@
 #include <avahi-common/strlst.h>
 #include <avahi-common/watch.h>
 
+#include "wallflower/text.h"
+
 #include "log.h"
 #include "mdns.h"
 
@@ -59,6 +61,7 @@ struct mpeer {
 	AvahiServiceResolver *res; /* alive while the peer is visible */
 	bool answered, reported;   /* res gave a first answer; peer_up was called */
 	bool queued;               /* waiting for a resolver slot */
+	bool self;                 /* it resolved as our own advert */
 	struct loop_timer *retry;  /* re-resolving after a failure */
 	struct mpeer *next;
 };
@@ -74,6 +77,7 @@ struct mdns {
 	bool browsing;
 	AvahiServiceBrowser *browser;
 	struct mpeer *peers;
+	unsigned npeers;
 	unsigned resolving;
 	/* The advert we want, and what avahi made of it. */
 	bool advertise;
@@ -240,6 +244,7 @@ peer_free(struct mdns *m, struct mpeer *p, bool report)
 	while (*pp != p)
 		pp = &(*pp)->next;
 	*pp = p->next;
+	m->npeers--;
 	peer_stop_resolving(m, p);
 	if (report && p->reported)
 		m->cb.peer_down(m->arg, p->name);
@@ -270,9 +275,17 @@ txt_serialise(AvahiStringList *txt, uint8_t *buf, size_t *len)
 	return 0;
 }
 
+/* Whether a resolved advert is our own: our current name, published by this client. */
+static bool
+is_self(const struct mdns *m, const struct mpeer *p, AvahiLookupResultFlags flags)
+{
+	return (flags & AVAHI_LOOKUP_RESULT_OUR_OWN) && m->name != NULL &&
+	       strcmp(m->name, p->name) == 0;
+}
+
 static void
 peer_found(struct mdns *m, struct mpeer *p, AvahiIfIndex iface, const AvahiAddress *a,
-           uint16_t port, AvahiStringList *txt)
+           uint16_t port, AvahiStringList *txt, AvahiLookupResultFlags flags)
 {
 	uint8_t rec[TXT_RECORD_MAX];
 	size_t len = 0;
@@ -281,6 +294,11 @@ peer_found(struct mdns *m, struct mpeer *p, AvahiIfIndex iface, const AvahiAddre
 	char addr[MDNS_ADDR_MAX], ifname[IF_NAMESIZE] = "";
 	struct mdns_peer mp = { .instance = p->name, .txt = &info, .addr = addr, .port = port };
 
+	if (is_self(m, p, flags)) {
+		p->self = true;
+		return;
+	}
+	p->self = false;
 	if (txt_serialise(txt, rec, &len) < 0 || txt_parse(rec, len, &info, &why) < 0) {
 		/* Someone else's broken or foreign advert: not a peer we can show. */
 		log_debug("ignoring advert '%s': TXT record %s", p->name, why);
@@ -315,14 +333,13 @@ resolve_cb(AvahiServiceResolver *r, AvahiIfIndex iface, AvahiProtocol proto,
 	(void)type;
 	(void)domain;
 	(void)host;
-	(void)flags;
 	if (!p->answered) {
 		p->answered = true;
 		m->resolving--;
 		resolve_next(m);
 	}
 	if (event == AVAHI_RESOLVER_FOUND) {
-		peer_found(m, p, iface, a, port, txt);
+		peer_found(m, p, iface, a, port, txt, flags);
 		return;
 	}
 	log_debug("cannot resolve '%s': %s", p->name,
@@ -378,8 +395,16 @@ peer_seen(struct mdns *m, AvahiIfIndex iface, AvahiProtocol proto, const char *n
 	struct mpeer *p = peer_find(m, name);
 
 	if (p == NULL) {
-		if (strlen(name) >= MDNS_NAME_MAX)
-			return; /* longer than any name we would show */
+		/* A name is shown to the user: no control or format characters (a name with an
+		 * escape sequence would write on their terminal), and a bounded table. */
+		if (strlen(name) >= MDNS_NAME_MAX || text_check(name, strlen(name), 0) != TEXT_OK) {
+			log_debug("ignoring an advert with an unprintable name");
+			return;
+		}
+		if (m->npeers >= MDNS_PEERS_MAX) {
+			log_warnx("ignoring advert: %d peers already", MDNS_PEERS_MAX);
+			return;
+		}
 		if ((p = calloc(1, sizeof(*p))) == NULL ||
 		    (p->retry = loop_timer_new(m->loop, retry_fire, p)) == NULL ||
 		    (p->domain = avahi_strdup(domain)) == NULL) {
@@ -395,6 +420,7 @@ peer_seen(struct mdns *m, AvahiIfIndex iface, AvahiProtocol proto, const char *n
 		p->proto = proto;
 		p->next = m->peers;
 		m->peers = p;
+		m->npeers++;
 	}
 	if (p->sightings++ == 0)
 		peer_queue(m, p);
@@ -412,8 +438,8 @@ browse_cb(AvahiServiceBrowser *b, AvahiIfIndex iface, AvahiProtocol proto, Avahi
 	(void)type;
 	switch (event) {
 	case AVAHI_BROWSER_NEW:
-		if (flags & AVAHI_LOOKUP_RESULT_OUR_OWN)
-			return; /* our own advert */
+		/* Our own advert is browsed too; peer_found leaves it out. Not here: while a
+		 * name collides, avahi flags the other holder of the name as ours as well. */
 		peer_seen(m, iface, proto, name, domain);
 		return;
 	case AVAHI_BROWSER_REMOVE:
@@ -486,6 +512,10 @@ group_cb(AvahiEntryGroup *g, AvahiEntryGroupState state, void *arg)
 		log_info("advert name '%s' is taken; trying '%s'", m->name, alt);
 		avahi_free(m->name);
 		m->name = alt;
+		/* What resolved as ours under the old name is someone else's: look again. */
+		for (struct mpeer *p = m->peers; p != NULL; p = p->next)
+			if (p->self)
+				peer_queue(m, p);
 		avahi_entry_group_reset(g);
 		group_register(m);
 	} else if (state == AVAHI_ENTRY_GROUP_ESTABLISHED) {

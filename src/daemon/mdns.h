@@ -19,6 +19,7 @@
 #include "loop.h"
 
 #define MDNS_RESOLVING_MAX    16   /* resolvers waiting for their first answer at once */
+#define MDNS_PEERS_MAX        4096 /* adverts tracked at once */
 #define MDNS_TXT_INTERVAL_MS  2000 /* at most one TXT update per this long */
 #define MDNS_RETRY_MS         2000 /* reconnecting to avahi-daemon after it went away */
 #define MDNS_RESOLVE_RETRY_MS 5000 /* re-resolving a peer whose resolver failed */
@@ -70,7 +71,8 @@ int mdns_update_txt(struct mdns *m, const uint8_t *txt, size_t len)
 /* Resolves instance again (its address may have changed: a connection to it failed). */
 void mdns_resolve_again(struct mdns *m, const char *instance);
 
-/* For status: "running", "connecting" (avahi-daemon not reachable yet) or "failed". */
+/* For status: "running", "registering" (the host name is being settled), "connecting"
+ * (avahi-daemon not reachable yet) or "failed" (reconnecting). */
 const char *mdns_avahi_state(const struct mdns *m);
 /* "off", "registering", "established", "collision" or "failed". */
 const char *mdns_advert_state(const struct mdns *m);

@@ -31,12 +31,11 @@
 
 #define WFD_OFFER_TTL_DEFAULT (24 * 3600) /* seconds an offer waits in the inbox */
 #define WFD_OUTBOX_TTL        600         /* seconds a send keeps retrying */
-#define WFD_RETRY_MIN_MS      1000        /* first delivery retry; doubles each time */
+#define WFD_RETRY_MIN_MS      1000        /* wait before the first retry; doubles each time */
 #define WFD_RETRY_MAX_MS      30000
-#define WFD_SEND_WAIT_MS      8000 /* how long `send` waits for the first attempt */
-#define WFD_PREVIEW_NAME      64   /* bytes of a name in a preview */
-#define WFD_PREVIEW_NOTE      140  /* bytes of a note in a preview */
-#define WFD_PEER_ID_MAX       12   /* bytes of a short peer id, NUL included */
+#define WFD_PREVIEW_NAME      64  /* bytes of a name in a preview */
+#define WFD_PREVIEW_NOTE      140 /* bytes of a note in a preview */
+#define WFD_PEER_ID_MAX       12  /* bytes of a short peer id, NUL included */
 
 struct control;
 struct control_client;
@@ -144,8 +143,15 @@ void exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_key,
 /* An outgoing session finished: ok with the answer and the peer's identity, or failed. */
 void exchange_done(struct delivery *dl, const struct peermsg *answer, const uint8_t *peer_key,
                    const char *why);
+/*
+ * Offers our card (which must be ours and valid) to p: kept in the outbox as *id, then
+ * delivered. 1: under way, waiter gets the result through control_reply; 0: pending, it
+ * will be retried (*why says why); -EINVAL (not our card, a bad note), -EDQUOT (the outbox
+ * is full), -EIO (gave up at once), -ENOMEM, with *why.
+ */
 int exchange_send(struct wfd *d, struct peer *p, const uint8_t *card, size_t len, const char *note,
                   bool reply, struct control_client *waiter, int64_t *id, const char **why);
+/* Sends our card back to the sender of the accepted offer o. 0; -EINVAL; -EIO; -ENOMEM. */
 int exchange_card_back(struct wfd *d, const struct inbox_offer *o, const uint8_t *card, size_t len,
                        const char **why);
 void exchange_peer_up(struct wfd *d, const struct peer *p);

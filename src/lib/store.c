@@ -179,10 +179,29 @@ static const char *const migrations[] = {
 	 * is delivered, to the identity the handshake proved, and only a card back signed by
 	 * that key answers it. expires is the retry deadline while pending, and the end of
 	 * the wait for a card back once delivered.
+	 *
+	 * The inbox is remade too, with AUTOINCREMENT: an offer's number is what the user
+	 * types to accept it, so a number once shown must never name another offer later.
 	 */
+	"CREATE TABLE inbox_v3 ("
+	"	id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"	key BLOB NOT NULL CHECK (length(key) = 32),"
+	"	envelope BLOB NOT NULL,"
+	"	offer_id BLOB NOT NULL CHECK (length(offer_id) = 32),"
+	"	note TEXT,"
+	"	reply INTEGER NOT NULL CHECK (reply IN (0, 1)),"
+	"	addr TEXT,"
+	"	port INTEGER CHECK (port BETWEEN 1 AND 65535),"
+	"	event TEXT,"
+	"	received INTEGER NOT NULL,"
+	"	expires INTEGER NOT NULL"
+	") STRICT;"
+	"INSERT INTO inbox_v3 SELECT * FROM inbox;"
+	"DROP TABLE inbox;"
+	"ALTER TABLE inbox_v3 RENAME TO inbox;"
 	"DROP TABLE outbox;"
 	"CREATE TABLE outbox ("
-	"	id INTEGER PRIMARY KEY,"
+	"	id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"	target TEXT NOT NULL CHECK (target <> ''),"
 	"	peer_key BLOB CHECK (peer_key IS NULL OR length(peer_key) = 32),"
 	"	envelope BLOB NOT NULL,"

@@ -88,6 +88,25 @@ test_store_inbox_decline_and_block(void **state)
 	card_free(bo);
 }
 
+/* An offer's number is what the user types: once shown, it never names another offer. */
+static void
+test_store_inbox_ids_not_reused(void **state)
+{
+	struct tu_store *fx = *state;
+	struct card *ada = tu_card(1, "Ada", 3, NULL), *bo = tu_card(2, "Bo", 1, NULL);
+	int64_t a, b, b2;
+
+	assert_int_equal(offer(fx->st, ada, NULL, T0, &a), 0);
+	assert_int_equal(offer(fx->st, bo, NULL, T0, &b), 0);
+	assert_int_equal(store_inbox_decline(fx->st, b), 0);
+	tu_store_reopen(fx);
+	assert_int_equal(offer(fx->st, bo, NULL, T0 + 1, &b2), 0);
+	assert_true(b2 > b);
+	assert_int_equal(store_inbox_decline(fx->st, b), -ENOENT);
+	card_free(ada);
+	card_free(bo);
+}
+
 static void
 test_store_inbox_limits(void **state)
 {
@@ -161,9 +180,9 @@ main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, tu_store_setup, tu_store_teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_store_inbox_accept),  T(test_store_inbox_decline_and_block),
-		T(test_store_inbox_limits),  T(test_store_inbox_expiry),
-		T(test_store_inbox_rejects),
+		T(test_store_inbox_accept),         T(test_store_inbox_decline_and_block),
+		T(test_store_inbox_ids_not_reused), T(test_store_inbox_limits),
+		T(test_store_inbox_expiry),         T(test_store_inbox_rejects),
 	};
 
 	assert_int_equal(crypt_init(), 0);
