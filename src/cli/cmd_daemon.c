@@ -200,7 +200,8 @@ getopt_daemon(struct cli *cli, int argc, char **argv, const char *shortopts,
 	while ((c = cli_getopt(cli, argc, argv, shortopts, longopts, help, done)) ==
 	       CLI_OPT_RUNTIME_DIR)
 		runtime_dir_opt = optarg;
-	return c;
+	/* After --help, 0: every caller's "not mine" branch returns, so nothing runs. */
+	return c == -1 && *done ? 0 : c;
 }
 
 /* Exactly want positional arguments. 0, or CLI_EXIT_USAGE after saying so. */
@@ -330,12 +331,13 @@ out:
 
 static const char start_help[] =
         "usage: wallflower start [--event NAME] [--handle H] [--status open|quiet]\n"
-        "                        [--topics T,...] [--no-topics] [--hidden] [--for DURATION]\n"
-        "                        [--port N] [--runtime-dir DIR]\n"
+        "                        [--topics T,...] [--no-topics] [--hidden | --visible]\n"
+        "                        [--for DURATION] [--port N] [--runtime-dir DIR]\n"
         "\n"
         "Starts advertising on the local network and looking for people nearby, starting\n"
-        "wallflowerd first when it is not running. Run it again to change your status or\n"
-        "topics (the advert changes in place) or your handle or event (a fresh advert).\n"
+        "wallflowerd first when it is not running. Run it again to change only what you\n"
+        "name: status or topics change the advert in place; a new handle or event, or\n"
+        "--visible after --hidden or after --for ran out, makes a fresh advert.\n"
         "Your advert shows only what you choose: a handle, open or quiet, topics, and a\n"
         "tag of the event's name. Never your key or your name.\n"
         "\n"
@@ -345,6 +347,7 @@ static const char start_help[] =
         "  --topics T,...   topics to show (default: your profile's topics)\n"
         "  --no-topics      show no topics\n"
         "  --hidden         see who is nearby and send cards, but do not advertise\n"
+        "  --visible        advertise again (after --hidden)\n"
         "  --for DURATION   stop advertising after this long (e.g. 2h)\n"
         "  --port N         the TCP port for peers, when this starts the daemon\n";
 
@@ -360,6 +363,7 @@ cmd_start(struct cli *cli, int argc, char **argv)
 		{ "topics", required_argument, NULL, 't' },
 		{ "no-topics", no_argument, NULL, 'n' },
 		{ "hidden", no_argument, NULL, 'x' },
+		{ "visible", no_argument, NULL, 'v' },
 		{ "for", required_argument, NULL, 'f' },
 		{ "port", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
@@ -405,6 +409,9 @@ cmd_start(struct cli *cli, int argc, char **argv)
 		case 'x':
 			json_object_set_new(req, "hidden", json_true());
 			break;
+		case 'v':
+			json_object_set_new(req, "hidden", json_false());
+			break;
 		case 'f':
 			if (when_parse_duration(optarg, &secs) < 0 || secs == 0) {
 				json_decref(req);
@@ -435,6 +442,10 @@ cmd_start(struct cli *cli, int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	if (json_is_true(json_object_get(reply, "hidden")))
 		printf("Started, hidden: browsing and sending, not advertising\n");
+	else if (strcmp(str(reply, "avahi"), "running") != 0)
+		printf("Started; the advert '%s' waits for avahi-daemon, which is not reachable "
+		       "(see 'wallflower status')\n",
+		       str(reply, "instance"));
 	else
 		printf("Advertising as '%s'%s%s (%s%s%s)\n", str(reply, "instance"),
 		       *str(reply, "event") ? " at " : "", str(reply, "event"),
@@ -635,7 +646,8 @@ static const char inbox_help[] =
         "\n"
         "Cards people offered you, waiting for you to accept, decline or block them. Each\n"
         "shows a short preview: handle, name, note and the topics you have in common.\n"
-        "Nothing you decide is ever told to the sender. Offers expire after 24 hours.\n"
+        "Nothing you decide is ever told to the sender. Offers expire after 24 hours\n"
+        "(wallflowerd --offer-ttl sets another time).\n"
         "\n"
         "  --json    print the offers as JSON\n";
 

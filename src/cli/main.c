@@ -1,6 +1,6 @@
 /*
  * wallflower: the command line. Store-only verbs open the store directly; network verbs
- * (from the daemon issue on) will talk to wallflowerd over its control socket.
+ * talk to wallflowerd over its control socket (cmd_daemon.c, proto/control.md).
  */
 #include <stdio.h>
 #include <stdlib.h>

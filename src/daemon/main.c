@@ -35,8 +35,8 @@ static const char usage[] =
         "asks it to advertise and browse; `wallflower stop` (or SIGTERM) ends it. You\n"
         "rarely run it by hand: `wallflower start` starts it when it is not running.\n"
         "\n"
-        "  -d, --debug          stay attached and log to stderr, debug lines included\n"
-        "                       (otherwise logs go to syslog / the journal)\n"
+        "  -d, --debug          log to stderr, debug lines included (otherwise logs go\n"
+        "                       to syslog, the journal under systemd); it never forks\n"
         "  --state-dir DIR      identity and store (default: as the CLI)\n"
         "  --runtime-dir DIR    control socket (default: $XDG_RUNTIME_DIR/wallflower)\n"
         "  --port N             TCP port for peers (default: any free port; advertised)\n"
@@ -97,7 +97,8 @@ until_fire(struct loop_timer *t, void *arg)
 	(void)t;
 	log_info("advertising time is over; still browsing");
 	mdns_withdraw(d->mdns);
-	d->adv.hidden = true;
+	d->adv.until = 0;
+	d->advert_over = true;
 }
 
 static int
@@ -151,6 +152,8 @@ wfd_start(struct wfd *d, const struct wfd_advert *in, const char **why)
 	}
 	if (adv.topics_default)
 		profile_topics(d, adv.topics, sizeof(adv.topics));
+	if (adv.until != 0 && adv.until <= (uint64_t)time(NULL))
+		adv.until = 0; /* a --for that ran out: this start advertises until told */
 	if ((r = build_txt(d, &adv, txt, &len, why)) < 0)
 		return r;
 	if (first && (r = net_listen(d->net, d->port_wanted)) < 0) {
@@ -162,7 +165,7 @@ wfd_start(struct wfd *d, const struct wfd_advert *in, const char **why)
 	 * topics change the record in place. */
 	again = first || strcmp(adv.handle, d->adv.handle) != 0 ||
 	        strcmp(adv.event, d->adv.event) != 0 || adv.hidden != d->adv.hidden ||
-	        (d->adv.until != 0 && !loop_timer_armed(d->until_timer));
+	        d->advert_over;
 	if (adv.hidden) {
 		mdns_withdraw(d->mdns);
 	} else if (again) {
@@ -182,6 +185,7 @@ wfd_start(struct wfd *d, const struct wfd_advert *in, const char **why)
 		loop_timer_stop(d->until_timer);
 	d->adv = adv;
 	d->started = true;
+	d->advert_over = false;
 	if (first)
 		exchange_resume(d);
 	log_info("started%s%s%s", adv.event[0] ? " at " : "", adv.event,
@@ -250,7 +254,7 @@ on_signal(struct loop_watch *w, int fd, uint32_t events, void *arg)
 			log_info("re-reading the profile");
 			if (wfd_reload_profile(d) < 0)
 				log_warnx("cannot read the profile");
-			else if (d->started && d->adv.topics_default) {
+			else if (d->started && d->adv.topics_default && !d->advert_over) {
 				const char *why = NULL;
 				struct wfd_advert adv = d->adv;
 

@@ -34,6 +34,7 @@ struct conn {
 	bool incoming, connecting, established;
 	uint64_t started_ms;
 	char addr[MDNS_ADDR_MAX];
+	uint16_t port;       /* outgoing: the peer's */
 	struct delivery *dl; /* outgoing: what it delivers */
 	bool reported;       /* outgoing: exchange_done was called */
 	struct conn *next;
@@ -70,9 +71,10 @@ conn_close(struct conn *c, const char *why)
 		pp = &(*pp)->next;
 	*pp = c->next;
 	n->count--;
-	if (why != NULL)
-		log_info("%s %s: %s", c->incoming ? "connection from" : "connection to", c->addr,
-		         why);
+	if (why != NULL && c->incoming)
+		log_info("connection from %s: %s", c->addr, why);
+	else if (why != NULL)
+		log_info("connection to %s port %u: %s", c->addr, c->port, why);
 	loop_watch_free(c->w);
 	loop_timer_free(c->timer);
 	close(c->fd);
@@ -437,6 +439,7 @@ net_connect(struct net *n, struct delivery *dl, const char *addr, uint16_t port)
 		return -ENOMEM;
 	}
 	c->connecting = true;
+	c->port = port;
 	c->dl = dl;
 	dl->connecting = true;
 	if ((r = session_new(&cfg, &c->s)) < 0) {

@@ -32,7 +32,7 @@ void
 peers_up(struct wfd *d, const struct mdns_peer *mp)
 {
 	struct peer *p = peers_by_instance(d, mp->instance);
-	bool fresh = p == NULL;
+	bool fresh = p == NULL, moved;
 
 	if (fresh) {
 		if ((p = calloc(1, sizeof(*p))) == NULL) {
@@ -44,13 +44,17 @@ peers_up(struct wfd *d, const struct mdns_peer *mp)
 		p->next = d->peers;
 		d->peers = p;
 	}
+	moved = fresh || strcmp(p->addr, mp->addr) != 0 || p->port != mp->port;
 	p->txt = *mp->txt;
 	snprintf(p->addr, sizeof(p->addr), "%s", mp->addr);
 	p->port = mp->port;
 	control_broadcast(d->ctl,
 	                  json_pack("{ssso}", "event", fresh ? "peer-appeared" : "peer-changed",
 	                            "peer", peers_json(d, p)));
-	exchange_peer_up(d, p);
+	/* Deliveries waiting for this peer go now, when it (re)appears or moved; an unchanged
+	 * answer to a re-resolve leaves them on their backoff. */
+	if (moved)
+		exchange_peer_up(d, p);
 }
 
 void

@@ -98,6 +98,7 @@ struct wfd {
 	struct wfd_advert adv;
 	char instance[MDNS_NAME_MAX];
 	struct loop_timer *until_timer;
+	bool advert_over; /* --for ran out: not advertising until the next start */
 	/* nearby */
 	struct peer *peers;
 	unsigned next_peer_id;

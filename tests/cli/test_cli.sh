@@ -29,6 +29,13 @@ vector() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.stdo
 for c in "" init id profile card; do
 	check "help: wallflower $c --help" sh -c "'$WF' $c --help | grep -q '^usage: wallflower'"
 done
+# The network verbs print their help and nothing else: no daemon is asked or started.
+for c in start stop status nearby send inbox accept decline block watch; do
+	check "help: wallflower $c --help, daemon untouched" sh -c \
+		"WALLFLOWER_RUNTIME_DIR='$TMP/no-such-run' WALLFLOWERD=/bin/false '$WF' $c --help >'$TMP/h.out' 2>&1 && grep -q '^usage: wallflower $c' '$TMP/h.out' && [ ! -e '$TMP/no-such-run' ]"
+done
+check "no daemon: status says so, exit 1" sh -c \
+	"! WALLFLOWER_RUNTIME_DIR='$TMP/no-such-run' '$WF' status 2>'$TMP/h.err' && grep -q 'not running' '$TMP/h.err'"
 check "unknown command is a usage error" wf 2 frobnicate
 check "unknown option is a usage error" wf 2 id --frob
 

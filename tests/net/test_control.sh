@@ -1,0 +1,743 @@
+#!/bin/bash
+# wallflowerd's control socket (proto/control.md) against hostile clients: bad frames and
+# bodies, refusals that keep or close the connection, pipelined and dribbled requests,
+# bad arguments, another user, unsafe and shared runtime directories, too many clients,
+# and watchers that never read. Prints TAP.
+#
+# The daemon runs in a fresh network namespace with a private tmpfs on /run and no avahi:
+# no system D-Bus socket is reachable, so its avahi client can never reach a real
+# avahi-daemon, and nothing here can multicast on a real network. The script re-executes
+# itself under unshare for that; it skips (exit 77) when it is not root or unshare is not
+# permitted.
+#
+# Usage: test_control.sh BUILD_DIR (WF_KEEP=1 keeps the work dir, with the daemons' logs)
+set -u
+
+BUILD=${1:?usage: test_control.sh BUILD_DIR}
+BUILD=$(cd "$BUILD" && pwd)
+SELF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")
+WF=$BUILD/src/cli/wallflower
+WFD=$BUILD/src/daemon/wallflowerd
+
+skip() {
+	echo "SKIP: $*" >&2
+	echo "1..0 # SKIP $*"
+	exit 77
+}
+
+# ---- outside: check, then re-execute in a private network and mount namespace ----
+
+if [ "${WF_CONTROL_INSIDE:-}" != 1 ]; then
+	[ "$(id -u)" = 0 ] || skip "needs root (a private network and mount namespace)"
+	for c in unshare mount ip python3 setpriv; do
+		command -v "$c" >/dev/null 2>&1 || skip "$c not found"
+	done
+	[ -x "$WF" ] && [ -x "$WFD" ] || skip "no wallflower or wallflowerd in $BUILD"
+	if ! err=$(unshare --net --mount --propagation private \
+		sh -c 'mount -t tmpfs tmpfs /run && ip link set lo up' 2>&1); then
+		skip "unshare or mount not permitted here: ${err%%$'\n'*}"
+	fi
+	export WF_CONTROL_INSIDE=1
+	exec unshare --net --mount --propagation private bash "$SELF" "$BUILD"
+fi
+
+# ---- inside ----
+
+TESTS=0
+FAILED=0
+T=
+PIDS=()
+
+ok() {
+	TESTS=$((TESTS + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $TESTS - $2"
+	else
+		FAILED=$((FAILED + 1))
+		echo "not ok $TESTS - $2"
+	fi
+}
+# check DESCRIPTION CMD...: "ok" when CMD succeeds, else "not ok" and CMD's output.
+check() {
+	local desc=$1 out rc=0
+	shift
+	out=$("$@" 2>&1) || rc=$?
+	ok "$rc" "$desc"
+	[ "$rc" -eq 0 ] || [ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/# /'
+	return 0
+}
+diag() { echo "# $*"; }
+bail() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+# Only the processes this script started (its own children) are ever signalled.
+# A PID leaves PIDS once it is reaped (forget), so a recycled PID is never signalled.
+cleanup() {
+	local pid i left
+	set +e
+	trap '' INT TERM
+	for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+	for ((i = 0; i < 30; i++)); do
+		left=0
+		for pid in "${PIDS[@]}"; do
+			alive "$pid" && left=1
+		done
+		[ "$left" = 0 ] && break
+		sleep 0.1
+	done
+	for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+	for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+	if [ -n "$T" ] && [ "${WF_KEEP:-}" = 1 ]; then
+		echo "# work dir kept: $T"
+	elif [ -n "$T" ]; then
+		rm -rf "$T"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# No avahi, no system bus: /run is ours and empty, and no bus address comes from outside.
+unset DBUS_SYSTEM_BUS_ADDRESS DBUS_SESSION_BUS_ADDRESS
+mount -t tmpfs -o mode=0755 tmpfs /run || bail "cannot mount a private /run"
+[ ! -e /run/dbus/system_bus_socket ] || bail "a system bus is reachable"
+ip link set lo up || bail "cannot bring lo up"
+
+case ${TMPDIR:-/tmp} in /run | /run/*) TMPDIR=/tmp ;; esac
+T=$(mktemp -d "${TMPDIR:-/tmp}/wf-control.XXXXXX") || bail "cannot make a work dir"
+export WALLFLOWER_ALLOW_ROOT=1 # the machine gives us root; the daemon refuses it otherwise
+S=$T/state
+R=$T/run
+CLIENT=$T/client.py
+
+# spawn LOG CMD...: CMD in the background, output to LOG; its PID in LASTPID.
+LASTPID=
+spawn() {
+	local log=$1
+	shift
+	"$@" </dev/null >"$log" 2>&1 &
+	LASTPID=$!
+	PIDS+=("$LASTPID")
+}
+# waitfor SECONDS CMD...: retries CMD every 0.1 s until it succeeds or time is up.
+waitfor() {
+	local n=$(($1 * 10))
+	shift
+	while ((n-- > 0)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	"$@"
+}
+# gone_within SECONDS PID: the process has exited (and is reaped); its status in GONE_RC.
+GONE_RC=
+gone_within() {
+	local n=$(($1 * 10))
+	while ((n-- > 0)) && kill -0 "$2" 2>/dev/null; do
+		[ "$(cut -d' ' -f3 "/proc/$2/stat" 2>/dev/null)" = Z ] && break
+		sleep 0.1
+	done
+	if kill -0 "$2" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$2/stat" 2>/dev/null)" != Z ]; then
+		return 1
+	fi
+	wait "$2"
+	GONE_RC=$?
+	forget "$2"
+	return 0
+}
+forget() {
+	local keep=() p
+	for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+	PIDS=("${keep[@]}")
+}
+alive() { kill -0 "$1" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]; }
+status_ok() { "$WF" status --runtime-dir "$1" >/dev/null 2>&1; }
+# status_json RUNDIR PYEXPR: `wallflower status --json` succeeds and PYEXPR holds of it (j).
+status_json() {
+	local out
+	out=$("$WF" status --runtime-dir "$1" --json) || return 1
+	python3 -c 'import json,sys; j=json.loads(sys.argv[1]); sys.exit(0 if eval(sys.argv[2]) else 1)' \
+		"$out" "$2" || { echo "$out"; return 1; }
+}
+# py SOCKET CASE [ARGS...]: one case of the raw client below.
+py() { python3 "$CLIENT" "$@"; }
+in_log() { grep -q -- "$2" "$1"; }
+
+# ---- the raw client ----
+
+cat >"$CLIENT" <<'PY'
+# A raw control client: python3 client.py SOCKET CASE [ARGS...]. Each case exits 0 when
+# the daemon behaved as proto/control.md says, else prints why and exits 1.
+import json, socket, struct, sys, threading, time
+
+PATH = sys.argv[1]
+REQUEST_MAX = 16384
+
+class Fail(Exception):
+    pass
+
+def check(cond, what):
+    if not cond:
+        raise Fail(what)
+
+def conn(timeout=5.0):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    # A blocking connect waits while the listen backlog is full (a non-blocking one fails
+    # with EAGAIN); SO_SNDTIMEO bounds the wait.
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", 5, 0))
+    s.connect(PATH)
+    s.settimeout(timeout)
+    return s
+
+def frame(body):
+    if isinstance(body, dict):
+        body = json.dumps(body, separators=(",", ":")).encode()
+    return struct.pack(">I", len(body)) + body
+
+def recvn(s, n):
+    buf = b""
+    while len(buf) < n:
+        try:
+            c = s.recv(n - len(buf))
+        except ConnectionResetError:
+            c = b""
+        if not c:
+            return None if not buf else buf
+        buf += c
+    return buf
+
+def read_msg(s):
+    """The next message as a dict; None at end of file."""
+    h = recvn(s, 4)
+    if h is None:
+        return None
+    check(len(h) == 4, "a frame cut short in its length")
+    n = struct.unpack(">I", h)[0]
+    check(0 < n <= 4 * 1024 * 1024, "a frame of length %d" % n)
+    body = recvn(s, n)
+    check(body is not None and len(body) == n, "a frame cut short in its body")
+    return json.loads(body)
+
+def rt(s, body):
+    s.sendall(frame(body))
+    m = read_msg(s)
+    check(m is not None, "no reply to %r: end of file" % (body,))
+    return m
+
+def at_eof(s, timeout=3.0):
+    """Whether the daemon closes the connection without sending anything more."""
+    s.settimeout(timeout)
+    try:
+        c = s.recv(1)
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
+        return False
+    return c == b""
+
+def refused(m, code, msg=None):
+    check(m is not None, "no reply (end of file), wanted %s" % code)
+    check(m.get("ok") is False and m.get("error") == code,
+          "wanted error %s, got %r" % (code, m))
+    check(msg is None or m.get("msg") == msg, "wanted msg %r, got %r" % (msg, m.get("msg")))
+
+def status_works():
+    s = conn()
+    m = rt(s, {"cmd": "status"})
+    s.close()
+    check(m.get("ok") is True and "version" in m, "status: %r" % m)
+
+# ---- cases ----
+
+def case_frame(kind):
+    """A length of 0 or above CTL_REQUEST_MAX: refused from the four length bytes alone,
+    then closed."""
+    s = conn()
+    s.sendall(struct.pack(">I", 0 if kind == "zero" else REQUEST_MAX + 1))
+    m = read_msg(s)  # no body was sent: the reply must not wait for one
+    refused(m, "malformed", "message length is 0 or too large")
+    check(at_eof(s), "the connection stayed open after a bad length")
+
+BODIES = {
+    "json": (b'{"cmd":', "not valid JSON"),
+    "trailing": (b'{"cmd":"status"} x', "not valid JSON"),
+    "two-objects": (b'{"cmd":"status"}{"cmd":"status"}', "not valid JSON"),
+    "array": (b'["status"]', "not a JSON object"),
+    "string": (b'"status"', "not valid JSON"),  # a scalar fails the parser itself
+    "object-in-array": (b'[{"cmd":"status"}]', "not a JSON object"),
+    "duplicate": (b'{"cmd":"status","cmd":"status"}', "not valid JSON"),
+    "nul-escaped": (b'{"cmd":"status","x":"a\\u0000b"}', "not valid JSON"),
+    "nul-raw": (b'{"cmd":"status","x":"a\x00b"}', "not valid JSON"),
+    "nul-key": (b'{"cmd":"status","a\\u0000":1}', "not valid JSON"),
+    "utf8": (b'{"cmd":"status","x":"\xff"}', "not valid JSON"),
+    "overlong": (b'{"cmd":"status","x":"\xc0\xaf"}', "not valid JSON"),
+    "surrogate": (b'{"cmd":"status","x":"\\ud800"}', "not valid JSON"),
+    "deep7": (b'{"cmd":"status","a":[[[[[[1]]]]]]}', "nested too deeply"),
+    "deep7-objects": (b'{"a":{"a":{"a":{"a":{"a":{"a":{}}}}}}}', "nested too deeply"),
+    "bigint": (b'{"cmd":"accept","id":9223372036854775808}', "not valid JSON"),
+    "long-string": (b'{"cmd":"status","x":"' + b"a" * 8193 + b'"}', "a string is too long"),
+    "long-key": (b'{"cmd":"status","' + b"k" * 8193 + b'":1}', "a key is too long"),
+}
+
+def case_body(name):
+    """A body that breaks a rule of 6.1: malformed, then closed; a valid request in the same
+    write after it is never answered."""
+    body, why = BODIES[name]
+    s = conn()
+    s.sendall(frame(body) + frame({"cmd": "status"}))
+    refused(read_msg(s), "malformed", why)
+    check(at_eof(s), "the connection stayed open, or answered past the bad frame")
+
+def case_deep6():
+    """Containers at depth 6 are fine."""
+    s = conn()
+    m = rt(s, b'{"cmd":"status","a":[[[[[1]]]]],"b":{"c":{"d":{"e":{"f":{}}}}}}')
+    check(m.get("ok") is True, "depth 6 refused: %r" % m)
+
+def case_truncated():
+    """A frame cut short, then the client goes: others are still served."""
+    s = conn()
+    s.sendall(struct.pack(">I", 100) + b'{"cmd":"st')
+    s.close()
+    s = conn()
+    s.sendall(b"\x00\x00")
+    s.close()
+    s = conn()
+    s.sendall(struct.pack(">I", REQUEST_MAX) + b"{" * 1000)
+    time.sleep(0.1)
+    s.close()
+    status_works()
+
+def case_unknown():
+    """unknown-command keeps the connection; so does a request without a usable cmd."""
+    s = conn()
+    refused(rt(s, {"cmd": "nope"}), "unknown-command", "unknown command")
+    refused(rt(s, {"cmd": "STATUS"}), "unknown-command")
+    m = rt(s, {"cmd": "status"})
+    check(m.get("ok") is True, "a second request on the connection: %r" % m)
+
+def case_nocmd():
+    s = conn()
+    for body in ({"cmd": 5}, {}, {"cmd": None}, {"cmd": "s" * 33}, {"cmd": ["status"]}):
+        refused(rt(s, body), "malformed", 'a request needs "cmd", a string')
+    m = rt(s, {"cmd": "status"})
+    check(m.get("ok") is True, "the connection did not go on: %r" % m)
+
+def case_pipelined():
+    """Requests in one write: one reply each, in order."""
+    s = conn()
+    s.sendall(frame({"cmd": "status"}) + frame({"cmd": "inbox"}) + frame({"cmd": "nope"}))
+    a, b, c = read_msg(s), read_msg(s), read_msg(s)
+    check(a and a.get("ok") is True and "version" in a, "first reply: %r" % a)
+    check(b and b.get("ok") is True and "offers" in b, "second reply: %r" % b)
+    refused(c, "unknown-command")
+
+def case_bytewise():
+    """A request written one byte at a time gets one reply."""
+    s = conn()
+    for byte in frame({"cmd": "status"}):
+        s.sendall(bytes([byte]))
+        time.sleep(0.002)
+    m = read_msg(s)
+    check(m and m.get("ok") is True and "version" in m, "reply: %r" % m)
+    s.settimeout(0.3)
+    try:
+        extra = s.recv(1)
+    except socket.timeout:
+        extra = None
+    check(extra is None, "more than one reply, or a close: %r" % extra)
+
+def case_ids():
+    """accept, decline, block with an id that is not a uint: bad-argument, connection kept."""
+    s = conn()
+    why = "id: the number of an offer in the inbox"
+    for cmd in ("accept", "decline", "block"):
+        for body in (b'{"cmd":"%s"}', b'{"cmd":"%s","id":-1}', b'{"cmd":"%s","id":"1"}',
+                     b'{"cmd":"%s","id":1.5}', b'{"cmd":"%s","id":1e30}',
+                     b'{"cmd":"%s","id":-9223372036854775808}', b'{"cmd":"%s","id":true}',
+                     b'{"cmd":"%s","id":null}', b'{"cmd":"%s","id":[1]}'):
+            body = body.replace(b"%s", cmd.encode())
+            refused(rt(s, body), "bad-argument", why)
+        # The largest uint is a fine number: just no such offer.
+        refused(rt(s, b'{"cmd":"%s","id":9223372036854775807}'.replace(b"%s", cmd.encode())),
+                "not-found", "no such offer (or it expired)")
+    refused(rt(s, {"cmd": "accept", "id": 1, "card": "zz"}), "bad-argument",
+            "card: your card envelope in hex")
+
+def case_not_started():
+    s = conn()
+    m = rt(s, {"cmd": "status"})
+    check(m.get("started") is False, "already started: %r" % m)
+    why = "not started: run 'wallflower start' first"
+    refused(rt(s, {"cmd": "send", "peer": "bo", "card": "00"}), "not-started", why)
+    refused(rt(s, {"cmd": "send"}), "not-started", why)
+    refused(rt(s, {"cmd": "nearby"}), "not-started", why)
+
+def case_bad_start():
+    """Refused starts change nothing."""
+    s = conn()
+    cases = [
+        ({"status": "loud"}, 'status: "open" or "quiet"'),
+        ({"status": 1}, 'status: "open" or "quiet"'),
+        ({"handle": "h" * 33}, "handle: a string of at most 32 bytes"),
+        ({"event": "e" * 129}, "event: a string of at most 128 bytes"),
+        ({"topics": ["a,b"]}, "topics: strings without commas, 120 bytes together"),
+        ({"topics": "a"}, "topics: strings without commas, 120 bytes together"),
+        ({"topics": [1]}, "topics: strings without commas, 120 bytes together"),
+        ({"topics": ["t" * 40] * 4}, "topics: strings without commas, 120 bytes together"),
+        ({"hidden": "yes"}, "no_topics and hidden are true or false"),
+        ({"for": -1}, "for: seconds, at most a year"),
+        ({"for": 31622401}, "for: seconds, at most a year"),
+        ({"handle": "\u001b[31mred"},
+         "the handle or a topic breaks the advert's rules (proto/txt.md)"),
+        ({"event": "a\u202eb"}, "the event name is not valid text"),
+    ]
+    for extra, why in cases:
+        body = {"cmd": "start"}
+        body.update(extra)
+        refused(rt(s, body), "bad-argument", why)
+    m = rt(s, {"cmd": "status"})
+    check(m.get("started") is False, "a refused start started something: %r" % m)
+
+def case_other_uid():
+    """Run as another user: closed at once, nothing sent."""
+    s = conn()
+    try:
+        s.sendall(frame({"cmd": "status"}))
+    except (BrokenPipeError, ConnectionResetError):
+        return
+    check(at_eof(s), "another user's client was not closed")
+    # at_eof also fails when bytes came: a reply went to another user.
+
+def case_clients(n, limit):
+    """n connections at once: the ones over the limit are closed, the others served."""
+    n, limit = int(n), int(limit)
+    socks = [conn() for _ in range(n)]
+    time.sleep(0.5)
+    served = closed = 0
+    for s in socks:
+        try:
+            s.sendall(frame({"cmd": "status"}))
+            m = read_msg(s)
+        except (BrokenPipeError, ConnectionResetError):
+            m = None
+        if m is None:
+            closed += 1
+        elif m.get("ok") is True:
+            served += 1
+    check(served == limit and closed == n - limit,
+          "%d served and %d closed of %d" % (served, closed, n))
+    for s in socks:
+        s.close()
+    time.sleep(0.2)
+    status_works()
+
+def start_status_size():
+    s = conn()
+    m = rt(s, {"cmd": "start", "handle": "flood0"})
+    check(m.get("ok") is True, "start: %r" % m)
+    return len(json.dumps(m, separators=(",", ":")).encode()) + 4
+
+def case_watch_event():
+    """Without avahi, a start under a new handle still sends an avahi event."""
+    w = conn()
+    check(rt(w, {"cmd": "watch"}) == {"ok": True}, "watch")
+    s = conn()
+    check(rt(s, {"cmd": "start", "handle": "ev1"}).get("ok") is True, "start")
+    e = read_msg(w)
+    check(e is not None and e.get("event") == "avahi" and "avahi" in e and "advert" in e,
+          "event: %r" % e)
+    check(e["avahi"] != "running", "avahi is running: %r" % e)
+
+def toggles(n, first=0):
+    return b"".join(frame({"cmd": "start", "handle": "flood%d" % ((first + i) % 2)})
+                    for i in range(n))
+
+def pump(s, data, want):
+    """Writes data while reading want replies (a client that reads)."""
+    got = []
+    def reader():
+        try:
+            while len(got) < want:
+                m = read_msg(s)
+                if m is None:
+                    return
+                got.append(m)
+        except Exception:
+            return
+    th = threading.Thread(target=reader)
+    th.start()
+    s.sendall(data)
+    th.join(60)
+    return got
+
+def case_flood():
+    """A watcher that never reads while thousands of events go out: the daemon neither dies
+    nor stalls, and below the queue bound the watcher misses nothing."""
+    w = conn(30)
+    check(rt(w, {"cmd": "watch"}) == {"ok": True}, "watch")
+    g = conn(30)
+    n = 5000
+    t = time.time()
+    got = pump(g, toggles(n), n)
+    took = time.time() - t
+    check(len(got) == n and all(m.get("ok") is True for m in got),
+          "%d of %d starts answered" % (len(got), n))
+    check(took < 20, "%d starts took %.1f s" % (n, took))
+    status_works()
+    events = 0
+    while events < n:
+        x = read_msg(w)
+        check(x is not None and x.get("event") == "avahi", "event %d: %r" % (events, x))
+        events += 1
+    check(rt(w, {"cmd": "status"}).get("ok") is True, "the watcher still works")
+
+def case_fill():
+    """A watcher whose queue is past CONTROL_QUEUE_MAX / 2 (by replies it does not read)
+    misses events, and the log says so; it keeps every reply and is not dropped."""
+    size = start_status_size()
+    w = conn(30)
+    check(rt(w, {"cmd": "watch"}) == {"ok": True}, "watch")
+    # About 6 MB of replies: past 4 MiB, under 8 MiB. Then a start whose handle tells the
+    # others when the daemon has handled all of w's requests.
+    m = int(6_000_000 / size)
+    w.sendall(b"".join(frame({"cmd": "status"}) for _ in range(m)) +
+              frame({"cmd": "start", "handle": "sync"}))
+    deadline = time.time() + 20
+    while True:
+        s = conn()
+        st = rt(s, {"cmd": "status"})
+        s.close()
+        if st.get("handle") == "sync":
+            break
+        check(time.time() < deadline, "w's requests were not handled: %r" % st)
+        time.sleep(0.05)
+    g = conn(30)
+    n = 2000
+    got = pump(g, toggles(n), n)
+    check(len(got) == n, "%d of %d starts answered" % (len(got), n))
+    status_works()
+    # w reads at last: every reply is there, in order; not every event.
+    replies = events = 0
+    w.settimeout(10)
+    while replies < m + 1:
+        x = read_msg(w)
+        check(x is not None, "w was dropped after %d replies" % replies)
+        if "event" in x:
+            events += 1
+            continue
+        check(x.get("ok") is True, "reply %d: %r" % (replies, x))
+        replies += 1
+    check(rt(w, {"cmd": "status"}).get("ok") is True, "w still works")
+    check(events < n + 1, "no event was skipped (%d of %d arrived)" % (events, n + 1))
+
+def case_self_flood():
+    """A watcher that floods starts (its own events) and never reads is dropped once its
+    queue would pass CONTROL_QUEUE_MAX; the daemon goes on."""
+    w = conn(30)
+    check(rt(w, {"cmd": "watch"}) == {"ok": True}, "watch")
+    try:
+        w.sendall(toggles(40000))
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    w.settimeout(10)
+    n = 0
+    while True:
+        try:
+            c = w.recv(1 << 20)
+        except ConnectionResetError:
+            break
+        except socket.timeout:
+            raise Fail("the watcher was not dropped (%d bytes read)" % n)
+        if not c:
+            break
+        n += len(c)
+    check(n < 9 * 1024 * 1024, "read %d bytes" % n)
+    status_works()
+
+def case_close_before_reply(n):
+    """Clients that send a request and close without reading the reply."""
+    for _ in range(int(n)):
+        s = conn()
+        s.sendall(frame({"cmd": "status"}) + frame({"cmd": "inbox"}))
+        s.close()
+    time.sleep(0.3)
+    status_works()
+
+def case_for_expiry():
+    """After `for` ran out, start with hidden false advertises again."""
+    s = conn()
+    m = rt(s, {"cmd": "start", "handle": "brief", "for": 1})
+    check(m.get("advert") != "off", "not advertising: %r" % m)
+    time.sleep(1.6)
+    m = rt(s, {"cmd": "status"})
+    check(m.get("advert") == "off" and m.get("hidden") is True, "for did not run out: %r" % m)
+    m = rt(s, {"cmd": "start", "hidden": False})
+    time.sleep(0.5)
+    m = rt(s, {"cmd": "status"})
+    check(m.get("advert") != "off" and m.get("hidden") is False,
+          "advert off again right after start {hidden: false}: %r" % m)
+
+CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
+
+if __name__ == "__main__":
+    try:
+        CASES[sys.argv[2].replace("-", "_")](*sys.argv[3:])
+    except Fail as e:
+        print("FAIL:", e)
+        sys.exit(1)
+    except (OSError, ValueError) as e:
+        print("ERROR: %s: %s" % (type(e).__name__, e))
+        sys.exit(1)
+PY
+
+# ---- the daemon ----
+
+"$WF" --state-dir "$S" init >/dev/null || bail "wallflower init"
+spawn "$T/wfd.log" "$WFD" -d --state-dir "$S" --runtime-dir "$R"
+WFD_PID=$LASTPID
+waitfor 5 status_ok "$R" || { cat "$T/wfd.log"; bail "wallflowerd did not answer"; }
+SOCK=$R/ctl
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+RSS0=$(rss_kb "$WFD_PID")
+
+check "the runtime directory it made is 0700, the socket 0600" \
+	test "$(stat -c %a "$R")-$(stat -c %a "$SOCK")" = 700-600
+check "wallflower status answers" "$WF" status --runtime-dir "$R"
+check "status: avahi is not running (no avahi in this namespace)" \
+	status_json "$R" "j['avahi'] in ('failed', 'connecting') and j['started'] is False"
+
+# ---- frames and bodies ----
+
+check "length 0: malformed, then closed" py "$SOCK" frame zero
+check "length CTL_REQUEST_MAX+1: malformed at the header, then closed" py "$SOCK" frame over
+for b in json trailing two-objects array string object-in-array duplicate nul-escaped nul-raw nul-key utf8 \
+	overlong surrogate deep7 deep7-objects bigint long-string long-key; do
+	check "body '$b': malformed, then closed, nothing after it answered" py "$SOCK" body "$b"
+done
+check "nesting 6 deep is accepted" py "$SOCK" deep6
+check "a truncated frame, then the client goes: others are served" py "$SOCK" truncated
+check "unknown-command keeps the connection" py "$SOCK" unknown
+check "a cmd that is not a string: malformed, connection kept" py "$SOCK" nocmd
+check "pipelined requests: one reply each, in order" py "$SOCK" pipelined
+check "a request one byte at a time: one reply" py "$SOCK" bytewise
+
+# ---- arguments ----
+
+check "accept/decline/block with a missing, negative, string or huge id: bad-argument" \
+	py "$SOCK" ids
+check "send and nearby before start: not-started" py "$SOCK" not-started
+check "start with a bad status, a 33-byte handle, a topic with a comma...: bad-argument" \
+	py "$SOCK" bad-start
+check "the daemon is alive after the bad input" alive "$WFD_PID"
+
+# ---- another user ----
+
+# Open the way to the socket for this case only, in our own temp dir.
+PY_NOBODY=
+for p in python3 /usr/bin/python3; do
+	if setpriv --reuid=65534 --regid=65534 --clear-groups "$p" -c 'import socket' \
+		>/dev/null 2>&1; then
+		PY_NOBODY=$p
+		break
+	fi
+done
+if [ -n "$PY_NOBODY" ]; then
+	chmod 755 "$T" "$R" && chmod 777 "$SOCK" && chmod 644 "$CLIENT"
+	check "a client of another uid is closed without a reply" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$PY_NOBODY" "$CLIENT" "$SOCK" other-uid
+	check "the daemon logged it" in_log "$T/wfd.log" "another user"
+	chmod 600 "$SOCK"
+	chmod 700 "$R" "$T"
+else
+	echo "ok $((TESTS += 1)) - a client of another uid is closed # SKIP no python3 that uid 65534 can run"
+fi
+check "status still works" status_ok "$R"
+
+# ---- runtime directories ----
+
+mkdir -m 0755 "$T/run755"
+spawn "$T/wfd755.log" "$WFD" -d --state-dir "$S" --runtime-dir "$T/run755"
+pid=$LASTPID
+gone_within 5 "$pid" && [ "$GONE_RC" != 0 ]
+ok $? "a runtime dir that is 0755 is refused at start (non-zero exit)"
+check "with a clear log line" in_log "$T/wfd755.log" "is open to others; it must be 0700"
+check "and the dir is left as it was, with no socket" \
+	sh -c "[ \"\$(stat -c %a '$T/run755')\" = 755 ] && [ ! -e '$T/run755/ctl' ]"
+
+spawn "$T/wfd2.log" "$WFD" -d --state-dir "$S" --runtime-dir "$R"
+pid=$LASTPID
+gone_within 5 "$pid" && [ "$GONE_RC" != 0 ]
+ok $? "a second daemon on the same runtime dir refuses (non-zero exit)"
+check "saying another one already answers" in_log "$T/wfd2.log" "already answers"
+check "the first one keeps its socket and answers" status_json "$R" "j['pid'] == $WFD_PID"
+
+# ---- many clients ----
+
+check "40 clients at once: 8 over the limit are closed, 32 served, then others" \
+	py "$SOCK" clients 40 32
+check "the daemon logged the limit" in_log "$T/wfd.log" "too many clients"
+
+# ---- watchers that do not read ----
+
+check "without avahi, a start under a new handle sends an avahi event" py "$SOCK" watch-event
+check "a watcher that never reads while 5000 events go out: the daemon goes on; the watcher misses none" \
+	py "$SOCK" flood
+# A queue of several MiB grows by one realloc per message: linear enough with glibc, but
+# quadratic under ASan's allocator (minutes). Those cases run on plain builds only.
+if grep -qa __asan_init "$WFD"; then
+	for c in "a watcher past half the queue bound misses events, keeps its replies" \
+		"the skipped events were logged" "a watcher flooding itself is dropped past the queue bound" \
+		"the drop was logged"; do
+		echo "ok $((TESTS += 1)) - $c # SKIP ASan build: filling a queue of MiBs is too slow"
+	done
+else
+	check "a watcher past half the queue bound misses events, keeps its replies" py "$SOCK" fill
+	check "the skipped events were logged" in_log "$T/wfd.log" "a watcher is not reading"
+	check "a watcher flooding itself is dropped past the queue bound" py "$SOCK" self-flood
+	check "the drop was logged" in_log "$T/wfd.log" "dropping a client (not reading)"
+fi
+
+# ---- after everything ----
+
+check "wallflower status still answers" "$WF" status --runtime-dir "$R"
+check "the daemon is the same process" alive "$WFD_PID"
+RSS1=$(rss_kb "$WFD_PID")
+if grep -qa __asan_init "$WFD"; then RSS_MAX=$((RSS0 + 1024 * 1024)); else RSS_MAX=$((RSS0 + 65536)); fi
+diag "daemon RSS: ${RSS0} kB at start, ${RSS1} kB now (bound ${RSS_MAX} kB)"
+check "its RSS is sane" test "${RSS1:-999999999}" -lt "$RSS_MAX"
+check "no sanitizer report in its log" sh -c "! grep -E 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer' '$T/wfd.log'"
+kill -TERM "$WFD_PID"
+gone_within 5 "$WFD_PID"
+ok $? "it stops on SIGTERM"
+check "exit status 0, socket removed" sh -c "[ '$GONE_RC' = 0 ] && [ ! -e '$SOCK' ]"
+
+# ---- known daemon bugs (reported, not fixed here): each on a daemon of its own ----
+
+B=$T/bug
+spawn "$T/bug.log" "$WFD" -d --state-dir "$S" --runtime-dir "$B"
+BUG_PID=$LASTPID
+waitfor 5 status_ok "$B" || bail "the second daemon did not answer"
+# BUG: client_send() returns true after client_flush() has closed (freed) the client when
+# send() fails (EPIPE: the client already closed), and client_requests() goes on using it:
+# a heap use-after-free that crashes the daemon (SIGSEGV; ASan: heap-use-after-free in
+# client_requests, control.c). Any process of the user can kill wallflowerd this way.
+check "BUG: clients that close before reading their reply do not kill the daemon" \
+	py "$B/ctl" close-before-reply 200
+check "BUG: ... and it is still alive" alive "$BUG_PID"
+if ! alive "$BUG_PID"; then
+	spawn "$T/bug2.log" "$WFD" -d --state-dir "$S" --runtime-dir "$B"
+	BUG_PID=$LASTPID
+	waitfor 5 status_ok "$B" || bail "the third daemon did not answer"
+fi
+# BUG: once `for` has run out, until_fire() sets adv.hidden and leaves adv.until in the
+# past; a later start keeps both (patch), so `start {"hidden": false}` re-arms the until
+# timer with (until - now) * 1000 wrapped around, and the advert is withdrawn at once.
+check "BUG: after 'for' runs out, start {hidden: false} advertises again" \
+	py "$B/ctl" for-expiry
+
+echo "1..$TESTS"
+[ "$FAILED" -eq 0 ] || { diag "$FAILED of $TESTS failed"; exit 1; }
+exit 0
