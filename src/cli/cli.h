@@ -39,6 +39,40 @@ struct cli_command {
 		"state-dir", required_argument, NULL, CLI_OPT_STATE_DIR                            \
 	}
 
+/* ---- talking to wallflowerd (client.c) ---- */
+
+/* The --runtime-dir option every network verb takes. */
+#define CLI_OPT_RUNTIME_DIR 0x101
+#define CLI_DAEMON_OPTIONS                                                                         \
+	{                                                                                          \
+		"runtime-dir", required_argument, NULL, CLI_OPT_RUNTIME_DIR                        \
+	}
+#define CLI_REPLY_WAIT_MS 10000 /* a reply to an ordinary request */
+
+/* The value of --runtime-dir, or NULL. */
+extern const char *cli_runtime_dir_opt;
+
+/* cli_getopt plus --runtime-dir; after --help it returns 0 (not -1), so that every
+ * caller's "not my option" branch returns CLI_EXIT_OK and nothing else runs. */
+int cli_getopt_daemon(struct cli *cli, int argc, char **argv, const char *shortopts,
+                      const struct option *longopts, const char *help, bool *done);
+
+/* The control socket's path (a fresh string), or NULL after saying why. */
+char *cli_socket_path(void);
+/* A connected socket, or -1 (quietly). */
+int cli_dial(const char *path);
+/* A connection to the daemon, or -1 after saying it is not running. */
+int cli_connect_daemon(void);
+int cli_write_msg(int fd, const json_t *msg);
+/* The next message (timeout_ms < 0: wait forever), or NULL after saying why. */
+json_t *cli_read_msg(int fd, int timeout_ms);
+
+/*
+ * Sends req (taking it) and returns the reply when its "ok" is true; otherwise prints the
+ * daemon's message and returns NULL. quiet: say nothing when no daemon runs.
+ */
+json_t *cli_daemon_request(json_t *req, int timeout_ms, bool quiet);
+
 /* "wallflower: " + message + "\n" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* An error about the command line: the message and a hint to --help; returns CLI_EXIT_USAGE. */
@@ -139,5 +173,6 @@ int cmd_accept(struct cli *cli, int argc, char **argv);
 int cmd_decline(struct cli *cli, int argc, char **argv);
 int cmd_block(struct cli *cli, int argc, char **argv);
 int cmd_watch(struct cli *cli, int argc, char **argv);
+int cmd_doctor(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -28,157 +28,13 @@
 
 #include "cli.h"
 
-#define CLI_OPT_RUNTIME_DIR 0x101
-#define CLI_DAEMON_OPTIONS                                                                         \
-	{                                                                                          \
-		"runtime-dir", required_argument, NULL, CLI_OPT_RUNTIME_DIR                        \
-	}
-#define CLI_REPLY_WAIT_MS 10000 /* a reply to an ordinary request */
 #define CLI_SEND_WAIT_MS  45000 /* send: the daemon answers after its first attempt */
 #define CLI_START_WAIT_MS 5000  /* a freshly started daemon opens its socket */
 
-static const char *runtime_dir_opt;
-
-/* ---- talking to the daemon ---- */
-
-static char *
-socket_path(void)
-{
-	char *dir = NULL, *path = NULL;
-	int r = paths_runtime_dir(runtime_dir_opt, &dir);
-
-	if (r == -ENOENT)
-		cli_error("no runtime directory: set XDG_RUNTIME_DIR or pass --runtime-dir");
-	else if (r < 0 || asprintf(&path, "%s/%s", dir, PATHS_CTL_SOCKET) < 0)
-		cli_error("out of memory");
-	free(dir);
-	return path;
-}
-
-/* A connected socket, or -1 (quietly: the caller knows what a missing daemon means). */
-static int
-dial(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -1;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int
-connect_daemon(void)
-{
-	char *path = socket_path();
-	int fd;
-
-	if (path == NULL)
-		return -1;
-	if ((fd = dial(path)) < 0)
-		cli_error("wallflowerd is not running (start it with 'wallflower start')");
-	free(path);
-	return fd;
-}
-
-/* Reads exactly n bytes within the time left (timeout_ms < 0: wait forever). */
-static int
-read_full(int fd, uint8_t *buf, size_t n, int timeout_ms)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		ssize_t r;
-
-		if (poll(&p, 1, timeout_ms) <= 0)
-			return -ETIMEDOUT;
-		if ((r = read(fd, buf + got, n - got)) <= 0)
-			return r == 0 ? -ECONNRESET : -errno;
-		got += (size_t)r;
-	}
-	return 0;
-}
-
-static int
-write_msg(int fd, const json_t *msg)
-{
-	uint8_t *frame = NULL;
-	size_t len = 0, off = 0;
-	int r = ctl_encode(msg, CTL_REQUEST_MAX, &frame, &len);
-
-	while (r == 0 && off < len) {
-		ssize_t w = send(fd, frame + off, len - off, MSG_NOSIGNAL);
-
-		if (w < 0)
-			r = -errno;
-		else
-			off += (size_t)w;
-	}
-	free(frame);
-	return r;
-}
-
-/* The next message from the daemon, or NULL after saying why. */
-static json_t *
-read_msg(int fd, int timeout_ms)
-{
-	uint8_t hdr[CTL_HEADER], *body;
-	size_t len = 0;
-	json_t *msg = NULL;
-	const char *why = NULL;
-	int r;
-
-	if ((r = read_full(fd, hdr, sizeof(hdr), timeout_ms)) < 0 ||
-	    (r = ctl_frame_len(hdr, CTL_REPLY_MAX, &len)) < 0) {
-		cli_error(r == -ETIMEDOUT ? "wallflowerd did not answer in time"
-		                          : "lost the connection to wallflowerd");
-		return NULL;
-	}
-	if ((body = malloc(len)) == NULL) {
-		cli_error("out of memory");
-		return NULL;
-	}
-	if (read_full(fd, body, len, timeout_ms) < 0 ||
-	    ctl_decode(body, len, CTL_REPLY_MAX, &msg, &why) < 0)
-		cli_error("wallflowerd sent a broken reply");
-	free(body);
-	return msg;
-}
-
-/* Sends req (taking it) and returns the reply when "ok" is true; otherwise prints the
- * daemon's message and returns NULL. */
 static json_t *
 request(json_t *req, int timeout_ms)
 {
-	int fd = connect_daemon();
-	json_t *reply = NULL;
-	const char *msg = NULL;
-
-	if (fd >= 0 && req != NULL) {
-		if (write_msg(fd, req) < 0)
-			cli_error("cannot talk to wallflowerd");
-		else
-			reply = read_msg(fd, timeout_ms);
-	}
-	json_decref(req);
-	if (fd >= 0)
-		close(fd);
-	if (reply != NULL && !json_is_true(json_object_get(reply, "ok"))) {
-		if (ctl_get_str(reply, "msg", CTL_STRING_MAX, &msg) < 0)
-			msg = "the daemon refused";
-		cli_error("%s", msg);
-		json_decref(reply);
-		reply = NULL;
-	}
-	return reply;
+	return cli_daemon_request(req, timeout_ms, false);
 }
 
 static const char *
@@ -187,21 +43,6 @@ str(const json_t *o, const char *key)
 	const char *s = json_string_value(json_object_get(o, key));
 
 	return s != NULL ? s : "";
-}
-
-/* ---- option parsing shared by these verbs ---- */
-
-static int
-getopt_daemon(struct cli *cli, int argc, char **argv, const char *shortopts,
-              const struct option *longopts, const char *help, bool *done)
-{
-	int c;
-
-	while ((c = cli_getopt(cli, argc, argv, shortopts, longopts, help, done)) ==
-	       CLI_OPT_RUNTIME_DIR)
-		runtime_dir_opt = optarg;
-	/* After --help, 0: every caller's "not mine" branch returns, so nothing runs. */
-	return c == -1 && *done ? 0 : c;
 }
 
 /* Exactly want positional arguments. 0, or CLI_EXIT_USAGE after saying so. */
@@ -270,9 +111,9 @@ spawn_daemon(struct cli *cli, const char *port)
 	argv[n++] = path;
 	argv[n++] = "--state-dir";
 	argv[n++] = cli_state_dir(cli);
-	if (runtime_dir_opt != NULL) {
+	if (cli_runtime_dir_opt != NULL) {
 		argv[n++] = "--runtime-dir";
-		argv[n++] = runtime_dir_opt;
+		argv[n++] = cli_runtime_dir_opt;
 	}
 	if (port != NULL) {
 		argv[n++] = "--port";
@@ -304,13 +145,13 @@ spawn_daemon(struct cli *cli, const char *port)
 static int
 ensure_daemon(struct cli *cli, const char *port)
 {
-	char *path = socket_path();
+	char *path = cli_socket_path();
 	struct timespec pause = { 0, 50 * 1000 * 1000 };
 	int fd;
 
 	if (path == NULL)
 		return -1;
-	if ((fd = dial(path)) >= 0)
+	if ((fd = cli_dial(path)) >= 0)
 		goto out;
 	if (spawn_daemon(cli, port) < 0) {
 		cli_error("cannot start wallflowerd");
@@ -318,7 +159,7 @@ ensure_daemon(struct cli *cli, const char *port)
 	}
 	for (int waited = 0; waited < CLI_START_WAIT_MS && fd < 0; waited += 50) {
 		nanosleep(&pause, NULL);
-		fd = dial(path);
+		fd = cli_dial(path);
 	}
 	if (fd < 0)
 		cli_error("wallflowerd did not start; run 'wallflowerd -d' to see why");
@@ -375,7 +216,7 @@ cmd_start(struct cli *cli, int argc, char **argv)
 	bool done = false;
 	int c;
 
-	while ((c = getopt_daemon(cli, argc, argv, "h", opts, start_help, &done)) != -1) {
+	while ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, start_help, &done)) != -1) {
 		switch (c) {
 		case 'e':
 			json_object_set_new(req, "event", json_string(optarg));
@@ -474,7 +315,7 @@ cmd_stop(struct cli *cli, int argc, char **argv)
 	json_t *reply;
 	int c, fd = -1;
 
-	if ((c = getopt_daemon(cli, argc, argv, "h", opts, stop_help, &done)) != -1)
+	if ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, stop_help, &done)) != -1)
 		return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 	if ((c = positional(cli, argc, argv, 0, NULL)) != 0)
 		return c;
@@ -482,10 +323,10 @@ cmd_stop(struct cli *cli, int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	json_decref(reply);
 	/* Stopped means the socket is gone: wait for it, so that a `start` right after works. */
-	if ((path = socket_path()) == NULL)
+	if ((path = cli_socket_path()) == NULL)
 		return CLI_EXIT_FAIL;
 	for (int waited = 0; waited < CLI_START_WAIT_MS; waited += 50) {
-		if ((fd = dial(path)) < 0)
+		if ((fd = cli_dial(path)) < 0)
 			break;
 		close(fd);
 		nanosleep(&pause, NULL);
@@ -519,7 +360,7 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	json_t *r;
 	int c;
 
-	while ((c = getopt_daemon(cli, argc, argv, "h", opts, status_help, &done)) != -1) {
+	while ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, status_help, &done)) != -1) {
 		if (c != 'j')
 			return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 		json = true;
@@ -611,7 +452,7 @@ cmd_nearby(struct cli *cli, int argc, char **argv)
 	size_t i;
 	int c;
 
-	while ((c = getopt_daemon(cli, argc, argv, "h", opts, nearby_help, &done)) != -1) {
+	while ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, nearby_help, &done)) != -1) {
 		if (c != 'j')
 			return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 		json = true;
@@ -663,7 +504,7 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
 	size_t i;
 	int c;
 
-	while ((c = getopt_daemon(cli, argc, argv, "h", opts, inbox_help, &done)) != -1) {
+	while ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, inbox_help, &done)) != -1) {
 		if (c != 'j')
 			return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 		json = true;
@@ -743,7 +584,7 @@ cmd_send(struct cli *cli, int argc, char **argv)
 	bool done = false;
 	int c;
 
-	while ((c = getopt_daemon(cli, argc, argv, "h", opts, send_help, &done)) != -1) {
+	while ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, send_help, &done)) != -1) {
 		if (c == 'P')
 			persona = optarg;
 		else if (c == 'n')
@@ -799,7 +640,7 @@ cmd_accept(struct cli *cli, int argc, char **argv)
 	json_int_t id;
 	int c;
 
-	while ((c = getopt_daemon(cli, argc, argv, "h", opts, accept_help, &done)) != -1) {
+	while ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, accept_help, &done)) != -1) {
 		if (c == 'P')
 			persona = optarg;
 		else if (c == 'r')
@@ -839,7 +680,7 @@ drop(struct cli *cli, int argc, char **argv, const char *cmd, const char *help,
 	json_t *r;
 	int c;
 
-	if ((c = getopt_daemon(cli, argc, argv, "h", opts, help, &done)) != -1)
+	if ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, help, &done)) != -1)
 		return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 	if ((c = positional(cli, argc, argv, 1, "ID (a number from 'wallflower inbox')")) != 0 ||
 	    (c = parse_offer_id(cli, argv[optind], &id)) != 0)
@@ -913,25 +754,25 @@ cmd_watch(struct cli *cli, int argc, char **argv)
 	json_t *e;
 	int c, fd;
 
-	while ((c = getopt_daemon(cli, argc, argv, "h", opts, watch_help, &done)) != -1) {
+	while ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, watch_help, &done)) != -1) {
 		if (c != 'j')
 			return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 		json = true;
 	}
 	if ((c = positional(cli, argc, argv, 0, NULL)) != 0)
 		return c;
-	if ((fd = connect_daemon()) < 0)
+	if ((fd = cli_connect_daemon()) < 0)
 		return CLI_EXIT_FAIL;
 	e = json_pack("{ss}", "cmd", "watch");
-	c = write_msg(fd, e);
+	c = cli_write_msg(fd, e);
 	json_decref(e);
-	if (c < 0 || (e = read_msg(fd, CLI_REPLY_WAIT_MS)) == NULL) {
+	if (c < 0 || (e = cli_read_msg(fd, CLI_REPLY_WAIT_MS)) == NULL) {
 		close(fd);
 		return CLI_EXIT_FAIL;
 	}
 	json_decref(e);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((e = read_msg(fd, -1)) != NULL) {
+	while ((e = cli_read_msg(fd, -1)) != NULL) {
 		if (json) {
 			char *line = json_dumps(e, JSON_COMPACT);
 

@@ -31,6 +31,7 @@ static const struct cli_command commands[] = {
 	{ "decline", cmd_decline, "drop an offer, quietly" },
 	{ "block", cmd_block, "drop an offer and ignore its sender from now on" },
 	{ "watch", cmd_watch, "follow events as they happen" },
+	{ "doctor", cmd_doctor, "why you might not see anyone, and what fixes it" },
 };
 
 static void

@@ -324,6 +324,39 @@ cmd_drop(struct wfd *d, const json_t *req, bool block)
 	return ctl_ok();
 }
 
+static void
+lan_done(void *arg, const char *const *types, unsigned n)
+{
+	struct wfd *d = arg;
+	json_t *list = json_array();
+
+	for (unsigned i = 0; list != NULL && i < n; i++)
+		json_array_append_new(list, json_string(types[i]));
+	if (d->lan_waiter != NULL)
+		control_reply(d->lan_waiter, json_pack("{sbsosI}", "ok", 1, "services", list,
+		                                       "nearby", (json_int_t)peers_count(d)));
+	else
+		json_decref(list);
+	d->lan_waiter = NULL;
+}
+
+/* lan: which services other hosts show (doctor's hint of client isolation). */
+static json_t *
+cmd_lan(struct wfd *d, struct control_client *cl, bool *later)
+{
+	int r = mdns_probe_lan(d->mdns, WFD_LAN_PROBE_MS, lan_done, d);
+
+	if (r == -EBUSY)
+		return ctl_error(CTL_E_BUSY, "a network check is already running");
+	if (r == -ENOTCONN)
+		return ctl_error(CTL_E_FAILED, "avahi-daemon is not running");
+	if (r < 0)
+		return ctl_error(CTL_E_FAILED, "cannot look at the network");
+	d->lan_waiter = cl;
+	*later = true;
+	return NULL;
+}
+
 json_t *
 control_dispatch(struct wfd *d, struct control_client *cl, const json_t *req, bool *later)
 {
@@ -352,6 +385,8 @@ control_dispatch(struct wfd *d, struct control_client *cl, const json_t *req, bo
 		return cmd_drop(d, req, false);
 	if (strcmp(cmd, "block") == 0)
 		return cmd_drop(d, req, true);
+	if (strcmp(cmd, "lan") == 0)
+		return cmd_lan(d, cl, later);
 	if (strcmp(cmd, "watch") == 0) {
 		control_watch(cl);
 		return ctl_ok();

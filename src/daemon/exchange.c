@@ -502,6 +502,10 @@ exchange_forget_waiter(struct wfd *d, struct control_client *c)
 	for (struct delivery *dl = d->deliveries; dl != NULL; dl = dl->next)
 		if (dl->waiter == c)
 			dl->waiter = NULL;
+	if (d->lan_waiter == c) {
+		d->lan_waiter = NULL;
+		mdns_probe_cancel(d->mdns);
+	}
 }
 
 void

@@ -89,6 +89,13 @@ struct mdns {
 	bool txt_dirty;
 	uint64_t txt_last_ms;
 	struct loop_timer *txt_timer;
+	/* A LAN probe for `doctor`. */
+	AvahiServiceTypeBrowser *probe;
+	struct loop_timer *probe_timer;
+	mdns_probe_fn probe_done;
+	void *probe_arg;
+	char probe_types[MDNS_PROBE_TYPES_MAX][MDNS_NAME_MAX];
+	unsigned probe_n;
 };
 
 static void
@@ -645,6 +652,80 @@ mdns_update_txt(struct mdns *m, const uint8_t *txt, size_t len)
 	return 0;
 }
 
+/* ---- the LAN probe ---- */
+
+static void
+probe_end(struct mdns *m)
+{
+	const char *types[MDNS_PROBE_TYPES_MAX];
+	mdns_probe_fn done = m->probe_done;
+
+	if (m->probe != NULL)
+		avahi_service_type_browser_free(m->probe);
+	m->probe = NULL;
+	m->probe_done = NULL;
+	loop_timer_stop(m->probe_timer);
+	for (unsigned i = 0; i < m->probe_n; i++)
+		types[i] = m->probe_types[i];
+	if (done != NULL)
+		done(m->probe_arg, types, m->probe_n);
+}
+
+static void
+probe_fire(struct loop_timer *t, void *arg)
+{
+	(void)t;
+	probe_end(arg);
+}
+
+static void
+probe_cb(AvahiServiceTypeBrowser *b, AvahiIfIndex iface, AvahiProtocol proto,
+         AvahiBrowserEvent event, const char *type, const char *domain,
+         AvahiLookupResultFlags flags, void *arg)
+{
+	struct mdns *m = arg;
+
+	(void)b;
+	(void)iface;
+	(void)proto;
+	(void)domain;
+	/* Only other hosts count: our own services say nothing about the network. Our own
+	 * type is left to the peer table, which knows which adverts are ours. */
+	if (event != AVAHI_BROWSER_NEW || (flags & AVAHI_LOOKUP_RESULT_LOCAL) || type == NULL ||
+	    strcmp(type, TXT_SERVICE) == 0 || strlen(type) >= MDNS_NAME_MAX ||
+	    text_check(type, strlen(type), 0) != TEXT_OK || m->probe_n >= MDNS_PROBE_TYPES_MAX)
+		return;
+	for (unsigned i = 0; i < m->probe_n; i++)
+		if (strcmp(m->probe_types[i], type) == 0)
+			return;
+	memcpy(m->probe_types[m->probe_n++], type, strlen(type) + 1);
+}
+
+int
+mdns_probe_lan(struct mdns *m, uint64_t ms, mdns_probe_fn done, void *arg)
+{
+	if (m->probe_done != NULL)
+		return -EBUSY;
+	if (m->client == NULL || avahi_client_get_state(m->client) != AVAHI_CLIENT_S_RUNNING)
+		return -ENOTCONN;
+	m->probe = avahi_service_type_browser_new(m->client, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC,
+	                                          NULL, 0, probe_cb, m);
+	if (m->probe == NULL)
+		return -ENOMEM;
+	m->probe_done = done;
+	m->probe_arg = arg;
+	m->probe_n = 0;
+	loop_timer_set(m->probe_timer, ms);
+	return 0;
+}
+
+void
+mdns_probe_cancel(struct mdns *m)
+{
+	m->probe_done = NULL;
+	probe_end(m);
+}
+
 /* ---- the client ---- */
 
 static void client_connect(struct mdns *m);
@@ -683,6 +764,8 @@ client_cb(AvahiClient *c, AvahiClientState state, void *arg)
 		break;
 	case AVAHI_CLIENT_CONNECTING:
 		log_warnx("avahi-daemon is not reachable; waiting for it");
+		if (m->probe != NULL)
+			probe_end(m);
 		group_drop(m);
 		browser_stop(m, true);
 		break;
@@ -691,6 +774,8 @@ client_cb(AvahiClient *c, AvahiClientState state, void *arg)
 		 * Freeing the client must wait until this callback has returned. */
 		log_warnx("lost avahi-daemon: %s", avahi_strerror(avahi_client_errno(c)));
 		m->failed = true;
+		if (m->probe != NULL)
+			probe_end(m);
 		group_drop(m);
 		browser_stop(m, true);
 		loop_timer_set(m->reconnect, MDNS_RETRY_MS);
@@ -736,7 +821,8 @@ mdns_new(struct loop *loop, const struct mdns_callbacks *cb, void *arg, struct m
 	};
 	m->reconnect = loop_timer_new(loop, reconnect_fire, m);
 	m->txt_timer = loop_timer_new(loop, txt_push, m);
-	if (m->reconnect == NULL || m->txt_timer == NULL) {
+	m->probe_timer = loop_timer_new(loop, probe_fire, m);
+	if (m->reconnect == NULL || m->txt_timer == NULL || m->probe_timer == NULL) {
 		mdns_free(m);
 		return -ENOMEM;
 	}
@@ -752,10 +838,13 @@ mdns_free(struct mdns *m)
 		return;
 	mdns_withdraw(m);
 	browser_stop(m, false);
+	if (m->probe_timer != NULL)
+		mdns_probe_cancel(m);
 	if (m->client != NULL)
 		avahi_client_free(m->client);
 	loop_timer_free(m->reconnect);
 	loop_timer_free(m->txt_timer);
+	loop_timer_free(m->probe_timer);
 	free(m);
 }
 

@@ -71,6 +71,22 @@ int mdns_update_txt(struct mdns *m, const uint8_t *txt, size_t len)
 /* Resolves instance again (its address may have changed: a connection to it failed). */
 void mdns_resolve_again(struct mdns *m, const char *instance);
 
+#define MDNS_PROBE_TYPES_MAX 32 /* service types a LAN probe reports */
+
+/* What a LAN probe saw: service types other hosts advertise ("_ipp._tcp"). */
+typedef void (*mdns_probe_fn)(void *arg, const char *const *types, unsigned n);
+
+/*
+ * Looks for other hosts' services of any type for ms milliseconds (`wallflower doctor`
+ * asks: seeing nothing at all is the mark of client isolation or multicast filtering).
+ * done is called once, from the loop. 0; -EBUSY while a probe runs; -ENOTCONN when avahi
+ * is not running; -ENOMEM.
+ */
+int mdns_probe_lan(struct mdns *m, uint64_t ms, mdns_probe_fn done, void *arg)
+        __attribute__((warn_unused_result));
+/* Forgets the caller of a running probe (it went away); the probe ends quietly. */
+void mdns_probe_cancel(struct mdns *m);
+
 /* For status: "running", "registering" (the host name is being settled), "connecting"
  * (avahi-daemon not reachable yet) or "failed" (reconnecting). */
 const char *mdns_avahi_state(const struct mdns *m);

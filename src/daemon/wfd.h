@@ -33,9 +33,10 @@
 #define WFD_OUTBOX_TTL        600         /* seconds a send keeps retrying */
 #define WFD_RETRY_MIN_MS      1000        /* wait before the first retry; doubles each time */
 #define WFD_RETRY_MAX_MS      30000
-#define WFD_PREVIEW_NAME      64  /* bytes of a name in a preview */
-#define WFD_PREVIEW_NOTE      140 /* bytes of a note in a preview */
-#define WFD_PEER_ID_MAX       12  /* bytes of a short peer id, NUL included */
+#define WFD_PREVIEW_NAME      64   /* bytes of a name in a preview */
+#define WFD_PREVIEW_NOTE      140  /* bytes of a note in a preview */
+#define WFD_PEER_ID_MAX       12   /* bytes of a short peer id, NUL included */
+#define WFD_LAN_PROBE_MS      3000 /* how long `lan` (doctor) looks for other services */
 
 struct control;
 struct control_client;
@@ -103,6 +104,7 @@ struct wfd {
 	struct peer *peers;
 	unsigned next_peer_id;
 	struct delivery *deliveries;
+	struct control_client *lan_waiter; /* a `lan` request waiting for the probe */
 	bool quitting;
 };
 

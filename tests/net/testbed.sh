@@ -10,8 +10,10 @@
 #   tb_check "h2 sees x" tb_wait 10 tb_on h2 sh -c 'avahi-browse -rtp _wallflower._tcp | grep -q "^=.*;x;"'
 #   tb_done
 #
-# The layout. A "switch" namespace holds the bridge br0. Each host is a network namespace with
-# a veth eth0 (10.<subnet>.0.<n>/24) whose peer sits in the switch namespace, enslaved to br0.
+# The layout. A "switch" namespace holds one bridge per subnet (br<subnet>). Each host is a
+# network namespace with a veth eth0 (10.<subnet>.0.<n>/24) whose peer sits in the switch
+# namespace, enslaved to its subnet's bridge. A router (tb_router) has a leg on two subnets,
+# forwards between them and runs avahi as a reflector; tb_isolate turns on client isolation.
 # A holder process per host owns a mount namespace with a private tmpfs on /run, so each host
 # has its own /run/dbus and /run/avahi-daemon; in it run the host's own dbus-daemon --system
 # and avahi-daemon. Nothing is ever created in, or moved into, the root network namespace, so
@@ -168,9 +170,26 @@ tb_init() {
 	TB_SWITCH=${TB_PREFIX}sw
 	ip netns add "$TB_SWITCH" || return 1
 	_tb_no_ipv6 "$TB_SWITCH"
+}
+
+# _tb_bridge OCTET: the bridge of subnet 10.OCTET.0.0/24 (br<OCTET> in the switch namespace),
+# made on first use. Each subnet is its own link: multicast does not cross between them.
+_tb_bridge() {
+	local br=br$1
+	ip -n "$TB_SWITCH" link show "$br" >/dev/null 2>&1 && return 0
 	# Snooping off: the bridge floods all multicast, as a dumb switch does.
-	ip -n "$TB_SWITCH" link add br0 type bridge mcast_snooping 0 || return 1
-	ip -n "$TB_SWITCH" link set br0 up || return 1
+	ip -n "$TB_SWITCH" link add "$br" type bridge mcast_snooping 0 &&
+		ip -n "$TB_SWITCH" link set "$br" up
+}
+
+# _tb_port NS IFACE PORTNAME OCTET ADDR: a veth IFACE in NS with ADDR/24, whose peer PORTNAME
+# is a port of the subnet's bridge.
+_tb_port() {
+	_tb_bridge "$4" &&
+		ip -n "$1" link add "$2" type veth peer name "$3" netns "$TB_SWITCH" &&
+		ip -n "$TB_SWITCH" link set "$3" master "br$4" up &&
+		ip -n "$1" addr add "$5/24" dev "$2" &&
+		ip -n "$1" link set "$2" up
 }
 
 # IPv6 off in a namespace: avahi runs IPv4 only, and this spares the DAD wait and the
@@ -206,30 +225,68 @@ _tb_env() {
 }
 
 # tb_host NAME [SUBNET_OCTET]: a new host NAME (lower case letters and digits, avahi host name
-# NAME.local) at the next free address 10.SUBNET_OCTET.0.n/24, with a private /run, its own
-# dbus-daemon and avahi-daemon. Returns once avahi has finished starting up; 1 on failure.
+# NAME.local) at the next free address 10.SUBNET_OCTET.0.n/24 (each subnet its own bridge),
+# with a private /run, its own dbus-daemon and avahi-daemon. Returns once avahi has finished
+# starting up; 1 on failure.
 tb_host() {
-	local name=$1 octet=${2:-$TB_SUBNET} ns=$TB_PREFIX$1 d=$TB_DIR/$1 n addr holder
-	[[ $name =~ ^[a-z][a-z0-9]{0,12}$ ]] || { _tb_say "bad host name '$name'"; return 1; }
-	[ ! -e "$d" ] || { _tb_say "host $name exists"; return 1; }
-	mkdir -m 0700 "$d" "$d/state" "$d/run" || return 1
+	local name=$1 octet=${2:-$TB_SUBNET} d=$TB_DIR/$1 n addr
+	_tb_new "$name" || return 1
 	n=$(($(cat "$TB_DIR/next.$octet" 2>/dev/null || echo 0) + 1))
 	echo "$n" >"$TB_DIR/next.$octet"
 	addr=10.$octet.0.$n
 	echo "$addr" >"$d/addr"
+	echo "$octet" >"$d/subnet"
+	# eth0 is made inside the host and its peer ("v" + NAME, the 15-byte interface name
+	# limit allows it) goes straight into the switch namespace. The default route points
+	# at the subnet's router (.254), used when tb_router joins two subnets.
+	_tb_port "$TB_PREFIX$name" eth0 "v$name" "$octet" "$addr" &&
+		ip -n "$TB_PREFIX$name" route add default via "10.$octet.0.254" || return 1
+	_tb_services "$name" eth0 ""
+}
 
-	# The network: eth0 is made inside the host and its peer ("v" + NAME, the 15-byte
-	# interface name limit allows it) goes straight into the switch namespace.
-	ip netns add "$ns" || return 1
-	_tb_no_ipv6 "$ns"
-	ip -n "$ns" link set lo up &&
-		ip -n "$ns" link add eth0 type veth peer name "v$name" netns "$TB_SWITCH" &&
-		ip -n "$TB_SWITCH" link set "v$name" master br0 up &&
-		ip -n "$ns" addr add "$addr/24" dev eth0 &&
-		ip -n "$ns" link set eth0 up || return 1
+# tb_router NAME OCTET_A OCTET_B: a host on two subnets (10.A.0.254 and 10.B.0.254) that
+# forwards between them and runs avahi as a reflector (enable-reflector=yes), as a venue's
+# router does when it joins two Wi-Fi networks.
+tb_router() {
+	local name=$1 a=$2 b=$3 ns=$TB_PREFIX$1 d=$TB_DIR/$1
+	_tb_new "$name" || return 1
+	echo "10.$a.0.254" >"$d/addr"
+	_tb_port "$ns" eth0 "v${name}a" "$a" "10.$a.0.254" &&
+		_tb_port "$ns" eth1 "v${name}b" "$b" "10.$b.0.254" &&
+		ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 || return 1
+	_tb_services "$name" eth0,eth1 "[reflector]
+enable-reflector=yes"
+}
+
+# tb_isolate NAME...: client isolation, as Wi-Fi access points do it: the hosts' switch ports
+# become "isolated", so they cannot reach each other (multicast included), only the others.
+tb_isolate() {
+	local name
+	for name in "$@"; do
+		bridge -n "$TB_SWITCH" link set dev "v$name" isolated on || return 1
+	done
+}
+
+# _tb_new NAME: the host's directories and network namespace (lo up, IPv6 off).
+_tb_new() {
+	local name=$1 d=$TB_DIR/$1
+	[[ $name =~ ^[a-z][a-z0-9]{0,11}$ ]] || { _tb_say "bad host name '$name'"; return 1; }
+	[ ! -e "$d" ] || { _tb_say "host $name exists"; return 1; }
+	mkdir -m 0700 "$d" "$d/state" "$d/run" || return 1
+	ip netns add "$TB_PREFIX$name" || return 1
+	_tb_no_ipv6 "$TB_PREFIX$name"
+	ip -n "$TB_PREFIX$name" link set lo up
+}
+
+# _tb_services NAME IFACES EXTRA: the host's holder (private /run), dbus-daemon and
+# avahi-daemon on IFACES (comma-separated), with EXTRA appended to avahi's configuration.
+_tb_services() {
+	local name=$1 ifaces=$2 extra=$3 ns=$TB_PREFIX$1 d=$TB_DIR/$1 holder i
 	# avahi picks up a late interface, but would then report startup complete before it
 	# joined the group: wait for carrier first.
-	tb_wait 5 _tb_carrier "$ns" || { _tb_say "$name: eth0 has no carrier"; return 1; }
+	for i in ${ifaces//,/ }; do
+		tb_wait 5 _tb_carrier "$ns" "$i" || { _tb_say "$name: $i has no carrier"; return 1; }
+	done
 
 	# The holder: ip and unshare exec, and sh execs sleep once /run is mounted, so $! is the
 	# holder, and it is "sleep" exactly when /run is ready.
@@ -259,7 +316,7 @@ tb_host() {
 	host-name=$name
 	use-ipv4=yes
 	use-ipv6=no
-	allow-interfaces=eth0
+	allow-interfaces=$ifaces
 	ratelimit-interval-usec=1000000
 	ratelimit-burst=1000
 	[wide-area]
@@ -267,11 +324,12 @@ tb_host() {
 	[publish]
 	publish-hinfo=no
 	publish-workstation=no
+	$extra
 	EOF
 	tb_avahi_start "$name"
 }
 
-_tb_carrier() { ip -n "$1" -o link show eth0 | grep -q 'LOWER_UP'; }
+_tb_carrier() { ip -n "$1" -o link show "${2:-eth0}" | grep -q 'LOWER_UP'; }
 _tb_is_sleeping() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = sleep ]; }
 
 # tb_addr NAME: prints the host's IPv4 address.
