@@ -399,6 +399,12 @@ def case_bad_start():
     m = rt(s, {"cmd": "status"})
     check(m.get("started") is False, "a refused start started something: %r" % m)
 
+def case_lan_no_avahi():
+    """lan (doctor's probe) without avahi: failed at once, connection kept."""
+    s = conn()
+    refused(rt(s, {"cmd": "lan"}), "failed", "avahi-daemon is not running")
+    check(rt(s, {"cmd": "status"}).get("ok") is True, "the connection did not go on")
+
 def case_other_uid():
     """Run as another user: closed at once, nothing sent."""
     s = conn()
@@ -630,6 +636,7 @@ check "accept/decline/block with a missing, negative, string or huge id: bad-arg
 check "send and nearby before start: not-started" py "$SOCK" not-started
 check "start with a bad status, a 33-byte handle, a topic with a comma...: bad-argument" \
 	py "$SOCK" bad-start
+check "lan without avahi: failed at once, connection kept" py "$SOCK" lan-no-avahi
 check "the daemon is alive after the bad input" alive "$WFD_PID"
 
 # ---- another user ----

@@ -1,0 +1,43 @@
+#!/bin/bash
+# The README's main job (scripts/demo) runs from start to end on this build, and shows each
+# step of the journey working: discovery with common ground, a card delivered, accepted and
+# sent back, one declined, the contacts, the graph and the exports. Prints TAP.
+#
+# Usage: test_demo.sh SOURCE_DIR BUILD_DIR
+set -u
+SRC=$(cd "${1:?usage: test_demo.sh SOURCE_DIR BUILD_DIR}" && pwd)
+BUILD=$(cd "${2:?usage: test_demo.sh SOURCE_DIR BUILD_DIR}" && pwd)
+WORK=$(mktemp -d) || exit 1
+trap 'rm -rf "$WORK"' EXIT
+OUT=$WORK/demo.out
+n=0
+failed=0
+check() {
+	n=$((n + 1))
+	if grep -q -- "$2" "$OUT"; then echo "ok $n - $1"; else echo "not ok $n - $1"; failed=$((failed + 1)); fi
+}
+
+start=$(date +%s)
+TMPDIR=$WORK WALLFLOWER_DEMO_BUILD=$BUILD "$SRC/scripts/demo" >"$OUT" 2>&1
+rc=$?
+took=$(($(date +%s) - start))
+if [ "$rc" -eq 77 ]; then
+	grep SKIP "$OUT" >&2
+	exit 77
+fi
+n=$((n + 1))
+if [ "$rc" -eq 0 ]; then echo "ok $n - the demo exits 0"; else echo "not ok $n - the demo exits $rc"; failed=$((failed + 1)); sed 's/^/# /' "$OUT"; fi
+n=$((n + 1))
+if [ "$took" -lt 60 ]; then echo "ok $n - in under a minute ($took s)"; else echo "not ok $n - took $took s"; failed=$((failed + 1)); fi
+check "nearby shows the common ground" "you both know: intranets"
+check "ada's card is delivered" "^Delivered to grace"
+check "grace accepts and her card goes back" "Your card is on its way back"
+check "ada declines sam" "^Declined"
+check "grace's card came back into ada's contacts" "^Grace Hopper .* at Intranet Now"
+check "linus is in ada's contacts" "^Linus Torvalds .* at Intranet Now"
+check "the graph has hubs" "betweenness"
+check "the vCard export was written" "^FN:Grace Hopper"
+check "sam sees only 'delivered'" "^offer 1: delivered"
+check "everything is torn down" "torn down"
+echo "1..$n"
+[ "$failed" -eq 0 ]
