@@ -121,7 +121,7 @@ cmd_start(struct wfd *d, const json_t *req)
 {
 	struct wfd_advert adv = { .status = TXT_STATUS_OPEN, .topics_default = true };
 	const char *event = NULL, *handle = NULL, *status = NULL, *why = NULL;
-	bool no_topics = false;
+	bool no_topics = false, has_for;
 	uint64_t for_s = 0;
 	const json_t *topics = json_object_get(req, "topics");
 	int r;
@@ -139,6 +139,7 @@ cmd_start(struct wfd *d, const json_t *req)
 		return bad("no_topics and hidden are true or false");
 	if ((r = ctl_get_uint(req, "for", 366 * 86400ULL, &for_s)) < 0 && r != -ENOENT)
 		return bad("for: seconds, at most a year");
+	has_for = r == 0;
 	if (topics != NULL && !json_is_null(topics)) {
 		if (join_topics(topics, adv.topics, sizeof(adv.topics)) < 0)
 			return bad("topics: strings without commas, 120 bytes together");
@@ -154,8 +155,8 @@ cmd_start(struct wfd *d, const json_t *req)
 		snprintf(adv.handle, sizeof(adv.handle), "%s", handle);
 	if (status != NULL)
 		adv.status = strcmp(status, "quiet") == 0 ? TXT_STATUS_QUIET : TXT_STATUS_OPEN;
-	if (for_s != 0)
-		adv.until = (uint64_t)time(NULL) + for_s;
+	if (has_for) /* 0 lifts a limit set before */
+		adv.until = for_s != 0 ? (uint64_t)time(NULL) + for_s : 0;
 	if ((r = wfd_start(d, &adv, &why)) == -EINVAL)
 		return bad(why);
 	if (r < 0)

@@ -36,6 +36,7 @@ struct control_client {
 	uint8_t *out;
 	size_t outlen, outoff;
 	bool watching, waiting, closing;
+	bool lagging; /* a watcher whose events are being dropped (logged once) */
 	struct control_client *next;
 };
 
@@ -76,7 +77,8 @@ client_arm(struct control_client *cl)
 		log_warnx("control: cannot watch a client");
 }
 
-static void
+/* Writes what is queued. false when the client was dropped (cl is then freed). */
+static bool
 client_flush(struct control_client *cl)
 {
 	while (cl->outoff < cl->outlen) {
@@ -87,18 +89,20 @@ client_flush(struct control_client *cl)
 			break;
 		if (w < 0) {
 			client_close(cl);
-			return;
+			return false;
 		}
 		cl->outoff += (size_t)w;
 	}
 	if (cl->outoff == cl->outlen) {
 		cl->outoff = cl->outlen = 0;
+		cl->lagging = false;
 		if (cl->closing) {
 			client_close(cl);
-			return;
+			return false;
 		}
 	}
 	client_arm(cl);
+	return true;
 }
 
 /* Queues msg (taking the reference). false when the client was dropped. */
@@ -134,8 +138,7 @@ client_send(struct control_client *cl, json_t *msg)
 	memcpy(cl->out + cl->outlen, frame, len);
 	cl->outlen += len;
 	free(frame);
-	client_flush(cl);
-	return true;
+	return client_flush(cl);
 }
 
 static bool client_requests(struct control_client *cl);
@@ -165,7 +168,10 @@ control_broadcast(struct control *c, json_t *event)
 		/* A watcher that stopped reading misses events; it is not dropped here, because
 		 * it may be the very client whose request caused this event. */
 		if (cl->outlen - cl->outoff > CONTROL_QUEUE_MAX / 2) {
-			log_warnx("control: a watcher is not reading; dropping an event");
+			if (!cl->lagging)
+				log_warnx("control: a watcher is not reading; dropping its events "
+				          "until it catches up");
+			cl->lagging = true;
 			continue;
 		}
 		client_send(cl, json_incref(event));
@@ -226,7 +232,7 @@ client_io(struct loop_watch *w, int fd, uint32_t events, void *arg)
 
 	(void)w;
 	if (events & EPOLLOUT) {
-		client_flush(cl);
+		(void)client_flush(cl);
 		return; /* a read waits for the next round: cl may be gone */
 	}
 	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
@@ -356,8 +362,9 @@ control_free(struct control *c)
 		struct control_client *cl = c->clients;
 
 		cl->closing = true;
-		client_flush(cl); /* last words, such as the reply to "stop"; may close cl */
-		if (c->clients == cl)
+		/* Last words, such as the reply to "stop"; when they cannot all go now, the
+		 * client is closed anyway. */
+		if (client_flush(cl))
 			client_close(cl);
 	}
 	loop_watch_free(c->w);

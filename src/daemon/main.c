@@ -89,6 +89,8 @@ profile_topics(const struct wfd *d, char *out, size_t size)
 
 /* ---- starting and stopping ---- */
 
+static void on_changed(void *arg);
+
 static void
 until_fire(struct loop_timer *t, void *arg)
 {
@@ -99,6 +101,7 @@ until_fire(struct loop_timer *t, void *arg)
 	mdns_withdraw(d->mdns);
 	d->adv.until = 0;
 	d->advert_over = true;
+	on_changed(d);
 }
 
 static int
@@ -168,6 +171,7 @@ wfd_start(struct wfd *d, const struct wfd_advert *in, const char **why)
 	        d->advert_over;
 	if (adv.hidden) {
 		mdns_withdraw(d->mdns);
+		on_changed(d);
 	} else if (again) {
 		fresh_instance(d, &adv);
 		r = mdns_advertise(d->mdns, d->instance, net_port(d->net), txt, len);
