@@ -1,9 +1,9 @@
 /*
- * doctor: why can't I see anyone? It checks, in the order things fail at a venue: avahi,
- * the daemon, our listener, interfaces with multicast, whether any other host's mDNS
- * service is visible at all (nothing visible is the mark of client isolation or multicast
- * filtering), and whether a VPN holds the default route. Each finding comes with the
- * command or step that fixes it. It only reads and connects; it changes nothing.
+ * doctor: why can't I see anyone? It checks, in the order things fail at a venue: the
+ * daemon, avahi (as the daemon sees it over D-Bus), our listener, interfaces with multicast,
+ * whether any other host's mDNS service is visible at all (nothing visible is the mark of client
+ * isolation or multicast filtering), and whether a VPN holds the default route. Each finding comes
+ * with the command or step that fixes it. It only reads and connects; it changes nothing.
  */
 #include <errno.h>
 #include <ifaddrs.h>
@@ -61,7 +61,7 @@ check_interfaces(struct doctor *dr, char *list, size_t size)
 
 	list[0] = '\0';
 	if (getifaddrs(&ifs) < 0) {
-		report(dr, WARN, "interfaces", strerror(errno), NULL);
+		report(dr, WARN, "multicast", strerror(errno), NULL);
 		return;
 	}
 	for (struct ifaddrs *i = ifs; i != NULL; i = i->ifa_next) {
@@ -182,11 +182,11 @@ check_lan(struct doctor *dr)
 static const char doctor_help[] =
         "usage: wallflower doctor [--json] [--runtime-dir DIR]\n"
         "\n"
-        "Checks why you might not see anyone: avahi-daemon, wallflowerd, its listener, the\n"
+        "Checks why you might not see anyone: wallflowerd, avahi-daemon, the listener, the\n"
         "interfaces that can multicast, whether any other host's mDNS service is visible\n"
         "(nothing at all suggests client isolation or multicast filtering), and whether a\n"
         "VPN holds the default route. Each problem comes with what fixes it. Exits 0 when\n"
-        "nothing is wrong, 1 otherwise. Takes about three seconds.\n"
+        "nothing is wrong, 1 otherwise. Looking at the network takes about three seconds.\n"
         "\n"
         "  --json    print the checks as JSON\n";
 
@@ -228,6 +228,9 @@ cmd_doctor(struct cli *cli, int argc, char **argv)
 		avahi = json_string_value(json_object_get(st, "avahi"));
 		if (avahi != NULL && strcmp(avahi, "running") == 0)
 			report(&dr, OK, "avahi-daemon", "running, reachable over D-Bus", NULL);
+		else if (avahi != NULL && strcmp(avahi, "registering") == 0)
+			report(&dr, OK, "avahi-daemon",
+			       "reachable over D-Bus, still settling its host name", NULL);
 		else
 			report(&dr, FAIL, "avahi-daemon", "not reachable over D-Bus",
 			       "sudo apt-get install avahi-daemon && sudo systemctl enable --now "
@@ -238,11 +241,14 @@ cmd_doctor(struct cli *cli, int argc, char **argv)
 	else
 		report(&dr, SKIP, "listener", "not listening until started", NULL);
 	check_interfaces(&dr, ifaces, sizeof(ifaces));
-	if (st != NULL && json_string_value(json_object_get(st, "avahi")) != NULL &&
+	/* Only a started daemon browses: before that its peer table is empty by design. */
+	if (st != NULL && json_is_true(json_object_get(st, "started")) &&
+	    json_string_value(json_object_get(st, "avahi")) != NULL &&
 	    strcmp(json_string_value(json_object_get(st, "avahi")), "running") == 0)
 		check_lan(&dr);
 	else
-		report(&dr, SKIP, "other services", "needs wallflowerd and avahi-daemon", NULL);
+		report(&dr, SKIP, "other services",
+		       "needs a started wallflowerd and a running avahi-daemon", NULL);
 	check_default_route(&dr);
 	json_decref(st);
 	if (dr.json && cli_json_print(json_pack("{sbso}", "healthy", dr.problems == 0, "checks",

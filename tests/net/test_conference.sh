@@ -119,7 +119,7 @@ tb_on i1 ip tuntap add dev tun0 mode tun && tb_on i1 ip addr add 10.99.0.2/24 de
 tb_check "doctor warns about a VPN on the default route" \
 	json i1 doctor -- "any(c['check'] == 'default route' and c['verdict'] == 'warn' and 'tun0' in c['detail'] for c in j['checks'])"
 
-# ---- no daemon, no avahi ----
+# ---- no daemon ----
 
 tb_check "doctor without a daemon says so and how to start it" \
 	sh -c "'$WF' doctor --runtime-dir '$TB_DIR/nowhere' | grep -q 'FAIL  wallflowerd.*not running'"
