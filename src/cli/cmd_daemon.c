@@ -77,11 +77,12 @@ static char *
 daemon_path(void)
 {
 	static const char *const rel[] = { "/wallflowerd", "/../daemon/wallflowerd" };
+	const char *env = getenv("WALLFLOWERD");
 	char self[PATH_MAX], *slash, *path;
 	ssize_t n;
 
-	if (getenv("WALLFLOWERD") != NULL && getenv("WALLFLOWERD")[0] != '\0')
-		return strdup(getenv("WALLFLOWERD"));
+	if (env != NULL && env[0] != '\0')
+		return strdup(env);
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
 		self[n] = '\0';
 		if ((slash = strrchr(self, '/')) != NULL)
@@ -217,23 +218,25 @@ cmd_start(struct cli *cli, int argc, char **argv)
 	int c;
 
 	while ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, start_help, &done)) != -1) {
+		const char *arg = optarg != NULL ? optarg : ""; /* every option here takes one */
+
 		switch (c) {
 		case 'e':
-			json_object_set_new(req, "event", json_string(optarg));
+			json_object_set_new(req, "event", json_string(arg));
 			break;
 		case 'H':
-			json_object_set_new(req, "handle", json_string(optarg));
+			json_object_set_new(req, "handle", json_string(arg));
 			break;
 		case 's':
-			if (strcmp(optarg, "open") != 0 && strcmp(optarg, "quiet") != 0) {
+			if (strcmp(arg, "open") != 0 && strcmp(arg, "quiet") != 0) {
 				json_decref(req);
 				return cli_usage_error(cli, "--status is open or quiet");
 			}
-			json_object_set_new(req, "status", json_string(optarg));
+			json_object_set_new(req, "status", json_string(arg));
 			break;
 		case 't':
 			topics = json_array();
-			for (char *s = optarg, *comma; s != NULL;
+			for (const char *s = arg, *comma; s != NULL;
 			     s = comma != NULL ? comma + 1 : NULL) {
 				comma = strchr(s, ',');
 				if (comma != s && *s != '\0')
@@ -254,7 +257,7 @@ cmd_start(struct cli *cli, int argc, char **argv)
 			json_object_set_new(req, "hidden", json_false());
 			break;
 		case 'f':
-			if (when_parse_duration(optarg, &secs) < 0 || secs == 0) {
+			if (when_parse_duration(arg, &secs) < 0 || secs == 0) {
 				json_decref(req);
 				return cli_usage_error(cli,
 				                       "--for takes a duration such as 90m or 2h");
@@ -262,7 +265,7 @@ cmd_start(struct cli *cli, int argc, char **argv)
 			json_object_set_new(req, "for", json_integer((json_int_t)secs));
 			break;
 		case 'p':
-			port = optarg;
+			port = arg;
 			break;
 		default:
 			json_decref(req);
@@ -315,7 +318,7 @@ cmd_stop(struct cli *cli, int argc, char **argv)
 	json_t *reply;
 	int c, fd = -1;
 
-	if ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, stop_help, &done)) != -1)
+	if (cli_getopt_daemon(cli, argc, argv, "h", opts, stop_help, &done) != -1)
 		return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 	if ((c = positional(cli, argc, argv, 0, NULL)) != 0)
 		return c;
@@ -637,7 +640,7 @@ cmd_accept(struct cli *cli, int argc, char **argv)
 	const char *persona = STORE_PERSONA_DEFAULT;
 	bool done = false, reply = true;
 	json_t *req, *r;
-	json_int_t id;
+	json_int_t id = 0;
 	int c;
 
 	while ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, accept_help, &done)) != -1) {
@@ -676,11 +679,11 @@ drop(struct cli *cli, int argc, char **argv, const char *cmd, const char *help,
 		                              CLI_DAEMON_OPTIONS,
 		                              { NULL, 0, NULL, 0 } };
 	bool done = false;
-	json_int_t id;
+	json_int_t id = 0;
 	json_t *r;
 	int c;
 
-	if ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, help, &done)) != -1)
+	if (cli_getopt_daemon(cli, argc, argv, "h", opts, help, &done) != -1)
 		return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 	if ((c = positional(cli, argc, argv, 1, "ID (a number from 'wallflower inbox')")) != 0 ||
 	    (c = parse_offer_id(cli, argv[optind], &id)) != 0)

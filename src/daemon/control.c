@@ -49,6 +49,19 @@ struct control {
 	unsigned count;
 };
 
+/* Frees cl, which the caller has taken off the list. */
+static void
+client_destroy(struct control_client *cl)
+{
+	cl->ctl->count--;
+	if (cl->waiting)
+		exchange_forget_waiter(cl->ctl->d, cl);
+	loop_watch_free(cl->w);
+	close(cl->fd);
+	free(cl->out);
+	free(cl);
+}
+
 static void
 client_close(struct control_client *cl)
 {
@@ -57,13 +70,7 @@ client_close(struct control_client *cl)
 	while (*pp != cl)
 		pp = &(*pp)->next;
 	*pp = cl->next;
-	cl->ctl->count--;
-	if (cl->waiting)
-		exchange_forget_waiter(cl->ctl->d, cl);
-	loop_watch_free(cl->w);
-	close(cl->fd);
-	free(cl->out);
-	free(cl);
+	client_destroy(cl);
 }
 
 /* Reading only while no request is waiting; writing only while output is queued. */
@@ -361,11 +368,12 @@ control_free(struct control *c)
 	while (c->clients != NULL) {
 		struct control_client *cl = c->clients;
 
-		cl->closing = true;
-		/* Last words, such as the reply to "stop"; when they cannot all go now, the
-		 * client is closed anyway. */
-		if (client_flush(cl))
-			client_close(cl);
+		c->clients = cl->next;
+		/* Last words, such as the reply to "stop": what the socket takes now. */
+		if (cl->outlen > cl->outoff)
+			(void)send(cl->fd, cl->out + cl->outoff, cl->outlen - cl->outoff,
+			           MSG_NOSIGNAL | MSG_DONTWAIT);
+		client_destroy(cl);
 	}
 	loop_watch_free(c->w);
 	close(c->fd);

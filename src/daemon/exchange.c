@@ -212,6 +212,15 @@ exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_key,
 static int delivery_try(struct delivery *dl, const char **why);
 
 static void
+delivery_destroy(struct delivery *dl)
+{
+	loop_timer_free(dl->timer);
+	free(dl->msg.card);
+	free(dl->msg.note);
+	free(dl);
+}
+
+static void
 delivery_free(struct delivery *dl)
 {
 	struct delivery **pp = &dl->d->deliveries;
@@ -219,10 +228,7 @@ delivery_free(struct delivery *dl)
 	while (*pp != dl)
 		pp = &(*pp)->next;
 	*pp = dl->next;
-	loop_timer_free(dl->timer);
-	free(dl->msg.card);
-	free(dl->msg.note);
-	free(dl);
+	delivery_destroy(dl);
 }
 
 static void
@@ -511,6 +517,10 @@ exchange_forget_waiter(struct wfd *d, struct control_client *c)
 void
 exchange_free_all(struct wfd *d)
 {
-	while (d->deliveries != NULL)
-		delivery_free(d->deliveries);
+	struct delivery *dl;
+
+	while ((dl = d->deliveries) != NULL) {
+		d->deliveries = dl->next;
+		delivery_destroy(dl);
+	}
 }

@@ -300,7 +300,7 @@ listener_io(struct loop_watch *w, int lfd, uint32_t events, void *arg)
 	(void)w;
 	(void)events;
 	for (;;) {
-		struct sockaddr_storage sa;
+		struct sockaddr_storage sa = { 0 };
 		socklen_t len = sizeof(sa);
 		int fd = accept4(lfd, (struct sockaddr *)&sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
