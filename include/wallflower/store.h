@@ -195,9 +195,17 @@ int store_is_blocked(struct store *st, const uint8_t key[CRYPT_SIGN_PK]) CRYPT_W
 
 /* ---- the inbox (store_inbox.c) ---- */
 
-#define STORE_INBOX_MAX      256 /* offers waiting, in all */
-#define STORE_INBOX_PER_KEY  4   /* offers waiting from one identity */
-#define STORE_INBOX_PER_ADDR 16  /* offers waiting from one network address */
+#define STORE_INBOX_MAX      256 /* offers waiting, in all (the default) */
+#define STORE_INBOX_PER_KEY  4   /* offers waiting from one identity (the default) */
+#define STORE_INBOX_PER_ADDR 16  /* offers waiting from one network address (the default) */
+
+/* How many offers may wait: in all, per identity, per address. */
+struct store_inbox_limits {
+	unsigned total, per_key, per_addr;
+};
+
+/* Sets the limits store_inbox_put enforces on this handle (the defaults above otherwise). */
+void store_inbox_set_limits(struct store *st, const struct store_inbox_limits *limits);
 
 /* An offer someone made, waiting for you to accept, decline or block it. */
 struct inbox_offer {

@@ -29,7 +29,8 @@
 
 static const char usage[] =
         "usage: wallflowerd [-d] [--state-dir DIR] [--runtime-dir DIR] [--port N]\n"
-        "                   [--offer-ttl DURATION]\n"
+        "                   [--offer-ttl DURATION] [--inbox-max N] [--inbox-per-sender N]\n"
+        "                   [--inbox-per-address N]\n"
         "\n"
         "The wallflower daemon. It waits on its control socket until `wallflower start`\n"
         "asks it to advertise and browse; `wallflower stop` (or SIGTERM) ends it. You\n"
@@ -41,6 +42,9 @@ static const char usage[] =
         "  --runtime-dir DIR    control socket (default: $XDG_RUNTIME_DIR/wallflower)\n"
         "  --port N             TCP port for peers (default: any free port; advertised)\n"
         "  --offer-ttl DURATION how long offers wait in the inbox (default 24h)\n"
+        "  --inbox-max N        offers that may wait in all (default 256)\n"
+        "  --inbox-per-sender N offers one identity may leave waiting (default 4)\n"
+        "  --inbox-per-address N  offers one network address may leave waiting (default 16)\n"
         "  -h, --help           this text\n"
         "  -V, --version        the version\n";
 
@@ -297,7 +301,25 @@ struct options {
 	const char *state_dir, *runtime_dir;
 	uint16_t port;
 	uint64_t offer_ttl;
+	struct store_inbox_limits inbox;
 };
+
+/* A count from 1 to 1000000 for option name. 0 or 2 after saying why. */
+static int
+parse_count(const char *name, const char *arg, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || arg[0] < '0' || arg[0] > '9' || v == 0 || v > 1000000) {
+		fprintf(stderr, "wallflowerd: %s: a number from 1 to 1000000\n", name);
+		return 2;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
 
 static int
 parse_options(int argc, char **argv, struct options *o)
@@ -308,6 +330,9 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "runtime-dir", required_argument, NULL, 'r' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "offer-ttl", required_argument, NULL, 't' },
+		{ "inbox-max", required_argument, NULL, 'M' },
+		{ "inbox-per-sender", required_argument, NULL, 'K' },
+		{ "inbox-per-address", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -318,6 +343,8 @@ parse_options(int argc, char **argv, struct options *o)
 
 	opterr = 0;
 	o->offer_ttl = WFD_OFFER_TTL_DEFAULT;
+	o->inbox = (struct store_inbox_limits){ STORE_INBOX_MAX, STORE_INBOX_PER_KEY,
+		                                STORE_INBOX_PER_ADDR };
 	while ((c = getopt_long(argc, argv, "dhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -346,6 +373,18 @@ parse_options(int argc, char **argv, struct options *o)
 				        "30m\n");
 				return 2;
 			}
+			break;
+		case 'M':
+			if (parse_count("--inbox-max", optarg, &o->inbox.total) != 0)
+				return 2;
+			break;
+		case 'K':
+			if (parse_count("--inbox-per-sender", optarg, &o->inbox.per_key) != 0)
+				return 2;
+			break;
+		case 'A':
+			if (parse_count("--inbox-per-address", optarg, &o->inbox.per_addr) != 0)
+				return 2;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -406,6 +445,7 @@ run(struct wfd *d, const struct options *o)
 	card_fields_init(&d->profile);
 	if ((r = open_state(d, o->state_dir)) < 0)
 		goto out;
+	store_inbox_set_limits(d->st, &o->inbox);
 	if ((r = paths_runtime_dir(o->runtime_dir, &d->runtime_dir)) < 0) {
 		log_warnx("no runtime directory: set XDG_RUNTIME_DIR or pass --runtime-dir");
 		goto out;

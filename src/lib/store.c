@@ -539,7 +539,11 @@ store_open(const char *path, struct store **out, int *found_version)
 		*found_version = 0;
 	if ((r = file_prepare(path)) < 0 || (r = side_files_check(path)) < 0)
 		return r == -ELOOP ? -EPERM : r; /* O_NOFOLLOW met a symbolic link */
-	if ((st = calloc(1, sizeof(*st))) == NULL)
+	if ((st = calloc(1, sizeof(*st))) != NULL)
+		st->inbox_limits =
+		        (struct store_inbox_limits){ STORE_INBOX_MAX, STORE_INBOX_PER_KEY,
+			                             STORE_INBOX_PER_ADDR };
+	if (st == NULL)
 		return -ENOMEM;
 	if ((r = db_open(st, path)) < 0)
 		goto out;

@@ -65,10 +65,16 @@ within_limits(struct store *st, const uint8_t *key, const char *addr, uint64_t n
 	     (r = count(st, "SELECT count(*) FROM inbox WHERE addr = ?2 AND expires > ?3", key,
 	                addr, now, &by_addr)) < 0))
 		return r;
-	if (all >= STORE_INBOX_MAX || by_key >= STORE_INBOX_PER_KEY ||
-	    by_addr >= STORE_INBOX_PER_ADDR)
+	if (all >= st->inbox_limits.total || by_key >= st->inbox_limits.per_key ||
+	    by_addr >= st->inbox_limits.per_addr)
 		return -EDQUOT;
 	return 0;
+}
+
+void
+store_inbox_set_limits(struct store *st, const struct store_inbox_limits *limits)
+{
+	st->inbox_limits = *limits;
 }
 
 static bool

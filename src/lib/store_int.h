@@ -17,6 +17,7 @@
 struct store {
 	sqlite3 *db;
 	int version;
+	struct store_inbox_limits inbox_limits;
 };
 
 /* SQLite result code -> 0 or negative errno (the one mapping). */

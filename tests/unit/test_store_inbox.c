@@ -88,6 +88,27 @@ test_store_inbox_decline_and_block(void **state)
 	card_free(bo);
 }
 
+/* Limits set on the handle replace the defaults. */
+static void
+test_store_inbox_set_limits(void **state)
+{
+	struct tu_store *fx = *state;
+	struct store_inbox_limits one = { .total = 2, .per_key = 1, .per_addr = 2 };
+	struct card *ada = tu_card(1, "Ada", 3, NULL), *ada2 = tu_card(1, "Ada", 4, NULL);
+	struct card *bo = tu_card(2, "Bo", 1, NULL), *cy = tu_card(3, "Cy", 1, NULL);
+	int64_t id;
+
+	store_inbox_set_limits(fx->st, &one);
+	assert_int_equal(offer(fx->st, ada, "10.0.0.1", T0, &id), 0);
+	assert_int_equal(offer(fx->st, ada2, "10.0.0.2", T0, &id), -EDQUOT); /* per key */
+	assert_int_equal(offer(fx->st, bo, "10.0.0.1", T0, &id), 0);
+	assert_int_equal(offer(fx->st, cy, "10.0.0.3", T0, &id), -EDQUOT); /* in all */
+	card_free(ada);
+	card_free(ada2);
+	card_free(bo);
+	card_free(cy);
+}
+
 /* An offer's number is what the user types: once shown, it never names another offer. */
 static void
 test_store_inbox_ids_not_reused(void **state)
@@ -181,8 +202,9 @@ main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, tu_store_setup, tu_store_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_store_inbox_accept),         T(test_store_inbox_decline_and_block),
-		T(test_store_inbox_ids_not_reused), T(test_store_inbox_limits),
-		T(test_store_inbox_expiry),         T(test_store_inbox_rejects),
+		T(test_store_inbox_ids_not_reused), T(test_store_inbox_set_limits),
+		T(test_store_inbox_limits),         T(test_store_inbox_expiry),
+		T(test_store_inbox_rejects),
 	};
 
 	assert_int_equal(crypt_init(), 0);
