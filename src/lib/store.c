@@ -250,6 +250,45 @@ store_sql_err(int rc)
 	}
 }
 
+int
+store_sql_collect(sqlite3_stmt *s, size_t size, int (*read)(sqlite3_stmt *s, void *item),
+                  void (*clear)(void *item), void **out, size_t *n)
+{
+	unsigned char *list = NULL, *grown;
+	size_t len = 0, cap = 0;
+	int r = 0, rc;
+
+	*out = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap ? 2 * cap : 8;
+			if ((grown = realloc(list, cap * size)) == NULL) {
+				r = -ENOMEM;
+				break;
+			}
+			list = grown;
+		}
+		memset(list + len * size, 0, size);
+		if ((r = read(s, list + len * size)) < 0) {
+			clear(list + len * size);
+			break;
+		}
+		len++;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = store_sql_err(rc);
+	if (r < 0) {
+		for (size_t i = 0; i < len; i++)
+			clear(list + i * size);
+		free(list);
+		return r;
+	}
+	*out = list;
+	*n = len;
+	return 0;
+}
+
 /* Runs constant SQL (no values in it, ever). */
 int
 store_sql_exec(struct store *st, const char *sql)

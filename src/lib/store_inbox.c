@@ -170,46 +170,36 @@ read_offer(sqlite3_stmt *s, struct inbox_offer *o)
 	return dup_or_null(s, 6, &o->event);
 }
 
+/* read_offer and inbox_offer_clear for store_sql_collect. */
+static int
+read_one(sqlite3_stmt *s, void *item)
+{
+	return read_offer(s, item);
+}
+
+static void
+clear_one(void *item)
+{
+	inbox_offer_clear(item);
+}
+
 int
 store_inbox_list(struct store *st, uint64_t now, struct inbox_offer **out, size_t *n)
 {
 	static const char sql[] =
 	        "SELECT " INBOX_COLUMNS " FROM inbox WHERE expires > ?1 ORDER BY received, id";
-	struct inbox_offer *list = NULL;
-	size_t len = 0, cap = 0;
 	sqlite3_stmt *s = NULL;
-	int r, rc;
+	void *list = NULL;
+	int r;
 
 	*out = NULL;
 	*n = 0;
-	if ((r = store_sql_prep(st, sql, &s)) < 0 ||
-	    (r = store_sql_bind_int(s, 1, (int64_t)now)) < 0)
-		goto out;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (len == cap) {
-			size_t c = cap ? 2 * cap : 8;
-			struct inbox_offer *p = realloc(list, c * sizeof(*p));
-
-			if (p == NULL) {
-				r = -ENOMEM;
-				goto out;
-			}
-			list = p;
-			cap = c;
-		}
-		if ((r = read_offer(s, &list[len++])) < 0)
-			goto out;
-	}
-	r = rc == SQLITE_DONE ? 0 : store_sql_err(rc);
-out:
+	if ((r = store_sql_prep(st, sql, &s)) == 0 &&
+	    (r = store_sql_bind_int(s, 1, (int64_t)now)) == 0 &&
+	    (r = store_sql_collect(s, sizeof(**out), read_one, clear_one, &list, n)) == 0)
+		*out = list;
 	sqlite3_finalize(s);
-	if (r < 0) {
-		inbox_offer_free_all(list, len);
-		return r;
-	}
-	*out = list;
-	*n = len;
-	return 0;
+	return r;
 }
 
 /* One waiting offer by id; -ENOENT when there is none or it expired. */

@@ -28,6 +28,13 @@ int store_sql_prep(struct store *st, const char *sql, sqlite3_stmt **stmt);
 /* Binds borrowed text (it must outlive the statement's step). */
 int store_sql_bind_text(sqlite3_stmt *stmt, int i, const char *s);
 int store_sql_bind_int(sqlite3_stmt *stmt, int i, int64_t v);
+/*
+ * Steps s to its end, reading each row with read into a growing array of items of size
+ * bytes. 0 with *out (the caller clears each item and frees it) and *n; a negative errno
+ * with every item read so far cleared and the array freed.
+ */
+int store_sql_collect(sqlite3_stmt *s, size_t size, int (*read)(sqlite3_stmt *s, void *item),
+                      void (*clear)(void *item), void **out, size_t *n);
 /* A step that must end without a row: 0; -EIO for a row. */
 int store_sql_step_done(sqlite3_stmt *stmt);
 /* A step that must give a row: 0; -ENOENT for none. */

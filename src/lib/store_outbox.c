@@ -209,47 +209,37 @@ read_offer(sqlite3_stmt *s, struct outbox_offer *o)
 	return state_read(s, 8, &o->state);
 }
 
+/* read_offer and outbox_offer_clear for store_sql_collect. */
+static int
+read_one(sqlite3_stmt *s, void *item)
+{
+	return read_offer(s, item);
+}
+
+static void
+clear_one(void *item)
+{
+	outbox_offer_clear(item);
+}
+
 int
 store_outbox_list(struct store *st, bool pending_only, struct outbox_offer **out, size_t *n)
 {
 	static const char sql[] = "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE ?1 = 0 OR "
 	                          "state = 'pending' ORDER BY created, id";
-	struct outbox_offer *list = NULL;
-	size_t len = 0, cap = 0;
 	sqlite3_stmt *s = NULL;
-	int r, rc;
+	void *list = NULL;
+	int r;
 
 	assert(st != NULL && out != NULL && n != NULL);
 	*out = NULL;
 	*n = 0;
-	if ((r = store_sql_prep(st, sql, &s)) < 0 ||
-	    (r = store_sql_bind_int(s, 1, pending_only)) < 0)
-		goto out;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (len == cap) {
-			size_t c = cap ? 2 * cap : 8;
-			struct outbox_offer *p = realloc(list, c * sizeof(*p));
-
-			if (p == NULL) {
-				r = -ENOMEM;
-				goto out;
-			}
-			list = p;
-			cap = c;
-		}
-		if ((r = read_offer(s, &list[len++])) < 0)
-			goto out;
-	}
-	r = rc == SQLITE_DONE ? 0 : store_sql_err(rc);
-out:
+	if ((r = store_sql_prep(st, sql, &s)) == 0 &&
+	    (r = store_sql_bind_int(s, 1, pending_only)) == 0 &&
+	    (r = store_sql_collect(s, sizeof(**out), read_one, clear_one, &list, n)) == 0)
+		*out = list;
 	sqlite3_finalize(s);
-	if (r < 0) {
-		outbox_offer_free_all(list, len);
-		return r;
-	}
-	*out = list;
-	*n = len;
-	return 0;
+	return r;
 }
 
 int

@@ -19,22 +19,8 @@ tb_require python3 python3
 tb_require bridge iproute2
 tb_require avahi-publish avahi-utils
 tb_init conference
+. "$(dirname "${BASH_SOURCE[0]}")/wf.sh"
 
-json() {
-	local host=$1 args=() expr
-	shift
-	while [ "$1" != -- ]; do args+=("$1"); shift; done
-	expr=$2
-	tb_on "$host" "$WF" "${args[@]}" --json 2>/dev/null |
-		python3 -c 'import json,sys; j=json.load(sys.stdin); sys.exit(0 if eval(sys.argv[1]) else 1)' "$expr"
-}
-sees() { json "$1" nearby -- "any(p.get('handle') == '$2' for p in j)"; }
-nearby_count() { json "$1" nearby -- "len(j) == $2"; }
-says() {
-	local host=$1 text=$2
-	shift 2
-	tb_on "$host" "$WF" "$@" 2>&1 | grep -q -- "$text"
-}
 
 # attendee HOST SUBNET: a host with a profile and a started daemon, handle = HOST.
 attendee() {

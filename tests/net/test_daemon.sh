@@ -18,21 +18,10 @@ export WALLFLOWER_ALLOW_ROOT=1 WALLFLOWERD=$WFD
 tb_require python3 python3
 tb_require sqlite3 sqlite3
 tb_init daemon
+. "$(dirname "${BASH_SOURCE[0]}")/wf.sh"
 
 # ---- helpers ----
 
-# json HOST ARGS... -- PYEXPR: runs `wallflower ARGS --json` on HOST and evaluates PYEXPR
-# with the result as j; succeeds when PYEXPR is true.
-json() {
-	local host=$1 args=() expr
-	shift
-	while [ "$1" != -- ]; do args+=("$1"); shift; done
-	expr=$2
-	tb_on "$host" "$WF" "${args[@]}" --json 2>/dev/null |
-		python3 -c 'import json,sys; j=json.load(sys.stdin); sys.exit(0 if eval(sys.argv[1]) else 1)' "$expr"
-}
-sees() { json "$1" nearby -- "any(p.get('handle') == '$2' for p in j)"; }
-sees_not() { json "$1" nearby -- "all(p.get('handle') != '$2' for p in j)"; }
 peer_status() { json "$1" nearby -- "any(p.get('handle') == '$2' and p.get('status') == '$3' for p in j)"; }
 inbox_count() { json "$1" inbox -- "len(j) == $2"; }
 has_contact() { tb_on "$1" "$WF" contacts | grep -q "$2"; }
@@ -42,12 +31,6 @@ newest_offer() {
 	tb_on "$1" "$WF" inbox --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"])'
 }
 outbox_states() { sqlite3 "$TB_DIR/$1/state/wallflower.db" "SELECT group_concat(state, ',') FROM (SELECT state FROM outbox ORDER BY id)"; }
-# says HOST TEXT ARGS...: `wallflower ARGS` on HOST prints TEXT (stdout or stderr).
-says() {
-	local host=$1 text=$2
-	shift 2
-	tb_on "$host" "$WF" "$@" 2>&1 | grep -q -- "$text"
-}
 in_log() { grep -q "$2" "$TB_DIR/$1/wfd.log"; }
 
 # A host with a profile and a running daemon (not started yet).
