@@ -199,6 +199,12 @@ static const char *const migrations[] = {
 	"INSERT INTO inbox_v3 SELECT * FROM inbox;"
 	"DROP TABLE inbox;"
 	"ALTER TABLE inbox_v3 RENAME TO inbox;"
+	/* Each offer that arrives asks these (a duplicate? over a limit?): without indexes
+	 * each question scanned the whole inbox (bench/exchange.sh). */
+	"CREATE UNIQUE INDEX inbox_offer ON inbox (offer_id);"
+	"CREATE INDEX inbox_key ON inbox (key, expires);"
+	"CREATE INDEX inbox_addr ON inbox (addr, expires);"
+	"CREATE INDEX inbox_expires ON inbox (expires);"
 	"DROP TABLE outbox;"
 	"CREATE TABLE outbox ("
 	"	id INTEGER PRIMARY KEY AUTOINCREMENT,"
