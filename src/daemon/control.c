@@ -6,6 +6,7 @@
  * closes. A client's state hangs off its connection and dies in client_close().
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 
 #define CONTROL_CLIENTS_MAX 32                /* control connections at once */
 #define CONTROL_QUEUE_MAX   (8 * 1024 * 1024) /* bytes queued to one client */
+#define CONTROL_BIG_REPLY   (64 * 1024)       /* a reply after which the heap is trimmed */
 
 struct control_client {
 	struct control *ctl;
@@ -37,6 +39,7 @@ struct control_client {
 	size_t outlen, outoff;
 	bool watching, waiting, closing;
 	bool lagging; /* a watcher whose events are being dropped (logged once) */
+	bool big;     /* a large reply is queued: free the buffer once it is sent */
 	struct control_client *next;
 };
 
@@ -103,6 +106,14 @@ client_flush(struct control_client *cl)
 	if (cl->outoff == cl->outlen) {
 		cl->outoff = cl->outlen = 0;
 		cl->lagging = false;
+		if (cl->big) {
+			/* A large reply (nearby with 1,000 peers is megabytes of JSON) leaves the
+			 * heap grown; give it back, so that RSS stays what the peers need. */
+			free(cl->out);
+			cl->out = NULL;
+			cl->big = false;
+			malloc_trim(0);
+		}
 		if (cl->closing) {
 			client_close(cl);
 			return false;
@@ -144,6 +155,7 @@ client_send(struct control_client *cl, json_t *msg)
 	cl->out = grown;
 	memcpy(cl->out + cl->outlen, frame, len);
 	cl->outlen += len;
+	cl->big = cl->big || len > CONTROL_BIG_REPLY;
 	free(frame);
 	return client_flush(cl);
 }

@@ -7,7 +7,10 @@
  *
  * Input from avahi is other people's adverts: a TXT record is measured before it is
  * serialised, and parsed strictly (txt_parse). Avahi error codes are mapped and logged
- * here, once. This file must never block: avahi-client only talks D-Bus through the loop.
+ * here, once. avahi-client has no asynchronous calls: creating or freeing a browser,
+ * resolver or entry group is a D-Bus round trip to the local avahi-daemon, so a stalled
+ * avahi-daemon stalls the loop for up to D-Bus's timeout. Everything else arrives through
+ * the loop.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -78,6 +81,8 @@ struct mdns {
 	AvahiServiceBrowser *browser;
 	struct mpeer *peers;
 	unsigned npeers;
+	bool objects_warned; /* avahi's object limit was hit (logged once) */
+	bool forgetting;     /* peers_forget is emptying the table */
 	unsigned resolving;
 	/* The advert we want, and what avahi made of it. */
 	bool advertise;
@@ -258,14 +263,18 @@ peer_free(struct mdns *m, struct mpeer *p, bool report)
 	loop_timer_free(p->retry);
 	avahi_free(p->domain);
 	free(p);
+	resolve_next(m); /* a freed resolver may let a queued peer in */
 }
 
 static void
 peers_forget(struct mdns *m, bool report)
 {
+	m->forgetting = true; /* no resolver is started for a peer about to go */
 	while (m->peers != NULL)
 		peer_free(m, m->peers, report);
+	m->forgetting = false;
 	m->resolving = 0;
+	m->objects_warned = false;
 }
 
 /* The record in DNS wire form, refused when it is over TXT_RECORD_MAX. */
@@ -359,6 +368,9 @@ resolve_cb(AvahiServiceResolver *r, AvahiIfIndex iface, AvahiProtocol proto,
 static void
 resolve_next(struct mdns *m)
 {
+	if (m->forgetting || m->client == NULL ||
+	    avahi_client_get_state(m->client) != AVAHI_CLIENT_S_RUNNING)
+		return;
 	for (struct mpeer *p = m->peers; p != NULL && m->resolving < MDNS_RESOLVING_MAX;
 	     p = p->next) {
 		if (!p->queued || m->client == NULL)
@@ -367,6 +379,18 @@ resolve_next(struct mdns *m)
 		p->res = avahi_service_resolver_new(m->client, p->iface, p->proto, p->name,
 		                                    TXT_SERVICE, p->domain, p->proto, 0, resolve_cb,
 		                                    p);
+		if (p->res == NULL && avahi_client_errno(m->client) == AVAHI_ERR_TOO_MANY_OBJECTS) {
+			/* avahi's per-client limit (objects-per-client-max, 1024 by default): wait
+			 * in the queue until a peer leaves and frees its resolver. */
+			p->queued = true;
+			if (!m->objects_warned)
+				log_warnx(
+				        "avahi-daemon allows no more resolvers at %u peers; raise "
+				        "objects-per-client-max in avahi-daemon.conf to see more",
+				        m->npeers);
+			m->objects_warned = true;
+			return;
+		}
 		if (p->res == NULL) {
 			log_warnx("cannot resolve '%s': %s", p->name,
 			          avahi_strerror(avahi_client_errno(m->client)));
