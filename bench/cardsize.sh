@@ -40,7 +40,8 @@ profile() {
 	vcf=$(stat -c %s "$TMP/$name.vcf")
 	json=$(stat -c %s "$TMP/$name.json")
 	echo "cardsize profile=$name card=$card vcard=$vcf json=$json" \
-		"card_vcard=$(echo "scale=3; $card / $vcf" | bc) card_json=$(echo "scale=3; $card / $json" | bc)"
+		"card_vcard=$(printf %.2f "$(echo "$card / $vcf" | bc -l)")" \
+		"card_json=$(printf %.2f "$(echo "$card / $json" | bc -l)")"
 }
 
 profile minimal email=ada@example.org
