@@ -329,16 +329,18 @@ static void
 lan_done(void *arg, const char *const *types, unsigned n)
 {
 	struct wfd *d = arg;
+	struct control_client *waiter = d->lan_waiter;
 	json_t *list = json_array();
 
+	/* Cleared first: the reply may start the client's next request, another check. */
+	d->lan_waiter = NULL;
 	for (unsigned i = 0; list != NULL && i < n; i++)
 		json_array_append_new(list, json_string(types[i]));
-	if (d->lan_waiter != NULL)
-		control_reply(d->lan_waiter, json_pack("{sbsosI}", "ok", 1, "services", list,
-		                                       "nearby", (json_int_t)peers_count(d)));
+	if (waiter != NULL)
+		control_reply(waiter, json_pack("{sbsosI}", "ok", 1, "services", list, "nearby",
+		                                (json_int_t)peers_count(d)));
 	else
 		json_decref(list);
-	d->lan_waiter = NULL;
 }
 
 /* lan: which services other hosts show (doctor's hint of client isolation). */

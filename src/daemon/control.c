@@ -40,6 +40,8 @@ struct control_client {
 	bool watching, waiting, closing;
 	bool lagging; /* a watcher whose events are being dropped (logged once) */
 	bool big;     /* a large reply is queued: free the buffer once it is sent */
+	bool busy;    /* its request is being dispatched: closing waits (client_close) */
+	bool dead;    /* closed while busy */
 	struct control_client *next;
 };
 
@@ -70,6 +72,12 @@ client_close(struct control_client *cl)
 {
 	struct control_client **pp = &cl->ctl->clients;
 
+	/* While its own request runs (a broadcast it caused may fail to reach it), a client
+	 * is only marked; client_requests closes it once the request is done. */
+	if (cl->busy) {
+		cl->dead = true;
+		return;
+	}
 	while (*pp != cl)
 		pp = &(*pp)->next;
 	*pp = cl->next;
@@ -131,6 +139,10 @@ client_send(struct control_client *cl, json_t *msg)
 	size_t len = 0;
 	int r;
 
+	if (cl->dead) {
+		json_decref(msg);
+		return false;
+	}
 	if (msg == NULL)
 		msg = ctl_error(CTL_E_FAILED, "out of memory");
 	r = ctl_encode(msg, CTL_REPLY_MAX, &frame, &len);
@@ -216,7 +228,8 @@ client_requests(struct control_client *cl)
 	const char *why;
 	bool later;
 
-	while (!cl->waiting && cl->inlen - consumed >= CTL_HEADER) {
+	/* After the loop has ended (the daemon is closing down), nothing more is started. */
+	while (!cl->waiting && !cl->ctl->d->quitting && cl->inlen - consumed >= CTL_HEADER) {
 		uint8_t *at = cl->in + consumed;
 
 		if (ctl_frame_len(at, CTL_REQUEST_MAX, &body) < 0) {
@@ -231,8 +244,15 @@ client_requests(struct control_client *cl)
 			return false;
 		}
 		later = false;
+		cl->busy = true;
 		reply = control_dispatch(cl->ctl->d, cl, req, &later);
+		cl->busy = false;
 		json_decref(req);
+		if (cl->dead) {
+			json_decref(reply);
+			client_close(cl);
+			return false;
+		}
 		if (later) {
 			cl->waiting = true;
 		} else if (!client_send(cl, reply)) {

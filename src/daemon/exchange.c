@@ -268,11 +268,13 @@ delivery_new(struct wfd *d, enum peermsg_type type, const uint8_t *card, size_t 
 static void
 tell_waiter(struct delivery *dl, json_t *reply)
 {
-	if (dl->waiter != NULL)
-		control_reply(dl->waiter, reply);
+	struct control_client *waiter = dl->waiter;
+
+	dl->waiter = NULL; /* first: the reply may start the client's next request */
+	if (waiter != NULL)
+		control_reply(waiter, reply);
 	else
 		json_decref(reply);
-	dl->waiter = NULL;
 }
 
 /* Whom a delivery is for: the advert's name for offers, the address for cards back. */
@@ -353,7 +355,9 @@ delivery_try(struct delivery *dl, const char **why)
 	}
 	dl->tries++;
 	if ((r = net_connect(d->net, dl, addr, port)) < 0) {
-		*why = strerror(-r);
+		*why = r == -EBUSY    ? "too many connections at once"
+		       : r == -EINVAL ? "the peer's address is not usable"
+		                      : strerror(-r);
 		return delivery_later(dl, *why) ? 0 : -1;
 	}
 	return 1;
@@ -510,7 +514,8 @@ exchange_forget_waiter(struct wfd *d, struct control_client *c)
 			dl->waiter = NULL;
 	if (d->lan_waiter == c) {
 		d->lan_waiter = NULL;
-		mdns_probe_cancel(d->mdns);
+		if (d->mdns != NULL)
+			mdns_probe_cancel(d->mdns);
 	}
 }
 

@@ -252,6 +252,8 @@ loop_timer_set(struct loop_timer *t, uint64_t ms)
 void
 loop_timer_stop(struct loop_timer *t)
 {
+	if (t == NULL)
+		return;
 	t->armed = t->due = false;
 }
 

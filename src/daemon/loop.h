@@ -43,7 +43,7 @@ struct loop_timer *loop_timer_new(struct loop *l, loop_timer_fn fn, void *arg);
 void loop_timer_set(struct loop_timer *t, uint64_t ms);
 /* Fires once at the monotonic time at_ms. */
 void loop_timer_set_at(struct loop_timer *t, uint64_t at_ms);
-void loop_timer_stop(struct loop_timer *t);
+void loop_timer_stop(struct loop_timer *t); /* NULL is fine */
 bool loop_timer_armed(const struct loop_timer *t);
 void loop_timer_free(struct loop_timer *t);
 

@@ -475,11 +475,15 @@ run(struct wfd *d, const struct options *o)
 	/* Graceful: withdraw the advert first, so nobody keeps seeing us. */
 	wfd_stop(d);
 out:
+	d->quitting = true; /* nothing queued on the control socket starts now */
 	net_free(d->net);
 	d->net = NULL;
 	exchange_free_all(d);
-	mdns_free(d->mdns);
+	/* The control socket before avahi: a client waiting for a network check cancels it. */
 	control_free(d->ctl);
+	d->ctl = NULL;
+	mdns_free(d->mdns);
+	d->mdns = NULL;
 	loop_timer_free(d->until_timer);
 	loop_watch_free(sw);
 	if (sfd >= 0)

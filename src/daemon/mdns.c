@@ -112,8 +112,8 @@ watch_fire(struct loop_watch *lw, int fd, uint32_t events, void *arg)
 	(void)fd;
 	/* AVAHI_WATCH_IN/OUT/ERR/HUP have the values of POLLIN..POLLHUP, as EPOLL* do. */
 	w->last = (AvahiWatchEvent)(events & (EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP));
+	/* Nothing touches w after this: D-Bus may free the watch inside (a hangup). */
 	w->cb(w, w->fd, w->last, w->arg);
-	w->last = 0;
 }
 
 static AvahiWatch *

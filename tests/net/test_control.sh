@@ -561,6 +561,20 @@ def case_self_flood():
     check(n < 9 * 1024 * 1024, "read %d bytes" % n)
     status_works()
 
+def case_watch_then_vanish(n):
+    """A watcher whose own request causes a broadcast, and who is gone by then: the
+    broadcast fails to reach it while its request is still running."""
+    for i in range(int(n)):
+        s = conn()
+        try:
+            m = rt(s, {"cmd": "watch"})
+            s.sendall(frame({"cmd": "start", "handle": "v%d" % (i % 2)}))
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            pass
+        s.close()
+    time.sleep(0.3)
+    status_works()
+
 def case_close_before_reply(n):
     """Clients that send a request and close without reading the reply."""
     for _ in range(int(n)):
@@ -739,6 +753,8 @@ waitfor 5 status_ok "$B" || bail "the daemon for the bug cases did not answer"
 # the request loop went on using it, and any process of the user could kill the daemon.
 check "clients that close before reading their reply do not kill the daemon" \
 	py "$B/ctl" close-before-reply 200
+check "watchers that vanish while their own request broadcasts do not kill the daemon" \
+	py "$B/ctl" watch-then-vanish 100
 check "... and it is still alive" alive "$BUG_PID"
 
 echo "1..$TESTS"
