@@ -32,6 +32,7 @@
 #define CTL_E_NOT_STARTED "not-started"     /* a network verb while not started */
 #define CTL_E_BUSY        "busy"            /* a limit was reached */
 #define CTL_E_FAILED      "failed"          /* the daemon tried and could not */
+#define CTL_E_EXPIRED     "expired"         /* the offer or its card expired: nothing kept */
 
 /*
  * The body length a header announces. 0 with *len; -EMSGSIZE when it is 0 or above max.

@@ -23,7 +23,7 @@
 #include "wallflower/graph.h"
 
 #define STORE_FILE           "wallflower.db"
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_PERSONA_MAX                                                                          \
 	32 /* bytes in a persona name: [A-Za-z0-9._-], not starting with '.' or '-' */
 #define STORE_PERSONA_DEFAULT "default"
@@ -44,6 +44,16 @@ int store_open(const char *path, struct store **out, int *found_version) CRYPT_W
 
 /* Closes the store. NULL is fine. */
 void store_close(struct store *st);
+
+/*
+ * Runs several calls as one transaction: store_begin, the calls, then store_end(st, r),
+ * which commits when r is 0 and rolls everything back otherwise (returning r, or the
+ * commit's error). Inside it every call of this header is a savepoint of its own: a call
+ * that fails undoes only its own writes, and the caller decides whether to go on. Nothing
+ * is durable before store_end. 0; -EBUSY; -EIO.
+ */
+int store_begin(struct store *st) CRYPT_WUR;
+int store_end(struct store *st, int r) CRYPT_WUR;
 
 /* The schema version of an open store. */
 int store_schema_version(struct store *st);
@@ -124,12 +134,16 @@ enum store_card_result {
 	STORE_CARD_OLDER,   /* a card no newer than the current one: ignored, nothing changed */
 };
 
+#define STORE_CARD_HISTORY 8 /* cards kept per person: the current one and the latest before */
+
 /*
  * Keeps a verified card (card_decode has passed it; expiry is the caller's to judge): a
  * new person, or a newer revision that supersedes the current card (its bytes are kept,
- * earlier ones stay as history), or, for rev <= the current one, nothing. The person's
- * name, topics (knows, offers, seeks) and organisation follow the current card. One
- * transaction. 0 with *result and *person_id (either may be NULL); -ENOMEM; -EIO.
+ * with at most STORE_CARD_HISTORY - 1 earlier ones as history), or, for rev <= the current
+ * one, nothing. The person's name, topics (knows, offers, seeks) and organisation follow
+ * the current card; a topic or organisation that no current card names any more is
+ * removed. One transaction. 0 with *result and *person_id (either may be NULL); -ENOMEM;
+ * -EIO.
  */
 int store_card_put(struct store *st, const struct card *card, uint64_t now,
                    enum store_card_result *result, int64_t *person_id) CRYPT_WUR;
@@ -190,22 +204,21 @@ int store_contacts(struct store *st, const struct store_filter *filter, struct c
 int store_contact_find(struct store *st, const char *prefix, struct contact **out,
                        size_t *n) CRYPT_WUR;
 
+/* Whether key is a contact (exact key, never a search). 0 (no), 1 (yes) or -EIO. */
+int store_is_contact(struct store *st, const uint8_t key[CRYPT_SIGN_PK]) CRYPT_WUR;
+
+/*
+ * Whether a contact other than key is called name (the same bytes, ASCII letters in any
+ * case): someone may be using the name of a person you know. 1 with that contact's
+ * fingerprint in fpr, 0 when none, or -EIO. When several match, the first added.
+ */
+int store_name_elsewhere(struct store *st, const char *name, const uint8_t key[CRYPT_SIGN_PK],
+                         char fpr[IDENTITY_FPR_LEN + 1]) CRYPT_WUR;
+
 /* Whether key is blocked. 0 (no), 1 (yes) or -EIO. */
 int store_is_blocked(struct store *st, const uint8_t key[CRYPT_SIGN_PK]) CRYPT_WUR;
 
 /* ---- the inbox (store_inbox.c) ---- */
-
-#define STORE_INBOX_MAX      256 /* offers waiting, in all (the default) */
-#define STORE_INBOX_PER_KEY  4   /* offers waiting from one identity (the default) */
-#define STORE_INBOX_PER_ADDR 16  /* offers waiting from one network address (the default) */
-
-/* How many offers may wait: in all, per identity, per address. */
-struct store_inbox_limits {
-	unsigned total, per_key, per_addr;
-};
-
-/* Sets the limits store_inbox_put enforces on this handle (the defaults above otherwise). */
-void store_inbox_set_limits(struct store *st, const struct store_inbox_limits *limits);
 
 /* An offer someone made, waiting for you to accept, decline or block it. */
 struct inbox_offer {
@@ -226,13 +239,16 @@ void inbox_offer_free_all(struct inbox_offer *o, size_t n);
 
 /*
  * Keeps an incoming offer (its card verified by the session, expiry judged) until now +
- * ttl. 0 with *id; -EDQUOT when the inbox, the sender's identity or its address already
- * has as many offers waiting as allowed (the limits above); -EEXIST for the same offer
- * again; -EINVAL for an invalid note or event; -EIO.
+ * ttl, or until its card expires if that is sooner. Limits are intake.c's, not this
+ * call's. 0 with *id; -EEXIST for the same offer again; -EINVAL for an invalid note or
+ * event; -EIO.
  */
 int store_inbox_put(struct store *st, const struct card *card, const char *note, bool reply,
                     const char *addr, uint16_t port, const char *event, const uint8_t offer_id[32],
                     uint64_t now, uint64_t ttl, int64_t *id) CRYPT_WUR;
+
+/* How many offers are waiting at now, counting no further than max. 0; -EIO. */
+int store_inbox_count(struct store *st, uint64_t now, unsigned max, unsigned *n) CRYPT_WUR;
 
 /* The offers still waiting at now, oldest first. *out (free with inbox_offer_free_all). */
 int store_inbox_list(struct store *st, uint64_t now, struct inbox_offer **out, size_t *n) CRYPT_WUR;
@@ -241,13 +257,19 @@ int store_inbox_list(struct store *st, uint64_t now, struct inbox_offer **out, s
  * Accepts offer id: in one transaction the card is kept (store_card_put's rules), the
  * meeting recorded (at the offer's event, at now), and the offer leaves the inbox, so that
  * once this returns 0 the person is on disk. *taken (when not NULL) gets the offer, for the
- * card back. 0 with *person_id; -ENOENT when there is no such offer (or it expired); -EIO.
+ * card back. 0 with *person_id; -ENOENT when there is no such offer; -ETIME when the offer
+ * or its card has expired (proto/card.md 11.3): then the offer is dropped and nothing is
+ * kept; -EIO.
  */
 int store_inbox_accept(struct store *st, int64_t id, uint64_t now, struct inbox_offer *taken,
                        int64_t *person_id) CRYPT_WUR;
 
 /* Drops offer id, nothing else. 0; -ENOENT. */
 int store_inbox_decline(struct store *st, int64_t id) CRYPT_WUR;
+
+/* Drops every waiting offer, or (addr not NULL) every one that came from addr. 0 with *n
+ * (may be NULL) the number dropped; -EIO. */
+int store_inbox_decline_all(struct store *st, const char *addr, size_t *n) CRYPT_WUR;
 
 /* Drops offer id and every other offer from its sender, and ignores that identity from
  * now on (store_is_blocked). 0; -ENOENT. */
@@ -288,6 +310,7 @@ struct outbox_offer {
 	bool reply;                      /* we asked for a card back */
 	enum outbox_state state;         /* see above */
 	unsigned tries;                  /* delivery attempts made (store_outbox_tried) */
+	char *reason;                    /* failed: why, or NULL; owned */
 	uint64_t created, expires;       /* unix seconds; expires as above */
 };
 
@@ -335,8 +358,9 @@ int store_outbox_tried(struct store *st, int64_t id) CRYPT_WUR;
 int store_outbox_delivered(struct store *st, int64_t id, const uint8_t peer_key[CRYPT_SIGN_PK],
                            uint64_t now, uint64_t answer_ttl) CRYPT_WUR;
 
-/* Gives up on pending offer id. 0; -ENOENT when it is not pending. */
-int store_outbox_failed(struct store *st, int64_t id) CRYPT_WUR;
+/* Gives up on pending offer id, for reason (one line of text, at most 128 bytes, or NULL).
+ * 0; -ENOENT when it is not pending; -EINVAL for a bad reason. */
+int store_outbox_failed(struct store *st, int64_t id, const char *reason) CRYPT_WUR;
 
 /*
  * A card back answering offer re: card (verified by the session, which also checked that
@@ -357,6 +381,34 @@ int store_outbox_answer(struct store *st, const uint8_t re[32], const struct car
  * NULL); -EIO.
  */
 int store_outbox_expire(struct store *st, uint64_t now, size_t *changed) CRYPT_WUR;
+
+/* ---- the intake ledger (store_intake.c; the rules are intake.c's) ---- */
+
+/* What the ledger says of a sender, within a window (rows at > since). Each count stops
+ * at its cap, so that its cost does not grow with the ledger or the inbox. */
+struct store_intake_counts {
+	unsigned by_key;     /* requests from this identity */
+	unsigned by_addr;    /* requests from this address */
+	unsigned other_keys; /* other identities that sent from this address */
+	unsigned all;        /* requests from anyone */
+	unsigned waiting;    /* offers waiting in the inbox (not expired at now) */
+};
+
+/* Whether identity key already made request (an intake request id) since. 1, 0 or -EIO. */
+int store_intake_seen(struct store *st, const uint8_t key[CRYPT_SIGN_PK],
+                      const uint8_t request[32], uint64_t since) CRYPT_WUR;
+
+/* The counts for key and addr since (waiting offers at now), each stopping at the same
+ * field of caps. 0; -EIO. */
+int store_intake_count(struct store *st, const uint8_t key[CRYPT_SIGN_PK], const char *addr,
+                       uint64_t since, uint64_t now, const struct store_intake_counts *caps,
+                       struct store_intake_counts *out) CRYPT_WUR;
+
+/* Records request from key at addr at time at, and prunes a few rows at or before since
+ * (a bounded amount of work per call). 0; -EEXIST when already recorded; -EINVAL (addr
+ * empty, longer than 64 bytes or not text); -EIO. */
+int store_intake_record(struct store *st, const uint8_t key[CRYPT_SIGN_PK], const char *addr,
+                        const uint8_t request[32], uint64_t at, uint64_t since) CRYPT_WUR;
 
 /* ---- the graph (store_graph.c) ---- */
 

@@ -5,6 +5,7 @@
  * it. Replies are built here; the transport is control.c's.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,24 +53,38 @@ status_name(enum txt_status s)
 	return s == TXT_STATUS_OPEN ? "open" : s == TXT_STATUS_QUIET ? "quiet" : NULL;
 }
 
+/* What the answer rule turned away since the start, by limit (intake.h). */
+static json_t *
+held_json(const struct wfd *d)
+{
+	json_t *by = json_object();
+
+	for (enum intake_limit l = INTAKE_LIMIT_KEY; by != NULL && l <= INTAKE_LIMIT_LEDGER; l++)
+		if (d->held.by[l] > 0)
+			json_object_set_new(by, intake_limit_name(l),
+			                    json_integer((json_int_t)d->held.by[l]));
+	return json_pack("{sIso}", "busy", (json_int_t)d->held.total, "by", by);
+}
+
 static json_t *
 cmd_status(struct wfd *d)
 {
 	char fpr[IDENTITY_FPR_LEN + 1];
-	struct inbox_offer *o = NULL;
-	size_t n = 0;
+	unsigned n = 0;
 	json_t *j;
 
 	identity_fingerprint(d->id->sign_pk, fpr);
-	if (store_inbox_list(d->st, (uint64_t)time(NULL), &o, &n) < 0)
+	if (store_inbox_count(d->st, (uint64_t)time(NULL), UINT_MAX, &n) < 0)
 		n = 0;
-	inbox_offer_free_all(o, n);
 	j = json_pack("{sb ss ss sI sb ss ss sI sI sI}", "ok", 1, "version", WALLFLOWER_VERSION,
 	              "fingerprint", fpr, "pid", (json_int_t)getpid(), "started", d->started,
 	              "avahi", mdns_avahi_state(d->mdns), "advert", mdns_advert_state(d->mdns),
 	              "nearby", (json_int_t)peers_count(d), "inbox", (json_int_t)n, "connections",
 	              (json_int_t)net_connections(d->net));
-	if (j == NULL || !d->started)
+	if (j == NULL)
+		return NULL;
+	json_object_set_new(j, "held_back", held_json(d));
+	if (!d->started)
 		return j;
 	json_object_set_new(j, "port", json_integer(net_port(d->net)));
 	json_object_set_new(j, "hidden", json_boolean(d->adv.hidden));
@@ -200,10 +215,25 @@ card_arg(const json_t *req, uint8_t **out, size_t *len, json_t **err)
 	return 0;
 }
 
+/* A send's first result reaches its client; or the client went first. */
+static void
+send_result(void *arg, json_t *result)
+{
+	control_pending_reply(arg, result);
+}
+
+static void
+send_cancel(void *arg)
+{
+	exchange_notify(arg, NULL, NULL);
+}
+
 static json_t *
 cmd_send(struct wfd *d, struct control_client *cl, const json_t *req, bool *later)
 {
 	const char *who = NULL, *note = NULL, *why = NULL;
+	struct control_pending *pending;
+	struct delivery *dl = NULL;
 	bool reply = true;
 	struct peer *p = NULL;
 	uint8_t *card = NULL;
@@ -226,7 +256,7 @@ cmd_send(struct wfd *d, struct control_client *cl, const json_t *req, bool *late
 		return ctl_error(CTL_E_NOT_FOUND, "nobody nearby has that id or handle");
 	if (card_arg(req, &card, &len, &err) < 0)
 		return err;
-	r = exchange_send(d, p, card, len, note, reply, cl, &id, &why);
+	r = exchange_send(d, p, card, len, note, reply, &dl, &id, &why);
 	free(card);
 	if (r == -EDQUOT)
 		return ctl_error(CTL_E_BUSY, why);
@@ -237,7 +267,12 @@ cmd_send(struct wfd *d, struct control_client *cl, const json_t *req, bool *late
 	if (r == 0) /* not tried yet, or the first try failed at once: it will retry */
 		return json_pack("{sbsIssss}", "ok", 1, "outbox", (json_int_t)id, "state",
 		                 "pending", "msg", why);
-	*later = true; /* the first attempt's result answers */
+	/* The first attempt's result answers; the client owns the wait. */
+	if ((pending = control_pend(cl, send_cancel, dl)) == NULL)
+		return json_pack("{sbsIssss}", "ok", 1, "outbox", (json_int_t)id, "state",
+		                 "pending", "msg", "under way");
+	exchange_notify(dl, send_result, pending);
+	*later = true;
 	return NULL;
 }
 
@@ -288,8 +323,11 @@ cmd_accept(struct wfd *d, const json_t *req)
 	r = store_inbox_accept(d->st, id, (uint64_t)time(NULL), &taken, &person);
 	if (r < 0) {
 		free(card);
-		return r == -ENOENT ? ctl_error(CTL_E_NOT_FOUND, "no such offer (or it expired)")
-		                    : ctl_error(CTL_E_FAILED, "cannot store the card");
+		return r == -ENOENT ? ctl_error(CTL_E_NOT_FOUND, "no such offer")
+		       : r == -ETIME
+		               ? ctl_error(CTL_E_EXPIRED, "that offer has expired (its card or "
+		                                          "its time to wait ran out); nothing was kept")
+		               : ctl_error(CTL_E_FAILED, "cannot store the card");
 	}
 	/* The person is on disk now; the card back is a courtesy that may still fail. */
 	identity_fingerprint(taken.card->key, fpr);
@@ -308,12 +346,30 @@ cmd_accept(struct wfd *d, const json_t *req)
 	return reply;
 }
 
+/* decline with "all": true or "from": ADDR instead of an id: the recovery from a flood. */
+static json_t *
+decline_many(struct wfd *d, const json_t *req)
+{
+	const char *from = NULL;
+	bool all = false;
+	size_t n = 0;
+
+	if (opt_bool(req, "all", &all) < 0 || opt_str(req, "from", 64, &from) < 0 ||
+	    all == (from != NULL))
+		return bad("decline: an id, or \"all\": true, or \"from\": an address");
+	if (store_inbox_decline_all(d->st, from, &n) < 0)
+		return ctl_error(CTL_E_FAILED, "cannot change the inbox");
+	return json_pack("{sbsI}", "ok", 1, "declined", (json_int_t)n);
+}
+
 static json_t *
 cmd_drop(struct wfd *d, const json_t *req, bool block)
 {
 	int64_t id;
 	int r;
 
+	if (!block && json_object_get(req, "id") == NULL)
+		return decline_many(d, req);
 	if (offer_id(req, &id) < 0)
 		return bad("id: the number of an offer in the inbox");
 	r = block ? store_inbox_block(d->st, id, (uint64_t)time(NULL))
@@ -329,18 +385,29 @@ static void
 lan_done(void *arg, const char *const *types, unsigned n)
 {
 	struct wfd *d = arg;
-	struct control_client *waiter = d->lan_waiter;
+	struct control_pending *pending = d->lan_pending;
 	json_t *list = json_array();
 
 	/* Cleared first: the reply may start the client's next request, another check. */
-	d->lan_waiter = NULL;
+	d->lan_pending = NULL;
 	for (unsigned i = 0; list != NULL && i < n; i++)
 		json_array_append_new(list, json_string(types[i]));
-	if (waiter != NULL)
-		control_reply(waiter, json_pack("{sbsosI}", "ok", 1, "services", list, "nearby",
-		                                (json_int_t)peers_count(d)));
+	if (pending != NULL)
+		control_pending_reply(pending, json_pack("{sbsosI}", "ok", 1, "services", list,
+		                                         "nearby", (json_int_t)peers_count(d)));
 	else
 		json_decref(list);
+}
+
+/* The client of a `lan` request went: the probe is of no use to anyone now. */
+static void
+lan_cancel(void *arg)
+{
+	struct wfd *d = arg;
+
+	d->lan_pending = NULL;
+	if (d->mdns != NULL)
+		mdns_probe_cancel(d->mdns);
 }
 
 /* lan: which services other hosts show (doctor's hint of client isolation). */
@@ -355,7 +422,10 @@ cmd_lan(struct wfd *d, struct control_client *cl, bool *later)
 		return ctl_error(CTL_E_FAILED, "avahi-daemon is not running");
 	if (r < 0)
 		return ctl_error(CTL_E_FAILED, "cannot look at the network");
-	d->lan_waiter = cl;
+	if ((d->lan_pending = control_pend(cl, lan_cancel, d)) == NULL) {
+		mdns_probe_cancel(d->mdns);
+		return ctl_error(CTL_E_FAILED, "out of memory");
+	}
 	*later = true;
 	return NULL;
 }

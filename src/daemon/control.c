@@ -5,6 +5,7 @@
  * decoded strictly (ctl.h), and a malformed one gets an error reply, then the connection
  * closes. A client's state hangs off its connection and dies in client_close().
  */
+#include <assert.h>
 #include <errno.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -42,7 +43,16 @@ struct control_client {
 	bool big;     /* a large reply is queued: free the buffer once it is sent */
 	bool busy;    /* its request is being dispatched: closing waits (client_close) */
 	bool dead;    /* closed while busy */
+	struct control_pending *pending; /* the reply its request is waiting for, or NULL */
 	struct control_client *next;
+};
+
+/* A reply owed to a client. The client owns it: whoever will answer holds only this, and
+ * is told through cancel when the client goes first. */
+struct control_pending {
+	struct control_client *cl;
+	void (*cancel)(void *arg);
+	void *arg;
 };
 
 struct control {
@@ -59,8 +69,13 @@ static void
 client_destroy(struct control_client *cl)
 {
 	cl->ctl->count--;
-	if (cl->waiting)
-		exchange_forget_waiter(cl->ctl->d, cl);
+	if (cl->pending != NULL) {
+		struct control_pending *p = cl->pending;
+
+		cl->pending = NULL;
+		p->cancel(p->arg);
+		free(p);
+	}
 	loop_watch_free(cl->w);
 	close(cl->fd);
 	free(cl->out);
@@ -173,6 +188,29 @@ client_send(struct control_client *cl, json_t *msg)
 }
 
 static bool client_requests(struct control_client *cl);
+
+struct control_pending *
+control_pend(struct control_client *cl, void (*cancel)(void *arg), void *arg)
+{
+	struct control_pending *p;
+
+	assert(cl->pending == NULL); /* one request at a time per client */
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	*p = (struct control_pending){ .cl = cl, .cancel = cancel, .arg = arg };
+	cl->pending = p;
+	return p;
+}
+
+void
+control_pending_reply(struct control_pending *p, json_t *reply)
+{
+	struct control_client *cl = p->cl;
+
+	cl->pending = NULL;
+	free(p);
+	control_reply(cl, reply);
+}
 
 void
 control_reply(struct control_client *cl, json_t *reply)

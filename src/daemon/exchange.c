@@ -2,10 +2,12 @@
  * exchange.c: what the daemon does with cards. Incoming offers go to the inbox (or update
  * a contact we already have), cards back that answer our offers go to the contacts, and
  * outgoing offers and cards back are delivered with bounded retries. Everything a peer
- * sent has been verified by the session before it reaches this file; what this file
- * decides is never signalled to the sender beyond an "ack" (or "busy" at a limit), so a
- * decline or a block stays private.
+ * sent has been verified by the session before it reaches this file, and what becomes of
+ * it is intake's decision (src/lib/intake.c), not this file's: here the outcome is only
+ * announced. Whoever waits for a delivery's first result is a callback (exchange_notify),
+ * never a control client.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include <time.h>
 
 #include "wallflower/ctl.h"
+#include "wallflower/intake.h"
 
 #include "log.h"
 #include "wfd.h"
@@ -29,21 +32,6 @@ static void
 fingerprint(const uint8_t *key, char out[IDENTITY_FPR_LEN + 1])
 {
 	identity_fingerprint(key, out);
-}
-
-/* Whether key is already a contact. */
-static bool
-is_contact(struct wfd *d, const uint8_t *key)
-{
-	char fpr[IDENTITY_FPR_LEN + 1];
-	struct contact *c = NULL;
-	size_t n = 0;
-
-	fingerprint(key, fpr);
-	if (store_contact_find(d->st, fpr, &c, &n) < 0)
-		return false;
-	contact_free_all(c, n);
-	return n > 0;
 }
 
 /* A copy of s cut to at most max bytes on a character boundary, "…" marking the cut. */
@@ -87,124 +75,106 @@ card_topics(const struct card *c, char *out, size_t size)
 json_t *
 exchange_offer_json(struct wfd *d, const struct inbox_offer *o)
 {
-	char fpr[IDENTITY_FPR_LEN + 1], topics[1024];
-	const char *handle = NULL;
+	char fpr[IDENTITY_FPR_LEN + 1], other[IDENTITY_FPR_LEN + 1], topics[1024];
+	const char *name = o->card->f.text[CARD_NAME];
+	json_t *j;
 
+	/* No handle from an advert: anyone can advertise from the sender's address, so only
+	 * what the handshake proved (the fingerprint) says who this is. */
 	fingerprint(o->card->key, fpr);
 	card_topics(o->card, topics, sizeof(topics));
-	for (const struct peer *p = d->peers; p != NULL && o->addr != NULL; p = p->next)
-		if (strcmp(p->addr, o->addr) == 0 && p->txt.handle[0] != '\0')
-			handle = p->txt.handle;
-	return json_pack("{sI ss? so so* ss so sb sI sI ss?}", "id", (json_int_t)o->id, "handle",
-	                 handle, "name", preview(o->card->f.text[CARD_NAME], WFD_PREVIEW_NAME),
-	                 "note", o->note != NULL ? preview(o->note, WFD_PREVIEW_NOTE) : NULL,
-	                 "fingerprint", fpr, "common", peers_common_ground(d, topics), "reply",
-	                 o->reply, "received", (json_int_t)o->received, "expires",
-	                 (json_int_t)o->expires, "event", o->event);
+	j = json_pack("{sI so so* ss so sb sI sI ss? ss?}", "id", (json_int_t)o->id, "name",
+	              preview(name, WFD_PREVIEW_NAME), "note",
+	              o->note != NULL ? preview(o->note, WFD_PREVIEW_NOTE) : NULL, "fingerprint",
+	              fpr, "common", peers_common_ground(d, topics), "reply", o->reply, "received",
+	              (json_int_t)o->received, "expires", (json_int_t)o->expires, "event",
+	              o->event, "from", o->addr);
+	/* Someone using the name of a person you know, with another key. */
+	if (j != NULL && store_name_elsewhere(d->st, name, o->card->key, other) == 1)
+		json_object_set_new(j, "same_name_as", json_string(other));
+	return j;
 }
 
+/* The offer that intake just kept, for the watchers. */
 static void
-answer_error(struct peermsg *answer, enum peermsg_code code)
+announce_offer(struct wfd *d, const struct intake_request *rq, int64_t id)
 {
-	answer->type = PEERMSG_ERROR;
-	answer->code = code;
-}
+	const struct peermsg *m = rq->msg;
+	struct inbox_offer o = { .id = id,
+		                 .card = (struct card *)rq->card,
+		                 .note = m->note,
+		                 .reply = m->reply,
+		                 .addr = (char *)rq->addr,
+		                 .event = (char *)rq->event,
+		                 .received = rq->now,
+		                 .expires = rq->now + d->offer_ttl };
 
-static void
-take_offer(struct wfd *d, const char *addr, const struct peermsg *req, const struct card *card,
-           struct peermsg *answer)
-{
-	uint8_t offer_id[PEERMSG_ID_LEN];
-	const char *event = d->started && d->adv.event[0] != '\0' ? d->adv.event : NULL;
-	struct inbox_offer o = { 0 };
-	int64_t id = 0;
-	int r;
-
-	peermsg_offer_id(req->card, req->card_len, offer_id);
-	r = store_inbox_put(d->st, card, req->note, req->reply, addr, req->port, event, offer_id,
-	                    now_s(), d->offer_ttl, &id);
-	if (r == -EEXIST)
-		return; /* the same offer again: it is already waiting */
-	if (r == -EDQUOT) {
-		log_warnx("refusing an offer from %s: too many offers waiting", addr);
-		answer_error(answer, PEERMSG_E_BUSY);
-		return;
-	}
-	if (r < 0) {
-		log_warnx("cannot keep an offer from %s: %s", addr, strerror(-r));
-		answer_error(answer, PEERMSG_E_INTERNAL);
-		return;
-	}
-	log_info("offer %lld received from %s", (long long)id, addr);
-	o = (struct inbox_offer){ .id = id,
-		                  .card = (struct card *)card,
-		                  .note = req->note,
-		                  .reply = req->reply,
-		                  .addr = (char *)addr,
-		                  .event = (char *)event,
-		                  .received = now_s(),
-		                  .expires = now_s() + d->offer_ttl };
+	if (rq->card->has_expires && rq->card->expires < o.expires)
+		o.expires = rq->card->expires;
+	log_info("offer %lld received from %s", (long long)id, rq->addr);
 	control_broadcast(d->ctl, json_pack("{ssso}", "event", "offer-received", "offer",
 	                                    exchange_offer_json(d, &o)));
 }
 
-/* A newer card from a contact updates it without asking (store_card_put's rev rules). */
 static void
-update_contact(struct wfd *d, const struct card *card)
+announce_card(struct wfd *d, const char *event, const struct card *card)
 {
-	enum store_card_result res;
 	char fpr[IDENTITY_FPR_LEN + 1];
 
-	if (store_card_put(d->st, card, now_s(), &res, NULL) < 0) {
-		log_warnx("cannot update a contact");
-		return;
-	}
-	if (res != STORE_CARD_UPDATED)
-		return;
 	fingerprint(card->key, fpr);
-	control_broadcast(d->ctl, json_pack("{ssssss}", "event", "contact-updated", "name",
+	control_broadcast(d->ctl, json_pack("{ssssss}", "event", event, "name",
 	                                    card->f.text[CARD_NAME], "fingerprint", fpr));
 }
 
+/* A request turned away: counted for `status`, logged once a minute at most. */
 static void
-take_card_back(struct wfd *d, const char *addr, const struct peermsg *req, const struct card *card)
+held_back(struct wfd *d, const char *addr, enum intake_limit limit)
 {
-	char fpr[IDENTITY_FPR_LEN + 1];
-	int r = store_outbox_answer(d->st, req->re, card, now_s(), NULL);
+	static struct log_limit busy_log;
 
-	if (r == -ENOENT && is_contact(d, card->key)) {
-		update_contact(d, card);
-		return;
-	}
-	if (r < 0) {
-		/* Not an answer to anything we sent: a card nobody asked for is dropped. */
-		log_info("ignoring a card from %s that answers no offer of ours", addr);
-		return;
-	}
-	fingerprint(card->key, fpr);
-	log_info("card received back from %s", addr);
-	control_broadcast(d->ctl, json_pack("{ssssss}", "event", "card-received", "name",
-	                                    card->f.text[CARD_NAME], "fingerprint", fpr));
+	d->held.total++;
+	d->held.by[limit]++;
+	log_limit_info(&busy_log, "answering busy to %s: the %s limit", addr,
+	               intake_limit_name(limit));
 }
 
 void
 exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_key,
                  const struct peermsg *req, const struct card *card, struct peermsg *answer)
 {
-	int blocked = store_is_blocked(d->st, peer_key);
+	struct intake_request rq = { .msg = req,
+		                     .card = card,
+		                     .addr = addr,
+		                     .event = d->started && d->adv.event[0] != '\0' ? d->adv.event
+		                                                                     : NULL,
+		                     .now = now_s(),
+		                     .offer_ttl = d->offer_ttl };
+	struct intake_result res;
 
-	answer->type = PEERMSG_ACK;
-	if (blocked != 0) {
-		/* Blocked (or unknowable): answered like anyone, kept nowhere. */
-		log_debug("dropping a %s from a blocked identity", peermsg_type_name(req->type));
-		return;
+	/* The session checked it (proto/session.md 9.2): the card is the peer's own. */
+	assert(memcmp(peer_key, card->key, CRYPT_SIGN_PK) == 0);
+	if (intake_take(d->st, &d->limits, &rq, &res) < 0)
+		log_warnx("cannot keep a %s from %s: %s", peermsg_type_name(req->type), addr,
+		          strerror(-res.error));
+	intake_answer(&res, answer);
+	switch (res.outcome) {
+	case INTAKE_KEPT:
+		announce_offer(d, &rq, res.id);
+		break;
+	case INTAKE_UPDATED:
+		announce_card(d, "contact-updated", card);
+		break;
+	case INTAKE_ANSWERED:
+		log_info("card received back from %s", addr);
+		announce_card(d, "card-received", card);
+		break;
+	case INTAKE_BUSY:
+		held_back(d, addr, res.limit);
+		break;
+	default:
+		/* Ignored or repeated: answered like the rest, and nobody is told. */
+		break;
 	}
-	if (req->type == PEERMSG_OFFER && is_contact(d, card->key))
-		update_contact(d, card);
-	else if (req->type == PEERMSG_OFFER)
-		take_offer(d, addr, req, card, answer);
-	else
-		take_card_back(d, addr, req, card);
 }
 
 /* ---- deliveries ---- */
@@ -212,8 +182,23 @@ exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_key,
 static int delivery_try(struct delivery *dl, const char **why);
 
 static void
+tell_waiter(struct delivery *dl, json_t *reply)
+{
+	void (*notify)(void *, json_t *) = dl->notify;
+
+	/* Cleared first: the reply may start the client's next request. */
+	dl->notify = NULL;
+	if (notify != NULL)
+		notify(dl->notify_arg, reply);
+	else
+		json_decref(reply);
+}
+
+static void
 delivery_destroy(struct delivery *dl)
 {
+	if (dl->notify != NULL)
+		tell_waiter(dl, ctl_error(CTL_E_FAILED, "the daemon is stopping"));
 	loop_timer_free(dl->timer);
 	free(dl->msg.card);
 	free(dl->msg.note);
@@ -265,18 +250,6 @@ delivery_new(struct wfd *d, enum peermsg_type type, const uint8_t *card, size_t 
 	return dl;
 }
 
-static void
-tell_waiter(struct delivery *dl, json_t *reply)
-{
-	struct control_client *waiter = dl->waiter;
-
-	dl->waiter = NULL; /* first: the reply may start the client's next request */
-	if (waiter != NULL)
-		control_reply(waiter, reply);
-	else
-		json_decref(reply);
-}
-
 /* Whom a delivery is for: the advert's name for offers, the address for cards back. */
 static const char *
 delivery_to(const struct delivery *dl)
@@ -289,7 +262,7 @@ delivery_failed(struct delivery *dl, const char *why)
 {
 	log_info("giving up delivering %s %lld: %s", dl->outbox_id != 0 ? "offer" : "card back",
 	         (long long)dl->outbox_id, why);
-	if (dl->outbox_id != 0 && store_outbox_failed(dl->d->st, dl->outbox_id) < 0)
+	if (dl->outbox_id != 0 && store_outbox_failed(dl->d->st, dl->outbox_id, why) < 0)
 		log_warnx("cannot mark offer %lld failed", (long long)dl->outbox_id);
 	control_broadcast(dl->d->ctl,
 	                  json_pack("{sssIssss}", "event", "delivery-failed", "outbox",
@@ -373,12 +346,20 @@ exchange_done(struct delivery *dl, const struct peermsg *answer, const uint8_t *
 		(void)delivery_later(dl, why);
 		return;
 	}
-	if (answer->type == PEERMSG_ERROR && answer->code == PEERMSG_E_BUSY) {
-		(void)delivery_later(dl, "the peer is busy");
+	/* Only busy and internal are worth another try (proto/session.md 9.6); any other
+	 * refusal would be the same next time. */
+	if (answer->type == PEERMSG_ERROR && (answer->code == PEERMSG_E_BUSY ||
+	                                      answer->code == PEERMSG_E_INTERNAL)) {
+		(void)delivery_later(dl, answer->code == PEERMSG_E_BUSY ? "the peer is busy"
+		                                                        : "the peer failed");
 		return;
 	}
 	if (answer->type == PEERMSG_ERROR) {
-		delivery_failed(dl, peermsg_code_name(answer->code));
+		char why[64];
+
+		snprintf(why, sizeof(why), "refused by the peer: %s",
+		         peermsg_code_name(answer->code));
+		delivery_failed(dl, why);
 		return;
 	}
 	if (dl->outbox_id != 0 &&
@@ -413,7 +394,7 @@ check_own(struct wfd *d, const uint8_t *card, size_t len, const char **why)
 
 int
 exchange_send(struct wfd *d, struct peer *p, const uint8_t *card, size_t len, const char *note,
-              bool reply, struct control_client *waiter, int64_t *id, const char **why)
+              bool reply, struct delivery **under_way, int64_t *id, const char **why)
 {
 	const char *event = d->adv.event[0] != '\0' ? d->adv.event : NULL;
 	struct delivery *dl;
@@ -438,11 +419,19 @@ exchange_send(struct wfd *d, struct peer *p, const uint8_t *card, size_t len, co
 	dl->msg.reply = reply;
 	dl->msg.port = net_port(d->net);
 	snprintf(dl->instance, sizeof(dl->instance), "%s", p->instance);
+	*under_way = NULL;
 	if ((r = delivery_try(dl, why)) == 1)
-		dl->waiter = waiter; /* exchange_done answers it */
+		*under_way = dl; /* its first result may be waited for (exchange_notify) */
 	else if (r < 0)
 		return -EIO;
 	return r;
+}
+
+void
+exchange_notify(struct delivery *dl, void (*notify)(void *arg, json_t *result), void *arg)
+{
+	dl->notify = notify;
+	dl->notify_arg = arg;
 }
 
 int
@@ -504,19 +493,6 @@ exchange_resume(struct wfd *d)
 		loop_timer_set(dl->timer, WFD_RETRY_MIN_MS);
 	}
 	outbox_offer_free_all(o, n);
-}
-
-void
-exchange_forget_waiter(struct wfd *d, struct control_client *c)
-{
-	for (struct delivery *dl = d->deliveries; dl != NULL; dl = dl->next)
-		if (dl->waiter == c)
-			dl->waiter = NULL;
-	if (d->lan_waiter == c) {
-		d->lan_waiter = NULL;
-		if (d->mdns != NULL)
-			mdns_probe_cancel(d->mdns);
-	}
 }
 
 void

@@ -30,7 +30,8 @@
 static const char usage[] =
         "usage: wallflowerd [-d] [--state-dir DIR] [--runtime-dir DIR] [--port N]\n"
         "                   [--offer-ttl DURATION] [--inbox-max N] [--inbox-per-sender N]\n"
-        "                   [--inbox-per-address N]\n"
+        "                   [--inbox-per-address N] [--inbox-keys-per-address N]\n"
+        "                   [--intake-window DURATION]\n"
         "\n"
         "The wallflower daemon. It waits on its control socket until `wallflower start`\n"
         "asks it to advertise and browse; `wallflower stop` (or SIGTERM) ends it. You\n"
@@ -42,9 +43,16 @@ static const char usage[] =
         "  --runtime-dir DIR    control socket (default: $XDG_RUNTIME_DIR/wallflower)\n"
         "  --port N             TCP port for peers (default: any free port; advertised)\n"
         "  --offer-ttl DURATION how long offers wait in the inbox (default 24h)\n"
+        "\n"
+        "The answer rule (proto/session.md 9.5): past any of these, a sender is answered\n"
+        "busy, whoever it is and whatever you decided about its earlier offers. 0 lifts a\n"
+        "limit.\n"
         "  --inbox-max N        offers that may wait in all (default 256)\n"
-        "  --inbox-per-sender N offers one identity may leave waiting (default 4)\n"
-        "  --inbox-per-address N  offers one network address may leave waiting (default 16)\n"
+        "  --inbox-per-sender N requests one identity may make per window (default 4)\n"
+        "  --inbox-per-address N  requests from one network address per window (default 16)\n"
+        "  --inbox-keys-per-address N  identities that may send from one address per window\n"
+        "                       (default 4)\n"
+        "  --intake-window DURATION  the window (default 24h)\n"
         "  -h, --help           this text\n"
         "  -V, --version        the version\n";
 
@@ -301,10 +309,10 @@ struct options {
 	const char *state_dir, *runtime_dir;
 	uint16_t port;
 	uint64_t offer_ttl;
-	struct store_inbox_limits inbox;
+	struct intake_limits limits;
 };
 
-/* A count from 1 to 1000000 for option name. 0 or 2 after saying why. */
+/* A count from 0 (no limit) to 1000000 for option name. 0 or 2 after saying why. */
 static int
 parse_count(const char *name, const char *arg, unsigned *out)
 {
@@ -313,8 +321,9 @@ parse_count(const char *name, const char *arg, unsigned *out)
 
 	errno = 0;
 	v = strtoul(arg, &end, 10);
-	if (errno != 0 || *end != '\0' || arg[0] < '0' || arg[0] > '9' || v == 0 || v > 1000000) {
-		fprintf(stderr, "wallflowerd: %s: a number from 1 to 1000000\n", name);
+	if (errno != 0 || *end != '\0' || arg[0] < '0' || arg[0] > '9' || v > 1000000) {
+		fprintf(stderr, "wallflowerd: %s: a number from 0 (no limit) to 1000000\n",
+		        name);
 		return 2;
 	}
 	*out = (unsigned)v;
@@ -333,6 +342,8 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "inbox-max", required_argument, NULL, 'M' },
 		{ "inbox-per-sender", required_argument, NULL, 'K' },
 		{ "inbox-per-address", required_argument, NULL, 'A' },
+		{ "inbox-keys-per-address", required_argument, NULL, 'k' },
+		{ "intake-window", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -343,8 +354,7 @@ parse_options(int argc, char **argv, struct options *o)
 
 	opterr = 0;
 	o->offer_ttl = WFD_OFFER_TTL_DEFAULT;
-	o->inbox = (struct store_inbox_limits){ STORE_INBOX_MAX, STORE_INBOX_PER_KEY,
-		                                STORE_INBOX_PER_ADDR };
+	intake_limits_default(&o->limits);
 	while ((c = getopt_long(argc, argv, "dhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -375,16 +385,29 @@ parse_options(int argc, char **argv, struct options *o)
 			}
 			break;
 		case 'M':
-			if (parse_count("--inbox-max", optarg, &o->inbox.total) != 0)
+			if (parse_count("--inbox-max", optarg, &o->limits.waiting) != 0)
 				return 2;
 			break;
 		case 'K':
-			if (parse_count("--inbox-per-sender", optarg, &o->inbox.per_key) != 0)
+			if (parse_count("--inbox-per-sender", optarg, &o->limits.per_key) != 0)
 				return 2;
 			break;
 		case 'A':
-			if (parse_count("--inbox-per-address", optarg, &o->inbox.per_addr) != 0)
+			if (parse_count("--inbox-per-address", optarg, &o->limits.per_addr) != 0)
 				return 2;
+			break;
+		case 'k':
+			if (parse_count("--inbox-keys-per-address", optarg,
+			                &o->limits.keys_per_addr) != 0)
+				return 2;
+			break;
+		case 'w':
+			if (when_parse_duration(optarg, &o->limits.window) < 0 ||
+			    o->limits.window == 0) {
+				fprintf(stderr, "wallflowerd: --intake-window: a duration such as "
+				                "24h or 30m\n");
+				return 2;
+			}
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -445,7 +468,7 @@ run(struct wfd *d, const struct options *o)
 	card_fields_init(&d->profile);
 	if ((r = open_state(d, o->state_dir)) < 0)
 		goto out;
-	store_inbox_set_limits(d->st, &o->inbox);
+	d->limits = o->limits;
 	if ((r = paths_runtime_dir(o->runtime_dir, &d->runtime_dir)) < 0) {
 		log_warnx("no runtime directory: set XDG_RUNTIME_DIR or pass --runtime-dir");
 		goto out;

@@ -21,6 +21,7 @@
 
 #include "wallflower/card.h"
 #include "wallflower/identity.h"
+#include "wallflower/intake.h"
 #include "wallflower/peermsg.h"
 #include "wallflower/session.h"
 #include "wallflower/store.h"
@@ -77,7 +78,8 @@ struct delivery {
 	uint64_t deadline; /* unix seconds */
 	struct loop_timer *timer;
 	bool connecting;
-	struct control_client *waiter; /* a `send` waiting for the first result */
+	void (*notify)(void *arg, json_t *result); /* who waits for the first result, or NULL */
+	void *notify_arg;
 	struct delivery *next;
 };
 
@@ -104,7 +106,11 @@ struct wfd {
 	struct peer *peers;
 	unsigned next_peer_id;
 	struct delivery *deliveries;
-	struct control_client *lan_waiter; /* a `lan` request waiting for the probe */
+	struct control_pending *lan_pending; /* a `lan` request waiting for the probe */
+	struct intake_limits limits;         /* the answer rule's (intake.h) */
+	struct {
+		unsigned long total, by[INTAKE_LIMIT_LEDGER + 1];
+	} held; /* requests answered busy since the start, by limit */
 	bool quitting;
 };
 
@@ -140,7 +146,8 @@ unsigned net_connections(const struct net *n);
 int net_connect(struct net *n, struct delivery *dl, const char *addr, uint16_t port);
 
 /* ---- exchange.c ---- */
-/* A request arrived on an incoming session: fills the answer (ack or error). */
+/* A request arrived on an incoming session, its card verified and the peer's own: intake
+ * decides, this announces; fills the answer (ack, or error busy or internal). */
 void exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_key,
                       const struct peermsg *req, const struct card *card, struct peermsg *answer);
 /* An outgoing session finished: ok with the answer and the peer's identity, or failed. */
@@ -148,18 +155,21 @@ void exchange_done(struct delivery *dl, const struct peermsg *answer, const uint
                    const char *why);
 /*
  * Offers our card (which must be ours and valid) to p: kept in the outbox as *id, then
- * delivered. 1: under way, waiter gets the result through control_reply; 0: pending, it
- * will be retried (*why says why); -EINVAL (not our card, a bad note), -EDQUOT (the outbox
- * is full), -EIO (gave up at once), -ENOMEM, with *why.
+ * delivered. 1: under way, *under_way is the delivery (exchange_notify can wait for its
+ * first result); 0: pending, it will be retried (*why says why); -EINVAL (not our card, a
+ * bad note), -EDQUOT (the outbox is full), -EIO (gave up at once), -ENOMEM, with *why.
  */
 int exchange_send(struct wfd *d, struct peer *p, const uint8_t *card, size_t len, const char *note,
-                  bool reply, struct control_client *waiter, int64_t *id, const char **why);
+                  bool reply, struct delivery **under_way, int64_t *id, const char **why);
+/* Calls notify(arg, result) once with dl's first result (delivered, pending, failed),
+ * taking the reference; notify NULL forgets an earlier one. If dl is freed first (the
+ * daemon stopping), notify gets an error. */
+void exchange_notify(struct delivery *dl, void (*notify)(void *arg, json_t *result), void *arg);
 /* Sends our card back to the sender of the accepted offer o. 0; -EINVAL; -EIO; -ENOMEM. */
 int exchange_card_back(struct wfd *d, const struct inbox_offer *o, const uint8_t *card, size_t len,
                        const char **why);
 void exchange_peer_up(struct wfd *d, const struct peer *p);
 void exchange_resume(struct wfd *d);
-void exchange_forget_waiter(struct wfd *d, struct control_client *c);
 void exchange_free_all(struct wfd *d);
 json_t *exchange_offer_json(struct wfd *d, const struct inbox_offer *o);
 
@@ -170,6 +180,15 @@ void control_free(struct control *c);
 void control_broadcast(struct control *c, json_t *event);
 /* Answers a request that was left waiting (takes the reference). */
 void control_reply(struct control_client *cl, json_t *reply);
+/*
+ * Leaves cl's request waiting for a reply that comes later, through control_pending_reply
+ * (which frees the pending reply). The client owns it: if the client goes first, cancel(arg)
+ * is called and the pending reply freed, so whoever was to answer must forget it then.
+ * NULL when out of memory.
+ */
+struct control_pending *control_pend(struct control_client *cl, void (*cancel)(void *arg),
+                                     void *arg);
+void control_pending_reply(struct control_pending *p, json_t *reply);
 /* Makes cl a watcher: it gets every broadcast event from now on. */
 void control_watch(struct control_client *cl);
 

@@ -224,6 +224,27 @@ static const char *const migrations[] = {
 	"	CHECK ((peer_key IS NULL) = (state IN ('pending', 'failed')))"
 	") STRICT;"
 	"CREATE INDEX outbox_state ON outbox (state, expires);",
+	/*
+	 * 4: the intake ledger (intake.c): one row for every request the daemon answered
+	 * `ack`, whatever became of it, so that the answer to the next request can depend on
+	 * the sender's own history and never on what the user decided. request is the
+	 * request's id (intake_request_id); rows older than the window are pruned as new ones
+	 * come. An outbox offer given up on keeps why (the peer's refusal, or the deadline).
+	 */
+	"CREATE TABLE intake ("
+	"	id INTEGER PRIMARY KEY,"
+	"	key BLOB NOT NULL CHECK (length(key) = 32),"
+	"	addr TEXT NOT NULL,"
+	"	request BLOB NOT NULL CHECK (length(request) = 32),"
+	"	at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE UNIQUE INDEX intake_request ON intake (key, request);"
+	"CREATE INDEX intake_key ON intake (key, at);"
+	"CREATE INDEX intake_addr ON intake (addr, at);"
+	"CREATE INDEX intake_at ON intake (at);"
+	"ALTER TABLE outbox ADD COLUMN reason TEXT;"
+	/* An offer's name is compared with your contacts' (store_name_elsewhere). */
+	"CREATE INDEX person_name ON person (name COLLATE NOCASE);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
@@ -351,19 +372,45 @@ store_sql_step_row(sqlite3_stmt *stmt)
 int
 store_tx_begin(struct store *st)
 {
-	return store_sql_exec(st, "BEGIN IMMEDIATE");
+	int r;
+
+	/* Inside a caller's transaction (store_begin), a call is a savepoint: its own
+	 * failure undoes only its own work, and nothing is durable before the outer end. */
+	r = store_sql_exec(st, st->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT nested");
+	if (r == 0)
+		st->depth++;
+	return r;
 }
 
 /* Commits when r is 0, rolls back otherwise; returns r or the commit's error. */
 int
 store_tx_end(struct store *st, int r)
 {
+	assert(st->depth > 0);
+	if (--st->depth > 0) {
+		if (r != 0)
+			(void)store_sql_exec(st, "ROLLBACK TO nested");
+		(void)store_sql_exec(st, "RELEASE nested");
+		return r;
+	}
 	if (r == 0 && (r = store_sql_exec(st, "COMMIT")) == 0)
 		return 0;
 	/* A failed COMMIT can leave the transaction open: roll that back too. */
 	if (!sqlite3_get_autocommit(st->db))
 		(void)store_sql_exec(st, "ROLLBACK");
 	return r;
+}
+
+int
+store_begin(struct store *st)
+{
+	return store_tx_begin(st);
+}
+
+int
+store_end(struct store *st, int r)
+{
+	return store_tx_end(st, r);
 }
 
 /* A pragma (a constant) that returns one integer. */
@@ -584,11 +631,7 @@ store_open(const char *path, struct store **out, int *found_version)
 		*found_version = 0;
 	if ((r = file_prepare(path)) < 0 || (r = side_files_check(path)) < 0)
 		return r == -ELOOP ? -EPERM : r; /* O_NOFOLLOW met a symbolic link */
-	if ((st = calloc(1, sizeof(*st))) != NULL)
-		st->inbox_limits =
-		        (struct store_inbox_limits){ STORE_INBOX_MAX, STORE_INBOX_PER_KEY,
-			                             STORE_INBOX_PER_ADDR };
-	if (st == NULL)
+	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return -ENOMEM;
 	if ((r = db_open(st, path)) < 0)
 		goto out;

@@ -2,7 +2,8 @@
  * store_inbox.c: the offers people made you, waiting for your decision (store_int.h). It
  * trusts cards only as far as the session verified them, and bounds how many offers one
  * identity, one address and everyone together may leave waiting, so that nobody can fill
- * your disk. It must never let an accepted offer be reported before the person is stored.
+ * your disk (intake.c decides; this file keeps). It must never let an accepted offer be
+ * reported before the person is stored, nor keep a card past its expiry.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -33,56 +34,21 @@ inbox_offer_free_all(struct inbox_offer *o, size_t n)
 	free(o);
 }
 
-/*
- * Whether a constant query (?1 key, ?2 addr, ?3 now) finds limit rows or more. It counts no
- * further than the limit, and the inbox's indexes find the rows, so the cost of an offer
- * does not grow with the inbox (bench/exchange.sh measured it growing without them).
- */
-static int
-at_limit(struct store *st, const char *sql, const uint8_t *key, const char *addr, uint64_t now,
-         unsigned limit, bool *full)
+int
+store_inbox_count(struct store *st, uint64_t now, unsigned max, unsigned *n)
 {
+	static const char sql[] =
+	        "SELECT count(*) FROM (SELECT 1 FROM inbox WHERE expires > ?1 LIMIT ?2)";
 	sqlite3_stmt *s = NULL;
 	int r;
 
-	*full = false;
+	*n = 0;
 	if ((r = store_sql_prep(st, sql, &s)) == 0 &&
-	    (r = store_sql_err(sqlite3_bind_blob(s, 1, key, CRYPT_SIGN_PK, SQLITE_STATIC))) == 0 &&
-	    (addr == NULL || (r = store_sql_bind_text(s, 2, addr)) == 0) &&
-	    (r = store_sql_bind_int(s, 3, (int64_t)now)) == 0 &&
-	    (r = store_sql_bind_int(s, 4, limit)) == 0 && (r = store_sql_step_row(s)) == 0)
-		*full = sqlite3_column_int64(s, 0) >= (int64_t)limit;
+	    (r = store_sql_bind_int(s, 1, (int64_t)now)) == 0 &&
+	    (r = store_sql_bind_int(s, 2, max)) == 0 && (r = store_sql_step_row(s)) == 0)
+		*n = (unsigned)sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return r;
-}
-
-/* The limits: in all, per identity, per address (offers not yet expired). */
-static int
-within_limits(struct store *st, const uint8_t *key, const char *addr, uint64_t now)
-{
-	const struct store_inbox_limits *l = &st->inbox_limits;
-	bool all = false, by_key = false, by_addr = false;
-	int r;
-
-	if ((r = at_limit(st,
-	                  "SELECT count(*) FROM (SELECT 1 FROM inbox WHERE expires > ?3 LIMIT ?4)",
-	                  key, NULL, now, l->total, &all)) < 0 ||
-	    (r = at_limit(st,
-	                  "SELECT count(*) FROM (SELECT 1 FROM inbox WHERE key = ?1 AND "
-	                  "expires > ?3 LIMIT ?4)",
-	                  key, NULL, now, l->per_key, &by_key)) < 0 ||
-	    (addr != NULL && (r = at_limit(st,
-	                                   "SELECT count(*) FROM (SELECT 1 FROM inbox WHERE "
-	                                   "addr = ?2 AND expires > ?3 LIMIT ?4)",
-	                                   key, addr, now, l->per_addr, &by_addr)) < 0))
-		return r;
-	return all || by_key || by_addr ? -EDQUOT : 0;
-}
-
-void
-store_inbox_set_limits(struct store *st, const struct store_inbox_limits *limits)
-{
-	st->inbox_limits = *limits;
 }
 
 static bool
@@ -102,11 +68,15 @@ store_inbox_put(struct store *st, const struct card *card, const char *note, boo
 	        "INSERT INTO inbox (key, envelope, offer_id, note, reply, addr, port, event, "
 	        "received, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id";
 	sqlite3_stmt *s = NULL;
+	uint64_t until = now + ttl;
 	int r;
 
 	if (!text_ok(note, 280) || !text_ok(event, 128) || !text_ok(addr, 64) ||
 	    now > INT64_MAX / 2 || ttl > INT64_MAX / 2)
 		return -EINVAL;
+	/* The offer goes when its card does (proto/card.md 11.3). */
+	if (card->has_expires && card->expires < until)
+		until = card->expires;
 	if ((r = store_tx_begin(st)) < 0)
 		return r;
 	/* The same offer twice (a sender retrying after a lost ack) is kept once. */
@@ -124,8 +94,6 @@ store_inbox_put(struct store *st, const struct card *card, const char *note, boo
 		if (r == 0 && dup > 0)
 			r = -EEXIST;
 	}
-	if (r == 0)
-		r = within_limits(st, card->key, addr, now);
 	if (r == 0 && (r = store_sql_prep(st, sql, &s)) == 0 &&
 	    (r = store_sql_err(sqlite3_bind_blob(s, 1, card->key, CRYPT_SIGN_PK, SQLITE_STATIC))) ==
 	            0 &&
@@ -138,7 +106,7 @@ store_inbox_put(struct store *st, const struct card *card, const char *note, boo
 	    (!reply || port == 0 || (r = store_sql_bind_int(s, 7, port)) == 0) &&
 	    (event == NULL || (r = store_sql_bind_text(s, 8, event)) == 0) &&
 	    (r = store_sql_bind_int(s, 9, (int64_t)now)) == 0 &&
-	    (r = store_sql_bind_int(s, 10, (int64_t)(now + ttl))) == 0 &&
+	    (r = store_sql_bind_int(s, 10, (int64_t)until)) == 0 &&
 	    (r = store_sql_step_row(s)) == 0 && id != NULL)
 		*id = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
@@ -210,20 +178,23 @@ store_inbox_list(struct store *st, uint64_t now, struct inbox_offer **out, size_
 	return r;
 }
 
-/* One waiting offer by id; -ENOENT when there is none or it expired. */
+/* One offer by id; -ENOENT when there is none, -ETIME when it or its card expired. */
 static int
 offer_get(struct store *st, int64_t id, uint64_t now, struct inbox_offer *o)
 {
-	static const char sql[] = "SELECT " INBOX_COLUMNS " FROM inbox WHERE id = ?1 AND "
-	                          "expires > ?2";
+	static const char sql[] = "SELECT " INBOX_COLUMNS " FROM inbox WHERE id = ?1";
 	sqlite3_stmt *s = NULL;
 	int r;
 
 	memset(o, 0, sizeof(*o));
 	if ((r = store_sql_prep(st, sql, &s)) == 0 && (r = store_sql_bind_int(s, 1, id)) == 0 &&
-	    (r = store_sql_bind_int(s, 2, (int64_t)now)) == 0 && (r = store_sql_step_row(s)) == 0)
+	    (r = store_sql_step_row(s)) == 0)
 		r = read_offer(s, o);
 	sqlite3_finalize(s);
+	/* Judged again here: a card's expiry may have passed while it waited, and an offer
+	 * kept before its expiry bounded the row's is still void (proto/card.md 11.3). */
+	if (r == 0 && (o->expires <= now || (o->card->has_expires && o->card->expires <= now)))
+		r = -ETIME;
 	if (r < 0)
 		inbox_offer_clear(o);
 	return r;
@@ -255,8 +226,12 @@ store_inbox_accept(struct store *st, int64_t id, uint64_t now, struct inbox_offe
 		memset(taken, 0, sizeof(*taken));
 	if ((r = store_tx_begin(st)) < 0)
 		return r;
-	if ((r = offer_get(st, id, now, &o)) == 0 &&
-	    (r = store_card_put_tx(st, o.card, now, &res, &person)) == 0 &&
+	if ((r = offer_get(st, id, now, &o)) == -ETIME) {
+		/* Nothing of it is kept: the offer goes, and the caller says why. */
+		r = store_tx_end(st, drop(st, id));
+		return r < 0 ? r : -ETIME;
+	}
+	if (r == 0 && (r = store_card_put_tx(st, o.card, now, &res, &person)) == 0 &&
 	    (r = store_met_tx(st, person, o.event, now)) == 0)
 		r = drop(st, id);
 	if ((r = store_tx_end(st, r)) < 0) {
@@ -282,6 +257,28 @@ store_inbox_decline(struct store *st, int64_t id)
 	if ((r = drop(st, id)) == 0 && sqlite3_changes(st->db) == 0)
 		r = -ENOENT;
 	return store_tx_end(st, r);
+}
+
+int
+store_inbox_decline_all(struct store *st, const char *addr, size_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	size_t k = 0;
+	int r;
+
+	if ((r = store_tx_begin(st)) < 0)
+		return r;
+	if ((r = store_sql_prep(st,
+	                        addr != NULL ? "DELETE FROM inbox WHERE addr = ?1"
+	                                     : "DELETE FROM inbox",
+	                        &s)) == 0 &&
+	    (addr == NULL || (r = store_sql_bind_text(s, 1, addr)) == 0) &&
+	    (r = store_sql_step_done(s)) == 0)
+		k = (size_t)sqlite3_changes(st->db);
+	sqlite3_finalize(s);
+	if ((r = store_tx_end(st, r)) == 0 && n != NULL)
+		*n = k;
+	return r;
 }
 
 int

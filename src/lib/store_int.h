@@ -17,7 +17,7 @@
 struct store {
 	sqlite3 *db;
 	int version;
-	struct store_inbox_limits inbox_limits;
+	unsigned depth; /* transactions open: 0 none, 1 BEGIN, more are savepoints */
 };
 
 /* SQLite result code -> 0 or negative errno (the one mapping). */

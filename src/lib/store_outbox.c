@@ -46,6 +46,7 @@ outbox_offer_clear(struct outbox_offer *o)
 	free(o->envelope);
 	free(o->note);
 	free(o->event);
+	free(o->reason);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -143,7 +144,7 @@ store_outbox_put(struct store *st, const char *target, const uint8_t *envelope, 
 /* Reads one outbox row (the columns of OUTBOX_COLUMNS). */
 #define OUTBOX_COLUMNS                                                                             \
 	"id, target, peer_key, envelope, offer_id, note, event, reply, state, tries, created, "    \
-	"expires"
+	"expires, reason"
 
 static int
 dup_or_null(sqlite3_stmt *s, int i, char **out)
@@ -204,7 +205,8 @@ read_offer(sqlite3_stmt *s, struct outbox_offer *o)
 	     (r = blob_read(s, 2, o->peer_key, CRYPT_SIGN_PK, NULL, NULL)) < 0) ||
 	    (r = blob_read(s, 3, NULL, 0, &o->envelope, &o->envelope_len)) < 0 ||
 	    (r = blob_read(s, 4, o->offer_id, sizeof(o->offer_id), NULL, NULL)) < 0 ||
-	    (r = dup_or_null(s, 5, &o->note)) < 0 || (r = dup_or_null(s, 6, &o->event)) < 0)
+	    (r = dup_or_null(s, 5, &o->note)) < 0 || (r = dup_or_null(s, 6, &o->event)) < 0 ||
+	    (r = dup_or_null(s, 12, &o->reason)) < 0)
 		return r;
 	return state_read(s, 8, &o->state);
 }
@@ -288,15 +290,23 @@ store_outbox_tried(struct store *st, int64_t id)
 }
 
 int
-store_outbox_failed(struct store *st, int64_t id)
+store_outbox_failed(struct store *st, int64_t id, const char *reason)
 {
+	static const char sql[] = "UPDATE outbox SET state = 'failed', reason = ?2 WHERE id = ?1 "
+	                          "AND state = 'pending'";
+	sqlite3_stmt *s = NULL;
 	int r;
 
 	assert(st != NULL);
+	if (!text_ok(reason, 128))
+		return -EINVAL;
 	if ((r = store_tx_begin(st)) < 0)
 		return r;
-	r = run_id(st, "UPDATE outbox SET state = 'failed' WHERE id = ?1 AND state = 'pending'",
-	           id);
+	if ((r = store_sql_prep(st, sql, &s)) == 0 && (r = store_sql_bind_int(s, 1, id)) == 0 &&
+	    (reason == NULL || (r = store_sql_bind_text(s, 2, reason)) == 0) &&
+	    (r = store_sql_step_done(s)) == 0 && sqlite3_changes(st->db) == 0)
+		r = -ENOENT;
+	sqlite3_finalize(s);
 	return store_tx_end(st, r);
 }
 
@@ -396,8 +406,10 @@ out:
 int
 store_outbox_expire(struct store *st, uint64_t now, size_t *changed)
 {
-	static const char sql[] = "UPDATE outbox SET state = 'failed' WHERE state = 'pending' AND "
-	                          "expires < ?1";
+	static const char sql[] =
+	        "UPDATE outbox SET state = 'failed', reason = 'not delivered in time' "
+	        "WHERE state = 'pending' AND "
+	        "expires < ?1";
 	sqlite3_stmt *s = NULL;
 	size_t v = 0;
 	int r;

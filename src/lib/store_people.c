@@ -93,6 +93,38 @@ topic_edges(struct store *st, int64_t person, const struct card_list *l, const c
 	return r;
 }
 
+/* The ids of the nodes (topics or the organisation) person's current card names, as a
+ * JSON array in *out (malloc'd; NULL when there are none). */
+static int
+named_nodes(struct store *st, const char *sql, int64_t person, char **out)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	*out = NULL;
+	if ((r = store_sql_prep(st, sql, &s)) == 0 && (r = store_sql_bind_int(s, 1, person)) == 0 &&
+	    (r = store_sql_step_row(s)) == 0 && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		r = store_sql_column_dup(s, 0, out);
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* Removes the nodes of ids (named_nodes) that no edge names any more: a contact who
+ * changes their card often must not leave a trail of topics nobody has. */
+static int
+prune_nodes(struct store *st, const char *sql, const char *ids)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if (ids == NULL)
+		return 0;
+	if ((r = store_sql_prep(st, sql, &s)) == 0 && (r = store_sql_bind_text(s, 1, ids)) == 0)
+		r = store_sql_step_done(s);
+	sqlite3_finalize(s);
+	return r;
+}
+
 /* The edges a card implies, replacing those of the card it supersedes. */
 static int
 derive_edges(struct store *st, int64_t person, const struct card_fields *f, uint64_t at)
@@ -116,6 +148,33 @@ derive_edges(struct store *st, int64_t person, const struct card_fields *f, uint
 	v[2] = (int64_t)at;
 	return run_ints(st, "INSERT INTO works_at (person_id, org_id, at) VALUES (?1, ?2, ?3)", v,
 	                3);
+}
+
+/* derive_edges, then the pruning of what the card before named and this one does not. */
+static int
+rederive_edges(struct store *st, int64_t person, const struct card_fields *f, uint64_t at)
+{
+	char *topics = NULL, *org = NULL;
+	int r;
+
+	if ((r = named_nodes(st,
+	                     "SELECT '[' || group_concat(topic_id) || ']' FROM person_topic "
+	                     "WHERE person_id = ?1",
+	                     person, &topics)) == 0 &&
+	    (r = named_nodes(st, "SELECT '[' || org_id || ']' FROM works_at WHERE person_id = ?1",
+	                     person, &org)) == 0 &&
+	    (r = derive_edges(st, person, f, at)) == 0 &&
+	    (r = prune_nodes(st,
+	                     "DELETE FROM topic WHERE id IN (SELECT value FROM json_each(?1)) AND "
+	                     "NOT EXISTS (SELECT 1 FROM person_topic WHERE topic_id = topic.id)",
+	                     topics)) == 0)
+		r = prune_nodes(st,
+		                "DELETE FROM org WHERE id IN (SELECT value FROM json_each(?1)) AND "
+		                "NOT EXISTS (SELECT 1 FROM works_at WHERE org_id = org.id)",
+		                org);
+	free(topics);
+	free(org);
+	return r;
 }
 
 /* The person's id and current rev; -ENOENT when the key is new. */
@@ -183,7 +242,15 @@ card_insert(struct store *st, int64_t person, const struct card *card, uint64_t 
 	    (r = store_sql_bind_int(s, 3, (int64_t)card->rev)) == 0)
 		r = store_sql_step_done(s);
 	sqlite3_finalize(s);
-	return r < 0 ? r : derive_edges(st, person, &card->f, now);
+	if (r < 0)
+		return r;
+	/* History is bounded: a contact sending a new card every minute keeps a few. */
+	if ((r = run_ints(st,
+	                  "DELETE FROM card WHERE person_id = ?1 AND rev NOT IN (SELECT rev FROM "
+	                  "card WHERE person_id = ?1 ORDER BY rev DESC LIMIT ?2)",
+	                  (int64_t[]){ person, STORE_CARD_HISTORY }, 2)) < 0)
+		return r;
+	return rederive_edges(st, person, &card->f, now);
 }
 
 int
@@ -863,6 +930,38 @@ store_contact_find(struct store *st, const char *prefix, struct contact **out, s
 	if (r == 0)
 		prefer_exact(prefix, out, n);
 	return r;
+}
+
+int
+store_is_contact(struct store *st, const uint8_t key[CRYPT_SIGN_PK])
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	/* The unique index on person.key: an exact key, never a name or a prefix. */
+	if ((r = store_sql_prep(st, "SELECT 1 FROM person WHERE key = ?1", &s)) == 0 &&
+	    (r = store_sql_err(sqlite3_bind_blob(s, 1, key, CRYPT_SIGN_PK, SQLITE_STATIC))) == 0)
+		r = store_sql_step_row(s);
+	sqlite3_finalize(s);
+	return r == 0 ? 1 : r == -ENOENT ? 0 : r;
+}
+
+int
+store_name_elsewhere(struct store *st, const char *name, const uint8_t key[CRYPT_SIGN_PK],
+                     char fpr[IDENTITY_FPR_LEN + 1])
+{
+	static const char sql[] = "SELECT fpr FROM person WHERE name = ?1 COLLATE NOCASE AND "
+	                          "key <> ?2 ORDER BY added, id LIMIT 1";
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	fpr[0] = '\0';
+	if ((r = store_sql_prep(st, sql, &s)) == 0 && (r = store_sql_bind_text(s, 1, name)) == 0 &&
+	    (r = store_sql_err(sqlite3_bind_blob(s, 2, key, CRYPT_SIGN_PK, SQLITE_STATIC))) == 0 &&
+	    (r = store_sql_step_row(s)) == 0)
+		snprintf(fpr, IDENTITY_FPR_LEN + 1, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return r == 0 ? 1 : r == -ENOENT ? 0 : r;
 }
 
 int
