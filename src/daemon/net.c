@@ -1,9 +1,12 @@
 /*
  * net.c: the TCP listener and every peer connection, in both directions. Each connection
  * drives one session (session.h) with the bytes it reads, writes what the session queues,
- * and dies in conn_close(). Peers are strangers: the number of connections is capped in
- * all and per address, each connection has a handshake deadline and an exchange deadline,
- * and any protocol violation drops that one connection with a log line, nothing else.
+ * and dies in conn_close(). Peers are strangers: which connections are taken, and which
+ * one is dropped to make room, is admit.h's decision (per address, handshakes, incoming,
+ * and slots kept for our own deliveries); each connection has a handshake deadline and an
+ * exchange deadline, and a protocol violation ends that one connection, after the error
+ * message the session queued for the peer (if any) is sent. Lines a stranger can cause at
+ * will are rate-limited, one struct log_limit per cause.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,12 +21,11 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "wallflower/admit.h"
 #include "wfd.h"
 
-#define NET_CONN_MAX      64 /* connections at once, both directions */
-#define NET_CONN_PER_ADDR 4  /* incoming connections at once from one address */
-#define NET_BACKLOG       16
-#define NET_READ_CHUNK    4096
+#define NET_BACKLOG    16
+#define NET_READ_CHUNK 4096
 
 struct conn {
 	struct net *net;
@@ -32,6 +34,8 @@ struct conn {
 	struct loop_timer *timer;
 	struct session *s;
 	bool incoming, connecting, established;
+	bool requested; /* incoming: a verified request arrived */
+	bool closing;   /* failed: sending what the session queued (its error), then closed */
 	uint64_t started_ms;
 	char addr[MDNS_ADDR_MAX];
 	uint16_t port;       /* outgoing: the peer's */
@@ -47,9 +51,11 @@ struct net {
 	uint16_t port;
 	struct conn *conns;
 	unsigned count;
+	/* One rate limit per cause a stranger can repeat at will. */
+	struct log_limit lim_refused_addr, lim_refused_full, lim_dropped, lim_timeout, lim_failed;
 };
 
-static void conn_close(struct conn *c, const char *why);
+static void conn_end(struct conn *c, const char *why, struct log_limit *lim);
 
 static void
 conn_report(struct conn *c, const struct peermsg *answer, const char *why)
@@ -61,8 +67,12 @@ conn_report(struct conn *c, const struct peermsg *answer, const char *why)
 	exchange_done(c->dl, answer, answer != NULL ? session_peer(c->s) : NULL, why);
 }
 
+/*
+ * Closes c and frees it. why (static text or NULL for a normal end) goes in a log line;
+ * for an incoming connection under the rate limit lim, since strangers can repeat it.
+ */
 static void
-conn_close(struct conn *c, const char *why)
+conn_end(struct conn *c, const char *why, struct log_limit *lim)
 {
 	struct net *n = c->net;
 	struct conn **pp = &n->conns;
@@ -72,7 +82,7 @@ conn_close(struct conn *c, const char *why)
 	*pp = c->next;
 	n->count--;
 	if (why != NULL && c->incoming)
-		log_info("connection from %s: %s", c->addr, why);
+		log_limit_info(lim, "connection from %s: %s", c->addr, why);
 	else if (why != NULL)
 		log_info("connection to %s port %u: %s", c->addr, c->port, why);
 	loop_watch_free(c->w);
@@ -84,7 +94,16 @@ conn_close(struct conn *c, const char *why)
 	free(c);
 }
 
-/* Writes what the session has queued; EPOLLOUT only while something is left. */
+static void
+conn_close(struct conn *c, const char *why)
+{
+	conn_end(c, why, &c->net->lim_failed);
+}
+
+/*
+ * Writes what the session has queued; EPOLLOUT only while something is left, EPOLLIN only
+ * while we still read (a closing connection has nothing more to learn from the peer).
+ */
 static int
 conn_flush(struct conn *c)
 {
@@ -100,7 +119,7 @@ conn_flush(struct conn *c)
 			return -errno;
 		session_output_done(c->s, (size_t)w);
 	}
-	return loop_watch_set(c->w, EPOLLIN | (left > 0 ? EPOLLOUT : 0));
+	return loop_watch_set(c->w, (c->closing ? 0 : EPOLLIN) | (left > 0 ? EPOLLOUT : 0));
 }
 
 static void
@@ -115,6 +134,7 @@ conn_event(struct conn *c, enum session_event ev)
 		loop_timer_set_at(c->timer, c->started_ms + SESSION_EXCHANGE_TIMEOUT_MS);
 		break;
 	case SESSION_EV_REQUEST:
+		c->requested = true;
 		exchange_request(d, c->addr, session_peer(c->s), session_request(c->s),
 		                 session_request_card(c->s), &answer);
 		if (session_answer(c->s, &answer) < 0)
@@ -128,17 +148,28 @@ conn_event(struct conn *c, enum session_event ev)
 	}
 }
 
-/* Feeds what arrived to the session, event by event. false when the connection closed. */
+/*
+ * Feeds what arrived to the session, event by event. false when the connection closed.
+ * When the session fails with a message for the peer queued (refuse() in session.c: the
+ * error saying why), the connection stops reading and stays until that is sent: closing
+ * at once would leave the peer a bare close, which it retries as if we were unreachable.
+ */
 static bool
 conn_feed(struct conn *c, const uint8_t *buf, size_t len)
 {
+	const uint8_t *out;
+
 	while (len > 0) {
 		enum session_event ev = SESSION_EV_NONE;
 		size_t used = 0;
 
 		if (session_input(c->s, buf, len, &used, &ev) < 0) {
-			conn_close(c, session_reason(c->s));
-			return false;
+			if (session_output(c->s, &out) == 0) {
+				conn_close(c, session_reason(c->s));
+				return false;
+			}
+			c->closing = true;
+			return true;
 		}
 		buf += used;
 		len -= used;
@@ -171,6 +202,8 @@ conn_readable(struct conn *c)
 		}
 		if (!conn_feed(c, buf, (size_t)r))
 			return false;
+		if (c->closing)
+			return true;
 	}
 }
 
@@ -191,7 +224,7 @@ conn_io(struct loop_watch *w, int fd, uint32_t events, void *arg)
 			return;
 		}
 		c->connecting = false;
-	} else if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !conn_readable(c)) {
+	} else if (!c->closing && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !conn_readable(c)) {
 		return;
 	}
 	if (conn_flush(c) < 0) {
@@ -202,24 +235,48 @@ conn_io(struct loop_watch *w, int fd, uint32_t events, void *arg)
 		conn_close(c, session_failed(c->s) ? session_reason(c->s) : NULL);
 }
 
+/* The deadlines also bound a closing connection: a peer that does not read is not waited for. */
 static void
 conn_timeout(struct loop_timer *t, void *arg)
 {
 	struct conn *c = arg;
 
 	(void)t;
-	conn_close(c, c->established ? "exchange timed out" : "handshake timed out");
+	conn_end(c,
+	         c->closing       ? "timed out sending the error"
+	         : c->established ? "exchange timed out"
+	                          : "handshake timed out",
+	         &c->net->lim_timeout);
 }
 
-static unsigned
-count_from(const struct net *n, const char *addr)
+static enum admit_stage
+conn_stage(const struct conn *c)
 {
-	unsigned k = 0;
+	if (!c->incoming)
+		return ADMIT_OUTGOING;
+	if (!c->established)
+		return ADMIT_HANDSHAKE;
+	/* A refusal being sent is best effort: it may go for a newer connection. */
+	return c->requested && !c->closing ? ADMIT_ANSWERING : ADMIT_WAITING;
+}
 
-	for (const struct conn *c = n->conns; c != NULL; c = c->next)
-		if (c->incoming && strcmp(c->addr, addr) == 0)
-			k++;
-	return k;
+/* The connections held now, for admit.h; index i of desc is (*conns)[i]. false: too many. */
+static bool
+conn_describe(const struct net *n, struct admit_conn *desc, struct conn **conns, size_t max,
+              size_t *count)
+{
+	size_t i = 0;
+
+	for (struct conn *c = n->conns; c != NULL; c = c->next, i++) {
+		if (i == max)
+			return false;
+		desc[i] = (struct admit_conn){ .addr = c->addr,
+			                       .started_ms = c->started_ms,
+			                       .stage = conn_stage(c) };
+		conns[i] = c;
+	}
+	*count = i;
+	return true;
 }
 
 static struct conn *
@@ -270,17 +327,35 @@ accept_one(struct net *n, int fd, const struct sockaddr_storage *sa)
 	struct session_config cfg = { .role = SESSION_RESPONDER,
 		                      .id = n->d->id,
 		                      .now = (uint64_t)time(NULL) };
+	struct admit_conn desc[ADMIT_CONN_MAX];
+	struct conn *held[ADMIT_CONN_MAX];
+	struct admit_result res;
 	char addr[MDNS_ADDR_MAX];
 	struct conn *c;
+	size_t count;
 
 	addr_text(sa, addr, sizeof(addr));
-	if (n->count >= NET_CONN_MAX) {
-		log_warnx("refusing %s: %d connections already", addr, NET_CONN_MAX);
+	if (!conn_describe(n, desc, held, ADMIT_CONN_MAX, &count)) {
+		/* Cannot happen while admit.h decides every connection; refuse all the same. */
+		log_limit_warnx(&n->lim_refused_full, "refusing %s: too many connections", addr);
 		close(fd);
 		return;
 	}
-	if (count_from(n, addr) >= NET_CONN_PER_ADDR) {
-		log_warnx("refusing %s: %d connections from it already", addr, NET_CONN_PER_ADDR);
+	admit_incoming(desc, count, addr, &res);
+	switch (res.verdict) {
+	case ADMIT_YES:
+		break;
+	case ADMIT_DROP:
+		log_limit_info(&n->lim_dropped, "dropping the oldest connection from %s for %s: %s",
+		               held[res.drop]->addr, addr, res.why);
+		conn_end(held[res.drop], NULL, NULL);
+		break;
+	case ADMIT_NO_ADDR:
+		log_limit_warnx(&n->lim_refused_addr, "refusing %s: %s", addr, res.why);
+		close(fd);
+		return;
+	default:
+		log_limit_warnx(&n->lim_refused_full, "refusing %s: %s", addr, res.why);
 		close(fd);
 		return;
 	}
@@ -346,6 +421,12 @@ net_free(struct net *n)
 	net_unlisten(n);
 	while (n->conns != NULL)
 		conn_close(n->conns, NULL);
+	/* Counts of lines left out that no later line told. */
+	log_limit_flush(&n->lim_refused_addr, "refusals for too many connections from one address");
+	log_limit_flush(&n->lim_refused_full, "refusals for lack of room");
+	log_limit_flush(&n->lim_dropped, "connections dropped for newer ones");
+	log_limit_flush(&n->lim_timeout, "connections timed out");
+	log_limit_flush(&n->lim_failed, "failed incoming connections");
 	free(n);
 }
 
@@ -418,12 +499,19 @@ net_connect(struct net *n, struct delivery *dl, const char *addr, uint16_t port)
 		                      .id = n->d->id,
 		                      .expect_peer = dl->has_expect ? dl->expect : NULL,
 		                      .request = &dl->msg };
+	struct admit_conn desc[ADMIT_CONN_MAX];
+	struct conn *held[ADMIT_CONN_MAX];
+	struct admit_result res;
 	struct sockaddr_storage sa;
 	socklen_t len;
 	struct conn *c;
+	size_t count;
 	int fd, r;
 
-	if (n->count >= NET_CONN_MAX)
+	if (!conn_describe(n, desc, held, ADMIT_CONN_MAX, &count))
+		return -EBUSY;
+	admit_outgoing(desc, count, &res);
+	if (res.verdict != ADMIT_YES)
 		return -EBUSY;
 	if ((r = sockaddr_of(addr, port, &sa, &len)) < 0)
 		return r;
