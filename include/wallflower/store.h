@@ -395,8 +395,8 @@ struct store_intake_counts {
 };
 
 /* Whether identity key already made request (an intake request id) since. 1, 0 or -EIO. */
-int store_intake_seen(struct store *st, const uint8_t key[CRYPT_SIGN_PK],
-                      const uint8_t request[32], uint64_t since) CRYPT_WUR;
+int store_intake_seen(struct store *st, const uint8_t key[CRYPT_SIGN_PK], const uint8_t request[32],
+                      uint64_t since) CRYPT_WUR;
 
 /* The counts for key and addr since (waiting offers at now), each stopping at the same
  * field of caps. 0; -EIO. */

@@ -87,8 +87,8 @@ exchange_offer_json(struct wfd *d, const struct inbox_offer *o)
 	              preview(name, WFD_PREVIEW_NAME), "note",
 	              o->note != NULL ? preview(o->note, WFD_PREVIEW_NOTE) : NULL, "fingerprint",
 	              fpr, "common", peers_common_ground(d, topics), "reply", o->reply, "received",
-	              (json_int_t)o->received, "expires", (json_int_t)o->expires, "event",
-	              o->event, "from", o->addr);
+	              (json_int_t)o->received, "expires", (json_int_t)o->expires, "event", o->event,
+	              "from", o->addr);
 	/* Someone using the name of a person you know, with another key. */
 	if (j != NULL && store_name_elsewhere(d->st, name, o->card->key, other) == 1)
 		json_object_set_new(j, "same_name_as", json_string(other));
@@ -146,7 +146,7 @@ exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_key,
 		                     .card = card,
 		                     .addr = addr,
 		                     .event = d->started && d->adv.event[0] != '\0' ? d->adv.event
-		                                                                     : NULL,
+		                                                                    : NULL,
 		                     .now = now_s(),
 		                     .offer_ttl = d->offer_ttl };
 	struct intake_result res;
@@ -348,18 +348,18 @@ exchange_done(struct delivery *dl, const struct peermsg *answer, const uint8_t *
 	}
 	/* Only busy and internal are worth another try (proto/session.md 9.6); any other
 	 * refusal would be the same next time. */
-	if (answer->type == PEERMSG_ERROR && (answer->code == PEERMSG_E_BUSY ||
-	                                      answer->code == PEERMSG_E_INTERNAL)) {
+	if (answer->type == PEERMSG_ERROR &&
+	    (answer->code == PEERMSG_E_BUSY || answer->code == PEERMSG_E_INTERNAL)) {
 		(void)delivery_later(dl, answer->code == PEERMSG_E_BUSY ? "the peer is busy"
 		                                                        : "the peer failed");
 		return;
 	}
 	if (answer->type == PEERMSG_ERROR) {
-		char why[64];
+		char refused[64];
 
-		snprintf(why, sizeof(why), "refused by the peer: %s",
+		snprintf(refused, sizeof(refused), "refused by the peer: %s",
 		         peermsg_code_name(answer->code));
-		delivery_failed(dl, why);
+		delivery_failed(dl, refused);
 		return;
 	}
 	if (dl->outbox_id != 0 &&

@@ -322,8 +322,7 @@ parse_count(const char *name, const char *arg, unsigned *out)
 	errno = 0;
 	v = strtoul(arg, &end, 10);
 	if (errno != 0 || *end != '\0' || arg[0] < '0' || arg[0] > '9' || v > 1000000) {
-		fprintf(stderr, "wallflowerd: %s: a number from 0 (no limit) to 1000000\n",
-		        name);
+		fprintf(stderr, "wallflowerd: %s: a number from 0 (no limit) to 1000000\n", name);
 		return 2;
 	}
 	*out = (unsigned)v;

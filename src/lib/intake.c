@@ -118,8 +118,8 @@ apply_offer(struct store *st, const struct intake_request *rq, struct intake_res
 	if (r == 1)
 		return update_contact(st, rq, res);
 	peermsg_offer_id(m->card, m->card_len, offer_id);
-	r = store_inbox_put(st, rq->card, m->note, m->reply, rq->addr, m->port, rq->event,
-	                    offer_id, rq->now, rq->offer_ttl, &res->id);
+	r = store_inbox_put(st, rq->card, m->note, m->reply, rq->addr, m->port, rq->event, offer_id,
+	                    rq->now, rq->offer_ttl, &res->id);
 	if (r == -EEXIST) {
 		/* Still waiting from before the window: the ledger forgot it, the inbox did not. */
 		res->outcome = INTAKE_REPEAT;

@@ -268,10 +268,9 @@ store_inbox_decline_all(struct store *st, const char *addr, size_t *n)
 
 	if ((r = store_tx_begin(st)) < 0)
 		return r;
-	if ((r = store_sql_prep(st,
-	                        addr != NULL ? "DELETE FROM inbox WHERE addr = ?1"
-	                                     : "DELETE FROM inbox",
-	                        &s)) == 0 &&
+	if ((r = store_sql_prep(
+	             st, addr != NULL ? "DELETE FROM inbox WHERE addr = ?1" : "DELETE FROM inbox",
+	             &s)) == 0 &&
 	    (addr == NULL || (r = store_sql_bind_text(s, 1, addr)) == 0) &&
 	    (r = store_sql_step_done(s)) == 0)
 		k = (size_t)sqlite3_changes(st->db);

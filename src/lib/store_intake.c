@@ -23,7 +23,8 @@ int
 store_intake_seen(struct store *st, const uint8_t key[CRYPT_SIGN_PK], const uint8_t request[32],
                   uint64_t since)
 {
-	static const char sql[] = "SELECT 1 FROM intake WHERE key = ?1 AND request = ?2 AND at > ?3";
+	static const char sql[] =
+	        "SELECT 1 FROM intake WHERE key = ?1 AND request = ?2 AND at > ?3";
 	sqlite3_stmt *s = NULL;
 	int r;
 

@@ -106,7 +106,7 @@ named_nodes(struct store *st, const char *sql, int64_t person, char **out)
 	    (r = store_sql_step_row(s)) == 0 && sqlite3_column_type(s, 0) != SQLITE_NULL)
 		r = store_sql_column_dup(s, 0, out);
 	sqlite3_finalize(s);
-	return r;
+	return r == -ENOENT ? 0 : r;
 }
 
 /* Removes the nodes of ids (named_nodes) that no edge names any more: a contact who

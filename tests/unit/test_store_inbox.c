@@ -1,5 +1,5 @@
-/* store_inbox: offers waiting for a decision: keep, list, accept, decline, block, expire,
- * and the limits that keep one sender from filling the inbox. */
+/* store_inbox: offers waiting for a decision: keep, list, count, accept, decline, block,
+ * expire (the offer's time, or its card's). The limits are intake's (test_intake.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -88,27 +88,6 @@ test_store_inbox_decline_and_block(void **state)
 	card_free(bo);
 }
 
-/* Limits set on the handle replace the defaults. */
-static void
-test_store_inbox_set_limits(void **state)
-{
-	struct tu_store *fx = *state;
-	struct store_inbox_limits one = { .total = 2, .per_key = 1, .per_addr = 2 };
-	struct card *ada = tu_card(1, "Ada", 3, NULL), *ada2 = tu_card(1, "Ada", 4, NULL);
-	struct card *bo = tu_card(2, "Bo", 1, NULL), *cy = tu_card(3, "Cy", 1, NULL);
-	int64_t id;
-
-	store_inbox_set_limits(fx->st, &one);
-	assert_int_equal(offer(fx->st, ada, "10.0.0.1", T0, &id), 0);
-	assert_int_equal(offer(fx->st, ada2, "10.0.0.2", T0, &id), -EDQUOT); /* per key */
-	assert_int_equal(offer(fx->st, bo, "10.0.0.1", T0, &id), 0);
-	assert_int_equal(offer(fx->st, cy, "10.0.0.3", T0, &id), -EDQUOT); /* in all */
-	card_free(ada);
-	card_free(ada2);
-	card_free(bo);
-	card_free(cy);
-}
-
 /* An offer's number is what the user types: once shown, it never names another offer. */
 static void
 test_store_inbox_ids_not_reused(void **state)
@@ -128,33 +107,85 @@ test_store_inbox_ids_not_reused(void **state)
 	card_free(bo);
 }
 
+/* The inbox keeps; intake.c limits. The same offer again is kept once. */
 static void
-test_store_inbox_limits(void **state)
+test_store_inbox_put_duplicate(void **state)
 {
 	struct tu_store *fx = *state;
-	struct card *cards[STORE_INBOX_PER_KEY + 1];
-	char addr[32];
+	unsigned waiting;
 	int64_t id;
 
-	for (int i = 0; i <= STORE_INBOX_PER_KEY; i++)
-		cards[i] = tu_card(1, "Ada", (uint64_t)i + 1, NULL);
-	for (int i = 0; i < STORE_INBOX_PER_KEY; i++)
-		assert_int_equal(offer(fx->st, cards[i], NULL, T0 + (uint64_t)i, &id), 0);
-	/* One identity: at most STORE_INBOX_PER_KEY waiting. */
-	assert_int_equal(offer(fx->st, cards[STORE_INBOX_PER_KEY], NULL, T0 + 9, &id), -EDQUOT);
-	/* The same offer again is kept once. */
-	assert_int_equal(offer(fx->st, cards[0], NULL, T0, &id), -EEXIST);
-	for (int i = 0; i <= STORE_INBOX_PER_KEY; i++)
-		card_free(cards[i]);
-	/* One address: at most STORE_INBOX_PER_ADDR, whatever the identities. */
-	snprintf(addr, sizeof(addr), "198.51.100.7");
-	for (int i = 0; i < STORE_INBOX_PER_ADDR + 1; i++) {
-		struct card *c = tu_card((uint8_t)(10 + i), "Someone", 1, NULL);
+	for (int i = 0; i < 6; i++) {
+		struct card *c = tu_card(1, "Ada", (uint64_t)i + 1, NULL);
 
-		assert_int_equal(offer(fx->st, c, addr, T0 + 100, &id),
-		                 i < STORE_INBOX_PER_ADDR ? 0 : -EDQUOT);
+		assert_int_equal(offer(fx->st, c, "198.51.100.7", T0 + (uint64_t)i, &id), 0);
+		assert_int_equal(offer(fx->st, c, "198.51.100.7", T0 + (uint64_t)i, &id), -EEXIST);
 		card_free(c);
 	}
+	assert_int_equal(store_inbox_count(fx->st, T0 + 10, 100, &waiting), 0);
+	assert_int_equal(waiting, 6);
+	/* The count stops at its cap, and expired offers do not count. */
+	assert_int_equal(store_inbox_count(fx->st, T0 + 10, 4, &waiting), 0);
+	assert_int_equal(waiting, 4);
+	assert_int_equal(store_inbox_count(fx->st, T0 + DAY + 10, 100, &waiting), 0);
+	assert_int_equal(waiting, 0);
+}
+
+/* A card that expires while it waits: not shown once expired, and accept keeps nothing. */
+static void
+test_store_inbox_card_expiry(void **state)
+{
+	struct tu_store *fx = *state;
+	struct card *ada = tu_card_expiring(1, "Ada", 3, T0 + 100);
+	struct inbox_offer *list;
+	struct contact *people;
+	int64_t id, person = -1;
+	size_t n;
+
+	assert_int_equal(offer(fx->st, ada, NULL, T0, &id), 0);
+	assert_int_equal(store_inbox_list(fx->st, T0 + 99, &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].expires, T0 + 100); /* the card's, sooner than a day */
+	inbox_offer_free_all(list, n);
+	assert_int_equal(store_inbox_list(fx->st, T0 + 100, &list, &n), 0);
+	assert_int_equal(n, 0);
+	free(list);
+	assert_int_equal(store_inbox_accept(fx->st, id, T0 + 100, NULL, &person), -ETIME);
+	assert_int_equal(person, -1);
+	assert_int_equal(store_contacts(fx->st, NULL, &people, &n), 0);
+	assert_int_equal(n, 0);
+	free(people);
+	/* It is gone: a second try finds nothing. */
+	assert_int_equal(store_inbox_accept(fx->st, id, T0 + 100, NULL, NULL), -ENOENT);
+	card_free(ada);
+}
+
+/* The recovery from a flood: every offer, or those from one address. */
+static void
+test_store_inbox_decline_all(void **state)
+{
+	struct tu_store *fx = *state;
+	struct inbox_offer *list;
+	size_t n, gone;
+	int64_t id;
+
+	for (int i = 0; i < 5; i++) {
+		struct card *c = tu_card((uint8_t)(10 + i), "Someone", 1, NULL);
+
+		assert_int_equal(offer(fx->st, c, i < 3 ? "198.51.100.7" : "192.0.2.1", T0, &id),
+		                 0);
+		card_free(c);
+	}
+	assert_int_equal(store_inbox_decline_all(fx->st, "198.51.100.7", &gone), 0);
+	assert_int_equal(gone, 3);
+	assert_int_equal(store_inbox_list(fx->st, T0, &list, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].addr, "192.0.2.1");
+	inbox_offer_free_all(list, n);
+	assert_int_equal(store_inbox_decline_all(fx->st, NULL, &gone), 0);
+	assert_int_equal(gone, 2);
+	assert_int_equal(store_inbox_count(fx->st, T0, 100, (unsigned *)&id), 0);
+	assert_int_equal((unsigned)id, 0);
 }
 
 static void
@@ -170,11 +201,10 @@ test_store_inbox_expiry(void **state)
 	assert_int_equal(store_inbox_list(fx->st, T0 + DAY, &list, &n), 0);
 	assert_int_equal(n, 0); /* expired offers are not shown */
 	free(list);
-	assert_int_equal(store_inbox_accept(fx->st, id, T0 + DAY, NULL, NULL), -ENOENT);
-	assert_int_equal(store_inbox_expire(fx->st, T0 + DAY, &dropped), 0);
+	assert_int_equal(store_inbox_accept(fx->st, id, T0 + DAY, NULL, NULL), -ETIME);
+	assert_int_equal(offer(fx->st, ada, NULL, T0 + 1, &id), 0);
+	assert_int_equal(store_inbox_expire(fx->st, T0 + DAY + 1, &dropped), 0);
 	assert_int_equal(dropped, 1);
-	/* Expired offers no longer count against the limits. */
-	assert_int_equal(offer(fx->st, ada, NULL, T0 + DAY + 1, &id), 0);
 	card_free(ada);
 }
 
@@ -202,9 +232,9 @@ main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, tu_store_setup, tu_store_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_store_inbox_accept),         T(test_store_inbox_decline_and_block),
-		T(test_store_inbox_ids_not_reused), T(test_store_inbox_set_limits),
-		T(test_store_inbox_limits),         T(test_store_inbox_expiry),
-		T(test_store_inbox_rejects),
+		T(test_store_inbox_ids_not_reused), T(test_store_inbox_put_duplicate),
+		T(test_store_inbox_card_expiry),    T(test_store_inbox_decline_all),
+		T(test_store_inbox_expiry),         T(test_store_inbox_rejects),
 	};
 
 	assert_int_equal(crypt_init(), 0);

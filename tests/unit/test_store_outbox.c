@@ -122,12 +122,17 @@ test_store_outbox_put_list_get(void **state)
 	assert_null(o.target);
 	assert_int_equal(store_outbox_tried(fx->st, b + 100), -ENOENT);
 
-	/* pending_only leaves out the rest. */
-	assert_int_equal(store_outbox_failed(fx->st, a), 0);
+	/* pending_only leaves out the rest. A failed offer keeps why, for the user. */
+	assert_int_equal(store_outbox_failed(fx->st, a, "bad\x1b"), -EINVAL);
+	assert_int_equal(store_outbox_failed(fx->st, a, "refused by the peer: not-yours"), 0);
 	assert_int_equal(store_outbox_list(fx->st, true, &list, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(list[0].id, b);
+	assert_null(list[0].reason);
 	outbox_offer_free_all(list, n);
+	assert_int_equal(store_outbox_get(fx->st, a, &o), 0);
+	assert_string_equal(o.reason, "refused by the peer: not-yours");
+	outbox_offer_clear(&o);
 	assert_string_equal(outbox_state_name(OUTBOX_PENDING), "pending");
 	assert_string_equal(outbox_state_name(OUTBOX_DELIVERED), "delivered");
 	assert_string_equal(outbox_state_name(OUTBOX_ANSWERED), "answered");
@@ -155,7 +160,7 @@ test_store_outbox_put_cap(void **state)
 	assert_int_equal(id, 0);
 	assert_int_equal(offers(fx->st), STORE_OUTBOX_MAX);
 	/* Only pending offers count: one given up on makes room. */
-	assert_int_equal(store_outbox_failed(fx->st, first), 0);
+	assert_int_equal(store_outbox_failed(fx->st, first, NULL), 0);
 	assert_int_equal(put(fx->st, "one more", mine, true, T0, &id), 0);
 	assert_int_equal(put(fx->st, "one too many", mine, true, T0, &id), -EDQUOT);
 	/* Nor do those past their deadline, failed or not yet. */
@@ -312,7 +317,7 @@ test_store_outbox_answer_undelivered(void **state)
 	assert_int_equal(put(fx->st, "Ada's laptop", mine, true, T0, &id), 0);
 	assert_int_equal(store_outbox_answer(fx->st, re, ada, T0 + 60, NULL), -ENOENT);
 	/* Nor once given up on. */
-	assert_int_equal(store_outbox_failed(fx->st, id), 0);
+	assert_int_equal(store_outbox_failed(fx->st, id, NULL), 0);
 	assert_int_equal(store_outbox_answer(fx->st, re, ada, T0 + 60, NULL), -ENOENT);
 	assert_int_equal(people(fx->st), 0);
 	assert_int_equal(state_of(fx->st, id), OUTBOX_FAILED);
@@ -539,18 +544,21 @@ test_store_outbox_expire_pending(void **state)
 	/* A failed offer is done with: no retry, no delivery, no failing again. */
 	assert_int_equal(store_outbox_tried(fx->st, old), -ENOENT);
 	assert_int_equal(store_outbox_delivered(fx->st, old, ada->key, T0, DAY), -ENOENT);
-	assert_int_equal(store_outbox_failed(fx->st, old), -ENOENT);
+	assert_int_equal(store_outbox_failed(fx->st, old, NULL), -ENOENT);
 	assert_int_equal(store_outbox_expire(fx->st, T0 + DAY + 1, NULL), 0);
 	card_free(ada);
 	card_free(mine);
 }
 
-/* A store as schema version 2 left it: made with this build, then the outbox turned back
- * into the version-2 table (the only difference), with a row in it, and user_version 2. */
+/* A store as schema version 2 left it: made with this build, then what versions 3 and 4
+ * added taken away (the outbox turned back into the version-2 table, with a row in it; the
+ * intake ledger and the name index gone), and user_version 2. */
 static void
 make_v2(struct tu_store *fx)
 {
 	static const char v2[] =
+	        "DROP TABLE intake;"
+	        "DROP INDEX person_name;"
 	        "DROP TABLE outbox;"
 	        "CREATE TABLE outbox (id INTEGER PRIMARY KEY,"
 	        " peer_key BLOB CHECK (peer_key IS NULL OR length(peer_key) = 32),"
@@ -590,7 +598,7 @@ test_store_outbox_migrates_from_v2(void **state)
 	assert_int_equal(store_met(fx->st, person, "Intranet Now", T0), 0);
 	make_v2(fx);
 	assert_int_equal(store_open(fx->path, &fx->st, NULL), 0);
-	assert_int_equal(store_schema_version(fx->st), 3);
+	assert_int_equal(store_schema_version(fx->st), STORE_SCHEMA_VERSION);
 	/* Everything else is kept. */
 	assert_int_equal(store_profile_get(fx->st, "default", &cf), 0);
 	assert_string_equal(cf.text[CARD_NAME], "Me");

@@ -156,11 +156,11 @@ tu_store_reopen(struct tu_store *fx)
 	assert_int_equal(store_open(fx->path, &fx->st, NULL), 0);
 }
 
-struct card *
-tu_card(uint8_t s, const char *name, uint64_t rev, const struct card_fields *f)
+static struct card *
+make_card(uint8_t s, const char *name, uint64_t rev, uint64_t expires, const struct card_fields *f)
 {
 	uint8_t seed[32], pk[32], sk[64], *env;
-	struct card_meta meta = { .rev = rev, .issued = 1790000000 };
+	struct card_meta meta = { .rev = rev, .issued = 1790000000, .expires = expires };
 	struct card_fields mine;
 	struct card_error err;
 	struct card *card;
@@ -178,4 +178,16 @@ tu_card(uint8_t s, const char *name, uint64_t rev, const struct card_fields *f)
 	assert_int_equal(card_decode(env, len, &card, &err), 0);
 	free(env);
 	return card;
+}
+
+struct card *
+tu_card(uint8_t s, const char *name, uint64_t rev, const struct card_fields *f)
+{
+	return make_card(s, name, rev, 0, f);
+}
+
+struct card *
+tu_card_expiring(uint8_t s, const char *name, uint64_t rev, uint64_t expires)
+{
+	return make_card(s, name, rev, expires, NULL);
 }

@@ -51,4 +51,7 @@ void tu_store_reopen(struct tu_store *fx);
 struct card_fields;
 struct card *tu_card(uint8_t s, const char *name, uint64_t rev, const struct card_fields *f);
 
+/* tu_card with no fields but the name, expiring at expires (unix seconds, not 0). */
+struct card *tu_card_expiring(uint8_t s, const char *name, uint64_t rev, uint64_t expires);
+
 #endif
