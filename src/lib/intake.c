@@ -159,21 +159,26 @@ take(struct store *st, const struct intake_limits *l, const struct intake_reques
 	int r;
 
 	intake_request_id(rq->msg, request);
-	if ((r = store_intake_seen(st, key, request, since)) != 0) {
-		res->outcome = INTAKE_REPEAT;
-		return r < 0 ? r : 0;
-	}
-	caps_of(l, &caps);
-	if ((r = store_intake_count(st, key, rq->addr, since, rq->now, &caps, &counts)) < 0)
+	if ((r = store_intake_seen(st, key, request, since)) < 0)
 		return r;
-	if ((res->limit = intake_judge(l, &counts)) != INTAKE_LIMIT_NONE) {
-		res->outcome = INTAKE_BUSY;
+	res->outcome = INTAKE_REPEAT;
+	/* The same offer again is not taken again (it may have been declined since). The same
+	 * card back is not counted again, but may answer an offer of ours made since. */
+	if (r == 1 && rq->msg->type == PEERMSG_OFFER)
 		return 0;
+	if (r == 0) {
+		caps_of(l, &caps);
+		if ((r = store_intake_count(st, key, rq->addr, since, rq->now, &caps, &counts)) < 0)
+			return r;
+		if ((res->limit = intake_judge(l, &counts)) != INTAKE_LIMIT_NONE) {
+			res->outcome = INTAKE_BUSY;
+			return 0;
+		}
+		if ((r = store_intake_record(st, key, rq->addr, request, rq->now, since)) < 0)
+			return r;
+		/* From here on every path has done the same durable work: the ledger row. */
+		res->outcome = INTAKE_IGNORED;
 	}
-	if ((r = store_intake_record(st, key, rq->addr, request, rq->now, since)) < 0)
-		return r;
-	/* From here on every path has done the same durable work: the ledger row. */
-	res->outcome = INTAKE_IGNORED;
 	if ((r = store_is_blocked(st, key)) != 0)
 		return r < 0 ? r : 0;
 	return rq->msg->type == PEERMSG_OFFER ? apply_offer(st, rq, res) : apply_card(st, rq, res);
