@@ -30,6 +30,7 @@
 
 #define CLI_SEND_WAIT_MS  45000 /* send: the daemon answers after its first attempt */
 #define CLI_START_WAIT_MS 5000  /* a freshly started daemon opens its socket */
+#define CLI_CROWDED       4     /* offers from one address that earn a decline hint */
 
 static json_t *
 request(json_t *req, int timeout_ms)
@@ -388,9 +389,11 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		       *str(r, "instance") ? "'" : "", "event",
 		       *str(r, "event") ? str(r, "event") : "(none)", "port",
 		       (long long)json_integer_value(json_object_get(r, "port")));
-	printf("  %-12s %lld\n  %-12s %lld\n", "nearby",
+	printf("  %-12s %lld\n  %-12s %lld\n  %-12s %lld\n", "nearby",
 	       (long long)json_integer_value(json_object_get(r, "nearby")), "inbox",
-	       (long long)json_integer_value(json_object_get(r, "inbox")));
+	       (long long)json_integer_value(json_object_get(r, "inbox")), "turned away",
+	       (long long)json_integer_value(
+	               json_object_get(json_object_get(r, "held_back"), "busy")));
 	json_decref(r);
 	return CLI_EXIT_OK;
 }
@@ -485,13 +488,61 @@ cmd_nearby(struct cli *cli, int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
+/* An address with several offers waiting is likely one machine with many keys: say how to
+ * drop them in one step (issue 11, finding 7). */
+static void
+print_crowded(const json_t *offers)
+{
+	const json_t *o, *p;
+	size_t i, j;
+
+	json_array_foreach(offers, i, o)
+	{
+		const char *from = str(o, "from");
+		size_t same = 0;
+		bool first = true;
+
+		json_array_foreach(offers, j, p)
+		{
+			if (strcmp(str(p, "from"), from) != 0)
+				continue;
+			first = first && j >= i;
+			same++;
+		}
+		if (*from && first && same >= CLI_CROWDED)
+			printf("%zu offers came from %s; 'wallflower decline --from-address %s' "
+			       "drops them all\n",
+			       same, from, from);
+	}
+}
+
+/* What the answer rule turned away (wallflowerd's limits), if anything. */
+static void
+print_held_back(const json_t *held)
+{
+	json_int_t busy = json_integer_value(json_object_get(held, "busy"));
+	const json_t *by = json_object_get(held, "by"), *v;
+	const char *limit;
+
+	if (busy <= 0)
+		return;
+	printf("%lld offers were turned away as busy since the daemon started (limits:",
+	       (long long)busy);
+	json_object_foreach((json_t *)by, limit, v)
+	        printf(" %s %lld", limit, (long long)json_integer_value(v));
+	printf(")\n");
+}
+
 static const char inbox_help[] =
         "usage: wallflower inbox [--json] [--runtime-dir DIR]\n"
         "\n"
         "Cards people offered you, waiting for you to accept, decline or block them. Each\n"
-        "shows a short preview: handle, name, note and the topics you have in common.\n"
+        "shows the name the sender chose, the start of their fingerprint (what the\n"
+        "handshake proved: compare it with the one they show you), the address it came\n"
+        "from, their note and the topics you have in common. A warning marks an offer\n"
+        "whose name is that of one of your contacts but whose key is not theirs.\n"
         "Nothing you decide is ever told to the sender. Offers expire after 24 hours\n"
-        "(wallflowerd --offer-ttl sets another time).\n"
+        "(wallflowerd --offer-ttl sets another time), or sooner when their card does.\n"
         "\n"
         "  --json    print the offers as JSON\n";
 
@@ -526,13 +577,18 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
 		printf("No offers waiting\n");
 	json_array_foreach(offers, i, o)
 	{
-		printf("%4lld  %s%s%s%s\n", (long long)json_integer_value(json_object_get(o, "id")),
-		       str(o, "name"), *str(o, "handle") ? " (" : "", str(o, "handle"),
-		       *str(o, "handle") ? ")" : "");
+		printf("%4lld  %s  [%.9s]  from %s\n",
+		       (long long)json_integer_value(json_object_get(o, "id")), str(o, "name"),
+		       str(o, "fingerprint"), *str(o, "from") ? str(o, "from") : "?");
+		if (*str(o, "same_name_as"))
+			printf("      ! not the %s in your contacts (%.9s): another key\n",
+			       str(o, "name"), str(o, "same_name_as"));
 		if (*str(o, "note"))
 			printf("      \"%s\"\n", str(o, "note"));
 		print_common(json_object_get(o, "common"));
 	}
+	print_crowded(offers);
+	print_held_back(json_object_get(r, "held_back"));
 	json_decref(r);
 	return CLI_EXIT_OK;
 }
@@ -671,20 +727,14 @@ cmd_accept(struct cli *cli, int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
+/* decline or block the offer whose number is the one argument left. */
 static int
-drop(struct cli *cli, int argc, char **argv, const char *cmd, const char *help,
-     const char *done_msg)
+drop_id(struct cli *cli, int argc, char **argv, const char *cmd, const char *done_msg)
 {
-	static const struct option opts[] = { CLI_COMMON_OPTIONS,
-		                              CLI_DAEMON_OPTIONS,
-		                              { NULL, 0, NULL, 0 } };
-	bool done = false;
 	json_int_t id = 0;
 	json_t *r;
 	int c;
 
-	if (cli_getopt_daemon(cli, argc, argv, "h", opts, help, &done) != -1)
-		return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 	if ((c = positional(cli, argc, argv, 1, "ID (a number from 'wallflower inbox')")) != 0 ||
 	    (c = parse_offer_id(cli, argv[optind], &id)) != 0)
 		return c;
@@ -695,14 +745,76 @@ drop(struct cli *cli, int argc, char **argv, const char *cmd, const char *help,
 	return CLI_EXIT_OK;
 }
 
+static int
+drop(struct cli *cli, int argc, char **argv, const char *cmd, const char *help,
+     const char *done_msg)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS,
+		                              CLI_DAEMON_OPTIONS,
+		                              { NULL, 0, NULL, 0 } };
+	bool done = false;
+
+	if (cli_getopt_daemon(cli, argc, argv, "h", opts, help, &done) != -1)
+		return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	return drop_id(cli, argc, argv, cmd, done_msg);
+}
+
+static const char decline_help[] =
+        "usage: wallflower decline ID [--runtime-dir DIR]\n"
+        "       wallflower decline --all | --from-address ADDR [--runtime-dir DIR]\n"
+        "\n"
+        "Drops offer ID from your inbox, quietly: the sender is never told. After a flood\n"
+        "of offers (many throwaway keys from one machine), --from-address drops every\n"
+        "offer that came from that address, as 'wallflower inbox' shows it, and --all\n"
+        "empties the inbox.\n"
+        "\n"
+        "  --all                 every offer waiting\n"
+        "  --from-address ADDR   every offer from ADDR\n";
+
+/* decline --all or --from-address ADDR: many offers in one step. */
+static int
+decline_many(const char *from)
+{
+	json_t *req = json_pack("{ss}", "cmd", "decline"), *r;
+
+	json_object_set_new(req, from != NULL ? "from" : "all",
+	                    from != NULL ? json_string(from) : json_true());
+	if ((r = request(req, CLI_REPLY_WAIT_MS)) == NULL)
+		return CLI_EXIT_FAIL;
+	printf("Declined %lld offers\n",
+	       (long long)json_integer_value(json_object_get(r, "declined")));
+	json_decref(r);
+	return CLI_EXIT_OK;
+}
+
 int
 cmd_decline(struct cli *cli, int argc, char **argv)
 {
-	return drop(cli, argc, argv, "decline",
-	            "usage: wallflower decline ID [--runtime-dir DIR]\n"
-	            "\n"
-	            "Drops offer ID from your inbox, quietly: the sender is never told.\n",
-	            "Declined");
+	static const struct option opts[] = { CLI_COMMON_OPTIONS,
+		                              CLI_DAEMON_OPTIONS,
+		                              { "all", no_argument, NULL, 'a' },
+		                              { "from-address", required_argument, NULL, 'f' },
+		                              { NULL, 0, NULL, 0 } };
+	const char *from = NULL;
+	bool done = false, all = false;
+	int c;
+
+	while ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, decline_help, &done)) != -1) {
+		if (c == 'a')
+			all = true;
+		else if (c == 'f')
+			from = optarg;
+		else
+			return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	}
+	if (all && from != NULL)
+		return cli_usage_error(cli, "--all and --from-address: one or the other");
+	if (all || from != NULL) {
+		if ((c = positional(cli, argc, argv, 0, NULL)) != 0)
+			return c;
+		return decline_many(from);
+	}
+	return drop_id(cli, argc, argv, "decline", "Declined");
 }
 
 int
@@ -736,8 +848,10 @@ print_event(const json_t *e)
 		printf("%s: %s %s\n", ev, str(p, "id"),
 		       *str(p, "handle") ? str(p, "handle") : str(p, "instance"));
 	else if (o != NULL)
-		printf("%s: %lld from %s\n", ev,
-		       (long long)json_integer_value(json_object_get(o, "id")), str(o, "name"));
+		printf("%s: %lld from %s [%.9s]%s\n", ev,
+		       (long long)json_integer_value(json_object_get(o, "id")), str(o, "name"),
+		       str(o, "fingerprint"),
+		       *str(o, "same_name_as") ? " (not the contact of that name)" : "");
 	else if (json_object_get(e, "name") != NULL)
 		printf("%s: %s (%s)\n", ev, str(e, "name"), str(e, "fingerprint"));
 	else if (json_object_get(e, "avahi") != NULL)

@@ -291,7 +291,7 @@ cmd_inbox(struct wfd *d)
 	for (size_t i = 0; list != NULL && i < n; i++)
 		json_array_append_new(list, exchange_offer_json(d, &o[i]));
 	inbox_offer_free_all(o, n);
-	return json_pack("{sbso}", "ok", 1, "offers", list);
+	return json_pack("{sbsoso}", "ok", 1, "offers", list, "held_back", held_json(d));
 }
 
 static int
