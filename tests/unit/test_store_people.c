@@ -324,6 +324,51 @@ test_store_durability_sigkill(void **state)
 	assert_true(total > 0);
 }
 
+/* Contacts are asked for by exact key, never by a search: a contact named like another
+ * key's fingerprint does not make that key a contact. And a name used by another key is
+ * found, for the inbox's warning. */
+static void
+test_store_is_contact_exact(void **state)
+{
+	struct tu_store *fx = *state;
+	struct card *stranger = tu_card(2, "Mallory", 1, NULL);
+	char fpr[IDENTITY_FPR_LEN + 1], other[IDENTITY_FPR_LEN + 1];
+	struct card *grace;
+
+	identity_fingerprint(stranger->key, fpr);
+	grace = tu_card(1, fpr, 1, NULL);
+	assert_int_equal(store_card_put(fx->st, grace, T0, NULL, NULL), 0);
+	assert_int_equal(store_is_contact(fx->st, grace->key), 1);
+	assert_int_equal(store_is_contact(fx->st, stranger->key), 0);
+	/* The name check: another key with grace's name, in any ASCII case. */
+	assert_int_equal(store_name_elsewhere(fx->st, fpr, stranger->key, other), 1);
+	identity_fingerprint(grace->key, fpr);
+	assert_string_equal(other, fpr);
+	assert_int_equal(store_name_elsewhere(fx->st, "Grace", stranger->key, other), 0);
+	assert_string_equal(other, "");
+	/* Her own key is not "another". */
+	assert_int_equal(store_name_elsewhere(fx->st, grace->f.text[CARD_NAME], grace->key, other),
+	                 0);
+	card_free(stranger);
+	card_free(grace);
+}
+
+static void
+test_store_name_elsewhere_case(void **state)
+{
+	struct tu_store *fx = *state;
+	struct card *grace = tu_card(1, "Grace Hopper", 1, NULL);
+	struct card *mallory = tu_card(2, "gRACE hOPPER", 1, NULL);
+	char other[IDENTITY_FPR_LEN + 1];
+
+	assert_int_equal(store_card_put(fx->st, grace, T0, NULL, NULL), 0);
+	assert_int_equal(
+	        store_name_elsewhere(fx->st, mallory->f.text[CARD_NAME], mallory->key, other), 1);
+	assert_int_equal(store_name_elsewhere(fx->st, "Grace  Hopper", mallory->key, other), 0);
+	card_free(grace);
+	card_free(mallory);
+}
+
 int
 main(void)
 {
@@ -331,6 +376,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_store_card_put_rev_rules),    T(test_store_met_and_filters),
 		T(test_store_contact_find_prefixes), T(test_store_followups),
+		T(test_store_is_contact_exact),      T(test_store_name_elsewhere_case),
 		T(test_store_notes_rules),           T(test_store_durability_sigkill),
 	};
 
