@@ -412,6 +412,38 @@ test_intake_take_inbox_full(void **state)
 	card_free(grace2);
 }
 
+/* The ledger's size is load too: past it everyone is busy, until the window moves on. */
+static void
+test_intake_take_ledger_full(void **state)
+{
+	struct tu_store *fx = *state;
+	struct intake_limits l;
+	struct intake_result res;
+	char addr[32];
+
+	intake_limits_default(&l);
+	l.ledger = 5;
+	for (int i = 0; i < 7; i++) {
+		struct card *c = tu_card((uint8_t)(i + 1), "Someone", 1, NULL);
+
+		snprintf(addr, sizeof(addr), "198.51.100.%d", i + 1);
+		send_offer(fx->st, &l, c, addr, T0 + (uint64_t)i, &res, NULL);
+		assert_int_equal(res.outcome, i < 5 ? INTAKE_KEPT : INTAKE_BUSY);
+		if (i >= 5)
+			assert_int_equal(res.limit, INTAKE_LIMIT_LEDGER);
+		card_free(c);
+	}
+	{
+		struct card *c = tu_card(100, "Later", 1, NULL);
+
+		/* A window later the first entries have aged out. */
+		assert_int_equal(
+		        send_offer(fx->st, &l, c, ADDR, T0 + INTAKE_WINDOW + 1, NULL, NULL),
+		        INTAKE_KEPT);
+		card_free(c);
+	}
+}
+
 /* A card back is taken only as the answer to an offer of ours delivered to its owner; a
  * stranger's card that answers nothing is dropped, acked like the rest. */
 static void
@@ -455,6 +487,7 @@ main(void)
 		T(test_intake_take_many_keys),
 		T(test_intake_take_window),
 		T(test_intake_take_inbox_full),
+		T(test_intake_take_ledger_full),
 		T(test_intake_take_card_back),
 	};
 
