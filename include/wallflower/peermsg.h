@@ -61,6 +61,9 @@ struct peermsg {
 /* The stable name of a type ("offer") or an error code ("bad-card"). */
 const char *peermsg_type_name(enum peermsg_type type);
 const char *peermsg_code_name(uint16_t code);
+/* Whether a refusal with code is worth another try (proto/session.md 9.6): busy and
+ * internal are; any other code, known or not, would refuse the same request again. */
+bool peermsg_code_retry(uint16_t code);
 
 /*
  * Encodes m (which the caller owns and fills; pointers are borrowed) into *out (owned by

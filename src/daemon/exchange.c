@@ -348,8 +348,7 @@ exchange_done(struct delivery *dl, const struct peermsg *answer, const uint8_t *
 	}
 	/* Only busy and internal are worth another try (proto/session.md 9.6); any other
 	 * refusal would be the same next time. */
-	if (answer->type == PEERMSG_ERROR &&
-	    (answer->code == PEERMSG_E_BUSY || answer->code == PEERMSG_E_INTERNAL)) {
+	if (answer->type == PEERMSG_ERROR && peermsg_code_retry(answer->code)) {
 		(void)delivery_later(dl, answer->code == PEERMSG_E_BUSY ? "the peer is busy"
 		                                                        : "the peer failed");
 		return;

@@ -41,6 +41,12 @@ peermsg_code_name(uint16_t code)
 	return code_names[code];
 }
 
+bool
+peermsg_code_retry(uint16_t code)
+{
+	return code == PEERMSG_E_BUSY || code == PEERMSG_E_INTERNAL;
+}
+
 void
 peermsg_offer_id(const uint8_t *card, size_t card_len, uint8_t out[PEERMSG_ID_LEN])
 {

@@ -201,11 +201,26 @@ test_peermsg_offer_id_differs(void **state)
 	assert_string_equal(peermsg_code_name(99), "unknown");
 }
 
+/* Only busy and internal are retried: a permanent refusal stops the sender (issue 11). */
+static void
+test_peermsg_code_retry_only_transient(void **state)
+{
+	(void)state;
+	assert_true(peermsg_code_retry(PEERMSG_E_BUSY));
+	assert_true(peermsg_code_retry(PEERMSG_E_INTERNAL));
+	for (uint16_t c = PEERMSG_E_MALFORMED; c <= PEERMSG_E_NOT_YOURS; c++)
+		assert_false(peermsg_code_retry(c));
+	assert_false(peermsg_code_retry(0));
+	assert_false(peermsg_code_retry(99));
+	assert_false(peermsg_code_retry(65535));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_peermsg_round_trip_each_type),
+		cmocka_unit_test(test_peermsg_code_retry_only_transient),
 		cmocka_unit_test(test_peermsg_encode_refuses_what_decode_would),
 		cmocka_unit_test(test_peermsg_decode_rejects),
 		cmocka_unit_test(test_peermsg_decode_unknown_keys_ignored),
