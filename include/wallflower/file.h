@@ -40,12 +40,25 @@ int file_write_new(const char *path, const void *buf, size_t len, mode_t mode) F
 /* Creates or atomically replaces path (temporary file, fsync, rename). 0 or -errno. */
 int file_write_replace(const char *path, const void *buf, size_t len, mode_t mode) FILE_WUR;
 
+/* How many symbolic links in a row file_write_output follows. */
+#define FILE_OUTPUT_LINKS_MAX 8
+
 /*
- * Writes a file the user named for output: a new or regular file is replaced atomically
- * (through a link, its target is); an existing FIFO, device or other special file is
- * written in place, never replaced. 0; -EISDIR; other -errno.
+ * Writes a file the user named for output (-o FILE) and replaces it atomically: the data
+ * goes to a temporary sibling, synced, then renamed over the name, with exactly mode.
+ * Whatever is under the name is never opened, written into or waited on. Accepted: no
+ * file (one is created), or a regular file owned by the effective user (replaced, whatever
+ * its mode was). A symbolic link is followed only when the effective user owns it, and
+ * what it names must obey the same rules (at most FILE_OUTPUT_LINKS_MAX links in a row; a
+ * link to nothing creates its target). 0; -EISDIR for a directory; -EINVAL for a FIFO,
+ * device, socket or other special file; -ELOOP for a link owned by another user; -EMLINK
+ * past the links allowed; -EPERM for a regular file owned by another user; other -errno.
+ * file_output_strerror says each in words.
  */
 int file_write_output(const char *path, const void *buf, size_t len, mode_t mode) FILE_WUR;
+
+/* A static phrase for an error of file_write_output, for "cannot write FILE: ...". */
+const char *file_output_strerror(int err);
 
 /* Whether a and b name the same existing file (links followed). */
 bool file_same(const char *a, const char *b);
