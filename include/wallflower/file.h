@@ -80,6 +80,19 @@ int file_check_private(const char *path, mode_t *mode, uid_t *owner) FILE_WUR;
  */
 int file_mkdir_private(const char *dir) FILE_WUR;
 
+/*
+ * Takes an exclusive lock that lasts as long as the descriptor *fd stays open (one daemon
+ * per runtime directory). path is created 0600 when missing, never through a link, and
+ * must be a regular file of the effective user's; it is locked with flock(LOCK_EX |
+ * LOCK_NB) on an O_CLOEXEC descriptor, then holds the caller's PID in decimal. Nobody
+ * should remove the file: if a process removed it on exit, two others could each lock a
+ * different file under the same name. 0 and *fd; -EWOULDBLOCK when another descriptor
+ * holds the lock, with the PID the file names in *holder (0 when it names none yet);
+ * -EINVAL when path is not a regular file (a link, a FIFO); -EPERM when not ours; other
+ * -errno. *fd is -1 and *holder 0 unless said otherwise.
+ */
+int file_lock(const char *path, int *fd, pid_t *holder) FILE_WUR;
+
 /* dir "/" name in a fresh string, or NULL when out of memory. */
 char *file_join(const char *dir, const char *name);
 

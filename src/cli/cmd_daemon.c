@@ -98,15 +98,20 @@ daemon_path(void)
 	return strdup("wallflowerd");
 }
 
-/* Starts wallflowerd detached (its own session, stdio on /dev/null, not our child). */
+/*
+ * Starts wallflowerd detached (its own session, stdin and stdout on /dev/null, not our
+ * child). Its stderr is a pipe whose read end is *errfd: a daemon that cannot start
+ * because another one holds the runtime directory says so there.
+ */
 static int
-spawn_daemon(struct cli *cli, const char *port)
+spawn_daemon(struct cli *cli, const char *port, int *errfd)
 {
 	char *path = daemon_path();
 	const char *argv[12];
-	int n = 0, status = 0, devnull;
+	int n = 0, status = 0, devnull, p[2];
 	pid_t pid;
 
+	*errfd = -1;
 	if (path == NULL)
 		return -1;
 	argv[n++] = path;
@@ -121,7 +126,13 @@ spawn_daemon(struct cli *cli, const char *port)
 		argv[n++] = port;
 	}
 	argv[n] = NULL;
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		free(path);
+		return -1;
+	}
 	if ((pid = fork()) < 0) {
+		close(p[0]);
+		close(p[1]);
 		free(path);
 		return -1;
 	}
@@ -132,40 +143,84 @@ spawn_daemon(struct cli *cli, const char *port)
 		if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
 			dup2(devnull, 0);
 			dup2(devnull, 1);
-			dup2(devnull, 2);
 		}
+		dup2(p[1], 2);
 		execvp(path, (char *const *)argv);
 		_exit(127);
 	}
+	close(p[1]);
 	waitpid(pid, &status, 0);
 	free(path);
+	(void)fcntl(p[0], F_SETFL, O_NONBLOCK); /* poll says when to read; never wait there */
+	*errfd = p[0];
 	return 0;
+}
+
+/*
+ * Waits up to 50 ms for what the daemon we started writes to stderr, adding it to said
+ * (first line only, within size). Closes *errfd at its end: the daemon exited (or, later,
+ * never writes there).
+ */
+static void
+hear_daemon(int *errfd, char *said, size_t size)
+{
+	struct pollfd pfd = { .fd = *errfd, .events = POLLIN };
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
+	size_t have = strlen(said);
+	char buf[256];
+	ssize_t n;
+
+	if (*errfd < 0) {
+		nanosleep(&pause, NULL);
+		return;
+	}
+	if (poll(&pfd, 1, 50) <= 0)
+		return;
+	if ((n = read(*errfd, buf, sizeof(buf))) <= 0) {
+		if (n == 0 || errno != EAGAIN) {
+			close(*errfd);
+			*errfd = -1;
+		}
+		return;
+	}
+	for (ssize_t i = 0; i < n && have + 1 < size && buf[i] != '\n'; i++)
+		said[have++] = buf[i] >= 0x20 && buf[i] < 0x7f ? buf[i] : '?';
+	said[have] = '\0';
 }
 
 /* Connects to the daemon, starting it when none answers. */
 static int
 ensure_daemon(struct cli *cli, const char *port)
 {
-	char *path = cli_socket_path();
-	struct timespec pause = { 0, 50 * 1000 * 1000 };
-	int fd;
+	static const char prefix[] = "wallflowerd: ";
+	char *path = cli_socket_path(), said[256] = "";
+	const char *why = said;
+	int fd, errfd = -1;
 
 	if (path == NULL)
 		return -1;
 	if ((fd = cli_dial(path)) >= 0)
 		goto out;
-	if (spawn_daemon(cli, port) < 0) {
+	if (spawn_daemon(cli, port, &errfd) < 0) {
 		cli_error("cannot start wallflowerd");
 		goto out;
 	}
+	/* Another start may have started a daemon just before ours: ours then exits saying so,
+	 * and the other one answers. Only when none does is what ours said the news. */
 	for (int waited = 0; waited < CLI_START_WAIT_MS && fd < 0; waited += 50) {
-		nanosleep(&pause, NULL);
+		hear_daemon(&errfd, said, sizeof(said));
 		fd = cli_dial(path);
 	}
-	if (fd < 0)
+	if (strncmp(why, prefix, strlen(prefix)) == 0)
+		why += strlen(prefix);
+	if (fd < 0 && why[0] != '\0')
+		cli_error("wallflowerd did not start: %s", why);
+	else if (fd < 0)
 		cli_error("wallflowerd did not start; run 'wallflowerd -d' to see why");
 out:
 	free(path);
+	if (errfd >= 0)
+		close(errfd);
 	if (fd >= 0)
 		close(fd);
 	return fd >= 0 ? 0 : -1;

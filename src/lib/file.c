@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -471,6 +472,69 @@ file_mkdir_private(const char *dir)
 	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
 		return neg_errno();
 	return check_dir(buf);
+}
+
+/* The PID a lock file names, or 0: at most a few digits and a new line, nothing else. */
+static pid_t
+lock_holder(int fd)
+{
+	char buf[16];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	long v = 0;
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (ssize_t i = 0; i < n && buf[i] != '\n'; i++) {
+		if (buf[i] < '0' || buf[i] > '9' || v > INT_MAX / 10)
+			return 0;
+		v = v * 10 + (buf[i] - '0');
+	}
+	return v > 0 && v <= INT_MAX ? (pid_t)v : 0;
+}
+
+/* Writes our PID over what the file held (the lock is ours: nobody else writes it). */
+static int
+lock_note_pid(int fd)
+{
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n)
+		return neg_errno();
+	return 0;
+}
+
+int
+file_lock(const char *path, int *fd, pid_t *holder)
+{
+	struct stat st;
+	int r = 0, lfd;
+
+	*fd = -1;
+	*holder = 0;
+	/* O_NONBLOCK: a FIFO planted under the name is refused below, not waited on. */
+	lfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK, 0600);
+	if (lfd < 0)
+		return errno == ELOOP ? -EINVAL : neg_errno();
+	if (fstat(lfd, &st) < 0)
+		r = neg_errno();
+	else if (!S_ISREG(st.st_mode))
+		r = -EINVAL;
+	else if (st.st_uid != geteuid())
+		r = -EPERM;
+	else if (flock(lfd, LOCK_EX | LOCK_NB) < 0)
+		r = errno == EWOULDBLOCK ? -EWOULDBLOCK : neg_errno();
+	else
+		r = lock_note_pid(lfd);
+	if (r == -EWOULDBLOCK)
+		*holder = lock_holder(lfd);
+	if (r < 0) {
+		close(lfd);
+		return r;
+	}
+	*fd = lfd;
+	return 0;
 }
 
 char *

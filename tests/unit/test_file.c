@@ -1,5 +1,6 @@
 /* file: bounded reads, atomic private writes, permission checks. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -369,7 +370,7 @@ static void
 on_alarm(int sig)
 {
 	(void)sig;
-	fail_msg("file_write_output blocked on a FIFO");
+	fail_msg("blocked on a FIFO");
 }
 
 /* Nothing but a regular file is written: a FIFO (which must not block us, even with
@@ -409,6 +410,70 @@ test_file_write_output_special(void **state)
 	free(devlink);
 }
 
+/* One holder at a time: a second open of the lock file is refused at once and told who
+ * holds it; closing the first descriptor frees the lock. */
+static void
+test_file_lock_exclusive(void **state)
+{
+	char *dir = tu_tmpdir(), *path = tu_path(dir, "wallflowerd.lock"), want[16];
+	struct stat st;
+	pid_t holder = -1;
+	int fd = -1, fd2 = -1, junk;
+
+	(void)state;
+	assert_int_equal(file_lock(path, &fd, &holder), 0);
+	assert_true(fd >= 0);
+	assert_int_equal(holder, 0);
+	assert_true((fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	snprintf(want, sizeof(want), "%ld\n", (long)getpid());
+	assert_content(path, want);
+	assert_int_equal(file_lock(path, &fd2, &holder), -EWOULDBLOCK);
+	assert_int_equal(fd2, -1);
+	assert_int_equal(holder, getpid());
+	/* What the file says is only believed when it is a plain number. */
+	assert_true((junk = open(path, O_WRONLY | O_TRUNC)) >= 0);
+	assert_int_equal(write(junk, "12;rm\n", 6), 6);
+	close(junk);
+	assert_int_equal(file_lock(path, &fd2, &holder), -EWOULDBLOCK);
+	assert_int_equal(holder, 0);
+	close(fd);
+	assert_int_equal(file_lock(path, &fd2, &holder), 0);
+	assert_content(path, want);
+	close(fd2);
+	tu_rmtree(dir);
+	free(dir);
+	free(path);
+}
+
+/* The lock file is never a link or a FIFO (which must not block the daemon). */
+static void
+test_file_lock_not_regular(void **state)
+{
+	char *dir = tu_tmpdir(), *fifo = tu_path(dir, "fifo"), *link = tu_path(dir, "link");
+	char *target = tu_path(dir, "target");
+	pid_t holder;
+	int fd;
+
+	(void)state;
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(symlink(target, link), 0);
+	signal(SIGALRM, on_alarm);
+	alarm(5);
+	assert_int_equal(file_lock(fifo, &fd, &holder), -EINVAL);
+	alarm(0);
+	signal(SIGALRM, SIG_DFL);
+	assert_int_equal(fd, -1);
+	assert_int_equal(file_lock(link, &fd, &holder), -EINVAL);
+	assert_int_equal(access(target, F_OK), -1); /* nothing made through the link */
+	tu_rmtree(dir);
+	free(dir);
+	free(fifo);
+	free(link);
+	free(target);
+}
+
 static void
 test_file_mkdir_private_trailing_slash(void **state)
 {
@@ -439,6 +504,8 @@ main(void)
 		cmocka_unit_test(test_file_write_output_foreign_link),
 		cmocka_unit_test(test_file_write_output_own_link),
 		cmocka_unit_test(test_file_write_output_special),
+		cmocka_unit_test(test_file_lock_exclusive),
+		cmocka_unit_test(test_file_lock_not_regular),
 		cmocka_unit_test(test_file_mkdir_private_trailing_slash),
 	};
 
