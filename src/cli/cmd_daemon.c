@@ -156,36 +156,43 @@ spawn_daemon(struct cli *cli, const char *port, int *errfd)
 	return 0;
 }
 
-/*
- * Waits up to 50 ms for what the daemon we started writes to stderr, adding it to said
- * (first line only, within size). Closes *errfd at its end: the daemon exited (or, later,
- * never writes there).
- */
+/* What the daemon we started said on stderr: its first line, made printable. */
+struct heard {
+	int fd; /* the pipe's read end, or -1 once the daemon closed it */
+	char line[256];
+	size_t len;
+	bool done; /* the line is complete */
+};
+
+/* Waits up to 50 ms for more of what the daemon says. */
 static void
-hear_daemon(int *errfd, char *said, size_t size)
+hear_daemon(struct heard *h)
 {
-	struct pollfd pfd = { .fd = *errfd, .events = POLLIN };
+	struct pollfd pfd = { .fd = h->fd, .events = POLLIN };
 	struct timespec pause = { 0, 50 * 1000 * 1000 };
-	size_t have = strlen(said);
 	char buf[256];
 	ssize_t n;
 
-	if (*errfd < 0) {
+	if (h->fd < 0) {
 		nanosleep(&pause, NULL);
 		return;
 	}
 	if (poll(&pfd, 1, 50) <= 0)
 		return;
-	if ((n = read(*errfd, buf, sizeof(buf))) <= 0) {
+	if ((n = read(h->fd, buf, sizeof(buf))) <= 0) {
 		if (n == 0 || errno != EAGAIN) {
-			close(*errfd);
-			*errfd = -1;
+			close(h->fd);
+			h->fd = -1;
 		}
 		return;
 	}
-	for (ssize_t i = 0; i < n && have + 1 < size && buf[i] != '\n'; i++)
-		said[have++] = buf[i] >= 0x20 && buf[i] < 0x7f ? buf[i] : '?';
-	said[have] = '\0';
+	for (ssize_t i = 0; i < n && !h->done; i++) {
+		if (buf[i] == '\n' || h->len + 1 >= sizeof(h->line))
+			h->done = true;
+		else
+			h->line[h->len++] = buf[i] >= 0x20 && buf[i] < 0x7f ? buf[i] : '?';
+	}
+	h->line[h->len] = '\0';
 }
 
 /* Connects to the daemon, starting it when none answers. */
@@ -193,22 +200,23 @@ static int
 ensure_daemon(struct cli *cli, const char *port)
 {
 	static const char prefix[] = "wallflowerd: ";
-	char *path = cli_socket_path(), said[256] = "";
-	const char *why = said;
-	int fd, errfd = -1;
+	struct heard h = { .fd = -1 };
+	char *path = cli_socket_path();
+	const char *why = h.line;
+	int fd;
 
 	if (path == NULL)
 		return -1;
 	if ((fd = cli_dial(path)) >= 0)
 		goto out;
-	if (spawn_daemon(cli, port, &errfd) < 0) {
+	if (spawn_daemon(cli, port, &h.fd) < 0) {
 		cli_error("cannot start wallflowerd");
 		goto out;
 	}
 	/* Another start may have started a daemon just before ours: ours then exits saying so,
 	 * and the other one answers. Only when none does is what ours said the news. */
 	for (int waited = 0; waited < CLI_START_WAIT_MS && fd < 0; waited += 50) {
-		hear_daemon(&errfd, said, sizeof(said));
+		hear_daemon(&h);
 		fd = cli_dial(path);
 	}
 	if (strncmp(why, prefix, strlen(prefix)) == 0)
@@ -219,8 +227,8 @@ ensure_daemon(struct cli *cli, const char *port)
 		cli_error("wallflowerd did not start; run 'wallflowerd -d' to see why");
 out:
 	free(path);
-	if (errfd >= 0)
-		close(errfd);
+	if (h.fd >= 0)
+		close(h.fd);
 	if (fd >= 0)
 		close(fd);
 	return fd >= 0 ? 0 : -1;

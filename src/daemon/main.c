@@ -442,8 +442,8 @@ open_state(struct wfd *d, const char *state_dir)
  * second then replaced the first one's, and the first went on advertising with nobody able
  * to reach it. So the lock comes first, before the control socket, avahi and the
  * listener, and it is held until exit: closing lockfd, after the socket is removed, frees
- * it. The file stays (file.h says why). The message goes to stderr even when the log goes
- * to syslog, because `wallflower start` reads it there.
+ * it. The file stays (file.h says why). The refusal also goes to stderr when that is the
+ * pipe `wallflower start` reads, even when the log goes to syslog.
  */
 static int
 lock_runtime(const char *dir, bool foreground, int *lockfd)
@@ -476,7 +476,9 @@ lock_runtime(const char *dir, bool foreground, int *lockfd)
 		if (holder > 0)
 			snprintf(what, sizeof(what), " (pid %ld)", (long)holder);
 		log_warnx("another wallflowerd is already running in %s%s", dir, what);
-		if (!foreground) {
+		/* start reads our stderr through a pipe; elsewhere (the journal) it would say it
+		 * twice. */
+		if (!foreground && fstat(STDERR_FILENO, &st) == 0 && S_ISFIFO(st.st_mode)) {
 			/* If start stopped reading: an error, not a death. */
 			signal(SIGPIPE, SIG_IGN);
 			fprintf(stderr,

@@ -707,13 +707,23 @@ check "the lock file is a 0600 regular file naming the first one" \
 # Both wait for a go file, spinning, so that they start within microseconds of each
 # other; before the lock, the loser could remove the winner's socket and leave it running
 # with nobody able to reach it. Several rounds, because the window was narrow.
-# procs_with DIR: the processes run with --runtime-dir DIR (only ours can be: DIR is new).
+# procs_with DIR: the processes with DIR as one of their arguments (--runtime-dir DIR): only
+# ours can be, since DIR is new. One grep for all of /proc, the pattern in a file so that
+# grep does not find itself.
 procs_with() {
 	local f
-	for f in /proc/[0-9]*/cmdline; do
-		tr '\0' ' ' 2>/dev/null <"$f" | grep -qF -- "--runtime-dir $1 " && echo "${f//[^0-9]/}"
+	printf '%s\n' "$1" >"$T/procs.pat"
+	for f in $(grep -lszxFf "$T/procs.pat" /proc/[0-9]*/cmdline); do
+		f=${f#/proc/}
+		echo "${f%/cmdline}"
 	done
-	return 0
+}
+# status_pid DIR PID: the daemon answering in DIR says it is PID (no python: it is slow
+# to start, and this runs in a loop).
+status_pid() {
+	local out
+	out=$("$WF" status --runtime-dir "$1" --json) || return 1
+	[[ $out =~ \"pid\":\ *([0-9]+) ]] && [ "${BASH_REMATCH[1]}" = "$2" ]
 }
 race_round() {
 	local dir=$T/race$1 go=$T/go$1 a b win lose ab left n=50 rc=0
@@ -741,7 +751,7 @@ race_round() {
 		in_log "$T/race$1$ab.log" "already running in $dir (pid $win)" ||
 			{ echo "the loser did not say so:"; cat "$T/race$1$ab.log"; rc=1; }
 		alive "$win" || { echo "the winner $win died"; rc=1; }
-		waitfor 5 status_json "$dir" "j['pid'] == $win" ||
+		waitfor 5 status_pid "$dir" "$win" ||
 			{ echo "the winner does not answer"; rc=1; }
 	fi
 	stop "$a" TERM
