@@ -40,12 +40,25 @@ int file_write_new(const char *path, const void *buf, size_t len, mode_t mode) F
 /* Creates or atomically replaces path (temporary file, fsync, rename). 0 or -errno. */
 int file_write_replace(const char *path, const void *buf, size_t len, mode_t mode) FILE_WUR;
 
+/* How many symbolic links in a row file_write_output follows. */
+#define FILE_OUTPUT_LINKS_MAX 8
+
 /*
- * Writes a file the user named for output: a new or regular file is replaced atomically
- * (through a link, its target is); an existing FIFO, device or other special file is
- * written in place, never replaced. 0; -EISDIR; other -errno.
+ * Writes a file the user named for output (-o FILE) and replaces it atomically: the data
+ * goes to a temporary sibling, synced, then renamed over the name, with exactly mode.
+ * Whatever is under the name is never opened, written into or waited on. Accepted: no
+ * file (one is created), or a regular file owned by the effective user (replaced, whatever
+ * its mode was). A symbolic link is followed only when the effective user owns it, and
+ * what it names must obey the same rules (at most FILE_OUTPUT_LINKS_MAX links in a row; a
+ * link to nothing creates its target). 0; -EISDIR for a directory; -EINVAL for a FIFO,
+ * device, socket or other special file; -ELOOP for a link owned by another user; -EMLINK
+ * past the links allowed; -EPERM for a regular file owned by another user; other -errno.
+ * file_output_strerror says each in words.
  */
 int file_write_output(const char *path, const void *buf, size_t len, mode_t mode) FILE_WUR;
+
+/* A static phrase for an error of file_write_output, for "cannot write FILE: ...". */
+const char *file_output_strerror(int err);
 
 /* Whether a and b name the same existing file (links followed). */
 bool file_same(const char *a, const char *b);
@@ -66,6 +79,19 @@ int file_check_private(const char *path, mode_t *mode, uid_t *owner) FILE_WUR;
  * -ENOTDIR; -EINVAL for an empty path; other -errno.
  */
 int file_mkdir_private(const char *dir) FILE_WUR;
+
+/*
+ * Takes an exclusive lock that lasts as long as the descriptor *fd stays open (one daemon
+ * per runtime directory). path is created 0600 when missing, never through a link, and
+ * must be a regular file of the effective user's; it is locked with flock(LOCK_EX |
+ * LOCK_NB) on an O_CLOEXEC descriptor, then holds the caller's PID in decimal. Nobody
+ * should remove the file: if a process removed it on exit, two others could each lock a
+ * different file under the same name. 0 and *fd; -EWOULDBLOCK when another descriptor
+ * holds the lock, with the PID the file names in *holder (0 when it names none yet);
+ * -EINVAL when path is not a regular file (a link, a FIFO); -EPERM when not ours; other
+ * -errno. *fd is -1 and *holder 0 unless said otherwise.
+ */
+int file_lock(const char *path, int *fd, pid_t *holder) FILE_WUR;
 
 /* dir "/" name in a fresh string, or NULL when out of memory. */
 char *file_join(const char *dir, const char *name);

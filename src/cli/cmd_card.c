@@ -27,7 +27,9 @@ static const char help[] =
         "invalid one it prints one line saying what is wrong and exits 1.\n"
         "\n"
         "  --persona P    the persona to issue\n"
-        "  -o, --output FILE  where to write the card\n"
+        "  -o, --output FILE  where to write the card: a new file or a regular file of\n"
+        "                 yours, replaced atomically (0644); never a FIFO or device, nor\n"
+        "                 through another user's link (use -o - for standard output)\n"
         "  --json         verify: print the verdict and fields as JSON\n";
 
 /* A persona's fields, with the default persona's name when it has none of its own. */
@@ -111,7 +113,7 @@ write_card(struct cli *cli, const char *output, const uint8_t *env, size_t len)
 			return -1;
 		}
 		if ((r = file_write_output(output, env, len, 0644)) < 0) {
-			cli_error("cannot write %s: %s", output, strerror(-r));
+			cli_error("cannot write %s: %s", output, file_output_strerror(r));
 			return -1;
 		}
 		return 0;

@@ -99,15 +99,20 @@ daemon_path(void)
 	return strdup("wallflowerd");
 }
 
-/* Starts wallflowerd detached (its own session, stdio on /dev/null, not our child). */
+/*
+ * Starts wallflowerd detached (its own session, stdin and stdout on /dev/null, not our
+ * child). Its stderr is a pipe whose read end is *errfd: a daemon that cannot start
+ * because another one holds the runtime directory says so there.
+ */
 static int
-spawn_daemon(struct cli *cli, const char *port)
+spawn_daemon(struct cli *cli, const char *port, int *errfd)
 {
 	char *path = daemon_path();
 	const char *argv[12];
-	int n = 0, status = 0, devnull;
+	int n = 0, status = 0, devnull, p[2];
 	pid_t pid;
 
+	*errfd = -1;
 	if (path == NULL)
 		return -1;
 	argv[n++] = path;
@@ -122,7 +127,13 @@ spawn_daemon(struct cli *cli, const char *port)
 		argv[n++] = port;
 	}
 	argv[n] = NULL;
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		free(path);
+		return -1;
+	}
 	if ((pid = fork()) < 0) {
+		close(p[0]);
+		close(p[1]);
 		free(path);
 		return -1;
 	}
@@ -133,40 +144,92 @@ spawn_daemon(struct cli *cli, const char *port)
 		if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
 			dup2(devnull, 0);
 			dup2(devnull, 1);
-			dup2(devnull, 2);
 		}
+		dup2(p[1], 2);
 		execvp(path, (char *const *)argv);
 		_exit(127);
 	}
+	close(p[1]);
 	waitpid(pid, &status, 0);
 	free(path);
+	(void)fcntl(p[0], F_SETFL, O_NONBLOCK); /* poll says when to read; never wait there */
+	*errfd = p[0];
 	return 0;
+}
+
+/* What the daemon we started said on stderr: its first line, made printable. */
+struct heard {
+	int fd; /* the pipe's read end, or -1 once the daemon closed it */
+	char line[256];
+	size_t len;
+	bool done; /* the line is complete */
+};
+
+/* Waits up to 50 ms for more of what the daemon says. */
+static void
+hear_daemon(struct heard *h)
+{
+	struct pollfd pfd = { .fd = h->fd, .events = POLLIN };
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
+	char buf[256];
+	ssize_t n;
+
+	if (h->fd < 0) {
+		nanosleep(&pause, NULL);
+		return;
+	}
+	if (poll(&pfd, 1, 50) <= 0)
+		return;
+	if ((n = read(h->fd, buf, sizeof(buf))) <= 0) {
+		if (n == 0 || errno != EAGAIN) {
+			close(h->fd);
+			h->fd = -1;
+		}
+		return;
+	}
+	for (ssize_t i = 0; i < n && !h->done; i++) {
+		if (buf[i] == '\n' || h->len + 1 >= sizeof(h->line))
+			h->done = true;
+		else
+			h->line[h->len++] = buf[i] >= 0x20 && buf[i] < 0x7f ? buf[i] : '?';
+	}
+	h->line[h->len] = '\0';
 }
 
 /* Connects to the daemon, starting it when none answers. */
 static int
 ensure_daemon(struct cli *cli, const char *port)
 {
+	static const char prefix[] = "wallflowerd: ";
+	struct heard h = { .fd = -1 };
 	char *path = cli_socket_path();
-	struct timespec pause = { 0, 50 * 1000 * 1000 };
+	const char *why = h.line;
 	int fd;
 
 	if (path == NULL)
 		return -1;
 	if ((fd = cli_dial(path)) >= 0)
 		goto out;
-	if (spawn_daemon(cli, port) < 0) {
+	if (spawn_daemon(cli, port, &h.fd) < 0) {
 		cli_error("cannot start wallflowerd");
 		goto out;
 	}
+	/* Another start may have started a daemon just before ours: ours then exits saying so,
+	 * and the other one answers. Only when none does is what ours said the news. */
 	for (int waited = 0; waited < CLI_START_WAIT_MS && fd < 0; waited += 50) {
-		nanosleep(&pause, NULL);
+		hear_daemon(&h);
 		fd = cli_dial(path);
 	}
-	if (fd < 0)
+	if (strncmp(why, prefix, strlen(prefix)) == 0)
+		why += strlen(prefix);
+	if (fd < 0 && why[0] != '\0')
+		cli_error("wallflowerd did not start: %s", why);
+	else if (fd < 0)
 		cli_error("wallflowerd did not start; run 'wallflowerd -d' to see why");
 out:
 	free(path);
+	if (h.fd >= 0)
+		close(h.fd);
 	if (fd >= 0)
 		close(fd);
 	return fd >= 0 ? 0 : -1;

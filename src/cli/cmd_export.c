@@ -27,7 +27,8 @@ static const char help[] =
         "\n"
         "  --event E     only people you met at event E\n"
         "  --since DATE  only people you met on or after DATE (YYYY-MM-DD)\n"
-        "  -o FILE       where to write (replaced atomically)\n"
+        "  -o FILE       where to write: a new file or a regular file of yours, replaced\n"
+        "                atomically (0600); never a FIFO, device or another user's link\n"
         "\n"
         "Without --format the format is vcard. With --event or --since, ics and json hold the\n"
         "follow-ups of the contacts chosen; the graph formats always hold the whole network.\n";
@@ -62,7 +63,7 @@ write_out(struct cli *cli, const char *output, enum export_format fmt, const str
 		          output);
 		r = -EPERM;
 	} else if ((r = file_write_output(output, buf, len, 0600)) < 0) {
-		cli_error("cannot write %s: %s", output, strerror(-r));
+		cli_error("cannot write %s: %s", output, file_output_strerror(r));
 	}
 	free(buf);
 	return r < 0 ? -1 : 0;

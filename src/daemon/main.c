@@ -13,8 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,6 +56,9 @@ static const char usage[] =
         "  --intake-window DURATION  the window (default 24h)\n"
         "  -h, --help           this text\n"
         "  -V, --version        the version\n";
+
+/* In the runtime directory, beside the control socket: held by the running daemon. */
+#define WFD_LOCK_FILE "wallflowerd.lock"
 
 /* ---- the profile ---- */
 
@@ -455,23 +459,80 @@ open_state(struct wfd *d, const char *state_dir)
 	return r;
 }
 
+/*
+ * One daemon per runtime directory. Two started at once used to both find no socket; the
+ * second then replaced the first one's, and the first went on advertising with nobody able
+ * to reach it. So the lock comes first, before the control socket, avahi and the
+ * listener, and it is held until exit: closing lockfd, after the socket is removed, frees
+ * it. The file stays (file.h says why). The refusal also goes to stderr when that is the
+ * pipe `wallflower start` reads, even when the log goes to syslog.
+ */
+static int
+lock_runtime(const char *dir, bool foreground, int *lockfd)
+{
+	struct stat st;
+	char *path = NULL;
+	pid_t holder = 0;
+	int r;
+
+	/* The directory's rules as control.c checks them, before anything is made in it. */
+	if ((r = file_mkdir_private(dir)) == 0 && stat(dir, &st) == 0 && (st.st_mode & 077) != 0)
+		r = -EACCES;
+	if (r == -EACCES) {
+		log_warnx("%s is open to others; it must be 0700 (chmod 700 %s)", dir, dir);
+		return r;
+	}
+	if (r == -EPERM) {
+		log_warnx("%s must be a directory of yours that others cannot write", dir);
+		return r;
+	}
+	if (r < 0 || (path = file_join(dir, WFD_LOCK_FILE)) == NULL) {
+		log_warnx("cannot make the runtime directory %s: %s", dir,
+		          strerror(r < 0 ? -r : ENOMEM));
+		return r < 0 ? r : -ENOMEM;
+	}
+	r = file_lock(path, lockfd, &holder);
+	if (r == -EWOULDBLOCK) {
+		char what[64] = "";
+
+		if (holder > 0)
+			snprintf(what, sizeof(what), " (pid %ld)", (long)holder);
+		log_warnx("another wallflowerd is already running in %s%s", dir, what);
+		/* start reads our stderr through a pipe; elsewhere (the journal) it would say it
+		 * twice. */
+		if (!foreground && fstat(STDERR_FILENO, &st) == 0 && S_ISFIFO(st.st_mode)) {
+			/* If start stopped reading: an error, not a death. */
+			signal(SIGPIPE, SIG_IGN);
+			fprintf(stderr,
+			        "wallflowerd: another wallflowerd is already running in %s%s\n",
+			        dir, what);
+		}
+	} else if (r < 0) {
+		log_warnx("cannot lock %s: %s", path, strerror(-r));
+	}
+	free(path);
+	return r;
+}
+
 static int
 run(struct wfd *d, const struct options *o)
 {
 	static const struct mdns_callbacks cb = { on_peer_up, on_peer_down, on_changed };
 	struct loop_watch *sw = NULL;
-	int sfd = -1, r;
+	int sfd = -1, lockfd = -1, r;
 
 	d->port_wanted = o->port;
 	d->offer_ttl = o->offer_ttl;
 	card_fields_init(&d->profile);
-	if ((r = open_state(d, o->state_dir)) < 0)
-		goto out;
-	d->limits = o->limits;
 	if ((r = paths_runtime_dir(o->runtime_dir, &d->runtime_dir)) < 0) {
 		log_warnx("no runtime directory: set XDG_RUNTIME_DIR or pass --runtime-dir");
 		goto out;
 	}
+	if ((r = lock_runtime(d->runtime_dir, o->foreground, &lockfd)) < 0)
+		goto out;
+	if ((r = open_state(d, o->state_dir)) < 0)
+		goto out;
+	d->limits = o->limits;
 	if ((r = loop_new(&d->loop)) < 0 || (r = signals_setup(d, &sfd, &sw)) < 0 ||
 	    (r = net_new(d, &d->net)) < 0 ||
 	    (d->until_timer = loop_timer_new(d->loop, until_fire, d)) == NULL) {
@@ -516,6 +577,8 @@ out:
 	card_fields_clear(&d->profile);
 	free(d->state_dir);
 	free(d->runtime_dir);
+	if (lockfd >= 0)
+		close(lockfd); /* last: the socket is gone, the next daemon may start */
 	return r < 0 ? 1 : 0;
 }
 

@@ -3,6 +3,9 @@
  * the files: a file may be huge, a directory, a link, a FIFO, or readable by others. It
  * must never leave a half-written secret under its final name, never widen a mode, and
  * never judge one file and then read another (checks are made on the open descriptor).
+ * Output the user names (-o FILE) may sit where others can plant things (/tmp): it is
+ * never written through another user's link nor into a FIFO or device, only renamed into
+ * place.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -284,43 +288,119 @@ file_write_replace(const char *path, const void *buf, size_t len, mode_t mode)
 	return r;
 }
 
-/* Writes into an existing file that is not a regular one (a FIFO, /dev/null, a tty). */
+/* The name the link open as fd (found at cur) leads to, in a fresh string in *next. */
 static int
-write_in_place(const char *path, const void *buf, size_t len)
+link_next(int fd, const char *cur, char **next)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-	int r;
+	char target[PATH_MAX], *dir;
+	ssize_t n = readlinkat(fd, "", target, sizeof(target));
 
-	if (fd < 0)
+	if (n < 0)
 		return neg_errno();
-	r = write_all(fd, buf, len);
-	if (close(fd) < 0 && r == 0)
+	if ((size_t)n >= sizeof(target))
+		return -ENAMETOOLONG;
+	target[n] = '\0';
+	if (target[0] == '/') {
+		*next = strdup(target);
+	} else if ((dir = parent_of(cur)) != NULL) {
+		/* A relative target is relative to the link's directory. */
+		*next = file_join(dir, target);
+		free(dir);
+	}
+	return *next == NULL ? -ENOMEM : 0;
+}
+
+/*
+ * Judges what is under cur without following it or opening it for I/O (an O_PATH
+ * descriptor: a FIFO does not block, and a link is judged and read as the same inode).
+ * 0 when cur may be replaced (nothing there, or a regular file of ours); 0 with *next set
+ * when it is a link of ours; -errno as file_write_output says.
+ */
+static int
+output_step(const char *cur, char **next)
+{
+	struct stat st;
+	int fd, r = 0;
+
+	*next = NULL;
+	if ((fd = open(cur, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return errno == ENOENT ? 0 : neg_errno();
+	if (fstat(fd, &st) < 0)
 		r = neg_errno();
+	else if (S_ISLNK(st.st_mode))
+		r = st.st_uid != geteuid() ? -ELOOP : link_next(fd, cur, next);
+	else if (S_ISDIR(st.st_mode))
+		r = -EISDIR;
+	else if (!S_ISREG(st.st_mode))
+		r = -EINVAL;
+	else if (st.st_uid != geteuid())
+		r = -EPERM;
+	close(fd);
+	return r;
+}
+
+/*
+ * The name file_write_output replaces, in a fresh string: path, or where the links of
+ * ours that start at path lead. Links are resolved here one at a time, so that each is
+ * judged by its owner (realpath would follow anyone's).
+ */
+static int
+output_target(const char *path, char **out)
+{
+	char *cur = strdup(path), *next = NULL;
+	int links = 0, r = 0;
+
+	*out = NULL;
+	while (cur != NULL) {
+		if ((r = output_step(cur, &next)) < 0 || next == NULL)
+			break;
+		free(cur);
+		cur = next;
+		if (++links > FILE_OUTPUT_LINKS_MAX) {
+			r = -EMLINK;
+			break;
+		}
+	}
+	if (cur == NULL)
+		return -ENOMEM;
+	if (r < 0)
+		free(cur);
+	else
+		*out = cur;
 	return r;
 }
 
 int
 file_write_output(const char *path, const void *buf, size_t len, mode_t mode)
 {
-	struct stat st;
-	char *real;
+	char *target;
 	int r;
 
-	/* Follow links: writing "through" a link means writing to what it names. */
-	if (stat(path, &st) < 0) {
-		if (errno != ENOENT)
-			return neg_errno();
-		return file_write_replace(path, buf, len, mode);
-	}
-	if (S_ISDIR(st.st_mode))
-		return -EISDIR;
-	if (!S_ISREG(st.st_mode))
-		return write_in_place(path, buf, len);
-	if ((real = realpath(path, NULL)) == NULL)
-		return neg_errno();
-	r = file_write_replace(real, buf, len, mode);
-	free(real);
+	if ((r = output_target(path, &target)) < 0)
+		return r;
+	/* A rename replaces whatever is under the name by then and never writes through it. */
+	r = file_write_replace(target, buf, len, mode);
+	free(target);
 	return r;
+}
+
+const char *
+file_output_strerror(int err)
+{
+	switch (err) {
+	case -EISDIR:
+		return "it is a directory";
+	case -EINVAL:
+		return "not a regular file (a FIFO, device or socket); refusing to write into it";
+	case -ELOOP:
+		return "a symbolic link owned by another user; refusing to follow it";
+	case -EMLINK:
+		return "too many symbolic links in a row; refusing to follow them";
+	case -EPERM:
+		return "the file belongs to another user; refusing to replace it";
+	default:
+		return strerror(err < 0 ? -err : err);
+	}
 }
 
 bool
@@ -392,6 +472,69 @@ file_mkdir_private(const char *dir)
 	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
 		return neg_errno();
 	return check_dir(buf);
+}
+
+/* The PID a lock file names, or 0: at most a few digits and a new line, nothing else. */
+static pid_t
+lock_holder(int fd)
+{
+	char buf[16];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	long v = 0;
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (ssize_t i = 0; i < n && buf[i] != '\n'; i++) {
+		if (buf[i] < '0' || buf[i] > '9' || v > INT_MAX / 10)
+			return 0;
+		v = v * 10 + (buf[i] - '0');
+	}
+	return v > 0 && v <= INT_MAX ? (pid_t)v : 0;
+}
+
+/* Writes our PID over what the file held (the lock is ours: nobody else writes it). */
+static int
+lock_note_pid(int fd)
+{
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n)
+		return neg_errno();
+	return 0;
+}
+
+int
+file_lock(const char *path, int *fd, pid_t *holder)
+{
+	struct stat st;
+	int r = 0, lfd;
+
+	*fd = -1;
+	*holder = 0;
+	/* O_NONBLOCK: a FIFO planted under the name is refused below, not waited on. */
+	lfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK, 0600);
+	if (lfd < 0)
+		return errno == ELOOP ? -EINVAL : neg_errno();
+	if (fstat(lfd, &st) < 0)
+		r = neg_errno();
+	else if (!S_ISREG(st.st_mode))
+		r = -EINVAL;
+	else if (st.st_uid != geteuid())
+		r = -EPERM;
+	else if (flock(lfd, LOCK_EX | LOCK_NB) < 0)
+		r = errno == EWOULDBLOCK ? -EWOULDBLOCK : neg_errno();
+	else
+		r = lock_note_pid(lfd);
+	if (r == -EWOULDBLOCK)
+		*holder = lock_holder(lfd);
+	if (r < 0) {
+		close(lfd);
+		return r;
+	}
+	*fd = lfd;
+	return 0;
 }
 
 char *

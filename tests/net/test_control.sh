@@ -696,8 +696,126 @@ spawn "$T/wfd2.log" "$WFD" -d --state-dir "$S" --runtime-dir "$R"
 pid=$LASTPID
 gone_within 5 "$pid" && [ "$GONE_RC" != 0 ]
 ok $? "a second daemon on the same runtime dir refuses (non-zero exit)"
-check "saying another one already answers" in_log "$T/wfd2.log" "already answers"
+check "saying which one already runs there" in_log "$T/wfd2.log" \
+	"another wallflowerd is already running in $R (pid $WFD_PID)"
 check "the first one keeps its socket and answers" status_json "$R" "j['pid'] == $WFD_PID"
+check "the lock file is a 0600 regular file naming the first one" \
+	sh -c "[ -f '$R/wallflowerd.lock' ] && [ \"\$(stat -c %a '$R/wallflowerd.lock')\" = 600 ] && [ \"\$(cat '$R/wallflowerd.lock')\" = $WFD_PID ]"
+
+# ---- two daemons starting at the same instant ----
+
+# Both wait for a go file, spinning, so that they start within microseconds of each
+# other; before the lock, the loser could remove the winner's socket and leave it running
+# with nobody able to reach it. Several rounds, because the window was narrow.
+# procs_with DIR: the processes with DIR as one of their arguments (--runtime-dir DIR): only
+# ours can be, since DIR is new. One grep for all of /proc, the pattern in a file so that
+# grep does not find itself.
+procs_with() {
+	local f
+	printf '%s\n' "$1" >"$T/procs.pat"
+	for f in $(grep -lszxFf "$T/procs.pat" /proc/[0-9]*/cmdline); do
+		f=${f#/proc/}
+		echo "${f%/cmdline}"
+	done
+}
+# status_pid DIR PID: the daemon answering in DIR says it is PID (no python: it is slow
+# to start, and this runs in a loop).
+status_pid() {
+	local out
+	out=$("$WF" status --runtime-dir "$1" --json) || return 1
+	[[ $out =~ \"pid\":\ *([0-9]+) ]] && [ "${BASH_REMATCH[1]}" = "$2" ]
+}
+race_round() {
+	local dir=$T/race$1 go=$T/go$1 a b win lose ab left n=50 rc=0
+	spawn "$T/race$1a.log" bash -c 'while [ ! -e "$0" ]; do :; done; exec "$@"' "$go" \
+		"$WFD" -d --state-dir "$S" --runtime-dir "$dir"
+	a=$LASTPID
+	spawn "$T/race$1b.log" bash -c 'while [ ! -e "$0" ]; do :; done; exec "$@"' "$go" \
+		"$WFD" -d --state-dir "$S" --runtime-dir "$dir"
+	b=$LASTPID
+	sleep 0.2
+	: >"$go"
+	# One of them exits at once; the other stays and answers.
+	while ((n-- > 0)) && alive "$a" && alive "$b"; do sleep 0.1; done
+	if ! alive "$a"; then
+		lose=$a win=$b ab=a
+	elif ! alive "$b"; then
+		lose=$b win=$a ab=b
+	else
+		echo "both daemons still run after 5 s: $a and $b (one is an orphan)"
+		rc=1
+	fi
+	if [ "$rc" = 0 ]; then
+		gone_within 1 "$lose"
+		[ "$GONE_RC" != 0 ] || { echo "the loser $lose exited 0"; rc=1; }
+		in_log "$T/race$1$ab.log" "already running in $dir (pid $win)" ||
+			{ echo "the loser did not say so:"; cat "$T/race$1$ab.log"; rc=1; }
+		alive "$win" || { echo "the winner $win died"; rc=1; }
+		waitfor 5 status_pid "$dir" "$win" ||
+			{ echo "the winner does not answer"; rc=1; }
+	fi
+	stop "$a" TERM
+	stop "$b" TERM
+	gone_within 5 "$a"
+	gone_within 5 "$b"
+	left=$(procs_with "$dir")
+	[ -z "$left" ] || { echo "processes left on $dir: $left"; rc=1; }
+	return "$rc"
+}
+RACE_FAILS=0
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	race_round "$i" >"$T/round$i.out" 2>&1 ||
+		{ RACE_FAILS=$((RACE_FAILS + 1)); sed "s/^/# round $i: /" "$T/round$i.out"; }
+done
+ok "$RACE_FAILS" "two daemons started at once, 10 times: one exits non-zero saying which pid runs, the other answers, nothing is left"
+
+# ---- start, when a daemon holds the runtime directory but does not answer ----
+
+# What a start sees when it races another start whose daemon is not up yet, or one that
+# hangs: the daemon it spawns exits at once, and start says why instead of a bare
+# "did not start" (after waiting its 5 seconds for the socket).
+H=$T/held
+mkdir -m 0700 "$H"
+spawn "$T/holder.log" python3 -c '
+import fcntl, os, sys, time
+f = open(sys.argv[1], "a+")
+fcntl.flock(f, fcntl.LOCK_EX)
+f.truncate(0); f.write("%d\n" % os.getpid()); f.flush()
+time.sleep(120)' "$H/wallflowerd.lock"
+HOLDER=$LASTPID
+waitfor 5 test -s "$H/wallflowerd.lock" || bail "the lock holder did not start"
+out=$("$WF" --state-dir "$S" start --runtime-dir "$H" 2>&1)
+rc=$?
+check "start fails (exit 1) when the lock is held and nobody answers" test "$rc" = 1
+check "... saying in one line which daemon holds it" test "$out" = \
+	"wallflower: wallflowerd did not start: another wallflowerd is already running in $H (pid $HOLDER)"
+left=$(procs_with "$H")
+check "... with no daemon left behind ($left), and no socket" test -z "$left" -a ! -e "$H/ctl"
+# A daemon that did stay is detached (start's grandchild), so not in STARTED: it is ours
+# all the same (it runs on our fresh directory), and it goes, by PID.
+for p in $left; do kill "$p" 2>/dev/null; done
+stop "$HOLDER" TERM
+gone_within 5 "$HOLDER"
+
+# Two starts at once on a directory with no daemon: each spawns one, one daemon wins, and
+# both starts reach it (--hidden: nothing to advertise, avahi or not).
+G=$T/twostarts
+"$WF" --state-dir "$S" start --hidden --runtime-dir "$G" >"$T/start1.out" 2>&1 &
+s1=$!
+"$WF" --state-dir "$S" start --hidden --runtime-dir "$G" >"$T/start2.out" 2>&1 &
+s2=$!
+wait "$s1"
+rc1=$?
+wait "$s2"
+rc2=$?
+left=$(procs_with "$G")
+check "two starts at once both succeed" test "$rc1-$rc2" = 0-0
+check "... and leave exactly one daemon, the one that answers ($left)" \
+	status_json "$G" "j['pid'] == ${left:-0}"
+"$WF" stop --runtime-dir "$G" >/dev/null 2>&1
+waitfor 5 test -z "$(procs_with "$G")"
+# In case stop did not end them: ours (run on our fresh directory), by PID.
+for p in $(procs_with "$G"); do kill "$p" 2>/dev/null; done
 
 # ---- many clients ----
 
