@@ -24,7 +24,10 @@
 #include "wallflower/admit.h"
 #include "wfd.h"
 
-#define NET_BACKLOG    16
+/* The kernel's queue of connections not yet accepted. Deep, so that a burst of strangers
+ * does not make the kernel drop an honest SYN (a retry 1 s later, then 3 s) before admit.h
+ * has had its say; every connection queued is accepted and judged at once. */
+#define NET_BACKLOG    1024
 #define NET_READ_CHUNK 4096
 
 struct conn {
