@@ -1,7 +1,7 @@
 /*
  * net.c: the TCP listener and every peer connection, in both directions. Each connection
  * drives one session (session.h) with the bytes it reads, writes what the session queues,
- * and dies in conn_close(). Peers are strangers: which connections are taken, and which
+ * and dies in conn_end(). Peers are strangers: which connections are taken, and which
  * one is dropped to make room, is admit.h's decision (per address, handshakes, incoming,
  * and slots kept for our own deliveries); each connection has a handshake deadline and an
  * exchange deadline, and a protocol violation ends that one connection, after the error
@@ -349,7 +349,8 @@ accept_one(struct net *n, int fd, const struct sockaddr_storage *sa)
 	case ADMIT_YES:
 		break;
 	case ADMIT_DROP:
-		log_limit_info(&n->lim_dropped, "dropping the oldest connection from %s for %s: %s",
+		log_limit_info(&n->lim_dropped,
+		               "dropping a connection from %s to make room for %s: %s",
 		               held[res.drop]->addr, addr, res.why);
 		conn_end(held[res.drop], NULL, NULL);
 		break;

@@ -11,7 +11,8 @@
 #   seconds, and the daemon's own connection out (a card back) still goes out while every
 #   incoming slot is taken.
 # - The log is not flooded: the refusals and drops of all that are a handful of lines, and
-#   one says how many were left out.
+#   one says how many were left out; with avahi absent, its retry warning (every 2 s) is
+#   logged once.
 #
 # The peers are Python, built on the independent implementation in tests/interop
 # (check_session.py, check_cards.py). Everything runs in a fresh network namespace with
@@ -477,6 +478,7 @@ attack_open() { attack count && OPEN=$(awk '{ print $2 }' <<<"$ATTACK"); }
 "$WF" --state-dir "$S" profile set name "Flooded Fiona" >/dev/null || bail "profile set"
 spawn "$T/wfd.log" "$WFD" -d --state-dir "$S" --runtime-dir "$R" --port "$PORT"
 WFD_PID=$LASTPID
+WFD_START=$SECONDS
 waitfor 5 status_ok || { cat "$T/wfd.log"; bail "wallflowerd did not answer"; }
 "$WF" --state-dir "$S" start --hidden --runtime-dir "$R" >/dev/null || {
 	cat "$T/wfd.log"
@@ -531,9 +533,10 @@ print(ids[-1] if ids else "")' "Returning Rosa"
 }
 ID=$(offer_id)
 check "the honest offer is in the inbox" test -n "$ID"
-# Within 2 s of the accept: the first retry of a delivery that found no free slot comes 1 s
-# later, the next 2 s after that, and the flood's idle connections last 10 s (the handshake
-# deadline). (accept itself may wait for the first attempt: the clock starts before it.)
+# Within 1.5 s of the accept (it takes about 0.2 s): the first retry of a delivery that
+# found no free slot comes 1 s later, the next 2 s after that, and the flood's idle
+# connections last 10 s (the handshake deadline). accept itself may wait for the first
+# attempt: the clock starts before it.
 T0=${EPOCHREALTIME/./}
 check "accepting it starts the card back" "$WF" --state-dir "$S" accept "${ID:-0}" --runtime-dir "$R"
 rc=1
@@ -543,7 +546,7 @@ if waitfor 2 sh -c '! kill -0 '"$BACK_PID"' 2>/dev/null'; then
 	unset "STARTED[$BACK_PID]"
 fi
 MS=$(((${EPOCHREALTIME/./} - T0) / 1000))
-[ "$rc" = 0 ] && [ "$MS" -le 2000 ]
+[ "$rc" = 0 ] && [ "$MS" -le 1500 ]
 ok $? "the card back goes out at once while the flood holds every incoming slot ($MS ms)"
 grep -v listening "$T/back.log" | sed 's/^/# /'
 attack close || bail "the attacker did not answer"
@@ -561,6 +564,10 @@ check "about 1,100 refused and dropped connections take a handful of log lines" 
 	test "$LINES" -le 12
 check "one of them says how many were left out" \
 	grep -qE '(and [0-9]+ more like it in the last|[0-9]+ more .* were not logged)' "$T/wfd.log"
+# No avahi here: the daemon retries every 2 s and said so each time; now once a minute.
+AVAHI=$(grep -c 'avahi' "$T/wfd.log")
+check "with avahi absent for $((SECONDS - WFD_START)) s, its warning is logged once ($AVAHI lines)" \
+	test "$AVAHI" -le 1
 grep -E 'refusing|dropping|connection from|more like it|not logged' "$T/wfd.log" |
 	head -20 | sed 's/^/# log: /'
 
