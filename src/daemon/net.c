@@ -355,7 +355,8 @@ accept_one(struct net *n, int fd, const struct sockaddr_storage *sa)
 		conn_end(held[res.drop], NULL, NULL);
 		break;
 	case ADMIT_NO_ADDR:
-		log_limit_warnx(&n->lim_refused_addr, "refusing %s: %s", addr, res.why);
+		log_limit_warnx(&n->lim_refused_addr, "refusing %s: %d connections from it already",
+		                addr, ADMIT_PER_ADDR);
 		close(fd);
 		return;
 	default:
