@@ -386,7 +386,7 @@ listener_io(struct loop_watch *w, int lfd, uint32_t events, void *arg)
 
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED)
-				log_warnx("accept: %s", strerror(errno));
+				LOG_LIMITED(log_limit_warnx, "accept: %s", strerror(errno));
 			return;
 		}
 		accept_one(n, fd, &sa);
