@@ -60,8 +60,8 @@ struct admit_result {
 /*
  * A new incoming connection from addr, given the n connections held now (both directions,
  * in any order). The verdict in *out; drop is 0 unless the verdict is ADMIT_DROP. No
- * allocation, no failure; n is at most a few times ADMIT_CONN_MAX (the work is quadratic
- * in the droppable connections, which are at most ADMIT_INCOMING_MAX).
+ * allocation, no failure. The work is quadratic in n, which the daemon keeps at most
+ * ADMIT_CONN_MAX.
  */
 void admit_incoming(const struct admit_conn *conns, size_t n, const char *addr,
                     struct admit_result *out);

@@ -125,6 +125,16 @@ log_limit_info(struct log_limit *l, const char *fmt, ...)
 }
 
 void
+log_limit_debug(struct log_limit *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	limited(l, LOG_DEBUG, fmt, ap);
+	va_end(ap);
+}
+
+void
 log_limit_flush(struct log_limit *l, const char *what)
 {
 	uint64_t now = loop_now_ms();

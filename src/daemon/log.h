@@ -43,6 +43,19 @@ void log_limit_warnx(struct log_limit *l, const char *fmt, ...)
 void log_limit_info(struct log_limit *l, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
+void log_limit_debug(struct log_limit *l, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+/*
+ * A rate-limited line whose cause is its call site, with the limit kept there:
+ * LOG_LIMITED(log_limit_warnx, "ignoring advert: %d peers already", n).
+ */
+#define LOG_LIMITED(fn, ...)                                                                       \
+	do {                                                                                       \
+		static struct log_limit log_limited_;                                              \
+		fn(&log_limited_, __VA_ARGS__);                                                    \
+	} while (0)
+
 /* At shutdown: says how many lines of l ("what", e.g. "refused connections") were left out
  * since the last one printed, if any, so that no count is lost. Resets l. */
 void log_limit_flush(struct log_limit *l, const char *what);

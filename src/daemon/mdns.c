@@ -317,7 +317,7 @@ peer_found(struct mdns *m, struct mpeer *p, AvahiIfIndex iface, const AvahiAddre
 	p->self = false;
 	if (txt_serialise(txt, rec, &len) < 0 || txt_parse(rec, len, &info, &why) < 0) {
 		/* Someone else's broken or foreign advert: not a peer we can show. */
-		log_debug("ignoring advert '%s': TXT record %s", p->name, why);
+		LOG_LIMITED(log_limit_debug, "ignoring advert '%s': TXT record %s", p->name, why);
 		if (p->reported)
 			m->cb.peer_down(m->arg, p->name);
 		p->reported = false;
@@ -358,8 +358,8 @@ resolve_cb(AvahiServiceResolver *r, AvahiIfIndex iface, AvahiProtocol proto,
 		peer_found(m, p, iface, a, port, txt, flags);
 		return;
 	}
-	log_debug("cannot resolve '%s': %s", p->name,
-	          avahi_strerror(avahi_client_errno(m->client)));
+	LOG_LIMITED(log_limit_debug, "cannot resolve '%s': %s", p->name,
+	            avahi_strerror(avahi_client_errno(m->client)));
 	peer_stop_resolving(m, p);
 	loop_timer_set(p->retry, MDNS_RESOLVE_RETRY_MS);
 }
@@ -392,8 +392,8 @@ resolve_next(struct mdns *m)
 			return;
 		}
 		if (p->res == NULL) {
-			log_warnx("cannot resolve '%s': %s", p->name,
-			          avahi_strerror(avahi_client_errno(m->client)));
+			LOG_LIMITED(log_limit_warnx, "cannot resolve '%s': %s", p->name,
+			            avahi_strerror(avahi_client_errno(m->client)));
 			loop_timer_set(p->retry, MDNS_RESOLVE_RETRY_MS);
 			continue;
 		}
@@ -429,11 +429,12 @@ peer_seen(struct mdns *m, AvahiIfIndex iface, AvahiProtocol proto, const char *n
 		/* A name is shown to the user: no control or format characters (a name with an
 		 * escape sequence would write on their terminal), and a bounded table. */
 		if (strlen(name) >= MDNS_NAME_MAX || text_check(name, strlen(name), 0) != TEXT_OK) {
-			log_debug("ignoring an advert with an unprintable name");
+			LOG_LIMITED(log_limit_debug, "ignoring an advert with an unprintable name");
 			return;
 		}
 		if (m->npeers >= MDNS_PEERS_MAX) {
-			log_warnx("ignoring advert: %d peers already", MDNS_PEERS_MAX);
+			LOG_LIMITED(log_limit_warnx, "ignoring advert: %d peers already",
+			            MDNS_PEERS_MAX);
 			return;
 		}
 		if ((p = calloc(1, sizeof(*p))) == NULL ||
@@ -787,7 +788,7 @@ client_cb(AvahiClient *c, AvahiClientState state, void *arg)
 			avahi_entry_group_reset(m->group);
 		break;
 	case AVAHI_CLIENT_CONNECTING:
-		log_warnx("avahi-daemon is not reachable; waiting for it");
+		LOG_LIMITED(log_limit_warnx, "avahi-daemon is not reachable; waiting for it");
 		if (m->probe != NULL)
 			probe_end(m);
 		group_drop(m);
@@ -796,7 +797,8 @@ client_cb(AvahiClient *c, AvahiClientState state, void *arg)
 	case AVAHI_CLIENT_FAILURE:
 		/* Usually the daemon went away; a new client waits for it to come back.
 		 * Freeing the client must wait until this callback has returned. */
-		log_warnx("lost avahi-daemon: %s", avahi_strerror(avahi_client_errno(c)));
+		LOG_LIMITED(log_limit_warnx, "lost avahi-daemon: %s",
+		            avahi_strerror(avahi_client_errno(c)));
 		m->failed = true;
 		if (m->probe != NULL)
 			probe_end(m);
@@ -815,7 +817,8 @@ client_connect(struct mdns *m)
 
 	/* NO_FAIL: when avahi-daemon is not there yet, wait for it in CONNECTING. */
 	if (avahi_client_new(&m->poll, AVAHI_CLIENT_NO_FAIL, client_cb, m, &err) == NULL) {
-		log_warnx("cannot talk to avahi: %s; retrying", avahi_strerror(err));
+		LOG_LIMITED(log_limit_warnx, "cannot talk to avahi: %s; retrying",
+		            avahi_strerror(err));
 		m->client = NULL;
 		m->failed = true;
 		loop_timer_set(m->reconnect, MDNS_RETRY_MS);

@@ -1,7 +1,7 @@
 /*
  * net.c: the TCP listener and every peer connection, in both directions. Each connection
  * drives one session (session.h) with the bytes it reads, writes what the session queues,
- * and dies in conn_close(). Peers are strangers: which connections are taken, and which
+ * and dies in conn_end(). Peers are strangers: which connections are taken, and which
  * one is dropped to make room, is admit.h's decision (per address, handshakes, incoming,
  * and slots kept for our own deliveries); each connection has a handshake deadline and an
  * exchange deadline, and a protocol violation ends that one connection, after the error
@@ -24,7 +24,10 @@
 #include "wallflower/admit.h"
 #include "wfd.h"
 
-#define NET_BACKLOG    16
+/* The kernel's queue of connections not yet accepted. Deep, so that a burst of strangers
+ * does not make the kernel drop an honest SYN (a retry 1 s later, then 3 s) before admit.h
+ * has had its say; every connection queued is accepted and judged at once. */
+#define NET_BACKLOG    1024
 #define NET_READ_CHUNK 4096
 
 struct conn {
@@ -346,12 +349,14 @@ accept_one(struct net *n, int fd, const struct sockaddr_storage *sa)
 	case ADMIT_YES:
 		break;
 	case ADMIT_DROP:
-		log_limit_info(&n->lim_dropped, "dropping the oldest connection from %s for %s: %s",
+		log_limit_info(&n->lim_dropped,
+		               "dropping a connection from %s to make room for %s: %s",
 		               held[res.drop]->addr, addr, res.why);
 		conn_end(held[res.drop], NULL, NULL);
 		break;
 	case ADMIT_NO_ADDR:
-		log_limit_warnx(&n->lim_refused_addr, "refusing %s: %s", addr, res.why);
+		log_limit_warnx(&n->lim_refused_addr, "refusing %s: %d connections from it already",
+		                addr, ADMIT_PER_ADDR);
 		close(fd);
 		return;
 	default:
@@ -381,7 +386,7 @@ listener_io(struct loop_watch *w, int lfd, uint32_t events, void *arg)
 
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED)
-				log_warnx("accept: %s", strerror(errno));
+				LOG_LIMITED(log_limit_warnx, "accept: %s", strerror(errno));
 			return;
 		}
 		accept_one(n, fd, &sa);
