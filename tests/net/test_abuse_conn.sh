@@ -4,7 +4,8 @@
 #
 # - Refusals reach the sender: after a complete handshake, an offer whose card another key
 #   signed gets an `error` with code 4 (not-yours), a card that does not verify code 3
-#   (bad-card), garbage plaintext code 1 (malformed), not a bare close.
+#   (bad-card), garbage plaintext code 1 (malformed), not a bare close. And the other way:
+#   a card back refused as not-yours is not sent again, one refused as internal is.
 # - Idle sockets do not shut anyone out: 16 addresses holding 5 idle connections each, then
 #   32 connections that finish the handshake and send nothing, then 1,000 addresses with one
 #   idle connection each; under each flood an honest sender still gets `ack` within a few
@@ -339,6 +340,37 @@ def case_card_back(src, port, name, wait):
     s.close()
     print("card back received, exchange %.0f ms" % ((time.monotonic() - t0) * 1000))
 
+def case_card_back_refuse(src, port, name, code, wait):
+    """Listens on src:port as the sender of an offer and refuses every card back with error
+    code, for wait seconds; prints how many attempts came (proto/session.md 9.6: one for a
+    permanent refusal, more for busy or internal)."""
+    seed = seed_of(name)
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((src, int(port)))
+    ls.listen(4)
+    print("listening", flush=True)
+    attempts, end = 0, time.monotonic() + float(wait)
+    while time.monotonic() < end:
+        ls.settimeout(max(0.05, end - time.monotonic()))
+        try:
+            s, _ = ls.accept()
+        except socket.timeout:
+            break
+        attempts += 1
+        s.settimeout(TIMEOUT)
+        hs = cs.Handshake(os.urandom(32), os.urandom(32))
+        inbox = cs.Inbox()
+        hs.read_message_1(recv_frame(s, inbox))
+        s.sendall(cs.frame(hs.write_message_2(cs.make_hello(seed, hs.s_pub))))
+        cs.check_hello(hs.read_message_3(recv_frame(s, inbox)), hs.rs)
+        rx, tx, _ = hs.split()
+        kind, _ = cs.decode_message(rx.decrypt(b"", recv_frame(s, inbox)))
+        check(kind == "card", "wanted a card, got %s" % kind)
+        s.sendall(cs.frame(tx.encrypt(b"", cs.encode_message("error", {"code": int(code)}))))
+        s.close()
+    print("attempts %d" % attempts, flush=True)
+
 # ---- the attacker ----
 
 def addr(octet, i):
@@ -492,6 +524,34 @@ waitfor 5 listening || bail "the daemon does not take offers on port $PORT"
 check "an offer whose card another key signed: error 4 (not-yours)" peer not-yours 127.0.0.4
 check "a card that does not verify: error 3 (bad-card)" peer bad-card 127.0.0.4
 check "garbage plaintext: error 1 (malformed)" peer garbage 127.0.0.4
+
+# ---- finding 5, the other side: the daemon stops at a permanent refusal ----
+
+# refused_back ADDR PORT NAME CODE: an offer from NAME that asks for a card back at
+# ADDR:PORT, accepted; the listener there refuses every card back with CODE for 4 s and
+# says how many attempts came.
+refused_back() {
+	local addr=$1 port=$2 name=$3 code=$4 id
+	spawn "$T/refuse-$code.log" python3 "$PEER" "$INTEROP" "$PORT" card-back-refuse \
+		"$addr" "$port" "$name" "$code" 4
+	local pid=$LASTPID
+	waitfor 5 grep -q listening "$T/refuse-$code.log" || return 1
+	peer offer "$addr" "$name" "$port" >/dev/null || return 1
+	id=$("$WF" inbox --json --runtime-dir "$R" | python3 -c '
+import json, sys
+print([o["id"] for o in json.load(sys.stdin) if o["name"] == sys.argv[1]][-1])' "$name")
+	diag "accept $id: $("$WF" --state-dir "$S" accept "$id" --runtime-dir "$R" 2>&1)"
+	wait "$pid"
+	unset "STARTED[$pid]"
+	ATTEMPTS=$(awk '/^attempts/ { print $2 }' "$T/refuse-$code.log")
+	diag "card back refused with $code: ${ATTEMPTS:-?} attempts in 4 s"
+}
+ATTEMPTS=
+refused_back 127.0.0.9 7413 "Refusing Rita" 4
+check "a card back refused as not-yours is not sent again" test "${ATTEMPTS:-0}" = 1
+check "the daemon logs why it gave up" grep -q "refused by the peer: not-yours" "$T/wfd.log"
+refused_back 127.0.0.10 7414 "Failing Fay" 6
+check "a card back refused as internal is tried again" test "${ATTEMPTS:-0}" -ge 2
 
 # ---- finding 6: idle sockets shut nobody out ----
 
