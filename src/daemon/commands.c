@@ -177,7 +177,8 @@ cmd_nearby(struct wfd *d)
 			json_decref(peers);
 			peers = NULL;
 		}
-	return json_pack("{sbso}", "ok", 1, "peers", peers);
+	peers_shown(d);
+	return json_pack("{sbsoso}", "ok", 1, "peers", peers, "table", peers_table_json(d));
 }
 
 /* A card in hex (the CLI issues it), into *out. 0, or an error reply in *err. */
@@ -204,6 +205,7 @@ static json_t *
 cmd_send(struct wfd *d, struct control_client *cl, const json_t *req, bool *later)
 {
 	const char *who = NULL, *note = NULL, *why = NULL;
+	char which[256];
 	bool reply = true;
 	struct peer *p = NULL;
 	uint8_t *card = NULL;
@@ -220,10 +222,12 @@ cmd_send(struct wfd *d, struct control_client *cl, const json_t *req, bool *late
 		return bad("note: at most 280 bytes");
 	if (opt_bool(req, "reply", &reply) < 0)
 		return bad("reply: true or false");
-	if ((r = peers_lookup(d, who, &p)) == -EEXIST)
-		return ctl_error(CTL_E_AMBIGUOUS, "several peers show that handle; use the id");
+	if ((r = peers_lookup(d, who, &p, which, sizeof(which))) == -EEXIST)
+		return ctl_error(CTL_E_AMBIGUOUS, which);
+	if (r == -EINVAL)
+		return bad(which);
 	if (r < 0)
-		return ctl_error(CTL_E_NOT_FOUND, "nobody nearby has that id or handle");
+		return ctl_error(CTL_E_NOT_FOUND, which);
 	if (card_arg(req, &card, &len, &err) < 0)
 		return err;
 	r = exchange_send(d, p, card, len, note, reply, cl, &id, &why);
