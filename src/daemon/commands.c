@@ -71,6 +71,7 @@ cmd_status(struct wfd *d)
 	              (json_int_t)net_connections(d->net));
 	if (j == NULL || !d->started)
 		return j;
+	json_object_set_new(j, "peer_table", peers_table_json(d));
 	json_object_set_new(j, "port", json_integer(net_port(d->net)));
 	json_object_set_new(j, "hidden", json_boolean(d->adv.hidden));
 	if (mdns_advert_name(d->mdns) != NULL)
@@ -178,7 +179,7 @@ cmd_nearby(struct wfd *d)
 			peers = NULL;
 		}
 	peers_shown(d);
-	return json_pack("{sbsoso}", "ok", 1, "peers", peers, "table", peers_table_json(d));
+	return json_pack("{sbso}", "ok", 1, "peers", peers);
 }
 
 /* A card in hex (the CLI issues it), into *out. 0, or an error reply in *err. */

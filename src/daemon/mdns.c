@@ -95,6 +95,7 @@ struct mdns {
 	bool forgetting;     /* peers_forget is emptying the table */
 	unsigned resolving;  /* resolvers waiting for their first answer */
 	unsigned resolvers;  /* resolvers alive */
+	unsigned peak;       /* the most resolvers ever alive at once */
 	uint64_t seq;        /* adverts the browser has reported */
 	bool newest_next;    /* the next free slot goes to the newest waiting entry */
 	/* The advert we want, and what avahi made of it. */
@@ -376,6 +377,7 @@ resolve_cb(AvahiServiceResolver *r, AvahiIfIndex iface, AvahiProtocol proto,
 {
 	struct mpeer *p = arg;
 	struct mdns *m = p->m;
+	bool first;
 
 	(void)r;
 	(void)proto;
@@ -383,19 +385,23 @@ resolve_cb(AvahiServiceResolver *r, AvahiIfIndex iface, AvahiProtocol proto,
 	(void)type;
 	(void)domain;
 	(void)host;
-	if (!p->answered) {
+	first = !p->answered;
+	if (first) {
 		p->answered = true;
 		m->resolving--;
-		resolve_next(m);
 	}
 	if (event == AVAHI_RESOLVER_FOUND) {
 		peer_found(m, p, iface, a, port, txt, flags);
-		return;
+	} else {
+		log_debug("cannot resolve '%s': %s", p->name,
+		          avahi_strerror(avahi_client_errno(m->client)));
+		peer_stop_resolving(m, p);
+		loop_timer_set(p->retry, MDNS_RESOLVE_RETRY_MS);
 	}
-	log_debug("cannot resolve '%s': %s", p->name,
-	          avahi_strerror(avahi_client_errno(m->client)));
-	peer_stop_resolving(m, p);
-	loop_timer_set(p->retry, MDNS_RESOLVE_RETRY_MS);
+	/* Only now, once this answer has kept or freed its resolver, may another start:
+	 * resolvers alive stay within the caller's table and MDNS_RESOLVING_MAX. */
+	if (first)
+		resolve_next(m);
 }
 
 /* The queued peer first reported most recently (newest) or longest ago; NULL for none. */
@@ -450,7 +456,8 @@ resolve_next(struct mdns *m)
 			continue;
 		}
 		m->resolving++;
-		m->resolvers++;
+		if (++m->resolvers > m->peak)
+			m->peak = m->resolvers;
 	}
 }
 
@@ -625,8 +632,9 @@ mdns_wake(struct mdns *m, unsigned n)
 }
 
 unsigned
-mdns_resolvers(const struct mdns *m)
+mdns_resolvers(const struct mdns *m, unsigned *peak)
 {
+	*peak = m->peak;
 	return m->resolvers;
 }
 

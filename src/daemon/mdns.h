@@ -81,8 +81,9 @@ void mdns_release(struct mdns *m, const char *instance);
 /* The caller has room for n more peers: resolves up to n parked ones, the most recently
  * reported first. */
 void mdns_wake(struct mdns *m, unsigned n);
-/* For `nearby`: resolvers alive, and adverts known (with a resolver or without). */
-unsigned mdns_resolvers(const struct mdns *m);
+/* For `status`: resolvers alive (*peak: the most at once since mdns_new), and adverts
+ * known (with a resolver or without). */
+unsigned mdns_resolvers(const struct mdns *m, unsigned *peak);
 unsigned mdns_adverts(const struct mdns *m);
 
 #define MDNS_PROBE_TYPES_MAX 32 /* service types a LAN probe reports */

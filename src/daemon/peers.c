@@ -224,16 +224,17 @@ json_t *
 peers_table_json(const struct wfd *d)
 {
 	size_t n = 0, shown = 0;
+	unsigned peak, resolvers = mdns_resolvers(d->mdns, &peak);
 
 	for (const struct peer *p = d->peers; p != NULL; p = p->next) {
 		n++;
 		shown += p->shown;
 	}
-	return json_pack("{sI sI sI sI sI sI}", "peers", (json_int_t)n, "max",
+	return json_pack("{sI sI sI sI sI sI sI}", "peers", (json_int_t)n, "max",
 	                 (json_int_t)PEERTAB_MAX, "shown", (json_int_t)shown, "shown_max",
 	                 (json_int_t)PEERTAB_SHOWN_MAX, "adverts",
-	                 (json_int_t)mdns_adverts(d->mdns), "resolvers",
-	                 (json_int_t)mdns_resolvers(d->mdns));
+	                 (json_int_t)mdns_adverts(d->mdns), "resolvers", (json_int_t)resolvers,
+	                 "resolvers_peak", (json_int_t)peak);
 }
 
 /* Whether list holds topic, ASCII letters compared in any case. */
