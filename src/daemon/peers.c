@@ -34,27 +34,33 @@ status_name(enum txt_status s)
 	return s == TXT_STATUS_OPEN ? "open" : s == TXT_STATUS_QUIET ? "quiet" : NULL;
 }
 
-/* Whether an advert's event tag is ours (never, when we are started without an event). */
-static bool
-same_event(const struct wfd *d, const struct txt_info *txt)
+/* Our event tag, or "" when we are started without an event. */
+static void
+our_tag(const struct wfd *d, char mine[TXT_EVENT_TAG_LEN + 1])
 {
-	char mine[TXT_EVENT_TAG_LEN + 1];
+	mine[0] = '\0';
+	if (d->started && d->adv.event[0] != '\0')
+		txt_event_tag(d->adv.event, mine);
+}
 
-	if (!d->started || d->adv.event[0] == '\0' || txt->event[0] == '\0')
-		return false;
-	txt_event_tag(d->adv.event, mine);
-	return strcmp(txt->event, mine) == 0;
+/* Whether an advert shows our event tag mine (never when mine is ""). */
+static bool
+same_event(const char *mine, const struct txt_info *txt)
+{
+	return mine[0] != '\0' && strcmp(txt->event, mine) == 0;
 }
 
 /* The table as peertab sees it; ptrs (when not NULL) gets the peer of each entry. */
 static size_t
 snapshot(const struct wfd *d, struct peertab_entry *tab, struct peer **ptrs)
 {
+	char mine[TXT_EVENT_TAG_LEN + 1];
 	size_t n = 0;
 
+	our_tag(d, mine);
 	for (struct peer *p = d->peers; p != NULL && n < PEERTAB_MAX; p = p->next, n++) {
 		tab[n] = (struct peertab_entry){ .seen = p->seen,
-			                         .same_event = same_event(d, &p->txt),
+			                         .same_event = same_event(mine, &p->txt),
 			                         .shown = p->shown };
 		if (ptrs != NULL)
 			ptrs[n] = p;
@@ -82,8 +88,10 @@ admit(struct wfd *d, const struct txt_info *txt)
 	struct peertab_entry tab[PEERTAB_MAX];
 	struct peer *ptrs[PEERTAB_MAX], *victim;
 	size_t n = snapshot(d, tab, ptrs), v = 0;
+	char mine[TXT_EVENT_TAG_LEN + 1];
 
-	switch (peertab_admit(tab, n, PEERTAB_MAX, same_event(d, txt), &v)) {
+	our_tag(d, mine);
+	switch (peertab_admit(tab, n, PEERTAB_MAX, same_event(mine, txt), &v)) {
 	case PEERTAB_ADMIT:
 		return true;
 	case PEERTAB_EVICT:
@@ -300,16 +308,13 @@ peers_json(const struct wfd *d, const struct peer *p)
 {
 	char id[WFD_PEER_ID_MAX];
 	const char *status = status_name(p->txt.status);
-	const char *ev = p->txt.event;
-	char mine[TXT_EVENT_TAG_LEN + 1] = "";
+	char mine[TXT_EVENT_TAG_LEN + 1];
 
-	if (d->started && d->adv.event[0] != '\0')
-		txt_event_tag(d->adv.event, mine);
+	our_tag(d, mine);
 	snprintf(id, sizeof(id), "%u", p->id);
 	return json_pack("{ss ss ss? ss* so so* sb ss sI}", "id", id, "instance", p->instance,
 	                 "handle", p->txt.handle[0] != '\0' ? p->txt.handle : NULL, "status",
 	                 status, "topics", topics_json(p->txt.topics), "common",
 	                 peers_common_ground(d, p->txt.topics), "same_event",
-	                 ev[0] != '\0' && strcmp(ev, mine) == 0, "addr", p->addr, "port",
-	                 (json_int_t)p->port);
+	                 same_event(mine, &p->txt), "addr", p->addr, "port", (json_int_t)p->port);
 }
