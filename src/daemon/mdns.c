@@ -73,7 +73,7 @@ struct mpeer {
 	bool answered, reported;   /* res gave a first answer; peer_up was called */
 	bool queued;               /* waiting for a resolver slot */
 	bool parked;               /* the caller has no room for it: mdns_wake resolves it */
-	bool unreadable;           /* its record failed txt_parse: resolved again on demand */
+	bool unreadable;           /* its record failed txt_parse: not woken, only re-browsed */
 	bool self;                 /* it resolved as our own advert */
 	struct loop_timer *retry;  /* re-resolving after a failure */
 	struct mpeer *next;
