@@ -2,8 +2,9 @@
  * publish: puts N wallflower adverts on the LAN from one avahi client, for the discovery
  * and idle benchmarks (bench/discovery.sh, bench/idle.sh). Each advert is a valid
  * version-1 record (proto/txt.md): v=1, h=PREFIX-NNNN (unique, at most 32 bytes), s=open,
- * t=two topics. The instance name is the handle. Usage:
- *   publish N [PER_GROUP [PREFIX]]
+ * t=two topics, and EXTRA when given (tests/net/test_abuse_adverts.sh adds an event tag,
+ * e=...). The instance name is the handle. Usage:
+ *   publish N [PER_GROUP [PREFIX [EXTRA]]]
  * registers ceil(N / PER_GROUP) entry groups (default PER_GROUP 1: one group per advert, as
  * N separate daemons would), prints "established N GROUPS" on stdout once avahi has
  * established them all, and stays until SIGTERM or SIGINT, when it withdraws them.
@@ -36,6 +37,7 @@ static AvahiSimplePoll *sp;
 static AvahiEntryGroup **groups;
 static unsigned n_adverts, per_group, n_groups, n_established;
 static const char *prefix = "bench";
+static const char *extra; /* one more TXT string, or NULL */
 static int status;
 
 /* SIGTERM and SIGINT: the handler writes to a pipe that the poll loop watches (avahi's
@@ -108,9 +110,10 @@ publish_all(AvahiClient *c)
 		snprintf(name, sizeof(name), "%s-%04u", prefix, i);
 		snprintf(h, sizeof(h), "h=%s", name);
 		snprintf(t, sizeof(t), "t=topic-%u,topic-%u", i % 97, i % 13);
-		r = avahi_entry_group_add_service(
-		        groups[g], AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, 0, name, "_wallflower._tcp",
-		        NULL, NULL, (uint16_t)(20000 + i % 40000), "v=1", h, "s=open", t, NULL);
+		r = avahi_entry_group_add_service(groups[g], AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, 0,
+		                                  name, "_wallflower._tcp", NULL, NULL,
+		                                  (uint16_t)(20000 + i % 40000), "v=1", h, "s=open",
+		                                  t, extra, NULL);
 		if (r < 0) {
 			fail("avahi_entry_group_add_service", r);
 			return;
@@ -160,14 +163,16 @@ main(int argc, char **argv)
 	AvahiClient *c;
 	int err = 0;
 
-	if (argc < 2 || argc > 4) {
-		fprintf(stderr, "usage: publish N [PER_GROUP [PREFIX]]\n");
+	if (argc < 2 || argc > 5) {
+		fprintf(stderr, "usage: publish N [PER_GROUP [PREFIX [EXTRA]]]\n");
 		return 2;
 	}
 	n_adverts = number(argv[1], 100000);
 	per_group = argc > 2 ? number(argv[2], n_adverts) : 1;
 	if (argc > 3)
 		prefix = argv[3];
+	if (argc > 4)
+		extra = argv[4];
 	/* "PREFIX-NNNN": the handle must stay within HANDLE_MAX bytes. */
 	if (strlen(prefix) + 1 + snprintf(NULL, 0, "%04u", n_adverts) > HANDLE_MAX) {
 		fprintf(stderr, "publish: prefix too long for a %u-byte handle\n", HANDLE_MAX);

@@ -688,6 +688,9 @@ static const char send_help[] =
         "their card comes back and joins your contacts. If the first attempt fails, the\n"
         "daemon keeps trying for 10 minutes while PEER stays nearby.\n"
         "\n"
+        "PEER may say which it is: #7 is the peer with id 7, @7 the peer whose handle is\n"
+        "'7'. A bare 7 that is one peer's id and another's handle is refused, naming both.\n"
+        "\n"
         "  --persona P   which persona's card to offer (default: default)\n"
         "  --note TEXT   a short note to go with it (at most 280 bytes)\n"
         "  --no-reply    do not ask for their card back\n";

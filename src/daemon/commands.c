@@ -86,6 +86,7 @@ cmd_status(struct wfd *d)
 	json_object_set_new(j, "held_back", held_json(d));
 	if (!d->started)
 		return j;
+	json_object_set_new(j, "peer_table", peers_table_json(d));
 	json_object_set_new(j, "port", json_integer(net_port(d->net)));
 	json_object_set_new(j, "hidden", json_boolean(d->adv.hidden));
 	if (mdns_advert_name(d->mdns) != NULL)
@@ -192,6 +193,7 @@ cmd_nearby(struct wfd *d)
 			json_decref(peers);
 			peers = NULL;
 		}
+	peers_shown(d);
 	return json_pack("{sbso}", "ok", 1, "peers", peers);
 }
 
@@ -234,6 +236,7 @@ cmd_send(struct wfd *d, struct control_client *cl, const json_t *req, bool *late
 	const char *who = NULL, *note = NULL, *why = NULL;
 	struct control_pending *pending;
 	struct delivery *dl = NULL;
+	char which[256];
 	bool reply = true;
 	struct peer *p = NULL;
 	uint8_t *card = NULL;
@@ -250,10 +253,12 @@ cmd_send(struct wfd *d, struct control_client *cl, const json_t *req, bool *late
 		return bad("note: at most 280 bytes");
 	if (opt_bool(req, "reply", &reply) < 0)
 		return bad("reply: true or false");
-	if ((r = peers_lookup(d, who, &p)) == -EEXIST)
-		return ctl_error(CTL_E_AMBIGUOUS, "several peers show that handle; use the id");
+	if ((r = peers_lookup(d, who, &p, which, sizeof(which))) == -EEXIST)
+		return ctl_error(CTL_E_AMBIGUOUS, which);
+	if (r == -EINVAL)
+		return bad(which);
 	if (r < 0)
-		return ctl_error(CTL_E_NOT_FOUND, "nobody nearby has that id or handle");
+		return ctl_error(CTL_E_NOT_FOUND, which);
 	if (card_arg(req, &card, &len, &err) < 0)
 		return err;
 	r = exchange_send(d, p, card, len, note, reply, &dl, &id, &why);

@@ -1,9 +1,16 @@
 /*
  * mdns.c: the avahi adapter. It owns the AvahiPoll glue over the daemon's loop, the
- * avahi client, our entry group (the advert), the service browser and one resolver per
- * peer. Resolvers stay alive after their first answer, because avahi then reports TXT and
- * address changes through them (a peer's status change reaches us that way); only those
- * still waiting for a first answer count against MDNS_RESOLVING_MAX.
+ * avahi client, our entry group (the advert), the service browser and the resolvers.
+ * Every advert the browser reports gets an entry (at most MDNS_PEERS_MAX: when full, the
+ * longest-known entry without a resolver goes). Its resolver is started when a slot is free
+ * (at most MDNS_RESOLVING_MAX wait for a first answer; the newest and the oldest waiting
+ * entries take turns). After the answer, the resolver stays alive only while the caller
+ * keeps the peer (avahi then reports TXT and address changes through it); a peer the caller
+ * refuses or evicts (mdns_release), or whose record is unreadable, is parked without one,
+ * and resolved again on demand (mdns_wake, mdns_resolve_again). So the resolvers alive are
+ * bounded by the caller's table, and never exceed MDNS_RESOLVERS_MAX, well below
+ * avahi-daemon's objects-per-client-max (1024 by default): a flood of adverts cannot use up
+ * our avahi objects.
  *
  * Input from avahi is other people's adverts: a TXT record is measured before it is
  * serialised, and parsed strictly (txt_parse). Avahi error codes are mapped and logged
@@ -61,9 +68,12 @@ struct mpeer {
 	AvahiProtocol proto;
 	char *domain;
 	unsigned sightings;        /* browser NEWs minus REMOVEs */
-	AvahiServiceResolver *res; /* alive while the peer is visible */
+	uint64_t seq;              /* when the browser first reported it, in reports */
+	AvahiServiceResolver *res; /* alive while the caller keeps the peer */
 	bool answered, reported;   /* res gave a first answer; peer_up was called */
 	bool queued;               /* waiting for a resolver slot */
+	bool parked;               /* the caller has no room for it: mdns_wake resolves it */
+	bool unreadable;           /* its record failed txt_parse: not woken, only re-browsed */
 	bool self;                 /* it resolved as our own advert */
 	struct loop_timer *retry;  /* re-resolving after a failure */
 	struct mpeer *next;
@@ -83,7 +93,11 @@ struct mdns {
 	unsigned npeers;
 	bool objects_warned; /* avahi's object limit was hit (logged once) */
 	bool forgetting;     /* peers_forget is emptying the table */
-	unsigned resolving;
+	unsigned resolving;  /* resolvers waiting for their first answer */
+	unsigned resolvers;  /* resolvers alive */
+	unsigned peak;       /* the most resolvers ever alive at once */
+	uint64_t seq;        /* adverts the browser has reported */
+	bool newest_next;    /* the next free slot goes to the newest waiting entry */
 	/* The advert we want, and what avahi made of it. */
 	bool advertise;
 	char *name;
@@ -240,12 +254,31 @@ peer_stop_resolving(struct mdns *m, struct mpeer *p)
 	if (p->res != NULL) {
 		avahi_service_resolver_free(p->res);
 		p->res = NULL;
+		m->resolvers--;
 		if (!p->answered)
 			m->resolving--;
 	}
 	p->answered = false;
 	p->queued = false;
+	p->parked = false;
+	p->unreadable = false;
 	loop_timer_stop(p->retry);
+}
+
+/* Frees p's resolver and leaves it waiting without one. A resolver freed before its first
+ * answer lets a queued peer in. Safe inside p's own resolver callback (avahi-client does
+ * not touch a resolver after calling back). */
+static void
+peer_park(struct mdns *m, struct mpeer *p, bool unreadable)
+{
+	bool was_waiting = p->res != NULL && !p->answered;
+
+	peer_stop_resolving(m, p);
+	p->reported = false;
+	p->parked = !unreadable;
+	p->unreadable = unreadable;
+	if (was_waiting)
+		resolve_next(m);
 }
 
 static void
@@ -274,6 +307,7 @@ peers_forget(struct mdns *m, bool report)
 		peer_free(m, m->peers, report);
 	m->forgetting = false;
 	m->resolving = 0;
+	m->resolvers = 0;
 	m->objects_warned = false;
 }
 
@@ -320,7 +354,7 @@ peer_found(struct mdns *m, struct mpeer *p, AvahiIfIndex iface, const AvahiAddre
 		LOG_LIMITED(log_limit_debug, "ignoring advert '%s': TXT record %s", p->name, why);
 		if (p->reported)
 			m->cb.peer_down(m->arg, p->name);
-		p->reported = false;
+		peer_park(m, p, true); /* no resolver held for an advert nobody can see */
 		return;
 	}
 	avahi_address_snprint(addr, sizeof(addr), a);
@@ -331,6 +365,7 @@ peer_found(struct mdns *m, struct mpeer *p, AvahiIfIndex iface, const AvahiAddre
 		snprintf(addr + n, sizeof(addr) - n, "%%%s", ifname);
 	}
 	p->reported = true;
+	/* The caller may refuse it or push out another: both through mdns_release. */
 	m->cb.peer_up(m->arg, &mp);
 }
 
@@ -342,6 +377,7 @@ resolve_cb(AvahiServiceResolver *r, AvahiIfIndex iface, AvahiProtocol proto,
 {
 	struct mpeer *p = arg;
 	struct mdns *m = p->m;
+	bool first;
 
 	(void)r;
 	(void)proto;
@@ -349,32 +385,54 @@ resolve_cb(AvahiServiceResolver *r, AvahiIfIndex iface, AvahiProtocol proto,
 	(void)type;
 	(void)domain;
 	(void)host;
-	if (!p->answered) {
+	first = !p->answered;
+	if (first) {
 		p->answered = true;
 		m->resolving--;
-		resolve_next(m);
 	}
 	if (event == AVAHI_RESOLVER_FOUND) {
 		peer_found(m, p, iface, a, port, txt, flags);
-		return;
+	} else {
+		LOG_LIMITED(log_limit_debug, "cannot resolve '%s': %s", p->name,
+		            avahi_strerror(avahi_client_errno(m->client)));
+		peer_stop_resolving(m, p);
+		loop_timer_set(p->retry, MDNS_RESOLVE_RETRY_MS);
 	}
-	LOG_LIMITED(log_limit_debug, "cannot resolve '%s': %s", p->name,
-	            avahi_strerror(avahi_client_errno(m->client)));
-	peer_stop_resolving(m, p);
-	loop_timer_set(p->retry, MDNS_RESOLVE_RETRY_MS);
+	/* Only now, once this answer has kept or freed its resolver, may another start:
+	 * resolvers alive stay within the caller's table and MDNS_RESOLVING_MAX. */
+	if (first)
+		resolve_next(m);
 }
 
-/* Starts resolvers for queued peers while there are free slots. */
+/* The queued peer first reported most recently (newest) or longest ago; NULL for none. */
+static struct mpeer *
+queued_pick(struct mdns *m, bool newest)
+{
+	struct mpeer *best = NULL;
+
+	for (struct mpeer *p = m->peers; p != NULL; p = p->next)
+		if (p->queued &&
+		    (best == NULL || (newest ? p->seq > best->seq : p->seq < best->seq)))
+			best = p;
+	return best;
+}
+
+/*
+ * Starts resolvers for queued peers while there are free slots. The newest and the oldest
+ * waiting peer take turns: someone who arrives after a flood of adverts is resolved next,
+ * and a flood that keeps coming cannot keep the earliest waiting out for ever.
+ */
 static void
 resolve_next(struct mdns *m)
 {
+	struct mpeer *p;
+
 	if (m->forgetting || m->client == NULL ||
 	    avahi_client_get_state(m->client) != AVAHI_CLIENT_S_RUNNING)
 		return;
-	for (struct mpeer *p = m->peers; p != NULL && m->resolving < MDNS_RESOLVING_MAX;
-	     p = p->next) {
-		if (!p->queued || m->client == NULL)
-			continue;
+	while (m->resolving < MDNS_RESOLVING_MAX && m->resolvers < MDNS_RESOLVERS_MAX &&
+	       m->client != NULL && (p = queued_pick(m, m->newest_next)) != NULL) {
+		m->newest_next = !m->newest_next;
 		p->queued = false;
 		p->res = avahi_service_resolver_new(m->client, p->iface, p->proto, p->name,
 		                                    TXT_SERVICE, p->domain, p->proto, 0, resolve_cb,
@@ -398,6 +456,8 @@ resolve_next(struct mdns *m)
 			continue;
 		}
 		m->resolving++;
+		if (++m->resolvers > m->peak)
+			m->peak = m->resolvers;
 	}
 }
 
@@ -419,6 +479,23 @@ retry_fire(struct loop_timer *t, void *arg)
 		peer_queue(p->m, p);
 }
 
+/* The table of adverts is full: forgets the one reported longest ago that holds no
+ * resolver and is not the caller's (waiting, parked or unreadable). false if none. */
+static bool
+peer_make_room(struct mdns *m)
+{
+	struct mpeer *old = NULL;
+
+	for (struct mpeer *p = m->peers; p != NULL; p = p->next)
+		if (p->res == NULL && !p->reported && (old == NULL || p->seq < old->seq))
+			old = p;
+	if (old == NULL)
+		return false;
+	log_debug("forgetting advert '%s' to make room", old->name);
+	peer_free(m, old, false);
+	return true;
+}
+
 static void
 peer_seen(struct mdns *m, AvahiIfIndex iface, AvahiProtocol proto, const char *name,
           const char *domain)
@@ -432,7 +509,7 @@ peer_seen(struct mdns *m, AvahiIfIndex iface, AvahiProtocol proto, const char *n
 			LOG_LIMITED(log_limit_debug, "ignoring an advert with an unprintable name");
 			return;
 		}
-		if (m->npeers >= MDNS_PEERS_MAX) {
+		if (m->npeers >= MDNS_PEERS_MAX && !peer_make_room(m)) {
 			LOG_LIMITED(log_limit_warnx, "ignoring advert: %d peers already",
 			            MDNS_PEERS_MAX);
 			return;
@@ -447,6 +524,7 @@ peer_seen(struct mdns *m, AvahiIfIndex iface, AvahiProtocol proto, const char *n
 			return;
 		}
 		p->m = m;
+		p->seq = ++m->seq;
 		memcpy(p->name, name, strlen(name) + 1);
 		p->iface = iface;
 		p->proto = proto;
@@ -522,8 +600,49 @@ mdns_resolve_again(struct mdns *m, const char *instance)
 {
 	struct mpeer *p = peer_find(m, instance);
 
-	if (p != NULL)
+	if (p != NULL && p->sightings > 0)
 		peer_queue(m, p);
+}
+
+void
+mdns_release(struct mdns *m, const char *instance)
+{
+	struct mpeer *p = peer_find(m, instance);
+
+	if (p != NULL && !p->self)
+		peer_park(m, p, false);
+}
+
+void
+mdns_wake(struct mdns *m, unsigned n)
+{
+	if (m->forgetting)
+		return;
+	for (; n > 0; n--) {
+		struct mpeer *best = NULL;
+
+		for (struct mpeer *p = m->peers; p != NULL; p = p->next)
+			if (p->parked && (best == NULL || p->seq > best->seq))
+				best = p;
+		if (best == NULL)
+			break;
+		best->parked = false;
+		best->queued = true;
+	}
+	resolve_next(m);
+}
+
+unsigned
+mdns_resolvers(const struct mdns *m, unsigned *peak)
+{
+	*peak = m->peak;
+	return m->resolvers;
+}
+
+unsigned
+mdns_adverts(const struct mdns *m)
+{
+	return m->npeers;
 }
 
 /* ---- the advert ---- */

@@ -19,7 +19,8 @@
 #include "loop.h"
 
 #define MDNS_RESOLVING_MAX    16   /* resolvers waiting for their first answer at once */
-#define MDNS_PEERS_MAX        4096 /* adverts tracked at once */
+#define MDNS_RESOLVERS_MAX    320  /* resolvers alive at once (avahi allows 1024 objects) */
+#define MDNS_PEERS_MAX        4096 /* adverts known at once, most without a resolver */
 #define MDNS_TXT_INTERVAL_MS  2000 /* at most one TXT update per this long */
 #define MDNS_RETRY_MS         2000 /* reconnecting to avahi-daemon after it went away */
 #define MDNS_RESOLVE_RETRY_MS 5000 /* re-resolving a peer whose resolver failed */
@@ -37,7 +38,8 @@ struct mdns_peer {
 };
 
 struct mdns_callbacks {
-	/* A peer was resolved, or its TXT record or address changed. */
+	/* A peer was resolved, or its TXT record or address changed. Its resolver is kept
+	 * (so changes keep coming) unless the callee calls mdns_release for it. */
 	void (*peer_up)(void *arg, const struct mdns_peer *p);
 	/* A peer went away (or its record became unreadable). */
 	void (*peer_down)(void *arg, const char *instance);
@@ -70,6 +72,19 @@ int mdns_update_txt(struct mdns *m, const uint8_t *txt, size_t len)
 
 /* Resolves instance again (its address may have changed: a connection to it failed). */
 void mdns_resolve_again(struct mdns *m, const char *instance);
+/*
+ * The caller keeps no peer instance (it refused it, or pushed it out of its table): its
+ * resolver is freed, and it waits, parked, for mdns_wake. Nothing is reported about it
+ * until it is resolved again. May be called from peer_up, for that peer or another.
+ */
+void mdns_release(struct mdns *m, const char *instance);
+/* The caller has room for n more peers: resolves up to n parked ones, the most recently
+ * reported first. */
+void mdns_wake(struct mdns *m, unsigned n);
+/* For `status`: resolvers alive (*peak: the most at once since mdns_new), and adverts
+ * known (with a resolver or without). */
+unsigned mdns_resolvers(const struct mdns *m, unsigned *peak);
+unsigned mdns_adverts(const struct mdns *m);
 
 #define MDNS_PROBE_TYPES_MAX 32 /* service types a LAN probe reports */
 

@@ -3,6 +3,11 @@
  * what adverts say (already parsed by txt_parse), gives each peer a short id that is never
  * reused while the daemon runs (so `send 3` cannot reach someone who arrived after 3 left),
  * and works out the common ground between a peer's topics and our profile.
+ *
+ * The table is bounded (PEERTAB_MAX) and anyone can publish adverts, so who gets a place,
+ * who is pushed out, and which peer a `send` token names are peertab's rules
+ * (src/lib/peertab.c); this file takes snapshots for them and applies their answers, and
+ * tells mdns which peers it no longer follows (mdns_release) or has room for (mdns_wake).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +16,7 @@
 #include <strings.h>
 
 #include "log.h"
+#include "loop.h"
 #include "wfd.h"
 
 struct peer *
@@ -28,6 +34,78 @@ status_name(enum txt_status s)
 	return s == TXT_STATUS_OPEN ? "open" : s == TXT_STATUS_QUIET ? "quiet" : NULL;
 }
 
+/* Our event tag, or "" when we are started without an event. */
+static void
+our_tag(const struct wfd *d, char mine[TXT_EVENT_TAG_LEN + 1])
+{
+	mine[0] = '\0';
+	if (d->started && d->adv.event[0] != '\0')
+		txt_event_tag(d->adv.event, mine);
+}
+
+/* Whether an advert shows our event tag mine (never when mine is ""). */
+static bool
+same_event(const char *mine, const struct txt_info *txt)
+{
+	return mine[0] != '\0' && strcmp(txt->event, mine) == 0;
+}
+
+/* The table as peertab sees it; ptrs (when not NULL) gets the peer of each entry. */
+static size_t
+snapshot(const struct wfd *d, struct peertab_entry *tab, struct peer **ptrs)
+{
+	char mine[TXT_EVENT_TAG_LEN + 1];
+	size_t n = 0;
+
+	our_tag(d, mine);
+	for (struct peer *p = d->peers; p != NULL && n < PEERTAB_MAX; p = p->next, n++) {
+		tab[n] = (struct peertab_entry){ .seen = p->seen,
+			                         .same_event = same_event(mine, &p->txt),
+			                         .shown = p->shown };
+		if (ptrs != NULL)
+			ptrs[n] = p;
+	}
+	return n;
+}
+
+/* Takes p out of the list and tells the watchers; the caller frees it. */
+static void
+unlink_peer(struct wfd *d, struct peer *p)
+{
+	struct peer **pp = &d->peers;
+
+	while (*pp != p)
+		pp = &(*pp)->next;
+	*pp = p->next;
+	control_broadcast(d->ctl,
+	                  json_pack("{ssso}", "event", "peer-left", "peer", peers_json(d, p)));
+}
+
+/* Whether a new advert gets a place; pushes out the peer peertab names to make one. */
+static bool
+admit(struct wfd *d, const struct txt_info *txt)
+{
+	struct peertab_entry tab[PEERTAB_MAX];
+	struct peer *ptrs[PEERTAB_MAX], *victim;
+	size_t n = snapshot(d, tab, ptrs), v = 0;
+	char mine[TXT_EVENT_TAG_LEN + 1];
+
+	our_tag(d, mine);
+	switch (peertab_admit(tab, n, PEERTAB_MAX, same_event(mine, txt), &v)) {
+	case PEERTAB_ADMIT:
+		return true;
+	case PEERTAB_EVICT:
+		victim = ptrs[v];
+		log_debug("peer '%s' makes way for a newer advert", victim->instance);
+		unlink_peer(d, victim);
+		mdns_release(d->mdns, victim->instance);
+		free(victim);
+		return true;
+	default:
+		return false;
+	}
+}
+
 void
 peers_up(struct wfd *d, const struct mdns_peer *mp)
 {
@@ -35,8 +113,14 @@ peers_up(struct wfd *d, const struct mdns_peer *mp)
 	bool fresh = p == NULL, moved;
 
 	if (fresh) {
+		if (!admit(d, mp->txt)) {
+			/* Kept out: mdns frees its resolver and wakes it when there is room. */
+			mdns_release(d->mdns, mp->instance);
+			return;
+		}
 		if ((p = calloc(1, sizeof(*p))) == NULL) {
 			log_warnx("out of memory for a peer");
+			mdns_release(d->mdns, mp->instance);
 			return;
 		}
 		p->id = ++d->next_peer_id;
@@ -45,6 +129,7 @@ peers_up(struct wfd *d, const struct mdns_peer *mp)
 		d->peers = p;
 	}
 	moved = fresh || strcmp(p->addr, mp->addr) != 0 || p->port != mp->port;
+	p->seen = loop_now_ms();
 	p->txt = *mp->txt;
 	snprintf(p->addr, sizeof(p->addr), "%s", mp->addr);
 	p->port = mp->port;
@@ -60,25 +145,25 @@ peers_up(struct wfd *d, const struct mdns_peer *mp)
 void
 peers_down(struct wfd *d, const char *instance)
 {
-	struct peer **pp = &d->peers;
+	struct peer *p = peers_by_instance(d, instance);
 
-	while (*pp != NULL && strcmp((*pp)->instance, instance) != 0)
-		pp = &(*pp)->next;
-	if (*pp == NULL)
+	if (p == NULL)
 		return;
-	struct peer *p = *pp;
-
-	*pp = p->next;
-	control_broadcast(d->ctl,
-	                  json_pack("{ssso}", "event", "peer-left", "peer", peers_json(d, p)));
+	unlink_peer(d, p);
 	free(p);
+	/* A place is free: an advert that was kept out may have it. */
+	mdns_wake(d->mdns, 1);
 }
 
 void
 peers_clear(struct wfd *d)
 {
-	while (d->peers != NULL)
-		peers_down(d, d->peers->instance);
+	while (d->peers != NULL) {
+		struct peer *p = d->peers;
+
+		unlink_peer(d, p);
+		free(p);
+	}
 }
 
 size_t
@@ -92,32 +177,72 @@ peers_count(const struct wfd *d)
 }
 
 int
-peers_lookup(struct wfd *d, const char *key, struct peer **out)
+peers_lookup(struct wfd *d, const char *token, struct peer **out, char *why, size_t size)
 {
-	char *end;
-	unsigned long id;
-	struct peer *found = NULL;
+	struct peertab_name tab[PEERTAB_MAX];
+	struct peer *ptrs[PEERTAB_MAX], *a, *b;
+	struct peertab_match m;
+	size_t n = 0, shown = 0;
+	int r;
 
 	*out = NULL;
-	errno = 0;
-	id = strtoul(key, &end, 10);
-	if (key[0] >= '0' && key[0] <= '9' && *end == '\0' && errno == 0) {
-		for (struct peer *p = d->peers; p != NULL; p = p->next)
-			if (p->id == id)
-				found = p;
-	} else {
-		for (struct peer *p = d->peers; p != NULL; p = p->next) {
-			if (p->txt.handle[0] == '\0' || strcmp(p->txt.handle, key) != 0)
-				continue;
-			if (found != NULL)
-				return -EEXIST;
-			found = p;
-		}
+	for (struct peer *p = d->peers; p != NULL && n < PEERTAB_MAX; p = p->next, n++) {
+		tab[n] = (struct peertab_name){ .id = p->id, .handle = p->txt.handle };
+		ptrs[n] = p;
+		shown += p->shown;
 	}
-	if (found == NULL)
-		return -ENOENT;
-	*out = found;
+	r = peertab_lookup(tab, n, token, &m);
+	a = r == 0 || r == -EEXIST ? ptrs[m.index] : NULL;
+	b = r == -EEXIST ? ptrs[m.other] : NULL;
+	if (r == -EEXIST && m.twice)
+		snprintf(why, size,
+		         "several peers show the handle '%s' (ids %u and %u): say #%u or #%u",
+		         a->txt.handle, a->id, b->id, a->id, b->id);
+	else if (r == -EEXIST)
+		snprintf(why, size,
+		         "'%s' is the id of peer %u and the handle of peer %u: say #%u for the id "
+		         "or @%s for the handle",
+		         token, a->id, b->id, a->id, b->txt.handle);
+	else if (r == -EINVAL)
+		snprintf(why, size, "peer: '#' takes a short id and '@' a handle");
+	else if (r < 0)
+		snprintf(why, size, "nobody nearby has that id or handle");
+	if (r < 0)
+		return r;
+	/* Someone you send to stays in the table while it is nearby (within the quota). */
+	if (!a->shown && shown < PEERTAB_SHOWN_MAX)
+		a->shown = true;
+	*out = a;
 	return 0;
+}
+
+void
+peers_shown(struct wfd *d)
+{
+	struct peertab_entry tab[PEERTAB_MAX];
+	struct peer *ptrs[PEERTAB_MAX];
+	size_t n = snapshot(d, tab, ptrs);
+
+	peertab_pin(tab, n, PEERTAB_SHOWN_MAX);
+	for (size_t i = 0; i < n; i++)
+		ptrs[i]->shown = tab[i].shown;
+}
+
+json_t *
+peers_table_json(const struct wfd *d)
+{
+	size_t n = 0, shown = 0;
+	unsigned peak, resolvers = mdns_resolvers(d->mdns, &peak);
+
+	for (const struct peer *p = d->peers; p != NULL; p = p->next) {
+		n++;
+		shown += p->shown;
+	}
+	return json_pack("{sI sI sI sI sI sI sI}", "peers", (json_int_t)n, "max",
+	                 (json_int_t)PEERTAB_MAX, "shown", (json_int_t)shown, "shown_max",
+	                 (json_int_t)PEERTAB_SHOWN_MAX, "adverts",
+	                 (json_int_t)mdns_adverts(d->mdns), "resolvers", (json_int_t)resolvers,
+	                 "resolvers_peak", (json_int_t)peak);
 }
 
 /* Whether list holds topic, ASCII letters compared in any case. */
@@ -183,16 +308,13 @@ peers_json(const struct wfd *d, const struct peer *p)
 {
 	char id[WFD_PEER_ID_MAX];
 	const char *status = status_name(p->txt.status);
-	const char *ev = p->txt.event;
-	char mine[TXT_EVENT_TAG_LEN + 1] = "";
+	char mine[TXT_EVENT_TAG_LEN + 1];
 
-	if (d->started && d->adv.event[0] != '\0')
-		txt_event_tag(d->adv.event, mine);
+	our_tag(d, mine);
 	snprintf(id, sizeof(id), "%u", p->id);
 	return json_pack("{ss ss ss? ss* so so* sb ss sI}", "id", id, "instance", p->instance,
 	                 "handle", p->txt.handle[0] != '\0' ? p->txt.handle : NULL, "status",
 	                 status, "topics", topics_json(p->txt.topics), "common",
 	                 peers_common_ground(d, p->txt.topics), "same_event",
-	                 ev[0] != '\0' && strcmp(ev, mine) == 0, "addr", p->addr, "port",
-	                 (json_int_t)p->port);
+	                 same_event(mine, &p->txt), "addr", p->addr, "port", (json_int_t)p->port);
 }

@@ -23,6 +23,7 @@
 #include "wallflower/identity.h"
 #include "wallflower/intake.h"
 #include "wallflower/peermsg.h"
+#include "wallflower/peertab.h"
 #include "wallflower/session.h"
 #include "wallflower/store.h"
 #include "wallflower/txt.h"
@@ -43,13 +44,15 @@ struct control;
 struct control_client;
 struct net;
 
-/* One peer nearby, as its advert shows it. */
+/* One peer nearby, as its advert shows it. At most PEERTAB_MAX of them (peertab.h). */
 struct peer {
 	unsigned id; /* short id: never reused while this daemon runs */
 	char instance[MDNS_NAME_MAX];
 	struct txt_info txt;
 	char addr[MDNS_ADDR_MAX];
 	uint16_t port;
+	uint64_t seen; /* loop_now_ms() of its advert's last answer */
+	bool shown;    /* listed by `nearby` or named by `send`: never evicted */
 	struct peer *next;
 };
 
@@ -123,13 +126,23 @@ int wfd_reload_profile(struct wfd *d);
 const struct card_list *wfd_profile_list(const struct wfd *d, enum card_field f);
 
 /* ---- peers.c ---- */
+/* An advert answered: a new peer joins the table if peertab_admit lets it (else mdns is
+ * told to release it), pushing out the peer it names; a known one is updated. */
 void peers_up(struct wfd *d, const struct mdns_peer *p);
 void peers_down(struct wfd *d, const char *instance);
 void peers_clear(struct wfd *d);
 size_t peers_count(const struct wfd *d);
 struct peer *peers_by_instance(struct wfd *d, const char *instance);
-/* By short id or handle: 0; -ENOENT; -EEXIST when a handle is not unique. */
-int peers_lookup(struct wfd *d, const char *key, struct peer **out);
+/*
+ * The peer a `send` token names (peertab_lookup: "7", "#7", "@7"), which then counts as
+ * shown. 0; -ENOENT; -EEXIST (ambiguous); -EINVAL (a bare "#" or "@"). On error, why (size
+ * bytes) gets the one-line reason for the user, naming both candidates when ambiguous.
+ */
+int peers_lookup(struct wfd *d, const char *token, struct peer **out, char *why, size_t size);
+/* The user was shown every peer (a `nearby` reply): pins them, within PEERTAB_SHOWN_MAX. */
+void peers_shown(struct wfd *d);
+/* The table's size and bounds, for the `nearby` reply. */
+json_t *peers_table_json(const struct wfd *d);
 json_t *peers_json(const struct wfd *d, const struct peer *p);
 /* The topics of a comma-separated list that the profile shares, as a JSON object. */
 json_t *peers_common_ground(const struct wfd *d, const char *topics);

@@ -1,0 +1,232 @@
+/* peertab: admission and eviction in a full table, pinning what was shown, and what a
+ * `send` token names; every branch. */
+#include <errno.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "wallflower/peertab.h"
+
+#define E(seen_, ev, sh)                                                                           \
+	{                                                                                          \
+		.seen = (seen_), .same_event = (ev), .shown = (sh)                                 \
+	}
+
+static void
+test_peertab_admit_room(void **state)
+{
+	const struct peertab_entry tab[] = { E(5, false, false), E(1, true, true) };
+	size_t victim = 99;
+
+	(void)state;
+	assert_int_equal(peertab_admit(tab, 2, 3, false, &victim), PEERTAB_ADMIT);
+	assert_int_equal(peertab_admit(NULL, 0, 1, false, &victim), PEERTAB_ADMIT);
+	assert_int_equal(victim, 99); /* untouched */
+}
+
+static void
+test_peertab_admit_evicts_oldest_other_event(void **state)
+{
+	/* Index 2 is the oldest not shown without our tag; 0 is older but shown, 3 older
+	 * but ours, 4 as old as 2 but later in the table. */
+	const struct peertab_entry tab[] = { E(1, false, true), E(9, false, false),
+		                             E(4, false, false), E(2, true, false),
+		                             E(4, false, false) };
+	size_t victim = 99;
+
+	(void)state;
+	assert_int_equal(peertab_admit(tab, 5, 5, false, &victim), PEERTAB_EVICT);
+	assert_int_equal(victim, 2);
+	/* A candidate of our event pushes out the same one: theirs go first. */
+	victim = 99;
+	assert_int_equal(peertab_admit(tab, 5, 5, true, &victim), PEERTAB_EVICT);
+	assert_int_equal(victim, 2);
+	/* Over max (a smaller limit than the table holds) is full too. */
+	assert_int_equal(peertab_admit(tab, 5, 4, false, &victim), PEERTAB_EVICT);
+}
+
+static void
+test_peertab_admit_ours_evicts_oldest_ours(void **state)
+{
+	/* Nothing of another event is evictable: an advert of ours takes the oldest of ours
+	 * that is not shown (index 2); one of another event is refused. */
+	const struct peertab_entry tab[] = { E(1, true, true), E(8, true, false), E(3, true, false),
+		                             E(0, false, true) };
+	size_t victim = 99;
+
+	(void)state;
+	assert_int_equal(peertab_admit(tab, 4, 4, true, &victim), PEERTAB_EVICT);
+	assert_int_equal(victim, 2);
+	victim = 99;
+	assert_int_equal(peertab_admit(tab, 4, 4, false, &victim), PEERTAB_REFUSE);
+	assert_int_equal(victim, 99);
+}
+
+static void
+test_peertab_admit_refuses_when_all_shown(void **state)
+{
+	const struct peertab_entry tab[] = { E(1, true, true), E(2, false, true) };
+	size_t victim = 99;
+
+	(void)state;
+	assert_int_equal(peertab_admit(tab, 2, 2, true, &victim), PEERTAB_REFUSE);
+	assert_int_equal(peertab_admit(tab, 2, 2, false, &victim), PEERTAB_REFUSE);
+	assert_int_equal(peertab_admit(tab, 0, 0, true, &victim), PEERTAB_REFUSE);
+	assert_int_equal(victim, 99);
+}
+
+static void
+test_peertab_pin_order_and_quota(void **state)
+{
+	struct peertab_entry tab[] = { E(1, false, false), E(7, false, false), E(2, true, false),
+		                       E(3, false, true), E(5, true, false) };
+
+	(void)state;
+	/* One already shown, room for two more: ours first (4 then 2). */
+	assert_int_equal(peertab_pin(tab, 5, 3), 2);
+	assert_true(tab[4].shown && tab[2].shown && tab[3].shown);
+	assert_false(tab[0].shown || tab[1].shown);
+	/* Room for one more: the most recently seen of the rest. */
+	assert_int_equal(peertab_pin(tab, 5, 4), 1);
+	assert_true(tab[1].shown);
+	assert_false(tab[0].shown);
+	/* Quota already reached (or exceeded): nothing. */
+	assert_int_equal(peertab_pin(tab, 5, 4), 0);
+	assert_int_equal(peertab_pin(tab, 5, 2), 0);
+	assert_false(tab[0].shown);
+	/* Plenty of room: all, and no more than there are. */
+	assert_int_equal(peertab_pin(tab, 5, 100), 1);
+	assert_true(tab[0].shown);
+	assert_int_equal(peertab_pin(tab, 5, 100), 0);
+	assert_int_equal(peertab_pin(NULL, 0, 10), 0);
+}
+
+/* A table where "7" is peer 3's handle and peer 7 shows "ada"; "bo" is shown twice. */
+static const struct peertab_name names[] = {
+	{ .id = 7, .handle = "ada" }, { .id = 3, .handle = "7" },  { .id = 12, .handle = NULL },
+	{ .id = 4, .handle = "bo" },  { .id = 9, .handle = "bo" }, { .id = 5, .handle = "" },
+	{ .id = 6, .handle = "6" },   { .id = 8, .handle = "#8" },
+};
+#define NNAMES (sizeof(names) / sizeof(names[0]))
+
+static void
+test_peertab_lookup_plain(void **state)
+{
+	struct peertab_match m;
+
+	(void)state;
+	assert_int_equal(peertab_lookup(names, NNAMES, "ada", &m), 0);
+	assert_int_equal(m.index, 0);
+	assert_int_equal(peertab_lookup(names, NNAMES, "12", &m), 0); /* an id, no such handle */
+	assert_int_equal(m.index, 2);
+	/* Peer 6 shows its own id as its handle: one peer, not two. */
+	assert_int_equal(peertab_lookup(names, NNAMES, "6", &m), 0);
+	assert_int_equal(m.index, 6);
+	/* A handle that looks like an id form is still a handle when bare. */
+	assert_int_equal(peertab_lookup(names, NNAMES, "@#8", &m), 0);
+	assert_int_equal(m.index, 7);
+}
+
+static void
+test_peertab_lookup_id_and_handle_ambiguous(void **state)
+{
+	struct peertab_match m;
+
+	(void)state;
+	assert_int_equal(peertab_lookup(names, NNAMES, "7", &m), -EEXIST);
+	assert_int_equal(m.index, 0); /* the id's owner first */
+	assert_int_equal(m.other, 1);
+	assert_false(m.twice);
+	/* Said which: each reaches its own peer. */
+	assert_int_equal(peertab_lookup(names, NNAMES, "#7", &m), 0);
+	assert_int_equal(m.index, 0);
+	assert_int_equal(peertab_lookup(names, NNAMES, "@7", &m), 0);
+	assert_int_equal(m.index, 1);
+}
+
+static void
+test_peertab_lookup_handle_twice(void **state)
+{
+	struct peertab_match m;
+
+	(void)state;
+	assert_int_equal(peertab_lookup(names, NNAMES, "bo", &m), -EEXIST);
+	assert_true(m.twice);
+	assert_int_equal(m.index, 3);
+	assert_int_equal(m.other, 4);
+	assert_int_equal(peertab_lookup(names, NNAMES, "@bo", &m), -EEXIST);
+	assert_true(m.twice);
+	assert_int_equal(peertab_lookup(names, NNAMES, "#4", &m), 0);
+	assert_int_equal(m.index, 3);
+}
+
+static void
+test_peertab_lookup_id_handle_shown_twice(void **state)
+{
+	/* Id 2's owner shows "2", and so does another: ambiguous between those two. */
+	const struct peertab_name t[] = { { .id = 1, .handle = "2" }, { .id = 2, .handle = "2" } };
+	const struct peertab_name u[] = { { .id = 5, .handle = "5" },
+		                          { .id = 6, .handle = "5" },
+		                          { .id = 7, .handle = "5" } };
+	struct peertab_match m;
+
+	(void)state;
+	assert_int_equal(peertab_lookup(t, 2, "2", &m), -EEXIST);
+	assert_int_equal(m.index, 1);
+	assert_int_equal(m.other, 0);
+	assert_false(m.twice);
+	/* Three show "5", the first of them owns id 5. */
+	assert_int_equal(peertab_lookup(u, 3, "@5", &m), -EEXIST);
+	assert_true(m.twice);
+	assert_int_equal(m.index, 0);
+	assert_int_equal(m.other, 1);
+	assert_int_equal(peertab_lookup(u, 3, "5", &m), -EEXIST);
+	assert_int_equal(m.index, 0);
+	assert_int_equal(m.other, 1);
+}
+
+static void
+test_peertab_lookup_not_found(void **state)
+{
+	struct peertab_match m;
+
+	(void)state;
+	assert_int_equal(peertab_lookup(names, NNAMES, "zed", &m), -ENOENT);
+	assert_int_equal(peertab_lookup(names, NNAMES, "99", &m), -ENOENT);
+	/* Only as written: "07" is not id 7, "#ada" is not a handle, "@12" not an id. */
+	assert_int_equal(peertab_lookup(names, NNAMES, "07", &m), -ENOENT);
+	assert_int_equal(peertab_lookup(names, NNAMES, "#ada", &m), -ENOENT);
+	assert_int_equal(peertab_lookup(names, NNAMES, "@12", &m), -ENOENT);
+	assert_int_equal(peertab_lookup(names, NNAMES, "#-7", &m), -ENOENT);
+	assert_int_equal(peertab_lookup(NULL, 0, "ada", &m), -ENOENT);
+}
+
+static void
+test_peertab_lookup_malformed(void **state)
+{
+	struct peertab_match m;
+
+	(void)state;
+	assert_int_equal(peertab_lookup(names, NNAMES, "", &m), -EINVAL);
+	assert_int_equal(peertab_lookup(names, NNAMES, "#", &m), -EINVAL);
+	assert_int_equal(peertab_lookup(names, NNAMES, "@", &m), -EINVAL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_peertab_admit_room),
+		cmocka_unit_test(test_peertab_admit_evicts_oldest_other_event),
+		cmocka_unit_test(test_peertab_admit_ours_evicts_oldest_ours),
+		cmocka_unit_test(test_peertab_admit_refuses_when_all_shown),
+		cmocka_unit_test(test_peertab_pin_order_and_quota),
+		cmocka_unit_test(test_peertab_lookup_plain),
+		cmocka_unit_test(test_peertab_lookup_id_and_handle_ambiguous),
+		cmocka_unit_test(test_peertab_lookup_handle_twice),
+		cmocka_unit_test(test_peertab_lookup_id_handle_shown_twice),
+		cmocka_unit_test(test_peertab_lookup_not_found),
+		cmocka_unit_test(test_peertab_lookup_malformed),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
