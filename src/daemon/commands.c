@@ -360,7 +360,7 @@ decline_many(struct wfd *d, const json_t *req)
 	size_t n = 0;
 
 	if (opt_bool(req, "all", &all) < 0 || opt_str(req, "from", 64, &from) < 0 ||
-	    all == (from != NULL))
+	    all == (from != NULL) || json_object_get(req, "id") != NULL)
 		return bad("decline: an id, or \"all\": true, or \"from\": an address");
 	if (store_inbox_decline_all(d->st, from, &n) < 0)
 		return ctl_error(CTL_E_FAILED, "cannot change the inbox");
@@ -373,7 +373,7 @@ cmd_drop(struct wfd *d, const json_t *req, bool block)
 	int64_t id;
 	int r;
 
-	if (!block && json_object_get(req, "id") == NULL)
+	if (!block && (json_object_get(req, "all") != NULL || json_object_get(req, "from") != NULL))
 		return decline_many(d, req);
 	if (offer_id(req, &id) < 0)
 		return bad("id: the number of an offer in the inbox");
