@@ -464,6 +464,10 @@ same "finding 4: Eve is not a contact" "$D" none
 drive offer_id eve
 same "finding 4: nor in the inbox" "$D" none
 
+check "finding 7: decline --all" wfr decline --all
+drive inbox_count
+same "finding 7: that empties the inbox" "$D" 0
+
 check "the daemon is alive at the end" alive "$WFD_PID"
 diag "took $((SECONDS - START_S)) s"
 echo "1..$TESTS"
