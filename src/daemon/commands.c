@@ -2,7 +2,8 @@
  * commands.c: what each control request does (proto/control.md lists them). Requests
  * come from the daemon's own user, through ctl_decode; every field is still read with the
  * typed, bounded getters, and a missing or wrong one gets a "bad-argument" reply naming
- * it. Replies are built here; the transport is control.c's.
+ * it. Replies are built here; the transport is control.c's. Handlers are req_*, the CLI's
+ * verbs cmd_* (STYLE.md rule 15).
  */
 #include <errno.h>
 #include <limits.h>
@@ -67,7 +68,7 @@ held_json(const struct wfd *d)
 }
 
 static json_t *
-cmd_status(struct wfd *d)
+req_status(struct wfd *d)
 {
 	char fpr[IDENTITY_FPR_LEN + 1];
 	unsigned n = 0;
@@ -133,7 +134,7 @@ join_topics(const json_t *a, char *out, size_t size)
  * (status and topics in place, a new handle, event or visibility as a fresh advert).
  */
 static json_t *
-cmd_start(struct wfd *d, const json_t *req)
+req_start(struct wfd *d, const json_t *req)
 {
 	struct wfd_advert adv = { .status = TXT_STATUS_OPEN, .topics_default = true };
 	const char *event = NULL, *handle = NULL, *status = NULL, *why = NULL;
@@ -177,11 +178,11 @@ cmd_start(struct wfd *d, const json_t *req)
 		return bad(why);
 	if (r < 0)
 		return ctl_error(CTL_E_FAILED, why);
-	return cmd_status(d);
+	return req_status(d);
 }
 
 static json_t *
-cmd_nearby(struct wfd *d)
+req_nearby(struct wfd *d)
 {
 	json_t *peers;
 
@@ -231,7 +232,7 @@ send_cancel(void *arg)
 }
 
 static json_t *
-cmd_send(struct wfd *d, struct control_client *cl, const json_t *req, bool *later)
+req_send(struct wfd *d, struct control_client *cl, const json_t *req, bool *later)
 {
 	const char *who = NULL, *note = NULL, *why = NULL;
 	struct control_pending *pending;
@@ -282,7 +283,7 @@ cmd_send(struct wfd *d, struct control_client *cl, const json_t *req, bool *late
 }
 
 static json_t *
-cmd_inbox(struct wfd *d)
+req_inbox(struct wfd *d)
 {
 	struct inbox_offer *o = NULL;
 	size_t n = 0;
@@ -310,7 +311,7 @@ offer_id(const json_t *req, int64_t *id)
 }
 
 static json_t *
-cmd_accept(struct wfd *d, const json_t *req)
+req_accept(struct wfd *d, const json_t *req)
 {
 	struct inbox_offer taken = { 0 };
 	char fpr[IDENTITY_FPR_LEN + 1];
@@ -368,7 +369,7 @@ decline_many(struct wfd *d, const json_t *req)
 }
 
 static json_t *
-cmd_drop(struct wfd *d, const json_t *req, bool block)
+req_drop(struct wfd *d, const json_t *req, bool block)
 {
 	int64_t id;
 	int r;
@@ -417,7 +418,7 @@ lan_cancel(void *arg)
 
 /* lan: which services other hosts show (doctor's hint of client isolation). */
 static json_t *
-cmd_lan(struct wfd *d, struct control_client *cl, bool *later)
+req_lan(struct wfd *d, struct control_client *cl, bool *later)
 {
 	int r = mdns_probe_lan(d->mdns, WFD_LAN_PROBE_MS, lan_done, d);
 
@@ -444,27 +445,27 @@ control_dispatch(struct wfd *d, struct control_client *cl, const json_t *req, bo
 	if (ctl_get_str(req, "cmd", 32, &cmd) < 0)
 		return ctl_error(CTL_E_MALFORMED, "a request needs \"cmd\", a string");
 	if (strcmp(cmd, "status") == 0)
-		return cmd_status(d);
+		return req_status(d);
 	if (strcmp(cmd, "start") == 0)
-		return cmd_start(d, req);
+		return req_start(d, req);
 	if (strcmp(cmd, "stop") == 0) {
 		wfd_quit(d);
 		return ctl_ok();
 	}
 	if (strcmp(cmd, "nearby") == 0)
-		return cmd_nearby(d);
+		return req_nearby(d);
 	if (strcmp(cmd, "send") == 0)
-		return cmd_send(d, cl, req, later);
+		return req_send(d, cl, req, later);
 	if (strcmp(cmd, "inbox") == 0)
-		return cmd_inbox(d);
+		return req_inbox(d);
 	if (strcmp(cmd, "accept") == 0)
-		return cmd_accept(d, req);
+		return req_accept(d, req);
 	if (strcmp(cmd, "decline") == 0)
-		return cmd_drop(d, req, false);
+		return req_drop(d, req, false);
 	if (strcmp(cmd, "block") == 0)
-		return cmd_drop(d, req, true);
+		return req_drop(d, req, true);
 	if (strcmp(cmd, "lan") == 0)
-		return cmd_lan(d, cl, later);
+		return req_lan(d, cl, later);
 	if (strcmp(cmd, "watch") == 0) {
 		control_watch(cl);
 		return ctl_ok();
