@@ -194,8 +194,7 @@ daemon_round() {
 	[ "$strangers" = 0 ] || bail "$strangers offers in the $kind store come from contacts"
 	rm -rf "$s" "$r"
 	echo "mode=daemon store=$kind round=$round ${line#mode=daemon } start_vmhwm_kib=$hwm0" \
-		"vmhwm_kib=$hwm" \
-		"cpu_ms=$(((cpu1 - cpu0) * 1000 / $(getconf CLK_TCK)))"
+		"vmhwm_kib=$hwm cpu_us_per_exchange=$(((cpu1 - cpu0) * 1000000 / $(getconf CLK_TCK) / n))"
 }
 
 # commit_round ROUND: durable commits of N offers on the disk and on the tmpfs, one offer to
@@ -230,34 +229,36 @@ m() { echo "$rows" | tr ' ' '\n' | sed -n "s/^$1=//p" | median; }
 top() { echo "$rows" | tr ' ' '\n' | sed -n "s/^$1=//p" | sort -n | tail -n 1; }
 for kind in empty big tmpfs; do
 	rows=$(grep "^mode=daemon store=$kind " "$T/rounds")
-	echo "mode=daemon store=$kind rounds=$ROUNDS n=$(m n) concurrency=$CONC rate=$(m rate)" \
-		"p50_ms=$(m p50_ms) p99_ms=$(m p99_ms) cpu_ms=$(m cpu_ms)" \
+	echo "mode=daemon store=$kind rounds=$ROUNDS n=$(m n) concurrency=$CONC" \
+		"rate=$(calc "$(m rate)") p50_ms=$(calc2 "$(m p50_ms)") p99_ms=$(calc2 "$(m p99_ms)")" \
+		"cpu_us_per_exchange=$(printf %.0f "$(m cpu_us_per_exchange)")" \
 		"start_vmhwm_kib=$(top start_vmhwm_kib) vmhwm_kib=$(top vmhwm_kib)" \
 		"errors=0 busy=0"
 	eval "RATE_$kind=\$(m rate)"
 done
 rows=$(grep "^mode=floor round=" "$T/rounds")
-floor="mode=floor rounds=$ROUNDS n=$N rate=$(m rate) initiator_rate=$(m initiator_rate)"
-floor="$floor responder_rate=$(m responder_rate) card_bytes=$(m card_bytes) errors=0"
+floor="mode=floor rounds=$ROUNDS n=$N rate=$(calc "$(m rate)")"
+floor="$floor initiator_rate=$(calc "$(m initiator_rate)")"
+floor="$floor responder_rate=$(calc "$(m responder_rate)") card_bytes=$(m card_bytes) errors=0"
 echo "$floor"
 for where in disk tmpfs; do
 	for group in 1 "$CONC"; do
 		rows=$(grep "^mode=commit fs=$where round=[0-9]* n=[0-9]* group=$group " "$T/rounds")
 		echo "mode=commit fs=$where rounds=$ROUNDS n=$N group=$group" \
-			"commits_per_s=$(m commits_per_s) offers_per_s=$(m offers_per_s)" \
-			"ms_per_commit=$(m ms_per_commit)"
+			"commits_per_s=$(calc "$(m commits_per_s)")" \
+			"offers_per_s=$(calc "$(m offers_per_s)")" \
+			"ms_per_commit=$(printf %.3f "$(m ms_per_commit)")"
 		eval "MS_${where}_$group=\$(m ms_per_commit)"
 	done
 done
 
-# What the fdatasync of a commit costs (its time on disk less its time on the tmpfs), and
-# the estimate for grouping: the tmpfs rate with that cost shared by CONCURRENCY offers.
-# The model's check: the same sum with the cost of one offer to a commit should give the
-# measured disk rate.
+# What the fdatasync of a commit costs (its time on disk less its time on the tmpfs), one
+# offer to a commit and CONCURRENCY to one; and the estimate for grouping (not a measured
+# feature): the measured time of an exchange on disk, less the fdatasync of a commit of
+# one, plus its share of a commit of CONCURRENCY. The daemon on the tmpfs is the ceiling.
 eval "sync1=\$(echo \"\$MS_disk_1 - \$MS_tmpfs_1\" | bc -l)"
 eval "syncg=\$(echo \"\$MS_disk_$CONC - \$MS_tmpfs_$CONC\" | bc -l)"
-model1=$(calc "1000 / (1000 / $RATE_tmpfs + $sync1)")
-group_est=$(calc "1000 / (1000 / $RATE_tmpfs + $syncg / $CONC)")
+group_est=$(calc "1000 / (1000 / $RATE_empty - $sync1 + $syncg / $CONC)")
 # The ratios of stores: the median over the rounds of each round's ratio, whose two runs
 # were next to each other in time.
 # round_ratio KIND: the median of KIND's rate / the empty store's, round by round.
@@ -273,7 +274,7 @@ echo "mode=ratio big_empty=$(calc2 "$(round_ratio big)")" \
 	"daemon_floor=$(calc2 "$RATE_empty / $(field "$floor" rate)")" \
 	"daemon_responder_floor=$(calc2 "$RATE_empty / $(field "$floor" responder_rate)")" \
 	"sync_ms=$(printf '%.3f' "$sync1") sync_group_ms=$(printf '%.3f' "$syncg")" \
-	"model_disk_rate=$model1 group_commit_estimate=$group_est"
+	"group_commit_estimate=$group_est"
 
 # ---- TLS 1.3, CONCURRENCY clients at once ----
 
