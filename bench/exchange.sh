@@ -45,7 +45,7 @@ WFD_LIMITS=(--inbox-max 1000000 --inbox-per-sender 1000000 --inbox-per-address 1
 read -r BIG_PEOPLE BIG_EDGES BIG_OFFERS <<<"${WF_EXCHANGE_BIG:-100000 1000000 10000}"
 # No exchange starts later than this into a round (those in flight finish), so that a slow
 # daemon costs a bounded time; the round's n= says how many were made.
-ROUND_SECONDS=30
+ROUND_SECONDS=15
 
 if [ "${WF_EXCHANGE_NS:-}" != 1 ]; then
 	exec unshare --net --mount --propagation private env WF_EXCHANGE_NS=1 \
@@ -132,7 +132,7 @@ BASE_big=$(sqlite3 "$T/big/wallflower.db" "SELECT count(*) FROM inbox WHERE expi
 
 # daemon_round KIND ROUND: a fresh copy of the KIND store, a daemon on it, N exchanges.
 daemon_round() {
-	local kind=$1 round=$2 base s r line cpu0 cpu1 hwm0 hwm stored strangers n
+	local kind=$1 round=$2 base s r line cpu0 cpu1 hwm0 hwm anon file stored strangers n
 	case $kind in
 	tmpfs) s=$MEM/state && cp -a "$T/empty" "$s" ;;
 	*) s=$T/state && cp -a "$T/$kind" "$s" ;;
@@ -176,6 +176,9 @@ daemon_round() {
 	fi
 	cpu1=$(awk '{print $14 + $15}' "/proc/$WFD_PID/stat")
 	hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$WFD_PID/status")
+	# Of the RSS after the load, what is the heap's and what is the store's mapped pages.
+	anon=$(awk '/^RssAnon:/ {print $2}' "/proc/$WFD_PID/status")
+	file=$(awk '/^RssFile:/ {print $2}' "/proc/$WFD_PID/status")
 	if [ -n "${WF_EXCHANGE_PERF:-}" ]; then
 		kill -INT "$PERF_PID"
 		wait "$PERF_PID" || true
@@ -194,7 +197,7 @@ daemon_round() {
 	[ "$strangers" = 0 ] || bail "$strangers offers in the $kind store come from contacts"
 	rm -rf "$s" "$r"
 	echo "mode=daemon store=$kind round=$round ${line#mode=daemon } start_vmhwm_kib=$hwm0" \
-		"vmhwm_kib=$hwm cpu_us_per_exchange=$(((cpu1 - cpu0) * 1000000 / $(getconf CLK_TCK) / n))"
+		"vmhwm_kib=$hwm rss_anon_kib=$anon rss_file_kib=$file cpu_us_per_exchange=$(((cpu1 - cpu0) * 1000000 / $(getconf CLK_TCK) / n))"
 }
 
 # commit_round ROUND: durable commits of N offers on the disk and on the tmpfs, one offer to
@@ -233,6 +236,7 @@ for kind in empty big tmpfs; do
 		"rate=$(calc "$(m rate)") p50_ms=$(calc2 "$(m p50_ms)") p99_ms=$(calc2 "$(m p99_ms)")" \
 		"cpu_us_per_exchange=$(printf %.0f "$(m cpu_us_per_exchange)")" \
 		"start_vmhwm_kib=$(top start_vmhwm_kib) vmhwm_kib=$(top vmhwm_kib)" \
+		"rss_anon_kib=$(top rss_anon_kib) rss_file_kib=$(top rss_file_kib)" \
 		"errors=0 busy=0"
 	eval "RATE_$kind=\$(m rate)"
 done
