@@ -123,10 +123,10 @@ mount -t tmpfs -o mode=0700 tmpfs "$MEM" || bail "cannot mount a tmpfs for the s
 made=$("$MK" "$T/big" "$BIG_PEOPLE" "$BIG_EDGES" "$BIG_OFFERS") || bail "mkstore failed"
 "$WF" --state-dir "$T/big" init --name "Exchange benchmark" >/dev/null
 say "big store: $made, $(du -sh "$T/big" | cut -f1), made in $(($(date +%s) - started)) s"
-BASE_empty=0
-BASE_tmpfs=0
-BASE_big=$(sqlite3 "$T/big/wallflower.db" "SELECT count(*) FROM inbox WHERE expires > unixepoch()")
-[ "$BASE_big" = "$BIG_OFFERS" ] || bail "the big store holds $BASE_big offers, not $BIG_OFFERS"
+# The offers each store holds before a round.
+declare -A BASE=([empty]=0 [tmpfs]=0)
+BASE[big]=$(sqlite3 "$T/big/wallflower.db" "SELECT count(*) FROM inbox WHERE expires > unixepoch()")
+[ "${BASE[big]}" = "$BIG_OFFERS" ] || bail "the big store holds ${BASE[big]} offers, not $BIG_OFFERS"
 
 # ---- the daemon ----
 
@@ -187,7 +187,7 @@ daemon_round() {
 	wait "$WFD_PID" || bail "wallflowerd did not stop cleanly"
 	PIDS=()
 	# Every offer kept, none of them from a contact (which would be an update instead).
-	eval "base=\$BASE_$kind"
+	base=${BASE[$kind]}
 	n=$(field "$line" n)
 	stored=$(sqlite3 "$s/wallflower.db" "SELECT count(*) FROM inbox")
 	[ "$stored" = "$((base + n))" ] ||
@@ -230,6 +230,7 @@ done
 # m KEY, top KEY: the median and the highest of KEY over the lines in $rows.
 m() { echo "$rows" | tr ' ' '\n' | sed -n "s/^$1=//p" | median; }
 top() { echo "$rows" | tr ' ' '\n' | sed -n "s/^$1=//p" | sort -n | tail -n 1; }
+declare -A RATE MS # each store's median rate; each file system's and group's ms a commit
 for kind in empty big tmpfs; do
 	rows=$(grep "^mode=daemon store=$kind " "$T/rounds")
 	echo "mode=daemon store=$kind rounds=$ROUNDS n=$(m n) concurrency=$CONC" \
@@ -238,7 +239,7 @@ for kind in empty big tmpfs; do
 		"start_vmhwm_kib=$(top start_vmhwm_kib) vmhwm_kib=$(top vmhwm_kib)" \
 		"rss_anon_kib=$(top rss_anon_kib) rss_file_kib=$(top rss_file_kib)" \
 		"errors=0 busy=0"
-	eval "RATE_$kind=\$(m rate)"
+	RATE[$kind]=$(m rate)
 done
 rows=$(grep "^mode=floor round=" "$T/rounds")
 floor="mode=floor rounds=$ROUNDS n=$N rate=$(calc "$(m rate)")"
@@ -252,17 +253,23 @@ for where in disk tmpfs; do
 			"commits_per_s=$(calc "$(m commits_per_s)")" \
 			"offers_per_s=$(calc "$(m offers_per_s)")" \
 			"ms_per_commit=$(printf %.3f "$(m ms_per_commit)")"
-		eval "MS_${where}_$group=\$(m ms_per_commit)"
+		MS[$where$group]=$(m ms_per_commit)
 	done
 done
 
 # What the fdatasync of a commit costs (its time on disk less its time on the tmpfs), one
 # offer to a commit and CONCURRENCY to one; and the estimate for grouping (not a measured
-# feature): the measured time of an exchange on disk, less the fdatasync of a commit of
-# one, plus its share of a commit of CONCURRENCY. The daemon on the tmpfs is the ceiling.
-eval "sync1=\$(echo \"\$MS_disk_1 - \$MS_tmpfs_1\" | bc -l)"
-eval "syncg=\$(echo \"\$MS_disk_$CONC - \$MS_tmpfs_$CONC\" | bc -l)"
-group_est=$(calc "1000 / (1000 / $RATE_empty - $sync1 + $syncg / $CONC)")
+# feature). The daemon's time per exchange on disk less its time on the tmpfs is what
+# durability costs it, under the same load; grouping would shrink that part by the
+# fdatasync share each offer has of a grouped commit against a commit of its own (at most
+# 1). The daemon on the tmpfs is the ceiling.
+sync1=$(echo "${MS[disk1]} - ${MS[tmpfs1]}" | bc -l)
+syncg=$(echo "${MS[disk$CONC]} - ${MS[tmpfs$CONC]}" | bc -l)
+shrink=$(echo "s = ($syncg / $CONC) / $sync1; if (s > 1) s = 1; if (s < 0) s = 0; s" | bc -l)
+t_disk=$(echo "1000 / ${RATE[empty]}" | bc -l)
+t_mem=$(echo "1000 / ${RATE[tmpfs]}" | bc -l)
+if [ "$(echo "$t_disk < $t_mem" | bc -l)" = 1 ]; then t_disk=$t_mem; fi
+group_est=$(calc "1000 / ($t_mem + ($t_disk - $t_mem) * $shrink)")
 # The ratios of stores: the median over the rounds of each round's ratio, whose two runs
 # were next to each other in time.
 # round_ratio KIND: the median of KIND's rate / the empty store's, round by round.
@@ -275,9 +282,10 @@ round_ratio() {
 }
 echo "mode=ratio big_empty=$(calc2 "$(round_ratio big)")" \
 	"tmpfs_empty=$(calc2 "$(round_ratio tmpfs)")" \
-	"daemon_floor=$(calc2 "$RATE_empty / $(field "$floor" rate)")" \
-	"daemon_responder_floor=$(calc2 "$RATE_empty / $(field "$floor" responder_rate)")" \
+	"daemon_floor=$(calc2 "${RATE[empty]} / $(field "$floor" rate)")" \
+	"daemon_responder_floor=$(calc2 "${RATE[empty]} / $(field "$floor" responder_rate)")" \
 	"sync_ms=$(printf '%.3f' "$sync1") sync_group_ms=$(printf '%.3f' "$syncg")" \
+	"group_shrink=$(calc2 "$shrink")" \
 	"group_commit_estimate=$group_est"
 
 # ---- TLS 1.3, CONCURRENCY clients at once ----
