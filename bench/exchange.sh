@@ -2,7 +2,7 @@
 # The exchange benchmark (issues 7 and 11). Its figures, from one run:
 #
 #   mode=floor   the crypto floor: handshakes and card checks in one process, and each
-#                side's share of it (bench/exchange floor)
+#                side's share of it (bench/exchange floor), once a round
 #   mode=daemon  N full exchanges against one wallflowerd over loopback (bench/exchange
 #                daemon), in ROUNDS alternating rounds against three stores, each a fresh
 #                copy made before the round:
@@ -10,8 +10,11 @@
 #                  store=big    100,000 contacts and 10,000 offers waiting (bench/mkstore),
 #                               on disk
 #                  store=tmpfs  a new store on a tmpfs, where fdatasync costs nothing
-#                one line per round, then one line per store with the medians (rate, p50,
-#                p99) and the highest peak RSS (VmHWM)
+#                with the daemon's CPU time per exchange, its peak RSS (VmHWM) from its
+#                start to the load and under the load, and its RSS after the load (heap
+#                and mapped store)
+#   (each of these and mode=commit: one line per round, round=R, then one line with the
+#   medians, rounds=R; the peaks are the highest over the rounds)
 #   mode=commit  durable commits of the inbox on the same disk and on the tmpfs, one offer
 #                to a transaction and CONCURRENCY to one (bench/commit): the store's side
 #                of grouping commits
