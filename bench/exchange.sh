@@ -55,7 +55,8 @@ if [ "${WF_EXCHANGE_NS:-}" != 1 ]; then
 		bash "$(readlink -f "$0")" "$@"
 fi
 
-BUILD=$(readlink -f "${1:?usage: bench/exchange.sh BUILD_DIR [N [CONCURRENCY [TLS_SECONDS [ROUNDS]]]]}")
+USAGE="usage: bench/exchange.sh BUILD_DIR [N [CONCURRENCY [TLS_SECONDS [ROUNDS]]]]"
+BUILD=$(readlink -f "${1:?$USAGE}")
 N=${2:-2000}
 CONC=${3:-8}
 TLS_SECONDS=${4:-10}
@@ -110,7 +111,10 @@ listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # field LINE KEY: the value of KEY=... in a key=value line.
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 # median: the median of the numbers on standard input, one a line.
-median() { sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+median() {
+	sort -g | awk '{ v[NR] = $1 }
+		END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 # calc EXPR: bc's answer to EXPR, with 1 decimal.
 calc() { printf '%.1f' "$(echo "$1" | bc -l)"; }
 calc2() { printf '%.2f' "$(echo "$1" | bc -l)"; }
@@ -129,7 +133,8 @@ say "big store: $made, $(du -sh "$T/big" | cut -f1), made in $(($(date +%s) - st
 # The offers each store holds before a round.
 declare -A BASE=([empty]=0 [tmpfs]=0)
 BASE[big]=$(sqlite3 "$T/big/wallflower.db" "SELECT count(*) FROM inbox WHERE expires > unixepoch()")
-[ "${BASE[big]}" = "$BIG_OFFERS" ] || bail "the big store holds ${BASE[big]} offers, not $BIG_OFFERS"
+[ "${BASE[big]}" = "$BIG_OFFERS" ] ||
+	bail "the big store holds ${BASE[big]} offers, not $BIG_OFFERS"
 
 # ---- the daemon ----
 
@@ -200,7 +205,8 @@ daemon_round() {
 	[ "$strangers" = 0 ] || bail "$strangers offers in the $kind store come from contacts"
 	rm -rf "$s" "$r"
 	echo "mode=daemon store=$kind round=$round ${line#mode=daemon } start_vmhwm_kib=$hwm0" \
-		"vmhwm_kib=$hwm rss_anon_kib=$anon rss_file_kib=$file cpu_us_per_exchange=$(((cpu1 - cpu0) * 1000000 / $(getconf CLK_TCK) / n))"
+		"vmhwm_kib=$hwm rss_anon_kib=$anon rss_file_kib=$file" \
+		"cpu_us_per_exchange=$(((cpu1 - cpu0) * 1000000 / $(getconf CLK_TCK) / n))"
 }
 
 # commit_round ROUND: durable commits of N offers on the disk and on the tmpfs, one offer to
