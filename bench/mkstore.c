@@ -293,8 +293,11 @@ main(int argc, char **argv)
 	}
 	exec(db, "COMMIT; PRAGMA wal_checkpoint(TRUNCATE)");
 	sqlite3_close(db);
-	printf("%ld people, %ld edges, %ld events, %ld topics, %ld orgs, %ld offers waiting\n",
-	       people, made, events, topics, orgs, offers);
+	printf("%ld people, %ld edges, %ld events, %ld topics, %ld orgs", people, made, events,
+	       topics, orgs);
+	if (offers > 0)
+		printf(", %ld offers waiting", offers);
+	printf("\n");
 	free(path);
 	return 0;
 }
