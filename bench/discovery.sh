@@ -18,8 +18,9 @@
 # passive caching of them, and only the first of the two could start from a cold cache.
 # People arriving at an event where others are already there is the case that matters.
 #
-# RSS: wallflowerd's VmRSS (and RssAnon) before `start`, and with all N peers in its table
-# (before any `nearby`, whose JSON is freed but can leave the heap larger; also reported).
+# RSS: wallflowerd's VmRSS (and RssAnon) before `start`, and its peak RSS (VmHWM) once all N
+# peers are in its table (before any `nearby`), and again after a `nearby --json` of them
+# all (whose JSON is freed, but counts in the peak); RssAnon, which has no peak, is current.
 #
 # Avahi's limits. pub: objects-per-client-max (default 1024; one entry group per advert, as
 # N separate daemons would have). att: objects-per-client-max, because wallflowerd keeps
@@ -214,7 +215,7 @@ measure_wallflower() {
 	fi
 	stamps=$(<"$out")
 	t1=${stamps##* }
-	rss1=$(rss "$pid" VmRSS)
+	rss1=$(rss "$pid" VmHWM)
 	anon1=$(rss "$pid" RssAnon)
 	lan="$(cost "$before" "$(snap)"), wallflowerd $(echo "($(ticks "$pid") - $c0) / $HZ" | bc -l | xargs printf %.2f)"
 	local j0 j1
@@ -223,7 +224,7 @@ measure_wallflower() {
 	j1=$EPOCHREALTIME
 	n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$d/nearby.$r.json")
 	[ "$n" = "$N" ] || tb_bail "nearby --json lists $n peers, not $N"
-	rss2=$(rss "$pid" VmRSS)
+	rss2=$(rss "$pid" VmHWM)
 	tb_kill "$pid"
 
 	WF_S+=("$(echo "$t1 - $t0" | bc -l)")
@@ -231,7 +232,7 @@ measure_wallflower() {
 	ANON_B+=("$(((anon1 - anon0) / N))")
 	RSS_JSON_B+=("$(((rss2 - rss0) / N))")
 	NEARBY_S+=("$(echo "$j1 - $j0" | bc -l)")
-	printf '# round %s wallflower: %.3f s (%s; %s); RSS %d -> %d KiB, anon %d -> %d KiB, %d KiB after nearby --json (%.3f s)\n' \
+	printf '# round %s wallflower: %.3f s (%s; %s); RSS %d -> peak %d KiB, anon %d -> %d KiB, peak %d KiB after nearby --json (%.3f s)\n' \
 		"$r" "${WF_S[-1]}" "$(curve "$t0" "$stamps")" "$lan" $((rss0 / 1024)) \
 		$((rss1 / 1024)) $((anon0 / 1024)) $((anon1 / 1024)) $((rss2 / 1024)) "${NEARBY_S[-1]}"
 }

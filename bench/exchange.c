@@ -1,18 +1,22 @@
 /*
- * exchange: the exchange benchmark (issue 7, part 1). One line of key=value pairs per run:
+ * exchange: the exchange benchmark (issues 7 and 11). One line of key=value pairs per run:
  *
- *   exchange daemon HOST PORT N CONCURRENCY
- *       N offers to a running wallflowerd over TCP, CONCURRENCY of them in flight
+ *   exchange daemon HOST PORT N CONCURRENCY [SECONDS]
+ *       N offers to a running wallflowerd over TCP, CONCURRENCY of them in flight; with
+ *       SECONDS, none started after that long (those in flight finish), so that a slow
+ *       daemon costs a bounded time: n= then says how many were made
  *   exchange floor N
- *       the same sessions fed to each other in memory: no sockets, no store
+ *       the same sessions fed to each other in memory: no sockets, no store; the time
+ *       each side spends in its session calls is its share of the floor
  *
  * One exchange is what a peer does: connect, Noise XX as the initiator (session.h), an
  * offer carrying a card of about 600 bytes, and the answer, which must be an ack; any
- * other answer or failure counts as an error, and the program exits 1 when there was one.
- * Every offer carries its own card (offers of the same bytes are kept once, and would
- * skip the store), from N/4 senders, since the daemon keeps at most 4 offers waiting per
- * sender. Identities and cards are made before the clock starts, so that the client costs
- * only its half of the handshake.
+ * other answer or failure counts as an error (a "busy" also as busy), and the program
+ * exits 1 when there was one. Every offer comes from an identity of its own, so that each
+ * is a first offer and no per-sender limit or request window is what is measured; and
+ * every card differs (offers of the same bytes are kept once, and would skip the store).
+ * Identities and cards are made at random before the clock starts, so that they are
+ * nobody's already and the client costs only its half of the handshake.
  *
  * The daemon takes at most 4 connections at once from one address, so with an IPv4
  * loopback HOST each connection in flight comes from an address of its own (127.0.1.k), as
@@ -39,23 +43,24 @@
 #include "wallflower/peermsg.h"
 #include "wallflower/session.h"
 
-#define PER_SENDER   4     /* offers per identity: the daemon's default per-sender limit */
 #define IDLE_MS      30000 /* no progress this long: the run has failed */
 #define READ_CHUNK   4096
 #define CONC_MAX     64 /* the daemon's NET_CONN_MAX: it refuses connections beyond */
 #define ERRORS_SHOWN 5  /* errors described on stderr; the rest only counted */
 
-static const char usage[] = "usage: exchange daemon HOST PORT N CONCURRENCY\n"
+static const char usage[] = "usage: exchange daemon HOST PORT N CONCURRENCY [SECONDS]\n"
                             "       exchange floor N\n";
 
 /* Everything an exchange sends, made before timing. */
 struct bench {
 	size_t n;
-	struct identity **ids; /* n / PER_SENDER, rounded up */
+	struct identity **ids; /* one per offer */
 	struct peermsg *offers;
 	size_t card_bytes; /* the cards' envelopes, mean bytes */
 	double *lat;       /* daemon: seconds from connect to the ack, per exchange */
 	size_t next, done, errors;
+	double deadline; /* daemon: no exchange starts after this (now()); 0: none */
+	size_t busy;     /* of the errors, "busy" answers: a limit was not lifted */
 };
 
 /* One connection in flight. */
@@ -125,11 +130,10 @@ list_set(struct card_fields *f, enum card_field field, char **items, size_t n)
 }
 
 /*
- * A full card of about 600 bytes: someone who filled in most of their profile. rev makes
- * the cards of one sender differ.
+ * A full card of about 600 bytes: someone who filled in most of their profile.
  */
 static uint8_t *
-card_make(const struct identity *id, size_t who, uint64_t rev, size_t *len)
+card_make(const struct identity *id, size_t who, size_t *len)
 {
 	static char note[] = "Happy to talk about local-first software and small networks "
 	                     "that work without the cloud. Find me after the talks.";
@@ -139,7 +143,7 @@ card_make(const struct identity *id, size_t who, uint64_t rev, size_t *len)
 	static char *seeks[] = { (char *)"co-maintainers", (char *)"speaking slots" };
 	char name[48], mail1[64], mail2[64], url1[64], url2[64];
 	char *mails[] = { mail1, mail2 }, *urls[] = { url1, url2 };
-	struct card_meta meta = { .rev = rev, .issued = (uint64_t)time(NULL) };
+	struct card_meta meta = { .rev = 1, .issued = (uint64_t)time(NULL) };
 	struct card_fields f;
 	struct card_error err;
 	uint8_t *env;
@@ -169,24 +173,20 @@ card_make(const struct identity *id, size_t who, uint64_t rev, size_t *len)
 static void
 bench_prepare(struct bench *b, size_t n)
 {
-	size_t senders = (n + PER_SENDER - 1) / PER_SENDER;
-
 	memset(b, 0, sizeof(*b));
 	b->n = n;
-	b->ids = calloc(senders, sizeof(*b->ids));
+	b->ids = calloc(n, sizeof(*b->ids));
 	b->offers = calloc(n, sizeof(*b->offers));
 	b->lat = calloc(n, sizeof(*b->lat));
 	if (b->ids == NULL || b->offers == NULL || b->lat == NULL)
 		die("out of memory", 0);
-	for (size_t i = 0; i < senders; i++)
-		b->ids[i] = identity_make();
 	for (size_t i = 0; i < n; i++) {
 		struct peermsg *m = &b->offers[i];
 
+		b->ids[i] = identity_make();
 		m->type = PEERMSG_OFFER;
 		m->note = (char *)"Met you at the benchmark";
-		m->card = card_make(b->ids[i / PER_SENDER], i / PER_SENDER, i % PER_SENDER + 1,
-		                    &m->card_len);
+		m->card = card_make(b->ids[i], i, &m->card_len);
 	}
 	for (size_t i = 0; i < n; i++)
 		b->card_bytes += b->offers[i].card_len;
@@ -196,10 +196,10 @@ bench_prepare(struct bench *b, size_t n)
 static void
 bench_free(struct bench *b)
 {
-	for (size_t i = 0; i < (b->n + PER_SENDER - 1) / PER_SENDER; i++)
+	for (size_t i = 0; i < b->n; i++) {
 		identity_free(b->ids[i]);
-	for (size_t i = 0; i < b->n; i++)
 		free(b->offers[i].card);
+	}
 	free(b->ids);
 	free(b->offers);
 	free(b->lat);
@@ -209,7 +209,7 @@ static struct session *
 initiator_new(const struct bench *b, size_t job)
 {
 	struct session_config cfg = { .role = SESSION_INITIATOR,
-		                      .id = b->ids[job / PER_SENDER],
+		                      .id = b->ids[job],
 		                      .request = &b->offers[job] };
 	struct session *s;
 
@@ -220,12 +220,14 @@ initiator_new(const struct bench *b, size_t job)
 
 /* The answer was an ack (anything else is an error, said once on stderr). */
 static bool
-answer_ok(const struct bench *b, const struct session *s)
+answer_ok(struct bench *b, const struct session *s)
 {
 	const struct peermsg *a = session_answer_msg(s);
 
 	if (a != NULL && a->type == PEERMSG_ACK)
 		return true;
+	if (a != NULL && a->type == PEERMSG_ERROR && a->code == PEERMSG_E_BUSY)
+		b->busy++;
 	if (b->errors < ERRORS_SHOWN)
 		fprintf(stderr, "exchange: answered %s%s%s\n",
 		        a != NULL ? peermsg_type_name(a->type) : "nothing",
@@ -236,61 +238,95 @@ answer_ok(const struct bench *b, const struct session *s)
 
 /* ---- floor: two sessions in memory ---- */
 
-/* Moves what from queued into to; answers a request with an ack. false on a failure. */
+/* One side of a floor exchange: its session, and the seconds spent in its calls so far. */
+struct side {
+	struct session *s;
+	double *spent;
+};
+
+/*
+ * Moves what from queued into to; to answers a request with an ack. Each call is timed for
+ * the side whose session it runs. false on a failure.
+ */
 static bool
-pass(struct session *from, struct session *to)
+pass(struct side *from, struct side *to)
 {
 	static const struct peermsg ack = { .type = PEERMSG_ACK };
 	const uint8_t *out;
 	size_t left;
+	double t = now(), u;
 
-	while ((left = session_output(from, &out)) > 0) {
+	while ((left = session_output(from->s, &out)) > 0) {
 		enum session_event ev;
 		size_t used;
+		int r;
 
-		if (session_input(to, out, left, &used, &ev) < 0)
+		u = now();
+		*from->spent += u - t;
+		r = session_input(to->s, out, left, &used, &ev);
+		if (r == 0 && ev == SESSION_EV_REQUEST)
+			r = session_answer(to->s, &ack);
+		t = now();
+		*to->spent += t - u;
+		if (r < 0)
 			return false;
-		session_output_done(from, used);
-		if (ev == SESSION_EV_REQUEST && session_answer(to, &ack) < 0)
-			return false;
+		session_output_done(from->s, used);
 	}
+	*from->spent += now() - t;
 	return true;
 }
 
+/* One exchange; spent[0] and spent[1] gain the initiator's and the responder's seconds. */
 static bool
-floor_one(struct bench *b, const struct identity *us, size_t job)
+floor_one(struct bench *b, const struct identity *us, size_t job, double spent[2])
 {
 	struct session_config cfg = { .role = SESSION_RESPONDER,
 		                      .id = us,
 		                      .now = (uint64_t)time(NULL) };
-	struct session *i = initiator_new(b, job), *r;
+	struct side i = { .spent = &spent[0] }, r = { .spent = &spent[1] };
+	double t = now();
 	bool ok = true;
 
-	if (session_new(&cfg, &r) < 0)
+	i.s = initiator_new(b, job);
+	spent[0] += now() - t;
+	t = now();
+	if (session_new(&cfg, &r.s) < 0)
 		die("cannot make a session", 0);
-	for (int round = 0; ok && !session_finished(i) && round < 8; round++)
-		ok = pass(i, r) && pass(r, i);
-	ok = ok && session_finished(i) && !session_failed(i) && answer_ok(b, i);
-	session_free(i);
-	session_free(r);
+	spent[1] += now() - t;
+	for (int round = 0; ok && !session_finished(i.s) && round < 8; round++)
+		ok = pass(&i, &r) && pass(&r, &i);
+	ok = ok && session_finished(i.s) && !session_failed(i.s) && answer_ok(b, i.s);
+	t = now();
+	session_free(i.s);
+	spent[0] += now() - t;
+	t = now();
+	session_free(r.s);
+	spent[1] += now() - t;
 	return ok;
 }
 
+/*
+ * The floor, and each side's share of it: initiator_rate is exchanges per second of the
+ * initiator's time alone, responder_rate of the responder's (the daemon's half: no
+ * responder can take offers faster on one core).
+ */
 static int
 run_floor(size_t n)
 {
 	struct identity *us = identity_make();
+	double t0, t, spent[2] = { 0, 0 };
 	struct bench b;
-	double t0, t;
 
 	bench_prepare(&b, n);
 	t0 = now();
 	for (size_t job = 0; job < n; job++)
-		if (!floor_one(&b, us, job))
+		if (!floor_one(&b, us, job, spent))
 			b.errors++;
 	t = now() - t0;
-	printf("mode=floor n=%zu rate=%.1f card_bytes=%zu errors=%zu\n", n, (double)n / t,
-	       b.card_bytes, b.errors);
+	printf("mode=floor n=%zu rate=%.1f initiator_rate=%.1f responder_rate=%.1f "
+	       "card_bytes=%zu errors=%zu\n",
+	       n, (double)n / t, (double)n / spent[0], (double)n / spent[1], b.card_bytes,
+	       b.errors);
 	identity_free(us);
 	bench_free(&b);
 	return b.errors > 0 ? 1 : 0;
@@ -351,7 +387,7 @@ slot_start(struct slot *sl)
 	struct bench *b = sl->b;
 	int on = 1;
 
-	if (b->next >= b->n)
+	if (b->next >= b->n || (b->deadline > 0 && now() > b->deadline))
 		return;
 	sl->job = b->next++;
 	sl->t0 = now();
@@ -504,7 +540,7 @@ daemon_loop(struct bench *b, struct slot *slots, size_t conc)
 		slots[k] = (struct slot){ .b = b, .fd = -1, .k = (unsigned)k };
 		slot_start(&slots[k]);
 	}
-	while (b->done + b->errors < b->n) {
+	while (b->done + b->errors < b->next) {
 		int got = epoll_wait(tgt.ep, evs, (int)conc, IDLE_MS);
 
 		if (got < 0 && errno == EINTR)
@@ -519,7 +555,7 @@ daemon_loop(struct bench *b, struct slot *slots, size_t conc)
 }
 
 static int
-run_daemon(const char *host, const char *port, size_t n, size_t conc)
+run_daemon(const char *host, const char *port, size_t n, size_t conc, size_t seconds)
 {
 	struct slot slots[CONC_MAX];
 	struct bench b;
@@ -528,13 +564,14 @@ run_daemon(const char *host, const char *port, size_t n, size_t conc)
 	target_set(host, port);
 	bench_prepare(&b, n);
 	t0 = now();
+	b.deadline = seconds > 0 ? t0 + (double)seconds : 0;
 	daemon_loop(&b, slots, conc);
 	t = now() - t0;
 	qsort(b.lat, b.done, sizeof(*b.lat), cmp_double);
 	printf("mode=daemon n=%zu concurrency=%zu rate=%.1f p50_ms=%.2f p99_ms=%.2f "
-	       "card_bytes=%zu errors=%zu\n",
-	       n, conc, (double)b.done / t, quantile_ms(b.lat, b.done, 0.5),
-	       quantile_ms(b.lat, b.done, 0.99), b.card_bytes, b.errors);
+	       "card_bytes=%zu errors=%zu busy=%zu\n",
+	       b.next, conc, (double)b.done / t, quantile_ms(b.lat, b.done, 0.5),
+	       quantile_ms(b.lat, b.done, 0.99), b.card_bytes, b.errors, b.busy);
 	close(tgt.ep);
 	bench_free(&b);
 	return b.errors > 0 ? 1 : 0;
@@ -545,9 +582,10 @@ main(int argc, char **argv)
 {
 	if (crypt_init() < 0)
 		die("cannot initialise libsodium", 0);
-	if (argc == 6 && strcmp(argv[1], "daemon") == 0)
+	if ((argc == 6 || argc == 7) && strcmp(argv[1], "daemon") == 0)
 		return run_daemon(argv[2], argv[3], count_arg(argv[4], 1, 10000000),
-		                  count_arg(argv[5], 1, CONC_MAX));
+		                  count_arg(argv[5], 1, CONC_MAX),
+		                  argc == 7 ? count_arg(argv[6], 1, 86400) : 0);
 	if (argc == 3 && strcmp(argv[1], "floor") == 0)
 		return run_floor(count_arg(argv[2], 1, 10000000));
 	fputs(usage, stderr);

@@ -10,7 +10,8 @@
 #     the process's wait (epoll_wait, poll, ppoll, or the restart of one strace interrupted
 #     when it attached). A return with no event is a timer the process set itself; after a
 #     return with events, the first read says which file woke it (the D-Bus socket, mDNS);
-#   - RSS: VmRSS at the end of the minute.
+#   - RSS: the peak, VmHWM, at the end of the minute (over the process's life: its start,
+#     the discovery of the N peers, the minute).
 # Nothing talks to the daemon during the minute: no status, no nearby.
 #
 # Prints "# ..." lines (each process's wakeups by cause and its syscalls), then one result
@@ -18,7 +19,7 @@
 #   idle peers=N seconds=S wfd_cpu_s=.. avahi_cpu_s=.. wfd_wakeups=.. wfd_timer_wakeups=..
 #        avahi_wakeups=.. wfd_syscalls=.. avahi_syscalls=.. wfd_rss_kib=.. avahi_rss_kib=..
 # and "target ... missed" lines (exit 1) when wallflowerd woke up by a timer of its own, used
-# more CPU than avahi-daemon, or its RSS was over 8 MiB. Exit 77 (SKIP) when the machine
+# more CPU than avahi-daemon, or its peak RSS was over 8 MiB. Exit 77 (SKIP) when the machine
 # cannot run the testbed (or strace is missing: apt-get install strace).
 #
 # Usage: bench/idle.sh BUILD_DIR [N [SECONDS [SETTLE]]]   (default 50 peers, 60 s, settle 5 s)
@@ -52,7 +53,7 @@ json_ok() {
 }
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 oncpu() { awk '{ print $1 }' "/proc/$1/schedstat"; }
-rss_kib() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status"; }
+rss_kib() { awk '$1 == "VmHWM:" { print $2 }' "/proc/$1/status"; }
 HZ=$(getconf CLK_TCK)
 
 # fdmap PID: "FD WHAT" for each open file of PID, WHAT one word: the socket's kind (udp, tcp,
