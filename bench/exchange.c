@@ -45,7 +45,7 @@
 
 #define IDLE_MS      30000 /* no progress this long: the run has failed */
 #define READ_CHUNK   4096
-#define CONC_MAX     64 /* the daemon's NET_CONN_MAX: it refuses connections beyond */
+#define CONC_MAX     32 /* the daemon's ADMIT_HANDSHAKE_MAX: beyond, it drops the oldest */
 #define ERRORS_SHOWN 5  /* errors described on stderr; the rest only counted */
 
 static const char usage[] = "usage: exchange daemon HOST PORT N CONCURRENCY [SECONDS]\n"

@@ -42,7 +42,7 @@ set -eu
 # but all of them come from 8 addresses, and the inbox holds 10,000 + N. When the daemon's
 # options are renamed or new limits are added, this is the one line to change; a limit
 # left in force shows as "busy" answers, which fail the run.
-WFD_LIMITS=(--inbox-max 1000000 --inbox-per-sender 1000000 --inbox-per-address 1000000)
+WFD_LIMITS=(--inbox-max 0 --inbox-per-sender 0 --inbox-per-address 0 --inbox-keys-per-address 0)
 # The big store: contacts, their edges (the shape of bench/run's graph store), offers waiting.
 # WF_EXCHANGE_BIG="PEOPLE EDGES OFFERS" makes another (for a quick try of the script).
 read -r BIG_PEOPLE BIG_EDGES BIG_OFFERS <<<"${WF_EXCHANGE_BIG:-100000 1000000 10000}"
