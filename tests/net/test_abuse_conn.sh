@@ -27,142 +27,15 @@ set -u
 
 BUILD=${1:?usage: test_abuse_conn.sh BUILD_DIR}
 BUILD=$(cd "$BUILD" && pwd)
-SELF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")
-INTEROP=$(cd "$(dirname "$SELF")/../interop" && pwd)
-WF=$BUILD/src/cli/wallflower
-WFD=$BUILD/src/daemon/wallflowerd
-
-skip() {
-	echo "SKIP: $*" >&2
-	echo "1..0 # SKIP $*"
-	exit 77
-}
-
-# ---- outside: check, then re-execute in a private network and mount namespace ----
-
-if [ "${WF_ABUSE_INSIDE:-}" != 1 ]; then
-	[ "$(id -u)" = 0 ] || skip "needs root (a private network and mount namespace)"
-	for c in unshare mount ip python3; do
-		command -v "$c" >/dev/null 2>&1 || skip "$c not found"
-	done
-	[ -x "$WF" ] && [ -x "$WFD" ] || skip "no wallflower or wallflowerd in $BUILD"
-	python3 -c 'import cryptography' 2>/dev/null || skip "python3-cryptography not installed"
-	if ! err=$(unshare --net --mount --propagation private \
-		sh -c 'mount -t tmpfs tmpfs /run && ip link set lo up' 2>&1); then
-		skip "unshare or mount not permitted here: ${err%%$'\n'*}"
-	fi
-	export WF_ABUSE_INSIDE=1
-	exec unshare --net --mount --propagation private bash "$SELF" "$BUILD"
-fi
-
-# ---- inside ----
-
-TESTS=0
-FAILED=0
-T=
-START_S=$SECONDS
-
-ok() {
-	TESTS=$((TESTS + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $TESTS - $2"
-	else
-		FAILED=$((FAILED + 1))
-		echo "not ok $TESTS - $2"
-	fi
-}
-# check DESCRIPTION CMD...: "ok" when CMD succeeds, else "not ok" and CMD's output.
-check() {
-	local desc=$1 out rc=0
-	shift
-	out=$("$@" 2>&1) || rc=$?
-	ok "$rc" "$desc"
-	[ "$rc" -eq 0 ] || [ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/# /'
-	return 0
-}
-# check_say DESCRIPTION CMD...: as check, and CMD's output is shown in any case.
-check_say() {
-	local desc=$1 out rc=0
-	shift
-	out=$("$@" 2>&1) || rc=$?
-	ok "$rc" "$desc"
-	[ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/# /'
-	return 0
-}
-diag() { echo "# $*"; }
-bail() {
-	echo "Bail out! $*"
-	exit 1
-}
-
-# Only the processes this script started are signalled, and only while they are the same
-# process: a PID is known with its start time (field 22 of /proc/PID/stat).
-declare -A STARTED=()
-_STAT=()
-_stat() {
-	local s
-	read -r s 2>/dev/null <"/proc/$1/stat" || return 1
-	read -ra _STAT <<<"${s##*) }"
-}
-starttime() { _stat "$1" && echo "${_STAT[19]}"; }
-alive() { _stat "$1" && [ "${_STAT[0]}" != Z ] && [ "${_STAT[19]}" = "${STARTED[$1]:-}" ]; }
-stop() { alive "$1" && kill "-${2:-TERM}" "$1" 2>/dev/null; }
-cleanup() {
-	local pid i left
-	set +e
-	trap '' INT TERM
-	for pid in "${!STARTED[@]}"; do stop "$pid" TERM; done
-	for ((i = 0; i < 30; i++)); do
-		left=0
-		for pid in "${!STARTED[@]}"; do alive "$pid" && left=1; done
-		[ "$left" = 0 ] && break
-		sleep 0.1
-	done
-	for pid in "${!STARTED[@]}"; do stop "$pid" KILL; done
-	wait 2>/dev/null
-	if [ -n "$T" ] && [ "${WF_KEEP:-}" = 1 ]; then
-		echo "# work dir kept: $T"
-	elif [ -n "$T" ]; then
-		rm -rf "$T"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-unset DBUS_SYSTEM_BUS_ADDRESS DBUS_SESSION_BUS_ADDRESS
-mount -t tmpfs -o mode=0755 tmpfs /run || bail "cannot mount a private /run"
-[ ! -e /run/dbus/system_bus_socket ] || bail "a system bus is reachable"
-ip link set lo up || bail "cannot bring lo up"
-[ "$(ip -o link show | wc -l)" = 1 ] || bail "the namespace has more than a loopback"
+. "$(dirname "${BASH_SOURCE[0]}")/lo.sh"
+lo_enter abuse "$BUILD"
 ulimit -n 4096 2>/dev/null || ulimit -n 2048 || bail "cannot raise the open file limit"
-
-case ${TMPDIR:-/tmp} in /run | /run/*) TMPDIR=/tmp ;; esac
-T=$(mktemp -d "${TMPDIR:-/tmp}/wf-abuse.XXXXXX") || bail "cannot make a work dir"
-export WALLFLOWER_ALLOW_ROOT=1
 S=$T/state
 R=$T/run
 PEER=$T/peer.py
 PORT=7411       # the daemon's
 BACK_PORT=7412  # where the honest sender of phase B takes its card back
 
-LASTPID=
-spawn() {
-	local log=$1
-	shift
-	"$@" </dev/null >"$log" 2>&1 &
-	LASTPID=$!
-	STARTED[$LASTPID]=$(starttime "$LASTPID") || STARTED[$LASTPID]=gone
-}
-waitfor() {
-	local n=$(($1 * 10))
-	shift
-	while ((n-- > 0)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	"$@"
-}
 status_ok() { "$WF" status --runtime-dir "$R" >/dev/null 2>&1; }
 # conns: the number of peer connections the daemon holds (status "connections"), in CONNS.
 CONNS=
@@ -631,6 +504,4 @@ check "with avahi absent for $((SECONDS - WFD_START)) s, its warning is logged o
 grep -E 'refusing|dropping|connection from|more like it|not logged' "$T/wfd.log" |
 	head -20 | sed 's/^/# log: /'
 
-diag "took $((SECONDS - START_S)) s"
-echo "1..$TESTS"
-[ "$FAILED" = 0 ]
+lo_done

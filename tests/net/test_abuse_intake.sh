@@ -25,114 +25,8 @@ set -u
 
 BUILD=${1:?usage: test_abuse_intake.sh BUILD_DIR}
 BUILD=$(cd "$BUILD" && pwd)
-SELF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")
-INTEROP=$(cd "$(dirname "$SELF")/../interop" && pwd)
-WF=$BUILD/src/cli/wallflower
-WFD=$BUILD/src/daemon/wallflowerd
-
-skip() {
-	echo "SKIP: $*" >&2
-	echo "1..0 # SKIP $*"
-	exit 77
-}
-
-# ---- outside: check, then re-execute in a private network and mount namespace ----
-
-if [ "${WF_INTAKE_INSIDE:-}" != 1 ]; then
-	[ "$(id -u)" = 0 ] || skip "needs root (a private network and mount namespace)"
-	for c in unshare mount ip python3; do
-		command -v "$c" >/dev/null 2>&1 || skip "$c not found"
-	done
-	[ -x "$WF" ] && [ -x "$WFD" ] || skip "no wallflower or wallflowerd in $BUILD"
-	python3 -c 'import cryptography' 2>/dev/null || skip "python3-cryptography not installed"
-	if ! err=$(unshare --net --mount --propagation private \
-		sh -c 'mount -t tmpfs tmpfs /run && ip link set lo up' 2>&1); then
-		skip "unshare or mount not permitted here: ${err%%$'\n'*}"
-	fi
-	export WF_INTAKE_INSIDE=1
-	exec unshare --net --mount --propagation private bash "$SELF" "$BUILD"
-fi
-
-# ---- inside ----
-
-TESTS=0
-FAILED=0
-T=
-START_S=$SECONDS
-
-ok() {
-	TESTS=$((TESTS + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $TESTS - $2"
-	else
-		FAILED=$((FAILED + 1))
-		echo "not ok $TESTS - $2"
-	fi
-}
-# check DESCRIPTION CMD...: "ok" when CMD succeeds, else "not ok" and CMD's output.
-check() {
-	local desc=$1 out rc=0
-	shift
-	out=$("$@" 2>&1) || rc=$?
-	ok "$rc" "$desc"
-	[ "$rc" -eq 0 ] || [ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/# /'
-	return 0
-}
-# same DESCRIPTION GOT WANT: "ok" when the two strings are equal.
-same() {
-	[ "$2" = "$3" ]
-	ok $? "$1"
-	[ "$2" = "$3" ] || printf '# got:  %s\n# want: %s\n' "$2" "$3"
-}
-diag() { echo "# $*"; }
-bail() {
-	echo "Bail out! $*"
-	exit 1
-}
-
-# Only the processes this script started are signalled, and only while they are the same
-# process: a PID is known with its start time (field 22 of /proc/PID/stat).
-declare -A STARTED=()
-starttime() {
-	local s f
-	read -r s 2>/dev/null <"/proc/$1/stat" || return 1
-	read -ra f <<<"${s##*) }"
-	echo "${f[19]}"
-}
-started() { STARTED[$1]=$(starttime "$1") || STARTED[$1]=gone; }
-alive() { [ "$(starttime "$1")" = "${STARTED[$1]:-}" ]; }
-cleanup() {
-	local pid i left
-	set +e
-	trap '' INT TERM
-	for pid in "${!STARTED[@]}"; do alive "$pid" && kill -TERM "$pid" 2>/dev/null; done
-	for ((i = 0; i < 30; i++)); do
-		left=0
-		for pid in "${!STARTED[@]}"; do alive "$pid" && left=1; done
-		[ "$left" = 0 ] && break
-		sleep 0.1
-	done
-	for pid in "${!STARTED[@]}"; do alive "$pid" && kill -KILL "$pid" 2>/dev/null; done
-	wait 2>/dev/null
-	if [ -n "$T" ] && [ "${WF_KEEP:-}" = 1 ]; then
-		echo "# work dir kept: $T"
-	elif [ -n "$T" ]; then
-		rm -rf "$T"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-unset DBUS_SYSTEM_BUS_ADDRESS DBUS_SESSION_BUS_ADDRESS
-mount -t tmpfs -o mode=0755 tmpfs /run || bail "cannot mount a private /run"
-[ ! -e /run/dbus/system_bus_socket ] || bail "a system bus is reachable"
-ip link set lo up || bail "cannot bring lo up"
-[ "$(ip -o link show | wc -l)" = 1 ] || bail "the namespace has more than a loopback"
-
-case ${TMPDIR:-/tmp} in /run | /run/*) TMPDIR=/tmp ;; esac
-T=$(mktemp -d "${TMPDIR:-/tmp}/wf-intake.XXXXXX") || bail "cannot make a work dir"
-export WALLFLOWER_ALLOW_ROOT=1
+. "$(dirname "${BASH_SOURCE[0]}")/lo.sh"
+lo_enter intake "$BUILD"
 S=$T/state
 R=$T/run
 PEER=$T/peer.py
@@ -318,15 +212,6 @@ drive() {
 wf() { "$WF" --state-dir "$S" "$@"; }
 wfr() { "$WF" --state-dir "$S" "$@" --runtime-dir "$R"; }
 
-waitfor() {
-	local n=$(($1 * 10))
-	shift
-	while ((n-- > 0)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	"$@"
-}
 status_ok() { "$WF" status --runtime-dir "$R" >/dev/null 2>&1; }
 
 # ---- the daemon, with the default limits ----
@@ -469,6 +354,4 @@ drive inbox_count
 same "finding 7: that empties the inbox" "$D" 0
 
 check "the daemon is alive at the end" alive "$WFD_PID"
-diag "took $((SECONDS - START_S)) s"
-echo "1..$TESTS"
-[ "$FAILED" = 0 ]
+lo_done
