@@ -9,6 +9,8 @@
 # every way out.
 #
 # TAP: ok RC DESC, check DESC CMD..., check_say DESC CMD..., same DESC GOT WANT, diag, bail.
+# Before sourcing: LO_COMMANDS, more commands the test needs; LO_CRYPTO=0 when it needs no
+# python3-cryptography (the peers of tests/interop need it).
 
 LO_SELF=$(cd "$(dirname "${BASH_SOURCE[1]}")" && pwd)/$(basename "${BASH_SOURCE[1]}")
 INTEROP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../interop" && pwd)
@@ -136,11 +138,11 @@ lo_enter() {
 	shift
 	if [ "${WF_LO_INSIDE:-}" != 1 ]; then
 		[ "$(id -u)" = 0 ] || lo_skip "needs root (a private network and mount namespace)"
-		for c in unshare mount ip python3; do
+		for c in unshare mount ip python3 ${LO_COMMANDS:-}; do
 			command -v "$c" >/dev/null 2>&1 || lo_skip "$c not found"
 		done
 		[ -x "$WF" ] && [ -x "$WFD" ] || lo_skip "no wallflower or wallflowerd in $BUILD"
-		python3 -c 'import cryptography' 2>/dev/null ||
+		[ "${LO_CRYPTO:-1}" = 0 ] || python3 -c 'import cryptography' 2>/dev/null ||
 			lo_skip "python3-cryptography not installed"
 		if ! err=$(unshare --net --mount --propagation private \
 			sh -c 'mount -t tmpfs tmpfs /run && ip link set lo up' 2>&1); then

@@ -15,131 +15,14 @@ set -u
 
 BUILD=${1:?usage: test_control.sh BUILD_DIR}
 BUILD=$(cd "$BUILD" && pwd)
-SELF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")
-WF=$BUILD/src/cli/wallflower
-WFD=$BUILD/src/daemon/wallflowerd
-
-skip() {
-	echo "SKIP: $*" >&2
-	echo "1..0 # SKIP $*"
-	exit 77
-}
-
-# ---- outside: check, then re-execute in a private network and mount namespace ----
-
-if [ "${WF_CONTROL_INSIDE:-}" != 1 ]; then
-	[ "$(id -u)" = 0 ] || skip "needs root (a private network and mount namespace)"
-	for c in unshare mount ip python3 setpriv; do
-		command -v "$c" >/dev/null 2>&1 || skip "$c not found"
-	done
-	[ -x "$WF" ] && [ -x "$WFD" ] || skip "no wallflower or wallflowerd in $BUILD"
-	if ! err=$(unshare --net --mount --propagation private \
-		sh -c 'mount -t tmpfs tmpfs /run && ip link set lo up' 2>&1); then
-		skip "unshare or mount not permitted here: ${err%%$'\n'*}"
-	fi
-	export WF_CONTROL_INSIDE=1
-	exec unshare --net --mount --propagation private bash "$SELF" "$BUILD"
-fi
-
-# ---- inside ----
-
-TESTS=0
-FAILED=0
-T=
-
-ok() {
-	TESTS=$((TESTS + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $TESTS - $2"
-	else
-		FAILED=$((FAILED + 1))
-		echo "not ok $TESTS - $2"
-	fi
-}
-# check DESCRIPTION CMD...: "ok" when CMD succeeds, else "not ok" and CMD's output.
-check() {
-	local desc=$1 out rc=0
-	shift
-	out=$("$@" 2>&1) || rc=$?
-	ok "$rc" "$desc"
-	[ "$rc" -eq 0 ] || [ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/# /'
-	return 0
-}
-diag() { echo "# $*"; }
-bail() {
-	echo "Bail out! $*"
-	exit 1
-}
-
-# Only the processes this script started (its own children) are ever signalled, and only
-# while they are the same process: a PID is known with its start time (field 22 of
-# /proc/PID/stat), so one that the kernel has recycled is left alone.
-declare -A STARTED=()
-_STAT=()
-_stat() {
-	local s
-	read -r s 2>/dev/null <"/proc/$1/stat" || return 1
-	read -ra _STAT <<<"${s##*) }" # the fields after the command name (it may hold spaces)
-}
-starttime() { _stat "$1" && echo "${_STAT[19]}"; }
-# alive PID: still running (not a zombie), and still the process we started.
-alive() { _stat "$1" && [ "${_STAT[0]}" != Z ] && [ "${_STAT[19]}" = "${STARTED[$1]:-}" ]; }
-stop() { alive "$1" && kill "-${2:-TERM}" "$1" 2>/dev/null; }
-cleanup() {
-	local pid i left
-	set +e
-	trap '' INT TERM
-	for pid in "${!STARTED[@]}"; do stop "$pid" TERM; done
-	for ((i = 0; i < 30; i++)); do
-		left=0
-		for pid in "${!STARTED[@]}"; do alive "$pid" && left=1; done
-		[ "$left" = 0 ] && break
-		sleep 0.1
-	done
-	for pid in "${!STARTED[@]}"; do stop "$pid" KILL; done
-	wait 2>/dev/null
-	if [ -n "$T" ] && [ "${WF_KEEP:-}" = 1 ]; then
-		echo "# work dir kept: $T"
-	elif [ -n "$T" ]; then
-		rm -rf "$T"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# No avahi, no system bus: /run is ours and empty, and no bus address comes from outside.
-unset DBUS_SYSTEM_BUS_ADDRESS DBUS_SESSION_BUS_ADDRESS
-mount -t tmpfs -o mode=0755 tmpfs /run || bail "cannot mount a private /run"
-[ ! -e /run/dbus/system_bus_socket ] || bail "a system bus is reachable"
-ip link set lo up || bail "cannot bring lo up"
-
-case ${TMPDIR:-/tmp} in /run | /run/*) TMPDIR=/tmp ;; esac
-T=$(mktemp -d "${TMPDIR:-/tmp}/wf-control.XXXXXX") || bail "cannot make a work dir"
-export WALLFLOWER_ALLOW_ROOT=1 # the machine gives us root; the daemon refuses it otherwise
+LO_COMMANDS=setpriv # other users' clients
+LO_CRYPTO=0        # no peer speaks Noise here
+. "$(dirname "${BASH_SOURCE[0]}")/lo.sh"
+lo_enter control "$BUILD"
 S=$T/state
 R=$T/run
 CLIENT=$T/client.py
 
-# spawn LOG CMD...: CMD in the background, output to LOG; its PID in LASTPID.
-LASTPID=
-spawn() {
-	local log=$1
-	shift
-	"$@" </dev/null >"$log" 2>&1 &
-	LASTPID=$!
-	STARTED[$LASTPID]=$(starttime "$LASTPID") || STARTED[$LASTPID]=gone
-}
-# waitfor SECONDS CMD...: retries CMD every 0.1 s until it succeeds or time is up.
-waitfor() {
-	local n=$(($1 * 10))
-	shift
-	while ((n-- > 0)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	"$@"
-}
 # gone_within SECONDS PID: the process has exited; its exit status in GONE_RC.
 GONE_RC=
 gone_within() {
@@ -875,6 +758,4 @@ check "watchers that vanish while their own request broadcasts do not kill the d
 	py "$B/ctl" watch-then-vanish 100
 check "... and it is still alive" alive "$BUG_PID"
 
-echo "1..$TESTS"
-[ "$FAILED" -eq 0 ] || { diag "$FAILED of $TESTS failed"; exit 1; }
-exit 0
+lo_done
