@@ -12,6 +12,8 @@
 # - Finding 4: an offer whose card expired while it waited cannot be accepted.
 # - Finding 3: a contact sending newer cards meets the same limit as anyone (and a repeat
 #   of an offer already taken is still ack).
+# - Finding 11: an offer from another key under a contact's name shows the sender's own
+#   fingerprint and a warning naming the contact.
 #
 # The senders are Python, built on the independent implementation of the protocol in
 # tests/interop (check_session.py). Everything runs in a fresh network namespace with
@@ -165,6 +167,12 @@ def cmd_offer_id(who):
     """The id of who's latest offer in the inbox, or "none"."""
     ids = [o["id"] for o in wf_json("inbox") if o["fingerprint"] == fingerprint(who)]
     return ids[-1] if ids else "none"
+
+def cmd_same_name(who):
+    """same_name_as of who's latest offer in the inbox, or "none"."""
+    got = [o.get("same_name_as", "none") for o in wf_json("inbox")
+           if o["fingerprint"] == fingerprint(who)]
+    return got[-1] if got else "none"
 
 def cmd_inbox_count():
     return len(wf_json("inbox"))
@@ -335,6 +343,21 @@ same "finding 3: the contact's card is the last one taken (rev 5)" "$D" 5
 drive fp ida
 check "finding 3: contacts still works" wf contacts
 check "finding 3: show still works" wf show "${D:0:9}"
+
+# ---- finding 11: a stranger using a contact's name is shown as such ----
+
+IDA_FP=$D
+drive revs 127.0.6.1 not-ida "Ida Importer" 1 1
+same "finding 11: another key named like a contact gets ack" "$D" ack
+drive same_name not-ida
+same "finding 11: its offer names the contact whose name it uses" "$D" "$IDA_FP"
+drive fp not-ida
+NOT_IDA_FP=$D
+INBOX=$(wfr inbox)
+grep -q "Ida Importer  \[${NOT_IDA_FP:0:9}\]  from 127.0.6.1" <<<"$INBOX"
+ok $? "finding 11: inbox shows the sender's own fingerprint and address"
+grep -q "! not the Ida Importer in your contacts (${IDA_FP:0:9})" <<<"$INBOX"
+ok $? "finding 11: and warns that it is not the contact of that name"
 
 # ---- finding 4 (second half): the card has expired ----
 
