@@ -346,7 +346,11 @@ cmd_start(struct cli *cli, int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	}
 	identity_free(id);
-	if (ensure_daemon(cli, port) < 0 || (reply = request(req, CLI_REPLY_WAIT_MS)) == NULL)
+	if (ensure_daemon(cli, port) < 0) {
+		json_decref(req);
+		return CLI_EXIT_FAIL;
+	}
+	if ((reply = request(req, CLI_REPLY_WAIT_MS)) == NULL)
 		return CLI_EXIT_FAIL;
 	if (json_is_true(json_object_get(reply, "hidden")))
 		printf("Started, hidden: browsing and sending, not advertising\n");

@@ -9,6 +9,7 @@
  * (src/lib/peertab.c); this file takes snapshots for them and applies their answers, and
  * tells mdns which peers it no longer follows (mdns_release) or has room for (mdns_wake).
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,6 +210,7 @@ peers_lookup(struct wfd *d, const char *token, struct peer **out, char *why, siz
 		snprintf(why, size, "nobody nearby has that id or handle");
 	if (r < 0)
 		return r;
+	assert(a != NULL); /* peertab_lookup gives 0 with m.index, or a negative errno */
 	/* Someone you send to stays in the table while it is nearby (within the quota). */
 	if (!a->shown && shown < PEERTAB_SHOWN_MAX)
 		a->shown = true;
