@@ -326,8 +326,46 @@ store_sql_exec(struct store *st, const char *sql)
 int
 store_sql_prep(struct store *st, const char *sql, sqlite3_stmt **stmt)
 {
+	struct store_stmt *free_slot = NULL;
+	int r;
+
 	*stmt = NULL;
-	return store_sql_err(sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL));
+	for (size_t i = 0; i < STORE_STMT_CACHE; i++) {
+		struct store_stmt *c = &st->cache[i];
+
+		if (c->sql == sql && !c->busy) {
+			c->busy = true;
+			*stmt = c->stmt;
+			return 0;
+		}
+		if (c->sql == NULL && free_slot == NULL)
+			free_slot = c;
+	}
+	r = store_sql_err(sqlite3_prepare_v3(
+	        st->db, sql, -1, free_slot != NULL ? SQLITE_PREPARE_PERSISTENT : 0, stmt, NULL));
+	if (r == 0 && free_slot != NULL)
+		*free_slot = (struct store_stmt){ .sql = sql, .stmt = *stmt, .busy = true };
+	return r;
+}
+
+void
+store_sql_release(struct store *st, sqlite3_stmt *stmt)
+{
+	if (stmt == NULL)
+		return;
+	for (size_t i = 0; i < STORE_STMT_CACHE; i++) {
+		struct store_stmt *c = &st->cache[i];
+
+		if (c->stmt == stmt) {
+			/* Reset ends its reads (and a RETURNING), and no binding outlives the
+			 * caller's memory. */
+			sqlite3_reset(stmt);
+			sqlite3_clear_bindings(stmt);
+			c->busy = false;
+			return;
+		}
+	}
+	sqlite3_finalize(stmt);
 }
 
 int
@@ -429,7 +467,7 @@ pragma_int(struct store *st, const char *sql, int *v)
 	}
 	*v = sqlite3_column_int(s, 0);
 out:
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -540,7 +578,7 @@ wal_enable(struct store *st)
 	if (mode == NULL || sqlite3_stricmp(mode, "wal") != 0)
 		r = -EIO;
 out:
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -666,13 +704,13 @@ store_check(struct store *st)
 	rc = sqlite3_step(s);
 	ok = rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(s, 0), "ok") == 0 &&
 	     sqlite3_step(s) == SQLITE_DONE;
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	if (!ok)
 		return -EIO;
 	if ((r = store_sql_prep(st, "PRAGMA foreign_key_check", &s)) < 0)
 		return r;
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return rc == SQLITE_DONE ? 0 : -EIO;
 }
 
@@ -681,7 +719,9 @@ store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
-	/* Every statement is finalized where it was prepared, so this closes at once. */
+	/* Every statement was released where it was prepared: only the cache's remain. */
+	for (size_t i = 0; i < STORE_STMT_CACHE; i++)
+		sqlite3_finalize(st->cache[i].stmt);
 	sqlite3_close_v2(st->db);
 	free(st);
 }
@@ -761,7 +801,7 @@ persona_id(struct store *st, const char *persona, int64_t *id)
 		goto out;
 	*id = sqlite3_column_int64(s, 0);
 out:
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -783,7 +823,7 @@ persona_ensure(struct store *st, const char *persona, int64_t *id)
 	/* It exists now: not finding it means the file changed under us. */
 	r = r == -ENOENT ? -EIO : r;
 out:
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -803,7 +843,7 @@ value_insert(struct store *st, int64_t id, enum card_field f, int64_t pos, const
 		goto out;
 	r = store_sql_step_done(s);
 out:
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -826,7 +866,7 @@ value_delete(struct store *st, const char *persona, enum card_field f, const cha
 	if (sqlite3_changes(st->db) == 0)
 		r = -ENOENT;
 out:
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -904,7 +944,7 @@ store_profile_set_fwd(struct store *st, const char *persona, int fwd)
 	if (r == 0 && fwd >= 0)
 		r = persona_fits(st, persona);
 out:
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return store_tx_end(st, r);
 }
 
@@ -947,7 +987,7 @@ list_state(struct store *st, int64_t id, enum card_field f, const char *value, i
 	*next = sqlite3_column_int64(s, 1);
 	*dup = sqlite3_column_int64(s, 2) > 0;
 out:
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -1077,7 +1117,7 @@ store_profile_get(struct store *st, const char *persona, struct card_fields *out
 	else if (!found)
 		r = -ENOENT;
 out:
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	if (r < 0)
 		card_fields_clear(out);
 	return r;
@@ -1127,7 +1167,7 @@ store_persona_list(struct store *st, char ***names, size_t *n)
 	*n = len;
 	v = NULL;
 out:
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	store_names_free(v, len);
 	return r;
 }
@@ -1151,7 +1191,7 @@ store_persona_delete(struct store *st, const char *persona)
 	if (sqlite3_changes(st->db) == 0)
 		r = -ENOENT;
 out:
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return store_tx_end(st, r);
 }
 
@@ -1180,7 +1220,7 @@ store_card_rev_next(struct store *st, uint64_t min_rev, uint64_t *rev)
 	v = sqlite3_column_int64(s, 0);
 	r = store_sql_step_done(s);
 out:
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	if ((r = store_tx_end(st, r)) == 0)
 		*rev = (uint64_t)v;
 	return r;

@@ -92,7 +92,7 @@ load_nodes(struct store *st, struct graph *g, const char *sql, enum graph_kind k
 	}
 	r = rc == SQLITE_DONE ? 0 : store_sql_err(rc);
 out:
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -128,7 +128,7 @@ load_edges(struct store *st, struct graph *g, const char *sql, const struct idma
 	}
 	r = rc == SQLITE_DONE ? 0 : store_sql_err(rc);
 out:
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 

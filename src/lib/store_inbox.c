@@ -47,7 +47,7 @@ store_inbox_count(struct store *st, uint64_t now, unsigned max, unsigned *n)
 	    (r = store_sql_bind_int(s, 1, (int64_t)now)) == 0 &&
 	    (r = store_sql_bind_int(s, 2, max)) == 0 && (r = store_sql_step_row(s)) == 0)
 		*n = (unsigned)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -89,7 +89,7 @@ store_inbox_put(struct store *st, const struct card *card, const char *note, boo
 		            0 &&
 		    (r = store_sql_step_row(s)) == 0)
 			dup = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
+		store_sql_release(st, s);
 		s = NULL;
 		if (r == 0 && dup > 0)
 			r = -EEXIST;
@@ -109,7 +109,7 @@ store_inbox_put(struct store *st, const struct card *card, const char *note, boo
 	    (r = store_sql_bind_int(s, 10, (int64_t)until)) == 0 &&
 	    (r = store_sql_step_row(s)) == 0 && id != NULL)
 		*id = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return store_tx_end(st, r);
 }
 
@@ -174,7 +174,7 @@ store_inbox_list(struct store *st, uint64_t now, struct inbox_offer **out, size_
 	    (r = store_sql_bind_int(s, 1, (int64_t)now)) == 0 &&
 	    (r = store_sql_collect(s, sizeof(**out), read_one, clear_one, &list, n)) == 0)
 		*out = list;
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -190,7 +190,7 @@ offer_get(struct store *st, int64_t id, uint64_t now, struct inbox_offer *o)
 	if ((r = store_sql_prep(st, sql, &s)) == 0 && (r = store_sql_bind_int(s, 1, id)) == 0 &&
 	    (r = store_sql_step_row(s)) == 0)
 		r = read_offer(s, o);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	/* Judged again here: a card's expiry may have passed while it waited, and an offer
 	 * kept before its expiry bounded the row's is still void (proto/card.md 11.3). */
 	if (r == 0 && (o->expires <= now || (o->card->has_expires && o->card->expires <= now)))
@@ -209,7 +209,7 @@ drop(struct store *st, int64_t id)
 	if ((r = store_sql_prep(st, "DELETE FROM inbox WHERE id = ?1", &s)) == 0 &&
 	    (r = store_sql_bind_int(s, 1, id)) == 0)
 		r = store_sql_step_done(s);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -274,7 +274,7 @@ store_inbox_decline_all(struct store *st, const char *addr, size_t *n)
 	    (addr == NULL || (r = store_sql_bind_text(s, 1, addr)) == 0) &&
 	    (r = store_sql_step_done(s)) == 0)
 		k = (size_t)sqlite3_changes(st->db);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	if ((r = store_tx_end(st, r)) == 0 && n != NULL)
 		*n = k;
 	return r;
@@ -294,13 +294,13 @@ store_inbox_block(struct store *st, int64_t id, uint64_t now)
 	if ((r = store_sql_prep(st, "SELECT 1 FROM inbox WHERE id = ?1", &s)) == 0 &&
 	    (r = store_sql_bind_int(s, 1, id)) == 0)
 		r = store_sql_step_row(s);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	s = NULL;
 	if (r == 0 && (r = store_sql_prep(st, block, &s)) == 0 &&
 	    (r = store_sql_bind_int(s, 1, id)) == 0 &&
 	    (r = store_sql_bind_int(s, 2, (int64_t)now)) == 0)
 		r = store_sql_step_done(s);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	if (r == 0)
 		r = store_sql_exec(st, purge);
 	return store_tx_end(st, r);
@@ -318,6 +318,6 @@ store_inbox_expire(struct store *st, uint64_t now, size_t *dropped)
 	    (r = store_sql_bind_int(s, 1, (int64_t)now)) == 0 &&
 	    (r = store_sql_step_done(s)) == 0 && dropped != NULL)
 		*dropped = (size_t)sqlite3_changes(st->db);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return store_tx_end(st, r);
 }

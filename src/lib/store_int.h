@@ -8,14 +8,26 @@
 #ifndef WALLFLOWER_STORE_INT_H
 #define WALLFLOWER_STORE_INT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
 
 #include "wallflower/store.h"
 
+#define STORE_STMT_CACHE 48 /* prepared statements kept for reuse: the daemon's hot queries */
+
+/* A statement kept prepared, for the same SQL text (by address: every caller passes a
+ * constant) the next time. */
+struct store_stmt {
+	const char *sql;
+	sqlite3_stmt *stmt;
+	bool busy; /* handed out, not yet released */
+};
+
 struct store {
 	sqlite3 *db;
+	struct store_stmt cache[STORE_STMT_CACHE];
 	int version;
 	unsigned depth; /* transactions open: 0 none, 1 BEGIN, more are savepoints */
 };
@@ -24,7 +36,15 @@ struct store {
 int store_sql_err(int rc);
 /* Constant SQL only: never a value in it. */
 int store_sql_exec(struct store *st, const char *sql);
+/*
+ * A statement for constant SQL, from the cache when one is free: parsing SQL is a good part
+ * of a small query's cost, and the daemon runs the same dozen for every request. Release it
+ * with store_sql_release, never sqlite3_finalize.
+ */
 int store_sql_prep(struct store *st, const char *sql, sqlite3_stmt **stmt);
+/* Gives back what store_sql_prep gave (reset, bindings cleared), or finalizes it when it is
+ * not cached. NULL is fine. */
+void store_sql_release(struct store *st, sqlite3_stmt *stmt);
 /* Binds borrowed text (it must outlive the statement's step). */
 int store_sql_bind_text(sqlite3_stmt *stmt, int i, const char *s);
 int store_sql_bind_int(sqlite3_stmt *stmt, int i, int64_t v);

@@ -32,7 +32,7 @@ store_intake_seen(struct store *st, const uint8_t key[CRYPT_SIGN_PK], const uint
 	    (r = store_sql_err(sqlite3_bind_blob(s, 2, request, 32, SQLITE_STATIC))) == 0 &&
 	    (r = store_sql_bind_int(s, 3, (int64_t)since)) == 0)
 		r = store_sql_step_row(s);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r == 0 ? 1 : r == -ENOENT ? 0 : r;
 }
 
@@ -55,7 +55,7 @@ count(struct store *st, const char *sql, const uint8_t *key, const char *addr, u
 	    (r = store_sql_bind_int(s, 3, (int64_t)t)) == 0 &&
 	    (r = store_sql_bind_int(s, 4, cap)) == 0 && (r = store_sql_step_row(s)) == 0)
 		*n = (unsigned)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -117,12 +117,12 @@ store_intake_record(struct store *st, const uint8_t key[CRYPT_SIGN_PK], const ch
 	    (r = store_sql_bind_int(s, 5, (int64_t)since)) == 0 &&
 	    (r = store_sql_step_done(s)) == 0 && sqlite3_changes(st->db) == 0)
 		r = -EEXIST;
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	s = NULL;
 	if (r == 0 && (r = store_sql_prep(st, prune, &s)) == 0 &&
 	    (r = store_sql_bind_int(s, 1, (int64_t)since)) == 0 &&
 	    (r = store_sql_bind_int(s, 2, INTAKE_PRUNE_STEP)) == 0)
 		r = store_sql_step_done(s);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return store_tx_end(st, r);
 }

@@ -97,7 +97,7 @@ within_limit(struct store *st, uint64_t now)
 	if ((r = store_sql_prep(st, sql, &s)) == 0 &&
 	    (r = store_sql_bind_int(s, 1, (int64_t)now)) == 0 && (r = store_sql_step_row(s)) == 0)
 		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	if (r == 0 && n >= STORE_OUTBOX_MAX)
 		r = -EDQUOT;
 	return r;
@@ -135,7 +135,7 @@ store_outbox_put(struct store *st, const char *target, const uint8_t *envelope, 
 	    (r = store_sql_bind_int(s, 8, (int64_t)(now + ttl))) == 0 &&
 	    (r = store_sql_step_row(s)) == 0)
 		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	if ((r = store_tx_end(st, r)) == 0 && id != NULL)
 		*id = v;
 	return r;
@@ -240,7 +240,7 @@ store_outbox_list(struct store *st, bool pending_only, struct outbox_offer **out
 	    (r = store_sql_bind_int(s, 1, pending_only)) == 0 &&
 	    (r = store_sql_collect(s, sizeof(**out), read_one, clear_one, &list, n)) == 0)
 		*out = list;
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -256,7 +256,7 @@ store_outbox_get(struct store *st, int64_t id, struct outbox_offer *out)
 	if ((r = store_sql_prep(st, sql, &s)) == 0 && (r = store_sql_bind_int(s, 1, id)) == 0 &&
 	    (r = store_sql_step_row(s)) == 0)
 		r = read_offer(s, out);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	if (r < 0)
 		outbox_offer_clear(out);
 	return r;
@@ -272,7 +272,7 @@ run_id(struct store *st, const char *sql, int64_t id)
 	if ((r = store_sql_prep(st, sql, &s)) == 0 && (r = store_sql_bind_int(s, 1, id)) == 0 &&
 	    (r = store_sql_step_done(s)) == 0 && sqlite3_changes(st->db) == 0)
 		r = -ENOENT;
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -306,7 +306,7 @@ store_outbox_failed(struct store *st, int64_t id, const char *reason)
 	    (reason == NULL || (r = store_sql_bind_text(s, 2, reason)) == 0) &&
 	    (r = store_sql_step_done(s)) == 0 && sqlite3_changes(st->db) == 0)
 		r = -ENOENT;
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return store_tx_end(st, r);
 }
 
@@ -321,7 +321,7 @@ run_id_key(struct store *st, const char *sql, int64_t id, const uint8_t *key, in
 	    (r = bind_blob(s, 2, key, CRYPT_SIGN_PK)) == 0 &&
 	    (sqlite3_bind_parameter_count(s) < 3 || (r = store_sql_bind_int(s, 3, t)) == 0))
 		r = store_sql_step_done(s);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -367,7 +367,7 @@ answer_find(struct store *st, const uint8_t re[32], const uint8_t *key, uint64_t
 		*id = sqlite3_column_int64(s, 0);
 		r = dup_or_null(s, 1, event);
 	}
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -422,7 +422,7 @@ store_outbox_expire(struct store *st, uint64_t now, size_t *changed)
 	if ((r = store_sql_prep(st, sql, &s)) == 0 &&
 	    (r = store_sql_bind_int(s, 1, (int64_t)now)) == 0 && (r = store_sql_step_done(s)) == 0)
 		v = (size_t)sqlite3_changes(st->db);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	if ((r = store_tx_end(st, r)) == 0 && changed != NULL)
 		*changed = v;
 	return r;

@@ -41,13 +41,13 @@ node_id(struct store *st, enum node_table t, const char *name, int64_t *id)
 	if ((r = store_sql_prep(st, node_insert[t], &s)) < 0 ||
 	    (r = store_sql_bind_text(s, 1, name)) < 0 || (r = store_sql_step_done(s)) < 0)
 		goto out;
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	if ((r = store_sql_prep(st, node_select[t], &s)) < 0 ||
 	    (r = store_sql_bind_text(s, 1, name)) < 0 || (r = store_sql_step_row(s)) < 0)
 		goto out;
 	*id = sqlite3_column_int64(s, 0);
 out:
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -62,7 +62,7 @@ run_ints(struct store *st, const char *sql, const int64_t *v, int n)
 		r = store_sql_bind_int(s, i + 1, v[i]);
 	if (r == 0)
 		r = store_sql_step_done(s);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -87,7 +87,7 @@ topic_edges(struct store *st, int64_t person, const struct card_list *l, const c
 		    (r = store_sql_bind_text(s, 3, kind)) == 0 &&
 		    (r = store_sql_bind_int(s, 4, (int64_t)at)) == 0)
 			r = store_sql_step_done(s);
-		sqlite3_finalize(s);
+		store_sql_release(st, s);
 		s = NULL;
 	}
 	return r;
@@ -105,7 +105,7 @@ named_nodes(struct store *st, const char *sql, int64_t person, char **out)
 	if ((r = store_sql_prep(st, sql, &s)) == 0 && (r = store_sql_bind_int(s, 1, person)) == 0 &&
 	    (r = store_sql_step_row(s)) == 0 && sqlite3_column_type(s, 0) != SQLITE_NULL)
 		r = store_sql_column_dup(s, 0, out);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r == -ENOENT ? 0 : r;
 }
 
@@ -121,7 +121,7 @@ prune_nodes(struct store *st, const char *sql, const char *ids)
 		return 0;
 	if ((r = store_sql_prep(st, sql, &s)) == 0 && (r = store_sql_bind_text(s, 1, ids)) == 0)
 		r = store_sql_step_done(s);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -190,7 +190,7 @@ person_by_key(struct store *st, const uint8_t key[CRYPT_SIGN_PK], int64_t *id, u
 		*id = sqlite3_column_int64(s, 0);
 		*rev = (uint64_t)sqlite3_column_int64(s, 1);
 	}
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -212,7 +212,7 @@ person_insert(struct store *st, const struct card *card, uint64_t now, int64_t *
 	    (r = store_sql_bind_int(s, 4, (int64_t)card->rev)) == 0 &&
 	    (r = store_sql_bind_int(s, 5, (int64_t)now)) == 0 && (r = store_sql_step_row(s)) == 0)
 		*id = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -232,7 +232,7 @@ card_insert(struct store *st, int64_t person, const struct card *card, uint64_t 
 	    (r = store_sql_err(sqlite3_bind_blob(s, 5, card->envelope, (int)card->envelope_len,
 	                                         SQLITE_STATIC))) == 0)
 		r = store_sql_step_done(s);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	if (r < 0)
 		return r;
 	if ((r = store_sql_prep(st, "UPDATE person SET name = ?2, rev = ?3 WHERE id = ?1", &s)) ==
@@ -241,7 +241,7 @@ card_insert(struct store *st, int64_t person, const struct card *card, uint64_t 
 	    (r = store_sql_bind_text(s, 2, card->f.text[CARD_NAME])) == 0 &&
 	    (r = store_sql_bind_int(s, 3, (int64_t)card->rev)) == 0)
 		r = store_sql_step_done(s);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	if (r < 0)
 		return r;
 	/* History is bounded: a contact sending a new card every minute keeps a few. */
@@ -306,7 +306,7 @@ person_exists(struct store *st, int64_t id)
 	if ((r = store_sql_prep(st, "SELECT 1 FROM person WHERE id = ?1", &s)) == 0 &&
 	    (r = store_sql_bind_int(s, 1, id)) == 0)
 		r = store_sql_step_row(s);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -394,7 +394,7 @@ insert_text(struct store *st, const char *sql, int64_t person_id, const char *te
 		if (r == 0 && (r = store_sql_step_row(s)) == 0 && id != NULL)
 			*id = sqlite3_column_int64(s, 0);
 	}
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return store_tx_end(st, r);
 }
 
@@ -436,7 +436,7 @@ store_followup_done(struct store *st, int64_t id)
 	    (r = store_sql_bind_int(s, 1, id)) == 0 && (r = store_sql_step_row(s)) == 0 &&
 	    sqlite3_column_int(s, 0) != 0)
 		r = -EALREADY;
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	if (r == 0)
 		r = run_ints(st, "UPDATE followup SET done = 1 WHERE id = ?1", &id, 1);
 	return store_tx_end(st, r);
@@ -493,7 +493,7 @@ store_followup_list(struct store *st, bool due_only, uint64_t now, struct follow
 	}
 	r = rc == SQLITE_DONE ? 0 : store_sql_err(rc);
 out:
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	if (r < 0) {
 		followup_free_all(list, len);
 		return r;
@@ -612,7 +612,7 @@ merge_pass(struct store *st, struct pass *p, const char *sql,
 	}
 	if (r == 0)
 		r = rc == SQLITE_DONE ? 0 : store_sql_err(rc);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -668,7 +668,7 @@ events_load(struct store *st, struct events *e)
 	}
 	if (r == 0 && rc != SQLITE_DONE)
 		r = store_sql_err(rc);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	e->n = n_names < e->n ? n_names : e->n;
 	return r;
 }
@@ -881,7 +881,7 @@ store_contacts(struct store *st, const struct store_filter *filter, struct conta
 	    (filter->topic == NULL || (r = store_sql_bind_text(s, 2, filter->topic)) == 0) &&
 	    (r = store_sql_bind_int(s, 3, (int64_t)filter->since)) == 0)
 		r = load_people(st, s, filter->search, out, n);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r;
 }
 
@@ -926,7 +926,7 @@ store_contact_find(struct store *st, const char *prefix, struct contact **out, s
 		return -EINVAL;
 	if ((r = store_sql_prep(st, sql, &s)) == 0 && (r = store_sql_bind_text(s, 1, prefix)) == 0)
 		r = load_people(st, s, NULL, out, n);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	if (r == 0)
 		prefer_exact(prefix, out, n);
 	return r;
@@ -942,7 +942,7 @@ store_is_contact(struct store *st, const uint8_t key[CRYPT_SIGN_PK])
 	if ((r = store_sql_prep(st, "SELECT 1 FROM person WHERE key = ?1", &s)) == 0 &&
 	    (r = store_sql_err(sqlite3_bind_blob(s, 1, key, CRYPT_SIGN_PK, SQLITE_STATIC))) == 0)
 		r = store_sql_step_row(s);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r == 0 ? 1 : r == -ENOENT ? 0 : r;
 }
 
@@ -960,7 +960,7 @@ store_name_elsewhere(struct store *st, const char *name, const uint8_t key[CRYPT
 	    (r = store_sql_err(sqlite3_bind_blob(s, 2, key, CRYPT_SIGN_PK, SQLITE_STATIC))) == 0 &&
 	    (r = store_sql_step_row(s)) == 0)
 		snprintf(fpr, IDENTITY_FPR_LEN + 1, "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r == 0 ? 1 : r == -ENOENT ? 0 : r;
 }
 
@@ -973,6 +973,6 @@ store_is_blocked(struct store *st, const uint8_t key[CRYPT_SIGN_PK])
 	if ((r = store_sql_prep(st, "SELECT 1 FROM blocked WHERE key = ?1", &s)) == 0 &&
 	    (r = store_sql_err(sqlite3_bind_blob(s, 1, key, CRYPT_SIGN_PK, SQLITE_STATIC))) == 0)
 		r = store_sql_step_row(s);
-	sqlite3_finalize(s);
+	store_sql_release(st, s);
 	return r == 0 ? 1 : r == -ENOENT ? 0 : r;
 }
