@@ -17,6 +17,8 @@
 #include "wallflower/card.h"
 #include "wallflower/store.h"
 
+#include "../../src/lib/store_int.h" /* the statement cache is the adapter's own */
+
 static unsigned
 file_mode(const char *path)
 {
@@ -838,6 +840,40 @@ test_store_close_null(void **state)
 	(void)state;
 }
 
+/* The statement cache: the same SQL again is the same statement once released, reset and
+ * unbound; while one is in use, the same SQL gets another; a full cache still works. */
+static void
+test_store_sql_prep_cache(void **state)
+{
+	static const char sql[] = "SELECT ?1";
+	struct tu_store *fx = *state;
+	sqlite3_stmt *a, *b, *c;
+	char many[STORE_STMT_CACHE + 4][32];
+
+	assert_int_equal(store_sql_prep(fx->st, sql, &a), 0);
+	assert_int_equal(store_sql_bind_int(a, 1, 7), 0);
+	assert_int_equal(sqlite3_step(a), SQLITE_ROW);
+	assert_int_equal(store_sql_prep(fx->st, sql, &b), 0); /* a is busy: another */
+	assert_ptr_not_equal(a, b);
+	store_sql_release(fx->st, b);
+	store_sql_release(fx->st, a);
+	assert_int_equal(store_sql_prep(fx->st, sql, &c), 0);
+	assert_true(c == a || c == b);
+	/* Released means reset and unbound: stepping it again gives NULL, not 7. */
+	assert_int_equal(sqlite3_step(c), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_type(c, 0), SQLITE_NULL);
+	store_sql_release(fx->st, c);
+	/* More distinct SQL than the cache holds: the rest are prepared and finalized. */
+	for (size_t i = 0; i < sizeof(many) / sizeof(many[0]); i++) {
+		snprintf(many[i], sizeof(many[i]), "SELECT %zu", i);
+		assert_int_equal(store_sql_prep(fx->st, many[i], &a), 0);
+		assert_int_equal(store_sql_step_row(a), 0);
+		assert_int_equal(sqlite3_column_int(a, 0), (int)i);
+		store_sql_release(fx->st, a);
+	}
+	store_sql_release(fx->st, NULL);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, tu_store_setup, tu_store_teardown)
 
 int
@@ -879,6 +915,7 @@ main(void)
 		T(test_store_card_rev_next_first),
 		T(test_store_card_rev_next_floor),
 		cmocka_unit_test(test_store_close_null),
+		T(test_store_sql_prep_cache),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
