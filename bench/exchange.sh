@@ -15,7 +15,7 @@
 #                and mapped store)
 #   (each of these and mode=commit: one line per round, round=R, then one line with the
 #   medians, rounds=R; the peaks are the highest over the rounds)
-#   mode=commit  durable commits of the inbox on the same disk and on the tmpfs, one offer
+#   mode=commit  durable commits of the intake on the same disk and on the tmpfs, one offer
 #                to a transaction and CONCURRENCY to one (bench/commit): the store's side
 #                of grouping commits
 #   mode=ratio   big / empty, tmpfs / empty, daemon / each floor, and the estimate of what

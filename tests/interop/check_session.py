@@ -474,11 +474,16 @@ def enc_bin(data):
 
 
 def enc_uint(n):
+    """The shortest msgpack form of an unsigned integer (any 64-bit value)."""
     if n < 128:
         return bytes([n])
     if n < 256:
         return b"\xcc" + bytes([n])
-    return b"\xcd" + n.to_bytes(2, "big")
+    if n < 65536:
+        return b"\xcd" + n.to_bytes(2, "big")
+    if n < 2**32:
+        return b"\xce" + n.to_bytes(4, "big")
+    return b"\xcf" + n.to_bytes(8, "big")
 
 
 def enc_bool(value):

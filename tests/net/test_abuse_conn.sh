@@ -83,20 +83,11 @@ def check(cond, what):
     if not cond:
         raise Fail(what)
 
-def enc_uint(n):
-    if n < 128:
-        return bytes([n])
-    if n < 256:
-        return b"\xcc" + bytes([n])
-    if n < 65536:
-        return b"\xcd" + n.to_bytes(2, "big")
-    return b"\xce" + n.to_bytes(4, "big")
-
 def make_card(seed, name):
     """A minimal card (proto/card.md 7.4): v, key, rev, issued, name; signed with seed."""
     key = cs.ed25519_public(seed)
-    entries = [(b"v", enc_uint(1)), (b"key", cs.enc_bin(key)), (b"rev", enc_uint(1)),
-               (b"issued", enc_uint(int(time.time()))), (b"name", cs.enc_str(name.encode()))]
+    entries = [(b"v", cs.enc_uint(1)), (b"key", cs.enc_bin(key)), (b"rev", cs.enc_uint(1)),
+               (b"issued", cs.enc_uint(int(time.time()))), (b"name", cs.enc_str(name.encode()))]
     payload = bytes([0x80 | len(entries)]) + b"".join(cs.enc_str(k) + v for k, v in entries)
     sig = cs.ed25519_sign(seed, b"wallflower-card-v1" + payload)
     return b"\x92" + cs.enc_bin(payload) + b"\xc4\x40" + sig
@@ -184,21 +175,18 @@ def case_offer(src, name, reply_port=None):
     check(got[0] == "ack", "wanted ack, got %s %r" % got)
     print("ack in %.0f ms" % ((time.monotonic() - t0) * 1000))
 
-def case_card_back(src, port, name, wait):
-    """Listens on src:port as the sender of an offer; the daemon's card back must arrive
-    within wait seconds: a `card` whose card is the daemon's own, answered with ack."""
-    seed = seed_of(name)
+def listen_as(src, port):
+    """A listener on src:port, as an offerer waiting for its card back."""
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((src, int(port)))
     ls.listen(4)
     print("listening", flush=True)
-    ls.settimeout(float(wait))
-    try:
-        s, _ = ls.accept()
-    except socket.timeout:
-        raise Fail("no card back within %s s" % wait) from None
-    t0 = time.monotonic()
+    return ls
+
+def take_card(s, seed):
+    """Responder: the handshake as seed's identity, then the request, which must be a
+    card; returns (the peer's identity, the card's fields, the sending cipher)."""
     s.settimeout(TIMEOUT)
     hs = cs.Handshake(os.urandom(32), os.urandom(32))
     inbox = cs.Inbox()
@@ -208,6 +196,19 @@ def case_card_back(src, port, name, wait):
     rx, tx, _ = hs.split()
     kind, fields = cs.decode_message(rx.decrypt(b"", recv_frame(s, inbox)))
     check(kind == "card", "wanted a card, got %s" % kind)
+    return peer, fields, tx
+
+def case_card_back(src, port, name, wait):
+    """Listens on src:port as the sender of an offer; the daemon's card back must arrive
+    within wait seconds: a `card` whose card is the daemon's own, answered with ack."""
+    ls = listen_as(src, port)
+    ls.settimeout(float(wait))
+    try:
+        s, _ = ls.accept()
+    except socket.timeout:
+        raise Fail("no card back within %s s" % wait) from None
+    t0 = time.monotonic()
+    peer, fields, tx = take_card(s, seed_of(name))
     check(cards.decode_card(fields["card"]).key == peer, "the card back is not the sender's")
     s.sendall(cs.frame(tx.encrypt(b"", cs.encode_message("ack", {}))))
     s.close()
@@ -217,12 +218,7 @@ def case_card_back_refuse(src, port, name, code, wait):
     """Listens on src:port as the sender of an offer and refuses every card back with error
     code, for wait seconds; prints how many attempts came (proto/session.md 9.6: one for a
     permanent refusal, more for busy or internal)."""
-    seed = seed_of(name)
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind((src, int(port)))
-    ls.listen(4)
-    print("listening", flush=True)
+    ls = listen_as(src, port)
     attempts, end = 0, time.monotonic() + float(wait)
     while time.monotonic() < end:
         ls.settimeout(max(0.05, end - time.monotonic()))
@@ -231,15 +227,7 @@ def case_card_back_refuse(src, port, name, code, wait):
         except socket.timeout:
             break
         attempts += 1
-        s.settimeout(TIMEOUT)
-        hs = cs.Handshake(os.urandom(32), os.urandom(32))
-        inbox = cs.Inbox()
-        hs.read_message_1(recv_frame(s, inbox))
-        s.sendall(cs.frame(hs.write_message_2(cs.make_hello(seed, hs.s_pub))))
-        cs.check_hello(hs.read_message_3(recv_frame(s, inbox)), hs.rs)
-        rx, tx, _ = hs.split()
-        kind, _ = cs.decode_message(rx.decrypt(b"", recv_frame(s, inbox)))
-        check(kind == "card", "wanted a card, got %s" % kind)
+        _, _, tx = take_card(s, seed_of(name))
         s.sendall(cs.frame(tx.encrypt(b"", cs.encode_message("error", {"code": int(code)}))))
         s.close()
     print("attempts %d" % attempts, flush=True)

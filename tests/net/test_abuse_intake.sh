@@ -51,17 +51,6 @@ PORT = int(sys.argv[2])
 WF, STATE, RUN = sys.argv[3:6]
 TIMEOUT = 5.0
 
-def enc_uint(n):
-    if n < 128:
-        return bytes([n])
-    if n < 256:
-        return b"\xcc" + bytes([n])
-    if n < 65536:
-        return b"\xcd" + n.to_bytes(2, "big")
-    if n < 2**32:
-        return b"\xce" + n.to_bytes(4, "big")
-    return b"\xcf" + n.to_bytes(8, "big")
-
 def seed_of(who):
     return hashlib.sha256(b"test_abuse_intake " + who.encode()).digest()
 
@@ -75,8 +64,8 @@ def fingerprint(who):
 def make_card(who, name, rev=1, expires=None, org=None, topics=()):
     """A card (proto/card.md 7.1, canonical key order 7.4), signed with who's seed."""
     seed = seed_of(who)
-    entries = [(b"v", enc_uint(1)), (b"key", cs.enc_bin(cs.ed25519_public(seed))),
-               (b"rev", enc_uint(rev)), (b"issued", enc_uint(int(time.time()))),
+    entries = [(b"v", cs.enc_uint(1)), (b"key", cs.enc_bin(cs.ed25519_public(seed))),
+               (b"rev", cs.enc_uint(rev)), (b"issued", cs.enc_uint(int(time.time()))),
                (b"name", cs.enc_str(name.encode()))]
     if org:
         entries.append((b"org", cs.enc_str(org.encode())))
@@ -84,7 +73,7 @@ def make_card(who, name, rev=1, expires=None, org=None, topics=()):
         entries.append((b"topics", bytes([0x90 | len(topics)]) +
                         b"".join(cs.enc_str(t.encode()) for t in topics)))
     if expires is not None:
-        entries.append((b"expires", enc_uint(expires)))
+        entries.append((b"expires", cs.enc_uint(expires)))
     payload = bytes([0x80 | len(entries)]) + b"".join(cs.enc_str(k) + v for k, v in entries)
     sig = cs.ed25519_sign(seed, b"wallflower-card-v1" + payload)
     return b"\x92" + cs.enc_bin(payload) + b"\xc4\x40" + sig
