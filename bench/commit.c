@@ -53,7 +53,7 @@ fresh_card(void)
 	struct card_meta meta = { .rev = 1, .issued = (uint64_t)time(NULL) };
 	struct card_fields f;
 	struct card_error err;
-	struct card *c;
+	struct card *c = NULL;
 	size_t len;
 
 	crypt_random(seed, sizeof(seed));
