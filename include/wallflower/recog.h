@@ -31,7 +31,7 @@
 #define RECOG_TAG_TEXT      16 /* base64url characters of the tag, no padding */
 #define RECOG_TAG_RECOGNISE "wallflower-recognise-v2"
 #define RECOG_TAG_PRESENCE  "wallflower-presence-v2"
-#define RECOG_CONTACTS_MAX  65536 /* keys one recogniser holds (memory bound, ~40 MB) */
+#define RECOG_CONTACTS_MAX  32768 /* keys one recogniser holds: at most ~23 MB */
 
 #define RECOG_WUR __attribute__((warn_unused_result))
 
