@@ -10,10 +10,10 @@
 static const char help[] =
         "usage: wallflower init [--name NAME] [--state-dir DIR]\n"
         "\n"
-        "Creates your identity: an Ed25519 key that signs your cards, and a separate X25519\n"
-        "key for secure sessions, bound to it by a signature. Both go to identity.key (mode\n"
-        "0600) in the state directory (0700), beside the store. An existing identity is\n"
-        "never overwritten.\n"
+        "Creates your identity: an Ed25519 key that signs your cards. It goes to\n"
+        "identity.key (mode 0600) in the state directory (0700), beside the store and your\n"
+        "recognition key (recognition.key), which lets people you have met recognise you\n"
+        "nearby. An existing identity is never overwritten.\n"
         "\n"
         "  --name NAME  the name on your default card (same as 'profile set name NAME')\n";
 

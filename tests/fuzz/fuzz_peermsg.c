@@ -27,7 +27,16 @@ same_text(const char *a, const char *b)
 	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-/* The fields of m's type, compared. */
+/* What an offer and a card share: card, sig, rk. */
+static bool
+same_handover(const struct peermsg *a, const struct peermsg *b)
+{
+	return a->card_len == b->card_len && memcmp(a->card, b->card, a->card_len) == 0 &&
+	       memcmp(a->sig, b->sig, PEERMSG_SIG_LEN) == 0 &&
+	       memcmp(a->rk, b->rk, PEERMSG_RK_LEN) == 0;
+}
+
+/* The fields of the messages' type, compared. */
 static bool
 same(const struct peermsg *a, const struct peermsg *b)
 {
@@ -35,16 +44,10 @@ same(const struct peermsg *a, const struct peermsg *b)
 		return false;
 	switch (a->type) {
 	case PEERMSG_OFFER:
-		if (!same_text(a->note, b->note) || a->reply != b->reply ||
-		    (a->reply && a->port != b->port))
-			return false;
-		/* fall through */
+		return same_handover(a, b) && same_text(a->note, b->note) && a->reply == b->reply &&
+		       (!a->reply || a->port == b->port);
 	case PEERMSG_CARD:
-		if (a->card_len != b->card_len || memcmp(a->card, b->card, a->card_len) != 0 ||
-		    memcmp(a->sig, b->sig, PEERMSG_SIG_LEN) != 0 ||
-		    memcmp(a->rk, b->rk, PEERMSG_RK_LEN) != 0)
-			return false;
-		return a->type == PEERMSG_OFFER || memcmp(a->re, b->re, PEERMSG_ID_LEN) == 0;
+		return same_handover(a, b) && memcmp(a->re, b->re, PEERMSG_ID_LEN) == 0;
 	case PEERMSG_ACK:
 		return true;
 	case PEERMSG_ERROR:
