@@ -102,8 +102,8 @@ struct wfd {
 	struct mdns *mdns;
 	struct store *st;
 	struct identity *id;
-	uint8_t rk[RECOG_KEY];       /* our recognition key (recog.h) */
-	struct recog *recog;         /* our contacts' tags, to recognise them nearby */
+	uint8_t rk[RECOG_KEY];          /* our recognition key (recog.h) */
+	struct recog *recog;            /* our contacts' tags, to recognise them nearby */
 	struct loop_timer *epoch_timer; /* the tag changes every RECOG_EPOCH_SECONDS */
 	struct net *net;
 	struct control *ctl;

@@ -246,13 +246,15 @@ test_store_inbox_rejects(void **state)
 	uint8_t oid[32] = { 9 };
 	int64_t id;
 
-	assert_int_equal(store_inbox_put(fx->st, ada, "", false, NULL, 0, NULL, oid, NULL, T0, DAY, &id),
+	assert_int_equal(
+	        store_inbox_put(fx->st, ada, "", false, NULL, 0, NULL, oid, NULL, T0, DAY, &id),
+	        -EINVAL);
+	assert_int_equal(store_inbox_put(fx->st, ada, "a\x1b", false, NULL, 0, NULL, oid, NULL, T0,
+	                                 DAY, &id),
 	                 -EINVAL);
 	assert_int_equal(
-	        store_inbox_put(fx->st, ada, "a\x1b", false, NULL, 0, NULL, oid, NULL, T0, DAY, &id),
+	        store_inbox_put(fx->st, ada, NULL, false, NULL, 0, "", oid, NULL, T0, DAY, &id),
 	        -EINVAL);
-	assert_int_equal(store_inbox_put(fx->st, ada, NULL, false, NULL, 0, "", oid, NULL, T0, DAY, &id),
-	                 -EINVAL);
 	card_free(ada);
 }
 

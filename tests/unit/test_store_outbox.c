@@ -344,7 +344,8 @@ test_store_outbox_answer_expired(void **state)
 	assert_int_equal(changed, 0);
 	assert_int_equal(state_of(fx->st, id), OUTBOX_DELIVERED);
 	/* ... but no card back is taken after its deadline. */
-	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + DAY + 1, NULL), -ENOENT);
+	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + DAY + 1, NULL),
+	                 -ENOENT);
 	assert_int_equal(people(fx->st), 0);
 	assert_int_equal(state_of(fx->st, id), OUTBOX_DELIVERED);
 	/* The deadline itself is still in time. */
@@ -386,7 +387,8 @@ test_store_outbox_answer_blocked(void **state)
 	assert_int_equal(store_outbox_delivered(fx->st, id, ada->key, T0, DAY), 0);
 	/* Ada is blocked the one way there is: from an offer of hers in the inbox. */
 	assert_int_equal(
-	        store_inbox_put(fx->st, ada, NULL, false, NULL, 0, NULL, oid, NULL, T0, DAY, &in), 0);
+	        store_inbox_put(fx->st, ada, NULL, false, NULL, 0, NULL, oid, NULL, T0, DAY, &in),
+	        0);
 	assert_int_equal(store_inbox_block(fx->st, in, T0 + 1), 0);
 	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + 60, &person), -EPERM);
 	assert_int_equal(person, 0);
@@ -479,8 +481,10 @@ test_store_outbox_answer_twice(void **state)
 	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + 60, NULL), 0);
 	/* Two days later, within the answer time: a replay, even of a newer card, is refused
 	 * and records no second meeting. */
-	assert_int_equal(store_outbox_answer(fx->st, re, ada2->key, ada2, T0 + 2 * DAY, NULL), -ENOENT);
-	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + 2 * DAY, NULL), -ENOENT);
+	assert_int_equal(store_outbox_answer(fx->st, re, ada2->key, ada2, T0 + 2 * DAY, NULL),
+	                 -ENOENT);
+	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + 2 * DAY, NULL),
+	                 -ENOENT);
 	assert_int_equal(store_contacts(fx->st, NULL, &list, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(list[0].rev, 3);
