@@ -1,6 +1,7 @@
 #!/bin/bash
 # Recognition (proto/txt.md 6, docs/privacy.md), with real avahi in a testbed: Ada and Grace
-# exchange cards at one event; restarted at another, each one's `nearby` names the other,
+# exchange cards at one event (Grace accepts after a restart of her own, so her card goes
+# back with the presence key she had kept with the offer); restarted at another, each one's `nearby` names the other,
 # while a third host (Eve, also running wallflower) sees nothing that links their adverts
 # across the two starts and recognises nobody. Eve then copies Grace's tag into an advert of
 # her own: Ada sees it as Grace, but a send to it stops before Ada's card leaves. Grace
@@ -111,6 +112,10 @@ tb_check "before any exchange, Ada recognises nobody" json ada nearby -- "all('c
 gid=$(peer_id ada "True")
 tb_check "Ada offers her card to Grace" says ada "^Delivered" send "#$gid"
 tb_check "it waits in Grace's inbox" tb_wait 5 json grace inbox -- "len(j) == 1"
+# Grace decides only after a restart: her presence key is new, but the card back goes with
+# the one that took the offer, kept with it (proto/session.md 9.4).
+restart grace "Intranet Now 2025"
+tb_check "after Grace's restart the offer still waits" json grace inbox -- "len(j) == 1"
 oid=$(tb_on grace "$WF" inbox --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 tb_check "Grace accepts, and her card goes back" tb_on grace "$WF" accept "$oid"
 tb_check "Grace's card reaches Ada" tb_wait 10 json ada contacts -- "any(c['fields'].get('name') == 'Grace Hopper' for c in j)"
