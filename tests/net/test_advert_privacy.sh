@@ -34,18 +34,19 @@ EVENT="Privacy Con"
 # ---- helpers ----
 
 # view INSTANCE OUT: the observer browses and resolves _wallflower._tcp once and writes what
-# it saw of INSTANCE (IPv4) to OUT as JSON: instance, host, addr, port, txt (key -> value),
-# and the raw lines. Fails when INSTANCE was not resolved.
+# it saw of INSTANCE to OUT as JSON: instance, host, addr, port, txt (key -> value) from its
+# IPv4 answer, and the raw lines of every answer. Fails when INSTANCE was not resolved.
 view() {
 	tb_on "$O" avahi-browse -rpt _wallflower._tcp 2>/dev/null >"$2.raw" || return 1
 	python3 - "$1" "$2.raw" "$2" <<-'PY'
 	import json, re, sys
 	inst, raw, out = sys.argv[1:]
 	lines = [l.rstrip("\n") for l in open(raw) if l.startswith("=;")]
-	mine = [l for l in lines if l.split(";")[3] == inst and l.split(";")[2] == "IPv4"]
-	if not mine:
+	mine = [l for l in lines if l.split(";")[3] == inst]
+	v4 = [l for l in mine if l.split(";")[2] == "IPv4"]
+	if not v4:
 	    sys.exit(1)
-	f = mine[0].split(";", 9)
+	f = v4[0].split(";", 9)
 	txt = {}
 	for item in re.findall(r'"((?:[^"\\]|\\.)*)"', f[9]):
 	    k, _, v = item.partition("=")
@@ -69,6 +70,13 @@ resolves_to() {
 }
 # reverse_is ADDR NAME: the observer's reverse lookup of ADDR gives NAME.
 reverse_is() { [ "$(tb_on "$O" avahi-resolve -4 -a "$1" 2>/dev/null | awk '{print $2}')" = "$2" ]; }
+# resolves6_to NAME ADDR: the same over IPv6.
+resolves6_to() {
+	local got
+	got=$(tb_on "$O" avahi-resolve -6 -n "$1" 2>/dev/null) || return 1
+	echo "$got"
+	[ "$(echo "$got" | awk '{print $2}')" = "$2" ]
+}
 # resolves_not NAME: the observer cannot resolve NAME.
 resolves_not() { ! tb_on "$O" timeout 5 avahi-resolve -4 -n "$1" 2>/dev/null | grep -q .; }
 
@@ -130,7 +138,13 @@ start_private() {
 tb_host "$D" || tb_bail "$D did not come up"
 tb_host "$O" || tb_bail "$O did not come up"
 tb_host "$S" || tb_bail "$S did not come up"
+# The daemon's host and the observer also speak IPv6, link-local only: the daemon publishes
+# that address too, on its own interface.
+tb_ipv6 "$D" || tb_bail "no IPv6 on $D"
+tb_ipv6 "$O" || tb_bail "no IPv6 on $O"
 daddr=$(tb_addr "$D")
+dll=$(tb_on "$D" ip -6 -o addr show dev eth0 scope link | awk '{print $4}')
+dll=${dll%/*}
 machine=$(hostname)
 tb_on "$D" "$WF" init >/dev/null && tb_on "$D" "$WF" profile set name "Dee Private" >/dev/null ||
 	tb_bail "profile on $D"
@@ -150,6 +164,7 @@ tb_check "its SRV host is random: $host1" is_random_host "$host1"
 tb_check "no machine host name in the first view" \
 	no_machine_name "$TB_DIR/view1" "$D" "${avahi_name%.local}" "$machine"
 tb_check "the random host resolves to the daemon's address" tb_wait 10 resolves_to "$host1" "$daddr"
+tb_check "and to its IPv6 link-local address ($dll)" tb_wait 10 resolves6_to "$host1" "$dll"
 tb_check "the advert's address is the daemon's" test "$(field "$TB_DIR/view1" addr)" = "$daddr"
 tb_check "we publish no reverse record: the address still names avahi's host" \
 	reverse_is "$daddr" "$avahi_name"
