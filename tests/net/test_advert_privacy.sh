@@ -2,7 +2,8 @@
 # What our advert tells a bystander (tests/net/testbed.sh): a third host browses and resolves
 # _wallflower._tcp while a daemon that shows no handle starts, stops and starts again. The
 # SRV record must name a random host of ours ("wf-" + 12 hex digits), never the machine's
-# host name, and that name must resolve to the daemon's address (we publish its A records);
+# host name, and that name must resolve to the daemon's addresses (we publish its A record,
+# and its AAAA record for the IPv6 link-local address, but no reverse record);
 # the host name, instance name, port and every changing TXT value are new at each start; a
 # withdrawn advert takes its host name with it; an offer still arrives through the random
 # host name; and when the daemon's address changes, the advert follows. Prints TAP.
@@ -145,7 +146,7 @@ tb_ipv6 "$O" || tb_bail "no IPv6 on $O"
 daddr=$(tb_addr "$D")
 dll=$(tb_on "$D" ip -6 -o addr show dev eth0 scope link | awk '{print $4}')
 dll=${dll%/*}
-machine=$(hostname)
+machine=$(uname -n)
 tb_on "$D" "$WF" init >/dev/null && tb_on "$D" "$WF" profile set name "Dee Private" >/dev/null ||
 	tb_bail "profile on $D"
 # What avahi in the daemon's namespace publishes as the machine's name.
