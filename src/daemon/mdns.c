@@ -788,7 +788,9 @@ haddrs_add(struct mdns *m)
 	for (unsigned i = 0; i < m->naddrs; i++) {
 		const struct haddr *h = &m->addrs[i];
 
-		r = avahi_entry_group_add_address(m->group, h->iface, h->a.proto,
+		/* Over either IP version, as avahi does for its own host name (its settings
+		 * publish-a-on-ipv6 and publish-aaaa-on-ipv4 then apply to ours too). */
+		r = avahi_entry_group_add_address(m->group, h->iface, AVAHI_PROTO_UNSPEC,
 		                                  AVAHI_PUBLISH_NO_REVERSE, m->host, &h->a);
 		if (r == AVAHI_ERR_COLLISION)
 			return r;
