@@ -20,7 +20,8 @@
 
 #define DOCTOR_LAN_WAIT_MS 10000 /* the daemon looks for 3 s; it answers well within this */
 
-enum verdict { OK, WARN, FAIL, SKIP };
+/* NOTE: worth knowing, not in the way (it does not make the check fail). */
+enum verdict { OK, WARN, FAIL, SKIP, NOTE };
 
 struct doctor {
 	bool json;
@@ -32,7 +33,7 @@ struct doctor {
 static void
 report(struct doctor *dr, enum verdict v, const char *what, const char *detail, const char *fix)
 {
-	static const char *const names[] = { "ok", "warn", "fail", "skip" };
+	static const char *const names[] = { "ok", "warn", "fail", "skip", "note" };
 
 	if (v == WARN || v == FAIL)
 		dr->problems++;
@@ -46,6 +47,7 @@ report(struct doctor *dr, enum verdict v, const char *what, const char *detail, 
 	       v == OK     ? "ok"
 	       : v == WARN ? "WARN"
 	       : v == FAIL ? "FAIL"
+	       : v == NOTE ? "note"
 	                   : "--",
 	       what, detail);
 	if (fix != NULL)
@@ -150,6 +152,36 @@ check_listener(struct doctor *dr, long long port)
 	       ok ? NULL : "restart the daemon: wallflower stop; wallflower start");
 }
 
+/*
+ * Our adverts never name the machine (proto/txt.md 1), but avahi itself announces the
+ * machine's name at the same addresses, and that name is often its owner's and the same at
+ * every event: a privacy note, not a fault (docs/privacy.md).
+ */
+static void
+check_machine_name(struct doctor *dr, const json_t *machine)
+{
+	const char *name = json_string_value(json_object_get(machine, "name"));
+	char detail[256];
+
+	if (name == NULL || name[0] == '\0') {
+		report(dr, SKIP, "machine name", "avahi did not say", NULL);
+		return;
+	}
+	if (!json_is_true(json_object_get(machine, "announced"))) {
+		snprintf(detail, sizeof(detail), "avahi does not announce %s", name);
+		report(dr, OK, "machine name", detail, NULL);
+		return;
+	}
+	snprintf(detail, sizeof(detail),
+	         "avahi announces this machine as %s at the addresses of your advert: anyone "
+	         "nearby can tie your adverts to that name",
+	         name);
+	report(dr, NOTE, "machine name", detail,
+	       "in /etc/avahi/avahi-daemon.conf set host-name= to a name that says nothing "
+	       "about you, or publish-addresses=no (other services on this machine then lose "
+	       "their .local name), and restart avahi-daemon");
+}
+
 static void
 check_lan(struct doctor *dr)
 {
@@ -176,6 +208,7 @@ check_lan(struct doctor *dr)
 		         (long long)json_integer_value(json_object_get(r, "nearby")));
 		report(dr, OK, "other services", detail, NULL);
 	}
+	check_machine_name(dr, json_object_get(r, "machine"));
 	json_decref(r);
 }
 
@@ -185,8 +218,10 @@ static const char doctor_help[] =
         "Checks why you might not see anyone: wallflowerd, avahi-daemon, the listener, the\n"
         "interfaces that can multicast, whether any other host's mDNS service is visible\n"
         "(nothing at all suggests client isolation or multicast filtering), and whether a\n"
-        "VPN holds the default route. Each problem comes with what fixes it. Exits 0 when\n"
-        "nothing is wrong, 1 otherwise. Looking at the network takes about three seconds.\n"
+        "VPN holds the default route. Each problem comes with what fixes it. It also notes\n"
+        "whether avahi announces this machine's name, which can tie your anonymous adverts\n"
+        "to it (docs/privacy.md); that note is not a problem. Exits 0 when nothing is\n"
+        "wrong, 1 otherwise. Looking at the network takes about three seconds.\n"
         "\n"
         "  --json    print the checks as JSON\n";
 

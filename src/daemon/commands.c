@@ -401,7 +401,7 @@ req_drop(struct wfd *d, const json_t *req, bool block)
 }
 
 static void
-lan_done(void *arg, const char *const *types, unsigned n)
+lan_done(void *arg, const struct mdns_probe *seen)
 {
 	struct wfd *d = arg;
 	struct control_pending *pending = d->lan_pending;
@@ -409,11 +409,13 @@ lan_done(void *arg, const char *const *types, unsigned n)
 
 	/* Cleared first: the reply may start the client's next request, another check. */
 	d->lan_pending = NULL;
-	for (unsigned i = 0; list != NULL && i < n; i++)
-		json_array_append_new(list, json_string(types[i]));
+	for (unsigned i = 0; list != NULL && i < seen->n; i++)
+		json_array_append_new(list, json_string(seen->types[i]));
 	if (pending != NULL)
-		control_pending_reply(pending, json_pack("{sbsosI}", "ok", 1, "services", list,
-		                                         "nearby", (json_int_t)peers_count(d)));
+		control_pending_reply(pending, json_pack("{sbsosIs{sssb}}", "ok", 1, "services",
+		                                         list, "nearby", (json_int_t)peers_count(d),
+		                                         "machine", "name", seen->machine,
+		                                         "announced", seen->machine_announced));
 	else
 		json_decref(list);
 }

@@ -145,6 +145,9 @@ struct mdns {
 	void *probe_arg;
 	char probe_types[MDNS_PROBE_TYPES_MAX][MDNS_NAME_MAX];
 	unsigned probe_n;
+	AvahiHostNameResolver *probe_host; /* the machine's own name, while probing */
+	char probe_machine[MDNS_NAME_MAX + 8];
+	bool probe_machine_found;
 };
 
 static void
@@ -1022,17 +1025,42 @@ static void
 probe_end(struct mdns *m)
 {
 	const char *types[MDNS_PROBE_TYPES_MAX];
+	struct mdns_probe seen = { .types = types,
+		                   .n = m->probe_n,
+		                   .machine = m->probe_machine,
+		                   .machine_announced = m->probe_machine_found };
 	mdns_probe_fn done = m->probe_done;
 
 	if (m->probe != NULL)
 		avahi_service_type_browser_free(m->probe);
+	if (m->probe_host != NULL)
+		avahi_host_name_resolver_free(m->probe_host);
 	m->probe = NULL;
+	m->probe_host = NULL;
 	m->probe_done = NULL;
 	loop_timer_stop(m->probe_timer);
 	for (unsigned i = 0; i < m->probe_n; i++)
 		types[i] = m->probe_types[i];
 	if (done != NULL)
-		done(m->probe_arg, types, m->probe_n);
+		done(m->probe_arg, &seen);
+}
+
+/* The machine's own name resolves: avahi announces it, at the addresses we advertise on. */
+static void
+probe_host_cb(AvahiHostNameResolver *r, AvahiIfIndex iface, AvahiProtocol proto,
+              AvahiResolverEvent event, const char *name, const AvahiAddress *a,
+              AvahiLookupResultFlags flags, void *arg)
+{
+	struct mdns *m = arg;
+
+	(void)r;
+	(void)iface;
+	(void)proto;
+	(void)name;
+	(void)a;
+	(void)flags;
+	if (event == AVAHI_RESOLVER_FOUND)
+		m->probe_machine_found = true;
 }
 
 static void
@@ -1068,6 +1096,8 @@ probe_cb(AvahiServiceTypeBrowser *b, AvahiIfIndex iface, AvahiProtocol proto,
 int
 mdns_probe_lan(struct mdns *m, uint64_t ms, mdns_probe_fn done, void *arg)
 {
+	const char *fqdn;
+
 	if (m->probe_done != NULL)
 		return -EBUSY;
 	if (m->client == NULL || avahi_client_get_state(m->client) != AVAHI_CLIENT_S_RUNNING)
@@ -1076,6 +1106,14 @@ mdns_probe_lan(struct mdns *m, uint64_t ms, mdns_probe_fn done, void *arg)
 	                                          NULL, 0, probe_cb, m);
 	if (m->probe == NULL)
 		return -ENOMEM;
+	fqdn = avahi_client_get_host_name_fqdn(m->client);
+	snprintf(m->probe_machine, sizeof(m->probe_machine), "%s",
+	         fqdn != NULL && text_check(fqdn, strlen(fqdn), 0) == TEXT_OK ? fqdn : "");
+	m->probe_machine_found = false;
+	if (m->probe_machine[0] != '\0')
+		m->probe_host = avahi_host_name_resolver_new(
+		        m->client, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, m->probe_machine,
+		        AVAHI_PROTO_UNSPEC, 0, probe_host_cb, m);
 	m->probe_done = done;
 	m->probe_arg = arg;
 	m->probe_n = 0;

@@ -97,12 +97,23 @@ unsigned mdns_adverts(const struct mdns *m);
 
 #define MDNS_PROBE_TYPES_MAX 32 /* service types a LAN probe reports */
 
-/* What a LAN probe saw: service types other hosts advertise ("_ipp._tcp"). */
-typedef void (*mdns_probe_fn)(void *arg, const char *const *types, unsigned n);
+/*
+ * What a LAN probe saw: service types other hosts advertise ("_ipp._tcp"); and the
+ * machine's own mDNS name ("adas-thinkpad.local", "" when unknown), and whether avahi
+ * answers for it, i.e. announces it at the addresses our adverts use (docs/privacy.md).
+ */
+struct mdns_probe {
+	const char *const *types;
+	unsigned n;
+	const char *machine;
+	bool machine_announced;
+};
+typedef void (*mdns_probe_fn)(void *arg, const struct mdns_probe *seen);
 
 /*
  * Looks for other hosts' services of any type for ms milliseconds (`wallflower doctor`
- * asks: seeing nothing at all is the mark of client isolation or multicast filtering).
+ * asks: seeing nothing at all is the mark of client isolation or multicast filtering), and
+ * whether the machine's own name resolves.
  * done is called once, from the loop. 0; -EBUSY while a probe runs; -ENOTCONN when avahi
  * is not running; -ENOMEM.
  */

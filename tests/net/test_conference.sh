@@ -47,6 +47,8 @@ tb_diag "everyone saw everyone $(python3 -c "import time; print(round(time.time(
 tb_check "a card crosses the room" says a1 "^Delivered" send a8
 tb_check "and lands in a8's inbox" json a8 inbox -- "len(j) == 1 and j[0]['name'] == 'Attendee a1'"
 tb_check "doctor finds nothing wrong on a healthy network" tb_on a1 "$WF" doctor
+tb_check "doctor notes that avahi announces the machine's own name (not a problem)" \
+	json a1 doctor -- "j['healthy'] and any(c['check'] == 'machine name' and c['verdict'] == 'note' and 'a1.local' in c['detail'] for c in j['checks'])"
 tb_check "doctor --json says healthy and lists the checks" \
 	json a1 doctor -- "j['healthy'] and {c['check'] for c in j['checks']} >= {'wallflowerd', 'avahi-daemon', 'listener', 'multicast', 'other services', 'default route'}"
 
