@@ -91,6 +91,13 @@ void crypt_hmac(uint8_t out[CRYPT_HASH_MAX], const uint8_t *key, size_t keylen, 
 void crypt_hash_tagged(uint8_t *out, size_t outlen, const char *tag, const uint8_t *msg,
                        size_t len);
 
+/*
+ * Keyed BLAKE2b (RFC 7693 keying, libsodium's crypto_generichash with a key; not HMAC) of
+ * tag || msg, outlen bytes (1..CRYPT_HASH_MAX), key of 16..64 bytes. tag may be NULL.
+ */
+void crypt_hash_keyed(uint8_t *out, size_t outlen, const uint8_t *key, size_t keylen,
+                      const char *tag, const uint8_t *msg, size_t len);
+
 /* Constant-time comparison of n bytes: 0 when equal, -1 otherwise. */
 int crypt_equal(const void *a, const void *b, size_t n) CRYPT_WUR;
 

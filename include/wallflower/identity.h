@@ -1,10 +1,12 @@
 /*
- * identity: this user's long-term keys. An Ed25519 key is the identity (it signs cards);
- * a separate X25519 key is the Noise static key, bound to the identity by an Ed25519
- * signature over IDENTITY_BINDING_TAG || X25519 public key (DESIGN.md, "Session").
+ * identity: this user's long-term key, one Ed25519 key pair. Its public half is the
+ * identity: it signs cards, and the handover signature that binds a card to a session
+ * (session.h). Sessions themselves run on short-lived presence keys, not on this key.
  *
- * Both live in one file, IDENTITY_FILE, mode 0600, under the state directory, so that an
- * identity is created (or not) in one atomic step. The format is in docs/identity.md.
+ * The secret lives in one file, IDENTITY_FILE, mode 0600, under the state directory, so
+ * that an identity is created (or not) in one atomic step. The format is in
+ * docs/identity.md: version 2 holds the Ed25519 seed alone; a version 1 file (which also
+ * held a long-term X25519 key and its binding) still loads, by its seed.
  */
 #ifndef WALLFLOWER_IDENTITY_H
 #define WALLFLOWER_IDENTITY_H
@@ -14,46 +16,36 @@
 #include "wallflower/crypt.h"
 
 #define IDENTITY_FILE        "identity.key"
-#define IDENTITY_BINDING_TAG "wallflower-noise-static-v1"
 #define IDENTITY_FPR_TAG     "wallflower-fingerprint-v1"
-#define IDENTITY_FPR_LEN     29 /* "abcd-efgh-ijkl-mnop-qrst-uvwx" */
-#define IDENTITY_FILE_LEN    136
+#define IDENTITY_FPR_LEN     29  /* "abcd-efgh-ijkl-mnop-qrst-uvwx" */
+#define IDENTITY_FILE_LEN    40  /* version 2: magic, version, seed */
+#define IDENTITY_FILE_V1_LEN 136 /* version 1: magic, version, seed, X25519, binding */
 
 struct identity {
 	uint8_t sign_pk[CRYPT_SIGN_PK];
 	uint8_t sign_sk[CRYPT_SIGN_SK];
-	uint8_t dh_pk[CRYPT_DH_KEY];
-	uint8_t dh_sk[CRYPT_DH_KEY];
-	uint8_t binding[CRYPT_SIG];
 };
 
 /*
- * Creates fresh keys and writes them to dir/IDENTITY_FILE (0600); dir must exist.
- * Never replaces an existing identity. 0; -EEXIST; other -errno.
+ * Creates a fresh key and writes it to dir/IDENTITY_FILE (version 2, 0600); dir must
+ * exist. Never replaces an existing identity. 0; -EEXIST; other -errno.
  */
 int identity_create(const char *dir, struct identity **out) CRYPT_WUR;
 
-/*
- * Builds an identity from fixed secrets (test vectors, tests). 0 or -EINVAL for an
- * unusable X25519 secret, -ENOMEM.
- */
-int identity_from_secrets(const uint8_t seed[CRYPT_SIGN_SEED], const uint8_t dh_sk[CRYPT_DH_KEY],
-                          struct identity **out) CRYPT_WUR;
+/* Builds an identity from a fixed Ed25519 seed (test vectors, tests). 0 or -ENOMEM. */
+int identity_from_seed(const uint8_t seed[CRYPT_SIGN_SEED], struct identity **out) CRYPT_WUR;
 
 /*
- * Loads dir/IDENTITY_FILE. 0; -ENOENT when there is none; -EPERM when group or others have
- * any permission on it or it is not ours (see file_check_private); -EINVAL when it is not
- * a regular file; -EPROTO when it is an identity file of another format version;
- * -EBADMSG when it is not an identity file or its binding does not verify; other -errno.
+ * Loads dir/IDENTITY_FILE, version 2 or 1 (of which only the seed is used). 0; -ENOENT
+ * when there is none; -EPERM when group or others have any permission on it or it is not
+ * ours (see file_check_private); -EINVAL when it is not a regular file; -EPROTO when it is
+ * an identity file of another format version; -EBADMSG when it is not an identity file
+ * (wrong magic, or the wrong length for its version); other -errno.
  */
 int identity_load(const char *dir, struct identity **out) CRYPT_WUR;
 
 /* Wipes and frees. NULL is fine. */
 void identity_free(struct identity *id);
-
-/* Checks a binding signature: 0 or -EBADMSG. */
-int identity_binding_verify(const uint8_t sign_pk[CRYPT_SIGN_PK], const uint8_t dh_pk[CRYPT_DH_KEY],
-                            const uint8_t sig[CRYPT_SIG]) CRYPT_WUR;
 
 /*
  * The fingerprint of an Ed25519 public key, for people to compare: the first 15 bytes of

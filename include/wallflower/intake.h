@@ -60,10 +60,12 @@ enum intake_outcome {
 	INTAKE_FAILED,   /* the store failed: nothing written */
 };
 
-/* A request that the session verified: its card is valid and signed by the peer. */
+/* A request that the session verified: its card is valid and handed over by its owner. */
 struct intake_request {
-	const struct peermsg *msg; /* PEERMSG_OFFER or PEERMSG_CARD */
-	const struct card *card;   /* msg's card, decoded; card->key is the peer */
+	const struct peermsg *msg;  /* PEERMSG_OFFER or PEERMSG_CARD */
+	const struct card *card;    /* msg's card, decoded; card->key is the peer */
+	const uint8_t *peer_static; /* the peer's presence key (32 bytes) */
+	const uint8_t *presence_sk; /* our presence secret that took the request (32 bytes) */
 	const char *addr;          /* the peer's numeric address, 1..64 bytes */
 	const char *event;         /* the event we are at, or NULL */
 	uint64_t now;              /* unix seconds */

@@ -3,13 +3,15 @@
  * (proto/session.md, "Application messages"). Each is one msgpack map with a string key
  * "t" naming its type:
  *
- *   offer {card, note, reply, port}   initiator -> responder: here is my card
- *   ack   {}                          responder's answer, whatever the user decides later
- *   card  {card, re}                  the accepted side's card, answering offer "re"
- *   error {code, msg}                 a refusal, with a reason
+ *   offer {card, sig, rk, note, reply, port}   initiator -> responder: here is my card
+ *   ack   {}                                   responder's answer, whatever the user decides
+ *   card  {card, sig, rk, re}                  the accepted side's card, answering offer "re"
+ *   error {code, msg}                          a refusal, with a reason
  *
- * Decoding is strict and bounded like the card decoder's. The card inside is carried as
- * bytes; verifying it, and that the session's peer signed it, is session's job.
+ * "sig" is the card key's signature binding the card to the session (SESSION_HANDOVER_TAG
+ * in session.h), "rk" the sender's recognition key. Decoding is strict and bounded like
+ * the card decoder's. The card inside is carried as bytes, the signature as bytes too:
+ * verifying them is session's job.
  */
 #ifndef WALLFLOWER_PEERMSG_H
 #define WALLFLOWER_PEERMSG_H
@@ -27,7 +29,9 @@
 #define PEERMSG_KEY_MAX   16                        /* bytes of a key */
 #define PEERMSG_DEPTH_MAX 4                         /* msgpack nesting, the map = depth 1 */
 #define PEERMSG_ID_LEN    32                        /* an offer id, for "re" */
-#define PEERMSG_ID_TAG    "wallflower-offer-id-v1"
+#define PEERMSG_SIG_LEN   64                        /* an offer's or card's "sig" */
+#define PEERMSG_RK_LEN    32                        /* an offer's or card's "rk" */
+#define PEERMSG_ID_TAG    "wallflower-offer-id-v2"
 
 enum peermsg_type {
 	PEERMSG_OFFER = 1,
@@ -50,12 +54,14 @@ struct peermsg {
 	enum peermsg_type type;
 	uint8_t *card; /* offer, card: the card envelope */
 	size_t card_len;
-	char *note;                 /* offer: optional, NUL-terminated */
-	bool reply;                 /* offer: the sender wants a card back */
-	uint16_t port;              /* offer: where the sender listens for it (when reply) */
-	uint8_t re[PEERMSG_ID_LEN]; /* card: the id of the offer it answers */
-	uint16_t code;              /* error */
-	char *text;                 /* error: optional, NUL-terminated */
+	uint8_t sig[PEERMSG_SIG_LEN]; /* offer, card: the handover signature */
+	uint8_t rk[PEERMSG_RK_LEN];   /* offer, card: the sender's recognition key */
+	char *note;                   /* offer: optional, NUL-terminated */
+	bool reply;                   /* offer: the sender wants a card back */
+	uint16_t port;                /* offer: where the sender listens for it (when reply) */
+	uint8_t re[PEERMSG_ID_LEN];   /* card: the id of the offer it answers */
+	uint16_t code;                /* error */
+	char *text;                   /* error: optional, NUL-terminated */
 };
 
 /* The stable name of a type ("offer") or an error code ("bad-card"). */

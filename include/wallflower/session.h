@@ -1,19 +1,23 @@
 /*
- * session: one wallflower exchange over one connection (proto/session.md), as a pure state
- * machine: bytes in, bytes out, no sockets, no clock. The daemon, the tests and the
- * fuzzers all drive this same code.
+ * session: one wallflower exchange over one connection (proto/session.md, version 2), as a
+ * pure state machine: bytes in, bytes out, no sockets, no clock. The daemon, the tests and
+ * the fuzzers all drive this same code.
  *
  *   initiator                              responder
  *   frame(msg1: e)                    ->
- *                                     <-   frame(msg2: e, ee, s, es; {id, sig})
- *   frame(msg3: s, se; {id, sig})     ->
+ *                                     <-   frame(msg2: e, ee, s, es)
+ *   (checks the responder's static)
+ *   frame(msg3: s, se)                ->
  *   frame(transport: offer | card)    ->
  *                                     <-   frame(transport: ack | error)
  *   (closes)
  *
- * A frame is a 2-byte big-endian length and that many bytes of one Noise message. Each
- * side proves its Ed25519 identity in its handshake payload by signing its Noise static
- * key. A card in an offer or card message must be signed by that identity.
+ * A frame is a 2-byte big-endian length and that many bytes of one Noise message. The Noise
+ * statics are presence keys (fresh per start of advertising), and every handshake payload
+ * is empty: nobody learns an identity from the handshake. The initiator's identity comes
+ * only with its request, whose "sig" is an Ed25519 signature by the card's key over
+ * SESSION_HANDOVER_TAG || h (h: the handshake hash), so that it binds the card to this
+ * session. The responder never reveals an identity at all.
  *
  * Any violation fails the session for good and wipes its keys; after the handshake the
  * responder first queues an "error" message saying why, where that makes sense.
@@ -30,10 +34,10 @@
 #include "wallflower/noise.h"
 #include "wallflower/peermsg.h"
 
-#define SESSION_PROLOGUE             "wallflower/1"
+#define SESSION_PROLOGUE             "wallflower/2"
+#define SESSION_HANDOVER_TAG         "wallflower-handover-v2" /* 22 bytes, before h */
 #define SESSION_PLAINTEXT_MAX        PEERMSG_MAX
 #define SESSION_FRAME_MAX            (SESSION_PLAINTEXT_MAX + NOISE_TAG) /* one Noise message */
-#define SESSION_HELLO_LEN            108   /* the encoded {id, sig} handshake payload */
 #define SESSION_HANDSHAKE_TIMEOUT_MS 10000 /* connect or accept -> established */
 #define SESSION_EXCHANGE_TIMEOUT_MS  30000 /* connect or accept -> done */
 
@@ -41,25 +45,42 @@ enum session_role { SESSION_INITIATOR, SESSION_RESPONDER };
 
 enum session_event {
 	SESSION_EV_NONE,        /* nothing new for the caller (maybe output to send) */
-	SESSION_EV_ESTABLISHED, /* handshake done: session_peer() is the peer's identity */
-	SESSION_EV_REQUEST,     /* responder: the request arrived; answer it */
+	SESSION_EV_ESTABLISHED, /* handshake done: session_peer_static() is the peer's key */
+	SESSION_EV_REQUEST,     /* responder: a verified request arrived; answer it */
 	SESSION_EV_ANSWER,      /* initiator: the answer arrived; the exchange is over */
 };
 
 struct session_config {
 	enum session_role role;
-	const struct identity *id;     /* ours; copied, the caller keeps it */
-	const uint8_t *expect_peer;    /* initiator: the identity it means to reach, or NULL */
-	const struct peermsg *request; /* initiator: the offer or card to send; encoded now */
-	const uint8_t *ephemeral;      /* fixed X25519 ephemeral secret (vectors), or NULL */
-	uint64_t now;                  /* responder: unix time to judge expiry by; 0: don't */
+	const uint8_t *static_sk;  /* our presence X25519 secret (NOISE_KEY bytes); copied */
+	const struct identity *id; /* initiator: signs the request (its key must be the card's
+	                            * key, or the responder refuses not-yours); copied.
+	                            * A responder ignores it. */
+	/*
+	 * Initiator: the offer or card to send, every field filled but sig, which the session
+	 * makes after the handshake. Copied and checked by session_new; the caller keeps it.
+	 */
+	const struct peermsg *request;
+	/*
+	 * Initiator: what the responder's presence key must be, checked after message 2 and
+	 * before message 3; when a check refuses, the session fails (-EKEYREJECTED) and
+	 * message 3 is never sent. expect_static: the key itself (NOISE_KEY bytes, copied),
+	 * or NULL. check_static: called with check_arg and the key, returns 0 to go on; or
+	 * NULL. When both are set, both must pass (expect_static first).
+	 */
+	const uint8_t *expect_static;
+	int (*check_static)(void *arg, const uint8_t pk[NOISE_KEY]);
+	void *check_arg;
+	const uint8_t *ephemeral; /* fixed X25519 ephemeral secret (vectors), or NULL */
+	uint64_t now;             /* responder: unix time to judge expiry by; 0: don't */
 };
 
 struct session;
 
 /*
- * A session. An initiator queues its first message at once. 0; -EINVAL for a request that
- * is not an offer or card, or does not encode, or a missing request; -ENOMEM.
+ * A session. An initiator queues its first message at once. 0; -EINVAL for a missing
+ * static_sk or an unusable one, an initiator without id, or a request that is missing, is
+ * not an offer or card, or does not encode; -ENOMEM.
  */
 int session_new(const struct session_config *cfg, struct session **out) CRYPT_WUR;
 
@@ -71,9 +92,11 @@ void session_free(struct session *s);
  * consumed (call again with the rest), *ev what happened. 0, or a negative errno when the
  * peer broke the protocol; the session has then failed, and session_reason() says why for
  * a log line. Errors: -EMSGSIZE (a frame length of 0 or over SESSION_FRAME_MAX), -EBADMSG
- * (a message that does not decrypt or decode), -EKEYREJECTED (a bad identity binding, an
- * unexpected peer, or a card not signed by the peer), -EPROTO (bytes when none may come,
- * a message of the wrong type, a card that fails verification), -EOVERFLOW (nonces used up).
+ * (a message that does not decrypt or decode, a handshake message with a payload),
+ * -EKEYREJECTED (initiator: expect_static or check_static refused the responder's key;
+ * responder: the request's sig does not verify), -EPROTO (bytes when none may come, a
+ * message of the wrong type, a card that fails verification), -EOVERFLOW (nonces used
+ * up), -ENOMEM.
  */
 int session_input(struct session *s, const uint8_t *data, size_t len, size_t *used,
                   enum session_event *ev) CRYPT_WUR;
@@ -84,10 +107,21 @@ size_t session_output(const struct session *s, const uint8_t **data);
 /* n of those bytes were sent. */
 void session_output_done(struct session *s, size_t n);
 
-/* The peer's Ed25519 identity, once established; NULL before. */
+/*
+ * The peer's presence key (its Noise static, NOISE_KEY bytes) once the handshake has read
+ * it: the initiator after message 2 passed its checks, the responder after message 3.
+ * NULL before, and once the session has failed.
+ */
+const uint8_t *session_peer_static(const struct session *s);
+
+/*
+ * Responder: the request's verified signer, the card's Ed25519 key (CRYPT_SIGN_PK bytes),
+ * once SESSION_EV_REQUEST has come; NULL before and on failure. Always NULL on an
+ * initiator: it does not learn the responder's identity in a session.
+ */
 const uint8_t *session_peer(const struct session *s);
 
-/* Responder, after SESSION_EV_REQUEST: the request, and its verified card. */
+/* Responder, after SESSION_EV_REQUEST: the request (with sig and rk), and its card. */
 const struct peermsg *session_request(const struct session *s);
 const struct card *session_request_card(const struct session *s);
 

@@ -23,7 +23,7 @@
 #include "wallflower/graph.h"
 
 #define STORE_FILE           "wallflower.db"
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_PERSONA_MAX                                                                          \
 	32 /* bytes in a persona name: [A-Za-z0-9._-], not starting with '.' or '-' */
 #define STORE_PERSONA_DEFAULT "default"
@@ -220,6 +220,16 @@ int store_is_blocked(struct store *st, const uint8_t key[CRYPT_SIGN_PK]) CRYPT_W
 
 /* ---- the inbox (store_inbox.c) ---- */
 
+/*
+ * What a session hands over with an offer besides the card (proto/session.md 6.4, 9.4):
+ * what the card back needs, and what lets you recognise the sender later if you accept.
+ */
+struct inbox_keys {
+	uint8_t recognition[32]; /* the sender's recognition key */
+	uint8_t peer_static[32]; /* the sender's presence key: the card back goes only to it */
+	uint8_t presence_sk[32]; /* our presence secret that took the offer: it sends the card back */
+};
+
 /* An offer someone made, waiting for you to accept, decline or block it. */
 struct inbox_offer {
 	int64_t id;
@@ -231,21 +241,24 @@ struct inbox_offer {
 	char *event;                /* the event you were at when it came, or NULL; owned */
 	uint8_t offer_id[32];       /* for the "re" of your card back (peermsg.h) */
 	uint64_t received, expires; /* unix seconds */
+	bool has_keys;              /* keys is set (offers kept before schema 5 have none) */
+	struct inbox_keys keys;
 };
 
-/* Frees what an offer owns and zeroes it; and an array of n. NULL is fine. */
+/* Frees what an offer owns and wipes it; and an array of n. NULL is fine. */
 void inbox_offer_clear(struct inbox_offer *o);
 void inbox_offer_free_all(struct inbox_offer *o, size_t n);
 
 /*
  * Keeps an incoming offer (its card verified by the session, expiry judged) until now +
- * ttl, or until its card expires if that is sooner. Limits are intake.c's, not this
- * call's. 0 with *id; -EEXIST for the same offer again; -EINVAL for an invalid note or
- * event; -EIO.
+ * ttl, or until its card expires if that is sooner, with keys (NULL: none). Limits are
+ * intake.c's, not this call's. 0 with *id; -EEXIST for the same offer again; -EINVAL for
+ * an invalid note or event; -EIO.
  */
 int store_inbox_put(struct store *st, const struct card *card, const char *note, bool reply,
                     const char *addr, uint16_t port, const char *event, const uint8_t offer_id[32],
-                    uint64_t now, uint64_t ttl, int64_t *id) CRYPT_WUR;
+                    const struct inbox_keys *keys, uint64_t now, uint64_t ttl,
+                    int64_t *id) CRYPT_WUR;
 
 /* How many offers are waiting at now, counting no further than max. 0; -EIO. */
 int store_inbox_count(struct store *st, uint64_t now, unsigned max, unsigned *n) CRYPT_WUR;
@@ -255,7 +268,8 @@ int store_inbox_list(struct store *st, uint64_t now, struct inbox_offer **out, s
 
 /*
  * Accepts offer id: in one transaction the card is kept (store_card_put's rules), the
- * meeting recorded (at the offer's event, at now), and the offer leaves the inbox, so that
+ * meeting recorded (at the offer's event, at now), the sender's recognition key kept with
+ * the contact (when the offer has one), and the offer leaves the inbox, so that
  * once this returns 0 the person is on disk. *taken (when not NULL) gets the offer, for the
  * card back. 0 with *person_id; -ENOENT when there is no such offer; -ETIME when the offer
  * or its card has expired (proto/card.md 11.3): then the offer is dropped and nothing is
@@ -285,7 +299,7 @@ int store_inbox_expire(struct store *st, uint64_t now, size_t *dropped) CRYPT_WU
 
 /*
  * pending: not yet through to the peer, retried until expires (or marked failed);
- * delivered: the peer with peer_key took it, and may answer with its card until expires;
+ * delivered: the presence key peer_static took it, and may answer with a card until expires;
  * answered: that card came and was kept; failed: given up on. Only pending changes to
  * delivered or failed, only delivered to answered.
  */
@@ -300,8 +314,8 @@ enum outbox_state {
 struct outbox_offer {
 	int64_t id;
 	char *target;                    /* the peer's advertised instance name; owned */
-	bool has_peer_key;               /* delivered or answered: peer_key is set */
-	uint8_t peer_key[CRYPT_SIGN_PK]; /* the identity the handshake proved */
+	bool has_peer_static;            /* delivered or answered: peer_static is set */
+	uint8_t peer_static[CRYPT_DH_KEY]; /* the presence key that took it (the responder's) */
 	uint8_t *envelope;               /* our card as sent; owned */
 	size_t envelope_len;             /* 1..CARD_ENVELOPE_MAX */
 	uint8_t offer_id[32];            /* peermsg_offer_id(envelope), the "re" */
@@ -349,13 +363,13 @@ int store_outbox_get(struct store *st, int64_t id, struct outbox_offer *out) CRY
 int store_outbox_tried(struct store *st, int64_t id) CRYPT_WUR;
 
 /*
- * Pending offer id reached the identity peer_key (proved by the handshake), which may
- * answer with its card until now + answer_ttl (both <= INT64_MAX / 2). Delivering the same
- * card to the same identity again replaces the earlier offer (delivered or answered): the
- * latest delivery is the one a card back answers. 0; -ENOENT when id is not pending;
- * -EINVAL for a time out of range.
+ * Pending offer id reached the presence key peer_static (the session's responder), which
+ * may answer with a card until now + answer_ttl (both <= INT64_MAX / 2). Delivering the
+ * same card to the same presence key again replaces the earlier offer (delivered or
+ * answered): the latest delivery is the one a card back answers. 0; -ENOENT when id is not
+ * pending; -EINVAL for a time out of range.
  */
-int store_outbox_delivered(struct store *st, int64_t id, const uint8_t peer_key[CRYPT_SIGN_PK],
+int store_outbox_delivered(struct store *st, int64_t id, const uint8_t peer_static[CRYPT_DH_KEY],
                            uint64_t now, uint64_t answer_ttl) CRYPT_WUR;
 
 /* Gives up on pending offer id, for reason (one line of text, at most 128 bytes, or NULL).
@@ -363,16 +377,18 @@ int store_outbox_delivered(struct store *st, int64_t id, const uint8_t peer_key[
 int store_outbox_failed(struct store *st, int64_t id, const char *reason) CRYPT_WUR;
 
 /*
- * A card back answering offer re: card (verified by the session, which also checked that
- * the peer signed it; expiry is the caller's to judge) is taken only when an offer with
- * that id was delivered to card's key, asked for a reply, and expires >= now. Then, in one
- * transaction, the card is kept (store_card_put's rules), the meeting recorded (at the
- * offer's event, at now) and the offer marked answered; once this returns 0 the person is
- * on disk. 0 with *person_id (may be NULL); -EPERM when card's key is blocked; -ENOENT when
- * no offer matches (already answered, expired, never delivered to that key); nothing is
- * written on any error; -EIO.
+ * A card back answering offer re: card (verified by the session, which also checked its
+ * handover signature; expiry is the caller's to judge), sent with the presence key
+ * peer_static, is taken only when an offer with that id was delivered to that presence
+ * key, asked for a reply, and expires >= now. Then, in one transaction, the card is kept
+ * (store_card_put's rules), the meeting recorded (at the offer's event, at now) and the
+ * offer marked answered; once this returns 0 the person is on disk. 0 with *person_id (may
+ * be NULL); -EPERM when card's key is blocked; -ENOENT when no offer matches (already
+ * answered, expired, never delivered to that presence key); nothing is written on any
+ * error; -EIO.
  */
-int store_outbox_answer(struct store *st, const uint8_t re[32], const struct card *card,
+int store_outbox_answer(struct store *st, const uint8_t re[32],
+                        const uint8_t peer_static[CRYPT_DH_KEY], const struct card *card,
                         uint64_t now, int64_t *person_id) CRYPT_WUR;
 
 /*
@@ -419,5 +435,42 @@ int store_intake_record(struct store *st, const uint8_t key[CRYPT_SIGN_PK], cons
  * -EIO.
  */
 int store_graph_load(struct store *st, const char *me_label, struct graph *g) CRYPT_WUR;
+
+/* ---- recognition (store_recog.c) ---- */
+
+/* A contact's recognition key (proto/txt.md 6). */
+struct store_recognition {
+	int64_t person_id;
+	uint8_t key[32];
+};
+
+/*
+ * Keeps rk as the recognition key of the contact with identity key (exact key), replacing
+ * the one before. 0; -ENOENT when key is not a contact; -EIO.
+ */
+int store_recognition_set(struct store *st, const uint8_t key[CRYPT_SIGN_PK], const uint8_t rk[32],
+                          uint64_t now) CRYPT_WUR;
+
+/* Every contact's recognition key, by person id, in *out (free with crypt_wipe + free, or
+ * store_recognition_free) and *n. 0; -ENOMEM; -EIO. */
+int store_recognition_list(struct store *st, struct store_recognition **out, size_t *n) CRYPT_WUR;
+void store_recognition_free(struct store_recognition *r, size_t n);
+
+/* Who a recognised contact is, for `nearby`: the name on their current card, their
+ * fingerprint, and the last time and event you met them. */
+struct store_brief {
+	char name[129]; /* a card name is at most 128 bytes (proto/card.md) */
+	char fpr[IDENTITY_FPR_LEN + 1];
+	char event[129]; /* the event of the last meeting, or "" */
+	uint64_t met;    /* unix seconds of the last meeting, or 0 */
+};
+
+/* The brief of person_id. 0; -ENOENT; -EIO. */
+int store_brief(struct store *st, int64_t person_id, struct store_brief *out) CRYPT_WUR;
+
+/* The slot of our last advert (proto/txt.md 6.1), or 255 when none was made; and setting
+ * it. 0; -EIO. */
+int store_advert_slot(struct store *st, unsigned *slot) CRYPT_WUR;
+int store_advert_slot_set(struct store *st, unsigned slot) CRYPT_WUR;
 
 #endif

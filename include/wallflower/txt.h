@@ -4,7 +4,8 @@
  * record as DNS wire data (a sequence of length-prefixed strings).
  *
  * An advert is never trusted: it only says what someone chose to show. Identity comes from
- * the session handshake alone.
+ * the session alone; the recognition tag r= only names a contact to whoever holds their
+ * recognition key (recog.h), and is checked again against the handshake before a send.
  */
 #ifndef WALLFLOWER_TXT_H
 #define WALLFLOWER_TXT_H
@@ -15,11 +16,13 @@
 #define TXT_SERVICE        "_wallflower._tcp"
 #define TXT_RECORD_MAX     200 /* bytes of the whole record, length bytes included */
 #define TXT_HANDLE_MAX     32  /* bytes of h= */
-#define TXT_TOPICS_MAX     120 /* bytes of t= */
+#define TXT_VERSION        "2"
+#define TXT_TOPICS_MAX     116 /* bytes of t= (a full record is then 196 bytes) */
 #define TXT_TOPIC_MAX      48  /* bytes of one topic, as on a card */
 #define TXT_EVENT_TAG_LEN  8   /* hex digits of e= */
-#define TXT_EVENT_TAG      "wallflower-event"
+#define TXT_EVENT_TAG      "wallflower-event-v2"
 #define TXT_EVENT_NAME_MAX 128 /* bytes of an event name (the event rule of the store) */
+#define TXT_RECOG_LEN      16  /* characters of r= (RECOG_TAG_TEXT, see recog.h) */
 
 enum txt_status { TXT_STATUS_NONE, TXT_STATUS_OPEN, TXT_STATUS_QUIET };
 
@@ -29,19 +32,22 @@ struct txt_info {
 	enum txt_status status;
 	char topics[TXT_TOPICS_MAX + 1]; /* comma-separated */
 	char event[TXT_EVENT_TAG_LEN + 1];
+	char recog[TXT_RECOG_LEN + 1]; /* the recognition tag as text (recog_tag_parse) */
 };
 
 /*
  * Parses a TXT record (DNS wire form). 0 with *out filled; -EMSGSIZE when over
- * TXT_RECORD_MAX; -EBADMSG when a string overruns the record, or a known key has an invalid
- * value; -EPROTONOSUPPORT when v is missing or not 1 (not an advert this version reads).
+ * TXT_RECORD_MAX; -EBADMSG when a string overruns the record, or a known key (h, t,
+ * e, r) has an invalid value; -EPROTONOSUPPORT when v is missing or not 2 (not an advert
+ * this version reads). Keys are compared without case; of a repeated key the first wins.
  * *why, when not NULL, gets a static reason for a log line.
  */
 int txt_parse(const uint8_t *rdata, size_t len, struct txt_info *out, const char **why)
         __attribute__((warn_unused_result));
 
 /*
- * Builds our record from in (whose values must pass txt_parse's rules) into buf.
+ * Builds our record from in (whose values must pass txt_parse's rules) into buf, keys in
+ * the order v, h, s, t, e, r, the empty ones left out.
  * 0 with *len; -EINVAL for a value that breaks a rule; -EMSGSIZE when it would not fit in
  * TXT_RECORD_MAX or size.
  */

@@ -503,12 +503,36 @@ print_common(const json_t *common)
 	}
 }
 
+/* A peer whose advert carries a contact's tag: the name we have for them, and where we
+ * met ("Grace Hopper, met at Intranet Now 2025-11"). */
+static void
+print_contact(const json_t *c)
+{
+	json_int_t met = json_integer_value(json_object_get(c, "met"));
+	char when[16] = "";
+	struct tm tm;
+	time_t t = (time_t)met;
+
+	if (!json_is_object(c))
+		return;
+	if (met > 0 && localtime_r(&t, &tm) != NULL)
+		strftime(when, sizeof(when), "%Y-%m", &tm);
+	printf("      you know them: %s [%.9s]", str(c, "name"), str(c, "fingerprint"));
+	if (*str(c, "event") != '\0')
+		printf(", met at %s%s%s", str(c, "event"), when[0] ? " " : "", when);
+	else if (when[0] != '\0')
+		printf(", met %s", when);
+	printf("\n");
+}
+
 static const char nearby_help[] =
         "usage: wallflower nearby [--json] [--runtime-dir DIR]\n"
         "\n"
         "Who is nearby: a short id (for 'wallflower send'), the handle they show, open or\n"
         "quiet, their topics, and the common ground with your profile's topics, offers and\n"
         "seeks. Adverts are what people chose to show; nobody's key or name is in them.\n"
+        "Someone you exchanged cards with is recognised by their advert's tag and shown by\n"
+        "the name you have for them and where you met (docs/privacy.md).\n"
         "\n"
         "  --json    print the list as JSON\n";
 
@@ -549,6 +573,7 @@ cmd_nearby(struct cli *cli, int argc, char **argv)
 		       *str(p, "handle") ? str(p, "handle") : "(no handle)", str(p, "status"),
 		       topics,
 		       json_is_true(json_object_get(p, "same_event")) ? "  [same event]" : "");
+		print_contact(json_object_get(p, "contact"));
 		print_common(json_object_get(p, "common"));
 	}
 	json_decref(r);

@@ -6,14 +6,15 @@
 
 #include "cli.h"
 #include "wallflower/file.h"
+#include "wallflower/recog.h"
 
 static const char help[] =
         "usage: wallflower init [--name NAME] [--state-dir DIR]\n"
         "\n"
-        "Creates your identity: an Ed25519 key that signs your cards, and a separate X25519\n"
-        "key for secure sessions, bound to it by a signature. Both go to identity.key (mode\n"
-        "0600) in the state directory (0700), beside the store. An existing identity is\n"
-        "never overwritten.\n"
+        "Creates your identity: an Ed25519 key that signs your cards, in identity.key\n"
+        "(mode 0600) in the state directory (0700), beside the store; and your recognition\n"
+        "key (recognition.key), which lets the people you exchange cards with recognise\n"
+        "you nearby (docs/privacy.md). An existing identity is never overwritten.\n"
         "\n"
         "  --name NAME  the name on your default card (same as 'profile set name NAME')\n";
 
@@ -47,6 +48,7 @@ cmd_init(struct cli *cli, int argc, char **argv)
 	struct card_error err;
 	const char *name = NULL, *dir;
 	char fpr[IDENTITY_FPR_LEN + 1], why[128];
+	uint8_t rk[RECOG_KEY];
 	bool done;
 	int c, r;
 
@@ -84,6 +86,12 @@ cmd_init(struct cli *cli, int argc, char **argv)
 	}
 	identity_fingerprint(id->sign_pk, fpr);
 	identity_free(id);
+	/* A key left from an identity before (its file was removed by hand) is kept. */
+	if ((r = recog_key_create(dir, rk)) < 0 && r != -EEXIST) {
+		cli_error("cannot create a recognition key in %s: %s", dir, strerror(-r));
+		return CLI_EXIT_FAIL;
+	}
+	crypt_wipe(rk, sizeof(rk));
 	if (name != NULL ? set_name(cli, name) < 0 : 0)
 		return CLI_EXIT_FAIL;
 	if (name == NULL) {

@@ -337,6 +337,8 @@ req_accept(struct wfd *d, const json_t *req)
 	}
 	/* The person is on disk now; the card back is a courtesy that may still fail. */
 	identity_fingerprint(taken.card->key, fpr);
+	if (taken.has_keys)
+		exchange_recognise(d, person, taken.keys.recognition);
 	if (taken.reply && card == NULL)
 		back = "withheld";
 	else if (taken.reply && exchange_card_back(d, &taken, card, len, &why) < 0)
@@ -350,6 +352,17 @@ req_accept(struct wfd *d, const json_t *req)
 	inbox_offer_clear(&taken);
 	free(card);
 	return reply;
+}
+
+/* A new recognition key: whoever holds the old one stops recognising us. */
+static json_t *
+req_rotate_recognition(struct wfd *d)
+{
+	const char *why = NULL;
+
+	if (wfd_rotate_recognition(d, &why) < 0)
+		return ctl_error(CTL_E_FAILED, why);
+	return ctl_ok();
 }
 
 /* decline with "all": true or "from": ADDR instead of an id: the recovery from a flood. */
@@ -466,6 +479,8 @@ control_dispatch(struct wfd *d, struct control_client *cl, const json_t *req, bo
 		return req_drop(d, req, true);
 	if (strcmp(cmd, "lan") == 0)
 		return req_lan(d, cl, later);
+	if (strcmp(cmd, "rotate-recognition") == 0)
+		return req_rotate_recognition(d);
 	if (strcmp(cmd, "watch") == 0) {
 		control_watch(cl);
 		return ctl_ok();

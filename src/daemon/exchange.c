@@ -139,11 +139,24 @@ held_back(struct wfd *d, const char *addr, enum intake_limit limit)
 }
 
 void
-exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_key,
-                 const struct peermsg *req, const struct card *card, struct peermsg *answer)
+exchange_recognise(struct wfd *d, int64_t person_id, const uint8_t rk[RECOG_KEY])
+{
+	if (recog_add(d->recog, person_id, rk) < 0) {
+		log_warnx("cannot hold another contact's recognition key");
+		return;
+	}
+	peers_recognise_all(d);
+}
+
+void
+exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_static,
+                 const uint8_t *presence_sk, const struct peermsg *req, const struct card *card,
+                 struct peermsg *answer)
 {
 	struct intake_request rq = { .msg = req,
 		                     .card = card,
+		                     .peer_static = peer_static,
+		                     .presence_sk = presence_sk,
 		                     .addr = addr,
 		                     .event = d->started && d->adv.event[0] != '\0' ? d->adv.event
 		                                                                    : NULL,
@@ -151,8 +164,7 @@ exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_key,
 		                     .offer_ttl = d->offer_ttl };
 	struct intake_result res;
 
-	/* The session checked it (proto/session.md 9.2): the card is the peer's own. */
-	assert(memcmp(peer_key, card->key, CRYPT_SIGN_PK) == 0);
+	/* The session checked it (proto/session.md 9.2): the card is handed over by its owner. */
 	if (intake_take(d->st, &d->limits, &rq, &res) < 0)
 		log_warnx("cannot keep a %s from %s: %s", peermsg_type_name(req->type), addr,
 		          strerror(-res.error));
@@ -162,11 +174,18 @@ exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_key,
 		announce_offer(d, &rq, res.id);
 		break;
 	case INTAKE_UPDATED:
+		exchange_recognise(d, res.id, req->rk);
 		announce_card(d, "contact-updated", card);
 		break;
 	case INTAKE_ANSWERED:
 		log_info("card received back from %s", addr);
+		exchange_recognise(d, res.id, req->rk);
 		announce_card(d, "card-received", card);
+		break;
+	case INTAKE_IGNORED:
+		/* A contact's card no newer than ours still brings their recognition key. */
+		if (res.id > 0)
+			exchange_recognise(d, res.id, req->rk);
 		break;
 	case INTAKE_BUSY:
 		held_back(d, addr, res.limit);
@@ -202,6 +221,7 @@ delivery_destroy(struct delivery *dl)
 	loop_timer_free(dl->timer);
 	free(dl->msg.card);
 	free(dl->msg.note);
+	crypt_wipe(dl, sizeof(*dl)); /* a presence secret, a contact's recognition key */
 	free(dl);
 }
 
@@ -239,6 +259,7 @@ delivery_new(struct wfd *d, enum peermsg_type type, const uint8_t *card, size_t 
 	dl->msg.card = malloc(len);
 	dl->msg.card_len = len;
 	dl->msg.note = note != NULL ? strdup(note) : NULL;
+	memcpy(dl->msg.rk, d->rk, sizeof(dl->msg.rk));
 	dl->timer = loop_timer_new(d->loop, delivery_fire, dl);
 	dl->next = d->deliveries;
 	d->deliveries = dl;
@@ -292,6 +313,24 @@ delivery_later(struct delivery *dl, const char *why)
 }
 
 /*
+ * Aims an offer at the peer p now shows: our presence key of this start, and when p is
+ * recognised as a contact, the check that the responder holds the key p's tag binds
+ * (proto/txt.md 6.2). An offer made to a recognised contact goes to that contact only:
+ * false when p no longer shows their tag.
+ */
+static bool
+aim(struct delivery *dl, const struct peer *p)
+{
+	memcpy(dl->static_sk, dl->d->presence_sk, sizeof(dl->static_sk));
+	dl->has_bind = p->recognised;
+	if (p->recognised) {
+		dl->bind = p->match;
+		memcpy(dl->bind_b, p->bind, sizeof(dl->bind_b));
+	}
+	return dl->contact == 0 || (p->recognised && p->match.contact_id == dl->contact);
+}
+
+/*
  * One attempt. 1: a connection is under way (exchange_done follows); 0: not now, a retry
  * is set (*why says why); -1: given up, dl is freed.
  */
@@ -321,6 +360,14 @@ delivery_try(struct delivery *dl, const char **why)
 			                          "msg", *why));
 			return 0;
 		}
+		if (!aim(dl, p)) {
+			loop_timer_set(dl->timer, (dl->deadline - now_s() + 1) * 1000);
+			*why = "the contact it was for is not visible now";
+			tell_waiter(dl, json_pack("{sbsIssss}", "ok", 1, "outbox",
+			                          (json_int_t)dl->outbox_id, "state", "pending",
+			                          "msg", *why));
+			return 0;
+		}
 		addr = p->addr;
 		port = p->port;
 		if (store_outbox_tried(d->st, dl->outbox_id) < 0)
@@ -337,7 +384,7 @@ delivery_try(struct delivery *dl, const char **why)
 }
 
 void
-exchange_done(struct delivery *dl, const struct peermsg *answer, const uint8_t *peer_key,
+exchange_done(struct delivery *dl, const struct peermsg *answer, const uint8_t *peer_static,
               const char *why)
 {
 	struct wfd *d = dl->d;
@@ -362,7 +409,7 @@ exchange_done(struct delivery *dl, const struct peermsg *answer, const uint8_t *
 		return;
 	}
 	if (dl->outbox_id != 0 &&
-	    store_outbox_delivered(d->st, dl->outbox_id, peer_key, now_s(), d->offer_ttl) < 0)
+	    store_outbox_delivered(d->st, dl->outbox_id, peer_static, now_s(), d->offer_ttl) < 0)
 		log_warnx("cannot mark offer %lld delivered", (long long)dl->outbox_id);
 	log_info("%s %lld delivered", dl->outbox_id != 0 ? "offer" : "card back",
 	         (long long)dl->outbox_id);
@@ -415,6 +462,7 @@ exchange_send(struct wfd *d, struct peer *p, const uint8_t *card, size_t len, co
 		return -ENOMEM;
 	}
 	dl->outbox_id = *id;
+	dl->contact = p->recognised ? p->match.contact_id : 0;
 	dl->msg.reply = reply;
 	dl->msg.port = net_port(d->net);
 	snprintf(dl->instance, sizeof(dl->instance), "%s", p->instance);
@@ -446,6 +494,10 @@ exchange_card_back(struct wfd *d, const struct inbox_offer *o, const uint8_t *ca
 		*why = "the offer says nowhere to send a card back";
 		return -EINVAL;
 	}
+	if (!o->has_keys) {
+		*why = "the offer came through an older version of the protocol: no card back";
+		return -EINVAL;
+	}
 	if ((dl = delivery_new(d, PEERMSG_CARD, card, len, NULL, now_s() + WFD_CARD_BACK_TTL)) ==
 	    NULL) {
 		*why = "out of memory";
@@ -454,9 +506,11 @@ exchange_card_back(struct wfd *d, const struct inbox_offer *o, const uint8_t *ca
 	memcpy(dl->msg.re, o->offer_id, PEERMSG_ID_LEN);
 	snprintf(dl->addr, sizeof(dl->addr), "%s", o->addr);
 	dl->port = o->port;
-	/* Only the person whose offer this answers may see who we are. */
+	/* Only the presence key that made the offer may see who we are, and it sees us come
+	 * from the presence key it made the offer to (proto/session.md 9.4). */
 	dl->has_expect = true;
-	memcpy(dl->expect, o->card->key, CRYPT_SIGN_PK);
+	memcpy(dl->expect, o->keys.peer_static, sizeof(dl->expect));
+	memcpy(dl->static_sk, o->keys.presence_sk, sizeof(dl->static_sk));
 	return delivery_try(dl, why) < 0 ? -EIO : 0;
 }
 

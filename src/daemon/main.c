@@ -120,18 +120,21 @@ until_fire(struct loop_timer *t, void *arg)
 	on_changed(d);
 }
 
+/* The record of adv, with the recognition tag of this epoch, slot and presence key. */
 static int
 build_txt(const struct wfd *d, const struct wfd_advert *adv, uint8_t *buf, size_t *len,
           const char **why)
 {
 	struct txt_info info = { .status = adv->status };
+	uint8_t tag[RECOG_TAG];
 	int r;
 
 	snprintf(info.handle, sizeof(info.handle), "%s", adv->handle);
 	snprintf(info.topics, sizeof(info.topics), "%s", adv->topics);
 	if (adv->event[0] != '\0')
 		txt_event_tag(adv->event, info.event);
-	(void)d;
+	recog_tag(d->rk, recog_epoch(time(NULL)), d->slot, d->presence_pk, tag);
+	recog_tag_text(tag, info.recog);
 	r = txt_build(&info, buf, TXT_RECORD_MAX, len);
 	if (r == -EINVAL)
 		*why = "the handle or a topic breaks the advert's rules (proto/txt.md)";
@@ -156,6 +159,56 @@ fresh_instance(struct wfd *d, const struct wfd_advert *adv)
 	snprintf(d->instance, sizeof(d->instance), "wallflower-%s", hex);
 }
 
+/*
+ * A slot for a new advert's tag, never the one before, even across a restart (proto/txt.md
+ * 6.1): two adverts in a row never share a tag.
+ */
+static void
+fresh_slot(struct wfd *d)
+{
+	unsigned prev = 255;
+
+	if (store_advert_slot(d->st, &prev) < 0)
+		log_warnx("cannot read the last advert's slot");
+	d->slot = recog_slot_next(prev < RECOG_SLOTS ? (int)prev : RECOG_SLOT_NONE);
+	if (store_advert_slot_set(d->st, d->slot) < 0)
+		log_warnx("cannot keep the advert's slot");
+}
+
+/* A presence key for this start (proto/session.md 6.1): nothing ties it to the last one. */
+static int
+fresh_presence(struct wfd *d)
+{
+	crypt_random(d->presence_sk, sizeof(d->presence_sk));
+	return crypt_dh_public(d->presence_pk, d->presence_sk);
+}
+
+/* Milliseconds until the next epoch of the recognition tag starts. */
+static uint64_t
+until_next_epoch(void)
+{
+	uint64_t now = (uint64_t)time(NULL);
+
+	return (RECOG_EPOCH_SECONDS - now % RECOG_EPOCH_SECONDS) * 1000 + 500;
+}
+
+/* A new epoch: our contacts' tags move on, and so does ours, in place. */
+static void
+epoch_fire(struct loop_timer *t, void *arg)
+{
+	struct wfd *d = arg;
+	uint8_t txt[TXT_RECORD_MAX];
+	const char *why = NULL;
+	size_t len = 0;
+
+	recog_refresh(d->recog, time(NULL));
+	peers_recognise_all(d);
+	if (d->started && !d->adv.hidden && !d->advert_over &&
+	    (build_txt(d, &d->adv, txt, &len, &why) < 0 || mdns_update_txt(d->mdns, txt, len) < 0))
+		log_warnx("cannot renew the advert's tag%s%s", why ? ": " : "", why ? why : "");
+	loop_timer_set(t, until_next_epoch());
+}
+
 int
 wfd_start(struct wfd *d, const struct wfd_advert *in, const char **why)
 {
@@ -173,6 +226,17 @@ wfd_start(struct wfd *d, const struct wfd_advert *in, const char **why)
 		profile_topics(d, adv.topics, sizeof(adv.topics));
 	if (adv.until != 0 && adv.until <= (uint64_t)time(NULL))
 		adv.until = 0; /* a --for that ran out: this start advertises until told */
+	/* A new handle, event or visibility is a new advert under a fresh name and tag; status
+	 * and topics change the record in place. */
+	again = first || strcmp(adv.handle, d->adv.handle) != 0 ||
+	        strcmp(adv.event, d->adv.event) != 0 || adv.hidden != d->adv.hidden ||
+	        d->advert_over;
+	if (first && fresh_presence(d) < 0) {
+		*why = "cannot make a presence key";
+		return -EIO;
+	}
+	if (again)
+		fresh_slot(d);
 	if ((r = build_txt(d, &adv, txt, &len, why)) < 0)
 		return r;
 	if (first && (r = net_listen(d->net, d->port_wanted)) < 0) {
@@ -180,11 +244,6 @@ wfd_start(struct wfd *d, const struct wfd_advert *in, const char **why)
 		log_warnx("cannot listen on port %u: %s", d->port_wanted, strerror(-r));
 		return r;
 	}
-	/* A new handle, event or visibility is a new advert under a fresh name; status and
-	 * topics change the record in place. */
-	again = first || strcmp(adv.handle, d->adv.handle) != 0 ||
-	        strcmp(adv.event, d->adv.event) != 0 || adv.hidden != d->adv.hidden ||
-	        d->advert_over;
 	if (adv.hidden) {
 		mdns_withdraw(d->mdns);
 		on_changed(d);
@@ -224,6 +283,8 @@ wfd_stop(struct wfd *d)
 	net_unlisten(d->net);
 	loop_timer_stop(d->until_timer);
 	d->started = false;
+	/* The offers it took keep their copy (the card back needs it); nobody else does. */
+	crypt_wipe(d->presence_sk, sizeof(d->presence_sk));
 }
 
 void
@@ -433,6 +494,60 @@ parse_options(int argc, char **argv, struct options *o)
 	return -1;
 }
 
+/*
+ * Our recognition key (made now if `init` predates it) and our contacts', ready to
+ * recognise them nearby from the first advert.
+ */
+static int
+open_recognition(struct wfd *d)
+{
+	struct store_recognition *keys = NULL;
+	size_t n = 0;
+	int r;
+
+	if ((r = recog_key_load(d->state_dir, d->rk)) == -ENOENT)
+		r = recog_key_create(d->state_dir, d->rk);
+	if (r < 0) {
+		log_warnx("cannot load your recognition key from %s: %s", d->state_dir,
+		          strerror(-r));
+		return r;
+	}
+	if ((r = recog_new(&d->recog)) < 0 || (r = store_recognition_list(d->st, &keys, &n)) < 0) {
+		log_warnx("cannot read your contacts' recognition keys: %s", strerror(-r));
+		return r;
+	}
+	for (size_t i = 0; i < n && r == 0; i++)
+		if ((r = recog_add(d->recog, keys[i].person_id, keys[i].key)) == -ENOSPC)
+			r = 0; /* beyond what one recogniser holds: those are not recognised */
+	store_recognition_free(keys, n);
+	recog_refresh(d->recog, time(NULL));
+	return r;
+}
+
+/* A new recognition key (`wallflower id rotate-recognition`): our next tags are of it. */
+int
+wfd_rotate_recognition(struct wfd *d, const char **why)
+{
+	uint8_t txt[TXT_RECORD_MAX];
+	size_t len = 0;
+	int r;
+
+	if ((r = recog_key_rotate(d->state_dir, d->rk)) < 0) {
+		*why = "cannot write the new recognition key";
+		return r;
+	}
+	if (d->started && !d->adv.hidden && !d->advert_over) {
+		fresh_slot(d);
+		if ((r = build_txt(d, &d->adv, txt, &len, why)) < 0 ||
+		    (r = mdns_update_txt(d->mdns, txt, len)) < 0) {
+			*why = "the key is new, but the advert still shows the old tag";
+			return r;
+		}
+	}
+	log_info("new recognition key");
+	return 0;
+}
+
 static int
 open_state(struct wfd *d, const char *state_dir)
 {
@@ -456,6 +571,8 @@ open_state(struct wfd *d, const char *state_dir)
 	free(db);
 	if (r == 0 && (r = wfd_reload_profile(d)) < 0)
 		log_warnx("cannot read the profile: %s", strerror(-r));
+	if (r == 0)
+		r = open_recognition(d);
 	return r;
 }
 
@@ -535,7 +652,8 @@ run(struct wfd *d, const struct options *o)
 	d->limits = o->limits;
 	if ((r = loop_new(&d->loop)) < 0 || (r = signals_setup(d, &sfd, &sw)) < 0 ||
 	    (r = net_new(d, &d->net)) < 0 ||
-	    (d->until_timer = loop_timer_new(d->loop, until_fire, d)) == NULL) {
+	    (d->until_timer = loop_timer_new(d->loop, until_fire, d)) == NULL ||
+	    (d->epoch_timer = loop_timer_new(d->loop, epoch_fire, d)) == NULL) {
 		log_warnx("cannot set up: %s", strerror(r < 0 ? -r : ENOMEM));
 		r = r < 0 ? r : -ENOMEM;
 		goto out;
@@ -553,6 +671,7 @@ run(struct wfd *d, const struct options *o)
 	}
 	if ((r = mdns_new(d->loop, &cb, d, &d->mdns)) < 0)
 		goto out;
+	loop_timer_set(d->epoch_timer, until_next_epoch());
 	log_info("ready; control socket in %s", d->runtime_dir);
 	r = loop_run(d->loop);
 	/* Graceful: withdraw the advert first, so nobody keeps seeing us. */
@@ -568,12 +687,16 @@ out:
 	mdns_free(d->mdns);
 	d->mdns = NULL;
 	loop_timer_free(d->until_timer);
+	loop_timer_free(d->epoch_timer);
 	loop_watch_free(sw);
 	if (sfd >= 0)
 		close(sfd);
 	loop_free(d->loop);
 	store_close(d->st);
 	identity_free(d->id);
+	recog_free(d->recog);
+	crypt_wipe(d->rk, sizeof(d->rk));
+	crypt_wipe(d->presence_sk, sizeof(d->presence_sk));
 	card_fields_clear(&d->profile);
 	free(d->state_dir);
 	free(d->runtime_dir);

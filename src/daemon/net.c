@@ -44,6 +44,8 @@ struct conn {
 	uint16_t port;       /* outgoing: the peer's */
 	struct delivery *dl; /* outgoing: what it delivers */
 	bool reported;       /* outgoing: exchange_done was called */
+	/* incoming: the presence secret it was accepted with, which a kept offer remembers */
+	uint8_t static_sk[CRYPT_DH_KEY];
 	struct conn *next;
 };
 
@@ -67,7 +69,7 @@ conn_report(struct conn *c, const struct peermsg *answer, const char *why)
 		return;
 	c->reported = true;
 	c->dl->connecting = false;
-	exchange_done(c->dl, answer, answer != NULL ? session_peer(c->s) : NULL, why);
+	exchange_done(c->dl, answer, answer != NULL ? session_peer_static(c->s) : NULL, why);
 }
 
 /*
@@ -94,6 +96,7 @@ conn_end(struct conn *c, const char *why, struct log_limit *lim)
 	/* Last: the report may start another connection for the same delivery. */
 	conn_report(c, NULL, why != NULL ? why : "closed");
 	session_free(c->s);
+	crypt_wipe(c, sizeof(*c));
 	free(c);
 }
 
@@ -138,8 +141,8 @@ conn_event(struct conn *c, enum session_event ev)
 		break;
 	case SESSION_EV_REQUEST:
 		c->requested = true;
-		exchange_request(d, c->addr, session_peer(c->s), session_request(c->s),
-		                 session_request_card(c->s), &answer);
+		exchange_request(d, c->addr, session_peer_static(c->s), c->static_sk,
+		                 session_request(c->s), session_request_card(c->s), &answer);
 		if (session_answer(c->s, &answer) < 0)
 			log_warnx("cannot answer %s", c->addr);
 		break;
@@ -328,7 +331,7 @@ static void
 accept_one(struct net *n, int fd, const struct sockaddr_storage *sa)
 {
 	struct session_config cfg = { .role = SESSION_RESPONDER,
-		                      .id = n->d->id,
+		                      .static_sk = n->d->presence_sk,
 		                      .now = (uint64_t)time(NULL) };
 	struct admit_conn desc[ADMIT_CONN_MAX];
 	struct conn *held[ADMIT_CONN_MAX];
@@ -368,6 +371,7 @@ accept_one(struct net *n, int fd, const struct sockaddr_storage *sa)
 		close(fd);
 		return;
 	}
+	memcpy(c->static_sk, n->d->presence_sk, sizeof(c->static_sk));
 	if (session_new(&cfg, &c->s) < 0)
 		conn_close(c, "out of memory");
 }
@@ -497,13 +501,26 @@ sockaddr_of(const char *addr, uint16_t port, struct sockaddr_storage *sa, sockle
 	return 0;
 }
 
+/* A send to a recognised contact: the responder must hold the presence key that the
+ * contact's advert bound (proto/txt.md 6.2), or the session stops before message 3. */
+static int
+check_bind(void *arg, const uint8_t pk[NOISE_KEY])
+{
+	const struct delivery *dl = arg;
+
+	return recog_bind_check(dl->bind.rk, dl->bind.epoch, dl->bind.slot, pk, dl->bind_b);
+}
+
 int
 net_connect(struct net *n, struct delivery *dl, const char *addr, uint16_t port)
 {
 	struct session_config cfg = { .role = SESSION_INITIATOR,
+		                      .static_sk = dl->static_sk,
 		                      .id = n->d->id,
-		                      .expect_peer = dl->has_expect ? dl->expect : NULL,
-		                      .request = &dl->msg };
+		                      .request = &dl->msg,
+		                      .expect_static = dl->has_expect ? dl->expect : NULL,
+		                      .check_static = dl->has_bind ? check_bind : NULL,
+		                      .check_arg = dl };
 	struct admit_conn desc[ADMIT_CONN_MAX];
 	struct conn *held[ADMIT_CONN_MAX];
 	struct admit_result res;

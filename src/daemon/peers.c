@@ -69,6 +69,41 @@ snapshot(const struct wfd *d, struct peertab_entry *tab, struct peer **ptrs)
 	return n;
 }
 
+/*
+ * Whether p's tag names one of our contacts (proto/txt.md 6.2). A tag that does not parse
+ * was refused with the record; one that two contacts share names neither.
+ */
+static void
+recognise(struct wfd *d, struct peer *p)
+{
+	uint8_t tag[RECOG_TAG];
+
+	crypt_wipe(&p->match, sizeof(p->match));
+	p->recognised = false;
+	if (p->txt.recog[0] == '\0' || recog_tag_parse(p->txt.recog, tag) < 0)
+		return;
+	if (recog_lookup(d->recog, tag, &p->match) == 0) {
+		p->recognised = true;
+		memcpy(p->bind, tag + RECOG_HALF, RECOG_HALF);
+	} else {
+		crypt_wipe(&p->match, sizeof(p->match));
+	}
+}
+
+void
+peers_recognise_all(struct wfd *d)
+{
+	for (struct peer *p = d->peers; p != NULL; p = p->next)
+		recognise(d, p);
+}
+
+static void
+peer_free(struct peer *p)
+{
+	crypt_wipe(p, sizeof(*p)); /* a contact's recognition key */
+	free(p);
+}
+
 /* Takes p out of the list and tells the watchers; the caller frees it. */
 static void
 unlink_peer(struct wfd *d, struct peer *p)
@@ -100,7 +135,7 @@ admit(struct wfd *d, const struct txt_info *txt)
 		log_debug("peer '%s' makes way for a newer advert", victim->instance);
 		unlink_peer(d, victim);
 		mdns_release(d->mdns, victim->instance);
-		free(victim);
+		peer_free(victim);
 		return true;
 	default:
 		return false;
@@ -134,6 +169,7 @@ peers_up(struct wfd *d, const struct mdns_peer *mp)
 	p->txt = *mp->txt;
 	snprintf(p->addr, sizeof(p->addr), "%s", mp->addr);
 	p->port = mp->port;
+	recognise(d, p);
 	control_broadcast(d->ctl,
 	                  json_pack("{ssso}", "event", fresh ? "peer-appeared" : "peer-changed",
 	                            "peer", peers_json(d, p)));
@@ -151,7 +187,7 @@ peers_down(struct wfd *d, const char *instance)
 	if (p == NULL)
 		return;
 	unlink_peer(d, p);
-	free(p);
+	peer_free(p);
 	/* A place is free: an advert that was kept out may have it. */
 	mdns_wake(d->mdns, 1);
 }
@@ -163,7 +199,7 @@ peers_clear(struct wfd *d)
 		struct peer *p = d->peers;
 
 		unlink_peer(d, p);
-		free(p);
+		peer_free(p);
 	}
 }
 
@@ -305,6 +341,19 @@ topics_json(const char *topics)
 	return a;
 }
 
+/* Who a recognised peer is, by what we know of them: never by what the advert says. */
+static json_t *
+contact_json(const struct wfd *d, const struct peer *p)
+{
+	struct store_brief b;
+
+	if (!p->recognised || store_brief(d->st, p->match.contact_id, &b) < 0)
+		return NULL;
+	return json_pack("{sI ss ss ss? sI}", "id", (json_int_t)p->match.contact_id, "name",
+	                 b.name, "fingerprint", b.fpr, "event", b.event[0] ? b.event : NULL, "met",
+	                 (json_int_t)b.met);
+}
+
 json_t *
 peers_json(const struct wfd *d, const struct peer *p)
 {
@@ -314,9 +363,10 @@ peers_json(const struct wfd *d, const struct peer *p)
 
 	our_tag(d, mine);
 	snprintf(id, sizeof(id), "%u", p->id);
-	return json_pack("{ss ss ss? ss* so so* sb ss sI}", "id", id, "instance", p->instance,
+	return json_pack("{ss ss ss? ss* so so* sb ss sI so*}", "id", id, "instance", p->instance,
 	                 "handle", p->txt.handle[0] != '\0' ? p->txt.handle : NULL, "status",
 	                 status, "topics", topics_json(p->txt.topics), "common",
 	                 peers_common_ground(d, p->txt.topics), "same_event",
-	                 same_event(mine, &p->txt), "addr", p->addr, "port", (json_int_t)p->port);
+	                 same_event(mine, &p->txt), "addr", p->addr, "port", (json_int_t)p->port,
+	                 "contact", contact_json(d, p));
 }

@@ -24,6 +24,7 @@
 #include "wallflower/intake.h"
 #include "wallflower/peermsg.h"
 #include "wallflower/peertab.h"
+#include "wallflower/recog.h"
 #include "wallflower/session.h"
 #include "wallflower/store.h"
 #include "wallflower/txt.h"
@@ -53,6 +54,11 @@ struct peer {
 	uint16_t port;
 	uint64_t seen; /* loop_now_ms() of its advert's last answer */
 	bool shown;    /* listed by `nearby` or named by `send`: never evicted */
+	/* Its tag names a contact of ours (proto/txt.md 6.2): who, and how to check, before a
+	 * send, that the session's responder holds the presence key the contact published. */
+	bool recognised;
+	struct recog_match match;
+	uint8_t bind[RECOG_HALF];
 	struct peer *next;
 };
 
@@ -74,8 +80,13 @@ struct delivery {
 	char instance[MDNS_NAME_MAX]; /* offers: whom to, by advert */
 	char addr[MDNS_ADDR_MAX];     /* cards back: where the offer came from */
 	uint16_t port;
-	bool has_expect; /* cards back: only this identity may answer */
-	uint8_t expect[CRYPT_SIGN_PK];
+	bool has_expect; /* cards back: only this presence key may answer */
+	uint8_t expect[CRYPT_DH_KEY];
+	uint8_t static_sk[CRYPT_DH_KEY]; /* cards back: the presence secret that took the offer */
+	int64_t contact;                 /* offers to a recognised contact: who; else 0 */
+	bool has_bind;                   /* this try: the advert's binding to check (net.c) */
+	struct recog_match bind;
+	uint8_t bind_b[RECOG_HALF];
 	struct peermsg msg; /* owns card and note */
 	unsigned tries;
 	uint64_t deadline; /* unix seconds */
@@ -91,6 +102,9 @@ struct wfd {
 	struct mdns *mdns;
 	struct store *st;
 	struct identity *id;
+	uint8_t rk[RECOG_KEY];       /* our recognition key (recog.h) */
+	struct recog *recog;         /* our contacts' tags, to recognise them nearby */
+	struct loop_timer *epoch_timer; /* the tag changes every RECOG_EPOCH_SECONDS */
 	struct net *net;
 	struct control *ctl;
 	/* configuration */
@@ -103,6 +117,9 @@ struct wfd {
 	bool started;
 	struct wfd_advert adv;
 	char instance[MDNS_NAME_MAX];
+	unsigned slot; /* of the current advert's tag (proto/txt.md 6.1) */
+	/* This start's presence key (proto/session.md 6.1): the static of every session. */
+	uint8_t presence_sk[CRYPT_DH_KEY], presence_pk[CRYPT_DH_KEY];
 	struct loop_timer *until_timer;
 	bool advert_over; /* --for ran out: not advertising until the next start */
 	/* nearby */
@@ -121,6 +138,8 @@ struct wfd {
 int wfd_start(struct wfd *d, const struct wfd_advert *adv, const char **why);
 void wfd_stop(struct wfd *d);
 void wfd_quit(struct wfd *d);
+/* Replaces our recognition key and the advert's tag. 0; negative errno with *why. */
+int wfd_rotate_recognition(struct wfd *d, const char **why);
 int wfd_reload_profile(struct wfd *d);
 /* The lower-cased topics of the profile: topics, offers, seeks. */
 const struct card_list *wfd_profile_list(const struct wfd *d, enum card_field f);
@@ -130,6 +149,8 @@ const struct card_list *wfd_profile_list(const struct wfd *d, enum card_field f)
  * told to release it), pushing out the peer it names; a known one is updated. */
 void peers_up(struct wfd *d, const struct mdns_peer *p);
 void peers_down(struct wfd *d, const char *instance);
+/* Whose tag each peer shows, again: our contacts' keys or the epoch changed. */
+void peers_recognise_all(struct wfd *d);
 void peers_clear(struct wfd *d);
 size_t peers_count(const struct wfd *d);
 struct peer *peers_by_instance(struct wfd *d, const char *instance);
@@ -150,7 +171,8 @@ json_t *peers_common_ground(const struct wfd *d, const char *topics);
 /* ---- net.c ---- */
 int net_new(struct wfd *d, struct net **out);
 void net_free(struct net *n);
-/* Opens the listener on port (0: any). 0; negative errno. */
+/* Opens the listener on port (0: any); its sessions use d's presence key of the moment.
+ * 0; negative errno. */
 int net_listen(struct net *n, uint16_t port);
 void net_unlisten(struct net *n);
 uint16_t net_port(const struct net *n);
@@ -159,13 +181,18 @@ unsigned net_connections(const struct net *n);
 int net_connect(struct net *n, struct delivery *dl, const char *addr, uint16_t port);
 
 /* ---- exchange.c ---- */
-/* A request arrived on an incoming session, its card verified and the peer's own: intake
- * decides, this announces; fills the answer (ack, or error busy or internal). */
-void exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_key,
-                      const struct peermsg *req, const struct card *card, struct peermsg *answer);
-/* An outgoing session finished: ok with the answer and the peer's identity, or failed. */
-void exchange_done(struct delivery *dl, const struct peermsg *answer, const uint8_t *peer_key,
+/* A request arrived on an incoming session, its card verified and handed over by its owner,
+ * from the presence key peer_static to ours, presence_sk: intake decides, this announces;
+ * fills the answer (ack, or error busy or internal). */
+void exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_static,
+                      const uint8_t *presence_sk, const struct peermsg *req,
+                      const struct card *card, struct peermsg *answer);
+/* An outgoing session finished: ok with the answer and the responder's presence key, or
+ * failed. */
+void exchange_done(struct delivery *dl, const struct peermsg *answer, const uint8_t *peer_static,
                    const char *why);
+/* A contact's recognition key is new or changed: recognise them nearby from now on. */
+void exchange_recognise(struct wfd *d, int64_t person_id, const uint8_t rk[RECOG_KEY]);
 /*
  * Offers our card (which must be ours and valid) to p: kept in the outbox as *id, then
  * delivered. 1: under way, *under_way is the delivery (exchange_notify can wait for its

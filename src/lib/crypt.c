@@ -198,6 +198,23 @@ crypt_hash_tagged(uint8_t *out, size_t outlen, const char *tag, const uint8_t *m
 	sodium_memzero(&st, sizeof(st));
 }
 
+void
+crypt_hash_keyed(uint8_t *out, size_t outlen, const uint8_t *key, size_t keylen, const char *tag,
+                 const uint8_t *msg, size_t len)
+{
+	crypto_generichash_state st;
+
+	assert(outlen >= crypto_generichash_BYTES_MIN && outlen <= CRYPT_HASH_MAX);
+	assert(keylen >= crypto_generichash_KEYBYTES_MIN &&
+	       keylen <= crypto_generichash_KEYBYTES_MAX);
+	crypto_generichash_init(&st, key, keylen, outlen);
+	if (tag != NULL)
+		crypto_generichash_update(&st, (const unsigned char *)tag, strlen(tag));
+	crypto_generichash_update(&st, msg, len);
+	crypto_generichash_final(&st, out, outlen);
+	sodium_memzero(&st, sizeof(st));
+}
+
 int
 crypt_equal(const void *a, const void *b, size_t n)
 {

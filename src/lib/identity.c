@@ -1,10 +1,12 @@
 /*
  * identity.c owns the key file. It trusts the file only after checking its mode, its
- * size, its magic and its binding signature. Secrets never leave the struct identity the
- * caller holds, and are wiped on every path that drops them.
+ * size, its magic and its version. The secret never leaves the struct identity the caller
+ * holds, and is wiped on every path that drops it.
  *
- * File layout (136 bytes): "WFID" | u32 big-endian version (1) | Ed25519 seed (32) |
- * X25519 secret (32) | binding signature (64). Public keys are derived, not stored.
+ * File layout, version 2 (40 bytes): "WFID" | u32 big-endian version (2) | Ed25519 seed
+ * (32). Version 1 (136 bytes) had the same header and seed, then an X25519 secret (32) and
+ * its binding signature (64); those are no longer used and are ignored when such a file is
+ * loaded. The public key is derived, not stored.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,7 +15,10 @@
 #include "wallflower/file.h"
 #include "wallflower/identity.h"
 
-static const uint8_t magic[8] = { 'W', 'F', 'I', 'D', 0, 0, 0, 1 };
+#define HDR_LEN 8
+
+static const uint8_t magic[HDR_LEN] = { 'W', 'F', 'I', 'D', 0, 0, 0, 2 };
+static const uint8_t magic_v1[HDR_LEN] = { 'W', 'F', 'I', 'D', 0, 0, 0, 1 };
 
 void
 identity_free(struct identity *id)
@@ -25,98 +30,66 @@ identity_free(struct identity *id)
 }
 
 int
-identity_binding_verify(const uint8_t sign_pk[CRYPT_SIGN_PK], const uint8_t dh_pk[CRYPT_DH_KEY],
-                        const uint8_t sig[CRYPT_SIG])
-{
-	return crypt_verify_tagged(sig, sign_pk, IDENTITY_BINDING_TAG, dh_pk, CRYPT_DH_KEY);
-}
-
-int
-identity_from_secrets(const uint8_t seed[CRYPT_SIGN_SEED], const uint8_t dh_sk[CRYPT_DH_KEY],
-                      struct identity **out)
+identity_from_seed(const uint8_t seed[CRYPT_SIGN_SEED], struct identity **out)
 {
 	struct identity *id;
-	int r;
 
 	*out = NULL;
 	if ((id = calloc(1, sizeof(*id))) == NULL)
 		return -ENOMEM;
 	crypt_sign_keypair(id->sign_pk, id->sign_sk, seed);
-	memcpy(id->dh_sk, dh_sk, CRYPT_DH_KEY);
-	if ((r = crypt_dh_public(id->dh_pk, id->dh_sk)) < 0 ||
-	    (r = crypt_sign_tagged(id->binding, id->sign_sk, IDENTITY_BINDING_TAG, id->dh_pk,
-	                           CRYPT_DH_KEY)) < 0) {
-		identity_free(id);
-		return r;
-	}
 	*out = id;
 	return 0;
-}
-
-static void
-serialise(const struct identity *id, uint8_t buf[IDENTITY_FILE_LEN])
-{
-	memcpy(buf, magic, sizeof(magic));
-	memcpy(buf + 8, id->sign_sk, CRYPT_SIGN_SEED);
-	memcpy(buf + 40, id->dh_sk, CRYPT_DH_KEY);
-	memcpy(buf + 72, id->binding, CRYPT_SIG);
 }
 
 int
 identity_create(const char *dir, struct identity **out)
 {
-	uint8_t seed[CRYPT_SIGN_SEED], dh_sk[CRYPT_DH_KEY], buf[IDENTITY_FILE_LEN];
+	uint8_t seed[CRYPT_SIGN_SEED], buf[IDENTITY_FILE_LEN];
 	struct identity *id = NULL;
 	char *path = NULL;
 	int r;
 
 	*out = NULL;
 	crypt_random(seed, sizeof(seed));
-	crypt_random(dh_sk, sizeof(dh_sk));
-	if ((r = identity_from_secrets(seed, dh_sk, &id)) < 0)
+	if ((r = identity_from_seed(seed, &id)) < 0)
 		goto out;
 	if ((path = file_join(dir, IDENTITY_FILE)) == NULL) {
 		r = -ENOMEM;
 		goto out;
 	}
-	serialise(id, buf);
+	memcpy(buf, magic, HDR_LEN);
+	memcpy(buf + HDR_LEN, seed, CRYPT_SIGN_SEED);
 	if ((r = file_write_new(path, buf, sizeof(buf), 0600)) < 0)
 		goto out;
 	*out = id;
 	id = NULL;
 out:
 	crypt_wipe(seed, sizeof(seed));
-	crypt_wipe(dh_sk, sizeof(dh_sk));
 	crypt_wipe(buf, sizeof(buf));
 	identity_free(id);
 	free(path);
 	return r;
 }
 
-/* Rebuilds the identity from file bytes and checks that the stored binding matches. */
+/* Rebuilds the identity from the seed of a version 2 or version 1 file. */
 static int
 parse(const uint8_t *buf, size_t len, struct identity **out)
 {
-	struct identity *id;
-	int r;
-
-	if (len < sizeof(magic) || memcmp(buf, magic, 4) != 0)
+	if (len < HDR_LEN || memcmp(buf, magic, 4) != 0)
 		return -EBADMSG;
-	/* Our magic with another version: a newer wallflower made it, not damage. */
-	if (memcmp(buf + 4, magic + 4, 4) != 0)
+	if (memcmp(buf, magic, HDR_LEN) == 0) {
+		if (len != IDENTITY_FILE_LEN)
+			return -EBADMSG;
+	} else if (memcmp(buf, magic_v1, HDR_LEN) == 0) {
+		/* Its X25519 key and binding belong to the retired session version 1. */
+		if (len != IDENTITY_FILE_V1_LEN)
+			return -EBADMSG;
+	} else {
+		/* Our magic with another version: a newer wallflower made it, not damage. */
 		return -EPROTO;
-	if (len != IDENTITY_FILE_LEN)
-		return -EBADMSG;
-	if ((r = identity_from_secrets(buf + 8, buf + 40, &id)) < 0)
-		return r == -EINVAL ? -EBADMSG : r;
-	/* Ed25519 signatures are deterministic: a stored binding that differs from the one
-	 * derived again means the file was damaged or pieced together. */
-	if (crypt_equal(id->binding, buf + 72, CRYPT_SIG) != 0) {
-		identity_free(id);
-		return -EBADMSG;
 	}
-	*out = id;
-	return 0;
+	return identity_from_seed(buf + HDR_LEN, out);
 }
 
 int
@@ -130,9 +103,9 @@ identity_load(const char *dir, struct identity **out)
 	*out = NULL;
 	if ((path = file_join(dir, IDENTITY_FILE)) == NULL)
 		return -ENOMEM;
-	/* Read one byte more than a valid file has, so that parse sees a longer file as one
-	 * (and can still tell a future version by its header). */
-	if ((r = file_read_private(path, IDENTITY_FILE_LEN + 1, &buf, &len)) < 0) {
+	/* Read one byte more than the longest valid file has, so that parse sees a longer
+	 * file as one (and can still tell a future version by its header). */
+	if ((r = file_read_private(path, IDENTITY_FILE_V1_LEN + 1, &buf, &len)) < 0) {
 		if (r == -EFBIG)
 			r = -EBADMSG;
 		goto out;

@@ -12,7 +12,7 @@
 #include "wallflower/crypt.h"
 #include "wallflower/intake.h"
 
-#define INTAKE_CARD_TAG "wallflower-intake-card-v1"
+#define INTAKE_CARD_TAG "wallflower-intake-card-v2"
 
 void
 intake_limits_default(struct intake_limits *l)
@@ -94,14 +94,16 @@ caps_of(const struct intake_limits *l, struct store_intake_counts *caps)
 		                              .waiting = l->waiting };
 }
 
-/* A contact's card: kept when newer (store_card_put's rev rules). */
+/* A contact's card: kept when newer (store_card_put's rev rules). Their recognition key
+ * is taken whatever the card: it is how a rotated key reaches us (proto/session.md 6.4). */
 static int
 update_contact(struct store *st, const struct intake_request *rq, struct intake_result *res)
 {
 	enum store_card_result got;
 	int r;
 
-	if ((r = store_card_put(st, rq->card, rq->now, &got, &res->id)) == 0)
+	if ((r = store_card_put(st, rq->card, rq->now, &got, &res->id)) == 0 &&
+	    (r = store_recognition_set(st, rq->card->key, rq->msg->rk, rq->now)) == 0)
 		res->outcome = got == STORE_CARD_UPDATED ? INTAKE_UPDATED : INTAKE_IGNORED;
 	return r;
 }
@@ -111,6 +113,7 @@ apply_offer(struct store *st, const struct intake_request *rq, struct intake_res
 {
 	const struct peermsg *m = rq->msg;
 	uint8_t offer_id[PEERMSG_ID_LEN];
+	struct inbox_keys keys;
 	int r;
 
 	if ((r = store_is_contact(st, rq->card->key)) < 0)
@@ -118,8 +121,12 @@ apply_offer(struct store *st, const struct intake_request *rq, struct intake_res
 	if (r == 1)
 		return update_contact(st, rq, res);
 	peermsg_offer_id(m->card, m->card_len, offer_id);
+	memcpy(keys.recognition, m->rk, sizeof(keys.recognition));
+	memcpy(keys.peer_static, rq->peer_static, sizeof(keys.peer_static));
+	memcpy(keys.presence_sk, rq->presence_sk, sizeof(keys.presence_sk));
 	r = store_inbox_put(st, rq->card, m->note, m->reply, rq->addr, m->port, rq->event, offer_id,
-	                    rq->now, rq->offer_ttl, &res->id);
+	                    &keys, rq->now, rq->offer_ttl, &res->id);
+	crypt_wipe(&keys, sizeof(keys));
 	if (r == -EEXIST) {
 		/* Still waiting from before the window: the ledger forgot it, the inbox did not. */
 		res->outcome = INTAKE_REPEAT;
@@ -133,11 +140,11 @@ apply_offer(struct store *st, const struct intake_request *rq, struct intake_res
 static int
 apply_card(struct store *st, const struct intake_request *rq, struct intake_result *res)
 {
-	int r = store_outbox_answer(st, rq->msg->re, rq->card, rq->now, &res->id);
+	int r = store_outbox_answer(st, rq->msg->re, rq->peer_static, rq->card, rq->now, &res->id);
 
 	if (r == 0) {
 		res->outcome = INTAKE_ANSWERED;
-		return 0;
+		return store_recognition_set(st, rq->card->key, rq->msg->rk, rq->now);
 	}
 	if (r != -ENOENT)
 		return r;

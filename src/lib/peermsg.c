@@ -102,16 +102,27 @@ check(const struct peermsg *m)
 	return -EINVAL;
 }
 
+/* The fields an offer and a card share, after "t": card, sig, rk. */
+static void
+put_handover(struct wire_out *w, const struct peermsg *m)
+{
+	wire_put_cstr(w, "card");
+	wire_put_bin(w, m->card, m->card_len);
+	wire_put_cstr(w, "sig");
+	wire_put_bin(w, m->sig, PEERMSG_SIG_LEN);
+	wire_put_cstr(w, "rk");
+	wire_put_bin(w, m->rk, PEERMSG_RK_LEN);
+}
+
 static void
 put_fields(struct wire_out *w, const struct peermsg *m)
 {
 	switch (m->type) {
 	case PEERMSG_OFFER:
-		wire_put_map(w, 3 + (m->note != NULL) + (m->reply ? 1 : 0));
+		wire_put_map(w, 5 + (m->note != NULL) + (m->reply ? 1 : 0));
 		wire_put_cstr(w, "t");
 		wire_put_cstr(w, "offer");
-		wire_put_cstr(w, "card");
-		wire_put_bin(w, m->card, m->card_len);
+		put_handover(w, m);
 		if (m->note != NULL) {
 			wire_put_cstr(w, "note");
 			wire_put_cstr(w, m->note);
@@ -129,11 +140,10 @@ put_fields(struct wire_out *w, const struct peermsg *m)
 		wire_put_cstr(w, "ack");
 		return;
 	case PEERMSG_CARD:
-		wire_put_map(w, 3);
+		wire_put_map(w, 5);
 		wire_put_cstr(w, "t");
 		wire_put_cstr(w, "card");
-		wire_put_cstr(w, "card");
-		wire_put_bin(w, m->card, m->card_len);
+		put_handover(w, m);
 		wire_put_cstr(w, "re");
 		wire_put_bin(w, m->re, PEERMSG_ID_LEN);
 		return;
@@ -242,15 +252,36 @@ read_type(struct reader *rd, enum peermsg_type *type)
 	return -EPROTONOSUPPORT;
 }
 
+/* A required byte string of exactly len bytes, copied to out. */
 static int
-read_card(struct reader *rd, struct peermsg *m)
+read_fixed(struct reader *rd, const char *name, size_t len, uint8_t *out, const char *why)
+{
+	const struct wire_obj *o = lookup(rd, name);
+	const uint8_t *p;
+	size_t n;
+
+	if (o == NULL || wire_get_bin(o, &p, &n) < 0 || n != len)
+		return bad(rd, why);
+	memcpy(out, p, len);
+	return 0;
+}
+
+/* What an offer and a card share: the card, its handover signature, the sender's rk. */
+static int
+read_handover(struct reader *rd, struct peermsg *m)
 {
 	const struct wire_obj *o = lookup(rd, "card");
 	const uint8_t *p;
 	size_t n;
+	int r;
 
 	if (o == NULL || wire_get_bin(o, &p, &n) < 0 || !card_ok(p, n))
 		return bad(rd, "\"card\" is not a card-sized bin");
+	if ((r = read_fixed(rd, "sig", PEERMSG_SIG_LEN, m->sig,
+	                    "\"sig\" is not a 64-byte signature")) < 0 ||
+	    (r = read_fixed(rd, "rk", PEERMSG_RK_LEN, m->rk,
+	                    "\"rk\" is not a 32-byte recognition key")) < 0)
+		return r;
 	if ((m->card = malloc(n)) == NULL)
 		return -ENOMEM;
 	memcpy(m->card, p, n);
@@ -294,7 +325,7 @@ read_offer(struct reader *rd, struct peermsg *m)
 	const struct wire_obj *o;
 	int r;
 
-	if ((r = read_card(rd, m)) < 0 ||
+	if ((r = read_handover(rd, m)) < 0 ||
 	    (r = read_text(rd, "note", PEERMSG_NOTE_MAX, &m->note)) < 0)
 		return r;
 	if ((o = lookup(rd, "reply")) == NULL || wire_get_bool(o, &m->reply) < 0)
@@ -305,17 +336,11 @@ read_offer(struct reader *rd, struct peermsg *m)
 static int
 read_answer_card(struct reader *rd, struct peermsg *m)
 {
-	const struct wire_obj *o = lookup(rd, "re");
-	const uint8_t *p;
-	size_t n;
 	int r;
 
-	if ((r = read_card(rd, m)) < 0)
+	if ((r = read_handover(rd, m)) < 0)
 		return r;
-	if (o == NULL || wire_get_bin(o, &p, &n) < 0 || n != PEERMSG_ID_LEN)
-		return bad(rd, "\"re\" is not a 32-byte offer id");
-	memcpy(m->re, p, PEERMSG_ID_LEN);
-	return 0;
+	return read_fixed(rd, "re", PEERMSG_ID_LEN, m->re, "\"re\" is not a 32-byte offer id");
 }
 
 static int

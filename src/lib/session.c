@@ -1,17 +1,18 @@
 /*
- * session.c: the wallflower session protocol (proto/session.md) on top of noise.c.
- * It trusts no received byte: frames are length-checked before they are buffered, every
- * message must authenticate, identities must be bound to the Noise keys, and the card in a
- * request must verify and belong to the peer. It never sends before the peer has proved
- * who it is where that matters (an initiator with an expected peer reveals itself only in
- * message 3, after checking), and it never keeps a key past a failure.
+ * session.c: the wallflower session protocol (proto/session.md, version 2) on top of
+ * noise.c. It trusts no received byte: frames are length-checked before they are
+ * buffered, every message must authenticate, handshake messages must carry nothing, and
+ * the card in a request must verify and be signed, with this session's handshake hash,
+ * by its own key. An initiator that was told whom to expect checks the responder's
+ * presence key before it writes message 3, so a wrong responder never sees its static key
+ * or its request. A responder never holds an identity, so it can reveal none. No key is
+ * kept past a failure.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "wallflower/session.h"
-#include "wallflower/wire.h"
 
 #define FRAME_HDR 2
 #define OUT_MAX   (2 * (FRAME_HDR + SESSION_FRAME_MAX))
@@ -33,15 +34,16 @@ struct session {
 	struct noise_hs *hs;
 	struct noise_cipher tx, rx;
 	uint8_t hash[NOISE_HASH];
-	uint8_t hello[SESSION_HELLO_LEN]; /* our {id, sig} */
-	uint8_t expect[CRYPT_SIGN_PK];
+	uint8_t sign_sk[CRYPT_SIGN_SK]; /* initiator: signs the request; wiped once used */
+	uint8_t expect[NOISE_KEY];
 	bool has_expect;
+	int (*check)(void *arg, const uint8_t pk[NOISE_KEY]);
+	void *check_arg;
 	uint64_t now; /* 0: the caller judges expiry */
-	uint8_t peer[CRYPT_SIGN_PK];
-	bool has_peer;
-	uint8_t *request; /* initiator: the encoded request */
-	size_t request_len;
-	struct peermsg *got; /* the request (responder) or the answer (initiator) */
+	uint8_t peer_static[NOISE_KEY];
+	bool has_peer_static;
+	struct peermsg request; /* initiator: our copy; sig is made after the handshake */
+	struct peermsg *got;    /* the request (responder) or the answer (initiator) */
 	struct card *got_card;
 	const char *reason;
 	uint8_t in[FRAME_HDR + SESSION_FRAME_MAX];
@@ -62,6 +64,7 @@ fail(struct session *s, int r, const char *reason)
 	s->hs = NULL;
 	noise_cipher_wipe(&s->tx);
 	noise_cipher_wipe(&s->rx);
+	crypt_wipe(s->sign_sk, sizeof(s->sign_sk));
 	crypt_wipe(s->scratch, sizeof(s->scratch));
 	crypt_wipe(s->in, sizeof(s->in));
 	s->in_len = 0;
@@ -113,15 +116,14 @@ queue_message(struct session *s, const struct peermsg *m)
 	return r;
 }
 
-/* Writes the next handshake message, with our hello or an empty payload, and queues it. */
+/* Writes the next handshake message, always with an empty payload, and queues it. */
 static int
-queue_handshake(struct session *s, bool hello)
+queue_handshake(struct session *s)
 {
 	size_t n;
 	int r;
 
-	r = noise_hs_write(s->hs, hello ? s->hello : NULL, hello ? sizeof(s->hello) : 0, s->scratch,
-	                   sizeof(s->scratch), &n);
+	r = noise_hs_write(s->hs, NULL, 0, s->scratch, sizeof(s->scratch), &n);
 	return r < 0 ? r : queue_frame(s, s->scratch, n);
 }
 
@@ -140,71 +142,65 @@ refuse(struct session *s, int r, uint16_t code, const char *reason)
 
 /* ---- setting up ---- */
 
-/* Our handshake payload: {"id": Ed25519 key, "sig": binding of our Noise static key}. */
-static int
-make_hello(struct session *s, const struct identity *id)
-{
-	struct wire_out *w;
-	uint8_t *buf;
-	size_t len;
-	int r;
-
-	if ((r = wire_out_new(sizeof(s->hello), &w)) < 0)
-		return r;
-	wire_put_map(w, 2);
-	wire_put_cstr(w, "id");
-	wire_put_bin(w, id->sign_pk, CRYPT_SIGN_PK);
-	wire_put_cstr(w, "sig");
-	wire_put_bin(w, id->binding, CRYPT_SIG);
-	r = wire_out_take(w, &buf, &len);
-	wire_out_free(w);
-	if (r < 0)
-		return r;
-	if (len != sizeof(s->hello)) {
-		free(buf);
-		return -EINVAL;
-	}
-	memcpy(s->hello, buf, len);
-	free(buf);
-	return 0;
-}
-
+/*
+ * Keeps a copy of the initiator's request, checked now so that a request we could not send
+ * fails session_new, not the handshake. Its sig is filled in after the handshake.
+ */
 static int
 setup_request(struct session *s, const struct session_config *cfg)
 {
 	const struct peermsg *m = cfg->request;
+	uint8_t *buf;
+	size_t len;
+	int r;
 
-	if (m == NULL || (m->type != PEERMSG_OFFER && m->type != PEERMSG_CARD))
+	if (m == NULL || (m->type != PEERMSG_OFFER && m->type != PEERMSG_CARD) || cfg->id == NULL)
 		return -EINVAL;
-	return peermsg_encode(m, &s->request, &s->request_len);
+	if ((r = peermsg_encode(m, &buf, &len)) < 0)
+		return r;
+	free(buf);
+	s->request = *m;
+	s->request.note = NULL;
+	s->request.text = NULL;
+	if ((s->request.card = malloc(m->card_len)) == NULL)
+		return -ENOMEM;
+	memcpy(s->request.card, m->card, m->card_len);
+	if (m->type == PEERMSG_OFFER && m->note != NULL &&
+	    (s->request.note = strdup(m->note)) == NULL)
+		return -ENOMEM;
+	memcpy(s->sign_sk, cfg->id->sign_sk, CRYPT_SIGN_SK);
+	return 0;
 }
 
 int
 session_new(const struct session_config *cfg, struct session **out)
 {
 	struct session *s;
-	int r;
+	int r = 0;
 
 	*out = NULL;
+	if (cfg->static_sk == NULL)
+		return -EINVAL;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return -ENOMEM;
 	s->role = cfg->role;
 	s->state = cfg->role == SESSION_INITIATOR ? I_WAIT_MSG2 : R_WAIT_MSG1;
 	s->now = cfg->now;
-	if (cfg->expect_peer != NULL) {
-		memcpy(s->expect, cfg->expect_peer, CRYPT_SIGN_PK);
-		s->has_expect = true;
-	}
-	r = make_hello(s, cfg->id);
-	if (r == 0 && cfg->role == SESSION_INITIATOR)
+	if (cfg->role == SESSION_INITIATOR) {
+		if (cfg->expect_static != NULL) {
+			memcpy(s->expect, cfg->expect_static, NOISE_KEY);
+			s->has_expect = true;
+		}
+		s->check = cfg->check_static;
+		s->check_arg = cfg->check_arg;
 		r = setup_request(s, cfg);
+	}
 	if (r == 0)
 		r = noise_hs_new(cfg->role == SESSION_INITIATOR ? NOISE_INITIATOR : NOISE_RESPONDER,
 		                 (const uint8_t *)SESSION_PROLOGUE, strlen(SESSION_PROLOGUE),
-		                 cfg->id->dh_sk, cfg->ephemeral, &s->hs);
-	/* Message 1 carries nothing but the ephemeral key: no identity, no payload. */
+		                 cfg->static_sk, cfg->ephemeral, &s->hs);
 	if (r == 0 && cfg->role == SESSION_INITIATOR)
-		r = queue_handshake(s, false);
+		r = queue_handshake(s);
 	if (r < 0) {
 		session_free(s);
 		return r;
@@ -221,7 +217,8 @@ session_free(struct session *s)
 	noise_hs_free(s->hs);
 	peermsg_free(s->got);
 	card_free(s->got_card);
-	free(s->request);
+	free(s->request.card);
+	free(s->request.note);
 	crypt_wipe(s, sizeof(*s));
 	free(s);
 }
@@ -229,60 +226,43 @@ session_free(struct session *s)
 /* ---- the handshake ---- */
 
 /*
- * Checks the peer's hello: exactly {"id": bin(32), "sig": bin(64)}, and sig binds the Noise
- * static key the handshake authenticated to that identity.
+ * Reads handshake message msg, which must carry no payload: in version 2 nobody says who
+ * they are in the handshake, so a payload can only be a peer of another version or one
+ * probing for what we might say.
  */
 static int
-check_hello(struct session *s, const uint8_t *p, size_t n)
+read_handshake(struct session *s, const uint8_t *msg, size_t len, const char *has_payload)
 {
-	const uint8_t *id = NULL, *sig = NULL, *v;
-	uint8_t rs[NOISE_KEY];
-	struct wire_doc *doc;
-	const struct wire_obj *map;
-	size_t len, klen;
-	const char *k;
-	int r = -EBADMSG;
-
-	if (wire_doc_parse(p, n, 1, &doc) < 0)
-		return fail(s, -EBADMSG, "handshake payload is not msgpack");
-	map = wire_doc_root(doc);
-	if (wire_type(map) == WIRE_MAP && wire_count(map) == 2) {
-		for (size_t i = 0; i < 2; i++) {
-			if (wire_get_str(wire_key(map, i), &k, &klen) < 0 ||
-			    wire_get_bin(wire_val(map, i), &v, &len) < 0)
-				break;
-			if (klen == 2 && memcmp(k, "id", 2) == 0 && len == CRYPT_SIGN_PK)
-				id = v;
-			else if (klen == 3 && memcmp(k, "sig", 3) == 0 && len == CRYPT_SIG)
-				sig = v;
-		}
-	}
-	if (id == NULL || sig == NULL) {
-		wire_doc_free(doc);
-		return fail(s, r, "handshake payload is not {id, sig}");
-	}
-	if (noise_hs_remote_static(s->hs, rs) < 0 || identity_binding_verify(id, rs, sig) < 0) {
-		wire_doc_free(doc);
-		return fail(s, -EKEYREJECTED, "identity binding does not verify");
-	}
-	memcpy(s->peer, id, CRYPT_SIGN_PK);
-	s->has_peer = true;
-	wire_doc_free(doc);
-	if (s->has_expect && memcmp(s->peer, s->expect, CRYPT_SIGN_PK) != 0)
-		return fail(s, -EKEYREJECTED, "peer is not the identity we meant to reach");
-	return 0;
-}
-
-/* Reads handshake message msg into scratch; *plen gets the payload length. */
-static int
-read_handshake(struct session *s, const uint8_t *msg, size_t len, size_t *plen)
-{
-	int r = noise_hs_read(s->hs, msg, len, s->scratch, sizeof(s->scratch), plen);
+	size_t plen;
+	int r = noise_hs_read(s->hs, msg, len, s->scratch, sizeof(s->scratch), &plen);
 
 	if (r == -EINVAL)
 		return fail(s, -EBADMSG, "small-order key in handshake");
 	if (r < 0)
 		return fail(s, -EBADMSG, "handshake message does not authenticate");
+	if (plen != 0)
+		return fail(s, -EBADMSG, has_payload);
+	return 0;
+}
+
+/* Keeps the peer's presence key, which Noise has just authenticated. */
+static int
+take_peer_static(struct session *s)
+{
+	if (noise_hs_remote_static(s->hs, s->peer_static) < 0)
+		return fail(s, -EPROTO, "no peer static after its handshake message");
+	s->has_peer_static = true;
+	return 0;
+}
+
+/* Initiator: whether the responder's presence key is the one we were told to expect. */
+static int
+check_responder(struct session *s)
+{
+	if (s->has_expect && crypt_equal(s->peer_static, s->expect, NOISE_KEY) != 0)
+		return fail(s, -EKEYREJECTED, "the responder is not the peer expected");
+	if (s->check != NULL && s->check(s->check_arg, s->peer_static) != 0)
+		return fail(s, -EKEYREJECTED, "the responder is not the peer expected");
 	return 0;
 }
 
@@ -299,54 +279,66 @@ split(struct session *s)
 	return 0;
 }
 
-/* Responder, message 1: -> e, with an empty payload. Answers with message 2. */
+/*
+ * Initiator, after Split: signs SESSION_HANDOVER_TAG || h with the card's key, so that the
+ * request cannot be replayed into another session, and sends it.
+ */
+static int
+send_request(struct session *s)
+{
+	int r = crypt_sign_tagged(s->request.sig, s->sign_sk, SESSION_HANDOVER_TAG, s->hash,
+	                          NOISE_HASH);
+
+	crypt_wipe(s->sign_sk, sizeof(s->sign_sk));
+	if (r == 0)
+		r = queue_message(s, &s->request);
+	return r < 0 ? fail(s, r, "cannot send the request") : 0;
+}
+
+/* Responder, message 1: -> e. Answers with message 2. */
 static int
 on_msg1(struct session *s, const uint8_t *msg, size_t len, enum session_event *ev)
 {
-	size_t plen;
 	int r;
 
-	if ((r = read_handshake(s, msg, len, &plen)) < 0)
+	if ((r = read_handshake(s, msg, len, "message 1 has a payload")) < 0)
 		return r;
-	if (plen != 0)
-		return fail(s, -EBADMSG, "message 1 has a payload");
-	if ((r = queue_handshake(s, true)) < 0)
+	if ((r = queue_handshake(s)) < 0)
 		return fail(s, r == -EINVAL ? -EBADMSG : r, "cannot write message 2");
 	s->state = R_WAIT_MSG3;
 	*ev = SESSION_EV_NONE;
 	return 0;
 }
 
-/* Initiator, message 2: <- e, ee, s, es + hello. Answers with message 3 and the request. */
+/*
+ * Initiator, message 2: <- e, ee, s, es. Checks the responder's key before anything of
+ * ours goes out, then answers with message 3 and the request.
+ */
 static int
 on_msg2(struct session *s, const uint8_t *msg, size_t len, enum session_event *ev)
 {
-	size_t plen;
 	int r;
 
-	if ((r = read_handshake(s, msg, len, &plen)) < 0 ||
-	    (r = check_hello(s, s->scratch, plen)) < 0)
+	if ((r = read_handshake(s, msg, len, "message 2 has a payload")) < 0 ||
+	    (r = take_peer_static(s)) < 0 || (r = check_responder(s)) < 0)
 		return r;
-	if ((r = queue_handshake(s, true)) < 0)
+	if ((r = queue_handshake(s)) < 0)
 		return fail(s, r == -EINVAL ? -EBADMSG : r, "cannot write message 3");
-	if ((r = split(s)) < 0)
+	if ((r = split(s)) < 0 || (r = send_request(s)) < 0)
 		return r;
-	if ((r = queue_sealed(s, s->request, s->request_len)) < 0)
-		return fail(s, r, "cannot send the request");
 	s->state = I_WAIT_ANSWER;
 	*ev = SESSION_EV_ESTABLISHED;
 	return 0;
 }
 
-/* Responder, message 3: -> s, se + hello. */
+/* Responder, message 3: -> s, se. */
 static int
 on_msg3(struct session *s, const uint8_t *msg, size_t len, enum session_event *ev)
 {
-	size_t plen;
 	int r;
 
-	if ((r = read_handshake(s, msg, len, &plen)) < 0 ||
-	    (r = check_hello(s, s->scratch, plen)) < 0 || (r = split(s)) < 0)
+	if ((r = read_handshake(s, msg, len, "message 3 has a payload")) < 0 ||
+	    (r = take_peer_static(s)) < 0 || (r = split(s)) < 0)
 		return r;
 	s->state = R_WAIT_REQUEST;
 	*ev = SESSION_EV_ESTABLISHED;
@@ -374,7 +366,11 @@ unseal(struct session *s, const uint8_t *msg, size_t len, size_t *ptlen)
 	return 0;
 }
 
-/* The request's card must verify, be current, and be the peer's own. */
+/*
+ * The request's card must verify and be current (bad-card), and its key must have signed
+ * this session's handshake hash (not-yours): the card is then the sender's own, handed
+ * over in this session and no other.
+ */
 static int
 check_request_card(struct session *s)
 {
@@ -387,9 +383,13 @@ check_request_card(struct session *s)
 		return refuse(s, -EPROTO, PEERMSG_E_BAD_CARD, "the card does not verify");
 	if (s->now != 0 && card_check_time(s->got_card, s->now, &err) < 0)
 		return refuse(s, -EPROTO, PEERMSG_E_BAD_CARD, "the card has expired");
-	if (memcmp(s->got_card->key, s->peer, CRYPT_SIGN_PK) != 0)
+	r = crypt_verify_tagged(s->got->sig, s->got_card->key, SESSION_HANDOVER_TAG, s->hash,
+	                        NOISE_HASH);
+	if (r == -ENOMEM)
+		return refuse(s, r, PEERMSG_E_INTERNAL, "out of memory");
+	if (r < 0)
 		return refuse(s, -EKEYREJECTED, PEERMSG_E_NOT_YOURS,
-		              "the card is not signed by the peer");
+		              "the request's sig does not verify under its card's key");
 	return 0;
 }
 
@@ -398,7 +398,7 @@ static int
 on_request(struct session *s, const uint8_t *msg, size_t len, enum session_event *ev)
 {
 	const char *why = NULL;
-	size_t n;
+	size_t n = 0;
 	int r;
 
 	if ((r = unseal(s, msg, len, &n)) < 0)
@@ -424,7 +424,7 @@ static int
 on_answer(struct session *s, const uint8_t *msg, size_t len, enum session_event *ev)
 {
 	const char *why = NULL;
-	size_t n;
+	size_t n = 0;
 	int r;
 
 	if ((r = unseal(s, msg, len, &n)) < 0)
@@ -533,9 +533,9 @@ session_output_done(struct session *s, size_t n)
 }
 
 const uint8_t *
-session_peer(const struct session *s)
+session_peer_static(const struct session *s)
 {
-	return s->has_peer && s->state != FAILED ? s->peer : NULL;
+	return s->has_peer_static && s->state != FAILED ? s->peer_static : NULL;
 }
 
 /* Whether a responder holds a request that passed every check. */
@@ -543,6 +543,12 @@ static bool
 has_request(const struct session *s)
 {
 	return s->role == SESSION_RESPONDER && (s->state == R_ANSWERING || s->state == DONE);
+}
+
+const uint8_t *
+session_peer(const struct session *s)
+{
+	return has_request(s) ? s->got_card->key : NULL;
 }
 
 const struct peermsg *

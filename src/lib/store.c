@@ -245,6 +245,28 @@ static const char *const migrations[] = {
 	"ALTER TABLE outbox ADD COLUMN reason TEXT;"
 	/* An offer's name is compared with your contacts' (store_name_elsewhere). */
 	"CREATE INDEX person_name ON person (name COLLATE NOCASE);",
+	/*
+	 * 5: session version 2 (proto/session.md). A delivered offer is known by the presence
+	 * key that took it, not by an identity (the responder no longer proves one), so
+	 * outbox.peer_key becomes peer_static. An offer in the inbox keeps what its card back
+	 * needs: the sender's presence key (the only one the card may go to), our presence
+	 * secret that took it (the card goes back with it), and the sender's recognition key,
+	 * which becomes the contact's on accept. recognition holds each contact's latest
+	 * recognition key (proto/txt.md 6). advert_slot is the slot of our last advert.
+	 */
+	"ALTER TABLE outbox RENAME COLUMN peer_key TO peer_static;"
+	"ALTER TABLE inbox ADD COLUMN recognition BLOB "
+	"CHECK (recognition IS NULL OR length(recognition) = 32);"
+	"ALTER TABLE inbox ADD COLUMN peer_static BLOB "
+	"CHECK (peer_static IS NULL OR length(peer_static) = 32);"
+	"ALTER TABLE inbox ADD COLUMN presence_sk BLOB "
+	"CHECK (presence_sk IS NULL OR length(presence_sk) = 32);"
+	"CREATE TABLE recognition ("
+	"	person_id INTEGER PRIMARY KEY REFERENCES person (id) ON DELETE CASCADE,"
+	"	key BLOB NOT NULL CHECK (length(key) = 32),"
+	"	at INTEGER NOT NULL"
+	") STRICT;"
+	"INSERT INTO counter (name, value) VALUES ('advert_slot', 255);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

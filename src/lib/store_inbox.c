@@ -21,7 +21,7 @@ inbox_offer_clear(struct inbox_offer *o)
 	free(o->note);
 	free(o->addr);
 	free(o->event);
-	memset(o, 0, sizeof(*o));
+	crypt_wipe(o, sizeof(*o)); /* keys holds a presence secret */
 }
 
 void
@@ -59,14 +59,27 @@ text_ok(const char *s, size_t max)
 	return s == NULL || (n > 0 && n <= max && text_check(s, n, 0) == TEXT_OK);
 }
 
+/* Binds the three keys at i, i + 1, i + 2. */
+static int
+bind_keys(sqlite3_stmt *s, int i, const struct inbox_keys *k)
+{
+	const uint8_t *v[] = { k->recognition, k->peer_static, k->presence_sk };
+	int r = 0;
+
+	for (int j = 0; j < 3 && r == 0; j++)
+		r = store_sql_err(sqlite3_bind_blob(s, i + j, v[j], 32, SQLITE_STATIC));
+	return r;
+}
+
 int
 store_inbox_put(struct store *st, const struct card *card, const char *note, bool reply,
                 const char *addr, uint16_t port, const char *event, const uint8_t offer_id[32],
-                uint64_t now, uint64_t ttl, int64_t *id)
+                const struct inbox_keys *keys, uint64_t now, uint64_t ttl, int64_t *id)
 {
 	static const char sql[] =
 	        "INSERT INTO inbox (key, envelope, offer_id, note, reply, addr, port, event, "
-	        "received, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id";
+	        "received, expires, recognition, peer_static, presence_sk) "
+	        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING id";
 	sqlite3_stmt *s = NULL;
 	uint64_t until = now + ttl;
 	int r;
@@ -107,6 +120,7 @@ store_inbox_put(struct store *st, const struct card *card, const char *note, boo
 	    (event == NULL || (r = store_sql_bind_text(s, 8, event)) == 0) &&
 	    (r = store_sql_bind_int(s, 9, (int64_t)now)) == 0 &&
 	    (r = store_sql_bind_int(s, 10, (int64_t)until)) == 0 &&
+	    (keys == NULL || (r = bind_keys(s, 11, keys)) == 0) &&
 	    (r = store_sql_step_row(s)) == 0 && id != NULL)
 		*id = sqlite3_column_int64(s, 0);
 	store_sql_release(st, s);
@@ -114,7 +128,9 @@ store_inbox_put(struct store *st, const struct card *card, const char *note, boo
 }
 
 /* Reads one inbox row (the columns of INBOX_COLUMNS). */
-#define INBOX_COLUMNS "id, envelope, note, reply, addr, port, event, offer_id, received, expires"
+#define INBOX_COLUMNS                                                                    \
+	"id, envelope, note, reply, addr, port, event, offer_id, received, expires, "        \
+	"recognition, peer_static, presence_sk"
 
 static int
 dup_or_null(sqlite3_stmt *s, int i, char **out)
@@ -141,6 +157,14 @@ read_offer(sqlite3_stmt *s, struct inbox_offer *o)
 		memcpy(o->offer_id, sqlite3_column_blob(s, 7), 32);
 	o->received = (uint64_t)sqlite3_column_int64(s, 8);
 	o->expires = (uint64_t)sqlite3_column_int64(s, 9);
+	/* Offers kept before schema 5 have no keys: they can be accepted, not answered. */
+	if (sqlite3_column_bytes(s, 10) == 32 && sqlite3_column_bytes(s, 11) == 32 &&
+	    sqlite3_column_bytes(s, 12) == 32) {
+		memcpy(o->keys.recognition, sqlite3_column_blob(s, 10), 32);
+		memcpy(o->keys.peer_static, sqlite3_column_blob(s, 11), 32);
+		memcpy(o->keys.presence_sk, sqlite3_column_blob(s, 12), 32);
+		o->has_keys = true;
+	}
 	if ((r = dup_or_null(s, 2, &o->note)) < 0 || (r = dup_or_null(s, 4, &o->addr)) < 0)
 		return r;
 	return dup_or_null(s, 6, &o->event);
@@ -232,7 +256,9 @@ store_inbox_accept(struct store *st, int64_t id, uint64_t now, struct inbox_offe
 		return r < 0 ? r : -ETIME;
 	}
 	if (r == 0 && (r = store_card_put_tx(st, o.card, now, &res, &person)) == 0 &&
-	    (r = store_met_tx(st, person, o.event, now)) == 0)
+	    (r = store_met_tx(st, person, o.event, now)) == 0 &&
+	    (!o.has_keys ||
+	     (r = store_recognition_set(st, o.card->key, o.keys.recognition, now)) == 0))
 		r = drop(st, id);
 	if ((r = store_tx_end(st, r)) < 0) {
 		inbox_offer_clear(&o);

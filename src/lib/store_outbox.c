@@ -2,9 +2,10 @@
  * store_outbox.c: the offers we made to people nearby, and the cards they sent back
  * (store_int.h). Everything written here comes from this machine (our card, the user's
  * note and event, the name a peer advertised), except the card back, which the session
- * verified and bound to the peer it talked to. A card back is kept only when it answers
- * an offer we delivered to exactly its signer, asking for a reply, and not too long ago:
- * anyone can compute an offer id from a card we hand out, so the id alone proves nothing.
+ * verified and bound to the session it came in. A card back is kept only when it answers
+ * an offer we delivered to exactly the presence key it came from, asking for a reply, and
+ * not too long ago: anyone can compute an offer id from a card we hand out, so the id
+ * alone proves nothing.
  * It must never keep a card back for an offer that does not match in every one of those,
  * or write part of an answer.
  */
@@ -143,7 +144,7 @@ store_outbox_put(struct store *st, const char *target, const uint8_t *envelope, 
 
 /* Reads one outbox row (the columns of OUTBOX_COLUMNS). */
 #define OUTBOX_COLUMNS                                                                             \
-	"id, target, peer_key, envelope, offer_id, note, event, reply, state, tries, created, "    \
+	"id, target, peer_static, envelope, offer_id, note, event, reply, state, tries, created, "    \
 	"expires, reason"
 
 static int
@@ -195,14 +196,14 @@ read_offer(sqlite3_stmt *s, struct outbox_offer *o)
 
 	memset(o, 0, sizeof(*o));
 	o->id = sqlite3_column_int64(s, 0);
-	o->has_peer_key = sqlite3_column_type(s, 2) != SQLITE_NULL;
+	o->has_peer_static = sqlite3_column_type(s, 2) != SQLITE_NULL;
 	o->reply = sqlite3_column_int(s, 7) != 0;
 	o->tries = (unsigned)sqlite3_column_int(s, 9);
 	o->created = (uint64_t)sqlite3_column_int64(s, 10);
 	o->expires = (uint64_t)sqlite3_column_int64(s, 11);
 	if ((r = store_sql_column_dup(s, 1, &o->target)) < 0 ||
-	    (o->has_peer_key &&
-	     (r = blob_read(s, 2, o->peer_key, CRYPT_SIGN_PK, NULL, NULL)) < 0) ||
+	    (o->has_peer_static &&
+	     (r = blob_read(s, 2, o->peer_static, CRYPT_DH_KEY, NULL, NULL)) < 0) ||
 	    (r = blob_read(s, 3, NULL, 0, &o->envelope, &o->envelope_len)) < 0 ||
 	    (r = blob_read(s, 4, o->offer_id, sizeof(o->offer_id), NULL, NULL)) < 0 ||
 	    (r = dup_or_null(s, 5, &o->note)) < 0 || (r = dup_or_null(s, 6, &o->event)) < 0 ||
@@ -318,7 +319,7 @@ run_id_key(struct store *st, const char *sql, int64_t id, const uint8_t *key, in
 	int r;
 
 	if ((r = store_sql_prep(st, sql, &s)) == 0 && (r = store_sql_bind_int(s, 1, id)) == 0 &&
-	    (r = bind_blob(s, 2, key, CRYPT_SIGN_PK)) == 0 &&
+	    (r = bind_blob(s, 2, key, CRYPT_DH_KEY)) == 0 &&
 	    (sqlite3_bind_parameter_count(s) < 3 || (r = store_sql_bind_int(s, 3, t)) == 0))
 		r = store_sql_step_done(s);
 	store_sql_release(st, s);
@@ -326,43 +327,44 @@ run_id_key(struct store *st, const char *sql, int64_t id, const uint8_t *key, in
 }
 
 int
-store_outbox_delivered(struct store *st, int64_t id, const uint8_t peer_key[CRYPT_SIGN_PK],
+store_outbox_delivered(struct store *st, int64_t id, const uint8_t peer_static[CRYPT_DH_KEY],
                        uint64_t now, uint64_t answer_ttl)
 {
-	/* The same card delivered to the same identity before: the latest delivery wins, and
-	 * the earlier row goes, so that (offer_id, peer_key) stays unique. */
+	/* The same card delivered to the same presence key before: the latest delivery wins, and
+	 * the earlier row goes, so that (offer_id, peer_static) stays unique. */
 	static const char replace[] =
-	        "DELETE FROM outbox WHERE peer_key = ?2 AND offer_id = "
+	        "DELETE FROM outbox WHERE peer_static = ?2 AND offer_id = "
 	        "(SELECT offer_id FROM outbox WHERE id = ?1 AND state = 'pending')";
-	static const char deliver[] = "UPDATE outbox SET state = 'delivered', peer_key = ?2, "
+	static const char deliver[] = "UPDATE outbox SET state = 'delivered', peer_static = ?2, "
 	                              "expires = ?3 WHERE id = ?1 AND state = 'pending'";
 	int r;
 
-	assert(st != NULL && peer_key != NULL);
+	assert(st != NULL && peer_static != NULL);
 	if (now > INT64_MAX / 2 || answer_ttl > INT64_MAX / 2)
 		return -EINVAL;
 	if ((r = store_tx_begin(st)) < 0)
 		return r;
-	if ((r = run_id_key(st, replace, id, peer_key, 0)) == 0 &&
-	    (r = run_id_key(st, deliver, id, peer_key, (int64_t)(now + answer_ttl))) == 0 &&
+	if ((r = run_id_key(st, replace, id, peer_static, 0)) == 0 &&
+	    (r = run_id_key(st, deliver, id, peer_static, (int64_t)(now + answer_ttl))) == 0 &&
 	    sqlite3_changes(st->db) == 0)
 		r = -ENOENT;
 	return store_tx_end(st, r);
 }
 
-/* The delivered offer that a card back from key answers at now: *id and *event (owned). */
+/* The delivered offer that a card back from presence key answers at now: *id and *event
+ * (owned). */
 static int
 answer_find(struct store *st, const uint8_t re[32], const uint8_t *key, uint64_t now, int64_t *id,
             char **event)
 {
 	static const char sql[] = "SELECT id, event FROM outbox WHERE offer_id = ?1 AND "
-	                          "peer_key = ?2 AND state = 'delivered' AND reply = 1 AND "
+	                          "peer_static = ?2 AND state = 'delivered' AND reply = 1 AND "
 	                          "expires >= ?3";
 	sqlite3_stmt *s = NULL;
 	int r;
 
 	if ((r = store_sql_prep(st, sql, &s)) == 0 && (r = bind_blob(s, 1, re, 32)) == 0 &&
-	    (r = bind_blob(s, 2, key, CRYPT_SIGN_PK)) == 0 &&
+	    (r = bind_blob(s, 2, key, CRYPT_DH_KEY)) == 0 &&
 	    (r = store_sql_bind_int(s, 3, (int64_t)now)) == 0 && (r = store_sql_step_row(s)) == 0) {
 		*id = sqlite3_column_int64(s, 0);
 		r = dup_or_null(s, 1, event);
@@ -372,8 +374,8 @@ answer_find(struct store *st, const uint8_t re[32], const uint8_t *key, uint64_t
 }
 
 int
-store_outbox_answer(struct store *st, const uint8_t re[32], const struct card *card, uint64_t now,
-                    int64_t *person_id)
+store_outbox_answer(struct store *st, const uint8_t re[32], const uint8_t peer_static[CRYPT_DH_KEY],
+                    const struct card *card, uint64_t now, int64_t *person_id)
 {
 	enum store_card_result res;
 	int64_t id = 0, person = 0;
@@ -389,7 +391,7 @@ store_outbox_answer(struct store *st, const uint8_t re[32], const struct card *c
 		r = r == 1 ? -EPERM : r;
 		goto out;
 	}
-	if ((r = answer_find(st, re, card->key, now, &id, &event)) == 0 &&
+	if ((r = answer_find(st, re, peer_static, now, &id, &event)) == 0 &&
 	    (r = store_card_put_tx(st, card, now, &res, &person)) == 0 &&
 	    (r = store_met_tx(st, person, event, now)) == 0)
 		r = run_id(st,

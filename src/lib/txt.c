@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "wallflower/crypt.h"
+#include "wallflower/recog.h"
 #include "wallflower/text.h"
 #include "wallflower/txt.h"
 
@@ -48,6 +49,22 @@ tag_ok(const uint8_t *p, size_t n)
 	return true;
 }
 
+_Static_assert(TXT_RECOG_LEN == RECOG_TAG_TEXT, "r= is a recognition tag");
+
+/* r=: exactly a recognition tag's text (recog_tag_parse is the one judge of it). */
+static bool
+recog_ok(const uint8_t *p, size_t n)
+{
+	char text[TXT_RECOG_LEN + 1];
+	uint8_t tag[RECOG_TAG];
+
+	if (n != TXT_RECOG_LEN || memchr(p, '\0', n) != NULL)
+		return false;
+	memcpy(text, p, n);
+	text[n] = '\0';
+	return recog_tag_parse(text, tag) == 0;
+}
+
 /* RFC 6763 section 6.4: keys are printable US-ASCII but '=', compared without case. */
 static bool
 key_is(const uint8_t *k, size_t klen, char want)
@@ -63,19 +80,24 @@ bad(const char **why, const char *reason, int r)
 	return r;
 }
 
+/* The keys this version knows, in the order txt_build writes them. */
+static const char keys[] = "vhster";
+
 /* One known key's value into out; a repeated key is ignored (RFC 6763: the first wins). */
 static int
 take(struct txt_info *out, char key, const uint8_t *v, size_t vlen, unsigned *seen,
      const char **why)
 {
-	unsigned bit = key == 'v' ? 1u : key == 'h' ? 2u : key == 's' ? 4u : key == 't' ? 8u : 16u;
+	unsigned bit = 1u << (strchr(keys, key) - keys);
 
 	if (*seen & bit)
 		return 0;
 	*seen |= bit;
 	switch (key) {
 	case 'v':
-		return vlen == 1 && v[0] == '1' ? 0 : bad(why, "not version 1", -EPROTONOSUPPORT);
+		return vlen == 1 && v[0] == TXT_VERSION[0]
+		               ? 0
+		               : bad(why, "not version " TXT_VERSION, -EPROTONOSUPPORT);
 	case 'h':
 		if (!text_ok(v, vlen, TXT_HANDLE_MAX))
 			return bad(why, "h= is not 1 to 32 bytes of text", -EBADMSG);
@@ -94,11 +116,17 @@ take(struct txt_info *out, char key, const uint8_t *v, size_t vlen, unsigned *se
 		memcpy(out->topics, v, vlen);
 		out->topics[vlen] = '\0';
 		return 0;
-	default: /* 'e' */
+	case 'e':
 		if (!tag_ok(v, vlen))
 			return bad(why, "e= is not 8 lower-case hex digits", -EBADMSG);
 		memcpy(out->event, v, vlen);
 		out->event[vlen] = '\0';
+		return 0;
+	default: /* 'r' */
+		if (!recog_ok(v, vlen))
+			return bad(why, "r= is not 16 base64url characters", -EBADMSG);
+		memcpy(out->recog, v, vlen);
+		out->recog[vlen] = '\0';
 		return 0;
 	}
 }
@@ -119,7 +147,7 @@ take_string(struct txt_info *out, const uint8_t *s, size_t n, unsigned *seen, co
 			return bad(why, "a key that is not printable ASCII", -EBADMSG);
 	if (eq == NULL)
 		return 0;
-	for (const char *k = "vhste"; *k != '\0'; k++)
+	for (const char *k = keys; *k != '\0'; k++)
 		if (key_is(s, klen, *k))
 			return take(out, *k, eq + 1, n - klen - 1, seen, why);
 	return 0; /* a key this version does not know */
@@ -180,14 +208,16 @@ txt_build(const struct txt_info *in, uint8_t *buf, size_t size, size_t *len)
 	     !text_ok((const uint8_t *)in->handle, strlen(in->handle), TXT_HANDLE_MAX)) ||
 	    (in->topics[0] && !topics_ok((const uint8_t *)in->topics, strlen(in->topics))) ||
 	    (in->event[0] && !tag_ok((const uint8_t *)in->event, strlen(in->event))) ||
+	    (in->recog[0] && !recog_ok((const uint8_t *)in->recog, strlen(in->recog))) ||
 	    in->status > TXT_STATUS_QUIET)
 		return -EINVAL;
-	if ((r = put(buf, cap, &n, 'v', "1")) < 0 ||
+	if ((r = put(buf, cap, &n, 'v', TXT_VERSION)) < 0 ||
 	    (in->handle[0] && (r = put(buf, cap, &n, 'h', in->handle)) < 0) ||
 	    (in->status != TXT_STATUS_NONE &&
 	     (r = put(buf, cap, &n, 's', status[in->status])) < 0) ||
 	    (in->topics[0] && (r = put(buf, cap, &n, 't', in->topics)) < 0) ||
-	    (in->event[0] && (r = put(buf, cap, &n, 'e', in->event)) < 0))
+	    (in->event[0] && (r = put(buf, cap, &n, 'e', in->event)) < 0) ||
+	    (in->recog[0] && (r = put(buf, cap, &n, 'r', in->recog)) < 0))
 		return r;
 	*len = n;
 	return 0;

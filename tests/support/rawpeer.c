@@ -5,24 +5,12 @@
 #include "rawpeer.h"
 
 int
-rawpeer_init(struct rawpeer *p, enum noise_role role, const struct identity *id,
-             const uint8_t *ephemeral, const uint8_t *binding)
+rawpeer_init(struct rawpeer *p, enum noise_role role, const uint8_t *static_sk,
+             const uint8_t *ephemeral)
 {
-	uint8_t *h;
-
 	memset(p, 0, sizeof(*p));
-	h = p->hello;
-	/* {"id": bin8(32), "sig": bin8(64)}, as session.c writes it */
-	*h++ = 0x82;
-	memcpy(h, "\xa2id\xc4\x20", 5);
-	h += 5;
-	memcpy(h, id->sign_pk, 32);
-	h += 32;
-	memcpy(h, "\xa3sig\xc4\x40", 6);
-	h += 6;
-	memcpy(h, binding ? binding : id->binding, 64);
 	return noise_hs_new(role, (const uint8_t *)SESSION_PROLOGUE, strlen(SESSION_PROLOGUE),
-	                    id->dh_sk, ephemeral, &p->hs);
+	                    static_sk, ephemeral, &p->hs);
 }
 
 void
@@ -52,8 +40,7 @@ rawpeer_hs_out(struct rawpeer *p, uint8_t *out)
 	size_t n;
 	int r;
 
-	r = noise_hs_write(p->hs, p->msg == 0 ? NULL : p->hello, p->msg == 0 ? 0 : sizeof(p->hello),
-	                   out + 2, SESSION_FRAME_MAX, &n);
+	r = noise_hs_write(p->hs, p->payload, p->payload_len, out + 2, SESSION_FRAME_MAX, &n);
 	if (r < 0 || (r = after_message(p)) < 0)
 		return r;
 	put_header(out, n);
@@ -71,7 +58,14 @@ rawpeer_hs_in(struct rawpeer *p, const uint8_t *frame, size_t len)
 		return -EBADMSG;
 	if ((r = noise_hs_read(p->hs, frame + 2, len - 2, payload, sizeof(payload), &n)) < 0)
 		return r;
+	p->got_len = n;
 	return after_message(p);
+}
+
+int
+rawpeer_hash(const struct rawpeer *p, uint8_t out[NOISE_HASH])
+{
+	return noise_hs_hash(p->hs, out);
 }
 
 int
