@@ -323,6 +323,9 @@ def check_records(c):
         # Rule 6.
         ("unknown keys are ignored", s("v=2") + s("k=anything") + s("zz"), ("ok", {})),
         ("a bare h is ignored", s("v=2") + s("h"), ("ok", {})),
+        # A bare key is its first occurrence (RFC 6763 6.4: present, with no value), so a
+        # later h=... is ignored too. txt.md does not say so in as many words.
+        ("a bare h, then h=Ada", s("v=2") + s("h") + s("h=Ada"), ("ok", {})),
         # Rule 7.
         ("v=1 is not version 2", s("v=1") + s("h=Ada"), "ignored"),
         ("no v", s("h=Ada"), "ignored"),

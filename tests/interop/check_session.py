@@ -799,7 +799,6 @@ def _refused(what, fn, want_code=None):
 def check_refusals(transcripts):
     """Mismatches, as a list, of what a responder and an initiator must refuse."""
     problems = []
-    by_name = {t["name"]: t for t in transcripts}
     for t in transcripts:
         ini, res = Party(t["initiator"]), Party(t["responder"])
         h = bytes.fromhex(t["handshake_hash"])
@@ -809,9 +808,9 @@ def check_refusals(transcripts):
 
         # 6.3 / 12: a request relayed into another session (another h) is not-yours.
         for o in others:
+            other_h = bytes.fromhex(o["handshake_hash"])
             problems += _refused(f"{t['name']}: request relayed into {o['name']}'s session",
-                                 lambda: check_request(request, bytes.fromhex(o["handshake_hash"])),
-                                 NOT_YOURS)
+                                 lambda: check_request(request, other_h), NOT_YOURS)
         # 9.2: someone else's valid card, signed over this h by the sender: not-yours.
         for o in others:
             other_card = decode_message(bytes.fromhex(o["steps"][3]["payload"]))[1]["card"]
@@ -822,13 +821,17 @@ def check_refusals(transcripts):
             problems += _refused(f"{t['name']}: someone else's card",
                                  lambda: check_request(forged, h), NOT_YOURS)
         # The sig's last bit flipped: not-yours. A card byte flipped: bad-card.
-        bad_sig = encode_message(kind, dict(fields, sig=fields["sig"][:-1] + bytes([fields["sig"][-1] ^ 1])))
-        problems += _refused(f"{t['name']}: sig flipped", lambda: check_request(bad_sig, h), NOT_YOURS)
-        bad_card = encode_message(kind, dict(fields, card=fields["card"][:-1] + bytes([fields["card"][-1] ^ 1])))
-        problems += _refused(f"{t['name']}: card flipped", lambda: check_request(bad_card, h), BAD_CARD)
+        def flip(data):
+            return data[:-1] + bytes([data[-1] ^ 1])
+        name = t["name"]
+        bad_sig = encode_message(kind, dict(fields, sig=flip(fields["sig"])))
+        problems += _refused(f"{name}: sig flipped", lambda: check_request(bad_sig, h), NOT_YOURS)
+        bad_card = encode_message(kind, dict(fields, card=flip(fields["card"])))
+        problems += _refused(f"{name}: card flipped", lambda: check_request(bad_card, h), BAD_CARD)
         # 9.2 step 3: a sig over h without the tag is no handover signature.
         untagged = encode_message(kind, dict(fields, sig=ed25519_sign(ini.sign_seed, h)))
-        problems += _refused(f"{t['name']}: sig without the tag", lambda: check_request(untagged, h), NOT_YOURS)
+        problems += _refused(f"{name}: sig without the tag",
+                             lambda: check_request(untagged, h), NOT_YOURS)
         # 7.2: a request without rk, or with an rk of 31 bytes: malformed.
         for what, entries in (("without rk", {k: v for k, v in fields.items() if k != "rk"}),
                               ("rk of 31 bytes", dict(fields, rk=fields["rk"][:31]))):
@@ -870,7 +873,53 @@ def check_refusals(transcripts):
         hs.read_message_1(bytes(32))
         hs.write_message_2()
     problems += _refused("a small-order (zero) ephemeral", small_order)
-    _ = by_name
+    return problems
+
+
+def _topics(items):
+    return bytes([0x90 | len(items)]) + b"".join(enc_str(t.encode()) for t in items)
+
+
+def check_section_13(transcripts):
+    """The transcripts are the exchanges section 13 describes: who, with which card, note,
+    reply and port, and each party with the same keys in both."""
+    problems = []
+
+    def expect(what, got, want):
+        if got != want:
+            problems.append(f"{what}: expected {_show(want)}, got {_show(got)}")
+
+    by_name = {t["name"]: t for t in transcripts}
+    if set(by_name) != {"offer-ack", "card-ack"}:
+        return [f"expected the transcripts offer-ack and card-ack, got {sorted(by_name)}"]
+    ada_seed, bo_seed = bytes(range(0x00, 0x20)), bytes(range(0x80, 0xA0))
+    offer, back = by_name["offer-ack"], by_name["card-ack"]
+    for t, ini, res in ((offer, ada_seed, bo_seed), (back, bo_seed, ada_seed)):
+        expect(f"{t['name']}: initiator's seed", bytes.fromhex(t["initiator"]["sign_seed"]), ini)
+        expect(f"{t['name']}: responder's seed", bytes.fromhex(t["responder"]["sign_seed"]), res)
+        expect(f"{t['name']}: step kinds", [(s["from"], s["kind"]) for s in t["steps"]],
+               [("initiator", "handshake-1"), ("responder", "handshake-2"),
+                ("initiator", "handshake-3"),
+                ("initiator", "offer" if t is offer else "card"), ("responder", "ack")])
+    for who, a, b in (("Ada", offer["initiator"], back["responder"]),
+                      ("Bo", offer["responder"], back["initiator"])):
+        for key in ("presence_secret", "ephemeral", "rk"):
+            expect(f"{who}'s {key} in both transcripts", a[key], b[key])
+
+    kind, fields = decode_message(bytes.fromhex(offer["steps"][3]["payload"]))
+    expect("offer-ack: note", fields.get("note"), "Enjoyed your question about wikis")
+    expect("offer-ack: reply", fields.get("reply"), True)
+    expect("offer-ack: port", fields.get("port"), 47001)
+    # Ada's card is fully described (name, topics, rev and issued), so card.md 7.4 and
+    # deterministic Ed25519 make it byte for byte.
+    ada_card = make_card(ada_seed, "Ada Lovelace", 1790000000, rev=1790000000,
+                         extra=[(b"topics", _topics(["intranets"]))])
+    expect("offer-ack: Ada's card, made from section 13's description", fields["card"], ada_card)
+    _, fields = decode_message(bytes.fromhex(back["steps"][3]["payload"]))
+    card = cards.decode_card(fields["card"])
+    expect("card-ack: Bo's card", card.fields, {"name": "Bo Bartlett",
+                                                "topics": ["knowledge management"]})
+    expect("card-ack: re is the id of Ada's offer", fields["re"], offer_id(ada_card))
     return problems
 
 
@@ -894,9 +943,10 @@ def main(argv):
     meta = doc.get("_meta", {})
     count("_meta", [f"_meta lacks {k}" for k in ("description", "generator", "licence")
                     if k not in meta])
-    names = sorted(t["name"] for t in transcripts)
-    count("transcripts", [] if names == ["card-ack", "offer-ack"] else
-          [f"expected the transcripts card-ack and offer-ack (13), got {names}"])
+    try:
+        count("section 13", check_section_13(transcripts))
+    except (MessageError, cards.CardError, KeyError, ValueError, IndexError) as e:
+        count("section 13", [f"cannot read the transcripts: {e!r}"])
     try:
         offers = Offers(transcripts)
     except (MessageError, KeyError, ValueError) as e:
