@@ -491,10 +491,11 @@ def enc_bool(value):
 
 
 def enc_map(entries):
-    """A map of (key bytes, encoded value) in the given order; fixmap up to 15 entries."""
-    if len(entries) >= 16:
-        raise ValueError("this encoder writes fixmaps only")
-    return bytes([0x80 | len(entries)]) + b"".join(enc_str(k) + v for k, v in entries)
+    """A map of (key bytes, encoded value) in the given order, in its shortest form (a
+    message of 7.3 is always a fixmap; hostile peers make longer ones)."""
+    n = len(entries)
+    head = bytes([0x80 | n]) if n < 16 else b"\xde" + n.to_bytes(2, "big")
+    return head + b"".join(enc_str(k) + v for k, v in entries)
 
 
 def encode_message(kind, fields):

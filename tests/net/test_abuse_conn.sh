@@ -5,8 +5,9 @@
 # - Refusals reach the sender: after a complete handshake, an offer of someone else's card,
 #   or of one's own with a handover signature over another session's hash, gets an `error`
 #   with code 4 (not-yours), a card that does not verify code 3 (bad-card), garbage
-#   plaintext code 1 (malformed), not a bare close. And the other way: a card back refused
-#   as not-yours is not sent again, one refused as internal is.
+#   plaintext or an offer without its `rk` code 1 (malformed), not a bare close. And the
+#   other way: a card back refused as not-yours is not sent again, one refused as internal
+#   is.
 # - Idle sockets do not shut anyone out: 16 addresses holding 5 idle connections each, then
 #   32 connections that finish the handshake and send nothing, then 1,000 addresses with one
 #   idle connection each; under each flood an honest sender still gets `ack` within a few
@@ -185,6 +186,18 @@ def case_bad_card(src):
     card = bytearray(make_card(seed, "Mallory"))
     card[-1] ^= 1
     want_error(exchange(src, os.urandom(32), offer(seed, bytes(card))), 3)
+
+def case_no_rk(src):
+    """An offer of one's own card, signed for this session, but without `rk`: error 1,
+    malformed (proto/session.md 7.2: rk is required)."""
+    seed = seed_of("mallory")
+    card = make_card(seed, "Mallory")
+
+    def without_rk(h):
+        return cs.enc_map([(b"t", cs.enc_str(b"offer")), (b"card", cs.enc_bin(card)),
+                           (b"sig", cs.enc_bin(cs.handover_sign(seed, h))),
+                           (b"reply", cs.enc_bool(False))])
+    want_error(exchange(src, os.urandom(32), without_rk), 1)
 
 def case_garbage(src):
     """Plaintext that is not a message: error 1, malformed."""
@@ -415,6 +428,7 @@ check "an offer signed over another session's hash: error 4 (not-yours)" \
 	peer not-this-session 127.0.0.4
 check "a card that does not verify: error 3 (bad-card)" peer bad-card 127.0.0.4
 check "garbage plaintext: error 1 (malformed)" peer garbage 127.0.0.4
+check "an offer without rk: error 1 (malformed)" peer no-rk 127.0.0.4
 
 # ---- finding 5, the other side: the daemon stops at a permanent refusal ----
 
