@@ -924,6 +924,27 @@ def check_section_13(transcripts):
     return problems
 
 
+def check_constants():
+    """The lengths and bytes that sections 2, 5.3, 7.3 and 12 state, recomputed."""
+    problems = []
+    for what, got, want in (
+            ("NOISE_PROTOCOL length (2)", len(NOISE_PROTOCOL), 33),
+            ("SESSION_PROLOGUE bytes (2)", SESSION_PROLOGUE.hex(), "77616c6c666c6f7765722f32"),
+            ("SESSION_HANDOVER_TAG length (2)", len(SESSION_HANDOVER_TAG), 22),
+            ("PEERMSG_ID_TAG length (2)", len(PEERMSG_ID_TAG), 22),
+            ("handover message length (6.3)", len(SESSION_HANDOVER_TAG + bytes(HASHLEN)), 86),
+            ("SESSION_FRAME_MAX (2)", SESSION_FRAME_MAX, PEERMSG_MAX + NOISE_TAG),
+            ("handshake frames on the wire (12)", [2 + MSG1_LEN, 2 + MSG2_LEN, 2 + MSG3_LEN],
+             [34, 98, 66]),
+            ("ack (7.3)", encode_message("ack", {}).hex(), "81a174a361636b"),
+            ("error 5 (7.3)", encode_message("error", {"code": 5}).hex(),
+             "82a174a56572726f72a4636f646505"),
+            ("ack frame on the wire (12)", 2 + len(encode_message("ack", {})) + NOISE_TAG, 25)):
+        if got != want:
+            problems.append(f"{what}: expected {_show(want)}, got {_show(got)}")
+    return problems
+
+
 def main(argv):
     cards.require_cryptography()
     path = os.path.join(cards.source_root(argv), "proto", "vectors", "session-transcripts.json")
@@ -941,6 +962,7 @@ def main(argv):
         else:
             passed += 1
 
+    count("constants", check_constants())
     meta = doc.get("_meta", {})
     count("_meta", [f"_meta lacks {k}" for k in ("description", "generator", "licence")
                     if k not in meta])
