@@ -769,7 +769,10 @@ def run_responder(replay, offers):
 
 
 def replay_transcript(transcript, role, offers):
-    replay = Replay(transcript, role)
+    try:
+        replay = Replay(transcript, role)
+    except (KeyError, ValueError, TypeError) as e:
+        return [f"cannot read the transcript: {e!r}"]
     try:
         replay.check_keys()
         (run_initiator if role == "initiator" else run_responder)(replay, offers)
