@@ -363,7 +363,8 @@ def _text_field(entries, key, limit, required):
 def _bin_field(entries, key, low, high):
     value = entries.get(key)
     if not isinstance(value, Bin) or not low <= len(value) <= high:
-        raise _malformed(f"{key} is not a byte string of {low} to {high} bytes")
+        size = f"{low}" if low == high else f"{low} to {high}"
+        raise _malformed(f"{key} is not a byte string of {size} bytes")
     return bytes(value)
 
 
