@@ -66,10 +66,10 @@ struct intake_request {
 	const struct card *card;    /* msg's card, decoded; card->key is the peer */
 	const uint8_t *peer_static; /* the peer's presence key (32 bytes) */
 	const uint8_t *presence_sk; /* our presence secret that took the request (32 bytes) */
-	const char *addr;          /* the peer's numeric address, 1..64 bytes */
-	const char *event;         /* the event we are at, or NULL */
-	uint64_t now;              /* unix seconds */
-	uint64_t offer_ttl;        /* how long a kept offer waits */
+	const char *addr;           /* the peer's numeric address, 1..64 bytes */
+	const char *event;          /* the event we are at, or NULL */
+	uint64_t now;               /* unix seconds */
+	uint64_t offer_ttl;         /* how long a kept offer waits */
 };
 
 struct intake_result {

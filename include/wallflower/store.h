@@ -227,7 +227,8 @@ int store_is_blocked(struct store *st, const uint8_t key[CRYPT_SIGN_PK]) CRYPT_W
 struct inbox_keys {
 	uint8_t recognition[32]; /* the sender's recognition key */
 	uint8_t peer_static[32]; /* the sender's presence key: the card back goes only to it */
-	uint8_t presence_sk[32]; /* our presence secret that took the offer: it sends the card back */
+	uint8_t presence_sk[32]; /* our presence secret that took the offer: it sends the card back
+	                          */
 };
 
 /* An offer someone made, waiting for you to accept, decline or block it. */
@@ -313,19 +314,19 @@ enum outbox_state {
 /* An offer you made to someone nearby. */
 struct outbox_offer {
 	int64_t id;
-	char *target;                    /* the peer's advertised instance name; owned */
-	bool has_peer_static;            /* delivered or answered: peer_static is set */
+	char *target;                      /* the peer's advertised instance name; owned */
+	bool has_peer_static;              /* delivered or answered: peer_static is set */
 	uint8_t peer_static[CRYPT_DH_KEY]; /* the presence key that took it (the responder's) */
-	uint8_t *envelope;               /* our card as sent; owned */
-	size_t envelope_len;             /* 1..CARD_ENVELOPE_MAX */
-	uint8_t offer_id[32];            /* peermsg_offer_id(envelope), the "re" */
-	char *note;                      /* or NULL; owned */
-	char *event;                     /* the event you were at, or NULL; owned */
-	bool reply;                      /* we asked for a card back */
-	enum outbox_state state;         /* see above */
-	unsigned tries;                  /* delivery attempts made (store_outbox_tried) */
-	char *reason;                    /* failed: why, or NULL; owned */
-	uint64_t created, expires;       /* unix seconds; expires as above */
+	uint8_t *envelope;                 /* our card as sent; owned */
+	size_t envelope_len;               /* 1..CARD_ENVELOPE_MAX */
+	uint8_t offer_id[32];              /* peermsg_offer_id(envelope), the "re" */
+	char *note;                        /* or NULL; owned */
+	char *event;                       /* the event you were at, or NULL; owned */
+	bool reply;                        /* we asked for a card back */
+	enum outbox_state state;           /* see above */
+	unsigned tries;                    /* delivery attempts made (store_outbox_tried) */
+	char *reason;                      /* failed: why, or NULL; owned */
+	uint64_t created, expires;         /* unix seconds; expires as above */
 };
 
 /* "pending", "delivered", "answered", "failed"; "unknown" for any other value. */

@@ -385,10 +385,18 @@ delivery_try(struct delivery *dl, const char **why)
 
 void
 exchange_done(struct delivery *dl, const struct peermsg *answer, const uint8_t *peer_static,
-              const char *why)
+              bool wrong_peer, const char *why)
 {
 	struct wfd *d = dl->d;
 
+	/* The session stopped before our card left: trying again reaches the same stranger. */
+	if (wrong_peer) {
+		delivery_failed(dl, dl->outbox_id != 0
+		                            ? "the peer does not hold the key its advert claims"
+		                            : "the offerer has restarted since: its key is not the "
+		                              "one the offer came from");
+		return;
+	}
 	if (answer == NULL) {
 		(void)delivery_later(dl, why);
 		return;

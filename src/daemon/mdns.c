@@ -18,14 +18,26 @@
  * resolver or entry group is a D-Bus round trip to the local avahi-daemon, so a stalled
  * avahi-daemon stalls the loop for up to D-Bus's timeout. Everything else arrives through
  * the loop.
+ *
+ * Our advert's SRV record names a random host of ours, never the machine's (which would tie
+ * every start to one device): the entry group also holds that name's A and AAAA records, one
+ * per usable address, each on its own interface, without reverse (PTR) records, which would
+ * clash with avahi's own. An rtnetlink socket tells us when addresses or links change; the
+ * addresses are then read again (getifaddrs) and, when the set differs, the group registers
+ * again. The netlink messages themselves are not read: any of them only means "look again".
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
+#include <ifaddrs.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -38,6 +50,7 @@
 #include <avahi-common/strlst.h>
 #include <avahi-common/watch.h>
 
+#include "wallflower/crypt.h"
 #include "wallflower/text.h"
 
 #include "log.h"
@@ -58,6 +71,17 @@ struct AvahiTimeout {
 	struct loop_timer *t;
 	AvahiTimeoutCallback cb;
 	void *arg;
+};
+
+/* "wf-" + 12 lower-case hex digits + ".local" and its NUL. */
+#define HOST_RANDOM 6
+#define HOST_SIZE   (3 + 2 * HOST_RANDOM + 6 + 1)
+
+/* One address of our host name, on the interface that has it. Zeroed before it is filled,
+ * so that two lists compare with memcmp. */
+struct haddr {
+	AvahiIfIndex iface;
+	AvahiAddress a;
 };
 
 /* One peer as the browser sees it: one entry per instance name, however many paths. */
@@ -105,6 +129,12 @@ struct mdns {
 	AvahiStringList *txt;
 	AvahiEntryGroup *group;
 	AvahiEntryGroupState group_state;
+	char host[HOST_SIZE];                    /* our SRV target, drawn per advert */
+	struct haddr addrs[MDNS_HOST_ADDRS_MAX]; /* its addresses, as last published */
+	unsigned naddrs;
+	int nl; /* rtnetlink: addresses or links changed */
+	struct loop_watch *nl_watch;
+	struct loop_timer *addr_timer;
 	bool txt_dirty;
 	uint64_t txt_last_ms;
 	struct loop_timer *txt_timer;
@@ -645,6 +675,134 @@ mdns_adverts(const struct mdns *m)
 	return m->npeers;
 }
 
+/* ---- our host name and its addresses ---- */
+
+/* A fresh host name for our SRV records: nothing in it is the machine's. */
+static void
+host_draw(struct mdns *m)
+{
+	uint8_t rnd[HOST_RANDOM];
+	char hex[2 * HOST_RANDOM + 1];
+
+	crypt_random(rnd, sizeof(rnd));
+	crypt_hex(hex, rnd, sizeof(rnd));
+	snprintf(m->host, sizeof(m->host), "wf-%s.local", hex);
+}
+
+static int
+haddr_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct haddr));
+}
+
+/* ifa into *h when it is an address peers can reach us at: IPv4 or IPv6, not loopback, on
+ * an interface that is up and can multicast (mDNS cannot reach anyone on the others). */
+static bool
+haddr_from(const struct ifaddrs *ifa, struct haddr *h)
+{
+	char name[IF_NAMESIZE + 1], *colon;
+	const struct sockaddr_in6 *s6;
+	unsigned idx;
+
+	memset(h, 0, sizeof(*h));
+	if (ifa->ifa_addr == NULL || !(ifa->ifa_flags & IFF_UP) ||
+	    (ifa->ifa_flags & IFF_LOOPBACK) || !(ifa->ifa_flags & IFF_MULTICAST) ||
+	    strlen(ifa->ifa_name) > IF_NAMESIZE)
+		return false;
+	/* An IPv4 alias is labelled "eth0:1"; its interface is eth0. */
+	memcpy(name, ifa->ifa_name, strlen(ifa->ifa_name) + 1);
+	if ((colon = strchr(name, ':')) != NULL)
+		*colon = '\0';
+	if ((idx = if_nametoindex(name)) == 0)
+		return false;
+	h->iface = (AvahiIfIndex)idx;
+	if (ifa->ifa_addr->sa_family == AF_INET) {
+		const struct sockaddr_in *s4 =
+		        (const struct sockaddr_in *)(const void *)ifa->ifa_addr;
+
+		if ((ntohl(s4->sin_addr.s_addr) >> 24) == 127)
+			return false;
+		h->a.proto = AVAHI_PROTO_INET;
+		h->a.data.ipv4.address = s4->sin_addr.s_addr;
+		return true;
+	}
+	if (ifa->ifa_addr->sa_family != AF_INET6)
+		return false;
+	s6 = (const struct sockaddr_in6 *)(const void *)ifa->ifa_addr;
+	if (IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr) || IN6_IS_ADDR_UNSPECIFIED(&s6->sin6_addr))
+		return false;
+	/* A link-local address means something only on its own link. */
+	if (IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr) && s6->sin6_scope_id != 0)
+		h->iface = (AvahiIfIndex)s6->sin6_scope_id;
+	h->a.proto = AVAHI_PROTO_INET6;
+	memcpy(h->a.data.ipv6.address, &s6->sin6_addr, sizeof(h->a.data.ipv6.address));
+	return true;
+}
+
+/* The usable addresses now, sorted, at most MDNS_HOST_ADDRS_MAX. 0 or a negative errno. */
+static int
+haddrs_read(struct haddr *out, unsigned *n)
+{
+	struct ifaddrs *all, *ifa;
+	struct haddr h;
+
+	*n = 0;
+	if (getifaddrs(&all) < 0)
+		return -errno;
+	for (ifa = all; ifa != NULL && *n < MDNS_HOST_ADDRS_MAX; ifa = ifa->ifa_next)
+		if (haddr_from(ifa, &h))
+			out[(*n)++] = h;
+	freeifaddrs(all);
+	qsort(out, *n, sizeof(*out), haddr_cmp);
+	return 0;
+}
+
+/* Reads the addresses into m->addrs. true when they differ from what was there. */
+static bool
+haddrs_refresh(struct mdns *m)
+{
+	struct haddr now[MDNS_HOST_ADDRS_MAX];
+	unsigned n;
+	int r;
+
+	if ((r = haddrs_read(now, &n)) < 0) {
+		LOG_LIMITED(log_limit_warnx, "cannot read the interfaces' addresses: %s",
+		            strerror(-r));
+		return false; /* keep publishing the last ones known */
+	}
+	if (n == m->naddrs && memcmp(now, m->addrs, n * sizeof(now[0])) == 0)
+		return false;
+	memcpy(m->addrs, now, n * sizeof(now[0]));
+	m->naddrs = n;
+	return true;
+}
+
+/* Adds our host name's address records to the group. 0 or an avahi error (COLLISION when
+ * another local client holds the name). An address avahi refuses is left out. */
+static int
+haddrs_add(struct mdns *m)
+{
+	char text[AVAHI_ADDRESS_STR_MAX];
+	int r;
+
+	for (unsigned i = 0; i < m->naddrs; i++) {
+		const struct haddr *h = &m->addrs[i];
+
+		/* Over either IP version, as avahi does for its own host name (its settings
+		 * publish-a-on-ipv6 and publish-aaaa-on-ipv4 then apply to ours too). */
+		r = avahi_entry_group_add_address(m->group, h->iface, AVAHI_PROTO_UNSPEC,
+		                                  AVAHI_PUBLISH_NO_REVERSE, m->host, &h->a);
+		if (r == AVAHI_ERR_COLLISION)
+			return r;
+		if (r < 0) {
+			avahi_address_snprint(text, sizeof(text), &h->a);
+			LOG_LIMITED(log_limit_warnx, "cannot publish address %s: %s", text,
+			            avahi_strerror(r));
+		}
+	}
+	return 0;
+}
+
 /* ---- the advert ---- */
 
 static void group_register(struct mdns *m);
@@ -657,12 +815,15 @@ group_cb(AvahiEntryGroup *g, AvahiEntryGroupState state, void *arg)
 
 	m->group_state = state;
 	if (state == AVAHI_ENTRY_GROUP_COLLISION) {
-		/* Someone nearby has this name: move to the next alternative ("x #2"). */
+		/* Someone nearby has this name: move to the next alternative ("x #2"). avahi
+		 * does not say which record collided: the host name is drawn again as well (a
+		 * clash of 48 random bits is all but impossible, but costs nothing to mend). */
 		if ((alt = avahi_alternative_service_name(m->name)) == NULL)
 			return;
 		log_info("advert name '%s' is taken; trying '%s'", m->name, alt);
 		avahi_free(m->name);
 		m->name = alt;
+		host_draw(m);
 		/* What resolved as ours under the old name is someone else's: look again. */
 		for (struct mpeer *p = m->peers; p != NULL; p = p->next)
 			if (p->self)
@@ -694,8 +855,12 @@ group_register(struct mdns *m)
 		return;
 	}
 	m->txt_dirty = false;
+	(void)haddrs_refresh(m);
 	r = avahi_entry_group_add_service_strlst(m->group, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, 0,
-	                                         m->name, TXT_SERVICE, NULL, NULL, m->port, m->txt);
+	                                         m->name, TXT_SERVICE, NULL, m->host, m->port,
+	                                         m->txt);
+	if (r == 0)
+		r = haddrs_add(m);
 	if (r == AVAHI_ERR_COLLISION) {
 		group_cb(m->group, AVAHI_ENTRY_GROUP_COLLISION, m);
 		return;
@@ -739,6 +904,7 @@ mdns_advertise(struct mdns *m, const char *name, uint16_t port, const uint8_t *t
 	m->port = port;
 	m->txt = list;
 	m->advertise = true;
+	host_draw(m);
 	group_register(m);
 	m->cb.changed(m->arg);
 	return 0;
@@ -794,6 +960,60 @@ mdns_update_txt(struct mdns *m, const uint8_t *txt, size_t len)
 	else if (!loop_timer_armed(m->txt_timer))
 		loop_timer_set_at(m->txt_timer, next);
 	return 0;
+}
+
+/* The addresses have settled after a change: the advert follows them. */
+static void
+addr_fire(struct loop_timer *t, void *arg)
+{
+	struct mdns *m = arg;
+
+	(void)t;
+	if (!haddrs_refresh(m) || !m->advertise || m->group == NULL)
+		return;
+	log_info("the addresses changed; advertising again");
+	avahi_entry_group_reset(m->group);
+	group_register(m);
+	m->cb.changed(m->arg);
+}
+
+/* Something changed in the kernel's addresses or links. What does not matter: the messages
+ * are drained unread, and the addresses read again once things have settled. */
+static void
+nl_fire(struct loop_watch *w, int fd, uint32_t events, void *arg)
+{
+	struct mdns *m = arg;
+	char buf[8192];
+
+	(void)w;
+	(void)events;
+	/* A bounded drain: what is left (epoll is level-triggered) comes next round. An
+	 * overrun (ENOBUFS) lost messages, which only means: look again. */
+	for (int i = 0; i < 64; i++)
+		if (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) < 0 && errno != EINTR)
+			break;
+	if (!loop_timer_armed(m->addr_timer))
+		loop_timer_set(m->addr_timer, MDNS_IFCHANGE_MS);
+}
+
+/* Listens for address and link changes. Without it the advert keeps the addresses it had
+ * when it was made, which is worth a warning but no more. */
+static void
+nl_open(struct mdns *m)
+{
+	struct sockaddr_nl sa = {
+		.nl_family = AF_NETLINK,
+		.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR,
+	};
+
+	m->nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+	if (m->nl < 0 || bind(m->nl, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    (m->nl_watch = loop_watch_new(m->loop, m->nl, EPOLLIN, nl_fire, m)) == NULL) {
+		log_warnx("cannot follow address changes: %s", strerror(errno));
+		if (m->nl >= 0)
+			close(m->nl);
+		m->nl = -1;
+	}
 }
 
 /* ---- the LAN probe ---- */
@@ -968,10 +1188,14 @@ mdns_new(struct loop *loop, const struct mdns_callbacks *cb, void *arg, struct m
 	m->reconnect = loop_timer_new(loop, reconnect_fire, m);
 	m->txt_timer = loop_timer_new(loop, txt_push, m);
 	m->probe_timer = loop_timer_new(loop, probe_fire, m);
-	if (m->reconnect == NULL || m->txt_timer == NULL || m->probe_timer == NULL) {
+	m->addr_timer = loop_timer_new(loop, addr_fire, m);
+	m->nl = -1;
+	if (m->reconnect == NULL || m->txt_timer == NULL || m->probe_timer == NULL ||
+	    m->addr_timer == NULL) {
 		mdns_free(m);
 		return -ENOMEM;
 	}
+	nl_open(m);
 	client_connect(m);
 	*out = m;
 	return 0;
@@ -991,6 +1215,10 @@ mdns_free(struct mdns *m)
 	loop_timer_free(m->reconnect);
 	loop_timer_free(m->txt_timer);
 	loop_timer_free(m->probe_timer);
+	loop_timer_free(m->addr_timer);
+	loop_watch_free(m->nl_watch);
+	if (m->nl >= 0)
+		close(m->nl);
 	free(m);
 }
 

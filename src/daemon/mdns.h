@@ -4,6 +4,10 @@
  * resolves them, and reports what it sees through callbacks. It survives avahi-daemon
  * being absent at start and restarting later: the advert and the browser come back.
  *
+ * The advert never names the machine: its SRV record points at a random host name of our
+ * own ("wf-" + 12 hex digits + ".local"), drawn for every new advert, whose address records
+ * we publish ourselves and keep in step with the interfaces' addresses.
+ *
  * What it reports is never trusted: TXT records go through txt_parse before anyone sees
  * them, and a peer whose record fails is reported as gone.
  */
@@ -26,6 +30,8 @@
 #define MDNS_RESOLVE_RETRY_MS 5000 /* re-resolving a peer whose resolver failed */
 #define MDNS_ADDR_MAX         64   /* bytes of an address in text, scope included */
 #define MDNS_NAME_MAX         64   /* bytes of an instance name, NUL included */
+#define MDNS_HOST_ADDRS_MAX   32   /* addresses published for our host name */
+#define MDNS_IFCHANGE_MS      1000 /* an address change waits this long for more to come */
 
 struct mdns;
 
@@ -58,15 +64,18 @@ void mdns_browse(struct mdns *m, bool on);
 
 /*
  * Advertises name (a fresh instance name; a collision moves to the next alternative) on
- * port with the TXT record txt (DNS wire form, txt_build). Replaces any earlier advert.
- * 0; -EINVAL for a record avahi cannot take; -ENOMEM.
+ * port with the TXT record txt (DNS wire form, txt_build). Replaces any earlier advert. The
+ * SRV record points at a host name drawn afresh here (a collision draws another), with an
+ * address record for each usable address of each interface that is up, kept current while
+ * the advert lasts. 0; -EINVAL for a record avahi cannot take; -ENOMEM.
  */
 int mdns_advertise(struct mdns *m, const char *name, uint16_t port, const uint8_t *txt, size_t len)
         __attribute__((warn_unused_result));
 /* Withdraws the advert. */
 void mdns_withdraw(struct mdns *m);
 
-/* Updates the advert's TXT record in place: once established, at most once per interval. */
+/* Updates the advert's TXT record in place (same instance and host name): once established,
+ * at most once per interval. */
 int mdns_update_txt(struct mdns *m, const uint8_t *txt, size_t len)
         __attribute__((warn_unused_result));
 

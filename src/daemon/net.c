@@ -44,6 +44,7 @@ struct conn {
 	uint16_t port;       /* outgoing: the peer's */
 	struct delivery *dl; /* outgoing: what it delivers */
 	bool reported;       /* outgoing: exchange_done was called */
+	bool wrong_peer;     /* outgoing: the responder was not the one expected */
 	/* incoming: the presence secret it was accepted with, which a kept offer remembers */
 	uint8_t static_sk[CRYPT_DH_KEY];
 	struct conn *next;
@@ -69,7 +70,8 @@ conn_report(struct conn *c, const struct peermsg *answer, const char *why)
 		return;
 	c->reported = true;
 	c->dl->connecting = false;
-	exchange_done(c->dl, answer, answer != NULL ? session_peer_static(c->s) : NULL, why);
+	exchange_done(c->dl, answer, answer != NULL ? session_peer_static(c->s) : NULL,
+	              c->wrong_peer, why);
 }
 
 /*
@@ -169,7 +171,10 @@ conn_feed(struct conn *c, const uint8_t *buf, size_t len)
 		enum session_event ev = SESSION_EV_NONE;
 		size_t used = 0;
 
-		if (session_input(c->s, buf, len, &used, &ev) < 0) {
+		int r = session_input(c->s, buf, len, &used, &ev);
+
+		if (r < 0) {
+			c->wrong_peer = !c->incoming && r == -EKEYREJECTED;
 			if (session_output(c->s, &out) == 0) {
 				conn_close(c, session_reason(c->s));
 				return false;

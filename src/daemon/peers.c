@@ -349,8 +349,8 @@ contact_json(const struct wfd *d, const struct peer *p)
 
 	if (!p->recognised || store_brief(d->st, p->match.contact_id, &b) < 0)
 		return NULL;
-	return json_pack("{sI ss ss ss? sI}", "id", (json_int_t)p->match.contact_id, "name",
-	                 b.name, "fingerprint", b.fpr, "event", b.event[0] ? b.event : NULL, "met",
+	return json_pack("{sI ss ss ss? sI}", "id", (json_int_t)p->match.contact_id, "name", b.name,
+	                 "fingerprint", b.fpr, "event", b.event[0] ? b.event : NULL, "met",
 	                 (json_int_t)b.met);
 }
 

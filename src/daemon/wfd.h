@@ -102,8 +102,8 @@ struct wfd {
 	struct mdns *mdns;
 	struct store *st;
 	struct identity *id;
-	uint8_t rk[RECOG_KEY];       /* our recognition key (recog.h) */
-	struct recog *recog;         /* our contacts' tags, to recognise them nearby */
+	uint8_t rk[RECOG_KEY];          /* our recognition key (recog.h) */
+	struct recog *recog;            /* our contacts' tags, to recognise them nearby */
 	struct loop_timer *epoch_timer; /* the tag changes every RECOG_EPOCH_SECONDS */
 	struct net *net;
 	struct control *ctl;
@@ -188,9 +188,9 @@ void exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_stati
                       const uint8_t *presence_sk, const struct peermsg *req,
                       const struct card *card, struct peermsg *answer);
 /* An outgoing session finished: ok with the answer and the responder's presence key, or
- * failed. */
+ * failed (wrong_peer: the responder was not the one expected, and never saw our card). */
 void exchange_done(struct delivery *dl, const struct peermsg *answer, const uint8_t *peer_static,
-                   const char *why);
+                   bool wrong_peer, const char *why);
 /* A contact's recognition key is new or changed: recognise them nearby from now on. */
 void exchange_recognise(struct wfd *d, int64_t person_id, const uint8_t rk[RECOG_KEY]);
 /*

@@ -424,6 +424,8 @@ reserve(struct recog *r)
 		for (uint32_t ci = 0; ci < r->chigh; ci++) {
 			uint32_t b = id_bucket(r->c[ci].id, r->idmask);
 
+			if (!r->c[ci].used)
+				continue;
 			r->c[ci].next = r->ids[b];
 			r->ids[b] = ci + 1;
 		}

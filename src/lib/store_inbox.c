@@ -128,8 +128,8 @@ store_inbox_put(struct store *st, const struct card *card, const char *note, boo
 }
 
 /* Reads one inbox row (the columns of INBOX_COLUMNS). */
-#define INBOX_COLUMNS                                                                    \
-	"id, envelope, note, reply, addr, port, event, offer_id, received, expires, "        \
+#define INBOX_COLUMNS                                                                              \
+	"id, envelope, note, reply, addr, port, event, offer_id, received, expires, "              \
 	"recognition, peer_static, presence_sk"
 
 static int

@@ -144,7 +144,7 @@ store_outbox_put(struct store *st, const char *target, const uint8_t *envelope, 
 
 /* Reads one outbox row (the columns of OUTBOX_COLUMNS). */
 #define OUTBOX_COLUMNS                                                                             \
-	"id, target, peer_static, envelope, offer_id, note, event, reply, state, tries, created, "    \
+	"id, target, peer_static, envelope, offer_id, note, event, reply, state, tries, created, " \
 	"expires, reason"
 
 static int

@@ -29,8 +29,8 @@ store_recognition_set(struct store *st, const uint8_t key[CRYPT_SIGN_PK], const 
 	if ((r = store_sql_prep(st, sql, &s)) == 0 &&
 	    (r = store_sql_err(sqlite3_bind_blob(s, 1, key, CRYPT_SIGN_PK, SQLITE_STATIC))) == 0 &&
 	    (r = store_sql_err(sqlite3_bind_blob(s, 2, rk, 32, SQLITE_STATIC))) == 0 &&
-	    (r = store_sql_bind_int(s, 3, (int64_t)now)) == 0 && (r = store_sql_step_done(s)) == 0 &&
-	    sqlite3_changes(st->db) == 0)
+	    (r = store_sql_bind_int(s, 3, (int64_t)now)) == 0 &&
+	    (r = store_sql_step_done(s)) == 0 && sqlite3_changes(st->db) == 0)
 		r = -ENOENT;
 	store_sql_release(st, s);
 	return store_tx_end(st, r);

@@ -3,11 +3,16 @@
  *   0: raw, into a fresh responder (frames, handshake messages, anything);
  *   1: sealed as the answer, into an initiator that has completed a valid handshake;
  *   2: sealed as the request, into a responder that has completed a valid handshake;
- *   3: raw, into an initiator that has completed a valid handshake.
- * Modes 1 and 2 get past the encryption to the message codec and the card checks. The
- * identities are those of proto/vectors/session-transcripts.json, so the transcripts'
- * plaintexts make good seeds. Invariant: no crash, no leak, and a session that returns an
- * error has failed.
+ *   3: raw, into an initiator that has completed a valid handshake;
+ *   4: as 2, after the harness has written Ada's valid handover signature over this
+ *      session's h into the first "sig" byte string of 64 bytes it finds in the bytes, so
+ *      that mutations of the rest of a request get past the signature check.
+ * Modes 1, 2 and 4 get past the encryption to the message codec, the card checks and the
+ * signature check. The keys (identities, presence keys, ephemerals) are those of
+ * proto/vectors/session-transcripts.json, so the transcripts' plaintexts make good seeds:
+ * in mode 2, the offer-ack request is valid as it stands. Invariants: no crash, no leak, a
+ * session that returns an error has failed, and a request is only ever taken with a card
+ * and a signer that is that card's key and signed this session's h.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,15 +29,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 			abort();                                                                   \
 	} while (0)
 
-static struct identity *ada, *bo;
-static uint8_t eph_a[32], eph_b[32];
+static struct identity *ada;
+static uint8_t pres_a[32], pres_b[32], eph_a[32], eph_b[32];
 static uint8_t *card;
 static size_t card_len;
 
 static void
 setup(void)
 {
-	uint8_t seed[32], dh[32];
+	uint8_t seed[32];
 	struct card_fields f;
 	struct card_meta meta = { .rev = 1, .issued = 1790000000 };
 	struct card_error err;
@@ -40,16 +45,12 @@ setup(void)
 	CHECK(crypt_init() == 0);
 	for (int i = 0; i < 32; i++) {
 		seed[i] = (uint8_t)i;
-		dh[i] = (uint8_t)(0x20 + i);
+		pres_a[i] = (uint8_t)(0x20 + i);
 		eph_a[i] = (uint8_t)(0x40 + i);
+		pres_b[i] = (uint8_t)(0xa0 + i);
 		eph_b[i] = (uint8_t)(0xc0 + i);
 	}
-	CHECK(identity_from_secrets(seed, dh, &ada) == 0);
-	for (int i = 0; i < 32; i++) {
-		seed[i] = (uint8_t)(0x80 + i);
-		dh[i] = (uint8_t)(0xa0 + i);
-	}
-	CHECK(identity_from_secrets(seed, dh, &bo) == 0);
+	CHECK(identity_from_seed(seed, &ada) == 0);
 	card_fields_init(&f);
 	f.text[CARD_NAME] = strdup("Ada Lovelace");
 	CHECK(card_issue(&f, &meta, ada->sign_sk, &card, &card_len, &err) == 0);
@@ -73,9 +74,14 @@ feed(struct session *s, const uint8_t *data, size_t size)
 		CHECK(used > 0 && used <= size - off);
 		if (ev == SESSION_EV_REQUEST) {
 			struct peermsg ack = { .type = PEERMSG_ACK };
+			uint8_t h[NOISE_HASH];
 
 			CHECK(session_request(s) != NULL && session_request_card(s) != NULL);
+			CHECK(session_peer(s) != NULL && session_peer_static(s) != NULL);
 			CHECK(memcmp(session_request_card(s)->key, session_peer(s), 32) == 0);
+			CHECK(session_handshake_hash(s, h) == 0);
+			CHECK(crypt_verify_tagged(session_request(s)->sig, session_peer(s),
+			                          SESSION_HANDOVER_TAG, h, NOISE_HASH) == 0);
 			CHECK(session_answer(s, &ack) == 0);
 		}
 		off += used;
@@ -88,7 +94,8 @@ established(enum session_role role, struct rawpeer *raw)
 {
 	struct peermsg offer = { .type = PEERMSG_OFFER, .card = card, .card_len = card_len };
 	struct session_config cfg = { .role = role,
-		                      .id = role == SESSION_INITIATOR ? ada : bo,
+		                      .static_sk = role == SESSION_INITIATOR ? pres_a : pres_b,
+		                      .id = ada,
 		                      .request = &offer,
 		                      .ephemeral = role == SESSION_INITIATOR ? eph_a : eph_b };
 	uint8_t frame[SESSION_FRAME_MAX + 2];
@@ -100,7 +107,7 @@ established(enum session_role role, struct rawpeer *raw)
 
 	CHECK(session_new(&cfg, &s) == 0);
 	if (role == SESSION_INITIATOR) {
-		CHECK(rawpeer_init(raw, NOISE_RESPONDER, bo, eph_b, NULL) == 0);
+		CHECK(rawpeer_init(raw, NOISE_RESPONDER, pres_b, eph_b) == 0);
 		n = session_output(s, &d);
 		CHECK(rawpeer_hs_in(raw, d, n) == 0);
 		session_output_done(s, n);
@@ -110,7 +117,7 @@ established(enum session_role role, struct rawpeer *raw)
 		n = session_output(s, &d);
 		session_output_done(s, n);
 	} else {
-		CHECK(rawpeer_init(raw, NOISE_INITIATOR, ada, eph_a, NULL) == 0);
+		CHECK(rawpeer_init(raw, NOISE_INITIATOR, pres_a, eph_a) == 0);
 		len = rawpeer_hs_out(raw, frame);
 		CHECK(len > 0 && session_input(s, frame, (size_t)len, &used, &ev) == 0);
 		n = session_output(s, &d);
@@ -123,12 +130,29 @@ established(enum session_role role, struct rawpeer *raw)
 	return s;
 }
 
+/* Mode 4: a valid handover signature over this session's h in place of the first one. */
+static void
+sign_in_place(const struct rawpeer *raw, uint8_t *buf, size_t size)
+{
+	static const uint8_t key[] = { 0xa3, 's', 'i', 'g', 0xc4, 0x40 };
+	uint8_t h[NOISE_HASH];
+	uint8_t *at = memmem(buf, size, key, sizeof(key));
+
+	if (at == NULL || (size_t)(at - buf) + sizeof(key) + CRYPT_SIG > size)
+		return;
+	CHECK(rawpeer_hash(raw, h) == 0);
+	CHECK(crypt_sign_tagged(at + sizeof(key), ada->sign_sk, SESSION_HANDOVER_TAG, h,
+	                        NOISE_HASH) == 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int ready;
-	static uint8_t frame[SESSION_FRAME_MAX + 2];
-	struct session_config cfg = { .role = SESSION_RESPONDER, .id = bo, .ephemeral = eph_b };
+	static uint8_t frame[SESSION_FRAME_MAX + 2], copy[SESSION_PLAINTEXT_MAX];
+	struct session_config cfg = { .role = SESSION_RESPONDER,
+		                      .static_sk = pres_b,
+		                      .ephemeral = eph_b };
 	struct rawpeer raw = { 0 };
 	struct session *s;
 	int mode, len;
@@ -139,7 +163,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size == 0)
 		return 0;
-	mode = data[0] % 4;
+	mode = data[0] % 5;
 	data++;
 	size--;
 	if (mode == 0) {
@@ -148,10 +172,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		session_free(s);
 		return 0;
 	}
-	s = established(mode == 2 ? SESSION_RESPONDER : SESSION_INITIATOR, &raw);
+	s = established(mode == 2 || mode == 4 ? SESSION_RESPONDER : SESSION_INITIATOR, &raw);
 	if (mode == 3 || size > SESSION_PLAINTEXT_MAX) {
 		feed(s, data, size);
 	} else {
+		if (mode == 4) {
+			memcpy(copy, data, size);
+			sign_in_place(&raw, copy, size);
+			data = copy;
+		}
 		len = rawpeer_seal(&raw, data, size, frame);
 		CHECK(len > 0);
 		feed(s, frame, (size_t)len);

@@ -54,17 +54,18 @@ tb_check "doctor --json says healthy and lists the checks" \
 
 long=$(printf 'x%.0s' $(seq 40))
 huge=$(printf 'y%.0s' $(seq 230))
-tb_spawn a2 "$TB_DIR/pub.log" avahi-publish -s "too long handle" _wallflower._tcp 4000 v=1 "h=$long"
-tb_spawn a2 "$TB_DIR/pub.log" avahi-publish -s "oversized" _wallflower._tcp 4000 v=1 "x=$huge"
+tb_spawn a2 "$TB_DIR/pub.log" avahi-publish -s "too long handle" _wallflower._tcp 4000 v=2 "h=$long"
+tb_spawn a2 "$TB_DIR/pub.log" avahi-publish -s "oversized" _wallflower._tcp 4000 v=2 "x=$huge"
 tb_spawn a2 "$TB_DIR/pub.log" avahi-publish -s "no version" _wallflower._tcp 4000 h=nover
-tb_spawn a2 "$TB_DIR/pub.log" avahi-publish -s "tab in handle" _wallflower._tcp 4000 v=1 "$(printf 'h=a\tb')"
-tb_spawn a2 "$TB_DIR/pub.log" avahi-publish -s "bad topics" _wallflower._tcp 4000 v=1 h=bt "t=a,,b"
+tb_spawn a2 "$TB_DIR/pub.log" avahi-publish -s "tab in handle" _wallflower._tcp 4000 v=2 "$(printf 'h=a\tb')"
+tb_spawn a2 "$TB_DIR/pub.log" avahi-publish -s "bad topics" _wallflower._tcp 4000 v=2 h=bt "t=a,,b"
+tb_spawn a2 "$TB_DIR/pub.log" avahi-publish -s "bad tag" _wallflower._tcp 4000 v=2 h=bt r=AAAA=AAAAAAAAAAA
 # A status this version does not know is shown as none (proto/txt.md), not refused.
-tb_spawn a2 "$TB_DIR/pub.log" avahi-publish -s "new status" _wallflower._tcp 4000 v=1 h=newst s=dancing
-tb_spawn a2 "$TB_DIR/pub.log" avahi-publish -s "$(printf 'esc\033[31mred')" _wallflower._tcp 4000 v=1 h=esc
-tb_spawn a2 "$TB_DIR/pub.log" avahi-publish -s "future" _wallflower._tcp 4000 v=2 h=future
+tb_spawn a2 "$TB_DIR/pub.log" avahi-publish -s "new status" _wallflower._tcp 4000 v=2 h=newst s=dancing
+tb_spawn a2 "$TB_DIR/pub.log" avahi-publish -s "$(printf 'esc\033[31mred')" _wallflower._tcp 4000 v=2 h=esc
+tb_spawn a2 "$TB_DIR/pub.log" avahi-publish -s "future" _wallflower._tcp 4000 v=3 h=future
 # A well-formed advert from the same tool: the control that shows a1 could see them all.
-tb_spawn a2 "$TB_DIR/pub.log" avahi-publish -s "plain" _wallflower._tcp 4000 v=1 h=plain s=open t=cats
+tb_spawn a2 "$TB_DIR/pub.log" avahi-publish -s "plain" _wallflower._tcp 4000 v=2 h=plain s=open t=cats
 tb_check "a well-formed foreign advert is listed" tb_wait 10 sees a1 plain
 sleep 2
 listed() { tb_on "$1" "$WF" nearby --json | python3 -c 'import json,sys; print(sorted(p["instance"] for p in json.load(sys.stdin)))'; }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The README's main job (scripts/demo) runs from start to end on this build, and shows each
 # step of the journey working: discovery with common ground, a card delivered, accepted and
-# sent back, one declined, the contacts, the graph and the exports. Prints TAP.
+# sent back, one declined, the contacts, the graph and the exports, and a year later the
+# people Ada exchanged cards with recognised nearby. Prints TAP.
 #
 # Usage: test_demo.sh SOURCE_DIR BUILD_DIR
 set -u
@@ -38,6 +39,16 @@ check "linus is in ada's contacts" "^Linus Torvalds .* at Intranet Now"
 check "the graph has hubs" "betweenness"
 check "the vCard export was written" "^FN:Grace Hopper"
 check "sam sees only 'delivered'" "^offer 1: delivered"
+check "a year later ada recognises grace" "you know them: Grace Hopper .*met at Intranet Now"
+check "and linus" "you know them: Linus Torvalds"
+if grep -q "you know them: Sam" "$OUT"; then
+	n=$((n + 1))
+	echo "not ok $n - sam, whose card ada declined, is not recognised"
+	failed=$((failed + 1))
+else
+	n=$((n + 1))
+	echo "ok $n - sam, whose card ada declined, is not recognised"
+fi
 check "everything is torn down" "torn down"
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -329,6 +329,24 @@ _tb_services() {
 	tb_avahi_start "$name"
 }
 
+# tb_ipv6 NAME: turns IPv6 on in host NAME (duplicate address detection off, so its addresses
+# are usable at once; eth0 gets its link-local address) and restarts its avahi-daemon with
+# use-ipv6=yes. Hosts are IPv4 only until this is called.
+tb_ipv6() {
+	local name=$1 ns=$TB_PREFIX$1 d=$TB_DIR/$1 k
+	[ -r "$d/avahi.conf" ] || { _tb_say "no host $name"; return 1; }
+	for k in all default eth0; do
+		ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$k.accept_dad=0" || return 1
+	done
+	for k in all default lo eth0; do
+		ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$k.disable_ipv6=0" || return 1
+	done
+	tb_wait 5 _tb_has_ll "$ns" || { _tb_say "$name: no IPv6 link-local address"; return 1; }
+	sed -i 's/^use-ipv6=no$/use-ipv6=yes/' "$d/avahi.conf" &&
+		tb_avahi_stop "$name" && tb_avahi_start "$name"
+}
+_tb_has_ll() { ip -n "$1" -6 -o addr show dev eth0 scope link | grep -q fe80; }
+
 _tb_carrier() { ip -n "$1" -o link show "${2:-eth0}" | grep -q 'LOWER_UP'; }
 _tb_is_sleeping() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = sleep ]; }
 

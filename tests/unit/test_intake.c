@@ -18,6 +18,16 @@
 #define T0   1790000000
 #define ADDR "192.0.2.7"
 
+/* The presence key a person's session comes from, here: their identity key's bytes (the
+ * intake compares 32 bytes, whatever they are). And ours, which took every request. */
+static const uint8_t *
+presence_of(const struct card *card)
+{
+	return card->key;
+}
+
+static const uint8_t OUR_PRESENCE[32] = { 0x5e };
+
 /* An offer of card from addr at now, under limits l, with its result; the answer too. */
 static enum intake_outcome
 send_offer(struct store *st, const struct intake_limits *l, const struct card *card,
@@ -31,6 +41,8 @@ send_offer(struct store *st, const struct intake_limits *l, const struct card *c
 		             .port = 47001 };
 	struct intake_request rq = { .msg = &m,
 		                     .card = card,
+		                     .peer_static = presence_of(card),
+		                     .presence_sk = OUR_PRESENCE,
 		                     .addr = addr,
 		                     .event = "Intranet Now",
 		                     .now = now,
@@ -54,21 +66,37 @@ offer_default(struct store *st, const struct card *card, const char *addr, uint6
 	return send_offer(st, &l, card, addr, now, NULL, NULL);
 }
 
-/* A card back answering re, from card's owner. */
+/* A card back answering re, from card's owner, sent with the presence key from (NULL: the
+ * owner's own, presence_of), bringing the recognition key rk (NULL: all 0x77). */
 static enum intake_outcome
-send_card(struct store *st, const struct card *card, const uint8_t re[32], uint64_t now)
+send_card_from(struct store *st, const struct card *card, const uint8_t re[32], uint64_t now,
+               const uint8_t *from, const uint8_t *rk)
 {
 	struct peermsg m = { .type = PEERMSG_CARD,
 		             .card = card->envelope,
 		             .card_len = card->envelope_len };
-	struct intake_request rq = { .msg = &m, .card = card, .addr = ADDR, .now = now };
+	struct intake_request rq = { .msg = &m,
+		                     .card = card,
+		                     .peer_static = from != NULL ? from : presence_of(card),
+		                     .presence_sk = OUR_PRESENCE,
+		                     .addr = ADDR,
+		                     .now = now };
 	struct intake_limits l;
 	struct intake_result res;
 
 	memcpy(m.re, re, 32);
+	memset(m.rk, 0x77, sizeof(m.rk));
+	if (rk != NULL)
+		memcpy(m.rk, rk, sizeof(m.rk));
 	intake_limits_default(&l);
 	assert_int_equal(intake_take(st, &l, &rq, &res), 0);
 	return res.outcome;
+}
+
+static enum intake_outcome
+send_card(struct store *st, const struct card *card, const uint8_t re[32], uint64_t now)
+{
+	return send_card_from(st, card, re, now, NULL, NULL);
 }
 
 static long
@@ -452,8 +480,10 @@ test_intake_take_card_back(void **state)
 	struct tu_store *fx = *state;
 	struct card *mine = tu_card(9, "Me", 1, NULL), *ada = tu_card(1, "Ada", 1, NULL);
 	struct card *bo = tu_card(2, "Bo", 1, NULL), *bo2 = tu_card(2, "Bo", 2, NULL);
-	uint8_t re[32], nothing[32] = { 7 };
-	int64_t id;
+	uint8_t re[32], nothing[32] = { 7 }, other[32] = { 0xee }, rk1[32] = { 1 }, rk2[32] = { 2 };
+	struct store_recognition *rec;
+	int64_t id, bo_id = 0;
+	size_t n;
 
 	peermsg_offer_id(mine->envelope, mine->envelope_len, re);
 	assert_int_equal(send_card(fx->st, ada, re, T0), INTAKE_IGNORED);
@@ -462,11 +492,29 @@ test_intake_take_card_back(void **state)
 	                                  NULL, true, T0, 600, &id),
 	                 0);
 	assert_int_equal(store_outbox_delivered(fx->st, id, ada->key, T0, 86400), 0);
-	assert_int_equal(send_card(fx->st, ada, re, T0 + 1), INTAKE_ANSWERED);
+	/* Only from the presence key that took the offer (proto/session.md 9.4): Ada's card,
+	 * handed over from another presence key, answers nothing (a repeat of the request
+	 * above, still matched against our offers). */
+	assert_int_equal(send_card_from(fx->st, ada, re, T0 + 1, other, NULL), INTAKE_REPEAT);
+	assert_int_equal(store_is_contact(fx->st, ada->key), 0);
+	assert_int_equal(send_card_from(fx->st, ada, re, T0 + 1, NULL, rk1), INTAKE_ANSWERED);
 	assert_int_equal(store_is_contact(fx->st, ada->key), 1);
+	/* With her card came her recognition key. */
+	assert_int_equal(store_recognition_list(fx->st, &rec, &n), 0);
+	assert_int_equal(n, 1);
+	assert_memory_equal(rec[0].key, rk1, 32);
+	store_recognition_free(rec, n);
 	/* A contact's newer card, answering nothing, updates it. */
-	assert_int_equal(store_card_put(fx->st, bo, T0, NULL, NULL), 0);
+	assert_int_equal(store_card_put(fx->st, bo, T0, NULL, &bo_id), 0);
 	assert_int_equal(send_card(fx->st, bo2, nothing, T0 + 2), INTAKE_UPDATED);
+	/* And a contact's request, even with no newer card, brings a rotated key. */
+	assert_int_equal(send_card_from(fx->st, ada, nothing, T0 + 3, NULL, rk2), INTAKE_IGNORED);
+	assert_int_equal(store_recognition_list(fx->st, &rec, &n), 0);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++)
+		if (rec[i].person_id != bo_id)
+			assert_memory_equal(rec[i].key, rk2, 32);
+	store_recognition_free(rec, n);
 	card_free(mine);
 	card_free(ada);
 	card_free(bo);

@@ -1,5 +1,6 @@
 /* recog: the recognition key file, the tag L || B and its text, slots, the recogniser. */
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -506,6 +507,63 @@ test_recog_lookup_ambiguous(void **state)
 	assert_int_equal(m.contact_id, 3);
 }
 
+/*
+ * Random additions, key changes, removals and window moves against a plain model (who
+ * holds which key): after every few steps, every held contact is found for each tag of its
+ * window and every key that left is found for none. This exercises the table's deletions
+ * (runs shifted back) and growth far more than the cases above.
+ */
+static void
+test_recog_table_matches_model(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t held[64][RECOG_KEY], gone[RECOG_KEY], pick[2];
+	bool in[64] = { false };
+	int64_t now = NOW;
+	struct recog_match m;
+
+	crypt_random(held, sizeof(held));
+	for (int step = 1, i; step <= 3000; step++) {
+		crypt_random(pick, sizeof(pick));
+		i = pick[0] % 64;
+
+		if (pick[1] < 8) {
+			now += (int64_t)(pick[1] % 4) * RECOG_EPOCH_SECONDS - RECOG_EPOCH_SECONDS;
+			recog_refresh(fx->r, now);
+		} else if (pick[1] < 100 && in[i]) {
+			assert_int_equal(recog_remove(fx->r, i), 0);
+			in[i] = false;
+		} else {
+			crypt_random(held[i], RECOG_KEY);
+			assert_int_equal(recog_add(fx->r, i, held[i]), 0);
+			in[i] = true;
+		}
+		if (step == 1)
+			recog_refresh(fx->r, now);
+		if (step % 100 != 0)
+			continue;
+		for (int c = 0; c < 64; c++) {
+			for (int64_t t = now - RECOG_EPOCH_SECONDS; t <= now + RECOG_EPOCH_SECONDS;
+			     t += RECOG_EPOCH_SECONDS) {
+				for (unsigned s = 0; in[c] && s < RECOG_SLOTS; s++) {
+					assert_int_equal(lookup(fx->r, held[c], recog_epoch(t), s,
+					                        fx->pk, &m),
+					                 0);
+					assert_int_equal(m.contact_id, c);
+				}
+			}
+		}
+		crypt_random(gone, sizeof(gone));
+		assert_missing(fx, gone, recog_epoch(now));
+	}
+	for (int c = 0; c < 64; c++) {
+		if (in[c])
+			assert_int_equal(recog_remove(fx->r, c), 0);
+		assert_missing(fx, held[c], recog_epoch(now));
+	}
+	assert_int_equal(recog_count(fx->r), 0);
+}
+
 /* Past RECOG_CONTACTS_MAX a new contact is refused; a known one may still change key. */
 static void
 test_recog_add_bounded(void **state)
@@ -544,6 +602,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_recog_refresh_moves_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recog_remove_and_replace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recog_lookup_ambiguous, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_recog_table_matches_model, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recog_add_bounded, setup, teardown),
 	};
 

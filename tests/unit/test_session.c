@@ -1,7 +1,10 @@
 /*
  * session: whole exchanges between two in-memory sessions (offer/ack, card/ack, errors),
- * tampering with every byte on the wire, bad bindings, foreign cards, replays, framing
- * limits, and a peer that says what a session never would (a raw Noise peer).
+ * the handshake sizes and empty payloads of version 2, the expected responder static,
+ * the handover signature (foreign cards, requests signed over another session, missing or
+ * short sig and rk), tampering with every byte on the wire, replays, framing limits, a
+ * prober that looks for the responder's identity, and a peer that says what a session
+ * never would (a raw Noise peer).
  */
 #include <string.h>
 
@@ -10,6 +13,7 @@
 #include "rawpeer.h"
 #include "testutil.h"
 #include "wallflower/session.h"
+#include "wallflower/wire.h"
 
 #define ISSUED 1790000000
 
@@ -17,13 +21,17 @@ static struct identity *ida, *idb, *idc; /* initiator, responder, a third party 
 static uint8_t *card_a, *card_c;
 static size_t card_a_len, card_c_len;
 
+/* Presence keys: secrets and public keys of A, B and C. */
+static uint8_t pa[32], pb[32], pc[32], pa_pk[32], pb_pk[32], pc_pk[32];
+static uint8_t rk_a[PEERMSG_RK_LEN];
+
 static const uint8_t eph_a[32] = { 0xa1, 1, 2, 3 }, eph_b[32] = { 0xb1, 4, 5, 6 };
 
 static void
-issue(const struct identity *id, const char *name, uint8_t **env, size_t *len)
+issue(const struct identity *id, const char *name, uint64_t expires, uint8_t **env, size_t *len)
 {
 	struct card_fields f;
-	struct card_meta meta = { .rev = 1, .issued = ISSUED };
+	struct card_meta meta = { .rev = 1, .issued = ISSUED, .expires = expires };
 	struct card_error err;
 
 	card_fields_init(&f);
@@ -32,14 +40,36 @@ issue(const struct identity *id, const char *name, uint8_t **env, size_t *len)
 	card_fields_clear(&f);
 }
 
+/* An initiator that is A, with A's presence key. */
+static struct session *
+initiator_with(const struct peermsg *req, const struct session_config *extra)
+{
+	struct session_config cfg = *extra;
+	struct session *s;
+
+	cfg.role = SESSION_INITIATOR;
+	cfg.static_sk = pa;
+	cfg.id = ida;
+	cfg.request = req;
+	assert_int_equal(session_new(&cfg, &s), 0);
+	return s;
+}
+
 static struct session *
 initiator(const struct peermsg *req, const uint8_t *expect, const uint8_t *eph)
 {
-	struct session_config cfg = { .role = SESSION_INITIATOR,
-		                      .id = ida,
-		                      .request = req,
-		                      .expect_peer = expect,
-		                      .ephemeral = eph };
+	struct session_config cfg = { .expect_static = expect, .ephemeral = eph };
+
+	return initiator_with(req, &cfg);
+}
+
+/* A responder with B's presence key. It is given B's identity, which it must ignore. */
+static struct session *
+responder_at(const uint8_t *eph, uint64_t now)
+{
+	struct session_config cfg = {
+		.role = SESSION_RESPONDER, .static_sk = pb, .id = idb, .ephemeral = eph, .now = now
+	};
 	struct session *s;
 
 	assert_int_equal(session_new(&cfg, &s), 0);
@@ -49,22 +79,21 @@ initiator(const struct peermsg *req, const uint8_t *expect, const uint8_t *eph)
 static struct session *
 responder(const uint8_t *eph)
 {
-	struct session_config cfg = { .role = SESSION_RESPONDER, .id = idb, .ephemeral = eph };
-	struct session *s;
-
-	assert_int_equal(session_new(&cfg, &s), 0);
-	return s;
+	return responder_at(eph, 0);
 }
 
 static struct peermsg
 offer(void)
 {
-	return (struct peermsg){ .type = PEERMSG_OFFER,
-		                 .card = card_a,
-		                 .card_len = card_a_len,
-		                 .note = (char *)"Loved your talk",
-		                 .reply = true,
-		                 .port = 47001 };
+	struct peermsg m = { .type = PEERMSG_OFFER,
+		             .card = card_a,
+		             .card_len = card_a_len,
+		             .note = (char *)"Loved your talk",
+		             .reply = true,
+		             .port = 47001 };
+
+	memcpy(m.rk, rk_a, sizeof(m.rk));
+	return m;
 }
 
 #define EV(e) (1u << (e))
@@ -94,18 +123,21 @@ pump(struct session *from, struct session *to, size_t chunk, unsigned *events)
 	return 0;
 }
 
-/* A whole exchange; returns the responder's events. */
+/* A whole exchange, with A expecting B's presence key. */
 static void
 exchange(const struct peermsg *req, const struct peermsg *answer, size_t chunk,
-         const struct peermsg **got_answer, struct session **pa, struct session **pb)
+         const struct peermsg **got_answer, struct session **pa_out, struct session **pb_out)
 {
-	struct session *a = initiator(req, NULL, NULL), *b = responder(NULL);
+	struct session *a = initiator(req, pb_pk, NULL), *b = responder(NULL);
 	unsigned ea = 0, eb = 0;
 
 	assert_int_equal(pump(a, b, chunk, &eb), 0); /* msg1 */
 	assert_int_equal(eb, 0);
+	assert_null(session_peer_static(a));
 	assert_int_equal(pump(b, a, chunk, &ea), 0); /* msg2 */
 	assert_int_equal(ea, EV(SESSION_EV_ESTABLISHED));
+	assert_memory_equal(session_peer_static(a), pb_pk, 32);
+	assert_null(session_peer_static(b));
 	assert_int_equal(pump(a, b, chunk, &eb), 0); /* msg3 + request */
 	assert_int_equal(eb, EV(SESSION_EV_ESTABLISHED) | EV(SESSION_EV_REQUEST));
 	assert_int_equal(session_answer(b, answer), 0);
@@ -113,8 +145,8 @@ exchange(const struct peermsg *req, const struct peermsg *answer, size_t chunk,
 	assert_true(ea & EV(SESSION_EV_ANSWER));
 	*got_answer = session_answer_msg(a);
 	assert_non_null(*got_answer);
-	*pa = a;
-	*pb = b;
+	*pa_out = a;
+	*pb_out = b;
 }
 
 static void
@@ -132,11 +164,16 @@ test_session_offer_ack_exchange(void **state)
 
 		exchange(&req, &ack, chunks[i], &got, &a, &b);
 		assert_int_equal(got->type, PEERMSG_ACK);
-		assert_memory_equal(session_peer(a), idb->sign_pk, 32);
+		/* The responder learns A's presence key and, from the request, A's identity;
+		 * the initiator learns B's presence key and nothing else. */
+		assert_memory_equal(session_peer_static(a), pb_pk, 32);
+		assert_memory_equal(session_peer_static(b), pa_pk, 32);
+		assert_null(session_peer(a));
 		assert_memory_equal(session_peer(b), ida->sign_pk, 32);
 		assert_int_equal(session_request(b)->type, PEERMSG_OFFER);
 		assert_string_equal(session_request(b)->note, "Loved your talk");
 		assert_int_equal(session_request(b)->port, 47001);
+		assert_memory_equal(session_request(b)->rk, rk_a, PEERMSG_RK_LEN);
 		card = session_request_card(b);
 		assert_non_null(card);
 		assert_string_equal(card->f.text[CARD_NAME], "Ada");
@@ -144,6 +181,10 @@ test_session_offer_ack_exchange(void **state)
 		assert_int_equal(session_handshake_hash(a, ha), 0);
 		assert_int_equal(session_handshake_hash(b, hb), 0);
 		assert_memory_equal(ha, hb, NOISE_HASH);
+		/* The sig is the card key's over the tag and this session's h. */
+		assert_int_equal(crypt_verify_tagged(session_request(b)->sig, ida->sign_pk,
+		                                     SESSION_HANDOVER_TAG, hb, NOISE_HASH),
+		                 0);
 		assert_true(session_finished(a) && session_finished(b));
 		assert_false(session_failed(a) || session_failed(b));
 		session_free(a);
@@ -160,10 +201,13 @@ test_session_card_ack_exchange(void **state)
 	struct session *a, *b;
 
 	(void)state;
+	memcpy(req.rk, rk_a, sizeof(req.rk));
 	peermsg_offer_id(card_c, card_c_len, req.re);
 	exchange(&req, &ack, SIZE_MAX, &got, &a, &b);
 	assert_int_equal(session_request(b)->type, PEERMSG_CARD);
 	assert_memory_equal(session_request(b)->re, req.re, PEERMSG_ID_LEN);
+	assert_memory_equal(session_request(b)->rk, rk_a, PEERMSG_RK_LEN);
+	assert_memory_equal(session_peer(b), ida->sign_pk, 32);
 	assert_int_equal(got->type, PEERMSG_ACK);
 	session_free(a);
 	session_free(b);
@@ -181,6 +225,29 @@ test_session_error_answer(void **state)
 	exchange(&req, &busy, 17, &got, &a, &b);
 	assert_int_equal(got->type, PEERMSG_ERROR);
 	assert_int_equal(got->code, PEERMSG_E_BUSY);
+	session_free(a);
+	session_free(b);
+}
+
+/* Version 2's handshake carries no payload: its frames are exactly 2 + 32, 2 + 96, 2 + 64. */
+static void
+test_session_handshake_sizes(void **state)
+{
+	struct peermsg req = offer();
+	struct session *a = initiator(&req, NULL, NULL), *b = responder(NULL);
+	const uint8_t *d;
+	size_t n;
+	unsigned ev = 0;
+
+	(void)state;
+	assert_int_equal(session_output(a, &d), 2 + 32);
+	assert_int_equal(pump(a, b, SIZE_MAX, &ev), 0);
+	assert_int_equal(session_output(b, &d), 2 + 96);
+	assert_int_equal(d[0] << 8 | d[1], 96);
+	assert_int_equal(pump(b, a, SIZE_MAX, &ev), 0);
+	n = session_output(a, &d);
+	assert_true(n > 2 + 64);
+	assert_int_equal(d[0] << 8 | d[1], 64); /* message 3, then the request's frame */
 	session_free(a);
 	session_free(b);
 }
@@ -244,11 +311,38 @@ test_session_tamper_every_byte(void **state)
 	}
 }
 
-/* A responder whose hello signs another key: the initiator fails on message 2 and has
- * revealed nothing of itself (no message 3 queued). */
+/* The raw peer's handshake up to (not including) the step that carries a payload. */
 static void
-test_session_wrong_binding_responder(void **state)
+test_session_payload_in_msg1_refused(void **state)
 {
+	struct session *b = responder(NULL);
+	struct rawpeer ra;
+	uint8_t frame[SESSION_FRAME_MAX + 2];
+	const uint8_t *d;
+	size_t used;
+	enum session_event ev;
+	int len;
+
+	(void)state;
+	assert_int_equal(rawpeer_init(&ra, NOISE_INITIATOR, pa, NULL), 0);
+	ra.payload = (const uint8_t *)"hi";
+	ra.payload_len = 2;
+	len = rawpeer_hs_out(&ra, frame);
+	assert_true(len > 0);
+	assert_int_equal(session_input(b, frame, (size_t)len, &used, &ev), -EBADMSG);
+	assert_true(session_failed(b));
+	assert_int_equal(session_output(b, &d), 0); /* no message 2 */
+	assert_string_equal(session_reason(b), "message 1 has a payload");
+	rawpeer_free(&ra);
+	session_free(b);
+}
+
+/* A responder that puts anything in message 2 (as a version 1 hello did): the initiator
+ * fails and never sends message 3, so its static key and request stay unsent. */
+static void
+test_session_payload_in_msg2_refused(void **state)
+{
+	static const uint8_t one[1] = { 0x80 };
 	struct peermsg req = offer();
 	struct session *a = initiator(&req, NULL, NULL);
 	struct rawpeer rb;
@@ -259,23 +353,26 @@ test_session_wrong_binding_responder(void **state)
 	int len;
 
 	(void)state;
-	assert_int_equal(rawpeer_init(&rb, NOISE_RESPONDER, idb, NULL, idc->binding), 0);
+	assert_int_equal(rawpeer_init(&rb, NOISE_RESPONDER, pb, NULL), 0);
 	assert_int_equal(rawpeer_hs_in(&rb, d, n), 0);
 	session_output_done(a, n);
+	rb.payload = one;
+	rb.payload_len = 1;
 	len = rawpeer_hs_out(&rb, frame);
 	assert_true(len > 0);
-	assert_int_equal(session_input(a, frame, (size_t)len, &used, &ev), -EKEYREJECTED);
+	assert_int_equal(session_input(a, frame, (size_t)len, &used, &ev), -EBADMSG);
 	assert_true(session_failed(a));
 	assert_int_equal(session_output(a, &d), 0);
-	assert_non_null(session_reason(a));
+	assert_null(session_peer_static(a));
+	assert_string_equal(session_reason(a), "message 2 has a payload");
 	rawpeer_free(&rb);
 	session_free(a);
 }
 
-/* An initiator whose hello signs another key: the responder fails on message 3. */
 static void
-test_session_wrong_binding_initiator(void **state)
+test_session_payload_in_msg3_refused(void **state)
 {
+	static const uint8_t one[1] = { 0x80 };
 	struct session *b = responder(NULL);
 	struct rawpeer ra;
 	uint8_t frame[SESSION_FRAME_MAX + 2];
@@ -285,20 +382,110 @@ test_session_wrong_binding_initiator(void **state)
 	int len;
 
 	(void)state;
-	assert_int_equal(rawpeer_init(&ra, NOISE_INITIATOR, ida, NULL, idc->binding), 0);
+	assert_int_equal(rawpeer_init(&ra, NOISE_INITIATOR, pa, NULL), 0);
 	len = rawpeer_hs_out(&ra, frame);
 	assert_int_equal(session_input(b, frame, (size_t)len, &used, &ev), 0);
 	n = session_output(b, &d);
 	assert_int_equal(rawpeer_hs_in(&ra, d, n), 0);
 	session_output_done(b, n);
+	ra.payload = one;
+	ra.payload_len = 1;
 	len = rawpeer_hs_out(&ra, frame);
-	assert_int_equal(session_input(b, frame, (size_t)len, &used, &ev), -EKEYREJECTED);
-	assert_null(session_peer(b));
+	assert_int_equal(session_input(b, frame, (size_t)len, &used, &ev), -EBADMSG);
+	assert_int_equal(ev, SESSION_EV_NONE);
+	assert_true(session_failed(b));
+	assert_int_equal(session_output(b, &d), 0); /* no error message either */
+	assert_null(session_peer_static(b));
+	assert_int_equal(session_handshake_hash(b, (uint8_t[NOISE_HASH]){ 0 }), -EPROTO);
+	assert_string_equal(session_reason(b), "message 3 has a payload");
 	rawpeer_free(&ra);
 	session_free(b);
 }
 
-/* Handing over someone else's card: refused with not-yours, which the initiator hears. */
+/* An initiator that expects C's presence key stops at message 2 when B answers. */
+static void
+test_session_expect_static_wrong(void **state)
+{
+	struct peermsg req = offer();
+	struct session *a = initiator(&req, pc_pk, NULL), *b = responder(NULL);
+	const uint8_t *d;
+	unsigned ev = 0;
+
+	(void)state;
+	assert_int_equal(pump(a, b, SIZE_MAX, &ev), 0);
+	assert_int_equal(pump(b, a, SIZE_MAX, &ev), -EKEYREJECTED);
+	assert_int_equal(ev, 0);
+	assert_int_equal(session_output(a, &d), 0); /* message 3 never written */
+	assert_true(session_failed(a));
+	assert_string_equal(session_reason(a), "the responder is not the peer expected");
+	assert_int_equal(session_handshake_hash(a, (uint8_t[NOISE_HASH]){ 0 }), -EPROTO);
+	session_free(a);
+	session_free(b);
+}
+
+struct check_log {
+	int calls;
+	uint8_t seen[32];
+	int verdict;
+};
+
+static int
+check_cb(void *arg, const uint8_t pk[NOISE_KEY])
+{
+	struct check_log *log = arg;
+
+	log->calls++;
+	memcpy(log->seen, pk, 32);
+	return log->verdict;
+}
+
+/* check_static: called once with the responder's key between messages 2 and 3; a refusal
+ * stops the initiator as a wrong expect_static does; with both set, both must pass. */
+static void
+test_session_check_static(void **state)
+{
+	static const struct {
+		const uint8_t *expect;
+		int verdict, calls, ok;
+	} cases[] = {
+		{ NULL, 0, 1, 1 },  { NULL, -1, 1, 0 },  { NULL, 1, 1, 0 },
+		{ pb_pk, 0, 1, 1 }, { pb_pk, -1, 1, 0 }, { pc_pk, 0, 0, 0 },
+	};
+	struct peermsg req = offer();
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct check_log log = { .verdict = cases[i].verdict };
+		struct session_config cfg = { .expect_static = cases[i].expect,
+			                      .check_static = check_cb,
+			                      .check_arg = &log };
+		struct session *a = initiator_with(&req, &cfg), *b = responder(NULL);
+		const uint8_t *d;
+		unsigned ea = 0, eb = 0;
+		int r;
+
+		assert_int_equal(pump(a, b, SIZE_MAX, &eb), 0);
+		r = pump(b, a, SIZE_MAX, &ea);
+		if (log.calls != cases[i].calls)
+			fail_msg("case %zu: check called %d times", i, log.calls);
+		if (log.calls > 0)
+			assert_memory_equal(log.seen, pb_pk, 32);
+		if (cases[i].ok) {
+			assert_int_equal(r, 0);
+			assert_int_equal(ea, EV(SESSION_EV_ESTABLISHED));
+			assert_int_equal(pump(a, b, SIZE_MAX, &eb), 0);
+			assert_true(eb & EV(SESSION_EV_REQUEST));
+		} else {
+			assert_int_equal(r, -EKEYREJECTED);
+			assert_int_equal(session_output(a, &d), 0);
+			assert_int_equal(ea, 0);
+		}
+		session_free(a);
+		session_free(b);
+	}
+}
+
+/* A handing over C's card: A's signature does not verify under C's key (not-yours). */
 static void
 test_session_wrong_card_key(void **state)
 {
@@ -312,6 +499,7 @@ test_session_wrong_card_key(void **state)
 	assert_int_equal(pump(a, b, SIZE_MAX, &eb), -EKEYREJECTED);
 	assert_false(eb & EV(SESSION_EV_REQUEST));
 	assert_null(session_request(b));
+	assert_null(session_peer(b));
 	assert_int_equal(pump(b, a, SIZE_MAX, &ea), 0);
 	assert_int_equal(session_answer_msg(a)->type, PEERMSG_ERROR);
 	assert_int_equal(session_answer_msg(a)->code, PEERMSG_E_NOT_YOURS);
@@ -341,26 +529,17 @@ test_session_bad_card(void **state)
 static void
 test_session_expired_card(void **state)
 {
-	struct card_fields f;
-	struct card_meta meta = { .rev = 2, .issued = ISSUED, .expires = ISSUED + 60 };
-	struct card_error err;
 	uint8_t *old;
 	size_t old_len;
 
 	(void)state;
-	card_fields_init(&f);
-	f.text[CARD_NAME] = strdup("Ada");
-	assert_int_equal(card_issue(&f, &meta, ida->sign_sk, &old, &old_len, &err), 0);
-	card_fields_clear(&f);
+	issue(ida, "Ada", ISSUED + 60, &old, &old_len);
 	for (int knows_time = 0; knows_time < 2; knows_time++) {
 		struct peermsg req = { .type = PEERMSG_OFFER, .card = old, .card_len = old_len };
-		struct session_config cr = { .role = SESSION_RESPONDER,
-			                     .id = idb,
-			                     .now = knows_time ? ISSUED + 3600 : 0 };
-		struct session *a = initiator(&req, NULL, NULL), *b;
+		struct session *a = initiator(&req, NULL, NULL);
+		struct session *b = responder_at(NULL, knows_time ? ISSUED + 3600 : 0);
 		unsigned ea = 0, eb = 0;
 
-		assert_int_equal(session_new(&cr, &b), 0);
 		assert_int_equal(pump(a, b, SIZE_MAX, &eb), 0);
 		assert_int_equal(pump(b, a, SIZE_MAX, &ea), 0);
 		if (knows_time) {
@@ -399,6 +578,7 @@ test_session_replayed_msg3(void **state)
 	b2 = responder(NULL);
 	assert_int_equal(session_input(b2, msg1, n1, &used, &e), 0);
 	assert_int_equal(session_input(b2, msg3, n3, &used, &e), -EBADMSG);
+	assert_null(session_peer_static(b2));
 	assert_null(session_peer(b2));
 	session_free(a);
 	session_free(b);
@@ -459,38 +639,38 @@ test_session_input_after_exchange(void **state)
 	session_free(b);
 }
 
-/* An initiator that meant to reach C stops at message 2 when B answers. */
-static void
-test_session_unexpected_peer(void **state)
-{
-	struct peermsg req = offer();
-	struct session *a = initiator(&req, idc->sign_pk, NULL), *b = responder(NULL);
-	const uint8_t *d;
-	unsigned ev = 0;
+/*
+ * What a raw initiator sends as its request: fixed bytes, or m with a sig made by sign_sk
+ * over the tag and sign_h (NULL: this session's h).
+ */
+struct raw_req {
+	const uint8_t *bytes;
+	size_t len;
+	const struct peermsg *m;
+	const uint8_t *sign_sk;
+	const uint8_t *sign_h;
+};
 
-	(void)state;
-	assert_int_equal(pump(a, b, SIZE_MAX, &ev), 0);
-	assert_int_equal(pump(b, a, SIZE_MAX, &ev), -EKEYREJECTED);
-	assert_int_equal(session_output(a, &d), 0); /* message 3 never written */
-	session_free(a);
-	session_free(b);
-}
-
-/* A raw initiator completes the handshake, then sends plaintext; returns the error code
- * the responder answers with, or 0 when it took the request. */
+/*
+ * A raw initiator (A's presence key) completes the handshake with a fresh responder, then
+ * sends rq. Returns the error code the responder answers with, or 0 when it took the
+ * request; *input_result gets what session_input returned. peer, when not NULL, gets
+ * session_peer() of a responder that took it.
+ */
 static int
-raw_request(const uint8_t *pt, size_t len, int *input_result)
+raw_request(const struct raw_req *rq, int *input_result, uint8_t *peer)
 {
-	struct session *b = responder(NULL);
+	struct session *b = responder_at(NULL, ISSUED + 3600);
 	struct rawpeer ra;
-	uint8_t frame[SESSION_FRAME_MAX + 2], plain[SESSION_FRAME_MAX];
-	struct peermsg *answer;
-	const uint8_t *d;
-	size_t n, used;
+	uint8_t frame[SESSION_FRAME_MAX + 2], plain[SESSION_FRAME_MAX], h[NOISE_HASH];
+	struct peermsg *answer, m;
+	const uint8_t *d, *pt = rq->bytes;
+	uint8_t *enc = NULL;
+	size_t n, used, len = rq->len;
 	enum session_event ev;
 	int flen, code = 0;
 
-	assert_int_equal(rawpeer_init(&ra, NOISE_INITIATOR, ida, NULL, NULL), 0);
+	assert_int_equal(rawpeer_init(&ra, NOISE_INITIATOR, pa, NULL), 0);
 	flen = rawpeer_hs_out(&ra, frame);
 	assert_int_equal(session_input(b, frame, (size_t)flen, &used, &ev), 0);
 	n = session_output(b, &d);
@@ -499,8 +679,27 @@ raw_request(const uint8_t *pt, size_t len, int *input_result)
 	flen = rawpeer_hs_out(&ra, frame);
 	assert_int_equal(session_input(b, frame, (size_t)flen, &used, &ev), 0);
 	assert_int_equal(ev, SESSION_EV_ESTABLISHED);
+	assert_memory_equal(session_peer_static(b), pa_pk, 32);
+	if (rq->m != NULL) {
+		assert_int_equal(rawpeer_hash(&ra, h), 0);
+		m = *rq->m;
+		assert_int_equal(crypt_sign_tagged(m.sig, rq->sign_sk, SESSION_HANDOVER_TAG,
+		                                   rq->sign_h ? rq->sign_h : h, NOISE_HASH),
+		                 0);
+		assert_int_equal(peermsg_encode(&m, &enc, &len), 0);
+		pt = enc;
+	}
 	flen = rawpeer_seal(&ra, pt, len, frame);
 	*input_result = session_input(b, frame, (size_t)flen, &used, &ev);
+	if (*input_result == 0) {
+		assert_int_equal(ev, SESSION_EV_REQUEST);
+		assert_non_null(session_peer(b));
+		if (peer != NULL)
+			memcpy(peer, session_peer(b), 32);
+	} else {
+		assert_null(session_peer(b));
+		assert_null(session_request(b));
+	}
 	if ((n = session_output(b, &d)) > 0) {
 		int plen = rawpeer_open(&ra, d, n, plain);
 
@@ -510,6 +709,7 @@ raw_request(const uint8_t *pt, size_t len, int *input_result)
 		code = answer->code;
 		peermsg_free(answer);
 	}
+	free(enc);
 	rawpeer_free(&ra);
 	session_free(b);
 	return code;
@@ -519,51 +719,267 @@ static void
 test_session_request_refusals(void **state)
 {
 	struct peermsg ack = { .type = PEERMSG_ACK };
+	struct raw_req rq = { 0 };
 	uint8_t *pt;
 	size_t len;
 	int r;
 
 	(void)state;
 	assert_int_equal(peermsg_encode(&ack, &pt, &len), 0);
-	assert_int_equal(raw_request(pt, len, &r), PEERMSG_E_UNSUPPORTED);
+	rq = (struct raw_req){ .bytes = pt, .len = len };
+	assert_int_equal(raw_request(&rq, &r, NULL), PEERMSG_E_UNSUPPORTED);
 	assert_int_equal(r, -EPROTO);
 	free(pt);
-	assert_int_equal(raw_request((const uint8_t *)"\xc1", 1, &r), PEERMSG_E_MALFORMED);
+	rq = (struct raw_req){ .bytes = (const uint8_t *)"\xc1", .len = 1 };
+	assert_int_equal(raw_request(&rq, &r, NULL), PEERMSG_E_MALFORMED);
 	assert_int_equal(r, -EBADMSG);
 	/* {t: "hello"} */
-	assert_int_equal(raw_request((const uint8_t *)"\x81\xa1t\xa5hello", 9, &r),
-	                 PEERMSG_E_UNSUPPORTED);
+	rq = (struct raw_req){ .bytes = (const uint8_t *)"\x81\xa1t\xa5hello", .len = 9 };
+	assert_int_equal(raw_request(&rq, &r, NULL), PEERMSG_E_UNSUPPORTED);
 	/* An empty transport message is malformed too. */
-	assert_int_equal(raw_request((const uint8_t *)"", 0, &r), PEERMSG_E_MALFORMED);
+	rq = (struct raw_req){ .bytes = (const uint8_t *)"", .len = 0 };
+	assert_int_equal(raw_request(&rq, &r, NULL), PEERMSG_E_MALFORMED);
 }
 
-/* Message 1 must carry no payload. */
+/* The raw path itself takes a well-signed request, so that the refusals below are the
+ * signature's doing. */
 static void
-test_session_msg1_payload_refused(void **state)
+test_session_raw_request_valid(void **state)
 {
-	struct session *b = responder(NULL);
-	struct noise_hs *hs;
-	uint8_t frame[256];
-	size_t n, used;
-	enum session_event ev;
+	struct peermsg m = offer();
+	struct raw_req rq = { .m = &m, .sign_sk = ida->sign_sk };
+	uint8_t peer[32];
+	int r;
 
 	(void)state;
-	assert_int_equal(noise_hs_new(NOISE_INITIATOR, (const uint8_t *)SESSION_PROLOGUE,
-	                              strlen(SESSION_PROLOGUE), ida->dh_sk, NULL, &hs),
-	                 0);
-	assert_int_equal(noise_hs_write(hs, (const uint8_t *)"hi", 2, frame + 2, 200, &n), 0);
-	frame[0] = 0;
-	frame[1] = (uint8_t)n;
-	assert_int_equal(session_input(b, frame, n + 2, &used, &ev), -EBADMSG);
-	noise_hs_free(hs);
+	assert_int_equal(raw_request(&rq, &r, peer), 0);
+	assert_int_equal(r, 0);
+	assert_memory_equal(peer, ida->sign_pk, 32);
+	/* Carol's card signed by Carol, from A's presence key: taken, and the signer is C.
+	 * (The presence key says nothing about who someone is.) */
+	m.card = card_c;
+	m.card_len = card_c_len;
+	rq.sign_sk = idc->sign_sk;
+	assert_int_equal(raw_request(&rq, &r, peer), 0);
+	assert_memory_equal(peer, idc->sign_pk, 32);
+}
+
+/* A card signed by another key than the sig's: not-yours. */
+static void
+test_session_sig_wrong_key(void **state)
+{
+	struct peermsg m = offer();
+	struct raw_req rq = { .m = &m, .sign_sk = idc->sign_sk };
+	int r;
+
+	(void)state;
+	assert_int_equal(raw_request(&rq, &r, NULL), PEERMSG_E_NOT_YOURS);
+	assert_int_equal(r, -EKEYREJECTED);
+	m.card = card_c;
+	m.card_len = card_c_len;
+	rq.sign_sk = ida->sign_sk;
+	assert_int_equal(raw_request(&rq, &r, NULL), PEERMSG_E_NOT_YOURS);
+}
+
+/* A request signed over another session's h (a request replayed from elsewhere, or made
+ * for someone else): not-yours. */
+static void
+test_session_sig_other_session(void **state)
+{
+	struct peermsg req = offer(), ack = { .type = PEERMSG_ACK };
+	const struct peermsg *got;
+	struct session *a, *b;
+	uint8_t other[NOISE_HASH], zero[NOISE_HASH] = { 0 };
+	struct raw_req rq = { .m = &req, .sign_sk = ida->sign_sk, .sign_h = other };
+	int r;
+
+	(void)state;
+	exchange(&req, &ack, SIZE_MAX, &got, &a, &b);
+	assert_int_equal(session_handshake_hash(a, other), 0);
+	assert_int_equal(raw_request(&rq, &r, NULL), PEERMSG_E_NOT_YOURS);
+	assert_int_equal(r, -EKEYREJECTED);
+	/* The recorded request of that session itself, sig and all, into a new one. */
+	{
+		const struct peermsg *old = session_request(b);
+		struct peermsg copy = *old;
+		uint8_t *pt;
+		size_t len;
+
+		assert_int_equal(peermsg_encode(&copy, &pt, &len), 0);
+		rq = (struct raw_req){ .bytes = pt, .len = len };
+		assert_int_equal(raw_request(&rq, &r, NULL), PEERMSG_E_NOT_YOURS);
+		free(pt);
+	}
+	rq = (struct raw_req){ .m = &req, .sign_sk = ida->sign_sk, .sign_h = zero };
+	assert_int_equal(raw_request(&rq, &r, NULL), PEERMSG_E_NOT_YOURS);
+	session_free(a);
 	session_free(b);
+}
+
+/* An offer of card_a with sig and rk of the given lengths (-1: absent). */
+static uint8_t *
+offer_with(int sig_len, int rk_len, size_t *len)
+{
+	uint8_t zeros[80] = { 0 }, *buf;
+	struct wire_out *w;
+
+	assert_int_equal(wire_out_new(PEERMSG_MAX, &w), 0);
+	wire_put_map(w, (uint32_t)(3 + (sig_len >= 0) + (rk_len >= 0)));
+	wire_put_cstr(w, "t");
+	wire_put_cstr(w, "offer");
+	wire_put_cstr(w, "card");
+	wire_put_bin(w, card_a, card_a_len);
+	if (sig_len >= 0) {
+		wire_put_cstr(w, "sig");
+		wire_put_bin(w, zeros, (size_t)sig_len);
+	}
+	if (rk_len >= 0) {
+		wire_put_cstr(w, "rk");
+		wire_put_bin(w, zeros, (size_t)rk_len);
+	}
+	wire_put_cstr(w, "reply");
+	wire_put_bool(w, false);
+	assert_int_equal(wire_out_take(w, &buf, len), 0);
+	wire_out_free(w);
+	return buf;
+}
+
+/* A missing or short sig or rk is malformed (the codec's), before any card check; with
+ * both the right size, the zero sig gets as far as the signature check. */
+static void
+test_session_sig_rk_shape(void **state)
+{
+	static const struct {
+		int sig, rk, code;
+	} cases[] = {
+		{ -1, 32, PEERMSG_E_MALFORMED }, { 63, 32, PEERMSG_E_MALFORMED },
+		{ 0, 32, PEERMSG_E_MALFORMED },  { 65, 32, PEERMSG_E_MALFORMED },
+		{ 64, -1, PEERMSG_E_MALFORMED }, { 64, 31, PEERMSG_E_MALFORMED },
+		{ 64, 0, PEERMSG_E_MALFORMED },  { 64, 32, PEERMSG_E_NOT_YOURS },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len;
+		uint8_t *pt = offer_with(cases[i].sig, cases[i].rk, &len);
+		struct raw_req rq = { .bytes = pt, .len = len };
+		int r, code = raw_request(&rq, &r, NULL);
+
+		if (code != cases[i].code)
+			fail_msg("sig %d rk %d: code %d", cases[i].sig, cases[i].rk, code);
+		assert_int_equal(r, code == PEERMSG_E_MALFORMED ? -EBADMSG : -EKEYREJECTED);
+		free(pt);
+	}
+}
+
+/* bad-card comes before not-yours: an expired card with a wrong sig is a bad card. */
+static void
+test_session_bad_card_before_sig(void **state)
+{
+	struct peermsg m = offer();
+	struct raw_req rq = { .m = &m, .sign_sk = idc->sign_sk };
+	uint8_t *old;
+	size_t old_len;
+	int r;
+
+	(void)state;
+	issue(ida, "Ada", ISSUED + 60, &old, &old_len);
+	m.card = old;
+	m.card_len = old_len;
+	assert_int_equal(raw_request(&rq, &r, NULL), PEERMSG_E_BAD_CARD);
+	assert_int_equal(r, -EPROTO);
+	free(old);
+}
+
+/* Whether needle occurs in hay. */
+static bool
+contains(const uint8_t *hay, size_t n, const uint8_t *needle, size_t k)
+{
+	return memmem(hay, n, needle, k) != NULL;
+}
+
+/*
+ * The prober: anyone can connect to a responder and run the handshake, so what the
+ * responder sends must not say who it is. Its output holds neither its identity key nor
+ * anything from which a key could be read: message 2 has an empty payload, and its
+ * answers, opened, are fixed messages.
+ */
+static void
+test_session_prober_learns_no_identity(void **state)
+{
+	(void)state;
+	for (int took = 0; took < 2; took++) {
+		struct session *b = responder(NULL);
+		struct rawpeer ra;
+		uint8_t frame[SESSION_FRAME_MAX + 2], plain[SESSION_FRAME_MAX], h[NOISE_HASH];
+		uint8_t wire[4096], *pt;
+		struct peermsg m = offer(), ack = { .type = PEERMSG_ACK };
+		const uint8_t *d;
+		size_t n, used, wn = 0, len;
+		enum session_event ev;
+		int flen, plen;
+
+		assert_int_equal(rawpeer_init(&ra, NOISE_INITIATOR, pc, NULL), 0);
+		flen = rawpeer_hs_out(&ra, frame);
+		assert_int_equal(session_input(b, frame, (size_t)flen, &used, &ev), 0);
+		n = session_output(b, &d);
+		memcpy(wire + wn, d, n);
+		wn += n;
+		assert_int_equal(rawpeer_hs_in(&ra, d, n), 0);
+		assert_int_equal(ra.got_len, 0); /* nothing in message 2 */
+		session_output_done(b, n);
+		flen = rawpeer_hs_out(&ra, frame);
+		assert_int_equal(session_input(b, frame, (size_t)flen, &used, &ev), 0);
+		/* C's card, well signed (taken, then acked), or A's card signed by C (refused). */
+		assert_int_equal(rawpeer_hash(&ra, h), 0);
+		if (took) {
+			m.card = card_c;
+			m.card_len = card_c_len;
+		}
+		assert_int_equal(
+		        crypt_sign_tagged(m.sig, idc->sign_sk, SESSION_HANDOVER_TAG, h, NOISE_HASH),
+		        0);
+		assert_int_equal(peermsg_encode(&m, &pt, &len), 0);
+		flen = rawpeer_seal(&ra, pt, len, frame);
+		free(pt);
+		assert_int_equal(session_input(b, frame, (size_t)flen, &used, &ev),
+		                 took ? 0 : -EKEYREJECTED);
+		if (took) {
+			assert_int_equal(ev, SESSION_EV_REQUEST);
+			assert_int_equal(session_answer(b, &ack), 0);
+		}
+		n = session_output(b, &d);
+		assert_true(n > 0 && wn + n <= sizeof(wire));
+		memcpy(wire + wn, d, n);
+		wn += n;
+		plen = rawpeer_open(&ra, d, n, plain);
+		assert_true(plen > 0);
+		assert_false(contains(wire, wn, idb->sign_pk, 32));
+		assert_false(contains(plain, (size_t)plen, idb->sign_pk, 32));
+		/* and not even a part of it: 8 bytes from anywhere in the key */
+		for (size_t i = 0; i + 8 <= 32; i++) {
+			assert_false(contains(wire, wn, idb->sign_pk + i, 8));
+			assert_false(contains(plain, (size_t)plen, idb->sign_pk + i, 8));
+		}
+		if (took)
+			assert_memory_equal(plain,
+			                    "\x81\xa1t\xa3"
+			                    "ack",
+			                    7);
+		else
+			assert_int_equal(plain[0], 0x82); /* {t: error, code}: no msg */
+		rawpeer_free(&ra);
+		session_free(b);
+	}
 }
 
 static void
 test_session_misuse(void **state)
 {
 	struct peermsg ack = { .type = PEERMSG_ACK }, req = offer();
-	struct session_config cfg = { .role = SESSION_INITIATOR, .id = ida, .request = &ack };
+	struct session_config cfg = {
+		.role = SESSION_INITIATOR, .static_sk = pa, .id = ida, .request = &ack
+	};
 	struct session *s;
 
 	(void)state;
@@ -571,9 +987,20 @@ test_session_misuse(void **state)
 	assert_null(s);
 	cfg.request = NULL;
 	assert_int_equal(session_new(&cfg, &s), -EINVAL);
-	s = responder(NULL);
+	cfg.request = &req;
+	cfg.id = NULL; /* nobody to sign it */
+	assert_int_equal(session_new(&cfg, &s), -EINVAL);
+	cfg.id = ida;
+	cfg.static_sk = NULL;
+	assert_int_equal(session_new(&cfg, &s), -EINVAL);
+	cfg = (struct session_config){ .role = SESSION_RESPONDER };
+	assert_int_equal(session_new(&cfg, &s), -EINVAL);
+	/* A responder needs no identity. */
+	cfg.static_sk = pb;
+	assert_int_equal(session_new(&cfg, &s), 0);
 	assert_int_equal(session_answer(s, &ack), -EPROTO);
 	assert_null(session_peer(s));
+	assert_null(session_peer_static(s));
 	assert_null(session_request(s));
 	assert_int_equal(session_handshake_hash(s, (uint8_t[NOISE_HASH]){ 0 }), -EPROTO);
 	session_free(s);
@@ -590,6 +1017,36 @@ test_session_misuse(void **state)
 	session_free(NULL);
 }
 
+/* session_new copies the request: the caller may free or change its own at once. */
+static void
+test_session_new_copies_request(void **state)
+{
+	struct peermsg req = offer(), ack = { .type = PEERMSG_ACK };
+	struct session *a, *b = responder(NULL);
+	uint8_t *card = malloc(card_a_len);
+	char *note = strdup("Loved your talk");
+	unsigned ev = 0;
+
+	(void)state;
+	memcpy(card, card_a, card_a_len);
+	req.card = card;
+	req.note = note;
+	a = initiator(&req, NULL, NULL);
+	memset(card, 0, card_a_len);
+	free(card);
+	memset(note, 'x', strlen(note));
+	free(note);
+	memset(&req, 0, sizeof(req));
+	assert_int_equal(pump(a, b, SIZE_MAX, &ev), 0);
+	assert_int_equal(pump(b, a, SIZE_MAX, &ev), 0);
+	assert_int_equal(pump(a, b, SIZE_MAX, &ev), 0);
+	assert_true(ev & EV(SESSION_EV_REQUEST));
+	assert_string_equal(session_request(b)->note, "Loved your talk");
+	assert_int_equal(session_answer(b, &ack), 0);
+	session_free(a);
+	session_free(b);
+}
+
 static uint8_t *
 jhex(json_t *o, const char *key, size_t *len)
 {
@@ -599,18 +1056,41 @@ jhex(json_t *o, const char *key, size_t *len)
 	return tu_unhex(s, len);
 }
 
-static struct identity *
-party(json_t *p, uint8_t **eph)
+/* A transcript party: its identity, presence secret, ephemeral and rk. */
+struct tparty {
+	struct identity *id;
+	uint8_t *presence, *presence_pk, *eph, *rk;
+};
+
+static void
+party(json_t *p, struct tparty *t)
 {
 	size_t n;
-	uint8_t *seed = jhex(p, "sign_seed", &n), *dh = jhex(p, "dh_secret", &n);
-	struct identity *id;
+	uint8_t *seed = jhex(p, "sign_seed", &n), pk[32];
 
-	assert_int_equal(identity_from_secrets(seed, dh, &id), 0);
-	*eph = jhex(p, "ephemeral", &n);
+	assert_int_equal(identity_from_seed(seed, &t->id), 0);
 	free(seed);
-	free(dh);
-	return id;
+	t->presence = jhex(p, "presence_secret", &n);
+	assert_int_equal(n, 32);
+	t->presence_pk = jhex(p, "presence_pk", &n);
+	assert_int_equal(crypt_dh_public(pk, t->presence), 0);
+	assert_memory_equal(pk, t->presence_pk, 32);
+	t->eph = jhex(p, "ephemeral", &n);
+	t->rk = jhex(p, "rk", &n);
+	assert_int_equal(n, PEERMSG_RK_LEN);
+	seed = jhex(p, "sign_pk", &n);
+	assert_memory_equal(t->id->sign_pk, seed, 32);
+	free(seed);
+}
+
+static void
+party_free(struct tparty *t)
+{
+	identity_free(t->id);
+	free(t->presence);
+	free(t->presence_pk);
+	free(t->eph);
+	free(t->rk);
 }
 
 /* Checks that pending output of s is exactly the recorded frames of steps[*k..]. */
@@ -633,7 +1113,8 @@ expect_frames(struct session *s, json_t *steps, size_t *k, size_t count)
 }
 
 /* The committed transcripts (proto/vectors/session-transcripts.json), replayed: with the
- * recorded keys, every frame we write must be the recorded one. */
+ * recorded keys, every frame we write must be the recorded one, handshake payloads must be
+ * empty, and the responder must find the initiator's identity and rk in the request. */
 static void
 test_session_transcripts(void **state)
 {
@@ -647,23 +1128,33 @@ test_session_transcripts(void **state)
 	json_array_foreach(json_object_get(doc, "transcripts"), i, t)
 	{
 		json_t *steps = json_object_get(t, "steps");
-		uint8_t *ea, *eb, *pt, *hh, h[NOISE_HASH];
-		struct identity *a_id = party(json_object_get(t, "initiator"), &ea);
-		struct identity *b_id = party(json_object_get(t, "responder"), &eb);
+		uint8_t *pt, *hh, h[NOISE_HASH];
+		struct tparty ini, res;
 		struct peermsg *req, ack = { .type = PEERMSG_ACK };
-		struct session_config ci = { .role = SESSION_INITIATOR,
-			                     .id = a_id,
-			                     .ephemeral = ea };
-		struct session_config cr = { .role = SESSION_RESPONDER,
-			                     .id = b_id,
-			                     .ephemeral = eb };
+		struct session_config ci = { .role = SESSION_INITIATOR };
+		struct session_config cr = { .role = SESSION_RESPONDER };
 		struct session *a, *b;
 		size_t k = 0, len;
 		unsigned ev = 0;
 
+		party(json_object_get(t, "initiator"), &ini);
+		party(json_object_get(t, "responder"), &res);
+		assert_string_equal(json_string_value(json_object_get(t, "prologue")),
+		                    "77616c6c666c6f7765722f32");
+		for (size_t j = 0; j < 3; j++)
+			assert_string_equal(json_string_value(json_object_get(
+			                            json_array_get(steps, j), "payload")),
+			                    "");
 		pt = jhex(json_array_get(steps, 3), "payload", &len);
 		assert_int_equal(peermsg_decode(pt, len, &req, NULL), 0);
+		ci.static_sk = ini.presence;
+		ci.id = ini.id;
 		ci.request = req;
+		ci.ephemeral = ini.eph;
+		ci.expect_static = res.presence_pk;
+		cr.static_sk = res.presence;
+		cr.ephemeral = res.eph;
+		cr.now = ISSUED;
 		assert_int_equal(session_new(&ci, &a), 0);
 		assert_int_equal(session_new(&cr, &b), 0);
 		expect_frames(a, steps, &k, 1);
@@ -672,6 +1163,10 @@ test_session_transcripts(void **state)
 		assert_int_equal(pump(b, a, SIZE_MAX, &ev), 0);
 		expect_frames(a, steps, &k, 2);
 		assert_int_equal(pump(a, b, SIZE_MAX, &ev), 0);
+		assert_true(ev & EV(SESSION_EV_REQUEST));
+		assert_memory_equal(session_peer(b), ini.id->sign_pk, 32);
+		assert_memory_equal(session_peer_static(b), ini.presence_pk, 32);
+		assert_memory_equal(session_request(b)->rk, ini.rk, PEERMSG_RK_LEN);
 		assert_int_equal(session_answer(b, &ack), 0);
 		expect_frames(b, steps, &k, 1);
 		assert_int_equal(pump(b, a, SIZE_MAX, &ev), 0);
@@ -682,10 +1177,8 @@ test_session_transcripts(void **state)
 		session_free(a);
 		session_free(b);
 		peermsg_free(req);
-		identity_free(a_id);
-		identity_free(b_id);
-		free(ea);
-		free(eb);
+		party_free(&ini);
+		party_free(&res);
 		free(pt);
 		free(hh);
 	}
@@ -696,19 +1189,27 @@ test_session_transcripts(void **state)
 static int
 setup(void **state)
 {
-	uint8_t seed[32], dh[32];
+	uint8_t seed[32];
 
 	(void)state;
 	assert_int_equal(crypt_init(), 0);
 	for (int i = 0; i < 3; i++) {
 		struct identity **id = i == 0 ? &ida : i == 1 ? &idb : &idc;
+		uint8_t *sk = i == 0   ? pa
+		              : i == 1 ? pb
+		                       : pc,
+		        *pk = i == 0   ? pa_pk
+		              : i == 1 ? pb_pk
+		                       : pc_pk;
 
 		memset(seed, 0x10 * (i + 1), sizeof(seed));
-		memset(dh, 0x11 * (i + 1), sizeof(dh));
-		assert_int_equal(identity_from_secrets(seed, dh, id), 0);
+		memset(sk, 0x11 * (i + 1), 32);
+		assert_int_equal(identity_from_seed(seed, id), 0);
+		assert_int_equal(crypt_dh_public(pk, sk), 0);
 	}
-	issue(ida, "Ada", &card_a, &card_a_len);
-	issue(idc, "Carol", &card_c, &card_c_len);
+	memset(rk_a, 0x5a, sizeof(rk_a));
+	issue(ida, "Ada", 0, &card_a, &card_a_len);
+	issue(idc, "Carol", 0, &card_c, &card_c_len);
 	return 0;
 }
 
@@ -731,19 +1232,28 @@ main(void)
 		cmocka_unit_test(test_session_offer_ack_exchange),
 		cmocka_unit_test(test_session_card_ack_exchange),
 		cmocka_unit_test(test_session_error_answer),
+		cmocka_unit_test(test_session_handshake_sizes),
 		cmocka_unit_test(test_session_tamper_every_byte),
-		cmocka_unit_test(test_session_wrong_binding_responder),
-		cmocka_unit_test(test_session_wrong_binding_initiator),
+		cmocka_unit_test(test_session_payload_in_msg1_refused),
+		cmocka_unit_test(test_session_payload_in_msg2_refused),
+		cmocka_unit_test(test_session_payload_in_msg3_refused),
+		cmocka_unit_test(test_session_expect_static_wrong),
+		cmocka_unit_test(test_session_check_static),
 		cmocka_unit_test(test_session_wrong_card_key),
 		cmocka_unit_test(test_session_bad_card),
 		cmocka_unit_test(test_session_expired_card),
 		cmocka_unit_test(test_session_replayed_msg3),
 		cmocka_unit_test(test_session_input_frame_limits),
 		cmocka_unit_test(test_session_input_after_exchange),
-		cmocka_unit_test(test_session_unexpected_peer),
 		cmocka_unit_test(test_session_request_refusals),
-		cmocka_unit_test(test_session_msg1_payload_refused),
+		cmocka_unit_test(test_session_raw_request_valid),
+		cmocka_unit_test(test_session_sig_wrong_key),
+		cmocka_unit_test(test_session_sig_other_session),
+		cmocka_unit_test(test_session_sig_rk_shape),
+		cmocka_unit_test(test_session_bad_card_before_sig),
+		cmocka_unit_test(test_session_prober_learns_no_identity),
 		cmocka_unit_test(test_session_misuse),
+		cmocka_unit_test(test_session_new_copies_request),
 		cmocka_unit_test(test_session_transcripts),
 	};
 

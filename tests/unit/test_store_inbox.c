@@ -9,17 +9,31 @@
 #define T0  1790000000
 #define DAY 86400
 
+/* The keys a session hands over with an offer from card: each a different fill, made from
+ * the card's key, so that a mix-up between them or between senders shows. */
+static struct inbox_keys
+keys_of(const struct card *card)
+{
+	struct inbox_keys k;
+
+	memset(k.recognition, card->key[0] ^ 0x11, sizeof(k.recognition));
+	memset(k.peer_static, card->key[0] ^ 0x22, sizeof(k.peer_static));
+	memset(k.presence_sk, card->key[0] ^ 0x33, sizeof(k.presence_sk));
+	return k;
+}
+
 /* Puts an offer from card, with an offer id made from its key, rev and time. */
 static int
 offer(struct store *st, const struct card *card, const char *addr, uint64_t now, int64_t *id)
 {
+	struct inbox_keys keys = keys_of(card);
 	uint8_t offer_id[32] = { 0 };
 
 	memcpy(offer_id, card->key, 8);
 	memcpy(offer_id + 8, &card->rev, sizeof(card->rev));
 	memcpy(offer_id + 16, &now, sizeof(now));
 	return store_inbox_put(st, card, "Loved your talk", true, addr, 47001, "Intranet Now",
-	                       offer_id, now, DAY, id);
+	                       offer_id, &keys, now, DAY, id);
 }
 
 static void
@@ -27,6 +41,8 @@ test_store_inbox_accept(void **state)
 {
 	struct tu_store *fx = *state;
 	struct card *ada = tu_card(1, "Ada", 3, NULL);
+	struct inbox_keys want = keys_of(ada);
+	struct store_recognition *rec;
 	struct inbox_offer *list, taken;
 	struct contact *people;
 	int64_t id, person;
@@ -41,11 +57,25 @@ test_store_inbox_accept(void **state)
 	assert_string_equal(list[0].card->f.text[CARD_NAME], "Ada");
 	assert_string_equal(list[0].note, "Loved your talk");
 	assert_true(list[0].reply && list[0].port == 47001);
+	/* What the card back needs came back from disk, each key in its place. */
+	assert_true(list[0].has_keys);
+	assert_memory_equal(&list[0].keys, &want, sizeof(want));
 	inbox_offer_free_all(list, n);
+	assert_int_equal(store_recognition_list(fx->st, &rec, &n), 0);
+	assert_int_equal(n, 0); /* not a contact yet: nobody to recognise */
+	free(rec);
 	assert_int_equal(store_inbox_accept(fx->st, id, T0 + 120, &taken, &person), 0);
 	assert_true(person > 0);
 	assert_string_equal(taken.addr, "192.0.2.1");
+	assert_true(taken.has_keys);
+	assert_memory_equal(taken.keys.presence_sk, want.presence_sk, 32);
 	inbox_offer_clear(&taken);
+	/* The sender's recognition key is now the contact's. */
+	assert_int_equal(store_recognition_list(fx->st, &rec, &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(rec[0].person_id == person);
+	assert_memory_equal(rec[0].key, want.recognition, 32);
+	store_recognition_free(rec, n);
 	/* The person is in the graph, met at the event; the offer is gone. */
 	assert_int_equal(store_contacts(fx->st, NULL, &people, &n), 0);
 	assert_int_equal(n, 1);
@@ -216,13 +246,39 @@ test_store_inbox_rejects(void **state)
 	uint8_t oid[32] = { 9 };
 	int64_t id;
 
-	assert_int_equal(store_inbox_put(fx->st, ada, "", false, NULL, 0, NULL, oid, T0, DAY, &id),
+	assert_int_equal(
+	        store_inbox_put(fx->st, ada, "", false, NULL, 0, NULL, oid, NULL, T0, DAY, &id),
+	        -EINVAL);
+	assert_int_equal(store_inbox_put(fx->st, ada, "a\x1b", false, NULL, 0, NULL, oid, NULL, T0,
+	                                 DAY, &id),
 	                 -EINVAL);
 	assert_int_equal(
-	        store_inbox_put(fx->st, ada, "a\x1b", false, NULL, 0, NULL, oid, T0, DAY, &id),
+	        store_inbox_put(fx->st, ada, NULL, false, NULL, 0, "", oid, NULL, T0, DAY, &id),
 	        -EINVAL);
-	assert_int_equal(store_inbox_put(fx->st, ada, NULL, false, NULL, 0, "", oid, T0, DAY, &id),
-	                 -EINVAL);
+	card_free(ada);
+}
+
+/* An offer kept without keys (before schema 5) can be accepted, and says it has none. */
+static void
+test_store_inbox_without_keys(void **state)
+{
+	struct tu_store *fx = *state;
+	struct card *ada = tu_card(1, "Ada", 3, NULL);
+	struct store_recognition *rec;
+	struct inbox_offer taken;
+	uint8_t oid[32] = { 7 };
+	int64_t id, person;
+	size_t n;
+
+	assert_int_equal(store_inbox_put(fx->st, ada, NULL, true, "192.0.2.1", 47001, NULL, oid,
+	                                 NULL, T0, DAY, &id),
+	                 0);
+	assert_int_equal(store_inbox_accept(fx->st, id, T0 + 1, &taken, &person), 0);
+	assert_false(taken.has_keys);
+	inbox_offer_clear(&taken);
+	assert_int_equal(store_recognition_list(fx->st, &rec, &n), 0);
+	assert_int_equal(n, 0);
+	free(rec);
 	card_free(ada);
 }
 
@@ -235,6 +291,7 @@ main(void)
 		T(test_store_inbox_ids_not_reused), T(test_store_inbox_put_duplicate),
 		T(test_store_inbox_card_expiry),    T(test_store_inbox_decline_all),
 		T(test_store_inbox_expiry),         T(test_store_inbox_rejects),
+		T(test_store_inbox_without_keys),
 	};
 
 	assert_int_equal(crypt_init(), 0);

@@ -1,7 +1,9 @@
 /*
  * store_outbox: the offers we made: keep, list, get, retry, deliver, fail, expire, and the
- * card back, which is kept only when it answers an offer delivered to its signer. The
- * fixture's teardown runs store_check (integrity and foreign keys) after every test.
+ * card back, which is kept only when it comes from the presence key the offer was
+ * delivered to. For brevity each person's session here uses their identity key's bytes as
+ * its presence key: the store compares 32 bytes, whatever they are. The fixture's teardown
+ * runs store_check (integrity and foreign keys) after every test.
  */
 #include <stdio.h>
 #include <string.h>
@@ -93,7 +95,7 @@ test_store_outbox_put_list_get(void **state)
 	/* Oldest first, every field as put. */
 	assert_int_equal(list[0].id, a);
 	assert_string_equal(list[0].target, "Ada's laptop");
-	assert_false(list[0].has_peer_key);
+	assert_false(list[0].has_peer_static);
 	assert_int_equal(list[0].envelope_len, mine->envelope_len);
 	assert_memory_equal(list[0].envelope, mine->envelope, mine->envelope_len);
 	assert_memory_equal(list[0].offer_id, re, sizeof(re));
@@ -259,12 +261,12 @@ test_store_outbox_answer_stores_person(void **state)
 	assert_int_equal(store_outbox_delivered(fx->st, id, ada->key, T0 + 10, DAY), 0);
 	assert_int_equal(store_outbox_get(fx->st, id, &o), 0);
 	assert_int_equal(o.state, OUTBOX_DELIVERED);
-	assert_true(o.has_peer_key);
-	assert_memory_equal(o.peer_key, ada->key, CRYPT_SIGN_PK);
+	assert_true(o.has_peer_static);
+	assert_memory_equal(o.peer_static, ada->key, CRYPT_SIGN_PK);
 	assert_int_equal(o.expires, T0 + 10 + DAY);
 	outbox_offer_clear(&o);
 
-	assert_int_equal(store_outbox_answer(fx->st, re, ada, T0 + 60, &person), 0);
+	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + 60, &person), 0);
 	assert_true(person > 0);
 	assert_int_equal(state_of(fx->st, id), OUTBOX_ANSWERED);
 	assert_int_equal(store_contacts(fx->st, NULL, &list, &n), 0);
@@ -292,13 +294,13 @@ test_store_outbox_answer_wrong_key(void **state)
 	assert_int_equal(put(fx->st, "Ada's laptop", mine, true, T0, &id), 0);
 	assert_int_equal(store_outbox_delivered(fx->st, id, ada->key, T0, DAY), 0);
 	/* Eve knows the offer id (it is a hash of a card we hand out), but is not Ada. */
-	assert_int_equal(store_outbox_answer(fx->st, re, eve, T0 + 60, &person), -ENOENT);
+	assert_int_equal(store_outbox_answer(fx->st, re, eve->key, eve, T0 + 60, &person), -ENOENT);
 	assert_int_equal(person, 0);
 	assert_int_equal(people(fx->st), 0);
 	assert_int_equal(state_of(fx->st, id), OUTBOX_DELIVERED);
 	/* Nor does Ada's card answer an offer id that is not ours. */
 	re[0] ^= 1;
-	assert_int_equal(store_outbox_answer(fx->st, re, ada, T0 + 60, NULL), -ENOENT);
+	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + 60, NULL), -ENOENT);
 	assert_int_equal(people(fx->st), 0);
 	card_free(eve);
 	card_free(ada);
@@ -315,10 +317,10 @@ test_store_outbox_answer_undelivered(void **state)
 
 	offer_id(mine, re);
 	assert_int_equal(put(fx->st, "Ada's laptop", mine, true, T0, &id), 0);
-	assert_int_equal(store_outbox_answer(fx->st, re, ada, T0 + 60, NULL), -ENOENT);
+	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + 60, NULL), -ENOENT);
 	/* Nor once given up on. */
 	assert_int_equal(store_outbox_failed(fx->st, id, NULL), 0);
-	assert_int_equal(store_outbox_answer(fx->st, re, ada, T0 + 60, NULL), -ENOENT);
+	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + 60, NULL), -ENOENT);
 	assert_int_equal(people(fx->st), 0);
 	assert_int_equal(state_of(fx->st, id), OUTBOX_FAILED);
 	card_free(ada);
@@ -342,11 +344,12 @@ test_store_outbox_answer_expired(void **state)
 	assert_int_equal(changed, 0);
 	assert_int_equal(state_of(fx->st, id), OUTBOX_DELIVERED);
 	/* ... but no card back is taken after its deadline. */
-	assert_int_equal(store_outbox_answer(fx->st, re, ada, T0 + DAY + 1, NULL), -ENOENT);
+	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + DAY + 1, NULL),
+	                 -ENOENT);
 	assert_int_equal(people(fx->st), 0);
 	assert_int_equal(state_of(fx->st, id), OUTBOX_DELIVERED);
 	/* The deadline itself is still in time. */
-	assert_int_equal(store_outbox_answer(fx->st, re, ada, T0 + DAY, NULL), 0);
+	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + DAY, NULL), 0);
 	assert_int_equal(people(fx->st), 1);
 	card_free(ada);
 	card_free(mine);
@@ -364,7 +367,7 @@ test_store_outbox_answer_no_reply(void **state)
 	assert_int_equal(put(fx->st, "Ada's laptop", mine, false, T0, &id), 0);
 	assert_int_equal(store_outbox_delivered(fx->st, id, ada->key, T0, DAY), 0);
 	/* We did not ask for her card: one sent anyway is not taken. */
-	assert_int_equal(store_outbox_answer(fx->st, re, ada, T0 + 60, NULL), -ENOENT);
+	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + 60, NULL), -ENOENT);
 	assert_int_equal(people(fx->st), 0);
 	assert_int_equal(state_of(fx->st, id), OUTBOX_DELIVERED);
 	card_free(ada);
@@ -384,9 +387,10 @@ test_store_outbox_answer_blocked(void **state)
 	assert_int_equal(store_outbox_delivered(fx->st, id, ada->key, T0, DAY), 0);
 	/* Ada is blocked the one way there is: from an offer of hers in the inbox. */
 	assert_int_equal(
-	        store_inbox_put(fx->st, ada, NULL, false, NULL, 0, NULL, oid, T0, DAY, &in), 0);
+	        store_inbox_put(fx->st, ada, NULL, false, NULL, 0, NULL, oid, NULL, T0, DAY, &in),
+	        0);
 	assert_int_equal(store_inbox_block(fx->st, in, T0 + 1), 0);
-	assert_int_equal(store_outbox_answer(fx->st, re, ada, T0 + 60, &person), -EPERM);
+	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + 60, &person), -EPERM);
 	assert_int_equal(person, 0);
 	assert_int_equal(people(fx->st), 0);
 	assert_int_equal(state_of(fx->st, id), OUTBOX_DELIVERED);
@@ -409,15 +413,15 @@ test_store_outbox_delivered_two_peers(void **state)
 	assert_int_equal(store_outbox_delivered(fx->st, a, ada->key, T0, DAY), 0);
 	assert_int_equal(store_outbox_delivered(fx->st, b, bo->key, T0, DAY), 0);
 	assert_int_equal(offers(fx->st), 2);
-	assert_int_equal(store_outbox_answer(fx->st, re, ada, T0 + 60, &pa), 0);
+	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + 60, &pa), 0);
 	assert_int_equal(state_of(fx->st, a), OUTBOX_ANSWERED);
 	assert_int_equal(state_of(fx->st, b), OUTBOX_DELIVERED);
-	assert_int_equal(store_outbox_answer(fx->st, re, bo, T0 + 60, &pb), 0);
+	assert_int_equal(store_outbox_answer(fx->st, re, bo->key, bo, T0 + 60, &pb), 0);
 	assert_true(pa > 0 && pb > 0 && pa != pb);
 	assert_int_equal(state_of(fx->st, b), OUTBOX_ANSWERED);
 	/* Each once. */
-	assert_int_equal(store_outbox_answer(fx->st, re, ada, T0 + 60, NULL), -ENOENT);
-	assert_int_equal(store_outbox_answer(fx->st, re, bo, T0 + 60, NULL), -ENOENT);
+	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + 60, NULL), -ENOENT);
+	assert_int_equal(store_outbox_answer(fx->st, re, bo->key, bo, T0 + 60, NULL), -ENOENT);
 	assert_int_equal(people(fx->st), 2);
 	card_free(bo);
 	card_free(ada);
@@ -451,7 +455,7 @@ test_store_outbox_delivered_same_peer_twice(void **state)
 	assert_int_equal(store_outbox_delivered(fx->st, a2, ada->key, T0, DAY), -ENOENT);
 	assert_int_equal(store_outbox_delivered(fx->st, a2, ada->key, UINT64_MAX, DAY), -EINVAL);
 	/* Also over an answered one. */
-	assert_int_equal(store_outbox_answer(fx->st, re, ada, T0 + 60, NULL), 0);
+	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + 60, NULL), 0);
 	assert_int_equal(put(fx->st, "Ada's laptop", mine, true, T0 + 100, &a3), 0);
 	assert_int_equal(store_outbox_delivered(fx->st, a3, ada->key, T0 + 100, DAY), 0);
 	assert_int_equal(offers(fx->st), 1);
@@ -474,11 +478,13 @@ test_store_outbox_answer_twice(void **state)
 	offer_id(mine, re);
 	assert_int_equal(put(fx->st, "Ada's laptop", mine, true, T0, &id), 0);
 	assert_int_equal(store_outbox_delivered(fx->st, id, ada->key, T0, 7 * DAY), 0);
-	assert_int_equal(store_outbox_answer(fx->st, re, ada, T0 + 60, NULL), 0);
+	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + 60, NULL), 0);
 	/* Two days later, within the answer time: a replay, even of a newer card, is refused
 	 * and records no second meeting. */
-	assert_int_equal(store_outbox_answer(fx->st, re, ada2, T0 + 2 * DAY, NULL), -ENOENT);
-	assert_int_equal(store_outbox_answer(fx->st, re, ada, T0 + 2 * DAY, NULL), -ENOENT);
+	assert_int_equal(store_outbox_answer(fx->st, re, ada2->key, ada2, T0 + 2 * DAY, NULL),
+	                 -ENOENT);
+	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + 2 * DAY, NULL),
+	                 -ENOENT);
 	assert_int_equal(store_contacts(fx->st, NULL, &list, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(list[0].rev, 3);
@@ -506,14 +512,14 @@ test_store_outbox_reopen(void **state)
 	tu_store_reopen(fx);
 	assert_int_equal(store_outbox_get(fx->st, id, &o), 0);
 	assert_int_equal(o.state, OUTBOX_DELIVERED);
-	assert_memory_equal(o.peer_key, ada->key, CRYPT_SIGN_PK);
+	assert_memory_equal(o.peer_static, ada->key, CRYPT_SIGN_PK);
 	assert_memory_equal(o.offer_id, re, sizeof(re));
 	outbox_offer_clear(&o);
 	assert_int_equal(store_outbox_get(fx->st, pending, &o), 0);
 	assert_int_equal(o.state, OUTBOX_PENDING);
 	assert_int_equal(o.tries, 1);
 	outbox_offer_clear(&o);
-	assert_int_equal(store_outbox_answer(fx->st, re, ada, T0 + 60, NULL), 0);
+	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + 60, NULL), 0);
 	tu_store_reopen(fx);
 	assert_int_equal(state_of(fx->st, id), OUTBOX_ANSWERED);
 	assert_int_equal(people(fx->st), 1);
@@ -557,6 +563,11 @@ static void
 make_v2(struct tu_store *fx)
 {
 	static const char v2[] =
+	        "DROP TABLE recognition;"
+	        "ALTER TABLE inbox DROP COLUMN recognition;"
+	        "ALTER TABLE inbox DROP COLUMN peer_static;"
+	        "ALTER TABLE inbox DROP COLUMN presence_sk;"
+	        "DELETE FROM counter WHERE name = 'advert_slot';"
 	        "DROP TABLE intake;"
 	        "DROP INDEX person_name;"
 	        "DROP TABLE outbox;"
@@ -613,7 +624,7 @@ test_store_outbox_migrates_from_v2(void **state)
 	assert_int_equal(put(fx->st, "Ada's laptop", mine, true, T0, &a), 0);
 	assert_int_equal(put(fx->st, "Bo's phone", mine, true, T0, &b), 0);
 	assert_int_equal(store_outbox_delivered(fx->st, a, ada->key, T0, DAY), 0);
-	assert_int_equal(store_outbox_answer(fx->st, re, ada, T0 + 60, NULL), 0);
+	assert_int_equal(store_outbox_answer(fx->st, re, ada->key, ada, T0 + 60, NULL), 0);
 	assert_int_equal(offers(fx->st), 2);
 	card_free(ada);
 	card_free(mine);

@@ -1,8 +1,9 @@
 /*
  * gen_session_vectors: writes proto/vectors/session-transcripts.json, every byte on the
- * wire of whole exchanges between two fixed identities with fixed ephemeral keys, so that
- * another implementation can check itself against ours (proto/session.md, "Test vectors").
- * The output is deterministic; the test suite regenerates it and compares.
+ * wire of whole exchanges between two fixed identities with fixed presence, recognition
+ * and ephemeral keys, so that another implementation can check itself against ours
+ * (proto/session.md, "Test vectors"). The output is deterministic (Ed25519 signatures
+ * are); the test suite regenerates it and compares.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,8 +36,13 @@ hex(const uint8_t *p, size_t n)
 	return j;
 }
 
+/*
+ * A party's fixed keys, each 32 consecutive byte values from base + offset: the Ed25519
+ * seed at 0, the presence secret at 0x20, the ephemeral at 0x40, the recognition key at
+ * 0x60 (so Ada, base 00, has 00..1f, 20..3f, 40..5f, 60..7f; Bo, base 80, the same + 80).
+ */
 struct party {
-	uint8_t seed[32], dh[32], eph[32];
+	uint8_t seed[32], presence[32], presence_pk[32], eph[32], rk[PEERMSG_RK_LEN];
 	struct identity *id;
 };
 
@@ -45,11 +51,13 @@ party_init(struct party *p, uint8_t base)
 {
 	for (int i = 0; i < 32; i++) {
 		p->seed[i] = (uint8_t)(base + i);
-		p->dh[i] = (uint8_t)(base + 0x20 + i);
+		p->presence[i] = (uint8_t)(base + 0x20 + i);
 		p->eph[i] = (uint8_t)(base + 0x40 + i);
+		p->rk[i] = (uint8_t)(base + 0x60 + i);
 	}
-	if (identity_from_secrets(p->seed, p->dh, &p->id) < 0)
-		die("identity");
+	if (identity_from_seed(p->seed, &p->id) < 0 ||
+	    crypt_dh_public(p->presence_pk, p->presence) < 0)
+		die("keys");
 }
 
 static json_t *
@@ -59,27 +67,10 @@ party_json(const struct party *p)
 
 	if (crypt_dh_public(epk, p->eph) < 0)
 		die("ephemeral");
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "sign_seed", hex(p->seed, 32),
-	                 "dh_secret", hex(p->dh, 32), "ephemeral", hex(p->eph, 32), "sign_pk",
-	                 hex(p->id->sign_pk, 32), "dh_pk", hex(p->id->dh_pk, 32), "ephemeral_pk",
-	                 hex(epk, 32));
-}
-
-/* The hello a party sends: the same bytes session.c writes. */
-static json_t *
-hello_hex(const struct identity *id)
-{
-	uint8_t h[SESSION_HELLO_LEN], *q = h;
-
-	*q++ = 0x82;
-	memcpy(q, "\xa2id\xc4\x20", 5);
-	q += 5;
-	memcpy(q, id->sign_pk, 32);
-	q += 32;
-	memcpy(q, "\xa3sig\xc4\x40", 6);
-	q += 6;
-	memcpy(q, id->binding, 64);
-	return hex(h, sizeof(h));
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "sign_seed", hex(p->seed, 32),
+	                 "presence_secret", hex(p->presence, 32), "ephemeral", hex(p->eph, 32),
+	                 "rk", hex(p->rk, PEERMSG_RK_LEN), "sign_pk", hex(p->id->sign_pk, 32),
+	                 "presence_pk", hex(p->presence_pk, 32), "ephemeral_pk", hex(epk, 32));
 }
 
 static json_t *
@@ -138,18 +129,27 @@ deliver(struct session *from, struct session *to)
 	return last;
 }
 
+/*
+ * One exchange. The initiator expects the responder's presence key (as a card back does,
+ * and as a send to a recognised contact effectively does); that changes no byte.
+ */
 static json_t *
 transcript(const char *name, const char *desc, struct party *ini, struct party *res,
            const struct peermsg *req, const char *req_kind)
 {
-	struct session_config ci = {
-		.role = SESSION_INITIATOR, .id = ini->id, .request = req, .ephemeral = ini->eph
-	};
+	struct session_config ci = { .role = SESSION_INITIATOR,
+		                     .static_sk = ini->presence,
+		                     .id = ini->id,
+		                     .request = req,
+		                     .expect_static = res->presence_pk,
+		                     .ephemeral = ini->eph };
 	struct session_config cr = { .role = SESSION_RESPONDER,
-		                     .id = res->id,
-		                     .ephemeral = res->eph };
+		                     .static_sk = res->presence,
+		                     .ephemeral = res->eph,
+		                     .now = ISSUED };
 	struct peermsg ack = { .type = PEERMSG_ACK };
 	struct session *a, *b;
+	struct peermsg sent;
 	uint8_t hh[NOISE_HASH];
 	json_t *steps = json_array();
 
@@ -159,12 +159,21 @@ transcript(const char *name, const char *desc, struct party *ini, struct party *
 	            (json_t *[]){ json_string("") }, 1, steps);
 	deliver(a, b);
 	take_frames(b, "responder", (const char *[]){ "handshake-2" },
-	            (json_t *[]){ hello_hex(res->id) }, 1, steps);
+	            (json_t *[]){ json_string("") }, 1, steps);
 	deliver(b, a);
+	/* The request as sent: its sig is made over h, which only now exists. */
+	if (session_handshake_hash(a, hh) < 0)
+		die("no handshake hash");
+	sent = *req;
+	if (crypt_sign_tagged(sent.sig, ini->id->sign_sk, SESSION_HANDOVER_TAG, hh, NOISE_HASH) < 0)
+		die("sign");
 	take_frames(a, "initiator", (const char *[]){ "handshake-3", req_kind },
-	            (json_t *[]){ hello_hex(ini->id), encoded(req) }, 2, steps);
+	            (json_t *[]){ json_string(""), encoded(&sent) }, 2, steps);
 	if (deliver(a, b) != SESSION_EV_REQUEST || session_answer(b, &ack) < 0)
 		die("request not taken");
+	if (memcmp(session_peer(b), ini->id->sign_pk, 32) != 0 ||
+	    memcmp(session_request(b)->sig, sent.sig, PEERMSG_SIG_LEN) != 0)
+		die("request not as sent");
 	take_frames(b, "responder", (const char *[]){ "ack" }, (json_t *[]){ encoded(&ack) }, 1,
 	            steps);
 	if (deliver(b, a) != SESSION_EV_ANSWER || session_handshake_hash(a, hh) < 0)
@@ -218,18 +227,24 @@ main(void)
 		                 .port = 47001 };
 	struct peermsg back = { .type = PEERMSG_CARD, .card = card_bo, .card_len = len_bo };
 
+	memcpy(offer.rk, ada.rk, PEERMSG_RK_LEN);
+	memcpy(back.rk, bo.rk, PEERMSG_RK_LEN);
 	peermsg_offer_id(card_ada, len_ada, back.re);
 	json_array_append_new(
 	        list, transcript("offer-ack", "Ada offers her card to Bo, asking for his in return",
 	                         &ada, &bo, &offer, "offer"));
+	/* The card back runs on the same presence keys: Bo's that received the offer, to
+	 * Ada's that sent it. */
 	json_array_append_new(list, transcript("card-ack",
 	                                       "Bo accepted: his daemon brings his card to Ada's, "
-	                                       "naming her offer in re",
+	                                       "naming her offer in re, from the presence key "
+	                                       "that received it to the one that sent it",
 	                                       &bo, &ada, &back, "card"));
 	doc = json_pack(
 	        "{s:{s:s, s:s, s:s}, s:o}", "_meta", "description",
-	        "wallflower session transcripts (proto/session.md): every frame on the wire "
-	        "of whole exchanges between fixed identities with fixed ephemeral keys.",
+	        "wallflower session transcripts (proto/session.md, version 2): every frame on the "
+	        "wire of whole exchanges between fixed identities with fixed presence, "
+	        "recognition and ephemeral keys.",
 	        "generator", "tests/vectors/gen_session_vectors.c", "licence",
 	        "Generated by the wallflower project; free to use for any purpose.", "transcripts",
 	        list);
