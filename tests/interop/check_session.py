@@ -928,6 +928,57 @@ def check_section_13(transcripts):
     return problems
 
 
+def check_section_14(transcripts):
+    """The bytes the worked example of section 14 shows, found in `offer-ack`: each shown
+    excerpt (start ... end) must be where the text says, so that the example cannot drift
+    from the file again."""
+    t = {x["name"]: x for x in transcripts}.get("offer-ack")
+    if t is None:
+        return ["no offer-ack transcript"]
+    frames = [bytes.fromhex(s["frame"]) for s in t["steps"]]
+    m1, m2, m3 = (f[2:] for f in frames[:3])
+    request = bytes.fromhex(t["steps"][3]["payload"])
+    h = bytes.fromhex(t["handshake_hash"])
+    problems = []
+
+    def shown(what, data, text):
+        """text is "aa bb ... cc dd" (head and tail) or whole bytes."""
+        head, _, tail = text.partition(" ... ")
+        head, tail = bytes.fromhex(head), bytes.fromhex(tail)
+        if not (data.startswith(head) and data.endswith(tail)):
+            problems.append(f"{what}: section 14 shows {text}, the file has {data.hex(' ')}")
+
+    try:
+        _, fields = decode_message(request)
+        key = cards.decode_card(fields["card"]).key
+    except (MessageError, cards.CardError) as e:
+        return [f"offer-ack's request: {e!r}"]
+    for what, got, want in (("frame lengths (34, 98, 66, 364, 25)", [len(f) for f in frames],
+                             [34, 98, 66, 364, 25]),
+                            ("offer plaintext length (346)", len(request), 346),
+                            ("card length (168)", len(fields["card"]), 168)):
+        if got != want:
+            problems.append(f"{what}: the file has {got}")
+    shown("message 1", frames[0], "00 20 79 a6 31 ee de 1b f9 c9 8f 12 03 2c de ad d0 e7 a0 79 "
+          "39 8f c7 86 b8 8c c8 46 ec 89 af 85 a5 1a")
+    shown("message 2: e", m2[:32], "dc 2c ca 31 ... 30 c3 5d 44")
+    shown("message 2: s", m2[32:80], "6f d6 eb d0 ... 8c 3e 77 78")
+    shown("message 2: tag", m2[80:], "8f 71 3e 9b ... 30 08 aa ab")
+    shown("Bo's presence key", bytes.fromhex(t["responder"]["presence_pk"]),
+          "60 5a 72 5d ... f8 05 d2 3c")
+    shown("message 3: s", m3[:48], "3d 33 2d c0 ... 63 09 35 d7")
+    shown("handshake hash", h, "23 3b 3d 62 ... a8 bb cd")
+    shown("request start", request[:8], "87 a1 74 a5 6f 66 66 65")
+    shown("sig", fields["sig"][:3], "c2 be 14")
+    shown("rk", fields["rk"][:4], "60 61 62 63")
+    shown("card start", fields["card"][:3], "92 c4 63")
+    shown("Ada's identity", key[:4], "03 a1 07 bf")
+    shown("request frame start", frames[3][:2], "01 6a")
+    shown("ack frame", frames[4], "00 17 68 a6 20 37 0b ac f5 ca 00 99 d2 9f 67 2e e5 e5 a3 a7 "
+          "b3 4c 82 27 64")
+    return problems
+
+
 def check_constants():
     """The lengths and bytes that sections 2, 5.3, 7.3 and 12 state, recomputed."""
     problems = []
@@ -970,6 +1021,10 @@ def main(argv):
     meta = doc.get("_meta", {})
     count("_meta", [f"_meta lacks {k}" for k in ("description", "generator", "licence")
                     if k not in meta])
+    try:
+        count("section 14", check_section_14(transcripts))
+    except (KeyError, ValueError, IndexError) as e:
+        count("section 14", [f"cannot read the transcripts: {e!r}"])
     try:
         count("section 13", check_section_13(transcripts))
     except (MessageError, cards.CardError, KeyError, ValueError, IndexError) as e:
