@@ -2,10 +2,12 @@
 # wallflowerd's peer port against hostile connections (issue 11, findings 5, 6 and 9).
 # Prints TAP.
 #
-# - Refusals reach the sender: after a complete handshake, an offer whose card another key
-#   signed gets an `error` with code 4 (not-yours), a card that does not verify code 3
-#   (bad-card), garbage plaintext code 1 (malformed), not a bare close. And the other way:
-#   a card back refused as not-yours is not sent again, one refused as internal is.
+# - Refusals reach the sender: after a complete handshake, an offer of someone else's card,
+#   or of one's own with a handover signature over another session's hash, gets an `error`
+#   with code 4 (not-yours), a card that does not verify code 3 (bad-card), garbage
+#   plaintext or an offer without its `rk` code 1 (malformed), not a bare close. And the
+#   other way: a card back refused as not-yours is not sent again, one refused as internal
+#   is.
 # - Idle sockets do not shut anyone out: 16 addresses holding 5 idle connections each, then
 #   32 connections that finish the handshake and send nothing, then 1,000 addresses with one
 #   idle connection each; under each flood an honest sender still gets `ack` within a few
@@ -85,12 +87,7 @@ def check(cond, what):
 
 def make_card(seed, name):
     """A minimal card (proto/card.md 7.4): v, key, rev, issued, name; signed with seed."""
-    key = cs.ed25519_public(seed)
-    entries = [(b"v", cs.enc_uint(1)), (b"key", cs.enc_bin(key)), (b"rev", cs.enc_uint(1)),
-               (b"issued", cs.enc_uint(int(time.time()))), (b"name", cs.enc_str(name.encode()))]
-    payload = bytes([0x80 | len(entries)]) + b"".join(cs.enc_str(k) + v for k, v in entries)
-    sig = cs.ed25519_sign(seed, b"wallflower-card-v1" + payload)
-    return b"\x92" + cs.enc_bin(payload) + b"\xc4\x40" + sig
+    return cs.make_card(seed, name, int(time.time()))
 
 def recv_frame(s, inbox):
     deadline = time.monotonic() + TIMEOUT
@@ -115,31 +112,34 @@ def connect(src):
     s.connect((DAEMON, PORT))
     return s
 
-def handshake(s, seed):
-    """Initiator: returns (to responder, from responder, inbox)."""
-    hs = cs.Handshake(os.urandom(32), os.urandom(32))
+def handshake(s, presence):
+    """Initiator with the presence secret given: returns (to responder, from responder,
+    inbox, handshake hash). The handshake carries nothing about who we are."""
+    hs = cs.Handshake(presence, os.urandom(32))
     inbox = cs.Inbox()
     s.sendall(cs.frame(hs.write_message_1()))
-    hello = hs.read_message_2(recv_frame(s, inbox))
-    cs.check_hello(hello, hs.rs)
-    s.sendall(cs.frame(hs.write_message_3(cs.make_hello(seed, hs.s_pub))))
-    tx, rx, _ = hs.split()
-    return tx, rx, inbox
+    hs.read_message_2(recv_frame(s, inbox))
+    s.sendall(cs.frame(hs.write_message_3()))
+    tx, rx, h = hs.split()
+    return tx, rx, inbox, h
 
-def exchange(src, seed, plaintext):
-    """Handshake, one request, the answer as (kind, fields)."""
+def exchange(src, presence, request):
+    """Handshake, one request, the answer as (kind, fields). request(h) makes the
+    plaintext, since a request signs the session's handshake hash (proto/session.md 6.3)."""
     s = connect(src)
-    tx, rx, inbox = handshake(s, seed)
-    s.sendall(cs.frame(tx.encrypt(b"", plaintext)))
+    tx, rx, inbox, h = handshake(s, presence)
+    s.sendall(cs.frame(tx.encrypt(b"", request(h))))
     answer = rx.decrypt(b"", recv_frame(s, inbox))
     s.close()
     return cs.decode_message(answer)
 
-def offer(card, reply_port=None):
-    fields = {"card": card, "reply": reply_port is not None}
+def offer(seed, card, reply_port=None, sign_h=None):
+    """An offer of card, its handover signed by seed over this session's hash (or over
+    sign_h, another session's); the request maker for exchange()."""
+    fields = {"reply": reply_port is not None}
     if reply_port is not None:
         fields["port"] = reply_port
-    return cs.encode_message("offer", fields)
+    return lambda h: cs.make_request("offer", seed, sign_h or h, card, rk_of(seed), **fields)
 
 def want_error(got, code):
     kind, fields = got
@@ -149,29 +149,66 @@ def want_error(got, code):
 def seed_of(name):
     return hashlib.sha256(name.encode()).digest()
 
+def presence_of(name):
+    """name's presence secret: the same in the process that sends an offer and in the one
+    that takes the card back, since the card back goes only to the presence key that made
+    the offer (proto/session.md 9.4)."""
+    return hashlib.sha256(b"presence " + name.encode()).digest()
+
+def rk_of(seed):
+    return hashlib.sha256(b"rk " + seed).digest()
+
 # ---- cases ----
 
 def case_not_yours(src):
-    """An offer whose card another key signed: error 4, not-yours."""
+    """An offer of someone else's (valid) card, the handover signed by the sender: error
+    4, not-yours."""
     card = make_card(seed_of("someone else"), "Someone Else")
-    want_error(exchange(src, seed_of("mallory"), offer(card)), 4)
+    want_error(exchange(src, os.urandom(32), offer(seed_of("mallory"), card)), 4)
+
+def case_not_this_session(src):
+    """An offer of one's own card whose handover signature covers another session's
+    handshake hash (a relayed or replayed request): error 4, not-yours."""
+    seed = seed_of("mallory")
+    card = make_card(seed, "Mallory")
+    first = []
+
+    def keep_h(h):
+        first.append(h)
+        return offer(seed, card)(h)
+    got = exchange(src, os.urandom(32), keep_h)
+    check(got[0] == "ack", "the first session: wanted ack, got %s %r" % got)
+    want_error(exchange(src, os.urandom(32), offer(seed, card, sign_h=first[0])), 4)
 
 def case_bad_card(src):
     """A card whose signature does not verify: error 3, bad-card."""
-    card = bytearray(make_card(seed_of("mallory"), "Mallory"))
+    seed = seed_of("mallory")
+    card = bytearray(make_card(seed, "Mallory"))
     card[-1] ^= 1
-    want_error(exchange(src, seed_of("mallory"), offer(bytes(card))), 3)
+    want_error(exchange(src, os.urandom(32), offer(seed, bytes(card))), 3)
+
+def case_no_rk(src):
+    """An offer of one's own card, signed for this session, but without `rk`: error 1,
+    malformed (proto/session.md 7.2: rk is required)."""
+    seed = seed_of("mallory")
+    card = make_card(seed, "Mallory")
+
+    def without_rk(h):
+        return cs.enc_map([(b"t", cs.enc_str(b"offer")), (b"card", cs.enc_bin(card)),
+                           (b"sig", cs.enc_bin(cs.handover_sign(seed, h))),
+                           (b"reply", cs.enc_bool(False))])
+    want_error(exchange(src, os.urandom(32), without_rk), 1)
 
 def case_garbage(src):
     """Plaintext that is not a message: error 1, malformed."""
-    want_error(exchange(src, seed_of("mallory"), b"garbage, not msgpack \xc1"), 1)
+    want_error(exchange(src, os.urandom(32), lambda h: b"garbage, not msgpack \xc1"), 1)
 
 def case_offer(src, name, reply_port=None):
     """An honest offer: ack within TIMEOUT. Prints how long it took."""
     seed = seed_of(name)
     t0 = time.monotonic()
-    got = exchange(src, seed, offer(make_card(seed, name),
-                                    int(reply_port) if reply_port else None))
+    got = exchange(src, presence_of(name), offer(seed, make_card(seed, name),
+                                                 int(reply_port) if reply_port else None))
     check(got[0] == "ack", "wanted ack, got %s %r" % got)
     print("ack in %.0f ms" % ((time.monotonic() - t0) * 1000))
 
@@ -184,23 +221,28 @@ def listen_as(src, port):
     print("listening", flush=True)
     return ls
 
-def take_card(s, seed):
-    """Responder: the handshake as seed's identity, then the request, which must be a
-    card; returns (the peer's identity, the card's fields, the sending cipher)."""
+def take_card(s, name):
+    """Responder with name's presence key (the one its offer was made with), then the
+    request, which must be a card that passes every check of proto/session.md 9.2;
+    returns (the peer's identity, the card's fields, the sending cipher)."""
     s.settimeout(TIMEOUT)
-    hs = cs.Handshake(os.urandom(32), os.urandom(32))
+    hs = cs.Handshake(presence_of(name), os.urandom(32))
     inbox = cs.Inbox()
     hs.read_message_1(recv_frame(s, inbox))
-    s.sendall(cs.frame(hs.write_message_2(cs.make_hello(seed, hs.s_pub))))
-    peer = cs.check_hello(hs.read_message_3(recv_frame(s, inbox)), hs.rs)
-    rx, tx, _ = hs.split()
-    kind, fields = cs.decode_message(rx.decrypt(b"", recv_frame(s, inbox)))
+    s.sendall(cs.frame(hs.write_message_2()))
+    hs.read_message_3(recv_frame(s, inbox))
+    rx, tx, h = hs.split()
+    try:
+        kind, fields, peer, _ = cs.check_request(rx.decrypt(b"", recv_frame(s, inbox)), h)
+    except cs.Refusal as e:
+        raise Fail("the card back would be refused: %s" % e) from None
     check(kind == "card", "wanted a card, got %s" % kind)
     return peer, fields, tx
 
 def case_card_back(src, port, name, wait):
     """Listens on src:port as the sender of an offer; the daemon's card back must arrive
-    within wait seconds: a `card` whose card is the daemon's own, answered with ack."""
+    within wait seconds: a `card` whose card is the daemon's own (its handover signature
+    verifies), answered with ack."""
     ls = listen_as(src, port)
     ls.settimeout(float(wait))
     try:
@@ -208,8 +250,7 @@ def case_card_back(src, port, name, wait):
     except socket.timeout:
         raise Fail("no card back within %s s" % wait) from None
     t0 = time.monotonic()
-    peer, fields, tx = take_card(s, seed_of(name))
-    check(cards.decode_card(fields["card"]).key == peer, "the card back is not the sender's")
+    _, _, tx = take_card(s, name)
     s.sendall(cs.frame(tx.encrypt(b"", cs.encode_message("ack", {}))))
     s.close()
     print("card back received, exchange %.0f ms" % ((time.monotonic() - t0) * 1000))
@@ -227,7 +268,7 @@ def case_card_back_refuse(src, port, name, code, wait):
         except socket.timeout:
             break
         attempts += 1
-        _, _, tx = take_card(s, seed_of(name))
+        _, _, tx = take_card(s, name)
         s.sendall(cs.frame(tx.encrypt(b"", cs.encode_message("error", {"code": int(code)}))))
         s.close()
     print("attempts %d" % attempts, flush=True)
@@ -281,7 +322,7 @@ class Flood:
         for i in range(count):
             try:
                 s = connect(addr(octet, i))
-                handshake(s, os.urandom(32))
+                handshake(s, os.urandom(32))  # a fresh presence key each
             except (OSError, Fail, cs.SessionError):
                 continue
             self.socks.append(s)
@@ -343,7 +384,7 @@ if __name__ == "__main__":
     except Fail as e:
         print("FAIL:", e)
         sys.exit(1)
-    except (OSError, ValueError, cs.SessionError, cs.MessageError) as e:
+    except (OSError, ValueError, cs.SessionError, cs.MessageError, cs.cards.CardError) as e:
         print("ERROR: %s: %s" % (type(e).__name__, e))
         sys.exit(1)
 PY
@@ -382,9 +423,12 @@ waitfor 5 listening || bail "the daemon does not take offers on port $PORT"
 
 # ---- finding 5: refusals reach the sender ----
 
-check "an offer whose card another key signed: error 4 (not-yours)" peer not-yours 127.0.0.4
+check "an offer of someone else's card: error 4 (not-yours)" peer not-yours 127.0.0.4
+check "an offer signed over another session's hash: error 4 (not-yours)" \
+	peer not-this-session 127.0.0.4
 check "a card that does not verify: error 3 (bad-card)" peer bad-card 127.0.0.4
 check "garbage plaintext: error 1 (malformed)" peer garbage 127.0.0.4
+check "an offer without rk: error 1 (malformed)" peer no-rk 127.0.0.4
 
 # ---- finding 5, the other side: the daemon stops at a permanent refusal ----
 

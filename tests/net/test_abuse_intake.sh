@@ -88,9 +88,14 @@ def recv_frame(s, inbox):
             raise cs.SessionError("the daemon closed the connection without a frame")
         inbox.feed(data)
 
+def rk_of(who):
+    """who's recognition key (proto/session.md 6.4), sent with every request."""
+    return hashlib.sha256(b"test_abuse_intake rk " + who.encode()).digest()
+
 def offer(src, who, card):
-    """One session from src as who: handshake, an offer of card (no reply asked), the
-    answer as a word: ack, busy (error 5), or error-N."""
+    """One session from src as who, with a fresh presence key: handshake, an offer of card
+    (no reply asked) with who's handover signature over this session's hash, the answer as
+    a word: ack, busy (error 5), or error-N."""
     seed = seed_of(who)
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
@@ -100,10 +105,10 @@ def offer(src, who, card):
         hs = cs.Handshake(os.urandom(32), os.urandom(32))
         inbox = cs.Inbox()
         s.sendall(cs.frame(hs.write_message_1()))
-        cs.check_hello(hs.read_message_2(recv_frame(s, inbox)), hs.rs)
-        s.sendall(cs.frame(hs.write_message_3(cs.make_hello(seed, hs.s_pub))))
-        tx, rx, _ = hs.split()
-        request = cs.encode_message("offer", {"card": card, "reply": False})
+        hs.read_message_2(recv_frame(s, inbox))
+        s.sendall(cs.frame(hs.write_message_3()))
+        tx, rx, h = hs.split()
+        request = cs.make_request("offer", seed, h, card, rk_of(who), reply=False)
         s.sendall(cs.frame(tx.encrypt(b"", request)))
         kind, fields = cs.decode_message(rx.decrypt(b"", recv_frame(s, inbox)))
     finally:
