@@ -488,6 +488,10 @@ session_input(struct session *s, const uint8_t *data, size_t len, size_t *used,
 		*used += take;
 		if (s->in_len == FRAME_HDR + need) {
 			s->in_len = 0;
+			/* Bytes that came with the request, before any answer: the peer broke 9.1,
+			 * and its request is not taken (proto/session.md). */
+			if (s->state == R_WAIT_REQUEST && *used < len)
+				return fail(s, -EPROTO, "bytes after the request");
 			return on_frame(s, s->in + FRAME_HDR, need, ev);
 		}
 	}

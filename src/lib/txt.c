@@ -131,6 +131,21 @@ take(struct txt_info *out, char key, const uint8_t *v, size_t vlen, unsigned *se
 	}
 }
 
+/*
+ * A known key without '=' (RFC 6763 6.4: present, with no value). It is the key's first
+ * occurrence, so a later key=value is ignored; it shows nothing, and a bare v is no version.
+ */
+static int
+take_bare(char key, unsigned *seen, const char **why)
+{
+	unsigned bit = 1u << (strchr(keys, key) - keys);
+
+	if (*seen & bit)
+		return 0;
+	*seen |= bit;
+	return key == 'v' ? bad(why, "not version " TXT_VERSION, -EPROTONOSUPPORT) : 0;
+}
+
 /* One string: key=value, or a bare key (a boolean attribute, which we do not use). */
 static int
 take_string(struct txt_info *out, const uint8_t *s, size_t n, unsigned *seen, const char **why)
@@ -145,11 +160,10 @@ take_string(struct txt_info *out, const uint8_t *s, size_t n, unsigned *seen, co
 	for (size_t i = 0; i < klen; i++)
 		if (s[i] < 0x20 || s[i] > 0x7e)
 			return bad(why, "a key that is not printable ASCII", -EBADMSG);
-	if (eq == NULL)
-		return 0;
 	for (const char *k = keys; *k != '\0'; k++)
 		if (key_is(s, klen, *k))
-			return take(out, *k, eq + 1, n - klen - 1, seen, why);
+			return eq != NULL ? take(out, *k, eq + 1, n - klen - 1, seen, why)
+			                  : take_bare(*k, seen, why);
 	return 0; /* a key this version does not know */
 }
 

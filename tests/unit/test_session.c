@@ -639,6 +639,39 @@ test_session_input_after_exchange(void **state)
 	session_free(b);
 }
 
+/* A request with anything after it in the same input is not taken, and not answered: the
+ * peer broke the one-request rule before we could answer (proto/session.md 9.1). */
+static void
+test_session_bytes_with_request(void **state)
+{
+	struct peermsg req = offer();
+	struct session *a = initiator(&req, NULL, NULL), *b = responder(NULL);
+	uint8_t buf[SESSION_FRAME_MAX * 2 + 1];
+	const uint8_t *d, *out;
+	size_t n, fed = 0, used;
+	unsigned ev = 0;
+	enum session_event e = SESSION_EV_NONE;
+	int r = 0;
+
+	(void)state;
+	assert_int_equal(pump(a, b, SIZE_MAX, &ev), 0); /* msg1 */
+	assert_int_equal(pump(b, a, SIZE_MAX, &ev), 0); /* msg2 */
+	n = session_output(a, &d);                      /* msg3 and the request */
+	assert_true(n + 1 <= sizeof(buf));
+	memcpy(buf, d, n);
+	buf[n++] = 0x00; /* one byte more */
+	while (fed < n && (r = session_input(b, buf + fed, n - fed, &used, &e)) == 0) {
+		assert_int_not_equal(e, SESSION_EV_REQUEST);
+		fed += used;
+	}
+	assert_int_equal(r, -EPROTO);
+	assert_null(session_request(b));
+	assert_int_equal(session_output(b, &out), 0); /* no answer at all */
+	assert_true(session_failed(b));
+	session_free(a);
+	session_free(b);
+}
+
 /*
  * What a raw initiator sends as its request: fixed bytes, or m with a sig made by sign_sk
  * over the tag and sign_h (NULL: this session's h).
@@ -1245,6 +1278,7 @@ main(void)
 		cmocka_unit_test(test_session_replayed_msg3),
 		cmocka_unit_test(test_session_input_frame_limits),
 		cmocka_unit_test(test_session_input_after_exchange),
+		cmocka_unit_test(test_session_bytes_with_request),
 		cmocka_unit_test(test_session_request_refusals),
 		cmocka_unit_test(test_session_raw_request_valid),
 		cmocka_unit_test(test_session_sig_wrong_key),

@@ -135,6 +135,13 @@ test_txt_parse_rules(void **state)
 	assert_int_equal(PARSE(&info, "v="), -EPROTONOSUPPORT);
 	assert_int_equal(PARSE(&info, "v=1", "v=2"), -EPROTONOSUPPORT); /* the first v counts */
 	assert_int_equal(PARSE(&info, "v=2", "v=1"), 0);
+	/* A bare key is its key's first occurrence (RFC 6763 6.4): present, with no value. */
+	assert_int_equal(PARSE(&info, "v=2", "h", "h=ada"), 0);
+	assert_string_equal(info.handle, "");
+	assert_int_equal(PARSE(&info, "v", "v=2"), -EPROTONOSUPPORT);
+	/* The strings are read in order, and the first that breaks a rule decides. */
+	assert_int_equal(PARSE(&info, "h=", "v=1"), -EBADMSG);
+	assert_int_equal(PARSE(&info, "v=1", "h="), -EPROTONOSUPPORT);
 	assert_int_equal(PARSE(&info, "v=2", "h=0123456789abcdef0123456789abcdefX"), -EBADMSG);
 	assert_int_equal(PARSE(&info, "v=2", "h="), -EBADMSG);
 	assert_int_equal(PARSE(&info, "v=2", "h=a\x1b[2J"), -EBADMSG);
