@@ -159,7 +159,7 @@ req_start(struct wfd *d, const json_t *req)
 	has_for = r == 0;
 	if (topics != NULL && !json_is_null(topics)) {
 		if (join_topics(topics, adv.topics, sizeof(adv.topics)) < 0)
-			return bad("topics: strings without commas, 120 bytes together");
+			return bad("topics: strings without commas, 116 bytes together");
 		adv.topics_default = false;
 	}
 	if (no_topics) {

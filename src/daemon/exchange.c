@@ -80,7 +80,7 @@ exchange_offer_json(struct wfd *d, const struct inbox_offer *o)
 	json_t *j;
 
 	/* No handle from an advert: anyone can advertise from the sender's address, so only
-	 * what the handshake proved (the fingerprint) says who this is. */
+	 * the key that signed the handover (the fingerprint) says who this is. */
 	fingerprint(o->card->key, fpr);
 	card_topics(o->card, topics, sizeof(topics));
 	j = json_pack("{sI so so* ss so sb sI sI ss? ss?}", "id", (json_int_t)o->id, "name",

@@ -25,6 +25,7 @@ import hmac
 import json
 import os
 import sys
+import time
 
 sys.dont_write_bytecode = True  # importing check_cards must not litter the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # however we were started
@@ -323,6 +324,29 @@ class Inbox:
             return None
         message, self.buf = self.buf[2:2 + length], self.buf[2 + length:]
         return message
+
+    def receive(self, sock, timeout, got=None):
+        """The next message read from sock within timeout seconds (for live peers, not the
+        transcripts); each chunk read is also appended to got when given. SessionError when
+        none comes in time or the peer closes first."""
+        deadline = time.monotonic() + timeout
+        while True:
+            message = self.next_message()
+            if message is not None:
+                return message
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise SessionError("no frame within %.0f s" % timeout)
+            sock.settimeout(left)
+            try:
+                data = sock.recv(65536)
+            except ConnectionResetError:
+                data = b""
+            if not data:
+                raise SessionError("the peer closed the connection without a frame")
+            if got is not None:
+                got.append(data)
+            self.feed(data)
 
     def require_message(self):
         message = self.next_message()

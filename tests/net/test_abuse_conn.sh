@@ -90,20 +90,10 @@ def make_card(seed, name):
     return cs.make_card(seed, name, int(time.time()))
 
 def recv_frame(s, inbox):
-    deadline = time.monotonic() + TIMEOUT
-    while True:
-        m = inbox.next_message()
-        if m is not None:
-            return m
-        left = deadline - time.monotonic()
-        check(left > 0, "no frame within %.0f s" % TIMEOUT)
-        s.settimeout(left)
-        try:
-            data = s.recv(65536)
-        except ConnectionResetError:
-            data = b""
-        check(data, "the daemon closed the connection without a frame (a bare close)")
-        inbox.feed(data)
+    try:
+        return inbox.receive(s, TIMEOUT)
+    except cs.SessionError as e:
+        raise Fail(str(e))
 
 def connect(src):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

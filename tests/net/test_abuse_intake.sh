@@ -79,14 +79,7 @@ def make_card(who, name, rev=1, expires=None, org=None, topics=()):
     return b"\x92" + cs.enc_bin(payload) + b"\xc4\x40" + sig
 
 def recv_frame(s, inbox):
-    while True:
-        m = inbox.next_message()
-        if m is not None:
-            return m
-        data = s.recv(65536)
-        if not data:
-            raise cs.SessionError("the daemon closed the connection without a frame")
-        inbox.feed(data)
+    return inbox.receive(s, TIMEOUT)
 
 def rk_of(who):
     """who's recognition key (proto/session.md 6.4), sent with every request."""

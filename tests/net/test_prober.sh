@@ -66,21 +66,10 @@ def card():
 
 def recv_frame(s, inbox, got):
     """The next frame's message; every byte read is appended to got."""
-    deadline = time.monotonic() + TIMEOUT
-    while True:
-        m = inbox.next_message()
-        if m is not None:
-            return m
-        left = deadline - time.monotonic()
-        check(left > 0, "no frame within %.0f s" % TIMEOUT)
-        s.settimeout(left)
-        try:
-            data = s.recv(65536)
-        except ConnectionResetError:
-            data = b""
-        check(data, "the daemon closed the connection without a frame")
-        got.append(data)
-        inbox.feed(data)
+    try:
+        return inbox.receive(s, TIMEOUT, got)
+    except cs.SessionError as e:
+        raise Fail(str(e))
 
 def read_message_2(hs, msg):
     """Message 2 read without the length rule, so that a payload, if the daemon sent one,
