@@ -1,7 +1,7 @@
 /*
  * publish: puts N wallflower adverts on the LAN from one avahi client, for the discovery
  * and idle benchmarks (bench/discovery.sh, bench/idle.sh). Each advert is a valid
- * version-1 record (proto/txt.md): v=1, h=PREFIX-NNNN (unique, at most 32 bytes), s=open,
+ * version-2 record (proto/txt.md): v=2, h=PREFIX-NNNN (unique, at most 32 bytes), s=open,
  * t=two topics, and EXTRA when given (tests/net/test_abuse_adverts.sh adds an event tag,
  * e=...). The instance name is the handle. Usage:
  *   publish N [PER_GROUP [PREFIX [EXTRA]]]
@@ -112,7 +112,7 @@ publish_all(AvahiClient *c)
 		snprintf(t, sizeof(t), "t=topic-%u,topic-%u", i % 97, i % 13);
 		r = avahi_entry_group_add_service(groups[g], AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, 0,
 		                                  name, "_wallflower._tcp", NULL, NULL,
-		                                  (uint16_t)(20000 + i % 40000), "v=1", h, "s=open",
+		                                  (uint16_t)(20000 + i % 40000), "v=2", h, "s=open",
 		                                  t, extra, NULL);
 		if (r < 0) {
 			fail("avahi_entry_group_add_service", r);
