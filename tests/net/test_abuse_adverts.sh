@@ -66,7 +66,7 @@ tb_diag "early is peer $early_id on the victim"
 
 # ---- the flood ----
 
-tag=$(python3 -c 'import hashlib,sys; print(hashlib.blake2b(b"wallflower-event" + sys.argv[1].lower().encode(), digest_size=32).hexdigest()[:8])' "$EVENT")
+tag=$(python3 -c 'import hashlib,sys; print(hashlib.blake2b(b"wallflower-event-v2" + sys.argv[1].lower().encode(), digest_size=32).hexdigest()[:8])' "$EVENT")
 tb_spawn atk "$TB_DIR/pub1.log" "$PUBLISH" "$TAGGED" 30 fake "e=$tag"
 pub1=$TB_LASTPID
 tb_spawn atk "$TB_DIR/pub2.log" "$PUBLISH" "$UNTAGGED" 30 junk
