@@ -384,26 +384,34 @@ cmd_stop(struct cli *cli, int argc, char **argv)
 	bool done = false;
 	char *path;
 	json_t *reply;
+	pid_t pid;
 	int c, fd = -1;
 
 	if (cli_getopt_daemon(cli, argc, argv, "h", opts, stop_help, &done) != -1)
 		return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 	if ((c = positional(cli, argc, argv, 0, NULL)) != 0)
 		return c;
+	/* Its pid, to wait for: the socket goes before the daemon has closed its store. */
+	if ((reply = request(json_pack("{ss}", "cmd", "status"), CLI_REPLY_WAIT_MS)) == NULL)
+		return CLI_EXIT_FAIL;
+	pid = (pid_t)json_integer_value(json_object_get(reply, "pid"));
+	json_decref(reply);
 	if ((reply = request(json_pack("{ss}", "cmd", "stop"), CLI_REPLY_WAIT_MS)) == NULL)
 		return CLI_EXIT_FAIL;
 	json_decref(reply);
-	/* Stopped means the socket is gone: wait for it, so that a `start` right after works. */
+	/* Stopped means the socket and the process are gone: wait for both, so that a `start`
+	 * right after finds neither (the next daemon takes the lock the last one held). */
 	if ((path = cli_socket_path()) == NULL)
 		return CLI_EXIT_FAIL;
 	for (int waited = 0; waited < CLI_START_WAIT_MS; waited += 50) {
-		if ((fd = cli_dial(path)) < 0)
+		if ((fd = cli_dial(path)) >= 0)
+			close(fd);
+		else if (pid <= 0 || kill(pid, 0) < 0)
 			break;
-		close(fd);
 		nanosleep(&pause, NULL);
 	}
 	free(path);
-	if (fd >= 0) {
+	if (fd >= 0 || (pid > 0 && kill(pid, 0) == 0)) {
 		cli_error("wallflowerd is still running");
 		return CLI_EXIT_FAIL;
 	}
