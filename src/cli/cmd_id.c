@@ -28,13 +28,13 @@ rotate_recognition(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = { CLI_COMMON_OPTIONS,
 		                              CLI_DAEMON_OPTIONS,
 		                              { NULL, 0, NULL, 0 } };
-	uint8_t key[RECOG_KEY];
+	uint8_t key[RECOG_KEY] = { 0 };
 	char *path;
 	bool done = false;
 	json_t *reply;
-	int c, fd, r;
+	int fd, r;
 
-	while ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, help, &done)) != -1)
+	if (cli_getopt_daemon(cli, argc, argv, "h", opts, help, &done) != -1)
 		return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);

@@ -60,6 +60,15 @@ check "id --json matches id" python3 -c "import json,sys; d=json.load(open('$TMP
 check "WALLFLOWER_STATE_DIR works" env WALLFLOWER_STATE_DIR="$S" "$WF" id
 check "--state-dir wins over the environment" env WALLFLOWER_STATE_DIR="$TMP/nowhere" "$WF" --state-dir "$S" id
 check "XDG_DATA_HOME is the default" sh -c "XDG_DATA_HOME='$TMP/xdg' '$WF' init >/dev/null && test -f '$TMP/xdg/wallflower/identity.key'"
+# The recognition key: made by init, replaced by rotate-recognition (here with no daemon
+# running, in place), never shown.
+check "init made a recognition key, 0600" test "$(mode "$S/recognition.key")" = 600
+cp "$S/recognition.key" "$TMP/rk.before"
+check "id rotate-recognition without a daemon" wf 0 id rotate-recognition --state-dir "$S" --runtime-dir "$TMP/no-daemon"
+check "it says what it did" grep -q "no longer recognise you" "$TMP/out"
+check "the key is new" sh -c "! cmp -s '$S/recognition.key' '$TMP/rk.before'"
+check "and still 0600, 40 bytes" test "$(mode "$S/recognition.key"):$(wc -c <"$S/recognition.key")" = "600:40"
+check "rotate-recognition takes no argument" wf 2 id rotate-recognition extra --state-dir "$S"
 check "no identity: clear error" wf 1 id --state-dir "$TMP/empty"
 check "no identity: one line naming init" one_line_err "wallflower init"
 
