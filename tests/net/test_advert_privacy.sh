@@ -116,6 +116,19 @@ txt_all_new() {
 	PY
 }
 
+# lookup_new A B: both views carry r=, and its first 8 characters (L, the half a contact
+# looks up: proto/txt.md 6.1) differ. The other half binds the presence key, new at every
+# start anyway; L is new only because the slot is never the last advert's (or the epoch
+# moved on), which is what keeps two starts within 15 minutes apart.
+lookup_new() {
+	python3 - "$1" "$2" <<-'PY'
+	import json, sys
+	a, b = (json.load(open(p))["txt"].get("r", "") for p in sys.argv[1:])
+	print("r:", a, b)
+	sys.exit(0 if len(a) == 16 and len(b) == 16 and a[:8] != b[:8] else 1)
+	PY
+}
+
 instance_of() { tb_on "$1" "$WF" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["instance"])'; }
 gone() { ! kill -0 "$1" 2>/dev/null; }
 
@@ -191,6 +204,8 @@ tb_check "the instance name is new" test "$inst1" != "$inst2"
 tb_check "the port is new" test "$(field "$TB_DIR/view1" port)" != "$(field "$TB_DIR/view2" port)"
 tb_check "every TXT value but v, s and e is new or absent" \
 	txt_all_new "$TB_DIR/view1" "$TB_DIR/view2"
+tb_check "both adverts carry a recognition tag, and its lookup half is new too" \
+	lookup_new "$TB_DIR/view1" "$TB_DIR/view2"
 
 # ---- an offer across the random host name ----
 
