@@ -87,7 +87,8 @@ int file_mkdir_private(const char *dir) FILE_WUR;
  * LOCK_NB) on an O_CLOEXEC descriptor, then holds the caller's PID in decimal. Nobody
  * should remove the file: if a process removed it on exit, two others could each lock a
  * different file under the same name. 0 and *fd; -EWOULDBLOCK when another descriptor
- * holds the lock, with the PID the file names in *holder (0 when it names none yet);
+ * holds the lock, with the PID the file names in *holder (0 when it names none within
+ * 100 ms: the holder writes it just after taking the lock);
  * -EINVAL when path is not a regular file (a link, a FIFO); -EPERM when not ours; other
  * -errno. *fd is -1 and *holder 0 unless said otherwise.
  */

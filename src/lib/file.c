@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "wallflower/crypt.h"
@@ -493,6 +494,9 @@ lock_holder(int fd)
 	return v > 0 && v <= INT_MAX ? (pid_t)v : 0;
 }
 
+#define LOCK_PID_TRIES   20      /* reads of a held lock's PID before giving up... */
+#define LOCK_PID_WAIT_NS 5000000 /* ...5 ms apart: 100 ms at most */
+
 /* Writes our PID over what the file held (the lock is ours: nobody else writes it). */
 static int
 lock_note_pid(int fd)
@@ -527,8 +531,13 @@ file_lock(const char *path, int *fd, pid_t *holder)
 		r = errno == EWOULDBLOCK ? -EWOULDBLOCK : neg_errno();
 	else
 		r = lock_note_pid(lfd);
-	if (r == -EWOULDBLOCK)
-		*holder = lock_holder(lfd);
+	/* The holder writes its PID just after it takes the lock: a loser of a race to start
+	 * gives it a moment to, so that it can say which process won. */
+	for (int i = 0; r == -EWOULDBLOCK && i < LOCK_PID_TRIES; i++) {
+		if ((*holder = lock_holder(lfd)) != 0)
+			break;
+		nanosleep(&(struct timespec){ 0, LOCK_PID_WAIT_NS }, NULL);
+	}
 	if (r < 0) {
 		close(lfd);
 		return r;
