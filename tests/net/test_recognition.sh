@@ -130,10 +130,12 @@ tb_check "Eve sees both adverts" tb_wait 20 two_adverts "$TB_DIR/view1.json"
 restart ada "Second Event"
 restart grace "Second Event"
 tb_check "after the restarts Eve sees both new adverts" tb_wait 20 two_adverts "$TB_DIR/view2.json"
+# By the advert of this start (its instance name), not one left from the last.
+gi=$(instance grace) ai=$(instance ada)
 tb_check "Ada's nearby names Grace, and where they met" \
-	tb_wait 20 json ada nearby -- "any(p.get('contact', {}).get('name') == 'Grace Hopper' and p['contact'].get('event') == 'Intranet Now 2025' for p in j)"
+	tb_wait 20 json ada nearby -- "any(p['instance'] == '$gi' and p.get('contact', {}).get('name') == 'Grace Hopper' and p['contact'].get('event') == 'Intranet Now 2025' for p in j)"
 tb_check "Grace's nearby names Ada" \
-	tb_wait 20 json grace nearby -- "any(p.get('contact', {}).get('name') == 'Ada Lovelace' for p in j)"
+	tb_wait 20 json grace nearby -- "any(p['instance'] == '$ai' and p.get('contact', {}).get('name') == 'Ada Lovelace' for p in j)"
 tb_check "the text listing says so too" says ada "you know them: Grace Hopper .*met at Intranet Now 2025" nearby
 tb_check "Eve, a stranger to both, recognises nobody" \
 	tb_wait 10 json eve nearby -- "len(j) >= 2 and all('contact' not in p for p in j)"
