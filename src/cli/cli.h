@@ -174,5 +174,12 @@ int cmd_decline(struct cli *cli, int argc, char **argv);
 int cmd_block(struct cli *cli, int argc, char **argv);
 int cmd_watch(struct cli *cli, int argc, char **argv);
 int cmd_doctor(struct cli *cli, int argc, char **argv);
+int cmd_met(struct cli *cli, int argc, char **argv);
+int cmd_sent(struct cli *cli, int argc, char **argv);
+int cmd_forget(struct cli *cli, int argc, char **argv);
+int cmd_blocked(struct cli *cli, int argc, char **argv);
+int cmd_unblock(struct cli *cli, int argc, char **argv);
+int cmd_topics(struct cli *cli, int argc, char **argv);
+int cmd_events(struct cli *cli, int argc, char **argv);
 
 #endif

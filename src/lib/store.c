@@ -267,6 +267,32 @@ static const char *const migrations[] = {
 	"	at INTEGER NOT NULL"
 	") STRICT;"
 	"INSERT INTO counter (name, value) VALUES ('advert_slot', 255);",
+	/*
+	 * 6: people data a person can live with (docs/matching.md). topic, event and org get
+	 * canon, their canonical form (canon.h): two names with one canonical form are one
+	 * node, shown by the first form seen. store_migrate_6 fills it, merges the nodes that
+	 * now coincide and makes it unique. person_word holds the search words (canon.h) of
+	 * each person's current card, for prefix search by exact index lookups. blocked keeps
+	 * the name the person used when blocked, to list blocks by name.
+	 */
+	"ALTER TABLE topic ADD COLUMN canon TEXT;"
+	"ALTER TABLE event ADD COLUMN canon TEXT;"
+	"ALTER TABLE org ADD COLUMN canon TEXT;"
+	"CREATE TABLE person_word ("
+	"	word TEXT NOT NULL CHECK (word <> ''),"
+	"	person_id INTEGER NOT NULL REFERENCES person (id) ON DELETE CASCADE,"
+	"	PRIMARY KEY (word, person_id)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX person_word_person ON person_word (person_id);"
+	"ALTER TABLE blocked ADD COLUMN name TEXT;",
+};
+
+/*
+ * What a migration needs beyond SQL, run after migrations[i] in its transaction: values
+ * only C computes (Unicode forms). NULL where SQL is enough.
+ */
+static int (*const migration_hooks[])(struct store *st) = {
+	[5] = store_migrate_6,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
@@ -653,6 +679,9 @@ migrate_step(struct store *st, int *version)
 	if (v == STORE_SCHEMA_VERSION)
 		goto out;
 	if ((r = store_sql_exec(st, migrations[v])) < 0)
+		goto out;
+	if ((size_t)v < sizeof(migration_hooks) / sizeof(migration_hooks[0]) &&
+	    migration_hooks[v] != NULL && (r = migration_hooks[v](st)) < 0)
 		goto out;
 	/* PRAGMA takes no parameters; v + 1 is our own small integer, not a value. */
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);

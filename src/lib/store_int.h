@@ -71,4 +71,14 @@ int store_card_put_tx(struct store *st, const struct card *card, uint64_t now,
                       enum store_card_result *result, int64_t *person_id);
 int store_met_tx(struct store *st, int64_t person_id, const char *event, uint64_t at);
 
+/*
+ * Migration 6's work in C (store.c calls it inside the migration's transaction): the
+ * canonical forms of topics, events and orgs, merged where they coincide
+ * (store_vocab_migrate, store_vocab.c), and every person's search words
+ * (store_words_migrate, store_search.c). 0 or a negative errno.
+ */
+int store_migrate_6(struct store *st);
+int store_vocab_migrate(struct store *st);
+int store_words_migrate(struct store *st);
+
 #endif
