@@ -12,6 +12,14 @@
  * UTC. 0 or -EINVAL. */
 int when_parse_date(const char *s, uint64_t *out) WHEN_WUR;
 
+/*
+ * A day as a person types it, in the local time zone (TZ honoured): YYYY-MM-DD, "today",
+ * "tomorrow", "yesterday", or a weekday name (the next such day after today). The unix
+ * time of that day's local midnight (the start of the day) in *out; now is the current
+ * time. 0 or -EINVAL. (Issue 13: being written; for now YYYY-MM-DD only, in UTC.)
+ */
+int when_parse_day(const char *s, uint64_t now, uint64_t *out) WHEN_WUR;
+
 /* A duration: a number followed by s, m, h, d or w ("90m", "3d", "2w"), at most ten years.
  * 0 or -EINVAL; -ERANGE when too long. */
 int when_parse_duration(const char *s, uint64_t *seconds) WHEN_WUR;

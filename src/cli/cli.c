@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "wallflower/text.h"
 #include "wallflower/file.h"
 #include "wallflower/paths.h"
 
@@ -243,12 +244,23 @@ cli_json_array(const void *items, size_t n, size_t size, json_t *(*one)(const vo
 int
 cli_json_print(json_t *v)
 {
+	json_t *doc;
 	int r;
 
 	if (v == NULL) {
 		cli_error("out of memory");
 		return -1;
 	}
+	/* "schema" first: a new object, then v's members in their order. */
+	doc = json_pack("{s:i}", "schema", CLI_JSON_SCHEMA);
+	if (doc == NULL || json_object_update(doc, v) < 0) {
+		json_decref(doc);
+		json_decref(v);
+		cli_error("out of memory");
+		return -1;
+	}
+	json_decref(v);
+	v = doc;
 	r = json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(v);
 	if (r < 0 || fputc('\n', stdout) == EOF) {
@@ -256,6 +268,64 @@ cli_json_print(json_t *v)
 		return -1;
 	}
 	return 0;
+}
+
+int
+cli_json_print_list(const char *key, json_t *list)
+{
+	if (list == NULL) {
+		cli_error("out of memory");
+		return -1;
+	}
+	return cli_json_print(json_pack("{s:o}", key, list));
+}
+
+const char *
+cli_quote(const char *s)
+{
+	enum { QUOTE_MAX = 80 };
+	static char bufs[4][QUOTE_MAX + 16];
+	static unsigned next;
+	char *b = bufs[next++ % 4];
+	size_t o = 0, n = strlen(s);
+
+	b[o++] = '\'';
+	for (size_t i = 0; i < n;) {
+		size_t len = 1;
+		char esc[16];
+		enum text_verdict v;
+
+		/* One character at a time: its UTF-8 length from the lead byte, checked whole. */
+		if ((unsigned char)s[i] >= 0xc0)
+			len = (unsigned char)s[i] >= 0xf0 ? 4 : (unsigned char)s[i] >= 0xe0 ? 3 : 2;
+		if (len > n - i)
+			len = 1;
+		v = text_check(s + i, len, 0);
+		if (v == TEXT_OK || v == TEXT_BLANK) {
+			memcpy(esc, s + i, len);
+			esc[len] = '\0';
+		} else if (v == TEXT_BAD_UTF8 || len == 1) {
+			len = 1;
+			snprintf(esc, sizeof(esc), "\\x%02x", (unsigned char)s[i]);
+		} else {
+			uint32_t cp = (unsigned char)s[i] & (0xff >> (len + 1));
+
+			for (size_t k = 1; k < len; k++)
+				cp = cp << 6 | ((unsigned char)s[i + k] & 0x3f);
+			snprintf(esc, sizeof(esc), "\\u{%04x}", (unsigned)cp);
+		}
+		if (o + strlen(esc) > QUOTE_MAX) {
+			memcpy(b + o, "...", 3);
+			o += 3;
+			break;
+		}
+		memcpy(b + o, esc, strlen(esc));
+		o += strlen(esc);
+		i += len;
+	}
+	b[o++] = '\'';
+	b[o] = '\0';
+	return b;
 }
 
 void

@@ -8,6 +8,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -117,8 +118,35 @@ int cli_open_store(struct cli *cli, struct store **st);
  */
 json_t *cli_json_array(const void *items, size_t n, size_t size, json_t *(*one)(const void *));
 
-/* Prints a JSON value on stdout with a newline and frees it. 0 or -1. */
+/* The version of the JSON documents' shapes (docs/json.md): every document is an object
+ * whose first member is "schema": CLI_JSON_SCHEMA. */
+#define CLI_JSON_SCHEMA 1
+
+/* Prints a JSON object as a document (with "schema" put first) on stdout with a newline
+ * and frees it. 0 or -1. */
 int cli_json_print(json_t *v);
+/* Prints {"schema": CLI_JSON_SCHEMA, key: list} and frees list. 0 or -1. */
+int cli_json_print_list(const char *key, json_t *list);
+
+/*
+ * s as it is safe to echo in a message, in single quotes: control characters, bidi
+ * controls and invalid bytes are written as \xHH or \u{HHHH}, and the whole is cut to 80
+ * bytes with "...". The result lives in one of four rotating static buffers: up to four
+ * quotes in one message.
+ */
+const char *cli_quote(const char *s);
+
+/*
+ * A table of text for people: columns aligned by display width (wide characters count two
+ * columns). cells are copied. On a terminal, a header line and rows cut to its width with
+ * an ellipsis; elsewhere neither, so scripts get whole values.
+ */
+struct cli_table;
+struct cli_table *cli_table_new(size_t ncols, const char *const *headers);
+int cli_table_add(struct cli_table *t, const char *const *cells); /* 0 or -ENOMEM */
+/* Prints the table on f. 0, or -1 when writing failed. */
+int cli_table_print(struct cli_table *t, FILE *f);
+void cli_table_free(struct cli_table *t);
 
 /* An ISO 8601 UTC time, e.g. "2026-11-26T20:14:08Z". */
 void cli_format_time(unsigned long long t, char buf[32]);

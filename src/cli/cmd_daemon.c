@@ -570,7 +570,7 @@ cmd_nearby(struct cli *cli, int argc, char **argv)
 	if (json) {
 		json_incref(peers);
 		json_decref(r);
-		return cli_json_print(peers) < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+		return cli_json_print_list("peers", peers) < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 	}
 	if (json_array_size(peers) == 0)
 		printf("Nobody nearby yet\n");
@@ -672,7 +672,7 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
 	if (json) {
 		json_incref(offers);
 		json_decref(r);
-		return cli_json_print(offers) < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+		return cli_json_print_list("offers", offers) < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 	}
 	if (json_array_size(offers) == 0)
 		printf("No offers waiting\n");

@@ -50,7 +50,8 @@ do_list(struct cli *cli, bool due, bool json)
 		return CLI_EXIT_FAIL;
 	}
 	if (json) {
-		r = cli_json_print(cli_json_array(list, n, sizeof(*list), followup_json));
+		r = cli_json_print_list("followups",
+		                        cli_json_array(list, n, sizeof(*list), followup_json));
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			when_format_date(list[i].due, day);

@@ -95,7 +95,7 @@ do_hubs(const struct graph *g, size_t top, bool json)
 				json_decref(arr);
 				arr = NULL;
 			}
-		r = cli_json_print(arr) < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+		r = cli_json_print_list("hubs", arr) < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 	} else {
 		for (size_t i = 0; i < n; i++)
 			printf("%2zu. %-28s %.4s  betweenness %.3g, reach %zu\n", i + 1,

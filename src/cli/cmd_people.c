@@ -67,7 +67,8 @@ cmd_contacts(struct cli *cli, int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	}
 	if (json) {
-		r = cli_json_print(cli_json_array(list, n, sizeof(*list), cli_contact_json));
+		r = cli_json_print_list("contacts",
+		                        cli_json_array(list, n, sizeof(*list), cli_contact_json));
 	} else {
 		for (size_t i = 0; i < n; i++)
 			cli_contact_line(&list[i]);

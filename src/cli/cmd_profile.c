@@ -231,7 +231,7 @@ do_list(struct profile_args *a)
 			puts(names[i]);
 	}
 	store_names_free(names, n);
-	if (a->json && cli_json_print(arr) < 0)
+	if (a->json && cli_json_print_list("personas", arr) < 0)
 		return CLI_EXIT_FAIL;
 	return CLI_EXIT_OK;
 }

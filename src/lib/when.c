@@ -92,3 +92,10 @@ when_format_date(uint64_t t, char out[11])
 	if (tt < 0 || gmtime_r(&tt, &tm) == NULL || strftime(out, 11, "%Y-%m-%d", &tm) == 0)
 		snprintf(out, 11, "?");
 }
+
+int
+when_parse_day(const char *s, uint64_t now, uint64_t *out)
+{
+	(void)now;
+	return when_parse_date(s, out);
+}

@@ -29,6 +29,8 @@ only 'avahi-' src/daemon/mdns.c
 only 'jansson' src/cli/cli.h src/lib/export.c src/lib/ctl.c include/wallflower/ctl.h \
 	src/daemon/wfd.h
 only 'libxml' src/lib/export_xml.c
+# Unicode: canonical and search forms in canon.c, display width in the CLI's tables.
+only 'uni(str|case|norm|ctype|width|conv|lbrk|wbrk)\.h' src/lib/canon.c src/cli/table.c
 
 for f in $(grep -rlE '#include <(sys/socket|netinet/|arpa/|sys/epoll|poll\.h)' src/lib include 2>/dev/null); do
 	fail "$f: src/lib and include/ are pure, no sockets or event loops"
