@@ -365,6 +365,15 @@ req_rotate_recognition(struct wfd *d)
 	return ctl_ok();
 }
 
+/* The store's contacts changed outside the daemon: what it keeps of them is read again. */
+static json_t *
+req_contacts_changed(struct wfd *d)
+{
+	if (wfd_reload_contacts(d) < 0)
+		return ctl_error(CTL_E_FAILED, "cannot read the contacts again");
+	return ctl_ok();
+}
+
 /* decline with "all": true or "from": ADDR instead of an id: the recovery from a flood. */
 static json_t *
 decline_many(struct wfd *d, const json_t *req)
@@ -483,6 +492,8 @@ control_dispatch(struct wfd *d, struct control_client *cl, const json_t *req, bo
 		return req_lan(d, cl, later);
 	if (strcmp(cmd, "rotate-recognition") == 0)
 		return req_rotate_recognition(d);
+	if (strcmp(cmd, "contacts-changed") == 0)
+		return req_contacts_changed(d);
 	if (strcmp(cmd, "watch") == 0) {
 		control_watch(cl);
 		return ctl_ok();

@@ -494,6 +494,33 @@ parse_options(int argc, char **argv, struct options *o)
 	return -1;
 }
 
+/* A recogniser of every contact's recognition key in the store, for the tags around now. */
+static int
+recogniser_load(struct wfd *d, struct recog **out)
+{
+	struct store_recognition *keys = NULL;
+	struct recog *rec = NULL;
+	size_t n = 0;
+	int r;
+
+	if ((r = recog_new(&rec)) < 0 || (r = store_recognition_list(d->st, &keys, &n)) < 0) {
+		log_warnx("cannot read your contacts' recognition keys: %s", strerror(-r));
+		recog_free(rec);
+		return r;
+	}
+	for (size_t i = 0; i < n && r == 0; i++)
+		if ((r = recog_add(rec, keys[i].person_id, keys[i].key)) == -ENOSPC)
+			r = 0; /* beyond what one recogniser holds: those are not recognised */
+	store_recognition_free(keys, n);
+	if (r < 0) {
+		recog_free(rec);
+		return r;
+	}
+	recog_refresh(rec, time(NULL));
+	*out = rec;
+	return 0;
+}
+
 /*
  * Our recognition key (made now if `init` predates it) and our contacts', ready to
  * recognise them nearby from the first advert.
@@ -501,8 +528,6 @@ parse_options(int argc, char **argv, struct options *o)
 static int
 open_recognition(struct wfd *d)
 {
-	struct store_recognition *keys = NULL;
-	size_t n = 0;
 	int r;
 
 	if ((r = recog_key_load(d->state_dir, d->rk)) == -ENOENT)
@@ -512,16 +537,25 @@ open_recognition(struct wfd *d)
 		          strerror(-r));
 		return r;
 	}
-	if ((r = recog_new(&d->recog)) < 0 || (r = store_recognition_list(d->st, &keys, &n)) < 0) {
-		log_warnx("cannot read your contacts' recognition keys: %s", strerror(-r));
+	return recogniser_load(d, &d->recog);
+}
+
+/*
+ * The contacts changed outside the daemon (`wallflower forget`): the recogniser is made
+ * again from the store, so that a forgotten person is not recognised nearby any more.
+ */
+int
+wfd_reload_contacts(struct wfd *d)
+{
+	struct recog *rec;
+	int r;
+
+	if ((r = recogniser_load(d, &rec)) < 0)
 		return r;
-	}
-	for (size_t i = 0; i < n && r == 0; i++)
-		if ((r = recog_add(d->recog, keys[i].person_id, keys[i].key)) == -ENOSPC)
-			r = 0; /* beyond what one recogniser holds: those are not recognised */
-	store_recognition_free(keys, n);
-	recog_refresh(d->recog, time(NULL));
-	return r;
+	recog_free(d->recog);
+	d->recog = rec;
+	peers_recognise_all(d);
+	return 0;
 }
 
 /* A new recognition key (`wallflower id rotate-recognition`): our next tags are of it. */

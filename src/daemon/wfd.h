@@ -140,6 +140,8 @@ void wfd_stop(struct wfd *d);
 void wfd_quit(struct wfd *d);
 /* Replaces our recognition key and the advert's tag. 0; negative errno with *why. */
 int wfd_rotate_recognition(struct wfd *d, const char **why);
+/* Makes the recogniser again from the store's contacts (one was forgotten). 0 or -errno. */
+int wfd_reload_contacts(struct wfd *d);
 int wfd_reload_profile(struct wfd *d);
 /* The lower-cased topics of the profile: topics, offers, seeks. */
 const struct card_list *wfd_profile_list(const struct wfd *d, enum card_field f);
