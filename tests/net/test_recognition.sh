@@ -217,4 +217,12 @@ tb_check "Grace, who still recognises Ada, sends her card again" says grace "^De
 tb_check "and with it the new key: Ada recognises Grace again" \
 	tb_wait 20 json ada nearby -- "any(p['addr'] == '$GRACE' and p.get('contact', {}).get('name') == 'Grace Hopper' for p in j)"
 
+# ---- forgetting ----
+
+# The daemon runs while the CLI forgets: it is told, and stops naming Grace at once.
+tb_check "Ada forgets Grace while her daemon runs" says ada "^Forgot Grace Hopper" forget "Grace Hopper" --yes
+tb_check "Ada's nearby no longer names Grace" \
+	json ada nearby -- "any(p['addr'] == '$GRACE' for p in j) and all('contact' not in p for p in j if p['addr'] == '$GRACE')"
+tb_check "and Grace is not among Ada's contacts" json ada contacts -- "all(c['fields']['name'] != 'Grace Hopper' for c in j)"
+
 tb_done
