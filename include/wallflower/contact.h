@@ -44,7 +44,7 @@ struct followup {
 	char *who; /* the contact's name, owned */
 	char fpr[IDENTITY_FPR_LEN + 1];
 	char *text;       /* owned */
-	uint64_t due;     /* unix seconds, the start of the due day in UTC */
+	uint64_t due;     /* unix seconds, the start (local midnight) of the due day */
 	uint64_t created; /* unix seconds */
 	bool done;
 };

@@ -160,20 +160,44 @@ int store_met(struct store *st, int64_t person_id, const char *event, uint64_t a
 int store_introduced(struct store *st, int64_t person_id, int64_t introducer_id,
                      uint64_t at) CRYPT_WUR;
 
-#define STORE_NOTE_MAX 4096 /* bytes of a note; text rules of card notes (LF allowed) */
+/* ---- notes and follow-ups (store_notes.c) ----
+ * Both are numbered by their row id: the number a listing shows and every edit takes. It
+ * never changes, so a script can keep it. */
+
+#define STORE_NOTE_MAX 4096 /* bytes of a note or follow-up; card text rules (notes: LF too) */
 
 /* Adds a note about person_id. 0 with *id (may be NULL); -EINVAL for empty, too long or
- * invalid text; -ENOENT; -EIO. */
+ * invalid text; -ENOENT; -EIO. A contact's notes come with it (struct contact). */
 int store_note_add(struct store *st, int64_t person_id, const char *text, uint64_t at,
                    int64_t *id) CRYPT_WUR;
 
-/* Adds a follow-up for person_id due at due (unix seconds). 0 with *id; -EINVAL; -ENOENT;
- * -EIO. */
+/* Replaces the text of note id (its date stays: when it was first written). 0; -EINVAL for
+ * text store_note_add would refuse; -ENOENT when there is no such note; -EIO. */
+int store_note_edit(struct store *st, int64_t id, const char *text) CRYPT_WUR;
+
+/* Deletes note id. 0; -ENOENT when there is no such note; -EIO. */
+int store_note_delete(struct store *st, int64_t id) CRYPT_WUR;
+
+/* Adds a follow-up for person_id due at due (unix seconds, a local midnight for the CLI):
+ * one line of text. 0 with *id (may be NULL); -EINVAL; -ENOENT; -EIO. */
 int store_followup_add(struct store *st, int64_t person_id, const char *text, uint64_t due,
                        uint64_t created, int64_t *id) CRYPT_WUR;
 
 /* Marks follow-up id done. 0; -ENOENT when there is none; -EALREADY when it was done. */
 int store_followup_done(struct store *st, int64_t id) CRYPT_WUR;
+
+/* Opens follow-up id again (not done). 0; -ENOENT; -EALREADY when it was open. */
+int store_followup_undo(struct store *st, int64_t id) CRYPT_WUR;
+
+/* Changes follow-up id: its text unless text is NULL, its due time unless due is 0; both or
+ * neither. 0; -EINVAL for invalid text, or for nothing to change; -ENOENT; -EIO. */
+int store_followup_edit(struct store *st, int64_t id, const char *text, uint64_t due) CRYPT_WUR;
+
+/* Deletes follow-up id. 0; -ENOENT when there is none; -EIO. */
+int store_followup_delete(struct store *st, int64_t id) CRYPT_WUR;
+
+/* Follow-up id in *out (clear with followup_clear). 0; -ENOENT; -EIO; -ENOMEM. */
+int store_followup_get(struct store *st, int64_t id, struct followup *out) CRYPT_WUR;
 
 /*
  * Follow-ups, not done first and by due date, then done ones. With due_only, only those

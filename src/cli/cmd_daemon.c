@@ -323,8 +323,8 @@ cmd_start(struct cli *cli, int argc, char **argv)
 		case 'f':
 			if (when_parse_duration(arg, &secs) < 0 || secs == 0) {
 				json_decref(req);
-				return cli_usage_error(cli,
-				                       "--for takes a duration such as 90m or 2h");
+				return cli_usage_error(
+				        cli, "--for takes a duration such as 90min or 2h");
 			}
 			json_object_set_new(req, "for", json_integer((json_int_t)secs));
 			break;

@@ -1,6 +1,6 @@
 /*
- * The people you met: `contacts`, `show`, `note` and `import`. Store-only: they work
- * whether or not the daemon runs.
+ * The people you met: `contacts`, `show` and `import` (`note` is in cmd_note.c).
+ * Store-only: they work whether or not the daemon runs.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -125,49 +125,6 @@ cmd_show(struct cli *cli, int argc, char **argv)
 		}
 	}
 	followup_free_all(fu, n_fu);
-	contact_free_all(who, who ? 1 : 0);
-	store_close(st);
-	return r;
-}
-
-static const char note_help[] =
-        "usage: wallflower note CONTACT TEXT\n"
-        "\n"
-        "Adds a note about a contact (what you talked about, what you promised). Notes are\n"
-        "yours: they are never sent to anyone. TEXT may have line breaks, up to 4096 bytes.\n";
-
-int
-cmd_note(struct cli *cli, int argc, char **argv)
-{
-	static const struct option opts[] = { CLI_COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
-	struct contact *who = NULL;
-	struct store *st;
-	bool done;
-	int r = CLI_EXIT_FAIL;
-
-	if (cli_getopt(cli, argc, argv, "h", opts, note_help, &done) != -1)
-		return CLI_EXIT_USAGE;
-	if (done)
-		return CLI_EXIT_OK;
-	if (argc - optind != 2)
-		return cli_usage_error(cli, "'note' takes CONTACT and TEXT");
-	if (cli_open_store(cli, &st) < 0)
-		return CLI_EXIT_FAIL;
-	if (cli_contact_resolve(st, argv[optind], &who) == 0) {
-		int e = store_note_add(st, who->id, argv[optind + 1], (uint64_t)time(NULL), NULL);
-
-		if (e == -EINVAL) {
-			cli_error("a note is 1 to %d bytes of text, without control or bidi "
-			          "characters (line breaks are fine)",
-			          STORE_NOTE_MAX);
-			r = CLI_EXIT_USAGE;
-		} else if (e < 0) {
-			cli_error("cannot save the note: %s", strerror(-e));
-		} else {
-			printf("Noted for %s.\n", who->f.text[CARD_NAME]);
-			r = CLI_EXIT_OK;
-		}
-	}
 	contact_free_all(who, who ? 1 : 0);
 	store_close(st);
 	return r;

@@ -444,7 +444,7 @@ parse_options(int argc, char **argv, struct options *o)
 			if (when_parse_duration(optarg, &o->offer_ttl) < 0 || o->offer_ttl == 0) {
 				fprintf(stderr,
 				        "wallflowerd: --offer-ttl: a duration such as 24h or "
-				        "30m\n");
+				        "30min\n");
 				return 2;
 			}
 			break;
@@ -469,7 +469,7 @@ parse_options(int argc, char **argv, struct options *o)
 			if (when_parse_duration(optarg, &o->limits.window) < 0 ||
 			    o->limits.window == 0) {
 				fprintf(stderr, "wallflowerd: --intake-window: a duration such as "
-				                "24h or 30m\n");
+				                "24h or 30min\n");
 				return 2;
 			}
 			break;

@@ -164,7 +164,11 @@ stamp(uint64_t t, enum stamp form, char buf[STAMP_LEN])
 	struct tm tm;
 
 	memset(&tm, 0, sizeof(tm));
-	gmtime_r(&tt, &tm);
+	/* A day is the local day (a due day is stored as its local midnight); a time is UTC. */
+	if (form == STAMP_UTC_BASIC)
+		gmtime_r(&tt, &tm);
+	else
+		localtime_r(&tt, &tm);
 	if (form == STAMP_DATE)
 		snprintf(buf, STAMP_LEN, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
 		         tm.tm_mday);

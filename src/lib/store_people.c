@@ -1,9 +1,9 @@
 /*
- * store_people.c: people, their cards, meetings, introductions, notes and follow-ups, in
- * the store (store_int.h). It trusts cards only as far as card_decode verified them on
- * the way in, and text only after the card rules passed it. It must never build SQL from a
- * value, write outside one IMMEDIATE transaction per call, or let an older card replace a
- * newer one.
+ * store_people.c: people, their cards, meetings and introductions, in the store
+ * (store_int.h); notes and follow-ups are in store_notes.c. It trusts cards only as far as
+ * card_decode verified them on the way in, and text only after the card rules passed it.
+ * It must never build SQL from a value, write outside one IMMEDIATE transaction per call,
+ * or let an older card replace a newer one.
  */
 #include <assert.h>
 #include <errno.h>
@@ -295,7 +295,7 @@ store_card_put(struct store *st, const struct card *card, uint64_t now,
 	return 0;
 }
 
-/* ---- meetings, introductions, notes, follow-ups ---- */
+/* ---- meetings and introductions ---- */
 
 static int
 person_exists(struct store *st, int64_t id)
@@ -376,72 +376,6 @@ store_introduced(struct store *st, int64_t person_id, int64_t introducer_id, uin
 	return store_tx_end(st, r);
 }
 
-/* Inserts text for person with constant sql (?1 person, ?2 text, ?3.. ints); *id. */
-static int
-insert_text(struct store *st, const char *sql, int64_t person_id, const char *text,
-            const int64_t *ints, int n, int64_t *id)
-{
-	sqlite3_stmt *s = NULL;
-	int r;
-
-	if ((r = store_tx_begin(st)) < 0)
-		return r;
-	if ((r = person_exists(st, person_id)) == 0 && (r = store_sql_prep(st, sql, &s)) == 0 &&
-	    (r = store_sql_bind_int(s, 1, person_id)) == 0 &&
-	    (r = store_sql_bind_text(s, 2, text)) == 0) {
-		for (int i = 0; i < n && r == 0; i++)
-			r = store_sql_bind_int(s, 3 + i, ints[i]);
-		if (r == 0 && (r = store_sql_step_row(s)) == 0 && id != NULL)
-			*id = sqlite3_column_int64(s, 0);
-	}
-	store_sql_release(st, s);
-	return store_tx_end(st, r);
-}
-
-int
-store_note_add(struct store *st, int64_t person_id, const char *text, uint64_t at, int64_t *id)
-{
-	int64_t v[1] = { (int64_t)at };
-
-	if (!text_valid(text, STORE_NOTE_MAX, true))
-		return -EINVAL;
-	return insert_text(
-	        st, "INSERT INTO note (person_id, text, at) VALUES (?1, ?2, ?3) RETURNING id",
-	        person_id, text, v, 1, id);
-}
-
-int
-store_followup_add(struct store *st, int64_t person_id, const char *text, uint64_t due,
-                   uint64_t created, int64_t *id)
-{
-	int64_t v[2] = { (int64_t)due, (int64_t)created };
-
-	if (!text_valid(text, STORE_NOTE_MAX, false) || due > INT64_MAX)
-		return -EINVAL;
-	return insert_text(st,
-	                   "INSERT INTO followup (person_id, text, due, created) "
-	                   "VALUES (?1, ?2, ?3, ?4) RETURNING id",
-	                   person_id, text, v, 2, id);
-}
-
-int
-store_followup_done(struct store *st, int64_t id)
-{
-	sqlite3_stmt *s = NULL;
-	int r;
-
-	if ((r = store_tx_begin(st)) < 0)
-		return r;
-	if ((r = store_sql_prep(st, "SELECT done FROM followup WHERE id = ?1", &s)) == 0 &&
-	    (r = store_sql_bind_int(s, 1, id)) == 0 && (r = store_sql_step_row(s)) == 0 &&
-	    sqlite3_column_int(s, 0) != 0)
-		r = -EALREADY;
-	store_sql_release(st, s);
-	if (r == 0)
-		r = run_ints(st, "UPDATE followup SET done = 1 WHERE id = ?1", &id, 1);
-	return store_tx_end(st, r);
-}
-
 /* Appends one element of size to *arr (growing it), returning it zeroed, or NULL. */
 static void *
 grow(void **arr, size_t *n, size_t *cap, size_t size)
@@ -457,50 +391,6 @@ grow(void **arr, size_t *n, size_t *cap, size_t size)
 	}
 	memset((char *)*arr + *n * size, 0, size);
 	return (char *)*arr + (*n)++ * size;
-}
-
-int
-store_followup_list(struct store *st, bool due_only, uint64_t now, struct followup **out, size_t *n)
-{
-	static const char sql[] =
-	        "SELECT f.id, f.person_id, p.name, p.fpr, f.text, f.due, f.created, f.done "
-	        "FROM followup AS f JOIN person AS p ON p.id = f.person_id "
-	        "WHERE ?1 = 0 OR (f.done = 0 AND f.due <= ?2) ORDER BY f.done, f.due, f.id";
-	struct followup *list = NULL, *f;
-	size_t len = 0, cap = 0;
-	sqlite3_stmt *s = NULL;
-	int r, rc;
-
-	*out = NULL;
-	*n = 0;
-	if ((r = store_sql_prep(st, sql, &s)) < 0 || (r = store_sql_bind_int(s, 1, due_only)) < 0 ||
-	    (r = store_sql_bind_int(s, 2, (int64_t)now)) < 0)
-		goto out;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((f = grow((void **)&list, &len, &cap, sizeof(*f))) == NULL) {
-			r = -ENOMEM;
-			goto out;
-		}
-		f->id = sqlite3_column_int64(s, 0);
-		f->contact_id = sqlite3_column_int64(s, 1);
-		snprintf(f->fpr, sizeof(f->fpr), "%s", (const char *)sqlite3_column_text(s, 3));
-		f->due = (uint64_t)sqlite3_column_int64(s, 5);
-		f->created = (uint64_t)sqlite3_column_int64(s, 6);
-		f->done = sqlite3_column_int(s, 7) != 0;
-		if ((r = store_sql_column_dup(s, 2, &f->who)) < 0 ||
-		    (r = store_sql_column_dup(s, 4, &f->text)) < 0)
-			goto out;
-	}
-	r = rc == SQLITE_DONE ? 0 : store_sql_err(rc);
-out:
-	store_sql_release(st, s);
-	if (r < 0) {
-		followup_free_all(list, len);
-		return r;
-	}
-	*out = list;
-	*n = len;
-	return 0;
 }
 
 /* ---- reading contacts ---- */

@@ -64,7 +64,7 @@ check "note" wf 0 note "Ada L" "wants the slides"
 check "the note shows" sh -c "'$WF' show 'Ada L' | grep -q 'wants the slides'"
 check "a note with an escape is refused" wf 2 note "Ada L" "$(printf 'x\033[2J')"
 check "followup --in" wf 0 followup "Ada L" --in 3d "send the slides"
-check "followup --on" wf 0 followup "Adam" --on 2020-01-01 "long overdue"
+check "followup --on" wf 0 followup "Adam" --on 2020-01-01 --past "long overdue"
 check "followup needs a when" wf 2 followup "Adam" "no date"
 check "followup rejects a bad date" wf 2 followup "Adam" --on 2026-02-30 "x"
 check "followup list" wf 0 followup list --json

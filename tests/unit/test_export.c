@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "testutil.h"
 #include "wallflower/export.h"
@@ -812,5 +813,8 @@ main(void)
 		cmocka_unit_test(test_export_write_dangling_edge),
 	};
 
+	/* Days are local days: the golden files are in UTC. */
+	setenv("TZ", "UTC0", 1);
+	tzset();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
