@@ -186,7 +186,9 @@ int store_followup_list(struct store *st, bool due_only, uint64_t now, struct fo
 struct store_filter {
 	const char *event;  /* met at this event (exact name) */
 	const char *topic;  /* knows, offers or seeks this topic (exact name) */
-	const char *search; /* a substring of name, org, title, email or a note, any case */
+	const char *search; /* words, each a prefix of a word of the name, organisation, an
+	                     * email address, topic, offer or seek, ignoring case and accents
+	                     * (docs/matching.md); no words (or not text): nobody */
 	uint64_t since;     /* met at or after this time */
 };
 
@@ -198,8 +200,12 @@ int store_contacts(struct store *st, const struct store_filter *filter, struct c
                    size_t *n) CRYPT_WUR;
 
 /*
- * The contacts whose name starts with prefix (any case), or whose fingerprint starts with
- * it (ignoring '-' in both). All matches, as store_contacts gives them. 0; -EIO; -ENOMEM.
+ * What a CONTACT argument names: the contacts that the words of prefix match (as
+ * store_filter.search), or whose fingerprint starts with prefix (ignoring '-' in both and
+ * case). A whole fingerprint gives exactly its person. Of several candidates, one whose
+ * whole name is prefix (in the search form: "maria" is María) is the one meant, unless
+ * another candidate matched by fingerprint. The matches, as store_contacts gives them.
+ * 0; -EINVAL for an empty prefix or one of dashes only; -EIO; -ENOMEM.
  */
 int store_contact_find(struct store *st, const char *prefix, struct contact **out,
                        size_t *n) CRYPT_WUR;
