@@ -252,27 +252,20 @@ has_word(const struct contact *c, const struct word *w)
 	return false;
 }
 
-/* Whether c has every word of the search form q (words separated as canon_each_word
- * separates them) as a whole word. */
-struct whole {
-	const struct contact *c;
-};
-
+/* canon_each_word callback: stops with 1 at a word the contact arg lacks as a whole word. */
 static int
 missing_word(const char *word, size_t len, void *arg)
 {
-	const struct whole *wh = arg;
 	struct word w = { word, len };
 
-	return has_word(wh->c, &w) ? 0 : 1;
+	return has_word(arg, &w) ? 0 : 1;
 }
 
+/* Whether c has every word of prefix as a whole word. */
 static bool
 has_all_words(const struct contact *c, const char *prefix)
 {
-	struct whole wh = { c };
-
-	return canon_each_word(prefix, strlen(prefix), missing_word, &wh) == 0;
+	return canon_each_word(prefix, strlen(prefix), missing_word, (void *)c) == 0;
 }
 
 /* Whether c's whole name is prefix, in the search form (q). */
