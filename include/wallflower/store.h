@@ -202,9 +202,10 @@ int store_contacts(struct store *st, const struct store_filter *filter, struct c
 /*
  * What a CONTACT argument names: the contacts that the words of prefix match (as
  * store_filter.search), or whose fingerprint starts with prefix (ignoring '-' in both and
- * case). A whole fingerprint gives exactly its person. Of several candidates, one whose
- * whole name is prefix (in the search form: "maria" is María) is the one meant, unless
- * another candidate matched by fingerprint. The matches, as store_contacts gives them.
+ * case). A whole fingerprint gives exactly its person. Of several candidates, unless one
+ * matched by fingerprint, the one whose whole name is prefix (in the search form), else
+ * the one with every word of prefix as a whole word ("ada": Ada, not Adam), is the one
+ * meant (docs/matching.md). The matches, as store_contacts gives them.
  * 0; -EINVAL for an empty prefix or one of dashes only; -EIO; -ENOMEM.
  */
 int store_contact_find(struct store *st, const char *prefix, struct contact **out,

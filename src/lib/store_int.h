@@ -109,8 +109,9 @@ int store_search_words(const char *query, char **json);
 
 /*
  * What a CONTACT argument means among the n candidates store_contact_find found for
- * prefix: the one whose whole fingerprint it is; else the one whose whole name it is (in
- * the search form) when no other candidate's fingerprint starts with it; else all of them.
+ * prefix: the one whose whole fingerprint it is; else, when no candidate's fingerprint
+ * starts with prefix, the one whose whole name it is (in the search form), or the one that
+ * has every word of it as a whole word; else all of them.
  */
 void store_find_narrow(const char *prefix, struct contact **out, size_t *n);
 

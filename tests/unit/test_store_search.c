@@ -196,6 +196,11 @@ test_store_search_find_words(void **state)
 	assert_string_equal(find(fx->st, "ada"), "Ada Lovelace");
 	assert_string_equal(find(fx->st, "ADA "), "Ada Lovelace");
 	assert_string_equal(find(fx->st, "wikis"), "Mariana Costa|María Carreño");
+	/* A whole name first: "ann" is Ann, though Ann Smith has the whole word too. */
+	put(fx->st, make_card(10, "Ann", 1, NULL, NULL, NULL, NULL));
+	put(fx->st, make_card(11, "Ann Smith", 1, NULL, NULL, NULL, NULL));
+	assert_string_equal(find(fx->st, "ANN"), "Ann");
+	assert_string_equal(find(fx->st, "smith"), "Adam Smith|Ann Smith");
 	assert_string_equal(find(fx->st, "zzz"), "");
 	assert_int_equal(store_contact_find(fx->st, "", &list, &n), -EINVAL);
 	assert_int_equal(store_contact_find(fx->st, "--", &list, &n), -EINVAL);
