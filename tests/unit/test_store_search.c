@@ -131,6 +131,10 @@ test_store_search_contacts_examples(void **state)
 	assert_string_equal(search(fx->st, "grace zzz"), "");
 	assert_string_equal(search(fx->st, "opper"), "");
 	assert_string_equal(search(fx->st, "hopperx"), "");
+	/* The range is tight on both sides: neighbours of "hop" in sort order do not match. */
+	assert_string_equal(search(fx->st, "hon"), "");
+	assert_string_equal(search(fx->st, "hoq"), "");
+	assert_string_equal(search(fx->st, "h"), "Grace Hopper");
 	/* No words, patterns and text that is not UTF-8 match nobody. */
 	assert_string_equal(search(fx->st, ""), "");
 	assert_string_equal(search(fx->st, " @@ "), "");
