@@ -26,9 +26,11 @@
 char *canon_form(const char *s, size_t n) CANON_WUR;
 
 /*
- * The search form: as canon_form, but after compatibility decomposition every
- * nonspacing mark (general category Mn: accents, diacritics) is dropped before folding.
- * Same contract as canon_form.
+ * The search form: as canon_form, but after compatibility decomposition every accent is
+ * dropped before folding: a nonspacing mark (general category Mn) with a nonzero
+ * combining class other than kana voicing and virama (acute, diaeresis, cedilla, Hebrew
+ * points, Arabic vowel marks). Marks of class 0 (the vowel signs of Thai and Devanagari)
+ * are parts of letters and stay. Same contract as canon_form.
  */
 char *canon_search(const char *s, size_t n) CANON_WUR;
 

@@ -210,7 +210,9 @@ int store_followup_list(struct store *st, bool due_only, uint64_t now, struct fo
 struct store_filter {
 	const char *event;  /* met at this event (exact name) */
 	const char *topic;  /* knows, offers or seeks this topic (exact name) */
-	const char *search; /* a substring of name, org, title, email or a note, any case */
+	const char *search; /* words, each a prefix of a word of the name, organisation, an
+	                     * email address, topic, offer or seek, ignoring case and accents
+	                     * (docs/matching.md); no words (or not text): nobody */
 	uint64_t since;     /* met at or after this time */
 };
 
@@ -222,8 +224,13 @@ int store_contacts(struct store *st, const struct store_filter *filter, struct c
                    size_t *n) CRYPT_WUR;
 
 /*
- * The contacts whose name starts with prefix (any case), or whose fingerprint starts with
- * it (ignoring '-' in both). All matches, as store_contacts gives them. 0; -EIO; -ENOMEM.
+ * What a CONTACT argument names: the contacts that the words of prefix match (as
+ * store_filter.search), or whose fingerprint starts with prefix (ignoring '-' in both and
+ * case). A whole fingerprint gives exactly its person. Of several candidates, unless one
+ * matched by fingerprint, the one whose whole name is prefix (in the search form), else
+ * the one with every word of prefix as a whole word ("ada": Ada, not Adam), is the one
+ * meant (docs/matching.md). The matches, as store_contacts gives them.
+ * 0; -EINVAL for an empty prefix or one of dashes only; -EIO; -ENOMEM.
  */
 int store_contact_find(struct store *st, const char *prefix, struct contact **out,
                        size_t *n) CRYPT_WUR;

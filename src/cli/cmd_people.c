@@ -20,8 +20,10 @@ static const char contacts_help[] =
         "\n"
         "  --event E   only people you met at event E\n"
         "  --topic T   only people who know, offer or seek topic T\n"
-        "  --search Q  only people whose name, org, title, email or notes contain Q (ASCII\n"
-        "              letters match in any case)\n"
+        "  --search Q  only people for whom every word of Q starts a word of their name,\n"
+        "              organisation, an email address, topic, offer or seek, in any case\n"
+        "              and with or without accents ('maria' finds María, 'grace hop'\n"
+        "              finds Grace Hopper, 'navy' finds grace@navy.mil)\n"
         "  --json      a JSON array of contacts, each with fingerprint, key, rev, added,\n"
         "              introduced_by, fields (as 'card verify --json' shows them), met and\n"
         "              notes\n";

@@ -51,7 +51,25 @@ valid(const char *s, size_t n)
 	return u8_check((const uint8_t *)s, n) == NULL && memchr(s, '\0', n) == NULL;
 }
 
-/* The n bytes at s with every nonspacing mark dropped (in place); the new length. */
+/*
+ * Whether uc is an accent for searching: a nonspacing mark (Mn) that attaches to a letter
+ * (a nonzero combining class), as acute, diaeresis, cedilla, Hebrew points and Arabic
+ * vowel marks do. Kept: marks of class 0, which are letters' own parts (the vowel signs of
+ * Thai and Devanagari: dropping them made "สมศรี" and "สมศร" one word), kana voicing
+ * marks (が is not か) and viramas (they spell conjuncts).
+ */
+static int
+is_accent(ucs4_t uc)
+{
+	int ccc;
+
+	if (!uc_is_general_category(uc, UC_CATEGORY_Mn))
+		return 0;
+	ccc = uc_combining_class(uc);
+	return ccc != UC_CCC_NR && ccc != UC_CCC_KV && ccc != UC_CCC_VR;
+}
+
+/* The n bytes at s with every accent (is_accent) dropped (in place); the new length. */
 static size_t
 drop_marks(uint8_t *s, size_t n)
 {
@@ -61,7 +79,7 @@ drop_marks(uint8_t *s, size_t n)
 
 	for (size_t i = 0; i < n; i += (size_t)len) {
 		len = u8_mbtouc(&uc, s + i, n - i);
-		if (uc_is_general_category(uc, UC_CATEGORY_Mn))
+		if (is_accent(uc))
 			continue;
 		memmove(s + o, s + i, (size_t)len);
 		o += (size_t)len;

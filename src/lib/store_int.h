@@ -81,4 +81,38 @@ int store_migrate_6(struct store *st);
 int store_vocab_migrate(struct store *st);
 int store_words_migrate(struct store *st);
 
+/* ---- search (store_search.c) ---- */
+
+/*
+ * Replaces person_id's search words with those of f, the fields of their current card
+ * (store_people.c calls it whenever the current card changes). Inside a write transaction.
+ * 0 or a negative errno.
+ */
+int store_words_update(struct store *st, int64_t person_id, const struct card_fields *f);
+
+/*
+ * The distinct search words of query as a JSON array of strings in *json (malloc'd), for
+ * STORE_WORDS_MATCH. A query that is not text gives "[]". 0; -ENOMEM.
+ */
+int store_search_words(const char *query, char **json);
+
+/*
+ * SQL: whether person p matches the words (store_search_words) bound to parameter P:
+ * there is at least one, and each is a prefix of one of p's words. The range bound is
+ * exact: a word never holds U+10FFFF (a noncharacter), so every word that starts with w
+ * sorts below w || U+10FFFF, and nothing else at or above w does.
+ */
+#define STORE_WORDS_MATCH(P)                                                                       \
+	"(json_array_length(" P ") > 0 AND NOT EXISTS (SELECT 1 FROM json_each(" P ") AS q "       \
+	"WHERE NOT EXISTS (SELECT 1 FROM person_word AS w WHERE w.person_id = p.id AND "           \
+	"w.word >= q.value AND w.word < q.value || char(1114111))))"
+
+/*
+ * What a CONTACT argument means among the n candidates store_contact_find found for
+ * prefix: the one whose whole fingerprint it is; else, when no candidate's fingerprint
+ * starts with prefix, the one whose whole name it is (in the search form), or the one that
+ * has every word of it as a whole word; else all of them.
+ */
+void store_find_narrow(const char *prefix, struct contact **out, size_t *n);
+
 #endif

@@ -250,7 +250,9 @@ card_insert(struct store *st, int64_t person, const struct card *card, uint64_t 
 	                  "card WHERE person_id = ?1 ORDER BY rev DESC LIMIT ?2)",
 	                  (int64_t[]){ person, STORE_CARD_HISTORY }, 2)) < 0)
 		return r;
-	return rederive_edges(st, person, &card->f, now);
+	if ((r = rederive_edges(st, person, &card->f, now)) < 0)
+		return r;
+	return store_words_update(st, person, &card->f);
 }
 
 int
@@ -663,48 +665,9 @@ contact_cmp(const void *a, const void *b)
 	return d != 0 ? d : (x->id > y->id) - (x->id < y->id);
 }
 
-static bool
-has(const char *hay, const char *needle)
-{
-	return hay != NULL && strcasestr(hay, needle) != NULL;
-}
-
-/* The --search rule: name, org, title, any email, or any note, any case. */
-static bool
-matches(const struct contact *c, const char *q)
-{
-	const struct card_list *email = card_fields_list_const(&c->f, CARD_EMAIL);
-
-	if (has(c->f.text[CARD_NAME], q) || has(c->f.text[CARD_ORG], q) ||
-	    has(c->f.text[CARD_TITLE], q))
-		return true;
-	for (size_t i = 0; i < email->n; i++)
-		if (has(email->items[i], q))
-			return true;
-	for (size_t i = 0; i < c->n_notes; i++)
-		if (has(c->notes[i].text, q))
-			return true;
-	return false;
-}
-
-/* Drops the contacts that do not match search, keeping the order. */
-static void
-keep_matching(struct listing *l, const char *search)
-{
-	size_t kept = 0;
-
-	for (size_t i = 0; i < l->n; i++) {
-		if (matches(&l->c[i], search))
-			l->c[kept++] = l->c[i];
-		else
-			contact_clear(&l->c[i]);
-	}
-	l->n = kept;
-}
-
 /* Runs a person query (columns: id, key, fpr, added, envelope) and completes every row. */
 static int
-load_people(struct store *st, sqlite3_stmt *s, const char *search, struct contact **out, size_t *n)
+load_people(struct store *st, sqlite3_stmt *s, struct contact **out, size_t *n)
 {
 	struct listing l = { 0 };
 	struct events ev = { 0 };
@@ -735,8 +698,6 @@ load_people(struct store *st, sqlite3_stmt *s, const char *search, struct contac
 		return r;
 	}
 	order_history(&l);
-	if (search != NULL)
-		keep_matching(&l, search);
 	if (l.n > 1)
 		qsort(l.c, l.n, sizeof(*l.c), contact_cmp);
 	*out = l.c;
@@ -755,9 +716,11 @@ store_contacts(struct store *st, const struct store_filter *filter, struct conta
 	        "AND (?2 IS NULL OR EXISTS (SELECT 1 FROM person_topic AS pt JOIN topic AS t "
 	        "ON t.id = pt.topic_id WHERE pt.person_id = p.id AND t.name = ?2)) "
 	        "AND (?3 = 0 OR EXISTS (SELECT 1 FROM met_at AS m WHERE m.person_id = p.id "
-	        "AND m.at >= ?3))";
+	        "AND m.at >= ?3)) "
+	        "AND (?4 IS NULL OR " STORE_WORDS_MATCH("?4") ")";
 	const struct store_filter none = { 0 };
 	sqlite3_stmt *s = NULL;
+	char *words = NULL;
 	int r;
 
 	*out = NULL;
@@ -766,34 +729,17 @@ store_contacts(struct store *st, const struct store_filter *filter, struct conta
 		filter = &none;
 	if (filter->since > INT64_MAX)
 		return -EINVAL;
+	if (filter->search != NULL && (r = store_search_words(filter->search, &words)) < 0)
+		return r;
 	if ((r = store_sql_prep(st, sql, &s)) == 0 &&
 	    (filter->event == NULL || (r = store_sql_bind_text(s, 1, filter->event)) == 0) &&
 	    (filter->topic == NULL || (r = store_sql_bind_text(s, 2, filter->topic)) == 0) &&
-	    (r = store_sql_bind_int(s, 3, (int64_t)filter->since)) == 0)
-		r = load_people(st, s, filter->search, out, n);
+	    (r = store_sql_bind_int(s, 3, (int64_t)filter->since)) == 0 &&
+	    (words == NULL || (r = store_sql_bind_text(s, 4, words)) == 0))
+		r = load_people(st, s, out, n);
 	store_sql_release(st, s);
+	free(words);
 	return r;
-}
-
-/* When exactly one candidate's whole name is the prefix (any case), that is the one meant:
- * "Ann" names Ann, not Anna too. */
-static void
-prefer_exact(const char *prefix, struct contact **out, size_t *n)
-{
-	size_t hit = *n, exact = 0;
-
-	for (size_t i = 0; i < *n; i++)
-		if (strcasecmp((*out)[i].f.text[CARD_NAME], prefix) == 0) {
-			hit = i;
-			exact++;
-		}
-	if (exact != 1 || *n == 1)
-		return;
-	for (size_t i = 0; i < *n; i++)
-		if (i != hit)
-			contact_clear(&(*out)[i]);
-	(*out)[0] = (*out)[hit];
-	*n = 1;
 }
 
 int
@@ -803,10 +749,10 @@ store_contact_find(struct store *st, const char *prefix, struct contact **out, s
 	static const char sql[] =
 	        "SELECT p.id, p.key, p.fpr, p.added, c.envelope FROM person AS p "
 	        "JOIN card AS c ON c.person_id = p.id AND c.rev = p.rev "
-	        "WHERE substr(lower(p.name), 1, length(?1)) = lower(?1) "
-	        "OR substr(replace(p.fpr, '-', ''), 1, length(replace(?1, '-', ''))) = "
-	        "lower(replace(?1, '-', ''))";
+	        "WHERE substr(replace(p.fpr, '-', ''), 1, length(replace(?1, '-', ''))) = "
+	        "lower(replace(?1, '-', '')) OR " STORE_WORDS_MATCH("?2");
 	sqlite3_stmt *s = NULL;
+	char *words = NULL;
 	int r;
 
 	*out = NULL;
@@ -814,11 +760,16 @@ store_contact_find(struct store *st, const char *prefix, struct contact **out, s
 	/* A prefix of dashes alone would match every fingerprint. */
 	if (prefix == NULL || prefix[strspn(prefix, "-")] == '\0')
 		return -EINVAL;
-	if ((r = store_sql_prep(st, sql, &s)) == 0 && (r = store_sql_bind_text(s, 1, prefix)) == 0)
-		r = load_people(st, s, NULL, out, n);
+	if ((r = store_search_words(prefix, &words)) < 0)
+		return r;
+	if ((r = store_sql_prep(st, sql, &s)) == 0 &&
+	    (r = store_sql_bind_text(s, 1, prefix)) == 0 &&
+	    (r = store_sql_bind_text(s, 2, words)) == 0)
+		r = load_people(st, s, out, n);
 	store_sql_release(st, s);
+	free(words);
 	if (r == 0)
-		prefer_exact(prefix, out, n);
+		store_find_narrow(prefix, out, n);
 	return r;
 }
 
