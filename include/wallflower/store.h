@@ -141,17 +141,17 @@ enum store_card_result {
  * new person, or a newer revision that supersedes the current card (its bytes are kept,
  * with at most STORE_CARD_HISTORY - 1 earlier ones as history), or, for rev <= the current
  * one, nothing. The person's name, topics (knows, offers, seeks) and organisation follow
- * the current card; a topic or organisation that no current card names any more is
- * removed. One transaction. 0 with *result and *person_id (either may be NULL); -ENOMEM;
- * -EIO.
+ * the current card (topics and organisations by canonical form, as store_vocab_list says);
+ * a topic or organisation that no current card names any more is removed. One transaction. 0 with
+ * *result and *person_id (either may be NULL); -ENOMEM; -EIO.
  */
 int store_card_put(struct store *st, const struct card *card, uint64_t now,
                    enum store_card_result *result, int64_t *person_id) CRYPT_WUR;
 
 /*
- * Records that you met person_id at event (NULL: not at an event; the event is created
- * when new) at time at. 0; -ENOENT for an unknown person; -EINVAL for an empty or invalid
- * event name; -EIO.
+ * Records that you met person_id at event (NULL: not at an event; an event of the same
+ * canonical form is the same event, created when new: store_vocab_list) at time at. 0; -ENOENT for
+ * an unknown person; -EINVAL for an empty or invalid event name; -EIO.
  */
 int store_met(struct store *st, int64_t person_id, const char *event, uint64_t at) CRYPT_WUR;
 

@@ -24,6 +24,13 @@ static const char *const sql_find[KINDS] = {
 	[STORE_VOCAB_EVENT] = "SELECT id FROM event WHERE canon = ?1",
 	[STORE_VOCAB_ORG] = "SELECT id FROM org WHERE canon = ?1",
 };
+/* A name whose stored form is not the one computed now: Unicode's case folding grows with
+ * its versions, so a libunistring upgrade may compute another form for an old name. */
+static const char *const sql_by_name[KINDS] = {
+	[STORE_VOCAB_TOPIC] = "SELECT id FROM topic WHERE name = ?1",
+	[STORE_VOCAB_EVENT] = "SELECT id FROM event WHERE name = ?1",
+	[STORE_VOCAB_ORG] = "SELECT id FROM org WHERE name = ?1",
+};
 static const char *const sql_insert[KINDS] = {
 	[STORE_VOCAB_TOPIC] = "INSERT INTO topic (name, canon) VALUES (?1, ?2) RETURNING id",
 	[STORE_VOCAB_EVENT] = "INSERT INTO event (name, canon) VALUES (?1, ?2) RETURNING id",
@@ -71,6 +78,13 @@ store_vocab_id(struct store *st, enum store_vocab_kind kind, const char *name, i
 	    (r = store_sql_bind_text(s, 1, name)) == 0 &&
 	    (r = store_sql_bind_text(s, 2, canon)) == 0 && (r = store_sql_step_row(s)) == 0)
 		*id = sqlite3_column_int64(s, 0);
+	if (r != -EEXIST)
+		goto out;
+	/* The very name is there, under another form: it is that node. */
+	store_sql_release(st, s);
+	if ((r = store_sql_prep(st, sql_by_name[kind], &s)) == 0 &&
+	    (r = store_sql_bind_text(s, 1, name)) == 0 && (r = store_sql_step_row(s)) == 0)
+		*id = sqlite3_column_int64(s, 0);
 out:
 	store_sql_release(st, s);
 	free(canon);
@@ -116,12 +130,13 @@ store_vocab_free_all(struct store_vocab *v, size_t n)
 	free(v);
 }
 
-static size_t
-count_at(sqlite3_stmt *s, int i)
+/* A count or a time of column i: never negative in the store, read as 0 if it were. */
+static uint64_t
+nonneg(sqlite3_stmt *s, int i)
 {
 	int64_t v = sqlite3_column_int64(s, i);
 
-	return v > 0 ? (size_t)v : 0;
+	return v > 0 ? (uint64_t)v : 0;
 }
 
 static int
@@ -130,13 +145,13 @@ read_vocab(sqlite3_stmt *s, void *item)
 	struct store_vocab *v = item;
 	int r;
 
-	v->people = count_at(s, 2);
-	v->knows = count_at(s, 3);
-	v->offers = count_at(s, 4);
-	v->seeks = count_at(s, 5);
-	v->meetings = count_at(s, 6);
-	v->first = (uint64_t)count_at(s, 7);
-	v->last = (uint64_t)count_at(s, 8);
+	v->people = (size_t)nonneg(s, 2);
+	v->knows = (size_t)nonneg(s, 3);
+	v->offers = (size_t)nonneg(s, 4);
+	v->seeks = (size_t)nonneg(s, 5);
+	v->meetings = (size_t)nonneg(s, 6);
+	v->first = nonneg(s, 7);
+	v->last = nonneg(s, 8);
 	if ((r = store_sql_column_dup(s, 0, &v->name)) < 0)
 		return r;
 	/* A node no migration reached has no canonical form: its name stands in. */
