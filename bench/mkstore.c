@@ -291,6 +291,9 @@ main(int argc, char **argv)
 			offer(db, in, i, events, orgs, topics, now);
 		sqlite3_finalize(in);
 	}
+	/* The canonical forms (store_vocab.c): for these ASCII names, lower case is the form. */
+	exec(db, "UPDATE topic SET canon = lower(name); UPDATE event SET canon = lower(name); "
+	         "UPDATE org SET canon = lower(name)");
 	exec(db, "COMMIT; PRAGMA wal_checkpoint(TRUNCATE)");
 	sqlite3_close(db);
 	printf("%ld people, %ld edges, %ld events, %ld topics, %ld orgs", people, made, events,

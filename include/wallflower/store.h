@@ -141,17 +141,17 @@ enum store_card_result {
  * new person, or a newer revision that supersedes the current card (its bytes are kept,
  * with at most STORE_CARD_HISTORY - 1 earlier ones as history), or, for rev <= the current
  * one, nothing. The person's name, topics (knows, offers, seeks) and organisation follow
- * the current card; a topic or organisation that no current card names any more is
- * removed. One transaction. 0 with *result and *person_id (either may be NULL); -ENOMEM;
- * -EIO.
+ * the current card (topics and organisations by canonical form, as store_vocab_list says);
+ * a topic or organisation that no current card names any more is removed. One transaction. 0 with
+ * *result and *person_id (either may be NULL); -ENOMEM; -EIO.
  */
 int store_card_put(struct store *st, const struct card *card, uint64_t now,
                    enum store_card_result *result, int64_t *person_id) CRYPT_WUR;
 
 /*
- * Records that you met person_id at event (NULL: not at an event; the event is created
- * when new) at time at. 0; -ENOENT for an unknown person; -EINVAL for an empty or invalid
- * event name; -EIO.
+ * Records that you met person_id at event (NULL: not at an event; an event of the same
+ * canonical form is the same event, created when new: store_vocab_list) at time at. 0; -ENOENT for
+ * an unknown person; -EINVAL for an empty or invalid event name; -EIO.
  */
 int store_met(struct store *st, int64_t person_id, const char *event, uint64_t at) CRYPT_WUR;
 
@@ -208,8 +208,8 @@ int store_followup_list(struct store *st, bool due_only, uint64_t now, struct fo
 
 /* Which contacts store_contacts lists: NULL or 0 for "any". */
 struct store_filter {
-	const char *event;  /* met at this event (exact name) */
-	const char *topic;  /* knows, offers or seeks this topic (exact name) */
+	const char *event;  /* met at this event (compared by canonical form, canon.h) */
+	const char *topic;  /* knows, offers or seeks this topic (canonical form too) */
 	const char *search; /* words, each a prefix of a word of the name, organisation, an
 	                     * email address, topic, offer or seek, ignoring case and accents
 	                     * (docs/matching.md); no words (or not text): nobody */
@@ -218,7 +218,8 @@ struct store_filter {
 
 /*
  * The contacts that pass the filter, by name, each complete (card fields, meetings,
- * notes). *out (free with contact_free_all) and *n. 0; -EIO; -ENOMEM.
+ * notes). *out (free with contact_free_all) and *n. 0; -EINVAL for an event or topic that
+ * is not valid UTF-8; -EIO; -ENOMEM.
  */
 int store_contacts(struct store *st, const struct store_filter *filter, struct contact **out,
                    size_t *n) CRYPT_WUR;
@@ -467,6 +468,42 @@ int store_intake_record(struct store *st, const uint8_t key[CRYPT_SIGN_PK], cons
  * -EIO.
  */
 int store_graph_load(struct store *st, const char *me_label, struct graph *g) CRYPT_WUR;
+
+/* ---- topics, events and organisations (store_vocab.c) ---- */
+
+/*
+ * The named nodes people share. Each is known by the canonical form of its name (canon.h:
+ * "Wikis", " wikis" and "ＷＩＫＩＳ" are one topic) and shown by the first form the store
+ * saw (docs/matching.md).
+ */
+enum store_vocab_kind { STORE_VOCAB_TOPIC, STORE_VOCAB_EVENT, STORE_VOCAB_ORG };
+
+/* One topic, event or organisation, with what links to it. */
+struct store_vocab {
+	char *name;    /* the first form seen; owned */
+	char *canon;   /* its canonical form; owned */
+	size_t people; /* distinct people linked to it */
+	/* topics: people who know, offer and seek it (one person may do several) */
+	size_t knows, offers, seeks;
+	/* events: meetings recorded there, and the times of the first and the last */
+	size_t meetings;
+	uint64_t first, last;
+};
+
+/* Frees what an entry owns and zeroes it; and an array of n. NULL is fine. */
+void store_vocab_clear(struct store_vocab *v);
+void store_vocab_free_all(struct store_vocab *v, size_t n);
+
+/*
+ * The topics, events or organisations that someone is linked to, in *out (free with
+ * store_vocab_free_all) and *n. Topics and organisations come by number of people (most
+ * first), events by their last meeting (latest first); ties by canonical form. For topics,
+ * topic_kind ("knows", "offers" or "seeks"; NULL for any) keeps only those someone links to
+ * that way. 0; -EINVAL for another topic_kind, or one given with another kind; -EIO;
+ * -ENOMEM.
+ */
+int store_vocab_list(struct store *st, enum store_vocab_kind kind, const char *topic_kind,
+                     struct store_vocab **out, size_t *n) CRYPT_WUR;
 
 /* ---- recognition (store_recog.c) ---- */
 

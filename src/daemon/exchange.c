@@ -49,46 +49,22 @@ preview(const char *s, size_t max)
 	return json_string(buf);
 }
 
-/* The peer's topics, offers and seeks as one comma list, for common ground. */
-static void
-card_topics(const struct card *c, char *out, size_t size)
-{
-	size_t used = 0;
-
-	out[0] = '\0';
-	for (enum card_field f = CARD_TOPICS; f <= CARD_SEEKS; f++) {
-		const struct card_list *l = card_fields_list_const(&c->f, f);
-
-		for (size_t i = 0; i < l->n; i++) {
-			int w = snprintf(out + used, size - used, "%s%s", used > 0 ? "," : "",
-			                 l->items[i]);
-
-			if (w < 0 || (size_t)w >= size - used) {
-				out[used] = '\0';
-				return;
-			}
-			used += (size_t)w;
-		}
-	}
-}
-
 json_t *
 exchange_offer_json(struct wfd *d, const struct inbox_offer *o)
 {
-	char fpr[IDENTITY_FPR_LEN + 1], other[IDENTITY_FPR_LEN + 1], topics[1024];
+	char fpr[IDENTITY_FPR_LEN + 1], other[IDENTITY_FPR_LEN + 1];
 	const char *name = o->card->f.text[CARD_NAME];
 	json_t *j;
 
 	/* No handle from an advert: anyone can advertise from the sender's address, so only
 	 * the key that signed the handover (the fingerprint) says who this is. */
 	fingerprint(o->card->key, fpr);
-	card_topics(o->card, topics, sizeof(topics));
 	j = json_pack("{sI so so* ss so sb sI sI ss? ss?}", "id", (json_int_t)o->id, "name",
 	              preview(name, WFD_PREVIEW_NAME), "note",
 	              o->note != NULL ? preview(o->note, WFD_PREVIEW_NOTE) : NULL, "fingerprint",
-	              fpr, "common", peers_common_ground(d, topics), "reply", o->reply, "received",
-	              (json_int_t)o->received, "expires", (json_int_t)o->expires, "event", o->event,
-	              "from", o->addr);
+	              fpr, "common", peers_common_ground_card(d, o->card), "reply", o->reply,
+	              "received", (json_int_t)o->received, "expires", (json_int_t)o->expires,
+	              "event", o->event, "from", o->addr);
 	/* Someone using the name of a person you know, with another key. */
 	if (j != NULL && store_name_elsewhere(d->st, name, o->card->key, other) == 1)
 		json_object_set_new(j, "same_name_as", json_string(other));

@@ -2,7 +2,8 @@
  * peers.c: the table of nearby peers, keyed by advertised instance name. It holds only
  * what adverts say (already parsed by txt_parse), gives each peer a short id that is never
  * reused while the daemon runs (so `send 3` cannot reach someone who arrived after 3 left),
- * and works out the common ground between a peer's topics and our profile.
+ * and shows the common ground between a peer's topics and our profile (the rule is
+ * ground.c's).
  *
  * The table is bounded (PEERTAB_MAX) and anyone can publish adverts, so who gets a place,
  * who is pushed out, and which peer a `send` token names are peertab's rules
@@ -14,9 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "log.h"
+#include "wallflower/ground.h"
 #include "loop.h"
 #include "wfd.h"
 
@@ -283,45 +284,56 @@ peers_table_json(const struct wfd *d)
 	                 "resolvers_peak", (json_int_t)peak);
 }
 
-/* Whether list holds topic, ASCII letters compared in any case. */
-static bool
-list_has(const struct card_list *l, const char *topic, size_t len)
+/* The common ground as the JSON object `nearby` and the inbox show; NULL for no memory. */
+static json_t *
+ground_json(const struct ground *g)
 {
-	for (size_t i = 0; l != NULL && i < l->n; i++)
-		if (strlen(l->items[i]) == len && strncasecmp(l->items[i], topic, len) == 0)
-			return true;
-	return false;
+	static const char *const names[GROUND_KIND_COUNT] = {
+		[GROUND_TOPICS] = "topics",
+		[GROUND_OFFER] = "you_offer",
+		[GROUND_SEEK] = "you_seek",
+	};
+	json_t *out = json_object();
+
+	for (int k = 0; out != NULL && k < GROUND_KIND_COUNT; k++) {
+		json_t *hits = json_array();
+
+		for (size_t i = 0; hits != NULL && i < g->hits[k].n; i++)
+			if (json_array_append_new(hits, json_string(g->hits[k].items[i])) < 0) {
+				json_decref(hits);
+				hits = NULL;
+			}
+		if (hits == NULL || json_object_set_new(out, names[k], hits) < 0) {
+			json_decref(out);
+			out = NULL;
+		}
+	}
+	return out;
 }
 
 json_t *
 peers_common_ground(const struct wfd *d, const char *topics)
 {
-	static const struct {
-		enum card_field field;
-		const char *name;
-	} kinds[] = { { CARD_TOPICS, "topics" },
-		      { CARD_OFFERS, "you_offer" },
-		      { CARD_SEEKS, "you_seek" } };
-	json_t *out = json_object();
+	struct ground g;
+	json_t *out;
 
-	for (size_t k = 0; out != NULL && k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-		const struct card_list *mine = wfd_profile_list(d, kinds[k].field);
-		json_t *hits = json_array();
-		const char *s = topics;
+	if (ground_find_list(&d->profile, topics, strlen(topics), &g) < 0)
+		return NULL;
+	out = ground_json(&g);
+	ground_clear(&g);
+	return out;
+}
 
-		while (hits != NULL && s != NULL && *s != '\0') {
-			const char *comma = strchr(s, ',');
-			size_t len = comma != NULL ? (size_t)(comma - s) : strlen(s);
+json_t *
+peers_common_ground_card(const struct wfd *d, const struct card *card)
+{
+	struct ground g;
+	json_t *out;
 
-			if (len > 0 && list_has(mine, s, len))
-				json_array_append_new(hits, json_stringn(s, len));
-			s = comma != NULL ? comma + 1 : NULL;
-		}
-		if (hits == NULL || json_object_set_new(out, kinds[k].name, hits) < 0) {
-			json_decref(out);
-			return NULL;
-		}
-	}
+	if (ground_find_card(&d->profile, &card->f, &g) < 0)
+		return NULL;
+	out = ground_json(&g);
+	ground_clear(&g);
 	return out;
 }
 

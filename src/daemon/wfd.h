@@ -167,8 +167,11 @@ void peers_shown(struct wfd *d);
 /* The table's size and bounds, for the `nearby` reply. */
 json_t *peers_table_json(const struct wfd *d);
 json_t *peers_json(const struct wfd *d, const struct peer *p);
-/* The topics of a comma-separated list that the profile shares, as a JSON object. */
+/* The topics of a comma-separated list (an advert's) that the profile shares, as a JSON
+ * object (ground.h): {"topics": [...], "you_offer": [...], "you_seek": [...]}. */
 json_t *peers_common_ground(const struct wfd *d, const char *topics);
+/* The same for the topics, offers and seeks of a card (an offer in the inbox). */
+json_t *peers_common_ground_card(const struct wfd *d, const struct card *card);
 
 /* ---- net.c ---- */
 int net_new(struct wfd *d, struct net **out);

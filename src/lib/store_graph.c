@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "store_int.h"
+#include "wallflower/canon.h"
 
 /* Row id -> node index, for one table: ids are read in ascending order, so a binary
  * search finds them. */
@@ -132,11 +133,42 @@ out:
 	return r;
 }
 
+/*
+ * The topic node that item names: the store's topic of the same canonical form when someone
+ * is linked to it (topics), else one that load_me added before (from index first on), else
+ * UINT32_MAX. "Wikis" in your seeks is the "wikis" a contact offers.
+ */
+static int
+me_topic(struct store *st, const struct graph *g, const struct idmap *topics, size_t first,
+         const char *item, uint32_t *node)
+{
+	sqlite3_stmt *s = NULL;
+	char *canon = canon_form(item, strlen(item));
+	int r;
+
+	*node = UINT32_MAX;
+	if (canon == NULL)
+		return errno == ENOMEM ? -ENOMEM : 0; /* not text: the profile never holds that */
+	if ((r = store_sql_prep(st, "SELECT id FROM topic WHERE canon = ?1", &s)) == 0 &&
+	    (r = store_sql_bind_text(s, 1, canon)) == 0 && (r = store_sql_step_row(s)) == 0)
+		(void)idmap_find(topics, sqlite3_column_int64(s, 0), node);
+	store_sql_release(st, s);
+	free(canon);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	for (size_t j = first; j < g->n_nodes && *node == UINT32_MAX; j++)
+		if (g->nodes[j].kind == GRAPH_TOPIC &&
+		    canon_equal(g->nodes[j].label, strlen(g->nodes[j].label), item, strlen(item)))
+			*node = (uint32_t)j;
+	return 0;
+}
+
 /* Your own offers and seeks, from the default persona, as edges from the "me" node. */
 static int
-load_me(struct store *st, struct graph *g)
+load_me(struct store *st, struct graph *g, const struct idmap *topics)
 {
 	struct card_fields f;
+	size_t first = g->n_nodes;
 	int r = store_profile_get(st, STORE_PERSONA_DEFAULT, &f);
 
 	if (r == -ENOENT)
@@ -146,14 +178,12 @@ load_me(struct store *st, struct graph *g)
 		const struct card_list *l = card_fields_list_const(&f, field);
 
 		for (size_t i = 0; r == 0 && i < l->n; i++) {
-			uint32_t node = UINT32_MAX;
+			uint32_t node;
 			char *id = NULL;
 
+			if ((r = me_topic(st, g, topics, first, l->items[i], &node)) < 0)
+				break;
 			/* A topic nobody else mentions is still a node: it is a gap. */
-			for (size_t j = 0; j < g->n_nodes && node == UINT32_MAX; j++)
-				if (g->nodes[j].kind == GRAPH_TOPIC &&
-				    strcmp(g->nodes[j].label, l->items[i]) == 0)
-					node = (uint32_t)j;
 			if (node == UINT32_MAX) {
 				if (asprintf(&id, "topic:%s", l->items[i]) < 0) {
 					r = -ENOMEM;
@@ -209,7 +239,7 @@ store_graph_load(struct store *st, const char *me_label, struct graph *g)
 	    (r = load_edges(st, g, "SELECT person_id, org_id, at FROM works_at", &people, &orgs,
 	                    GRAPH_WORKS_AT, false)) < 0)
 		goto end;
-	r = load_me(st, g);
+	r = load_me(st, g, &topics);
 end:
 	(void)store_sql_exec(st, r == 0 ? "COMMIT" : "ROLLBACK");
 out:

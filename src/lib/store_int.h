@@ -72,6 +72,13 @@ int store_card_put_tx(struct store *st, const struct card *card, uint64_t now,
 int store_met_tx(struct store *st, int64_t person_id, const char *event, uint64_t at);
 
 /*
+ * The id of the topic, event or organisation whose canonical form is name's, created (with
+ * name as its shown form) when there is none. Inside a write transaction. 0; -EINVAL for
+ * a name that is not valid UTF-8 or is blank; -ENOMEM; -EIO.
+ */
+int store_vocab_id(struct store *st, enum store_vocab_kind kind, const char *name, int64_t *id);
+
+/*
  * Migration 6's work in C (store.c calls it inside the migration's transaction): the
  * canonical forms of topics, events and orgs, merged where they coincide
  * (store_vocab_migrate, store_vocab.c), and every person's search words

@@ -13,43 +13,13 @@
 #include <strings.h>
 
 #include "store_int.h"
+#include "wallflower/canon.h"
 #include "wallflower/text.h"
 
 /* ---- named nodes: events, topics, organisations ---- */
 
-enum node_table { NODE_EVENT, NODE_TOPIC, NODE_ORG };
-
-/* Constant SQL per table: table names are never formatted into SQL. */
-static const char *const node_insert[] = {
-	[NODE_EVENT] = "INSERT INTO event (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
-	[NODE_TOPIC] = "INSERT INTO topic (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
-	[NODE_ORG] = "INSERT INTO org (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
-};
-static const char *const node_select[] = {
-	[NODE_EVENT] = "SELECT id FROM event WHERE name = ?1",
-	[NODE_TOPIC] = "SELECT id FROM topic WHERE name = ?1",
-	[NODE_ORG] = "SELECT id FROM org WHERE name = ?1",
-};
-
-/* The id of the node named name, created when new. Inside a write transaction. */
-static int
-node_id(struct store *st, enum node_table t, const char *name, int64_t *id)
-{
-	sqlite3_stmt *s = NULL;
-	int r;
-
-	if ((r = store_sql_prep(st, node_insert[t], &s)) < 0 ||
-	    (r = store_sql_bind_text(s, 1, name)) < 0 || (r = store_sql_step_done(s)) < 0)
-		goto out;
-	store_sql_release(st, s);
-	if ((r = store_sql_prep(st, node_select[t], &s)) < 0 ||
-	    (r = store_sql_bind_text(s, 1, name)) < 0 || (r = store_sql_step_row(s)) < 0)
-		goto out;
-	*id = sqlite3_column_int64(s, 0);
-out:
-	store_sql_release(st, s);
-	return r;
-}
+/* Topics, events and organisations are found or made by canonical form: store_vocab_id
+ * (store_vocab.c). */
 
 /* Runs one constant statement with integer parameters (?1, ?2, ...). */
 static int
@@ -79,7 +49,7 @@ topic_edges(struct store *st, int64_t person, const struct card_list *l, const c
 	int r = 0;
 
 	for (size_t i = 0; i < l->n && r == 0; i++) {
-		if ((r = node_id(st, NODE_TOPIC, l->items[i], &topic)) < 0)
+		if ((r = store_vocab_id(st, STORE_VOCAB_TOPIC, l->items[i], &topic)) < 0)
 			break;
 		if ((r = store_sql_prep(st, sql, &s)) == 0 &&
 		    (r = store_sql_bind_int(s, 1, person)) == 0 &&
@@ -142,7 +112,7 @@ derive_edges(struct store *st, int64_t person, const struct card_fields *f, uint
 		return r;
 	if (f->text[CARD_ORG] == NULL)
 		return 0;
-	if ((r = node_id(st, NODE_ORG, f->text[CARD_ORG], &org)) < 0)
+	if ((r = store_vocab_id(st, STORE_VOCAB_ORG, f->text[CARD_ORG], &org)) < 0)
 		return r;
 	v[1] = org;
 	v[2] = (int64_t)at;
@@ -331,7 +301,7 @@ store_met_tx(struct store *st, int64_t person_id, const char *event, uint64_t at
 	if (event != NULL && !text_valid(event, 128, false))
 		return -EINVAL;
 	if ((r = person_exists(st, person_id)) == 0 && event != NULL)
-		r = node_id(st, NODE_EVENT, event, &v[1]);
+		r = store_vocab_id(st, STORE_VOCAB_EVENT, event, &v[1]);
 	/* Meeting someone again at the same event on the same day is the same meeting. */
 	if (r == 0 && event != NULL)
 		r = run_ints(st,
@@ -705,6 +675,15 @@ load_people(struct store *st, sqlite3_stmt *s, struct contact **out, size_t *n)
 	return 0;
 }
 
+/* The canonical form of what a filter names, into *out: -EINVAL when it is not text. A
+ * blank name has the form "", which names nothing. */
+static int
+filter_canon(const char *name, char **out)
+{
+	*out = canon_form(name, strlen(name));
+	return *out != NULL ? 0 : errno == ENOMEM ? -ENOMEM : -EINVAL;
+}
+
 int
 store_contacts(struct store *st, const struct store_filter *filter, struct contact **out, size_t *n)
 {
@@ -712,16 +691,16 @@ store_contacts(struct store *st, const struct store_filter *filter, struct conta
 	        "SELECT p.id, p.key, p.fpr, p.added, c.envelope FROM person AS p "
 	        "JOIN card AS c ON c.person_id = p.id AND c.rev = p.rev "
 	        "WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM met_at AS m JOIN event AS e "
-	        "ON e.id = m.event_id WHERE m.person_id = p.id AND e.name = ?1)) "
+	        "ON e.id = m.event_id WHERE m.person_id = p.id AND e.canon = ?1)) "
 	        "AND (?2 IS NULL OR EXISTS (SELECT 1 FROM person_topic AS pt JOIN topic AS t "
-	        "ON t.id = pt.topic_id WHERE pt.person_id = p.id AND t.name = ?2)) "
+	        "ON t.id = pt.topic_id WHERE pt.person_id = p.id AND t.canon = ?2)) "
 	        "AND (?3 = 0 OR EXISTS (SELECT 1 FROM met_at AS m WHERE m.person_id = p.id "
 	        "AND m.at >= ?3)) "
 	        "AND (?4 IS NULL OR " STORE_WORDS_MATCH("?4") ")";
 	const struct store_filter none = { 0 };
 	sqlite3_stmt *s = NULL;
-	char *words = NULL;
-	int r;
+	char *event = NULL, *topic = NULL, *words = NULL;
+	int r = 0;
 
 	*out = NULL;
 	*n = 0;
@@ -729,15 +708,21 @@ store_contacts(struct store *st, const struct store_filter *filter, struct conta
 		filter = &none;
 	if (filter->since > INT64_MAX)
 		return -EINVAL;
-	if (filter->search != NULL && (r = store_search_words(filter->search, &words)) < 0)
-		return r;
+	/* Events and topics are compared by canonical form: "WIKIS" finds "wikis". */
+	if ((filter->event != NULL && (r = filter_canon(filter->event, &event)) < 0) ||
+	    (filter->topic != NULL && (r = filter_canon(filter->topic, &topic)) < 0) ||
+	    (filter->search != NULL && (r = store_search_words(filter->search, &words)) < 0))
+		goto out;
 	if ((r = store_sql_prep(st, sql, &s)) == 0 &&
-	    (filter->event == NULL || (r = store_sql_bind_text(s, 1, filter->event)) == 0) &&
-	    (filter->topic == NULL || (r = store_sql_bind_text(s, 2, filter->topic)) == 0) &&
+	    (event == NULL || (r = store_sql_bind_text(s, 1, event)) == 0) &&
+	    (topic == NULL || (r = store_sql_bind_text(s, 2, topic)) == 0) &&
 	    (r = store_sql_bind_int(s, 3, (int64_t)filter->since)) == 0 &&
 	    (words == NULL || (r = store_sql_bind_text(s, 4, words)) == 0))
 		r = load_people(st, s, out, n);
+out:
 	store_sql_release(st, s);
+	free(event);
+	free(topic);
 	free(words);
 	return r;
 }

@@ -564,6 +564,9 @@ make_v2(struct tu_store *fx)
 {
 	static const char v2[] =
 	        "DROP TABLE person_word;"
+	        "DROP INDEX topic_canon;"
+	        "DROP INDEX event_canon;"
+	        "DROP INDEX org_canon;"
 	        "ALTER TABLE topic DROP COLUMN canon;"
 	        "ALTER TABLE event DROP COLUMN canon;"
 	        "ALTER TABLE org DROP COLUMN canon;"
