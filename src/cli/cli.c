@@ -192,10 +192,23 @@ cli_load_identity(struct cli *cli, struct identity **id)
 	return -1;
 }
 
-int
-cli_open_store(struct cli *cli, struct store **st)
+/* The store's message for an absent store, the same in the CLI and the daemon. */
+static void
+no_store(const char *dir)
+{
+	cli_error("no wallflower store in %s; run 'wallflower init'", dir);
+}
+
+/*
+ * Only init creates: a command that reads the store and finds none says so, and leaves
+ * neither a state directory nor an empty store behind (one would hide a mistyped
+ * --state-dir or a moved store, and later be taken for the real one).
+ */
+static int
+open_store(struct cli *cli, struct store **st, bool create)
 {
 	const char *dir;
+	struct stat sb;
 	char *path;
 	int r, found = 0;
 
@@ -203,6 +216,11 @@ cli_open_store(struct cli *cli, struct store **st)
 	if (cli_check_private_files(cli) < 0)
 		return -1;
 	dir = cli_state_dir(cli);
+	if (!create && stat(dir, &sb) < 0 && errno == ENOENT) {
+		no_store(dir);
+		return -1;
+	}
+	/* An existing directory is only checked here, never made. */
 	if ((r = file_mkdir_private(dir)) < 0) {
 		cli_error("cannot use state directory %s: %s", dir,
 		          r == -EPERM ? "it is not yours, or others can write to it"
@@ -213,8 +231,10 @@ cli_open_store(struct cli *cli, struct store **st)
 		cli_error("out of memory");
 		return -1;
 	}
-	r = store_open(path, st, &found);
-	if (r == -EPROTO)
+	r = store_open_flags(path, create ? STORE_OPEN_CREATE : 0, st, &found);
+	if (r == -ENOENT && !create)
+		no_store(dir);
+	else if (r == -EPROTO)
 		cli_error("%s has schema version %d, newer than this wallflower knows (%d); "
 		          "upgrade wallflower (nothing was changed)",
 		          path, found, STORE_SCHEMA_VERSION);
@@ -226,6 +246,18 @@ cli_open_store(struct cli *cli, struct store **st)
 		cli_error("cannot open store %s: %s", path, strerror(-r));
 	free(path);
 	return r < 0 ? -1 : 0;
+}
+
+int
+cli_open_store(struct cli *cli, struct store **st)
+{
+	return open_store(cli, st, false);
+}
+
+int
+cli_create_store(struct cli *cli, struct store **st)
+{
+	return open_store(cli, st, true);
 }
 
 json_t *

@@ -109,8 +109,13 @@ int cli_issue_card(struct cli *cli, const char *persona, uint8_t **env, size_t *
 /* Loads the identity, with a clear message for each failure. 0 or -1. */
 int cli_load_identity(struct cli *cli, struct identity **id);
 
-/* Opens (creating) the store, with a clear message for each failure. 0 or -1. */
+/*
+ * Opens the store, with a clear message for each failure. 0 or -1. A missing store is an
+ * error ("no wallflower store in DIR; run 'wallflower init'"): nothing is created.
+ */
 int cli_open_store(struct cli *cli, struct store **st);
+/* The same, creating the state directory and the store when missing: for init alone. */
+int cli_create_store(struct cli *cli, struct store **st);
 
 /*
  * A JSON array of the n items of size bytes at items, each made by one(); NULL when any
