@@ -15,6 +15,7 @@
 #include "wallflower/text.h"
 #include "wallflower/file.h"
 #include "wallflower/paths.h"
+#include "wallflower/suggest.h"
 
 void
 cli_error(const char *fmt, ...)
@@ -61,8 +62,8 @@ cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 			continue;
 		}
 		if (c == '?' || c == ':')
-			cli_usage_error(cli, "unknown option, or an option without its value: '%s'",
-			                argv[optind - 1]);
+			cli_usage_error(cli, "unknown option, or an option without its value: %s",
+			                cli_quote(argv[optind - 1]));
 		return c == ':' ? '?' : c;
 	}
 }
@@ -312,16 +313,20 @@ cli_json_print_list(const char *key, json_t *list)
 	return cli_json_print(json_pack("{s:o}", key, list));
 }
 
-const char *
-cli_quote(const char *s)
+/*
+ * Writes s into b, escaped: what is not safe to show as it is (control characters, bidi
+ * controls and other format characters, invalid bytes) becomes \xHH or \u{HHHH}; quoted,
+ * it is in single quotes, and a backslash or a quote in s is escaped too, so that the text
+ * between the quotes reads back one way only. At most max bytes of content, then "...";
+ * b holds max + 16.
+ */
+static const char *
+escape_into(char *b, size_t max, const char *s, bool quoted)
 {
-	enum { QUOTE_MAX = 80 };
-	static char bufs[4][QUOTE_MAX + 16];
-	static unsigned next;
-	char *b = bufs[next++ % 4];
 	size_t o = 0, n = strlen(s);
 
-	b[o++] = '\'';
+	if (quoted)
+		b[o++] = '\'';
 	for (size_t i = 0; i < n;) {
 		size_t len = 1;
 		char esc[16];
@@ -333,7 +338,11 @@ cli_quote(const char *s)
 		if (len > n - i)
 			len = 1;
 		v = text_check(s + i, len, 0);
-		if (v == TEXT_OK || v == TEXT_BLANK) {
+		if (quoted && (s[i] == '\\' || s[i] == '\'')) {
+			esc[0] = '\\';
+			esc[1] = s[i];
+			esc[2] = '\0';
+		} else if (v == TEXT_OK || v == TEXT_BLANK) {
 			memcpy(esc, s + i, len);
 			esc[len] = '\0';
 		} else if (v == TEXT_BAD_UTF8 || len == 1) {
@@ -346,7 +355,7 @@ cli_quote(const char *s)
 				cp = cp << 6 | ((unsigned char)s[i + k] & 0x3f);
 			snprintf(esc, sizeof(esc), "\\u{%04x}", (unsigned)cp);
 		}
-		if (o + strlen(esc) > QUOTE_MAX) {
+		if (o + strlen(esc) > max) {
 			memcpy(b + o, "...", 3);
 			o += 3;
 			break;
@@ -355,9 +364,60 @@ cli_quote(const char *s)
 		o += strlen(esc);
 		i += len;
 	}
-	b[o++] = '\'';
+	if (quoted)
+		b[o++] = '\'';
 	b[o] = '\0';
 	return b;
+}
+
+const char *
+cli_quote(const char *s)
+{
+	enum { QUOTE_MAX = 80 };
+	static char bufs[4][QUOTE_MAX + 16];
+	static unsigned next;
+
+	return escape_into(bufs[next++ % 4], QUOTE_MAX, s, true);
+}
+
+const char *
+cli_quote_path(const char *s)
+{
+	enum { PATH_QUOTE_MAX = 1024 };
+	static char bufs[4][PATH_QUOTE_MAX + 16];
+	static unsigned next;
+
+	return escape_into(bufs[next++ % 4], PATH_QUOTE_MAX, s, true);
+}
+
+const char *
+cli_printable(const char *s)
+{
+	enum { PRINTABLE_MAX = 1024 };
+	static char bufs[2][PRINTABLE_MAX + 16];
+	static unsigned next;
+
+	return escape_into(bufs[next++ % 2], PRINTABLE_MAX, s, false);
+}
+
+int
+cli_unknown(const struct cli *cli, const char *what, const char *typed, const char *const *names,
+            size_t n)
+{
+	size_t idx[3], k = suggest_pick(typed, names, n, idx, 3);
+
+	if (k == 0)
+		return cli_usage_error(cli, "unknown %s %s", what, cli_quote(typed));
+	if (k == 1)
+		cli_error("unknown %s %s; did you mean '%s'?", what, cli_quote(typed),
+		          names[idx[0]]);
+	else if (k == 2)
+		cli_error("unknown %s %s; did you mean '%s' or '%s'?", what, cli_quote(typed),
+		          names[idx[0]], names[idx[1]]);
+	else
+		cli_error("unknown %s %s; did you mean '%s', '%s' or '%s'?", what, cli_quote(typed),
+		          names[idx[0]], names[idx[1]], names[idx[2]]);
+	return CLI_EXIT_USAGE;
 }
 
 void
@@ -404,7 +464,7 @@ read_card_file(const char *path, uint8_t **buf, size_t *len)
 		*len = CARD_ENVELOPE_MAX + 1;
 	}
 	if (r < 0)
-		cli_error("cannot read %s: %s", path, strerror(-r));
+		cli_error("cannot read %s: %s", cli_quote_path(path), strerror(-r));
 	return r;
 }
 

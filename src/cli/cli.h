@@ -135,11 +135,24 @@ int cli_json_print_list(const char *key, json_t *list);
 
 /*
  * s as it is safe to echo in a message, in single quotes: control characters, bidi
- * controls and invalid bytes are written as \xHH or \u{HHHH}, and the whole is cut to 80
- * bytes with "...". The result lives in one of four rotating static buffers: up to four
- * quotes in one message.
+ * controls and invalid bytes are written as \xHH or \u{HHHH}, a backslash or a quote in s
+ * as \\ or \', and the whole is cut to 80 bytes with "...". The result lives in one of
+ * four rotating static buffers: up to four quotes in one message.
  */
 const char *cli_quote(const char *s);
+/* The same for a file name the user gave (FILE, -o FILE): cut at 1024 bytes instead. */
+const char *cli_quote_path(const char *s);
+/* A whole message from elsewhere (the daemon's), escaped as cli_quote escapes but without
+ * quotes, cut at 1024 bytes; two rotating buffers. */
+const char *cli_printable(const char *s);
+
+/*
+ * An unknown WHAT (a command, a verb, a field, a format): "unknown WHAT 'typed'", with the
+ * names among names[0..n) it was probably meant to be ("did you mean 'x'?"), else a hint
+ * to cli->prog --help. Returns CLI_EXIT_USAGE.
+ */
+int cli_unknown(const struct cli *cli, const char *what, const char *typed,
+                const char *const *names, size_t n);
 
 /*
  * A table of text for people: columns aligned by display width (wide characters count two

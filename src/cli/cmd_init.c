@@ -94,7 +94,7 @@ cmd_init(struct cli *cli, int argc, char **argv)
 	if (done)
 		return CLI_EXIT_OK;
 	if (optind < argc)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(cli, "unexpected argument %s", cli_quote(argv[optind]));
 	/* Check the name before anything is created, so a typo leaves no half-made state. */
 	if (name != NULL && card_text_check(CARD_NAME, name, strlen(name), &err) < 0) {
 		cli_error("invalid name: %s", card_error_describe(&err, why, sizeof(why)));
