@@ -355,7 +355,7 @@ escape_into(char *b, size_t max, const char *s, bool quoted)
 				cp = cp << 6 | ((unsigned char)s[i + k] & 0x3f);
 			snprintf(esc, sizeof(esc), "\\u{%04x}", (unsigned)cp);
 		}
-		if (o + strlen(esc) > max) {
+		if (o - quoted + strlen(esc) > max) {
 			memcpy(b + o, "...", 3);
 			o += 3;
 			break;
