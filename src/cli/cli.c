@@ -15,6 +15,7 @@
 #include "wallflower/text.h"
 #include "wallflower/file.h"
 #include "wallflower/paths.h"
+#include "wallflower/quote.h"
 #include "wallflower/suggest.h"
 
 void
@@ -313,91 +314,34 @@ cli_json_print_list(const char *key, json_t *list)
 	return cli_json_print(json_pack("{s:o}", key, list));
 }
 
-/*
- * Writes s into b, escaped: what is not safe to show as it is (control characters, bidi
- * controls and other format characters, invalid bytes) becomes \xHH or \u{HHHH}; quoted,
- * it is in single quotes, and a backslash or a quote in s is escaped too, so that the text
- * between the quotes reads back one way only. At most max bytes of content, then "...";
- * b holds max + 16.
- */
-static const char *
-escape_into(char *b, size_t max, const char *s, bool quoted)
-{
-	size_t o = 0, n = strlen(s);
-
-	if (quoted)
-		b[o++] = '\'';
-	for (size_t i = 0; i < n;) {
-		size_t len = 1;
-		char esc[16];
-		enum text_verdict v;
-
-		/* One character at a time: its UTF-8 length from the lead byte, checked whole. */
-		if ((unsigned char)s[i] >= 0xc0)
-			len = (unsigned char)s[i] >= 0xf0 ? 4 : (unsigned char)s[i] >= 0xe0 ? 3 : 2;
-		if (len > n - i)
-			len = 1;
-		v = text_check(s + i, len, 0);
-		if (quoted && (s[i] == '\\' || s[i] == '\'')) {
-			esc[0] = '\\';
-			esc[1] = s[i];
-			esc[2] = '\0';
-		} else if (v == TEXT_OK || v == TEXT_BLANK) {
-			memcpy(esc, s + i, len);
-			esc[len] = '\0';
-		} else if (v == TEXT_BAD_UTF8 || len == 1) {
-			len = 1;
-			snprintf(esc, sizeof(esc), "\\x%02x", (unsigned char)s[i]);
-		} else {
-			uint32_t cp = (unsigned char)s[i] & (0xff >> (len + 1));
-
-			for (size_t k = 1; k < len; k++)
-				cp = cp << 6 | ((unsigned char)s[i + k] & 0x3f);
-			snprintf(esc, sizeof(esc), "\\u{%04x}", (unsigned)cp);
-		}
-		if (o - quoted + strlen(esc) > max) {
-			memcpy(b + o, "...", 3);
-			o += 3;
-			break;
-		}
-		memcpy(b + o, esc, strlen(esc));
-		o += strlen(esc);
-		i += len;
-	}
-	if (quoted)
-		b[o++] = '\'';
-	b[o] = '\0';
-	return b;
-}
-
 const char *
 cli_quote(const char *s)
 {
 	enum { QUOTE_MAX = 80 };
-	static char bufs[4][QUOTE_MAX + 16];
+	static char bufs[4][QUOTE_MAX + QUOTE_SLACK];
 	static unsigned next;
 
-	return escape_into(bufs[next++ % 4], QUOTE_MAX, s, true);
+	return quote_escape(bufs[next++ % 4], QUOTE_MAX, s, QUOTE_QUOTED);
 }
 
 const char *
 cli_quote_path(const char *s)
 {
 	enum { PATH_QUOTE_MAX = 1024 };
-	static char bufs[4][PATH_QUOTE_MAX + 16];
+	static char bufs[4][PATH_QUOTE_MAX + QUOTE_SLACK];
 	static unsigned next;
 
-	return escape_into(bufs[next++ % 4], PATH_QUOTE_MAX, s, true);
+	return quote_escape(bufs[next++ % 4], PATH_QUOTE_MAX, s, QUOTE_QUOTED);
 }
 
 const char *
 cli_printable(const char *s)
 {
 	enum { PRINTABLE_MAX = 1024 };
-	static char bufs[2][PRINTABLE_MAX + 16];
+	static char bufs[2][PRINTABLE_MAX + QUOTE_SLACK];
 	static unsigned next;
 
-	return escape_into(bufs[next++ % 2], PRINTABLE_MAX, s, false);
+	return quote_escape(bufs[next++ % 2], PRINTABLE_MAX, s, 0);
 }
 
 int

@@ -23,6 +23,7 @@
 #include "wallflower/crypt.h"
 #include "wallflower/file.h"
 #include "wallflower/paths.h"
+#include "wallflower/quote.h"
 #include "wallflower/text.h"
 #include "wallflower/when.h"
 
@@ -57,6 +58,9 @@ static const char usage[] =
         "  --intake-window DURATION  the window (default 24h)\n"
         "  -h, --help           this text\n"
         "  -V, --version        the version\n";
+
+/* What of an argument an error message repeats, as the CLI's cli_quote. */
+#define QUOTE_ARG_MAX 80
 
 /* In the runtime directory, beside the control socket: held by the running daemon. */
 #define WFD_LOCK_FILE "wallflowerd.lock"
@@ -413,7 +417,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
+	char *end, q[QUOTE_ARG_MAX + QUOTE_SLACK]; /* an argument, quoted for a message */
 	unsigned long v;
 	int c;
 
@@ -482,14 +486,14 @@ parse_options(int argc, char **argv, struct options *o)
 			return 0;
 		default:
 			fprintf(stderr,
-			        "wallflowerd: unknown or incomplete option '%s' (see --help)\n",
-			        argv[optind - 1]);
+			        "wallflowerd: unknown or incomplete option %s (see --help)\n",
+			        quote_escape(q, QUOTE_ARG_MAX, argv[optind - 1], QUOTE_QUOTED));
 			return 2;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "wallflowerd: unexpected argument '%s' (see --help)\n",
-		        argv[optind]);
+		fprintf(stderr, "wallflowerd: unexpected argument %s (see --help)\n",
+		        quote_escape(q, QUOTE_ARG_MAX, argv[optind], QUOTE_QUOTED));
 		return 2;
 	}
 	return -1;

@@ -11,7 +11,7 @@ GOLDEN=$SRC/tests/cli/golden
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/wfplumb.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM
 unset WALLFLOWER_STATE_DIR XDG_DATA_HOME WALLFLOWER_RUNTIME_DIR
-export HOME=$TMP/home LC_ALL=C.UTF-8
+export HOME="$TMP/home" LC_ALL=C.UTF-8
 n=0
 failed=0
 
@@ -98,7 +98,7 @@ check "still no store" sh -c "[ -z \"\$(ls -A '$E')\" ]"
 
 # ---- output that cannot be written fails the command ----
 
-export WALLFLOWER_STATE_DIR=$S
+export WALLFLOWER_STATE_DIR="$S"
 "$WF" profile add topics "intranets" >/dev/null
 for v in "--help" "help" "--version" "id" "id --json" "profile show" "profile show --json" \
 	"profile list" "graph stats" "graph stats --json" "help contacts"; do
@@ -148,6 +148,11 @@ for v in "init" "id" "profile" "profile unset" "graph" "export --format" "export
 	check "$v '<ESC and RLO>': a usage error" wf 2 $v "$BAD"
 	check "$v '<ESC and RLO>': escaped" raw_free
 done
+check "wallflowerd: an unexpected argument is a usage error" sh -c \
+	"'$WFD' '$BAD' 2>'$TMP/err'; [ \$? -eq 2 ]"
+check "wallflowerd: escaped" raw_free
+check "wallflowerd: an unknown option is escaped" sh -c \
+	"'$WFD' '--$BAD' 2>'$TMP/err'; [ \$? -eq 2 ] && ! grep -q '$ESC' '$TMP/err' && grep -qF '\\x1b' '$TMP/err'"
 check "card verify of a file with ESC in its name: exit 1" sh -c \
 	"printf junk >'$TMP/$BAD'; '$WF' card verify '$TMP/$BAD' >/dev/null 2>'$TMP/err'; [ \$? -eq 1 ]"
 check "card verify: the file name is escaped" raw_free
