@@ -43,6 +43,38 @@ cli_usage_error(const struct cli *cli, const char *fmt, ...)
 	return CLI_EXIT_USAGE;
 }
 
+/* Whether arg ("--name" or "--name=value", perhaps abbreviated) is a long option of
+ * longopts whose value is val. */
+static bool
+long_option_is(const char *arg, const struct option *longopts, int val)
+{
+	size_t len;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return false;
+	arg += 2;
+	len = strcspn(arg, "=");
+	for (; longopts != NULL && longopts->name != NULL; longopts++)
+		if (longopts->val == val && len > 0 && strncmp(longopts->name, arg, len) == 0)
+			return true;
+	return false;
+}
+
+const char *
+cli_bad_option(char **argv, const struct option *longopts)
+{
+	static char shortopt[3];
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+
+	/* An unknown long option (optopt 0) or a long one without its value: the argument as
+	 * typed. Otherwise a short option, perhaps inside a cluster such as -xq, where optind
+	 * has not moved on yet: the letter itself. */
+	if (optopt == 0 || long_option_is(arg, longopts, optopt) || optopt < 0x21 || optopt > 0x7e)
+		return arg;
+	snprintf(shortopt, sizeof(shortopt), "-%c", optopt);
+	return shortopt;
+}
+
 int
 cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
            const struct option *longopts, const char *help, bool *done)
@@ -64,7 +96,7 @@ cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 		}
 		if (c == '?' || c == ':')
 			cli_usage_error(cli, "unknown option, or an option without its value: %s",
-			                cli_quote(argv[optind - 1]));
+			                cli_quote(cli_bad_option(argv, longopts)));
 		return c == ':' ? '?' : c;
 	}
 }

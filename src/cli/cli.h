@@ -88,6 +88,10 @@ int cli_usage_error(const struct cli *cli, const char *fmt, ...)
 int cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
                const struct option *longopts, const char *help, bool *done);
 
+/* After getopt_long returned '?' or ':': the option it stumbled on, as typed ("--frob",
+ * "--name" without its value) or as "-x" for a short one, even inside a cluster. */
+const char *cli_bad_option(char **argv, const struct option *longopts);
+
 /* The state directory (resolving it once). NULL after printing an error. */
 const char *cli_state_dir(struct cli *cli);
 

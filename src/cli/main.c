@@ -196,7 +196,7 @@ main(int argc, char **argv)
 			continue;
 		}
 		return cli_usage_error(&cli, "unknown option, or an option without its value: %s",
-		                       cli_quote(argv[optind - 1]));
+		                       cli_quote(cli_bad_option(argv, opts)));
 	}
 	if (optind >= argc) {
 		usage(stderr);

@@ -95,6 +95,15 @@ check "wallflowerd left no control socket" test ! -e "$R/ctl"
 check "wallflowerd without -d: the same message through a pipe" sh -c \
 	"WALLFLOWER_ALLOW_ROOT=1 timeout 10 '$WFD' --state-dir '$E' --runtime-dir '$R' 2>&1 | cat >'$TMP/err'; grep -qxF \"wallflowerd: no wallflower store in $E; run 'wallflower init'\" '$TMP/err'"
 check "still no store" sh -c "[ -z \"\$(ls -A '$E')\" ]"
+# wallflower start passes the daemon's reason on. With an identity but no store it gets
+# as far as starting the daemon, which says why it cannot.
+I=$TMP/identity-only
+"$WF" --state-dir "$I" init >/dev/null && rm -f "$I/wallflower.db" "$I/wallflower.db-wal" "$I/wallflower.db-shm"
+check "start without a store: exit 1" sh -c \
+	"WALLFLOWER_ALLOW_ROOT=1 WALLFLOWERD='$WFD' timeout 30 '$WF' --state-dir '$I' start --runtime-dir '$TMP/run2' 2>'$TMP/err'; [ \$? -eq 1 ]"
+check "start without a store: the daemon's reason" grep -qF \
+	"wallflower: wallflowerd did not start: no wallflower store in $I; run 'wallflower init'" "$TMP/err"
+check "start without a store: none made" test ! -e "$I/wallflower.db"
 
 # ---- output that cannot be written fails the command ----
 
@@ -142,6 +151,10 @@ check "unknown global option: exit 2" wf 2 "--$BAD"
 check "unknown global option: escaped" sh -c "! grep -q '$ESC' '$TMP/err' && ! grep -q '$RLO' '$TMP/err' && grep -qF '\\x1b' '$TMP/err'"
 check "unknown command option: exit 2" wf 2 id "--$BAD"
 check "unknown command option: escaped" sh -c "! grep -q '$ESC' '$TMP/err' && ! grep -q '$RLO' '$TMP/err' && grep -qF '\\x1b' '$TMP/err'"
+check "an unknown short option inside a cluster is named" wf 2 id --json -xq
+check "as -x" err_is "wallflower: unknown option, or an option without its value: '-x' (see 'wallflower id --help')"
+check "a long option without its value is named" wf 2 init --name
+check "as typed" err_is "wallflower: unknown option, or an option without its value: '--name' (see 'wallflower init --help')"
 for v in "init" "id" "profile" "profile unset" "graph" "export --format" "export --since" \
 	"card --persona" "profile --persona" "doctor" "help"; do
 	# shellcheck disable=SC2086
