@@ -122,6 +122,9 @@ cmd_help(struct cli *cli, int argc, char **argv)
 		usage(stdout);
 		return CLI_EXIT_OK;
 	}
+	if (argv[1][0] == '-')
+		return cli_usage_error(cli, "'help' takes a command name, not %s",
+		                       cli_quote(argv[1]));
 	if ((cmd = find_command(argv[1])) == NULL)
 		return unknown_command(argv[1]);
 	if (cmd->run == cmd_help) {
@@ -151,14 +154,16 @@ finish(int r)
 {
 	int err = 0;
 
+	errno = 0;
 	if (fflush(stdout) != 0)
-		err = errno != 0 ? errno : EIO;
+		err = errno != 0 ? errno : -1;
 	else if (ferror(stdout))
-		err = EIO;
+		err = -1; /* an earlier write failed; its errno is gone */
 	if (err == 0)
 		return r;
 	if (err != EPIPE && r == CLI_EXIT_OK)
-		cli_error("cannot write the output: %s", strerror(err));
+		cli_error("cannot write the output%s%s", err > 0 ? ": " : "",
+		          err > 0 ? strerror(err) : "");
 	return r == CLI_EXIT_OK ? CLI_EXIT_FAIL : r;
 }
 
