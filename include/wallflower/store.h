@@ -42,6 +42,15 @@ struct store;
  */
 int store_open(const char *path, struct store **out, int *found_version) CRYPT_WUR;
 
+/*
+ * store_open with flags: without STORE_OPEN_CREATE an absent store is -ENOENT and nothing
+ * is created (only `wallflower init` makes a store; every other command, and the daemon,
+ * must not leave an empty one behind where the user's store was expected).
+ */
+#define STORE_OPEN_CREATE 0x1
+int store_open_flags(const char *path, unsigned flags, struct store **out,
+                     int *found_version) CRYPT_WUR;
+
 /* Closes the store. NULL is fine. */
 void store_close(struct store *st);
 

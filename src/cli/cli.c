@@ -15,6 +15,8 @@
 #include "wallflower/text.h"
 #include "wallflower/file.h"
 #include "wallflower/paths.h"
+#include "wallflower/quote.h"
+#include "wallflower/suggest.h"
 
 void
 cli_error(const char *fmt, ...)
@@ -41,6 +43,38 @@ cli_usage_error(const struct cli *cli, const char *fmt, ...)
 	return CLI_EXIT_USAGE;
 }
 
+/* Whether arg ("--name" or "--name=value", perhaps abbreviated) is a long option of
+ * longopts whose value is val. */
+static bool
+long_option_is(const char *arg, const struct option *longopts, int val)
+{
+	size_t len;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return false;
+	arg += 2;
+	len = strcspn(arg, "=");
+	for (; longopts != NULL && longopts->name != NULL; longopts++)
+		if (longopts->val == val && len > 0 && strncmp(longopts->name, arg, len) == 0)
+			return true;
+	return false;
+}
+
+const char *
+cli_bad_option(char **argv, const struct option *longopts)
+{
+	static char shortopt[3];
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+
+	/* An unknown long option (optopt 0) or a long one without its value: the argument as
+	 * typed. Otherwise a short option, perhaps inside a cluster such as -xq, where optind
+	 * has not moved on yet: the letter itself. */
+	if (optopt == 0 || long_option_is(arg, longopts, optopt) || optopt < 0x21 || optopt > 0x7e)
+		return arg;
+	snprintf(shortopt, sizeof(shortopt), "-%c", optopt);
+	return shortopt;
+}
+
 int
 cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
            const struct option *longopts, const char *help, bool *done)
@@ -61,8 +95,8 @@ cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 			continue;
 		}
 		if (c == '?' || c == ':')
-			cli_usage_error(cli, "unknown option, or an option without its value: '%s'",
-			                argv[optind - 1]);
+			cli_usage_error(cli, "unknown option, or an option without its value: %s",
+			                cli_quote(cli_bad_option(argv, longopts)));
 		return c == ':' ? '?' : c;
 	}
 }
@@ -192,10 +226,23 @@ cli_load_identity(struct cli *cli, struct identity **id)
 	return -1;
 }
 
-int
-cli_open_store(struct cli *cli, struct store **st)
+/* The store's message for an absent store, the same in the CLI and the daemon. */
+static void
+no_store(const char *dir)
+{
+	cli_error("no wallflower store in %s; run 'wallflower init'", dir);
+}
+
+/*
+ * Only init creates: a command that reads the store and finds none says so, and leaves
+ * neither a state directory nor an empty store behind (one would hide a mistyped
+ * --state-dir or a moved store, and later be taken for the real one).
+ */
+static int
+open_store(struct cli *cli, struct store **st, bool create)
 {
 	const char *dir;
+	struct stat sb;
 	char *path;
 	int r, found = 0;
 
@@ -203,6 +250,11 @@ cli_open_store(struct cli *cli, struct store **st)
 	if (cli_check_private_files(cli) < 0)
 		return -1;
 	dir = cli_state_dir(cli);
+	if (!create && stat(dir, &sb) < 0 && errno == ENOENT) {
+		no_store(dir);
+		return -1;
+	}
+	/* An existing directory is only checked here, never made. */
 	if ((r = file_mkdir_private(dir)) < 0) {
 		cli_error("cannot use state directory %s: %s", dir,
 		          r == -EPERM ? "it is not yours, or others can write to it"
@@ -213,8 +265,10 @@ cli_open_store(struct cli *cli, struct store **st)
 		cli_error("out of memory");
 		return -1;
 	}
-	r = store_open(path, st, &found);
-	if (r == -EPROTO)
+	r = store_open_flags(path, create ? STORE_OPEN_CREATE : 0, st, &found);
+	if (r == -ENOENT && !create)
+		no_store(dir);
+	else if (r == -EPROTO)
 		cli_error("%s has schema version %d, newer than this wallflower knows (%d); "
 		          "upgrade wallflower (nothing was changed)",
 		          path, found, STORE_SCHEMA_VERSION);
@@ -226,6 +280,18 @@ cli_open_store(struct cli *cli, struct store **st)
 		cli_error("cannot open store %s: %s", path, strerror(-r));
 	free(path);
 	return r < 0 ? -1 : 0;
+}
+
+int
+cli_open_store(struct cli *cli, struct store **st)
+{
+	return open_store(cli, st, false);
+}
+
+int
+cli_create_store(struct cli *cli, struct store **st)
+{
+	return open_store(cli, st, true);
 }
 
 json_t *
@@ -284,48 +350,50 @@ const char *
 cli_quote(const char *s)
 {
 	enum { QUOTE_MAX = 80 };
-	static char bufs[4][QUOTE_MAX + 16];
+	static char bufs[4][QUOTE_MAX + QUOTE_SLACK];
 	static unsigned next;
-	char *b = bufs[next++ % 4];
-	size_t o = 0, n = strlen(s);
 
-	b[o++] = '\'';
-	for (size_t i = 0; i < n;) {
-		size_t len = 1;
-		char esc[16];
-		enum text_verdict v;
+	return quote_escape(bufs[next++ % 4], QUOTE_MAX, s, QUOTE_QUOTED);
+}
 
-		/* One character at a time: its UTF-8 length from the lead byte, checked whole. */
-		if ((unsigned char)s[i] >= 0xc0)
-			len = (unsigned char)s[i] >= 0xf0 ? 4 : (unsigned char)s[i] >= 0xe0 ? 3 : 2;
-		if (len > n - i)
-			len = 1;
-		v = text_check(s + i, len, 0);
-		if (v == TEXT_OK || v == TEXT_BLANK) {
-			memcpy(esc, s + i, len);
-			esc[len] = '\0';
-		} else if (v == TEXT_BAD_UTF8 || len == 1) {
-			len = 1;
-			snprintf(esc, sizeof(esc), "\\x%02x", (unsigned char)s[i]);
-		} else {
-			uint32_t cp = (unsigned char)s[i] & (0xff >> (len + 1));
+const char *
+cli_quote_path(const char *s)
+{
+	enum { PATH_QUOTE_MAX = 1024 };
+	static char bufs[4][PATH_QUOTE_MAX + QUOTE_SLACK];
+	static unsigned next;
 
-			for (size_t k = 1; k < len; k++)
-				cp = cp << 6 | ((unsigned char)s[i + k] & 0x3f);
-			snprintf(esc, sizeof(esc), "\\u{%04x}", (unsigned)cp);
-		}
-		if (o + strlen(esc) > QUOTE_MAX) {
-			memcpy(b + o, "...", 3);
-			o += 3;
-			break;
-		}
-		memcpy(b + o, esc, strlen(esc));
-		o += strlen(esc);
-		i += len;
-	}
-	b[o++] = '\'';
-	b[o] = '\0';
-	return b;
+	return quote_escape(bufs[next++ % 4], PATH_QUOTE_MAX, s, QUOTE_QUOTED);
+}
+
+const char *
+cli_printable(const char *s)
+{
+	enum { PRINTABLE_MAX = 1024 };
+	static char bufs[2][PRINTABLE_MAX + QUOTE_SLACK];
+	static unsigned next;
+
+	return quote_escape(bufs[next++ % 2], PRINTABLE_MAX, s, 0);
+}
+
+int
+cli_unknown(const struct cli *cli, const char *what, const char *typed, const char *const *names,
+            size_t n)
+{
+	size_t idx[3], k = suggest_pick(typed, names, n, idx, 3);
+
+	if (k == 0)
+		return cli_usage_error(cli, "unknown %s %s", what, cli_quote(typed));
+	if (k == 1)
+		cli_error("unknown %s %s; did you mean '%s'?", what, cli_quote(typed),
+		          names[idx[0]]);
+	else if (k == 2)
+		cli_error("unknown %s %s; did you mean '%s' or '%s'?", what, cli_quote(typed),
+		          names[idx[0]], names[idx[1]]);
+	else
+		cli_error("unknown %s %s; did you mean '%s', '%s' or '%s'?", what, cli_quote(typed),
+		          names[idx[0]], names[idx[1]], names[idx[2]]);
+	return CLI_EXIT_USAGE;
 }
 
 void
@@ -372,7 +440,7 @@ read_card_file(const char *path, uint8_t **buf, size_t *len)
 		*len = CARD_ENVELOPE_MAX + 1;
 	}
 	if (r < 0)
-		cli_error("cannot read %s: %s", path, strerror(-r));
+		cli_error("cannot read %s: %s", cli_quote_path(path), strerror(-r));
 	return r;
 }
 

@@ -88,6 +88,10 @@ int cli_usage_error(const struct cli *cli, const char *fmt, ...)
 int cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
                const struct option *longopts, const char *help, bool *done);
 
+/* After getopt_long returned '?' or ':': the option it stumbled on, as typed ("--frob",
+ * "--name" without its value) or as "-x" for a short one, even inside a cluster. */
+const char *cli_bad_option(char **argv, const struct option *longopts);
+
 /* The state directory (resolving it once). NULL after printing an error. */
 const char *cli_state_dir(struct cli *cli);
 
@@ -109,8 +113,13 @@ int cli_issue_card(struct cli *cli, const char *persona, uint8_t **env, size_t *
 /* Loads the identity, with a clear message for each failure. 0 or -1. */
 int cli_load_identity(struct cli *cli, struct identity **id);
 
-/* Opens (creating) the store, with a clear message for each failure. 0 or -1. */
+/*
+ * Opens the store, with a clear message for each failure. 0 or -1. A missing store is an
+ * error ("no wallflower store in DIR; run 'wallflower init'"): nothing is created.
+ */
 int cli_open_store(struct cli *cli, struct store **st);
+/* The same, creating the state directory and the store when missing: for init alone. */
+int cli_create_store(struct cli *cli, struct store **st);
 
 /*
  * A JSON array of the n items of size bytes at items, each made by one(); NULL when any
@@ -130,11 +139,24 @@ int cli_json_print_list(const char *key, json_t *list);
 
 /*
  * s as it is safe to echo in a message, in single quotes: control characters, bidi
- * controls and invalid bytes are written as \xHH or \u{HHHH}, and the whole is cut to 80
- * bytes with "...". The result lives in one of four rotating static buffers: up to four
- * quotes in one message.
+ * controls and invalid bytes are written as \xHH or \u{HHHH}, a backslash or a quote in s
+ * as \\ or \', and the whole is cut to 80 bytes with "...". The result lives in one of
+ * four rotating static buffers: up to four quotes in one message.
  */
 const char *cli_quote(const char *s);
+/* The same for a file name the user gave (FILE, -o FILE): cut at 1024 bytes instead. */
+const char *cli_quote_path(const char *s);
+/* A whole message from elsewhere (the daemon's), escaped as cli_quote escapes but without
+ * quotes, cut at 1024 bytes; two rotating buffers. */
+const char *cli_printable(const char *s);
+
+/*
+ * An unknown WHAT (a command, a verb, a field, a format): "unknown WHAT 'typed'", with the
+ * names among names[0..n) it was probably meant to be ("did you mean 'x'?"), else a hint
+ * to cli->prog --help. Returns CLI_EXIT_USAGE.
+ */
+int cli_unknown(const struct cli *cli, const char *what, const char *typed,
+                const char *const *names, size_t n);
 
 /*
  * A table of text for people: columns aligned by display width (wide characters count two

@@ -156,7 +156,7 @@ cli_daemon_request(json_t *req, int timeout_ms, bool quiet)
 	if (reply != NULL && !json_is_true(json_object_get(reply, "ok"))) {
 		if (ctl_get_str(reply, "msg", CTL_STRING_MAX, &msg) < 0)
 			msg = "the daemon refused";
-		cli_error("%s", msg);
+		cli_error("%s", cli_printable(msg));
 		json_decref(reply);
 		reply = NULL;
 	}

@@ -109,11 +109,12 @@ write_card(struct cli *cli, const char *output, const uint8_t *env, size_t len)
 		if (cli_is_state_file(cli, output)) {
 			cli_error("%s is one of your own key or store files; refusing to overwrite "
 			          "it",
-			          output);
+			          cli_quote_path(output));
 			return -1;
 		}
 		if ((r = file_write_output(output, env, len, 0644)) < 0) {
-			cli_error("cannot write %s: %s", output, file_output_strerror(r));
+			cli_error("cannot write %s: %s", cli_quote_path(output),
+			          file_output_strerror(r));
 			return -1;
 		}
 		return 0;
@@ -184,7 +185,7 @@ report_invalid(const char *path, const struct card_error *err, bool json)
 	char why[128];
 
 	card_error_describe(err, why, sizeof(why));
-	cli_error("%s: invalid card: %s", path, why);
+	cli_error("%s: invalid card: %s", cli_quote_path(path), why);
 	if (json)
 		cli_json_print(
 		        json_pack("{s:b, s:s, s:s?, s:o, s:s}", "valid", 0, "fault",
@@ -250,12 +251,12 @@ cmd_card(struct cli *cli, int argc, char **argv)
 		return do_verify(argv[optind + 1], json);
 	}
 	if (optind < argc)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(cli, "unexpected argument %s", cli_quote(argv[optind]));
 	if (json)
 		return cli_usage_error(cli, "--json goes with 'card verify'");
 	if (persona == NULL)
 		persona = STORE_PERSONA_DEFAULT;
 	if (!store_persona_valid(persona))
-		return cli_usage_error(cli, "invalid persona name '%s'", persona);
+		return cli_usage_error(cli, "invalid persona name %s", cli_quote(persona));
 	return do_issue(cli, persona, output);
 }

@@ -245,7 +245,7 @@ cmd_doctor(struct cli *cli, int argc, char **argv)
 		dr.json = true;
 	}
 	if (optind < argc)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(cli, "unexpected argument %s", cli_quote(argv[optind]));
 	if (dr.json && (dr.checks = json_array()) == NULL)
 		return CLI_EXIT_FAIL;
 	st = cli_daemon_request(json_pack("{ss}", "cmd", "status"), 5000, true);

@@ -60,10 +60,10 @@ write_out(struct cli *cli, const char *output, enum export_format fmt, const str
 		}
 	} else if (cli_is_state_file(cli, output)) {
 		cli_error("%s is one of your own key or store files; refusing to overwrite it",
-		          output);
+		          cli_quote_path(output));
 		r = -EPERM;
 	} else if ((r = file_write_output(output, buf, len, 0600)) < 0) {
-		cli_error("cannot write %s: %s", output, file_output_strerror(r));
+		cli_error("cannot write %s: %s", cli_quote_path(output), file_output_strerror(r));
 	}
 	free(buf);
 	return r < 0 ? -1 : 0;
@@ -86,6 +86,17 @@ keep_followups_of(const struct contact *contacts, size_t n, struct followup *fu,
 			followup_clear(&fu[i]);
 	}
 	*n_fu = kept;
+}
+
+/* An unknown --format, with the formats it was probably meant to be. */
+static int
+unknown_format(const struct cli *cli, const char *name)
+{
+	const char *names[EXPORT_FORMAT_COUNT];
+
+	for (int f = 0; f < EXPORT_FORMAT_COUNT; f++)
+		names[f] = export_format_name((enum export_format)f);
+	return cli_unknown(cli, "format", name, names, EXPORT_FORMAT_COUNT);
 }
 
 int
@@ -113,12 +124,12 @@ cmd_export(struct cli *cli, int argc, char **argv)
 
 	while ((c = cli_getopt(cli, argc, argv, "hf:e:s:o:", opts, help, &done)) != -1) {
 		if (c == 'f' && export_format_parse(optarg, &fmt) < 0)
-			return cli_usage_error(cli, "unknown format '%s'", optarg);
+			return unknown_format(cli, optarg);
 		else if (c == 'e')
 			flt.event = optarg;
 		else if (c == 's' && when_parse_date(optarg, &flt.since) < 0)
-			return cli_usage_error(cli, "--since takes a date as YYYY-MM-DD, not '%s'",
-			                       optarg);
+			return cli_usage_error(cli, "--since takes a date as YYYY-MM-DD, not %s",
+			                       cli_quote(optarg));
 		else if (c == 'o')
 			output = optarg;
 		else if (c != 'f' && c != 's')
@@ -127,7 +138,7 @@ cmd_export(struct cli *cli, int argc, char **argv)
 	if (done)
 		return CLI_EXIT_OK;
 	if (optind < argc)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(cli, "unexpected argument %s", cli_quote(argv[optind]));
 	if ((flt.event != NULL || flt.since != 0) &&
 	    (fmt == EXPORT_GRAPHML || fmt == EXPORT_GEXF || fmt == EXPORT_DOT))
 		return cli_usage_error(cli, "the graph formats hold the whole network: --event and "

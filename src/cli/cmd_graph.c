@@ -179,6 +179,7 @@ do_gaps(const struct graph *g, bool json)
 int
 cmd_graph(struct cli *cli, int argc, char **argv)
 {
+	static const char *const verbs[] = { "stats", "hubs", "gaps" };
 	static const struct option opts[] = { CLI_COMMON_OPTIONS,
 		                              { "json", no_argument, NULL, 'j' },
 		                              { "top", required_argument, NULL, 't' },
@@ -208,7 +209,7 @@ cmd_graph(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(cli, "say which: graph stats, graph hubs or graph gaps");
 	verb = argv[optind];
 	if (strcmp(verb, "stats") != 0 && strcmp(verb, "hubs") != 0 && strcmp(verb, "gaps") != 0)
-		return cli_usage_error(cli, "unknown verb '%s'", verb);
+		return cli_unknown(cli, "verb", verb, verbs, sizeof(verbs) / sizeof(verbs[0]));
 	if (load(cli, &g) < 0)
 		return CLI_EXIT_FAIL;
 	if (strcmp(verb, "stats") == 0)

@@ -37,7 +37,7 @@ rotate_recognition(struct cli *cli, int argc, char **argv)
 	if (cli_getopt_daemon(cli, argc, argv, "h", opts, help, &done) != -1)
 		return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 	if (optind < argc)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(cli, "unexpected argument %s", cli_quote(argv[optind]));
 	path = cli_socket_path();
 	fd = path != NULL ? cli_dial(path) : -1;
 	free(path);
@@ -82,7 +82,7 @@ cmd_id(struct cli *cli, int argc, char **argv)
 	if (done)
 		return CLI_EXIT_OK;
 	if (optind < argc)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(cli, "unexpected argument %s", cli_quote(argv[optind]));
 	if (cli_load_identity(cli, &id) < 0)
 		return CLI_EXIT_FAIL;
 	identity_fingerprint(id->sign_pk, fpr);

@@ -1,8 +1,11 @@
-/* wallflower init: the first step. Creates the identity and the store, never replacing
- * an identity that exists. */
+/* wallflower init: the first step, and the only command that creates a store. Creates the
+ * identity and the store, never replacing an identity that exists; with an identity but
+ * no store (removed or moved by hand), it makes the missing store and keeps the identity. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "wallflower/file.h"
@@ -16,6 +19,10 @@ static const char help[] =
         "key (recognition.key), which lets the people you exchange cards with recognise\n"
         "you nearby (docs/privacy.md). An existing identity is never overwritten.\n"
         "\n"
+        "init is the only command that creates the store (wallflower.db); the others\n"
+        "refuse a state directory without one. With an identity but no store, init\n"
+        "makes the store and keeps the identity.\n"
+        "\n"
         "  --name NAME  the name on your default card (same as 'profile set name NAME')\n";
 
 /* Sets the default persona's name, if asked, once the identity exists. */
@@ -27,7 +34,7 @@ set_name(struct cli *cli, const char *name)
 	char why[128];
 	int r;
 
-	if (cli_open_store(cli, &st) < 0)
+	if (cli_create_store(cli, &st) < 0)
 		return -1;
 	r = store_profile_set(st, STORE_PERSONA_DEFAULT, CARD_NAME, name, &err);
 	if (r == -EINVAL)
@@ -36,6 +43,32 @@ set_name(struct cli *cli, const char *name)
 		cli_error("name not set: %s", strerror(-r));
 	store_close(st);
 	return r < 0 ? -1 : 0;
+}
+
+/* Whether the state directory holds a store (or something by its name: open checks it). */
+static bool
+store_exists(const char *dir)
+{
+	char *path = file_join(dir, STORE_FILE);
+	struct stat sb;
+	bool found = path == NULL || lstat(path, &sb) == 0 || errno != ENOENT;
+
+	free(path);
+	return found;
+}
+
+/* An identity without a store: the store is made, the identity kept as it is. */
+static int
+store_only(struct cli *cli, const char *dir, const char *name)
+{
+	struct store *st;
+
+	if (name != NULL ? set_name(cli, name) < 0 : cli_create_store(cli, &st) < 0)
+		return CLI_EXIT_FAIL;
+	if (name == NULL)
+		store_close(st);
+	printf("Kept your identity in %s; created a new, empty store beside it\n", dir);
+	return CLI_EXIT_OK;
 }
 
 int
@@ -61,7 +94,7 @@ cmd_init(struct cli *cli, int argc, char **argv)
 	if (done)
 		return CLI_EXIT_OK;
 	if (optind < argc)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(cli, "unexpected argument %s", cli_quote(argv[optind]));
 	/* Check the name before anything is created, so a typo leaves no half-made state. */
 	if (name != NULL && card_text_check(CARD_NAME, name, strlen(name), &err) < 0) {
 		cli_error("invalid name: %s", card_error_describe(&err, why, sizeof(why)));
@@ -76,6 +109,8 @@ cmd_init(struct cli *cli, int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	}
 	r = identity_create(dir, &id);
+	if (r == -EEXIST && !store_exists(dir))
+		return store_only(cli, dir, name);
 	if (r == -EEXIST) {
 		cli_error("an identity already exists in %s; refusing to overwrite it", dir);
 		return CLI_EXIT_FAIL;
@@ -98,7 +133,7 @@ cmd_init(struct cli *cli, int argc, char **argv)
 		struct store *st;
 
 		/* Create the store now, so that its mode and schema are settled from the start. */
-		if (cli_open_store(cli, &st) < 0)
+		if (cli_create_store(cli, &st) < 0)
 			return CLI_EXIT_FAIL;
 		store_close(st);
 	}

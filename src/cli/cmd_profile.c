@@ -42,6 +42,18 @@ struct profile_args {
 	char **argv;
 };
 
+/* An unknown FIELD, with the fields it was probably meant to be. */
+static void
+unknown_field(const struct cli *cli, const char *name)
+{
+	const char *names[CARD_FIELD_COUNT + 1];
+
+	for (int f = 0; f < CARD_FIELD_COUNT; f++)
+		names[f] = card_field_info((enum card_field)f)->name;
+	names[CARD_FIELD_COUNT] = "fwd";
+	cli_unknown(cli, "field", name, names, CARD_FIELD_COUNT + 1);
+}
+
 /* Parses FIELD; fwd is reported as CARD_FIELD_COUNT. */
 static int
 parse_field(const struct profile_args *a, const char *name, enum card_field *f)
@@ -52,7 +64,7 @@ parse_field(const struct profile_args *a, const char *name, enum card_field *f)
 	}
 	if (card_field_lookup(name, f) == 0)
 		return 0;
-	cli_usage_error(a->cli, "unknown field '%s'", name);
+	unknown_field(a->cli, name);
 	return -1;
 }
 
@@ -260,6 +272,8 @@ do_delete(struct profile_args *a, bool persona_given)
 static int
 dispatch(struct profile_args *a, const char *verb, bool persona_given)
 {
+	static const char *const verbs[] = { "show", "list",   "set",   "unset",
+		                             "add",  "remove", "delete" };
 	bool reads = strcmp(verb, "show") == 0 || strcmp(verb, "list") == 0;
 
 	if (a->json && !reads)
@@ -278,7 +292,7 @@ dispatch(struct profile_args *a, const char *verb, bool persona_given)
 		return do_list_change(a, false);
 	if (strcmp(verb, "delete") == 0)
 		return do_delete(a, persona_given);
-	return cli_usage_error(a->cli, "unknown verb '%s'", verb);
+	return cli_unknown(a->cli, "verb", verb, verbs, sizeof(verbs) / sizeof(verbs[0]));
 }
 
 int
@@ -306,7 +320,7 @@ cmd_profile(struct cli *cli, int argc, char **argv)
 	if (done)
 		return CLI_EXIT_OK;
 	if (!store_persona_valid(a.persona))
-		return cli_usage_error(cli, "invalid persona name '%s'", a.persona);
+		return cli_usage_error(cli, "invalid persona name %s", cli_quote(a.persona));
 	if (optind < argc)
 		verb = argv[optind++];
 	a.argc = argc - optind;

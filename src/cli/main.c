@@ -1,13 +1,21 @@
 /*
  * wallflower: the command line. Store-only verbs open the store directly; network verbs
  * talk to wallflowerd over its control socket (cmd_daemon.c, proto/control.md).
+ *
+ * This file finds the command (or says which one was probably meant), runs it, and owns
+ * the exit status's last word: output that could not be written makes it non-zero, so that
+ * `wallflower contacts > full-disk` is never a silent success.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "wallflower/crypt.h"
+
+static int cmd_help(struct cli *cli, int argc, char **argv);
 
 static const struct cli_command commands[] = {
 	{ "init", cmd_init, "create your identity (keys) and local store" },
@@ -39,7 +47,10 @@ static const struct cli_command commands[] = {
 	{ "sent", cmd_sent, "the offers of your card you made, and what became of them" },
 	{ "watch", cmd_watch, "follow events as they happen" },
 	{ "doctor", cmd_doctor, "why you might not see anyone, and what fixes it" },
+	{ "help", cmd_help, "the help of a command (the same as COMMAND --help)" },
 };
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void
 usage(FILE *f)
@@ -51,15 +62,109 @@ usage(FILE *f)
 	      "\n"
 	      "Commands:\n",
 	      f);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n"
 	      "Options:\n"
 	      "  --state-dir DIR  keys and store (default $WALLFLOWER_STATE_DIR, else\n"
 	      "                   $XDG_DATA_HOME/wallflower, else ~/.local/share/wallflower)\n"
-	      "  -h, --help       this help; 'wallflower COMMAND --help' for a command\n"
-	      "  --version        the version\n",
+	      "  -h, --help       this help; 'wallflower help COMMAND' for a command\n"
+	      "  -V, --version    the version\n",
 	      f);
+}
+
+static const struct cli_command *
+find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* "unknown command", with the commands it was probably meant to be. */
+static int
+unknown_command(const char *name)
+{
+	const struct cli top = { .prog = "wallflower" };
+	const char *names[NCOMMANDS];
+
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		names[i] = commands[i].name;
+	return cli_unknown(&top, "command", name, names, NCOMMANDS);
+}
+
+/* Runs cmd with argv[0] its name, as "wallflower NAME ARGS". */
+static int
+run_command(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
+{
+	static char prog[64];
+
+	snprintf(prog, sizeof(prog), "wallflower %s", cmd->name);
+	cli->prog = prog;
+	argv[0] = prog; /* getopt's own messages name "wallflower COMMAND" */
+	optind = 0;     /* glibc: start a fresh scan for the command's own options */
+	return cmd->run(cli, argc, argv);
+}
+
+/*
+ * wallflower help [COMMAND [ARGS]]: the usage, or what COMMAND ARGS --help prints (so that
+ * "help followup" and "followup --help" can never differ).
+ */
+static int
+cmd_help(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_command *cmd;
+	char **args;
+	int r;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (argv[1][0] == '-')
+		return cli_usage_error(cli, "'help' takes a command name, not %s",
+		                       cli_quote(argv[1]));
+	if ((cmd = find_command(argv[1])) == NULL)
+		return unknown_command(argv[1]);
+	if (cmd->run == cmd_help) {
+		usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	/* COMMAND ARGS... --help: argv[1..argc) and one more, and getopt's NULL. */
+	if ((args = calloc((size_t)argc + 1, sizeof(*args))) == NULL) {
+		cli_error("out of memory");
+		return CLI_EXIT_FAIL;
+	}
+	for (int i = 1; i < argc; i++)
+		args[i - 1] = argv[i];
+	args[argc - 1] = (char *)"--help";
+	r = run_command(cli, cmd, argc, args);
+	free(args);
+	return r;
+}
+
+/*
+ * Output that could not be written fails the command, with one line saying so: stdout is
+ * flushed here, once, for every command. A reader that went away (EPIPE) is no news to
+ * anyone: that exit is quiet, as it is for cat.
+ */
+static int
+finish(int r)
+{
+	int err = 0;
+
+	errno = 0;
+	if (fflush(stdout) != 0)
+		err = errno != 0 ? errno : -1;
+	else if (ferror(stdout))
+		err = -1; /* an earlier write failed; its errno is gone */
+	if (err == 0)
+		return r;
+	if (err != EPIPE && r == CLI_EXIT_OK)
+		cli_error("cannot write the output%s%s", err > 0 ? ": " : "",
+		          err > 0 ? strerror(err) : "");
+	return r == CLI_EXIT_OK ? CLI_EXIT_FAIL : r;
 }
 
 int
@@ -68,50 +173,43 @@ main(int argc, char **argv)
 	static const struct option opts[] = { CLI_COMMON_OPTIONS,
 		                              { "version", no_argument, NULL, 'V' },
 		                              { NULL, 0, NULL, 0 } };
+	const struct cli_command *cmd;
 	struct cli cli = { .prog = "wallflower" };
 	int c, r = CLI_EXIT_USAGE;
 
+	/* A reader that stops reading (wallflower contacts | head) ends us quietly, as it ends
+	 * cat, even when our parent left SIGPIPE ignored. The daemon's socket is written with
+	 * MSG_NOSIGNAL: a daemon that goes away is an error return, not a death. */
+	signal(SIGPIPE, SIG_DFL);
 	if (crypt_init() < 0) {
 		cli_error("cannot initialise libsodium");
 		return CLI_EXIT_FAIL;
 	}
 	/* '+': stop at the command name, so that its options are its own. */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
-			return CLI_EXIT_OK;
+			return finish(CLI_EXIT_OK);
 		}
 		if (c == 'V') {
 			puts("wallflower " WALLFLOWER_VERSION);
-			return CLI_EXIT_OK;
+			return finish(CLI_EXIT_OK);
 		}
 		if (c == CLI_OPT_STATE_DIR) {
 			cli.state_dir = optarg;
 			continue;
 		}
-		return cli_usage_error(&cli, "unknown option, or an option without its value: '%s'",
-		                       argv[optind - 1]);
+		return cli_usage_error(&cli, "unknown option, or an option without its value: %s",
+		                       cli_quote(cli_bad_option(argv, opts)));
 	}
 	if (optind >= argc) {
 		usage(stderr);
 		return CLI_EXIT_USAGE;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(argv[optind], commands[i].name) != 0)
-			continue;
-		char prog[64];
-
-		snprintf(prog, sizeof(prog), "wallflower %s", commands[i].name);
-		cli.prog = prog;
-		argc -= optind;
-		argv += optind;
-		argv[0] = prog; /* getopt's own messages name "wallflower COMMAND" */
-		optind = 0;     /* glibc: start a fresh scan for the command's own options */
-		r = commands[i].run(&cli, argc, argv);
-		free(cli.state_path);
-		return r;
-	}
-	cli_error("unknown command '%s' (see 'wallflower --help')", argv[optind]);
-	return CLI_EXIT_USAGE;
+	if ((cmd = find_command(argv[optind])) == NULL)
+		return unknown_command(argv[optind]);
+	r = run_command(&cli, cmd, argc - optind, argv + optind);
+	free(cli.state_path);
+	return finish(r);
 }

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "wallflower/crypt.h"
 #include "wallflower/file.h"
 #include "wallflower/paths.h"
+#include "wallflower/quote.h"
 #include "wallflower/text.h"
 #include "wallflower/when.h"
 
@@ -56,6 +58,9 @@ static const char usage[] =
         "  --intake-window DURATION  the window (default 24h)\n"
         "  -h, --help           this text\n"
         "  -V, --version        the version\n";
+
+/* What of an argument an error message repeats, as the CLI's cli_quote. */
+#define QUOTE_ARG_MAX 80
 
 /* In the runtime directory, beside the control socket: held by the running daemon. */
 #define WFD_LOCK_FILE "wallflowerd.lock"
@@ -412,7 +417,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
+	char *end, q[QUOTE_ARG_MAX + QUOTE_SLACK]; /* an argument, quoted for a message */
 	unsigned long v;
 	int c;
 
@@ -481,14 +486,14 @@ parse_options(int argc, char **argv, struct options *o)
 			return 0;
 		default:
 			fprintf(stderr,
-			        "wallflowerd: unknown or incomplete option '%s' (see --help)\n",
-			        argv[optind - 1]);
+			        "wallflowerd: unknown or incomplete option %s (see --help)\n",
+			        quote_escape(q, QUOTE_ARG_MAX, argv[optind - 1], QUOTE_QUOTED));
 			return 2;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "wallflowerd: unexpected argument '%s' (see --help)\n",
-		        argv[optind]);
+		fprintf(stderr, "wallflowerd: unexpected argument %s (see --help)\n",
+		        quote_escape(q, QUOTE_ARG_MAX, argv[optind], QUOTE_QUOTED));
 		return 2;
 	}
 	return -1;
@@ -582,28 +587,63 @@ wfd_rotate_recognition(struct wfd *d, const char **why)
 	return 0;
 }
 
-static int
-open_state(struct wfd *d, const char *state_dir)
+/*
+ * A reason not to start that a person must act on. In the foreground the log is stderr;
+ * otherwise it goes to syslog, and also to stderr when that is the pipe `wallflower start`
+ * reads or a terminal (wallflowerd run by hand), so that it is not lost in the journal.
+ */
+static void
+say_fatal(bool foreground, const char *msg)
 {
-	char *db = NULL;
+	struct stat sb;
+
+	log_warnx("%s", msg);
+	if (!foreground && fstat(STDERR_FILENO, &sb) == 0 &&
+	    (S_ISFIFO(sb.st_mode) || isatty(STDERR_FILENO))) {
+		signal(SIGPIPE, SIG_IGN); /* start stopped reading: an error, not a death */
+		fprintf(stderr, "wallflowerd: %s\n", msg);
+	}
+}
+
+/*
+ * The store first, then the identity: the daemon never creates a store (only `wallflower
+ * init` does), and a state directory without one gets the CLI's message.
+ */
+static int
+open_state(struct wfd *d, const char *state_dir, bool foreground)
+{
+	char *db = NULL, msg[PATH_MAX + 128];
 	int r, found = 0;
 
 	if ((r = paths_state_dir(state_dir, &d->state_dir)) < 0) {
-		log_warnx("no state directory: set HOME or pass --state-dir");
-		return r;
-	}
-	if ((r = identity_load(d->state_dir, &d->id)) < 0) {
-		log_warnx("cannot load your identity from %s: %s (run 'wallflower init')",
-		          d->state_dir, strerror(-r));
+		say_fatal(foreground, "no state directory: set HOME or pass --state-dir");
 		return r;
 	}
 	if ((db = file_join(d->state_dir, STORE_FILE)) == NULL)
 		return -ENOMEM;
-	r = store_open(db, &d->st, &found);
-	if (r < 0)
+	r = store_open_flags(db, 0, &d->st, &found);
+	if (r == -ENOENT) {
+		snprintf(msg, sizeof(msg), "no wallflower store in %s; run 'wallflower init'",
+		         d->state_dir);
+		say_fatal(foreground, msg);
+	} else if (r == -EPROTO) {
+		log_warnx("the store %s has schema version %d, newer than this wallflowerd knows "
+		          "(%d); upgrade wallflower",
+		          db, found, STORE_SCHEMA_VERSION);
+	} else if (r < 0) {
 		log_warnx("cannot open the store %s: %s", db, strerror(-r));
+	}
 	free(db);
-	if (r == 0 && (r = wfd_reload_profile(d)) < 0)
+	if (r < 0)
+		return r;
+	if ((r = identity_load(d->state_dir, &d->id)) < 0) {
+		snprintf(msg, sizeof(msg),
+		         "cannot load your identity from %s: %s (run 'wallflower init')",
+		         d->state_dir, strerror(-r));
+		say_fatal(foreground, msg);
+		return r;
+	}
+	if ((r = wfd_reload_profile(d)) < 0)
 		log_warnx("cannot read the profile: %s", strerror(-r));
 	if (r == 0)
 		r = open_recognition(d);
@@ -681,7 +721,7 @@ run(struct wfd *d, const struct options *o)
 	}
 	if ((r = lock_runtime(d->runtime_dir, o->foreground, &lockfd)) < 0)
 		goto out;
-	if ((r = open_state(d, o->state_dir)) < 0)
+	if ((r = open_state(d, o->state_dir, o->foreground)) < 0)
 		goto out;
 	d->limits = o->limits;
 	if ((r = loop_new(&d->loop)) < 0 || (r = signals_setup(d, &sfd, &sw)) < 0 ||

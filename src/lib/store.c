@@ -532,15 +532,18 @@ file_trusted(const struct stat *sb)
  * Creates the file with mode 0600 before SQLite sees it, so there is no moment with a
  * wider mode. O_EXCL tells a new file from an existing one: only a new one is opened
  * here (nothing else in this process can hold locks on it); an existing one is checked
- * with lstat and never opened, see the top of the file.
+ * with lstat and never opened, see the top of the file. Without create, an absent file is
+ * -ENOENT: SQLite is then opened without SQLITE_OPEN_CREATE too, so a file removed in
+ * between is an error, not a new empty store.
  */
 static int
-file_prepare(const char *path)
+file_prepare(const char *path, bool create)
 {
 	struct stat sb;
-	int fd, r = 0;
+	int fd = -1, r = 0;
 
-	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (create)
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd >= 0) {
 		/* The umask may have taken the owner's bits: the mode is exactly 0600. */
 		if (fchmod(fd, 0600) < 0)
@@ -548,7 +551,7 @@ file_prepare(const char *path)
 		close(fd);
 		return r;
 	}
-	if (errno != EEXIST)
+	if (create && errno != EEXIST)
 		return -errno;
 	if (lstat(path, &sb) < 0)
 		return -errno;
@@ -711,6 +714,12 @@ migrate(struct store *st, int v, int *found_version)
 int
 store_open(const char *path, struct store **out, int *found_version)
 {
+	return store_open_flags(path, STORE_OPEN_CREATE, out, found_version);
+}
+
+int
+store_open_flags(const char *path, unsigned flags, struct store **out, int *found_version)
+{
 	struct store *st = NULL;
 	int r, v;
 
@@ -718,7 +727,8 @@ store_open(const char *path, struct store **out, int *found_version)
 	*out = NULL;
 	if (found_version != NULL)
 		*found_version = 0;
-	if ((r = file_prepare(path)) < 0 || (r = side_files_check(path)) < 0)
+	if ((r = file_prepare(path, (flags & STORE_OPEN_CREATE) != 0)) < 0 ||
+	    (r = side_files_check(path)) < 0)
 		return r == -ELOOP ? -EPERM : r; /* O_NOFOLLOW met a symbolic link */
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return -ENOMEM;

@@ -177,7 +177,7 @@ check "card -o onto a FIFO is refused without blocking" sh -c \
 	"timeout 10 '$WF' card -o '$TMP/fifo' 2>/dev/null; [ \$? = 1 ]"
 check "export -o onto a FIFO is refused without blocking" sh -c \
 	"timeout 10 '$WF' export --format vcard -o '$TMP/fifo' 2>'$TMP/err'; [ \$? = 1 ]"
-check "the FIFO refusal is one clear line" one_line_err "cannot write $TMP/fifo: not a regular file"
+check "the FIFO refusal is one clear line" one_line_err "cannot write '$TMP/fifo': not a regular file"
 check "the FIFO is still a FIFO" test -p "$TMP/fifo"
 check "export -o onto /dev/null is refused" wf 1 export --format csv -o /dev/null
 check "export -o to stdout still works" sh -c "'$WF' export --format csv -o - | grep -q '^'"

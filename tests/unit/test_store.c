@@ -82,6 +82,33 @@ test_store_open_creates_0600(void **state)
 	(void)state;
 }
 
+/* Without STORE_OPEN_CREATE an absent store is an error that creates nothing, and an
+ * existing one opens as with store_open. */
+static void
+test_store_open_flags_no_create(void **state)
+{
+	char *dir = tu_tmpdir(), *path = tu_path(dir, STORE_FILE);
+	struct store *st = NULL;
+	struct stat sb;
+
+	assert_int_equal(store_open_flags(path, 0, &st, NULL), -ENOENT);
+	assert_null(st);
+	assert_int_equal(lstat(path, &sb), -1);
+	assert_int_equal(store_open_flags(path, STORE_OPEN_CREATE, &st, NULL), 0);
+	store_close(st);
+	st = NULL;
+	assert_int_equal(store_open_flags(path, 0, &st, NULL), 0);
+	assert_non_null(st);
+	store_close(st);
+	/* The checks of an existing file still apply. */
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(store_open_flags(path, 0, &st, NULL), -EPERM);
+	tu_rmtree(dir);
+	free(path);
+	free(dir);
+	(void)state;
+}
+
 static void
 test_store_open_side_files_0600(void **state)
 {
@@ -881,6 +908,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_store_open_creates_0600),
+		cmocka_unit_test(test_store_open_flags_no_create),
 		T(test_store_open_side_files_0600),
 		cmocka_unit_test(test_store_open_refuses_wide_mode),
 		T(test_store_open_refuses_symlink),
