@@ -97,6 +97,10 @@ main(int argc, char **argv)
 		usage(stderr);
 		return CLI_EXIT_USAGE;
 	}
+	/* Hidden: what the shell completion scripts ask (cmd_complete.c). */
+	if (strcmp(argv[optind], "complete") == 0)
+		return cli_complete(&cli, commands, sizeof(commands) / sizeof(commands[0]), opts,
+		                    argc - optind, argv + optind);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) != 0)
 			continue;
