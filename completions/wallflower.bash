@@ -62,9 +62,16 @@ _wallflower()
 	for cand in "${lines[@]:1}"; do
 		cand=${cand%%$'\t'*}
 		[[ $cand == "$cur"* ]] || continue
-		if [[ -n $quote ]]; then
-			# Inside quotes the name goes in as it is; readline closes the quote.
-			COMPREPLY+=("$cand")
+		if [[ $quote == \' ]]; then
+			# Inside quotes readline inserts the name after the opening quote and
+			# closes it: a quote in the name must end it, and start it again.
+			COMPREPLY+=("${cand//\'/\'\\\'\'}")
+		elif [[ $quote == \" ]]; then
+			q=${cand//\\/\\\\}
+			q=${q//\"/\\\"}
+			q=${q//\$/\\\$}
+			q=${q//\`/\\\`}
+			COMPREPLY+=("$q")
 		else
 			printf -v q '%q' "$cand"
 			COMPREPLY+=("$q")

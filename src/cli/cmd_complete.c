@@ -24,6 +24,7 @@
 #include "cli.h"
 #include "wallflower/file.h"
 #include "wallflower/paths.h"
+#include "wallflower/text.h"
 
 void (*cli_getopt_hook)(const char *shortopts, const struct option *longopts, const char *help);
 
@@ -46,11 +47,12 @@ capture(const char *shortopts, const struct option *longopts, const char *help)
 {
 	size_t n = 0;
 
-	if (cap.got)
-		return;
-	cap.got = true;
+	if (cap.got || cap.help != NULL)
+		return; /* a command's first table is the one its options are in */
 	cap.shortopts = strdup(shortopts != NULL ? shortopts : "");
 	cap.help = strdup(help != NULL ? help : "");
+	if (cap.shortopts == NULL || cap.help == NULL)
+		return; /* out of memory: nothing got, nothing offered */
 	for (; longopts != NULL && longopts[n].name != NULL && n < OPTS_MAX; n++) {
 		cap.longopts[n] = longopts[n];
 		cap.longopts[n].name = strdup(longopts[n].name);
@@ -58,6 +60,7 @@ capture(const char *shortopts, const struct option *longopts, const char *help)
 			break;
 	}
 	memset(&cap.longopts[n], 0, sizeof(cap.longopts[n]));
+	cap.got = true;
 }
 
 static void
@@ -249,13 +252,12 @@ wants_value(const char *word, const struct option *opts, const char *shortopts, 
 
 /* ---- what to print ---- */
 
+/* Whether a name from the store may go on a command line: one line of text by the card
+ * rules (no controls, no bidi controls or invisible characters), since it came from a peer. */
 static bool
 printable_line(const char *s)
 {
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return false;
-	return true;
+	return text_check(s, strlen(s), 0) == TEXT_OK;
 }
 
 static int

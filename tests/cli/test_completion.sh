@@ -36,6 +36,10 @@ check "I start" wallflower --state-dir "$TMP/me" init --name "Me"
 check "Zoë Ça-Va gives me her card" person zoe "Zoë Ça-Va"
 check "Ada gives me her card" person ada "Ada Lovelace"
 check "Adam gives me his card" person adam "Adam Smith"
+# A card is someone else's text: this name must reach the command line as one word, and
+# never run.
+bob="Bob 'Bo' \"\$(touch $TMP/PWNED)\" \`touch $TMP/PWNED\` \\ end"
+check "Bob gives me a card with shell in his name" person bob "$bob"
 check "I have a second persona" wallflower --state-dir "$TMP/me" profile set org Guild --persona work
 export WALLFLOWER_STATE_DIR=$TMP/me
 zoe_fpr=$(wallflower contacts --search "Zoë" --json | python3 -c \
@@ -57,6 +61,7 @@ check "complete options: the verb's own table, '=' where a value follows" same "
 wallflower complete contacts >"$TMP/out"
 check "complete contacts: current card names, sorted" same "$TMP/out" "Ada Lovelace
 Adam Smith
+$bob
 Zoë Ça-Va"
 wallflower complete personas >"$TMP/out"
 check "complete personas" same "$TMP/out" "default
@@ -110,6 +115,14 @@ EOS
 	check "bash: inside quotes, the name as it is" same "$TMP/out" 'Zoë Ça-Va'
 	b wallflower show 'Ada\ L'
 	check "bash: after a quoted space" same "$TMP/out" 'Ada\ Lovelace'
+	# What readline inserts, as the shell then reads it (it closes an open quote).
+	for q in "" "'" '"'; do
+		b wallflower show "${q}Bo"
+		check "bash: shell in a name, after '$q', is one word and runs nothing" sh -c '
+			want=$2 pwned=$4
+			[ "$(wc -l <"$1")" -eq 1 ] && eval "set -- $3$(cat "$1")$3" && [ "$#" -eq 1 ] &&
+			[ "$1" = "$want" ] && [ ! -e "$pwned" ]' sh "$TMP/out" "$bob" "$q" "$TMP/PWNED"
+	done
 	b wallflower show Ad
 	check "bash: every name that fits" same "$TMP/out" 'Ada\ Lovelace
 Adam\ Smith'
@@ -151,7 +164,7 @@ zpty -d z
 EOS
 	SRC=$SRC timeout 120 zsh -f "$TMP/zshcomp" "wallflower sh" "wallflower show --j" \
 		"wallflower show Zo" "wallflower show 'Zo" "wallflower card --persona=w" \
-		"wallflowerd --inbox-m" >"$TMP/zsh.out" 2>&1
+		"wallflowerd --inbox-m" "wallflower show Bo" >"$TMP/zsh.out" 2>&1
 	awk -v RS='---\n' -v d="$TMP/zsh" '{ f = d "." NR; printf "%s", $0 > f; close(f) }' "$TMP/zsh.out"
 	check "zsh: a verb" same "$TMP/zsh.1" "wallflower
 show"
@@ -169,6 +182,12 @@ card
 --persona=work"
 	check "zsh: wallflowerd's options" same "$TMP/zsh.6" "wallflowerd
 --inbox-max"
+	check "zsh: shell in a name is one word and runs nothing" sh -c '
+		[ ! -e "$3" ] && diff -u - "$1"' sh "$TMP/zsh.7" "$bob" "$TMP/PWNED" <<EOS
+wallflower
+show
+$bob
+EOS
 fi
 
 # ---- fish ----
