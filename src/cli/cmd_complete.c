@@ -12,7 +12,6 @@
  * "dirs": what the shell adds from the file system), then candidates, one a line, each
  * perhaps followed by a tab and a description. The shells filter by what was typed.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -397,9 +396,9 @@ print_options(const struct option *opts, const char *help, bool value)
 }
 
 /*
- * Prints what fills a slot called kind (a usage word or an option's value name: CONTACT,
- * FINGERPRINT, PERSONA, COMMAND; FILE and DIR are the shell's), after the header line.
- * prefix goes before each candidate ("--persona=" when completing "--persona=wo").
+ * What the word being completed may be: literal words from usage lines, and kinds named
+ * there or by an option's value (CONTACT, FINGERPRINT, PERSONA and COMMAND, which this
+ * file lists; FILE and DIR, which the shell does: the header).
  */
 struct slot {
 	const char *header; /* "-", "files" or "dirs" */
@@ -530,6 +529,8 @@ usage_parse(const char *help, const char *verb, const struct option *opts, const
 				break;
 			snprintf(w, sizeof(w), "%.*s", (int)len, p);
 			p += len;
+			if (len >= sizeof(w))
+				continue; /* no word of a usage line is that long */
 			if (depth == 0 && w[0] == '[' && w[len - 1] == ']' && len > 2 &&
 			    w[1] != '-' && strpbrk(w + 1, "[]()") == w + len - 1) {
 				w[len - 1] = '\0';
