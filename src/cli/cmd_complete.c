@@ -165,7 +165,8 @@ help_describe(const char *help, const char *opt, char *buf, size_t size)
 	}
 }
 
-/* The word after option opt anywhere in help ("-o FILE", "--via CONTACT"), or "". */
+/* The word after option opt anywhere in help ("-o FILE", "--via CONTACT", "--status
+ * open|quiet"), or "". */
 static void
 help_value_name(const char *help, const char *opt, char *buf, size_t size)
 {
@@ -181,7 +182,11 @@ help_value_name(const char *help, const char *opt, char *buf, size_t size)
 		if (*p != ' ' && *p != '=')
 			continue;
 		p++;
-		n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+		n = strspn(p,
+		           "ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz0123456789|.,-");
+		/* Lower case only as alternatives: "--via to say who" is prose. */
+		if (memchr(p, '|', n) == NULL && !(p[0] >= 'A' && p[0] <= 'Z'))
+			continue;
 		if (n > 0 && n < size) {
 			snprintf(buf, size, "%.*s", (int)n, p);
 			return;
@@ -434,6 +439,8 @@ slot_add_word(struct slot *s, const char *w)
 		snprintf(s->words[s->n++], WORD_MAX, "%s", w);
 }
 
+static void slot_add_elem(struct slot *s, const char *e);
+
 /* An option's value: by the option's name for those whose help names the value loosely
  * ("--persona P"), else by the name help gives it ("-o FILE", "--via CONTACT"). */
 static void
@@ -458,7 +465,7 @@ slot_add_value(struct slot *s, const char *optname, const char *help, char short
 	    (strcmp(optname, "state-dir") == 0 || strcmp(optname, "runtime-dir") == 0))
 		snprintf(kind, sizeof(kind), "DIR");
 	if (kind[0] != '\0')
-		slot_add_kind(s, kind);
+		slot_add_elem(s, kind);
 }
 
 /* The header, then the candidates; prefix goes before each ("--persona=" when completing

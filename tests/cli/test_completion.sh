@@ -73,6 +73,12 @@ check "complete words: the words of the usage lines" grep -qx set "$TMP/out"
 wallflower complete words followup "" >"$TMP/out"
 check "complete words: CONTACT in a usage line means names" grep -qx "Zoë Ça-Va" "$TMP/out"
 check "... beside the words of the other lines" grep -qx list "$TMP/out"
+wallflower complete words start --status "" >"$TMP/out"
+check "complete words: an option's value from its alternatives in --help" same "$TMP/out" "-
+open
+quiet"
+wallflower complete words card -o "" >"$TMP/out"
+check "complete words: a FILE value lets the shell complete files" same "$TMP/out" "files"
 
 mkdir "$TMP/empty"
 for what in contacts fingerprints personas "words show ''" "words card --persona ''"; do
