@@ -82,6 +82,11 @@ cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 	int c;
 
 	*done = false;
+	if (cli_getopt_hook != NULL) { /* 'wallflower complete' wants the tables, not a parse */
+		cli_getopt_hook(shortopts, longopts, help);
+		*done = true;
+		return -1;
+	}
 	opterr = 0; /* one line of our own instead of getopt's two */
 	for (;;) {
 		c = getopt_long(argc, argv, shortopts, longopts, NULL);

@@ -202,6 +202,18 @@ void cli_contact_print(const struct contact *c, const struct followup *fu, size_
  */
 int cli_contact_resolve(struct store *st, const char *prefix, struct contact **out);
 
+/*
+ * 'wallflower complete' (cmd_complete.c), hidden from the command list: what the shell
+ * completion scripts offer, from the command table cmds[0..ncmds), the program's own
+ * options main_opts and each command's tables. argv[0] is "complete".
+ */
+int cli_complete(struct cli *cli, const struct cli_command *cmds, size_t ncmds,
+                 const struct option *main_opts, int argc, char **argv);
+/* Set by cli_complete while it asks a command for its tables: cli_getopt then hands them
+ * here instead of parsing, and ends as after --help. NULL otherwise. */
+extern void (*cli_getopt_hook)(const char *shortopts, const struct option *longopts,
+                               const char *help);
+
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_id(struct cli *cli, int argc, char **argv);
 int cmd_profile(struct cli *cli, int argc, char **argv);

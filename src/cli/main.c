@@ -207,6 +207,10 @@ main(int argc, char **argv)
 		usage(stderr);
 		return CLI_EXIT_USAGE;
 	}
+	/* Hidden: what the shell completion scripts ask (cmd_complete.c). */
+	if (strcmp(argv[optind], "complete") == 0)
+		return finish(cli_complete(&cli, commands, sizeof(commands) / sizeof(commands[0]),
+		                           opts, argc - optind, argv + optind));
 	if ((cmd = find_command(argv[optind])) == NULL)
 		return unknown_command(argv[optind]);
 	r = run_command(&cli, cmd, argc - optind, argv + optind);
