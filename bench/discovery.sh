@@ -225,7 +225,7 @@ measure_wallflower() {
 	j0=$EPOCHREALTIME
 	tb_on att "$WF" nearby --json >"$d/nearby.$r.json" || tb_bail "nearby --json on att"
 	j1=$EPOCHREALTIME
-	n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$d/nearby.$r.json")
+	n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["peers"]))' "$d/nearby.$r.json")
 	[ "$n" = "$N" ] || tb_bail "nearby --json lists $n peers, not $N"
 	rss2=$(rss "$pid" VmHWM)
 	tb_kill "$pid"

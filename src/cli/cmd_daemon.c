@@ -939,7 +939,7 @@ static const char watch_help[] =
         "\n"
         "Prints what happens as it happens, one line each: people appearing and leaving,\n"
         "offers arriving, cards accepted and received, deliveries. For a desktop notifier\n"
-        "or a script, --json prints each event as one JSON object per line. Runs until\n"
+        "or a script, --json prints each event as one JSON document per line. Runs until\n"
         "interrupted or the daemon stops.\n";
 
 static void
@@ -995,10 +995,20 @@ cmd_watch(struct cli *cli, int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((e = cli_read_msg(fd, -1)) != NULL) {
 		if (json) {
-			char *line = json_dumps(e, JSON_COMPACT);
+			/* Each line is a document of its own (docs/json.md): "schema" first. */
+			json_t *doc = json_pack("{s:i}", "schema", CLI_JSON_SCHEMA);
+			char *line = NULL;
 
-			if (line != NULL)
-				printf("%s\n", line);
+			if (doc != NULL && json_object_update(doc, e) == 0)
+				line = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			json_decref(doc);
+			if (line == NULL) {
+				cli_error("out of memory");
+				json_decref(e);
+				close(fd);
+				return CLI_EXIT_FAIL;
+			}
+			printf("%s\n", line);
 			free(line);
 		} else {
 			print_event(e);

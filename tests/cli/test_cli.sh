@@ -56,7 +56,7 @@ check "id" wf 0 id --state-dir "$S"
 fpr=$(sed -n 's/^fingerprint  //p' "$TMP/out")
 check "fingerprint has six groups of four" sh -c "echo '$fpr' | grep -Eq '^([a-z2-7]{4}-){5}[a-z2-7]{4}$'"
 check "id --json" wf 0 id --json --state-dir "$S"
-check "id --json matches id" python3 -c "import json,sys; d=json.load(open('$TMP/out')); assert d['fingerprint']=='$fpr' and len(d['key'])==64 and 'noise_key' not in d"
+check "id --json matches id" python3 -c "import json,sys; d=json.load(open('$TMP/out')); assert list(d)==['schema','fingerprint','key'] and d['schema']==1 and d['fingerprint']=='$fpr' and len(d['key'])==64 and 'noise_key' not in d"
 check "WALLFLOWER_STATE_DIR works" env WALLFLOWER_STATE_DIR="$S" "$WF" id
 check "--state-dir wins over the environment" env WALLFLOWER_STATE_DIR="$TMP/nowhere" "$WF" --state-dir "$S" id
 check "XDG_DATA_HOME is the default" sh -c "XDG_DATA_HOME='$TMP/xdg' '$WF' init >/dev/null && test -f '$TMP/xdg/wallflower/identity.key'"
@@ -117,6 +117,8 @@ check "work persona" wf 0 profile set --persona work org "Engines Ltd"
 check "work persona email" wf 0 profile add --persona work email work@example.org
 check "profile list" wf 0 profile list
 check "profile list shows both" sh -c "test \"\$(cat '$TMP/out' | tr '\n' ' ')\" = 'default work '"
+check "profile list --json" wf 0 profile list --json
+check "personas under their key, schema first" python3 -c "import json; d=json.load(open('$TMP/out')); assert list(d)==['schema','personas'] and d['schema']==1 and d['personas']==['default','work'], d"
 check "card -o" wf 0 card -o "$TMP/default.card"
 check "card verify" wf 0 card verify "$TMP/default.card"
 check "card carries the default fields" sh -c "grep -q 'knowledge management' '$TMP/out' && grep -q 'ada@example.org' '$TMP/out'"
@@ -154,7 +156,7 @@ vector name-rlo
 check "verify --json of an invalid card" wf 1 card verify --json "$TMP/name-rlo.card"
 check "invalid --json names the fault" python3 -c "
 import json; d=json.load(open('$TMP/out'))
-assert d=={'valid':False,'fault':'format-char','field':'name','item':None,'message':d['message']}, d"
+assert list(d)[0]=='schema' and d=={'schema':1,'valid':False,'fault':'format-char','field':'name','item':None,'message':d['message']}, d"
 head -c 5000 /dev/zero >"$TMP/huge.card"
 check "verify refuses an oversized file" wf 1 card verify "$TMP/huge.card"
 check "oversized: says so" one_line_err "larger than 4096"

@@ -16,7 +16,9 @@ not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; sed 's/^
 check() { d=$1; shift; if "$@" >"$TMP/check.log" 2>&1; then ok "$d"; else not_ok "$d"; fi; }
 wf() { want=$1; shift; "$WF" "$@" >"$TMP/out" 2>"$TMP/err"; got=$?; [ "$got" -eq "$want" ] || { echo "# exit $got, want $want: wallflower $*"; sed 's/^/# /' "$TMP/err"; return 1; }; }
 has() { grep -q -- "$1" "$TMP/out" || { sed 's/^/# /' "$TMP/out"; return 1; }; }
-json() { python3 -c "import json,sys; d=json.load(open('$TMP/out')); assert $1, d" ; }
+# json PYEXPR: $TMP/out is a JSON document ({"schema": 1, ...}, schema first) and PYEXPR
+# (Python, the document as d) holds of it.
+json() { python3 -c "import json,sys; d=json.load(open('$TMP/out')); assert list(d)[0] == 'schema' and d['schema'] == 1, d; assert $1, d" ; }
 
 # Three people make their cards; "me" imports them.
 person() { # DIR NAME ORG TOPIC OFFER
@@ -48,17 +50,17 @@ printf 'not a card' >"$TMP/junk.card"
 check "a bad card is refused" wf 1 import "$TMP/junk.card"
 check "contacts lists three" sh -c "'$WF' contacts | wc -l | grep -qx 3"
 check "contacts --event" wf 0 contacts --event "Intranet Now" --json
-check "two met at the event" json "len(d) == 2"
+check "two met at the event" json "len(d['contacts']) == 2"
 check "contacts --topic" wf 0 contacts --topic search --json
-check "one knows search" json "len(d) == 1 and d[0]['fields']['org'] == 'Engines'"
+check "one knows search" json "len(d['contacts']) == 1 and d['contacts'][0]['fields']['org'] == 'Engines'"
 check "contacts --search, any case" wf 0 contacts --search MARKETS --json
-check "one works at Markets" json "len(d) == 1 and d[0]['fields']['name'] == 'Adam Smith'"
+check "one works at Markets" json "len(d['contacts']) == 1 and d['contacts'][0]['fields']['name'] == 'Adam Smith'"
 check "show with an ambiguous prefix" wf 1 show ad
 check "lists the candidates" sh -c "grep -q 'Ada Lovelace' '$TMP/err' && grep -q 'Adam Smith' '$TMP/err'"
 check "show with a unique prefix" wf 0 show "ada "
 check "shows the new title" has "Analyst"
 check "shows the meeting" has "at Intranet Now"
-check "show by fingerprint prefix" sh -c "fpr=\$('$WF' contacts --search Adam --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"fingerprint\"][:9])') && '$WF' show \"\$fpr\" | grep -q 'Adam Smith'"
+check "show by fingerprint prefix" sh -c "fpr=\$('$WF' contacts --search Adam --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"contacts\"][0][\"fingerprint\"][:9])') && '$WF' show \"\$fpr\" | grep -q 'Adam Smith'"
 check "show nobody" wf 1 show zzz
 check "note" wf 0 note "Ada L" "wants the slides"
 check "the note shows" sh -c "'$WF' show 'Ada L' | grep -q 'wants the slides'"
@@ -68,19 +70,19 @@ check "followup --on" wf 0 followup "Adam" --on 2020-01-01 --past "long overdue"
 check "followup needs a when" wf 2 followup "Adam" "no date"
 check "followup rejects a bad date" wf 2 followup "Adam" --on 2026-02-30 "x"
 check "followup list" wf 0 followup list --json
-check "two follow-ups" json "len(d) == 2 and not d[0]['done']"
+check "two follow-ups" json "len(d['followups']) == 2 and not d['followups'][0]['done']"
 check "followup list --due" wf 0 followup list --due --json
-check "one is due" json "len(d) == 1 and d[0]['text'] == 'long overdue'"
-id=$(python3 -c "import json; print(json.load(open('$TMP/out'))[0]['id'])")
+check "one is due" json "len(d['followups']) == 1 and d['followups'][0]['text'] == 'long overdue'"
+id=$(python3 -c "import json; print(json.load(open('$TMP/out'))['followups'][0]['id'])")
 check "followup done" wf 0 followup done "$id"
 check "done twice" wf 1 followup done "$id"
 check "done of nothing" wf 1 followup done 9999
-check "nothing due now" sh -c "'$WF' followup list --due --json | python3 -c 'import json,sys; assert json.load(sys.stdin) == []'"
+check "nothing due now" sh -c "'$WF' followup list --due --json | python3 -c 'import json,sys; assert json.load(sys.stdin) == {\"schema\": 1, \"followups\": []}'"
 
 check "graph stats" wf 0 graph stats --json
 check "stats count people and orgs" json "d['people'] == 3 and d['organisations'] == 2 and d['events'] == 1"
 check "graph hubs" wf 0 graph hubs --json
-check "hubs are people" json "len(d) >= 1 and all('fingerprint' in h for h in d)"
+check "hubs are people" json "len(d['hubs']) >= 1 and all('fingerprint' in h for h in d['hubs'])"
 check "graph gaps" wf 0 graph gaps --json
 check "governance is unmet, mentoring is not" json "'governance' in d['unmet_seeks'] and 'mentoring' not in d['unmet_seeks']"
 check "the event dominates" json "any(x['name'] == 'Intranet Now' for x in d['dominant'])"
@@ -123,7 +125,7 @@ check "graph formats refuse filters" wf 2 export --format graphml --event "Intra
 check "ics with --event holds only their follow-ups" sh -c "'$WF' export --format ics --event Meetup | grep -c BEGIN:VTODO | grep -qx 0"
 check "export refuses a -wal name in the state dir" wf 1 export --format csv -o "$TMP/me/wallflower.db-wal"
 check "no such -wal was made" test ! -e "$TMP/me/wallflower.db-wal.tmp"
-check "Ada is the hub now" sh -c "'$WF' graph hubs --json | python3 -c 'import json,sys; h=json.load(sys.stdin); assert h and h[0][\"name\"] in (\"Ada Lovelace\", \"Anna\"), h'"
+check "Ada is the hub now" sh -c "'$WF' graph hubs --json | python3 -c 'import json,sys; h=json.load(sys.stdin)[\"hubs\"]; assert h and h[0][\"name\"] in (\"Ada Lovelace\", \"Anna\"), h'"
 check "the store is sound after all this" sh -c "sqlite3 '$TMP/me/wallflower.db' 'PRAGMA integrity_check' | grep -qx ok"
 
 echo "1..$n"

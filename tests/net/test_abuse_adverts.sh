@@ -48,7 +48,7 @@ start() { tb_on "$1" "$WF" start --event "$EVENT" --handle "$2" >/dev/null || tb
 table() { json "$1" status -- "(lambda t: $2)(j['peer_table'])"; }
 id_of() {
 	tb_on "$1" "$WF" nearby --json |
-		python3 -c 'import json,sys; print([p["id"] for p in json.load(sys.stdin) if p.get("handle") == sys.argv[1]][0])' "$2"
+		python3 -c 'import json,sys; print([p["id"] for p in json.load(sys.stdin)["peers"] if p.get("handle") == sys.argv[1]][0])' "$2"
 }
 alive() { kill -0 "$(cat "$TB_DIR/$1/wfd.pid")" 2>/dev/null; }
 in_log() { grep -q -- "$2" "$TB_DIR/$1/wfd.log"; }

@@ -434,7 +434,7 @@ refused_back() {
 	peer offer "$addr" "$name" "$port" >/dev/null || return 1
 	id=$("$WF" inbox --json --runtime-dir "$R" | python3 -c '
 import json, sys
-print([o["id"] for o in json.load(sys.stdin) if o["name"] == sys.argv[1]][-1])' "$name")
+print([o["id"] for o in json.load(sys.stdin)["offers"] if o["name"] == sys.argv[1]][-1])' "$name")
 	diag "accept $id: $("$WF" --state-dir "$S" accept "$id" --runtime-dir "$R" 2>&1)"
 	wait "$pid"
 	unset "STARTED[$pid]"
@@ -481,9 +481,7 @@ check "every incoming slot (ADMIT_INCOMING_MAX, 64) is held by the flood" test "
 offer_id() {
 	"$WF" inbox --json --runtime-dir "$R" | python3 -c '
 import json, sys
-j = json.load(sys.stdin)
-offers = j["offers"] if isinstance(j, dict) else j
-ids = [o["id"] for o in offers if o.get("name") == sys.argv[1]]
+ids = [o["id"] for o in json.load(sys.stdin)["offers"] if o.get("name") == sys.argv[1]]
 print(ids[-1] if ids else "")' "Returning Rosa"
 }
 ID=$(offer_id)

@@ -116,7 +116,10 @@ def wf_json(*args, runtime=True):
     cmd = [WF, "--state-dir", STATE] + list(args) + ["--json"]
     if runtime:
         cmd += ["--runtime-dir", RUN]
-    return json.loads(subprocess.run(cmd, check=True, capture_output=True).stdout)
+    doc = json.loads(subprocess.run(cmd, check=True, capture_output=True).stdout)
+    if list(doc)[:1] != ["schema"] or doc["schema"] != 1:
+        raise ValueError("not a schema 1 document: %.200r" % doc)
+    return doc
 
 # ---- commands: each answers one line ----
 
@@ -152,21 +155,21 @@ def cmd_cardfile(who, name, path):
 
 def cmd_offer_id(who):
     """The id of who's latest offer in the inbox, or "none"."""
-    ids = [o["id"] for o in wf_json("inbox") if o["fingerprint"] == fingerprint(who)]
+    ids = [o["id"] for o in wf_json("inbox")["offers"] if o["fingerprint"] == fingerprint(who)]
     return ids[-1] if ids else "none"
 
 def cmd_same_name(who):
     """same_name_as of who's latest offer in the inbox, or "none"."""
-    got = [o.get("same_name_as", "none") for o in wf_json("inbox")
+    got = [o.get("same_name_as", "none") for o in wf_json("inbox")["offers"]
            if o["fingerprint"] == fingerprint(who)]
     return got[-1] if got else "none"
 
 def cmd_inbox_count():
-    return len(wf_json("inbox"))
+    return len(wf_json("inbox")["offers"])
 
 def cmd_contact(who, *path):
     """A member of who's entry in `contacts --json` (path: keys), or "none"."""
-    for c in wf_json("contacts", runtime=False):
+    for c in wf_json("contacts", runtime=False)["contacts"]:
         if c["fingerprint"] == fingerprint(who):
             for k in path:
                 c = c[k]

@@ -217,7 +217,7 @@ tb_on "$S" "$WF" start --event "$EVENT" --handle sam >/dev/null || tb_bail "star
 peer_at() { json "$1" nearby -- "any(p['instance'] == '$2' and p['addr'] == '$3' for p in j)"; }
 peer_id() {
 	tb_on "$S" "$WF" nearby --json |
-		python3 -c 'import json,sys; print([p["id"] for p in json.load(sys.stdin) if p["instance"] == sys.argv[1]][0])' "$1"
+		python3 -c 'import json,sys; print([p["id"] for p in json.load(sys.stdin)["peers"] if p["instance"] == sys.argv[1]][0])' "$1"
 }
 tb_check "the sender sees the advert at the daemon's address" tb_wait 15 peer_at "$S" "$inst2" "$daddr"
 tb_check "an offer is delivered" says "$S" "^Delivered" send "#$(peer_id "$inst2")" --no-reply

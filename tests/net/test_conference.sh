@@ -70,7 +70,7 @@ tb_spawn a2 "$TB_DIR/pub.log" avahi-publish -s "future" _wallflower._tcp 4000 v=
 tb_spawn a2 "$TB_DIR/pub.log" avahi-publish -s "plain" _wallflower._tcp 4000 v=2 h=plain s=open t=cats
 tb_check "a well-formed foreign advert is listed" tb_wait 10 sees a1 plain
 sleep 2
-listed() { tb_on "$1" "$WF" nearby --json | python3 -c 'import json,sys; print(sorted(p["instance"] for p in json.load(sys.stdin)))'; }
+listed() { tb_on "$1" "$WF" nearby --json | python3 -c 'import json,sys; print(sorted(p["instance"] for p in json.load(sys.stdin)["peers"]))'; }
 tb_check "malformed and oversized adverts are not listed" nearby_count a1 9
 tb_check "an unknown status is shown as none" \
 	json a1 nearby -- "any(p['instance'] == 'new status' and 'status' not in p for p in j)"

@@ -28,7 +28,7 @@ has_contact() { tb_on "$1" "$WF" contacts | grep -q "$2"; }
 no_contacts() { tb_on "$1" "$WF" contacts 2>&1 | grep -q '^No contacts yet'; }
 # The id of the newest offer in HOST's inbox.
 newest_offer() {
-	tb_on "$1" "$WF" inbox --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"])'
+	tb_on "$1" "$WF" inbox --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["offers"][-1]["id"])'
 }
 outbox_states() { sqlite3 "$TB_DIR/$1/state/wallflower.db" "SELECT group_concat(state, ',') FROM (SELECT state FROM outbox ORDER BY id)"; }
 in_log() { grep -q "$2" "$TB_DIR/$1/wfd.log"; }

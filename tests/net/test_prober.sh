@@ -230,9 +230,7 @@ daemon() {
 inbox_id() {
 	"$WF" --state-dir "$S" inbox --json --runtime-dir "$R" | python3 -c '
 import json, sys
-j = json.load(sys.stdin)
-offers = j["offers"] if isinstance(j, dict) else j
-ids = [o["id"] for o in offers if o.get("fingerprint") == sys.argv[1]]
+ids = [o["id"] for o in json.load(sys.stdin)["offers"] if o.get("fingerprint") == sys.argv[1]]
 print(ids[-1] if ids else "")' "$1"
 }
 

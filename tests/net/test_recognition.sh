@@ -61,7 +61,7 @@ restart() {
 peer_id() {
 	tb_on "$1" "$WF" nearby --json | python3 -c '
 import json, sys
-hits = [p["id"] for p in json.load(sys.stdin) if eval(sys.argv[1])]
+hits = [p["id"] for p in json.load(sys.stdin)["peers"] if eval(sys.argv[1])]
 print(hits[0] if len(hits) == 1 else "")' "$2"
 }
 
@@ -116,7 +116,7 @@ tb_check "it waits in Grace's inbox" tb_wait 5 json grace inbox -- "len(j) == 1"
 # the one that took the offer, kept with it (proto/session.md 9.4).
 restart grace "Intranet Now 2025"
 tb_check "after Grace's restart the offer still waits" json grace inbox -- "len(j) == 1"
-oid=$(tb_on grace "$WF" inbox --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+oid=$(tb_on grace "$WF" inbox --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["offers"][0]["id"])')
 tb_check "Grace accepts, and her card goes back" tb_on grace "$WF" accept "$oid"
 tb_check "Grace's card reaches Ada" tb_wait 10 json ada contacts -- "any(c['fields'].get('name') == 'Grace Hopper' for c in j)"
 tb_check "while the two are still here, Grace recognises Ada" \

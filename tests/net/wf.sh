@@ -4,14 +4,22 @@
 # that tb_check and tb_wait can use it.
 
 # json HOST ARGS... -- PYEXPR: runs `wallflower ARGS --json` on HOST and evaluates PYEXPR
-# (Python) with the result as j; succeeds when PYEXPR is true.
+# (Python) with j the document, or for a listing (nearby, inbox, contacts) the document's
+# list (docs/json.md); succeeds when PYEXPR is true. Fails, too, when the output is not a
+# document of schema 1 (an object whose first member is "schema": 1).
 json() {
 	local host=$1 args=() expr
 	shift
 	while [ "$1" != -- ]; do args+=("$1"); shift; done
 	expr=$2
-	tb_on "$host" "$WF" "${args[@]}" --json 2>/dev/null |
-		python3 -c 'import json,sys; j=json.load(sys.stdin); sys.exit(0 if eval(sys.argv[1]) else 1)' "$expr"
+	tb_on "$host" "$WF" "${args[@]}" --json 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+if list(d)[:1] != ["schema"] or d["schema"] != 1:
+    sys.exit("not a schema 1 document: %.200r" % d)
+lists = {"nearby": "peers", "inbox": "offers", "contacts": "contacts"}
+j = d[lists[sys.argv[2]]] if sys.argv[2] in lists else d
+sys.exit(0 if eval(sys.argv[1]) else 1)' "$expr" "${args[0]}"
 }
 
 # says HOST TEXT ARGS...: `wallflower ARGS` on HOST prints TEXT (stdout or stderr).
