@@ -273,7 +273,8 @@ static const char *const migrations[] = {
 	 * node, shown by the first form seen. store_migrate_6 fills it, merges the nodes that
 	 * now coincide and makes it unique. person_word holds the search words (canon.h) of
 	 * each person's current card, for prefix search by exact index lookups. blocked keeps
-	 * the name the person used when blocked, to list blocks by name.
+	 * the name the person used when blocked, to list blocks by name. Notes and follow-ups
+	 * are remade with AUTOINCREMENT (below).
 	 */
 	"ALTER TABLE topic ADD COLUMN canon TEXT;"
 	"ALTER TABLE event ADD COLUMN canon TEXT;"
@@ -284,7 +285,32 @@ static const char *const migrations[] = {
 	"	PRIMARY KEY (word, person_id)"
 	") STRICT, WITHOUT ROWID;"
 	"CREATE INDEX person_word_person ON person_word (person_id);"
-	"ALTER TABLE blocked ADD COLUMN name TEXT;",
+	"ALTER TABLE blocked ADD COLUMN name TEXT;"
+	/* A note's or follow-up's number is what the user types to edit or delete it: with
+	 * AUTOINCREMENT a number once shown never names another one after a delete. */
+	"CREATE TABLE note_v6 ("
+	"	id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"	person_id INTEGER NOT NULL REFERENCES person (id) ON DELETE CASCADE,"
+	"	text TEXT NOT NULL CHECK (text <> ''),"
+	"	at INTEGER NOT NULL"
+	") STRICT;"
+	"INSERT INTO note_v6 (id, person_id, text, at) SELECT id, person_id, text, at FROM note;"
+	"DROP TABLE note;"
+	"ALTER TABLE note_v6 RENAME TO note;"
+	"CREATE INDEX note_person ON note (person_id);"
+	"CREATE TABLE followup_v6 ("
+	"	id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"	person_id INTEGER NOT NULL REFERENCES person (id) ON DELETE CASCADE,"
+	"	text TEXT NOT NULL CHECK (text <> ''),"
+	"	due INTEGER NOT NULL,"
+	"	created INTEGER NOT NULL,"
+	"	done INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1))"
+	") STRICT;"
+	"INSERT INTO followup_v6 (id, person_id, text, due, created, done)"
+	"	SELECT id, person_id, text, due, created, done FROM followup;"
+	"DROP TABLE followup;"
+	"ALTER TABLE followup_v6 RENAME TO followup;"
+	"CREATE INDEX followup_due ON followup (done, due);",
 };
 
 /*

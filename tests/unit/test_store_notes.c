@@ -187,6 +187,24 @@ test_store_followup_edit_errors(void **state)
 	followup_clear(&got);
 }
 
+/* A number once shown never names another note or follow-up: deleting the newest one does
+ * not hand its number to the next. */
+static void
+test_store_note_numbers_not_reused(void **state)
+{
+	struct tu_store *fx = *state;
+	int64_t a = person(fx->st, 1, "Ada"), n1, n2, f1, f2;
+
+	assert_int_equal(store_note_add(fx->st, a, "first", T0, &n1), 0);
+	assert_int_equal(store_note_delete(fx->st, n1), 0);
+	assert_int_equal(store_note_add(fx->st, a, "second", T0, &n2), 0);
+	assert_true(n2 > n1);
+	assert_int_equal(store_followup_add(fx->st, a, "call", T0, T0, &f1), 0);
+	assert_int_equal(store_followup_delete(fx->st, f1), 0);
+	assert_int_equal(store_followup_add(fx->st, a, "write", T0, T0, &f2), 0);
+	assert_true(f2 > f1);
+}
+
 static void
 test_store_followup_delete_one(void **state)
 {
@@ -251,6 +269,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_followup_edit_parts, tu_store_setup,
 		                                tu_store_teardown),
 		cmocka_unit_test_setup_teardown(test_store_followup_edit_errors, tu_store_setup,
+		                                tu_store_teardown),
+		cmocka_unit_test_setup_teardown(test_store_note_numbers_not_reused, tu_store_setup,
 		                                tu_store_teardown),
 		cmocka_unit_test_setup_teardown(test_store_followup_delete_one, tu_store_setup,
 		                                tu_store_teardown),
