@@ -21,8 +21,8 @@ static const char met_help[] =
         "CONTACT is the start of a name or of a fingerprint, as for 'show'.\n"
         "\n"
         "  --event E      where you met (1 to 128 bytes of one-line text)\n"
-        "  --on DATE      when, if not now: YYYY-MM-DD, today, yesterday or a weekday\n"
-        "                 (the last such day), in your time zone; not in the future\n"
+        "  --on DATE      when, if not now: YYYY-MM-DD, today or yesterday, in your time\n"
+        "                 zone (kept as the start of that day); never in the future\n"
         "  --via CONTACT  record that CONTACT introduced you (the first introduction is\n"
         "                 the one kept)\n"
         "  --json         say what was recorded as a JSON object\n";
@@ -77,8 +77,7 @@ met_when(struct cli *cli, const char *on, uint64_t now, uint64_t *at)
 		return CLI_EXIT_OK;
 	if (when_parse_day(on, now, at) < 0)
 		return cli_usage_error(cli,
-		                       "--on takes a day: YYYY-MM-DD, today, yesterday or a "
-		                       "weekday, not %s",
+		                       "--on takes a day: YYYY-MM-DD, today or yesterday, not %s",
 		                       cli_quote(on));
 	if (*at > now)
 		return cli_usage_error(cli, "--on %s is in the future: a meeting has happened",

@@ -192,6 +192,21 @@ check "forget JSON" sh -c "tr -d '\\r' <'$TMP/out' >'$TMP/out2' && mv '$TMP/out2
 check "forget JSON matches" golden forget.json
 check "Cy's block stays, without a name" sh -c "'$WF' blocked --json | python3 -c 'import json,sys; b=json.load(sys.stdin)[\"blocked\"]; assert len(b) == 1 and b[0][\"name\"] is None, b'"
 check "forget nobody" wf 1 forget Nobody --yes
+# A reader in the middle of a transaction (a daemon answering a request) keeps the log
+# from being cleared: Bo is forgotten all the same, and the user is told (exit 1).
+mkfifo "$TMP/hold2"
+sqlite3 "$ME/wallflower.db" <"$TMP/hold2" >/dev/null 2>&1 &
+HOLDER=$!
+exec 3>"$TMP/hold2"
+printf 'BEGIN;\nSELECT count(*) FROM person;\n' >&3
+sleep 0.3
+check "forget while another program reads: exit 1" wf 1 forget Bo --yes
+check "says Bo is forgotten" has "^Forgot Bo Builder"
+check "and that old copies stay in the log until it lets go" err_has "wallflower.db-wal until it lets go"
+exec 3>&-
+wait "$HOLDER" 2>/dev/null
+HOLDER=
+check "Bo is gone" sh -c "! '$WF' contacts 2>/dev/null | grep -q Bo"
 check "the store is sound" sh -c "sqlite3 '$ME/wallflower.db' 'PRAGMA integrity_check; PRAGMA foreign_key_check' | tr -d '\\n' | grep -qx ok"
 
 echo "1..$n"
