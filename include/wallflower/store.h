@@ -159,8 +159,10 @@ int store_card_put(struct store *st, const struct card *card, uint64_t now,
 
 /*
  * Records that you met person_id at event (NULL: not at an event; an event of the same
- * canonical form is the same event, created when new: store_vocab_list) at time at. 0; -ENOENT for
- * an unknown person; -EINVAL for an empty or invalid event name; -EIO.
+ * canonical form is the same event, created when new: store_vocab_list) at time at.
+ * Meeting someone again at the same event on the same local day (TZ) is the same meeting:
+ * it is kept once. 0; -EALREADY when that meeting was already recorded (nothing changed);
+ * -ENOENT for an unknown person; -EINVAL for an empty or invalid event name; -EIO.
  */
 int store_met(struct store *st, int64_t person_id, const char *event, uint64_t at) CRYPT_WUR;
 
@@ -259,6 +261,54 @@ int store_name_elsewhere(struct store *st, const char *name, const uint8_t key[C
 /* Whether key is blocked. 0 (no), 1 (yes) or -EIO. */
 int store_is_blocked(struct store *st, const uint8_t key[CRYPT_SIGN_PK]) CRYPT_WUR;
 
+/* ---- forgetting, and blocks (store_forget.c) ---- */
+
+/* What store_forget removed: rows about the person, and the nodes only they named. */
+struct store_forgotten {
+	size_t cards, meetings, notes, followups, introductions, offers;
+	size_t topics, orgs, events;
+};
+
+/*
+ * Forgets person_id, in one transaction: the person, every card they gave, their
+ * meetings, notes, follow-ups and recognition key, the introductions that name them
+ * (either way), the offers from their key waiting in the inbox, their rows in the intake
+ * ledger, and then the topics, organisations and events that nobody else is linked to
+ * (they could name the person). A block on their key stays (blocking outlasts forgetting),
+ * but loses the name kept with it. Offers of your card you made (the outbox) are kept:
+ * they name an advertised handle, never an identity. Then, the transaction committed,
+ * the write-ahead log is checkpointed and truncated: with secure_delete (every connection
+ * has it on) the bytes are then gone from the database file and the log. Not inside
+ * store_begin. 0 with *out (may be NULL); -ENOENT for no such person (nothing changed);
+ * -EINPROGRESS when the person is forgotten but another connection (a daemon reading
+ * the store) kept the checkpoint from completing: their old bytes stay in the log until
+ * a checkpoint completes, at the latest when the last connection closes the store.
+ */
+int store_forget(struct store *st, int64_t person_id, struct store_forgotten *out) CRYPT_WUR;
+
+/* One blocked identity. */
+struct store_block {
+	uint8_t key[CRYPT_SIGN_PK];
+	char fpr[IDENTITY_FPR_LEN + 1];
+	char *name;  /* the name on their card when blocked (or their contact's), or NULL; owned */
+	uint64_t at; /* when blocked, unix seconds */
+};
+
+/* Frees an array of n blocks. NULL is fine. */
+void store_block_free_all(struct store_block *b, size_t n);
+
+/* Every block, oldest first, in *out (free with store_block_free_all) and *n. 0; -ENOMEM;
+ * -EIO. */
+int store_blocked_list(struct store *st, struct store_block **out, size_t *n) CRYPT_WUR;
+
+/*
+ * Lifts the block on the identity whose fingerprint is fpr: exactly IDENTITY_FPR_LEN
+ * characters as identity_fingerprint writes them, any case, or the same without its '-'
+ * (an exact key, never a prefix or a name). 0 with the key in unblocked (may be NULL);
+ * -EINVAL for a malformed fingerprint; -ENOENT when it is not blocked; -EIO.
+ */
+int store_unblock(struct store *st, const char *fpr, uint8_t unblocked[CRYPT_SIGN_PK]) CRYPT_WUR;
+
 /* ---- the inbox (store_inbox.c) ---- */
 
 /*
@@ -328,7 +378,8 @@ int store_inbox_decline(struct store *st, int64_t id) CRYPT_WUR;
 int store_inbox_decline_all(struct store *st, const char *addr, size_t *n) CRYPT_WUR;
 
 /* Drops offer id and every other offer from its sender, and ignores that identity from
- * now on (store_is_blocked). 0; -ENOENT. */
+ * now on (store_is_blocked), keeping the name on its card for store_blocked_list.
+ * 0; -ENOENT. */
 int store_inbox_block(struct store *st, int64_t id, uint64_t now) CRYPT_WUR;
 
 /* Drops the offers whose time has passed. 0 with *dropped (may be NULL); -EIO. */

@@ -1,6 +1,6 @@
 /*
- * The people you met: `contacts`, `show` and `import` (`note` is in cmd_note.c).
- * Store-only: they work whether or not the daemon runs.
+ * The people you met: `contacts` and `show` (`note` is in cmd_note.c, `import` in
+ * cmd_import.c). Store-only: they work whether or not the daemon runs.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -129,101 +129,5 @@ cmd_show(struct cli *cli, int argc, char **argv)
 	followup_free_all(fu, n_fu);
 	contact_free_all(who, who ? 1 : 0);
 	store_close(st);
-	return r;
-}
-
-static const char import_help[] =
-        "usage: wallflower import FILE [--event E]\n"
-        "\n"
-        "Adds the person whose card FILE holds ('-' reads standard input): a card you were\n"
-        "given out of band, by mail or on a USB stick. It is verified like any card (see\n"
-        "'wallflower card verify'). A newer card from someone you know updates them; an older\n"
-        "one is ignored.\n"
-        "\n"
-        "  --event E     record that you met them at event E (today)\n"
-        "  --via CONTACT record that CONTACT introduced you\n";
-
-static const char *const import_results[] = {
-	[STORE_CARD_NEW] = "Added",
-	[STORE_CARD_UPDATED] = "Updated",
-	[STORE_CARD_OLDER] = "Already have a card as new as this one from",
-};
-
-int
-cmd_import(struct cli *cli, int argc, char **argv)
-{
-	static const struct option opts[] = { CLI_COMMON_OPTIONS,
-		                              { "event", required_argument, NULL, 'e' },
-		                              { "via", required_argument, NULL, 'v' },
-		                              { NULL, 0, NULL, 0 } };
-	struct contact *via = NULL;
-	struct identity *me = NULL;
-	const char *via_prefix = NULL;
-	enum store_card_result res;
-	struct card_error err = { 0 };
-	struct card *card = NULL;
-	struct store *st = NULL;
-	const char *event = NULL;
-	uint64_t now = (uint64_t)time(NULL);
-	char why[128];
-	int64_t id;
-	bool done;
-	int c, r = CLI_EXIT_FAIL;
-
-	while ((c = cli_getopt(cli, argc, argv, "he:v:", opts, import_help, &done)) != -1) {
-		if (c == 'e')
-			event = optarg;
-		else if (c == 'v')
-			via_prefix = optarg;
-		else
-			return CLI_EXIT_USAGE;
-	}
-	if (done)
-		return CLI_EXIT_OK;
-	if (argc - optind != 1)
-		return cli_usage_error(cli, "'import' takes one FILE");
-	/* Everything is checked before anything is written: a refusal leaves no trace. */
-	if (event != NULL && !cli_event_valid(event))
-		return cli_usage_error(cli, "an event name is 1 to 128 bytes of one-line text");
-	if (cli_read_card(argv[optind], &card, &err) < 0)
-		return CLI_EXIT_FAIL;
-	if (card == NULL || card_check_time(card, now, &err) < 0) {
-		cli_error("%s: invalid card: %s", argv[optind],
-		          card_error_describe(&err, why, sizeof(why)));
-		goto out;
-	}
-	if (identity_load(cli_state_dir(cli), &me) == 0 &&
-	    memcmp(me->sign_pk, card->key, CRYPT_SIGN_PK) == 0) {
-		cli_error("%s is your own card; you are not one of your contacts", argv[optind]);
-		goto out;
-	}
-	if (cli_open_store(cli, &st) < 0)
-		goto out;
-	if (via_prefix != NULL && cli_contact_resolve(st, via_prefix, &via) < 0)
-		goto out;
-	if (via != NULL && memcmp(via->key, card->key, CRYPT_SIGN_PK) == 0) {
-		cli_error("nobody introduces themself: --via names the card's own owner");
-		goto out;
-	}
-	if ((c = store_card_put(st, card, now, &res, &id)) < 0) {
-		cli_error("cannot store the card: %s", strerror(-c));
-		goto out;
-	}
-	if (event != NULL && (c = store_met(st, id, event, now)) < 0) {
-		cli_error("card stored, but the meeting was not: %s", strerror(-c));
-		goto out;
-	}
-	if (via != NULL && (c = store_introduced(st, id, via->id, now)) < 0) {
-		cli_error("card stored, but the introduction was not: %s", strerror(-c));
-		goto out;
-	}
-	identity_fingerprint(card->key, why);
-	printf("%s %s (%s).\n", import_results[res], card->f.text[CARD_NAME], why);
-	r = CLI_EXIT_OK;
-out:
-	contact_free_all(via, via ? 1 : 0);
-	identity_free(me);
-	store_close(st);
-	card_free(card);
 	return r;
 }

@@ -306,27 +306,50 @@ store_inbox_decline_all(struct store *st, const char *addr, size_t *n)
 	return r;
 }
 
+/* The name on the card of offer id, or NULL when it cannot be read (the block goes on
+ * without it). -ENOENT when there is no such offer. */
+static int
+offer_name(struct store *st, int64_t id, char **name)
+{
+	struct card_error err;
+	struct card *card = NULL;
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	*name = NULL;
+	if ((r = store_sql_prep(st, "SELECT envelope FROM inbox WHERE id = ?1", &s)) == 0 &&
+	    (r = store_sql_bind_int(s, 1, id)) == 0 && (r = store_sql_step_row(s)) == 0 &&
+	    card_decode_stored(sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0), &card,
+	                       &err) == 0 &&
+	    (*name = strdup(card->f.text[CARD_NAME])) == NULL)
+		r = -ENOMEM;
+	card_free(card);
+	store_sql_release(st, s);
+	return r;
+}
+
 int
 store_inbox_block(struct store *st, int64_t id, uint64_t now)
 {
-	static const char block[] = "INSERT INTO blocked (key, at) SELECT key, ?2 FROM inbox "
-	                            "WHERE id = ?1 ON CONFLICT DO NOTHING";
+	/* A block made again keeps its first time, and gains a name if it had none. */
+	static const char block[] =
+	        "INSERT INTO blocked (key, at, name) SELECT key, ?2, ?3 FROM inbox "
+	        "WHERE id = ?1 ON CONFLICT (key) DO UPDATE SET name = "
+	        "coalesce(blocked.name, excluded.name)";
 	static const char purge[] = "DELETE FROM inbox WHERE key IN (SELECT key FROM blocked)";
 	sqlite3_stmt *s = NULL;
+	char *name = NULL;
 	int r;
 
 	if ((r = store_tx_begin(st)) < 0)
 		return r;
-	if ((r = store_sql_prep(st, "SELECT 1 FROM inbox WHERE id = ?1", &s)) == 0 &&
-	    (r = store_sql_bind_int(s, 1, id)) == 0)
-		r = store_sql_step_row(s);
-	store_sql_release(st, s);
-	s = NULL;
-	if (r == 0 && (r = store_sql_prep(st, block, &s)) == 0 &&
+	if ((r = offer_name(st, id, &name)) == 0 && (r = store_sql_prep(st, block, &s)) == 0 &&
 	    (r = store_sql_bind_int(s, 1, id)) == 0 &&
-	    (r = store_sql_bind_int(s, 2, (int64_t)now)) == 0)
+	    (r = store_sql_bind_int(s, 2, (int64_t)now)) == 0 &&
+	    (name == NULL || (r = store_sql_bind_text(s, 3, name)) == 0))
 		r = store_sql_step_done(s);
 	store_sql_release(st, s);
+	free(name);
 	if (r == 0)
 		r = store_sql_exec(st, purge);
 	return store_tx_end(st, r);

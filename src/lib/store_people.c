@@ -302,18 +302,22 @@ store_met_tx(struct store *st, int64_t person_id, const char *event, uint64_t at
 		return -EINVAL;
 	if ((r = person_exists(st, person_id)) == 0 && event != NULL)
 		r = store_vocab_id(st, STORE_VOCAB_EVENT, event, &v[1]);
-	/* Meeting someone again at the same event on the same day is the same meeting. */
+	/* Meeting someone again at the same event on the same day is the same meeting. The
+	 * day is the user's, in the local time zone (SQLite's localtime follows TZ), as the
+	 * dates people type and read are. */
 	if (r == 0 && event != NULL)
 		r = run_ints(st,
 		             "INSERT INTO met_at (person_id, event_id, at) SELECT ?1, ?2, ?3 "
 		             "WHERE NOT EXISTS (SELECT 1 FROM met_at WHERE person_id = ?1 "
-		             "AND event_id = ?2 AND at / 86400 = ?3 / 86400)",
+		             "AND event_id = ?2 AND date(at, 'unixepoch', 'localtime') = "
+		             "date(?3, 'unixepoch', 'localtime'))",
 		             v, 3);
 	else if (r == 0)
 		r = run_ints(st,
 		             "INSERT INTO met_at (person_id, at) SELECT ?1, ?2 "
 		             "WHERE NOT EXISTS (SELECT 1 FROM met_at WHERE person_id = ?1 "
-		             "AND event_id IS NULL AND at / 86400 = ?2 / 86400)",
+		             "AND event_id IS NULL AND date(at, 'unixepoch', 'localtime') = "
+		             "date(?2, 'unixepoch', 'localtime'))",
 		             (int64_t[]){ person_id, (int64_t)at }, 2);
 	return r;
 }
@@ -327,7 +331,10 @@ store_met(struct store *st, int64_t person_id, const char *event, uint64_t at)
 		return -EINVAL;
 	if ((r = store_tx_begin(st)) < 0)
 		return r;
-	return store_tx_end(st, store_met_tx(st, person_id, event, at));
+	/* The insert is store_met_tx's last statement: no row means the same meeting. */
+	if ((r = store_met_tx(st, person_id, event, at)) == 0 && sqlite3_changes(st->db) == 0)
+		r = -EALREADY;
+	return store_tx_end(st, r);
 }
 
 int

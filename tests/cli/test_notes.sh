@@ -144,7 +144,7 @@ check "the list matches golden" golden followups-list.txt out
 check "followup list --json" wf 0 followup list --json
 check "the JSON list matches golden (due: local midnights)" golden followups-list.json out
 check "followup list --due" wf 0 followup list --due --json
-check "due: the past one and today's" sh -c "python3 -c 'import json,sys; d=json.load(sys.stdin); assert [f[\"id\"] for f in d[\"followups\"]] == [1, 6], d' <'$TMP/out'"
+check "due: the past one and today's" sh -c "python3 -c 'import json,sys; d=json.load(sys.stdin); assert [f[\"id\"] for f in d[\"followups\"]] == [1, 7], d' <'$TMP/out'"
 
 # ---- done, undo, edit, delete ----
 check "followup done" wf 0 followup done 1

@@ -36,7 +36,7 @@ NOSTORE="wallflower: no wallflower store in $E; run 'wallflower init'"
 for v in "contacts" "contacts --json" "show ada" "note ada hello" "followup list" \
 	"followup ada --in 2d call" "graph stats" "graph hubs" "export --format csv" \
 	"export --format json" "profile show" "profile list" "profile set name Ada" \
-	"topics" "events" "blocked" "sent" "met ada" "forget ada" "unblock ada"; do
+	"topics" "events" "blocked" "sent" "met ada --event X" "forget ada --yes" "unblock ada"; do
 	# shellcheck disable=SC2086 # the words of $v are the arguments
 	"$WF" --state-dir "$E" $v >"$TMP/out" 2>"$TMP/err"
 	rc=$?

@@ -43,7 +43,7 @@ person() { # WHO NAME ORG EMAIL TOPIC (empty: none)
 	[ -z "$5" ] || "$WF" --state-dir "$d" profile add topics "$5" || return 1
 	"$WF" --state-dir "$d" card -o "$d.card" >/dev/null || return 1
 	"$WF" --state-dir "$TMP/me" import "$d.card" --event "Intranet Now" >"$TMP/imp" || return 1
-	fpr=$(sed -n 's/^Added .* (\(.*\))\.$/\1/p' "$TMP/imp")
+	fpr=$(sed -n 's/^Added .* (\([a-z0-9-]*\)).*$/\1/p' "$TMP/imp")
 	[ ${#fpr} -eq 29 ] || return 1
 	echo "$fpr" >"$TMP/$1.fpr"
 	printf 's/%s/FPR-%s/g\ns/ %s / %s /g\n' "$fpr" "$1" "$(echo "$fpr" | cut -c1-4)" "$1" \

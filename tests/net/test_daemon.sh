@@ -110,6 +110,25 @@ tb_check "carol's outbox: delivered, delivered, delivered" \
 tb_check "carol has no contacts and no card back" no_contacts h3
 tb_check "nothing about the decision in carol's log" sh -c "! grep -Eq 'declin|block' '$TB_DIR/h3/wfd.log'"
 
+# ---- the block, listed and lifted (issue 13), with the daemon running ----
+
+# (The inbox reads here take the schema-1 document, {"offers": [...]}.)
+inbox_offers() { tb_on "$1" "$WF" inbox --json | python3 -c "import json,sys; o=json.load(sys.stdin)['offers']; sys.exit(len(o) != $2)"; }
+blocked_is() { tb_on "$1" "$WF" blocked --json | python3 -c "import json,sys; b=json.load(sys.stdin)['blocked']; sys.exit(0 if $2 else 1)"; }
+tb_check "ada's blocked list names carol" blocked_is h1 "len(b) == 1 and b[0]['name'] == 'Carol Quiet'"
+carol=$(tb_on h1 "$WF" blocked --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["blocked"][0]["fingerprint"])')
+own_fpr() { "$WF" --state-dir "$TB_DIR/$1/state" id --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["fingerprint"])'; }
+unblock_refused() { ! tb_on "$1" "$WF" unblock "$2" 2>/dev/null; }
+tb_check "carol's fingerprint there is her own" test "$(own_fpr h3)" = "$carol"
+tb_check "a name is not a fingerprint: unblock refuses it" unblock_refused h1 Carol
+tb_check "ada unblocks carol by her fingerprint" says h1 "^Unblocked Carol Quiet" unblock "$carol"
+tb_check "nobody is blocked now" blocked_is h1 "b == []"
+tb_check "carol sends again: now it reaches ada's inbox" says h3 "^Delivered" send ada --note "fourth try"
+tb_check "ada's inbox has carol's offer" tb_wait 5 inbox_offers h1 1
+offer=$(tb_on h1 "$WF" inbox --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["offers"][-1]["id"])')
+tb_check "ada declines it" says h1 "^Declined" decline "$offer"
+tb_check "ada's inbox is empty again" inbox_offers h1 0
+
 # ---- abuse limits: idle connections from one address ----
 
 port=$(tb_on h1 "$WF" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["port"])')

@@ -1,8 +1,9 @@
 #!/bin/bash
 # The README's main job (scripts/demo) runs from start to end on this build, and shows each
 # step of the journey working: discovery with common ground, a card delivered, accepted and
-# sent back, one declined, the contacts, the graph and the exports, and a year later the
-# people Ada exchanged cards with recognised nearby. Prints TAP.
+# sent back, one declined, the contacts, the offers each made (sent), the graph and the
+# exports, and a year later the people Ada exchanged cards with recognised nearby, and a
+# second meeting recorded (met). Prints TAP.
 #
 # Usage: test_demo.sh SOURCE_DIR BUILD_DIR
 set -u
@@ -38,7 +39,10 @@ check "grace's card came back into ada's contacts" "^Grace Hopper .* at Intranet
 check "linus is in ada's contacts" "^Linus Torvalds .* at Intranet Now"
 check "the graph has hubs" "betweenness"
 check "the vCard export was written" "^FN:Grace Hopper"
-check "sam sees only 'delivered'" "^offer 1: delivered"
+check "ada's sent list: grace answered" "^grace  *answered .*Loved your talk"
+check "sam's sent list says only 'delivered'" "^ada  *delivered .*Want 10x more leads"
+check "ada records meeting grace again" "^Recorded: you met Grace Hopper at Intranet Now 2026 on "
+check "grace's card shows both meetings" "^  *[0-9-]* at Intranet Now 2026$"
 check "a year later ada recognises grace" "you know them: Grace Hopper .*met at Intranet Now"
 check "and linus" "you know them: Linus Torvalds"
 if grep -q "you know them: Sam" "$OUT"; then

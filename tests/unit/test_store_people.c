@@ -373,6 +373,35 @@ test_store_name_elsewhere_case(void **state)
 	card_free(mallory);
 }
 
+/*
+ * Another meeting at the same event on another day is recorded; the same event on the
+ * same local day is the one meeting already there (-EALREADY). The day is the user's: in
+ * UTC+13 (POSIX TZ, no zone files needed) 20:00 UTC and 10:00 UTC the next day are one day.
+ */
+static void
+test_store_met_again_local_day(void **state)
+{
+	struct tu_store *fx = *state;
+	int64_t a = put(fx->st, make_card(1, "Ada", 1, NULL, NULL), STORE_CARD_NEW);
+	struct contact *list;
+	size_t n;
+
+	setenv("TZ", "NZST-13", 1);
+	tzset();
+	assert_int_equal(store_met(fx->st, a, "Intranet Now", 1796328000), 0);
+	assert_int_equal(store_met(fx->st, a, "Intranet Now", 1796378400), -EALREADY);
+	assert_int_equal(store_met(fx->st, a, "Intranet Now", 1796464800), 0);
+	assert_int_equal(store_met(fx->st, a, "Meetup", 1796464800), 0);
+	assert_int_equal(store_met(fx->st, a, NULL, 1796464800), 0);
+	assert_int_equal(store_met(fx->st, a, NULL, 1796464801), -EALREADY);
+	unsetenv("TZ");
+	tzset();
+	assert_int_equal(store_contacts(fx->st, NULL, &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].n_met, 4);
+	contact_free_all(list, n);
+}
+
 int
 main(void)
 {
@@ -382,6 +411,7 @@ main(void)
 		T(test_store_contact_find_prefixes), T(test_store_followups),
 		T(test_store_is_contact_exact),      T(test_store_name_elsewhere_case),
 		T(test_store_notes_rules),           T(test_store_durability_sigkill),
+		T(test_store_met_again_local_day),
 	};
 
 	assert_int_equal(crypt_init(), 0);

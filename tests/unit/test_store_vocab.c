@@ -126,7 +126,7 @@ test_store_vocab_id_one_event(void **state)
 	assert_int_equal(store_met(fx->st, ada, "Intranet Now", T0), 0);
 	assert_int_equal(store_met(fx->st, bo, "intranet  now", T0), 0);
 	/* The same event on the same day: the same meeting, whatever the form. */
-	assert_int_equal(store_met(fx->st, ada, "INTRANET NOW", T0 + 60), 0);
+	assert_int_equal(store_met(fx->st, ada, "INTRANET NOW", T0 + 60), -EALREADY);
 	assert_int_equal(store_met(fx->st, ada, "intranet now", T0 + 3 * DAY), 0);
 	assert_int_equal(sql_int(fx, "SELECT count(*) FROM event"), 1);
 	assert_int_equal(count(fx->st, "iNTRANET now ", NULL), 2);

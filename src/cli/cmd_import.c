@@ -1,0 +1,177 @@
+/*
+ * `import`: cards you were given out of band (by mail, on a USB stick), one file each, or
+ * standard input. Every card is verified like any other (card_decode, expiry) before it
+ * reaches the store; each file is kept, with its meeting and introduction, in one
+ * transaction of its own, so that one bad file neither stops the others nor leaves half
+ * of itself behind. Store-only: works whether or not the daemon runs.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+static const char import_help[] =
+        "usage: wallflower import FILE... [--event E] [--via CONTACT]\n"
+        "\n"
+        "Adds the people whose cards the FILEs hold ('-' reads standard input, once): cards\n"
+        "you were given out of band, by mail or on a USB stick. Each is verified like any card\n"
+        "(see 'wallflower card verify'). A newer card from someone you know updates them; an\n"
+        "older or the same one changes nothing, but --event and --via are still recorded.\n"
+        "Each file gets one line saying what was done (starting with the file's name when\n"
+        "there are several). A file that cannot be read or holds no valid card is reported\n"
+        "and the others are still imported; then the exit status is 1.\n"
+        "\n"
+        "  --event E      record that you met them at event E (now); meeting someone at the\n"
+        "                 same event on the same day again is the meeting already recorded\n"
+        "  --via CONTACT  record that CONTACT introduced you\n";
+
+static const char *const import_results[] = {
+	[STORE_CARD_NEW] = "Added",
+	[STORE_CARD_UPDATED] = "Updated",
+	[STORE_CARD_OLDER] = "Already have a card as new as this one from",
+};
+
+/* What every file shares. */
+struct import_ctx {
+	struct store *st;
+	const struct identity *me; /* or NULL: no identity yet */
+	const struct contact *via; /* or NULL */
+	const char *event;         /* or NULL */
+	uint64_t now;
+	bool several; /* more than one file: lines start with the file's name */
+};
+
+/* The card, the meeting and the introduction, in one transaction. */
+static int
+import_store(const struct import_ctx *x, const struct card *card, enum store_card_result *res,
+             bool *met_new)
+{
+	int64_t id = 0;
+	int r;
+
+	*met_new = false;
+	if ((r = store_begin(x->st)) < 0)
+		return r;
+	if ((r = store_card_put(x->st, card, x->now, res, &id)) == 0 && x->event != NULL) {
+		r = store_met(x->st, id, x->event, x->now);
+		*met_new = r == 0;
+		if (r == -EALREADY)
+			r = 0;
+	}
+	if (r == 0 && x->via != NULL)
+		r = store_introduced(x->st, id, x->via->id, x->now);
+	return store_end(x->st, r);
+}
+
+/* Imports one file. 0, or -1 after saying why (on stderr). */
+static int
+import_one(const struct import_ctx *x, const char *path)
+{
+	struct card_error err = { 0 };
+	enum store_card_result res;
+	struct card *card = NULL;
+	char why[128], fpr[IDENTITY_FPR_LEN + 1];
+	bool met_new;
+	int r = -1, e;
+
+	if (cli_read_card(path, &card, &err) < 0)
+		return -1;
+	if (card == NULL || card_check_time(card, x->now, &err) < 0) {
+		cli_error("%s: invalid card: %s", path,
+		          card_error_describe(&err, why, sizeof(why)));
+		goto out;
+	}
+	if (x->me != NULL && memcmp(x->me->sign_pk, card->key, CRYPT_SIGN_PK) == 0) {
+		cli_error("%s is your own card; you are not one of your contacts", path);
+		goto out;
+	}
+	if (x->via != NULL && memcmp(x->via->key, card->key, CRYPT_SIGN_PK) == 0) {
+		cli_error("%s: nobody introduces themself: --via names the card's own owner", path);
+		goto out;
+	}
+	if ((e = import_store(x, card, &res, &met_new)) < 0) {
+		cli_error("%s: cannot store the card: %s (nothing was changed)", path,
+		          strerror(-e));
+		goto out;
+	}
+	identity_fingerprint(card->key, fpr);
+	printf("%s%s%s %s (%s)", x->several ? path : "", x->several ? ": " : "",
+	       import_results[res], card->f.text[CARD_NAME], fpr);
+	if (x->event != NULL)
+		printf(met_new ? "; recorded meeting at %s"
+		               : "; meeting at %s already recorded today",
+		       x->event);
+	if (x->via != NULL)
+		printf("; introduced by %s", x->via->f.text[CARD_NAME]);
+	printf(".\n");
+	r = 0;
+out:
+	card_free(card);
+	return r;
+}
+
+/* Checks the command line: 0, or the exit status of a usage error. */
+static int
+import_check(struct cli *cli, int argc, char **argv, const char *event)
+{
+	int stdin_seen = 0;
+
+	if (argc - optind < 1)
+		return cli_usage_error(cli, "'import' takes one FILE or more");
+	if (event != NULL && !cli_event_valid(event))
+		return cli_usage_error(cli, "an event name is 1 to 128 bytes of one-line text");
+	for (int i = optind; i < argc; i++)
+		if (strcmp(argv[i], "-") == 0 && stdin_seen++ > 0)
+			return cli_usage_error(cli, "'-' (standard input) can be read once");
+	return 0;
+}
+
+int
+cmd_import(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS,
+		                              { "event", required_argument, NULL, 'e' },
+		                              { "via", required_argument, NULL, 'v' },
+		                              { NULL, 0, NULL, 0 } };
+	struct import_ctx x = { .now = (uint64_t)time(NULL) };
+	struct contact *via = NULL;
+	struct identity *me = NULL;
+	const char *via_prefix = NULL;
+	int c, failed = 0, r = CLI_EXIT_FAIL;
+	bool done;
+
+	while ((c = cli_getopt(cli, argc, argv, "he:v:", opts, import_help, &done)) != -1) {
+		if (c == 'e')
+			x.event = optarg;
+		else if (c == 'v')
+			via_prefix = optarg;
+		else
+			return CLI_EXIT_USAGE;
+	}
+	if (done)
+		return CLI_EXIT_OK;
+	/* Everything is checked before anything is written: a refusal leaves no trace. */
+	if ((c = import_check(cli, argc, argv, x.event)) != 0)
+		return c;
+	if (cli_open_store(cli, &x.st) < 0)
+		goto out;
+	/* Without an identity nothing is ours to refuse; the store check comes first. */
+	if (identity_load(cli_state_dir(cli), &me) < 0)
+		me = NULL;
+	if (via_prefix != NULL && cli_contact_resolve(x.st, via_prefix, &via) < 0)
+		goto out;
+	x.me = me;
+	x.via = via;
+	x.several = argc - optind > 1;
+	for (int i = optind; i < argc; i++)
+		failed += import_one(&x, argv[i]) < 0;
+	r = failed > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+out:
+	contact_free_all(via, via ? 1 : 0);
+	identity_free(me);
+	store_close(x.st);
+	return r;
+}
