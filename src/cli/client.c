@@ -21,18 +21,28 @@ const char *cli_runtime_dir_opt;
 
 /* ---- talking to the daemon ---- */
 
-char *
-cli_socket_path(void)
+/* The socket's path; quiet: say nothing when there is no runtime directory (where no
+ * daemon can run either). */
+static char *
+socket_path(bool quiet)
 {
 	char *dir = NULL, *path = NULL;
 	int r = paths_runtime_dir(cli_runtime_dir_opt, &dir);
 
-	if (r == -ENOENT)
-		cli_error("no runtime directory: set XDG_RUNTIME_DIR or pass --runtime-dir");
-	else if (r < 0 || asprintf(&path, "%s/%s", dir, PATHS_CTL_SOCKET) < 0)
+	if (r == -ENOENT) {
+		if (!quiet)
+			cli_error(
+			        "no runtime directory: set XDG_RUNTIME_DIR or pass --runtime-dir");
+	} else if (r < 0 || asprintf(&path, "%s/%s", dir, PATHS_CTL_SOCKET) < 0)
 		cli_error("out of memory");
 	free(dir);
 	return path;
+}
+
+char *
+cli_socket_path(void)
+{
+	return socket_path(false);
 }
 
 /* A connected socket, or -1 (quietly: the caller knows what a missing daemon means). */
@@ -136,7 +146,7 @@ cli_read_msg(int fd, int timeout_ms)
 json_t *
 cli_daemon_request(json_t *req, int timeout_ms, bool quiet)
 {
-	char *path = cli_socket_path();
+	char *path = socket_path(quiet);
 	int fd = path != NULL ? cli_dial(path) : -1;
 	json_t *reply = NULL;
 	const char *msg = NULL;
