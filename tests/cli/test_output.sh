@@ -159,5 +159,77 @@ import json
 c = [c for c in json.load(open('$TMP/contacts.json'))['contacts'] if c['fields']['name'] == '😀 Smile']
 assert c[0]['introduced_by'] == 'Zoë' and [m['event'] for m in c[0]['met']] == ['Meetup'], c"
 
+# ---- nearby and inbox: the daemon's lists as tables (a stand-in daemon answers) ----
+R=$TMP/run
+mkdir -m 700 "$R"
+cat >"$TMP/replies.json" <<'EOF2'
+{
+ "nearby": {"ok": true, "peers": [
+  {"id": "1", "instance": "taro", "handle": "東京太郎", "status": "open",
+   "topics": ["wikis", "検索"], "common": {"topics": ["wikis"], "you_offer": [], "you_seek": []},
+   "same_event": true, "addr": "192.0.2.1", "port": 4000},
+  {"id": "12", "instance": "zoe", "handle": "Zoë", "status": "quiet", "topics": ["design"],
+   "common": {"topics": [], "you_offer": [], "you_seek": []}, "same_event": false,
+   "addr": "192.0.2.2", "port": 4000,
+   "contact": {"id": 1, "name": "Zoë", "fingerprint": "abcd-efgh-ijkl-mnop-qrst-uvwx",
+               "event": "Intranet Now", "met": 0}},
+  {"id": "103", "instance": "smile", "handle": "😀 Smile\u001b[2J", "status": "open", "topics": ["emoji"],
+   "common": {"topics": [], "you_offer": ["emoji"], "you_seek": []}, "same_event": false,
+   "addr": "192.0.2.3", "port": 4000}]},
+ "inbox": {"ok": true, "held_back": {"busy": 0, "by": {}}, "offers": [
+  {"id": 7, "name": "東京太郎", "fingerprint": "tttt-aaaa-rrrr-oooo-tttt-aaaa", "from": "192.0.2.1",
+   "note": "はじめまして", "common": {"topics": ["wikis"], "you_offer": [], "you_seek": []},
+   "reply": true, "received": 0, "expires": 0, "event": null},
+  {"id": 12, "name": "Zoë", "fingerprint": "zzzz-oooo-eeee-zzzz-oooo-eeee", "from": "192.0.2.2",
+   "same_name_as": "abcd-efgh-ijkl-mnop-qrst-uvwx",
+   "common": {"topics": [], "you_offer": [], "you_seek": []},
+   "reply": true, "received": 0, "expires": 0, "event": null},
+  {"id": 130, "name": "😀 Smile", "fingerprint": "ssss-mmmm-iiii-llll-eeee-ssss",
+   "common": {"topics": [], "you_offer": [], "you_seek": []},
+   "reply": false, "received": 0, "expires": 0, "event": null}]}
+}
+EOF2
+python3 "$SRC/tests/cli/fakewfd.py" "$R" "$TMP/replies.json" 2>"$TMP/fakewfd.log" &
+FAKE=$!
+trap 'kill "$FAKE" 2>/dev/null; rm -rf "$TMP"' EXIT INT TERM
+i=0
+while [ ! -e "$R/ready" ] && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+# rows_columns GROUP...: columns.py on the rows of $TMP/out, not the detail lines under
+# them (which start with six spaces).
+rows_columns() { grep -v '^      ' "$TMP/out" >"$TMP/rows" && columns "$TMP/rows" "$@"; }
+check "nearby" wf 0 nearby --runtime-dir "$R"
+check "nearby: ids right-aligned, columns line up (display width)" \
+	rows_columns '  1 , 12 ,103 ' '東京太郎,Zoë,😀 Smile' 'open,quiet' 'wikis,design,emoji'
+check "nearby: the escape from the daemon does not reach the terminal" python3 -c "
+o = open('$TMP/out', encoding='utf-8').read()
+assert '\x1b' not in o and '😀 Smile [2J' in o, o"
+check "nearby matches golden" golden nearby.txt
+check "nearby on a terminal 40 columns wide" tty 40 nearby --runtime-dir "$R"
+check "nearby, 40 columns: a header, rows and details cut" columns "$TMP/out" --max 40
+check "nearby, 40 columns, matches golden" golden nearby-tty40.txt
+check "inbox" wf 0 inbox --runtime-dir "$R"
+check "inbox: columns line up (display width)" \
+	rows_columns '  7 , 12 ,130 ' '東京太郎,Zoë,😀 Smile' 'tttt-aaaa,zzzz-oooo,ssss-mmmm'
+check "inbox matches golden" golden inbox.txt
+check "nearby --json is the daemon's list under peers" wf 0 nearby --json --runtime-dir "$R"
+check "three peers, schema first" python3 -c "
+import json; d = json.load(open('$TMP/out'))
+assert list(d) == ['schema', 'peers'] and [p['id'] for p in d['peers']] == ['1', '12', '103'], d"
+check "inbox --json is the daemon's list under offers" wf 0 inbox --json --runtime-dir "$R"
+check "three offers, schema first" python3 -c "
+import json; d = json.load(open('$TMP/out'))
+assert list(d) == ['schema', 'offers'] and [o['id'] for o in d['offers']] == [7, 12, 130], d"
+kill "$FAKE"
+
+# ---- what the user typed is quoted in errors ----
+check "accept of a non-number" wf 2 accept "$(printf 'x\033[2J')" --runtime-dir "$R"
+check "says it, quoted, without the escape" python3 -c "
+e = open('$TMP/err', encoding='utf-8').read()
+assert \"'x\\\\x1b[2J' is not an offer number\" in e and '\x1b' not in e, e"
+check "nearby with an argument" wf 2 nearby "$(printf 'a\033b')" --runtime-dir "$R"
+check "unexpected argument, quoted" python3 -c "
+e = open('$TMP/err', encoding='utf-8').read()
+assert \"unexpected argument 'a\\\\x1bb'\" in e and '\x1b' not in e, e"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
