@@ -185,7 +185,8 @@ json_t *cli_contact_json(const struct contact *c, const struct followup *fu, siz
 /* A JSON array of the n contacts of list, each with its follow-ups. NULL: out of memory. */
 json_t *cli_contacts_json(const struct contact *list, size_t n, const struct followup *fu,
                           size_t n_fu);
-/* The contacts as an aligned table (cli_table) on f. 0, or -1 after saying why. */
+/* The contacts as an aligned table (cli_table) on f. 0; -1 when out of memory (said) or
+ * when writing failed. */
 int cli_contacts_table(const struct contact *list, size_t n, FILE *f);
 /* The whole contact, with those of the follow-ups fu[0..n) that are about it. */
 void cli_contact_print(const struct contact *c, const struct followup *fu, size_t n);
