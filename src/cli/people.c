@@ -121,7 +121,7 @@ cli_contact_print(const struct contact *c, const struct followup *fu, size_t n_f
 	}
 	for (size_t i = 0; i < c->n_notes; i++) {
 		when_format_date(c->notes[i].at, day);
-		snprintf(head, sizeof(head), "#%lld %s  ", (long long)c->notes[i].id, day);
+		snprintf(head, sizeof(head), "#%lld  %s  ", (long long)c->notes[i].id, day);
 		print_block(i == 0 ? "notes" : "", head, c->notes[i].text);
 	}
 	for (size_t i = 0; i < n_fu; i++) {
