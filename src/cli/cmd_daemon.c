@@ -430,7 +430,7 @@ static const char status_help[] =
         "are nearby and how many offers wait. Exits 0 when the daemon answers, 1 when no\n"
         "daemon runs.\n"
         "\n"
-        "  --json    print the daemon's whole answer as JSON\n";
+        "  --json    print the daemon's whole answer as JSON, \"schema\": 1 first\n";
 
 int
 cmd_status(struct cli *cli, int argc, char **argv)
@@ -604,7 +604,9 @@ static const char nearby_help[] =
         "Someone you exchanged cards with is recognised by their advert's tag and shown by\n"
         "the name you have for them and where you met (docs/privacy.md).\n"
         "\n"
-        "  --json    print the list as JSON\n";
+        "  --json    {\"schema\": 1, \"peers\": [...]} (docs/json.md)\n"
+        "\n"
+        "On a terminal, a header line, and rows cut to its width with an ellipsis.\n";
 
 int
 cmd_nearby(struct cli *cli, int argc, char **argv)
@@ -732,7 +734,9 @@ static const char inbox_help[] =
         "Nothing you decide is ever told to the sender. Offers expire after 24 hours\n"
         "(wallflowerd --offer-ttl sets another time), or sooner when their card does.\n"
         "\n"
-        "  --json    print the offers as JSON\n";
+        "  --json    {\"schema\": 1, \"offers\": [...]} (docs/json.md)\n"
+        "\n"
+        "On a terminal, a header line, and rows cut to its width with an ellipsis.\n";
 
 int
 cmd_inbox(struct cli *cli, int argc, char **argv)
