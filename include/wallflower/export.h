@@ -5,7 +5,7 @@
  *   vcard   vCard 3.0 (RFC 2426), the default: most address books still want it
  *   vcard4  vCard 4.0 (RFC 6350)
  *   csv     one row per contact, RFC 4180, with formula injection neutralised
- *   json    a documented schema (docs/export.md)
+ *   json    a documented schema (docs/export.md, docs/json.md)
  *   graphml GraphML for Gephi and other graph tools, typed attributes
  *   gexf    GEXF 1.3 for Gephi, typed attributes
  *   dot     Graphviz
@@ -51,6 +51,18 @@ int export_format_parse(const char *name, enum export_format *fmt)
 
 /* The name of a format. */
 const char *export_format_name(enum export_format fmt);
+
+/* The version of the JSON documents' shapes (docs/json.md), the export's included. */
+#define EXPORT_JSON_SCHEMA 1
+
+/*
+ * A contact as every JSON document shows it (docs/json.md, "A contact"): the one shape of
+ * `contacts --json`, `show --json` and the JSON export, with those of the follow-ups
+ * fu[0..n_fu) that are about c. Strings are cleaned as the export cleans them. A jansson
+ * value (json_t *, new reference); NULL when out of memory.
+ */
+struct json_t;
+struct json_t *export_contact_json(const struct contact *c, const struct followup *fu, size_t n_fu);
 
 /* Writes d in fmt to out. 0; -EIO when writing fails; -ENOMEM. */
 int export_write(enum export_format fmt, const struct export_data *d, FILE *out)

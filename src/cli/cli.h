@@ -164,11 +164,21 @@ int cli_unknown(const struct cli *cli, const char *what, const char *typed,
  * an ellipsis; elsewhere neither, so scripts get whole values.
  */
 struct cli_table;
+/* headers (ncols strings, not copied: keep them alive) are printed only on a terminal. */
 struct cli_table *cli_table_new(size_t ncols, const char *const *headers);
+/* Column col is right-aligned (numbers). */
+void cli_table_align_right(struct cli_table *t, size_t col);
 int cli_table_add(struct cli_table *t, const char *const *cells); /* 0 or -ENOMEM */
+/* A line printed under the last row added, as it is (cut to a terminal's width): details
+ * that do not fit a column. 0, -EINVAL before any row, or -ENOMEM. */
+int cli_table_add_detail(struct cli_table *t, const char *line);
 /* Prints the table on f. 0, or -1 when writing failed. */
 int cli_table_print(struct cli_table *t, FILE *f);
 void cli_table_free(struct cli_table *t);
+/* The display width of UTF-8 text: wide characters count two columns, marks none. */
+size_t cli_text_width(const char *s);
+/* The width of the terminal f is, or 0 when f is not a terminal. */
+size_t cli_terminal_width(FILE *f);
 
 /* An ISO 8601 UTC time, e.g. "2026-11-26T20:14:08Z". */
 void cli_format_time(unsigned long long t, char buf[32]);
@@ -191,8 +201,15 @@ int cli_read_card(const char *path, struct card **card, struct card_error *err);
 bool cli_event_valid(const char *name);
 
 /* Contacts for people and scripts (people.c). */
-json_t *cli_contact_json(const void *contact); /* a struct contact; fits cli_json_array */
-void cli_contact_line(const struct contact *c);
+/* The contact object of docs/json.md, with those of the follow-ups fu[0..n_fu) that are
+ * about c; the same as the JSON export's. NULL when out of memory. */
+json_t *cli_contact_json(const struct contact *c, const struct followup *fu, size_t n_fu);
+/* A JSON array of the n contacts of list, each with its follow-ups. NULL: out of memory. */
+json_t *cli_contacts_json(const struct contact *list, size_t n, const struct followup *fu,
+                          size_t n_fu);
+/* The contacts as an aligned table (cli_table) on f. 0; -1 when out of memory (said) or
+ * when writing failed. */
+int cli_contacts_table(const struct contact *list, size_t n, FILE *f);
 /* The whole contact, with those of the follow-ups fu[0..n) that are about it. */
 void cli_contact_print(const struct contact *c, const struct followup *fu, size_t n);
 /*

@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,8 +52,9 @@ static int
 positional(struct cli *cli, int argc, char **argv, int want, const char *what)
 {
 	if (argc - optind != want)
-		return cli_usage_error(cli, want == 0 ? "unexpected argument '%s'" : "expected %s",
-		                       want == 0 && optind < argc ? argv[optind] : what);
+		return want == 0 && optind < argc ? cli_usage_error(cli, "unexpected argument %s",
+		                                                    cli_quote(argv[optind]))
+		                                  : cli_usage_error(cli, "expected %s", what);
 	return 0;
 }
 
@@ -65,8 +67,8 @@ parse_offer_id(struct cli *cli, const char *s, json_int_t *id)
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v == 0 || v > INT64_MAX)
-		return cli_usage_error(cli, "'%s' is not an offer number from 'wallflower inbox'",
-		                       s);
+		return cli_usage_error(cli, "%s is not an offer number from 'wallflower inbox'",
+		                       cli_quote(s));
 	*id = (json_int_t)v;
 	return 0;
 }
@@ -294,7 +296,8 @@ cmd_start(struct cli *cli, int argc, char **argv)
 		case 's':
 			if (strcmp(arg, "open") != 0 && strcmp(arg, "quiet") != 0) {
 				json_decref(req);
-				return cli_usage_error(cli, "--status is open or quiet");
+				return cli_usage_error(cli, "--status %s: it is open or quiet",
+				                       cli_quote(arg));
 			}
 			json_object_set_new(req, "status", json_string(arg));
 			break;
@@ -324,7 +327,8 @@ cmd_start(struct cli *cli, int argc, char **argv)
 			if (when_parse_duration(arg, &secs) < 0 || secs == 0) {
 				json_decref(req);
 				return cli_usage_error(
-				        cli, "--for takes a duration such as 90min or 2h");
+				        cli, "--for %s: it takes a duration such as 90min or 2h",
+				        cli_quote(arg));
 			}
 			json_object_set_new(req, "for", json_integer((json_int_t)secs));
 			break;
@@ -426,7 +430,7 @@ static const char status_help[] =
         "are nearby and how many offers wait. Exits 0 when the daemon answers, 1 when no\n"
         "daemon runs.\n"
         "\n"
-        "  --json    print the daemon's whole answer as JSON\n";
+        "  --json    print the daemon's whole answer as JSON, \"schema\": 1 first\n";
 
 int
 cmd_status(struct cli *cli, int argc, char **argv)
@@ -494,8 +498,20 @@ join(const json_t *a, char *out, size_t size)
 	}
 }
 
-static void
-print_common(const json_t *common)
+/* Detail lines of a table row: printf-like, the line cut to a terminal's width. 0 or -1. */
+static int __attribute__((format(printf, 2, 3))) detail(struct cli_table *t, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	return cli_table_add_detail(t, line) < 0 ? -1 : 0;
+}
+
+static int
+add_common(struct cli_table *t, const json_t *common)
 {
 	static const char *const kinds[][2] = {
 		{ "topics", "you both know" },
@@ -506,31 +522,77 @@ print_common(const json_t *common)
 
 	for (size_t k = 0; k < 3; k++) {
 		join(json_object_get(common, kinds[k][0]), buf, sizeof(buf));
-		if (buf[0] != '\0')
-			printf("      %s: %s\n", kinds[k][1], buf);
+		if (buf[0] != '\0' && detail(t, "      %s: %s", kinds[k][1], buf) < 0)
+			return -1;
 	}
+	return 0;
 }
 
 /* A peer whose advert carries a contact's tag: the name we have for them, and where we
  * met ("Grace Hopper, met at Intranet Now 2025-11"). */
-static void
-print_contact(const json_t *c)
+static int
+add_contact(struct cli_table *t, const json_t *c)
 {
 	json_int_t met = json_integer_value(json_object_get(c, "met"));
-	char when[16] = "";
+	char when[16] = "", where[400] = "";
 	struct tm tm;
-	time_t t = (time_t)met;
+	time_t at = (time_t)met;
 
 	if (!json_is_object(c))
-		return;
-	if (met > 0 && localtime_r(&t, &tm) != NULL)
+		return 0;
+	if (met > 0 && localtime_r(&at, &tm) != NULL)
 		strftime(when, sizeof(when), "%Y-%m", &tm);
-	printf("      you know them: %s [%.9s]", str(c, "name"), str(c, "fingerprint"));
 	if (*str(c, "event") != '\0')
-		printf(", met at %s%s%s", str(c, "event"), when[0] ? " " : "", when);
+		snprintf(where, sizeof(where), ", met at %s%s%s", str(c, "event"),
+		         when[0] ? " " : "", when);
 	else if (when[0] != '\0')
-		printf(", met %s", when);
-	printf("\n");
+		snprintf(where, sizeof(where), ", met %s", when);
+	return detail(t, "      you know them: %s [%.9s]%s", str(c, "name"), str(c, "fingerprint"),
+	              where);
+}
+
+/* Prints t (when it has rows) and frees it; a failure was said. CLI_EXIT_*. */
+static int
+table_done(struct cli_table *t, bool ok)
+{
+	if (!ok)
+		cli_error("out of memory");
+	else if (cli_table_print(t, stdout) < 0)
+		ok = false;
+	cli_table_free(t);
+	return ok ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+}
+
+/* The peers as a table, each with whom we know them as and the common ground under it. */
+static int
+print_peers(const json_t *peers)
+{
+	static const char *const headers[] = { "ID", "HANDLE", "STATUS", "TOPICS", "" };
+	struct cli_table *t = cli_table_new(5, headers);
+	bool ok = t != NULL;
+	const json_t *p;
+	char topics[512];
+	size_t i;
+
+	if (ok)
+		cli_table_align_right(t, 0);
+	json_array_foreach(peers, i, p)
+	{
+		if (!ok)
+			break;
+		join(json_object_get(p, "topics"), topics, sizeof(topics));
+		ok = cli_table_add(t,
+		                   (const char *const[]){
+		                           str(p, "id"),
+		                           *str(p, "handle") ? str(p, "handle") : "(no handle)",
+		                           str(p, "status"), topics,
+		                           json_is_true(json_object_get(p, "same_event"))
+		                                   ? "[same event]"
+		                                   : "" }) == 0 &&
+		     add_contact(t, json_object_get(p, "contact")) == 0 &&
+		     add_common(t, json_object_get(p, "common")) == 0;
+	}
+	return table_done(t, ok);
 }
 
 static const char nearby_help[] =
@@ -542,7 +604,9 @@ static const char nearby_help[] =
         "Someone you exchanged cards with is recognised by their advert's tag and shown by\n"
         "the name you have for them and where you met (docs/privacy.md).\n"
         "\n"
-        "  --json    print the list as JSON\n";
+        "  --json    {\"schema\": 1, \"peers\": [...]} (docs/json.md)\n"
+        "\n"
+        "On a terminal, a header line, and rows cut to its width with an ellipsis.\n";
 
 int
 cmd_nearby(struct cli *cli, int argc, char **argv)
@@ -552,9 +616,7 @@ cmd_nearby(struct cli *cli, int argc, char **argv)
 		                              { "json", no_argument, NULL, 'j' },
 		                              { NULL, 0, NULL, 0 } };
 	bool done = false, json = false;
-	json_t *r, *peers, *p;
-	char topics[512];
-	size_t i;
+	json_t *r, *peers;
 	int c;
 
 	while ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, nearby_help, &done)) != -1) {
@@ -572,20 +634,14 @@ cmd_nearby(struct cli *cli, int argc, char **argv)
 		json_decref(r);
 		return cli_json_print_list("peers", peers) < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 	}
-	if (json_array_size(peers) == 0)
+	if (json_array_size(peers) == 0) {
 		printf("Nobody nearby yet\n");
-	json_array_foreach(peers, i, p)
-	{
-		join(json_object_get(p, "topics"), topics, sizeof(topics));
-		printf("%4s  %-24s %-6s %s%s\n", str(p, "id"),
-		       *str(p, "handle") ? str(p, "handle") : "(no handle)", str(p, "status"),
-		       topics,
-		       json_is_true(json_object_get(p, "same_event")) ? "  [same event]" : "");
-		print_contact(json_object_get(p, "contact"));
-		print_common(json_object_get(p, "common"));
+		json_decref(r);
+		return CLI_EXIT_OK;
 	}
+	c = print_peers(peers);
 	json_decref(r);
-	return CLI_EXIT_OK;
+	return c;
 }
 
 /* An address with several offers waiting is likely one machine with many keys: say how to
@@ -633,6 +689,39 @@ print_held_back(const json_t *held)
 	printf(")\n");
 }
 
+/* The offers as a table, each with its warning, note and common ground under it. */
+static int
+print_offers(const json_t *offers)
+{
+	static const char *const headers[] = { "ID", "NAME", "FINGERPRINT", "FROM" };
+	struct cli_table *t = cli_table_new(4, headers);
+	bool ok = t != NULL;
+	const json_t *o;
+	char id[24], fpr[10];
+	size_t i;
+
+	if (ok)
+		cli_table_align_right(t, 0);
+	json_array_foreach(offers, i, o)
+	{
+		if (!ok)
+			break;
+		snprintf(id, sizeof(id), "%lld",
+		         (long long)json_integer_value(json_object_get(o, "id")));
+		/* The start of the fingerprint, to compare with what the sender shows. */
+		snprintf(fpr, sizeof(fpr), "%.9s", str(o, "fingerprint"));
+		ok = cli_table_add(t, (const char *const[]){ id, str(o, "name"), fpr,
+		                                             *str(o, "from") ? str(o, "from")
+		                                                             : "?" }) == 0 &&
+		     (!*str(o, "same_name_as") ||
+		      detail(t, "      ! not the %s in your contacts (%.9s): another key",
+		             str(o, "name"), str(o, "same_name_as")) == 0) &&
+		     (!*str(o, "note") || detail(t, "      \"%s\"", str(o, "note")) == 0) &&
+		     add_common(t, json_object_get(o, "common")) == 0;
+	}
+	return table_done(t, ok);
+}
+
 static const char inbox_help[] =
         "usage: wallflower inbox [--json] [--runtime-dir DIR]\n"
         "\n"
@@ -645,7 +734,9 @@ static const char inbox_help[] =
         "Nothing you decide is ever told to the sender. Offers expire after 24 hours\n"
         "(wallflowerd --offer-ttl sets another time), or sooner when their card does.\n"
         "\n"
-        "  --json    print the offers as JSON\n";
+        "  --json    {\"schema\": 1, \"offers\": [...]} (docs/json.md)\n"
+        "\n"
+        "On a terminal, a header line, and rows cut to its width with an ellipsis.\n";
 
 int
 cmd_inbox(struct cli *cli, int argc, char **argv)
@@ -655,8 +746,7 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
 		                              { "json", no_argument, NULL, 'j' },
 		                              { NULL, 0, NULL, 0 } };
 	bool done = false, json = false;
-	json_t *r, *offers, *o;
-	size_t i;
+	json_t *r, *offers;
 	int c;
 
 	while ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, inbox_help, &done)) != -1) {
@@ -676,17 +766,9 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
 	}
 	if (json_array_size(offers) == 0)
 		printf("No offers waiting\n");
-	json_array_foreach(offers, i, o)
-	{
-		printf("%4lld  %s  [%.9s]  from %s\n",
-		       (long long)json_integer_value(json_object_get(o, "id")), str(o, "name"),
-		       str(o, "fingerprint"), *str(o, "from") ? str(o, "from") : "?");
-		if (*str(o, "same_name_as"))
-			printf("      ! not the %s in your contacts (%.9s): another key\n",
-			       str(o, "name"), str(o, "same_name_as"));
-		if (*str(o, "note"))
-			printf("      \"%s\"\n", str(o, "note"));
-		print_common(json_object_get(o, "common"));
+	else if ((c = print_offers(offers)) != CLI_EXIT_OK) {
+		json_decref(r);
+		return c;
 	}
 	print_crowded(offers);
 	print_held_back(json_object_get(r, "held_back"));

@@ -18,15 +18,17 @@ static const char contacts_help[] =
         "Lists the people you met, by name: the first group of their fingerprint (a short\n"
         "name for 'show'), their organisation, and when and where you last met.\n"
         "\n"
-        "  --event E   only people you met at event E\n"
-        "  --topic T   only people who know, offer or seek topic T\n"
+        "  --event E   only people you met at event E (any case or spacing)\n"
+        "  --topic T   only people who know, offer or seek topic T (any case or spacing)\n"
         "  --search Q  only people for whom every word of Q starts a word of their name,\n"
         "              organisation, an email address, topic, offer or seek, in any case\n"
         "              and with or without accents ('maria' finds María, 'grace hop'\n"
         "              finds Grace Hopper, 'navy' finds grace@navy.mil)\n"
-        "  --json      a JSON array of contacts, each with fingerprint, key, rev, added,\n"
-        "              introduced_by, fields (as 'card verify --json' shows them), met and\n"
-        "              notes\n";
+        "  --json      {\"schema\": 1, \"contacts\": [...]}: each contact with fingerprint,\n"
+        "              key, rev, added, introduced_by, fields (as 'card verify --json'\n"
+        "              shows them), met, notes and followups (docs/json.md)\n"
+        "\n"
+        "On a terminal, a header line, and rows cut to its width with an ellipsis.\n";
 
 int
 cmd_contacts(struct cli *cli, int argc, char **argv)
@@ -39,9 +41,10 @@ cmd_contacts(struct cli *cli, int argc, char **argv)
 		                              { NULL, 0, NULL, 0 } };
 	struct store_filter flt = { 0 };
 	struct contact *list;
+	struct followup *fu = NULL;
 	struct store *st;
 	bool json = false, done;
-	size_t n;
+	size_t n, n_fu = 0;
 	int c, r;
 
 	while ((c = cli_getopt(cli, argc, argv, "he:t:s:j", opts, contacts_help, &done)) != -1) {
@@ -63,17 +66,19 @@ cmd_contacts(struct cli *cli, int argc, char **argv)
 	if (cli_open_store(cli, &st) < 0)
 		return CLI_EXIT_FAIL;
 	r = store_contacts(st, &flt, &list, &n);
-	store_close(st);
 	if (r < 0) {
+		store_close(st);
 		cli_error("cannot read contacts: %s", strerror(-r));
 		return CLI_EXIT_FAIL;
 	}
-	if (json) {
-		r = cli_json_print_list("contacts",
-		                        cli_json_array(list, n, sizeof(*list), cli_contact_json));
-	} else {
-		for (size_t i = 0; i < n; i++)
-			cli_contact_line(&list[i]);
+	/* The JSON contact carries its follow-ups, as in `show --json` and the export. */
+	if (json && (r = store_followup_list(st, false, 0, &fu, &n_fu)) < 0)
+		cli_error("cannot read follow-ups: %s", strerror(-r));
+	store_close(st);
+	if (json && r == 0) {
+		r = cli_json_print_list("contacts", cli_contacts_json(list, n, fu, n_fu));
+	} else if (!json) {
+		r = n > 0 ? cli_contacts_table(list, n, stdout) : 0;
 		if (n == 0 && flt.event == NULL && flt.topic == NULL && flt.search == NULL)
 			fputs("No contacts yet. Import a card you were given with "
 			      "'wallflower import FILE'.\n",
@@ -81,6 +86,7 @@ cmd_contacts(struct cli *cli, int argc, char **argv)
 		else if (n == 0)
 			fputs("Nobody matches.\n", stderr);
 	}
+	followup_free_all(fu, n_fu);
 	contact_free_all(list, n);
 	return r < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
@@ -90,7 +96,10 @@ static const char show_help[] =
         "\n"
         "Shows everything about one contact: their card, where and when you met, who\n"
         "introduced you, your notes and follow-ups. CONTACT is the start of a name or of a\n"
-        "fingerprint; when it fits several people, they are listed and nothing is shown.\n";
+        "fingerprint; when it fits several people, they are listed and nothing is shown.\n"
+        "\n"
+        "  --json    one JSON document: \"schema\": 1, then the contact's members as in\n"
+        "            'contacts --json', follow-ups included (docs/json.md)\n";
 
 int
 cmd_show(struct cli *cli, int argc, char **argv)
@@ -120,7 +129,8 @@ cmd_show(struct cli *cli, int argc, char **argv)
 	if (cli_contact_resolve(st, argv[optind], &who) == 0 &&
 	    store_followup_list(st, false, 0, &fu, &n_fu) == 0) {
 		if (json)
-			r = cli_json_print(cli_contact_json(who)) < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+			r = cli_json_print(cli_contact_json(who, fu, n_fu)) < 0 ? CLI_EXIT_FAIL
+			                                                        : CLI_EXIT_OK;
 		else {
 			cli_contact_print(who, fu, n_fu);
 			r = CLI_EXIT_OK;

@@ -1,42 +1,40 @@
-/* people.c: how the CLI names, finds and shows contacts. */
+/*
+ * people.c: how the CLI names, finds and shows contacts: the contacts table, the whole
+ * contact for `show`, and the contact object of every JSON document, which is the
+ * export's (export_contact_json), so that `contacts --json`, `show --json` and the JSON
+ * export cannot drift apart.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "wallflower/export.h"
 #include "wallflower/text.h"
 #include "wallflower/when.h"
 
-static json_t *
-meeting_json(const void *item)
+/* One version for every JSON document, the export's included. */
+_Static_assert(CLI_JSON_SCHEMA == EXPORT_JSON_SCHEMA, "one JSON schema version");
+
+json_t *
+cli_contact_json(const struct contact *c, const struct followup *fu, size_t n_fu)
 {
-	const struct contact_meeting *m = item;
-
-	return json_pack("{s:s?, s:I}", "event", m->event, "at", (json_int_t)m->at);
-}
-
-static json_t *
-note_json(const void *item)
-{
-	const struct contact_note *nt = item;
-
-	return json_pack("{s:I, s:s, s:I}", "id", (json_int_t)nt->id, "text", nt->text, "at",
-	                 (json_int_t)nt->at);
+	/* The export's builder: one shape of a contact everywhere (docs/json.md). */
+	return export_contact_json(c, fu, n_fu);
 }
 
 json_t *
-cli_contact_json(const void *item)
+cli_contacts_json(const struct contact *list, size_t n, const struct followup *fu, size_t n_fu)
 {
-	const struct contact *c = item;
-	char key[2 * CRYPT_SIGN_PK + 1];
+	json_t *a = json_array();
 
-	crypt_hex(key, c->key, CRYPT_SIGN_PK);
-	return json_pack("{s:s, s:s, s:I, s:I, s:s?, s:o*, s:o*, s:o*}", "fingerprint", c->fpr,
-	                 "key", key, "rev", (json_int_t)c->rev, "added", (json_int_t)c->added,
-	                 "introduced_by", c->introduced_by, "fields", cli_fields_json(&c->f), "met",
-	                 cli_json_array(c->met, c->n_met, sizeof(*c->met), meeting_json), "notes",
-	                 cli_json_array(c->notes, c->n_notes, sizeof(*c->notes), note_json));
+	for (size_t i = 0; i < n && a != NULL; i++)
+		if (json_array_append_new(a, cli_contact_json(&list[i], fu, n_fu)) < 0) {
+			json_decref(a); /* append_new took the item, or it was NULL */
+			a = NULL;
+		}
+	return a;
 }
 
 /* The most recent meeting, as "2026-11-26 at Intranet Now", or "". */
@@ -55,26 +53,64 @@ last_met(const struct contact *c, char *buf, size_t size)
 		snprintf(buf, size, "%s", day);
 }
 
-void
-cli_contact_line(const struct contact *c)
+int
+cli_contacts_table(const struct contact *list, size_t n, FILE *f)
 {
-	char met[200];
+	static const char *const headers[] = { "NAME", "FPR", "ORGANISATION", "LAST MET" };
+	struct cli_table *t = cli_table_new(4, headers);
+	int r = t == NULL ? -ENOMEM : 0;
 
-	last_met(c, met, sizeof(met));
-	/* The first group of the fingerprint is a handy unique prefix for `show`. */
-	printf("%-28s %.4s  %-24s %s\n", c->f.text[CARD_NAME] ? c->f.text[CARD_NAME] : "?", c->fpr,
-	       c->f.text[CARD_ORG] ? c->f.text[CARD_ORG] : "", met);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		const struct contact *c = &list[i];
+		char met[400], fpr[5];
+
+		last_met(c, met, sizeof(met));
+		/* The first group of the fingerprint is a handy unique prefix for `show`. */
+		snprintf(fpr, sizeof(fpr), "%.4s", c->fpr);
+		r = cli_table_add(
+		        t, (const char *const[]){ c->f.text[CARD_NAME] ? c->f.text[CARD_NAME] : "?",
+		                                  fpr, c->f.text[CARD_ORG], met });
+	}
+	if (r < 0) {
+		cli_error("out of memory");
+		cli_table_free(t);
+		return -1;
+	}
+	r = cli_table_print(t, f);
+	cli_table_free(t);
+	return r;
+}
+
+/*
+ * "  label      " + head + text, the text's further lines (notes and follow-ups may have
+ * several) indented to where its first line began, so that they read as one block.
+ */
+static void
+print_block(const char *label, const char *head, const char *text)
+{
+	int indent;
+
+	indent = printf("  %-10s %s", label, head);
+	for (const char *p = text; *p != '\0'; p++) {
+		putchar(*p);
+		if (*p == '\n')
+			printf("%*s", indent, "");
+	}
+	putchar('\n');
 }
 
 void
 cli_contact_print(const struct contact *c, const struct followup *fu, size_t n_fu)
 {
-	char key[2 * CRYPT_SIGN_PK + 1], day[11];
+	char key[2 * CRYPT_SIGN_PK + 1], day[11], head[80];
+	bool first = true;
 
 	crypt_hex(key, c->key, CRYPT_SIGN_PK);
 	printf("%s\n", c->f.text[CARD_NAME] ? c->f.text[CARD_NAME] : "?");
 	printf("  %-10s %s\n  %-10s %s\n  %-10s %llu\n", "signer", c->fpr, "key", key, "rev",
 	       (unsigned long long)c->rev);
+	when_format_date(c->added, day);
+	printf("  %-10s %s\n", "added", day);
 	cli_fields_print(&c->f);
 	if (c->introduced_by != NULL)
 		printf("  %-10s %s\n", "via", c->introduced_by);
@@ -85,14 +121,17 @@ cli_contact_print(const struct contact *c, const struct followup *fu, size_t n_f
 	}
 	for (size_t i = 0; i < c->n_notes; i++) {
 		when_format_date(c->notes[i].at, day);
-		printf("  %-10s %s  %s\n", i == 0 ? "notes" : "", day, c->notes[i].text);
+		snprintf(head, sizeof(head), "#%lld  %s  ", (long long)c->notes[i].id, day);
+		print_block(i == 0 ? "notes" : "", head, c->notes[i].text);
 	}
 	for (size_t i = 0; i < n_fu; i++) {
 		if (fu[i].contact_id != c->id)
 			continue;
 		when_format_date(fu[i].due, day);
-		printf("  %-10s #%lld due %s%s  %s\n", "follow-up", (long long)fu[i].id, day,
-		       fu[i].done ? " (done)" : "", fu[i].text);
+		snprintf(head, sizeof(head), "#%lld due %s%s  ", (long long)fu[i].id, day,
+		         fu[i].done ? " (done)" : "");
+		print_block(first ? "follow-ups" : "", head, fu[i].text);
+		first = false;
 	}
 }
 

@@ -949,7 +949,8 @@ jnotes(const struct contact *c)
 	json_t *a = json_array();
 
 	for (size_t i = 0; i < c->n_notes && a != NULL; i++) {
-		if (json_array_append_new(a, json_pack("{s:o, s:I}", "text",
+		if (json_array_append_new(a, json_pack("{s:I, s:o, s:I}", "id",
+		                                       (json_int_t)c->notes[i].id, "text",
 		                                       jtext(c->notes[i].text, EXPORT_KEEP_LF),
 		                                       "at", jint(c->notes[i].at))) < 0) {
 			json_decref(a);
@@ -959,77 +960,102 @@ jnotes(const struct contact *c)
 	return a;
 }
 
-/* Card fields under their card payload names (proto/card.md), absent ones as null or []. */
-static int
-jcard(json_t *o, const struct card_fields *f)
-{
-	for (int i = 0; i < CARD_FIELD_COUNT; i++) {
-		enum card_field k = (enum card_field)i;
-		json_t *v = k < CARD_TEXT_COUNT ? jtext(f->text[k], field_clean(k))
-		                                : jlist(card_fields_list_const(f, k));
-
-		if (json_object_set_new(o, card_field_info(k)->name, v) < 0)
-			return -ENOMEM;
-	}
-	if (json_object_set_new(o, "fwd", f->fwd < 0 ? json_null() : json_boolean(f->fwd > 0)) < 0)
-		return -ENOMEM;
-	return 0;
-}
-
+/*
+ * Card fields under their card payload names (proto/card.md), as `card verify --json`
+ * shows them: absent fields and empty lists are left out, fwd only when the card says.
+ */
 static json_t *
-jcontact(const struct contact *c)
+jfields(const struct card_fields *f)
 {
-	char hex[KEY_HEX_LEN + 1];
-	json_t *o;
+	json_t *o = json_object(), *v;
+	int r = o == NULL ? -1 : 0;
 
-	crypt_hex(hex, c->key, sizeof(c->key));
-	o = json_pack("{s:I, s:s, s:o}", "id", (json_int_t)c->id, "key", hex, "fingerprint",
-	              jtext(c->fpr, 0));
-	if (o == NULL)
-		return NULL;
-	if (jcard(o, &c->f) < 0 ||
-	    json_object_update_new(o, json_pack("{s:I, s:I, s:o, s:o, s:o}", "rev", jint(c->rev),
-	                                        "added", jint(c->added), "introduced_by",
-	                                        jtext(c->introduced_by, 0), "met", jmet(c), "notes",
-	                                        jnotes(c))) < 0) {
+	for (int i = 0; i < CARD_FIELD_COUNT && r == 0; i++) {
+		enum card_field k = (enum card_field)i;
+
+		if (k < CARD_TEXT_COUNT) {
+			if (f->text[k] == NULL)
+				continue;
+			v = jtext(f->text[k], field_clean(k));
+		} else {
+			if ((v = jlist(card_fields_list_const(f, k))) != NULL &&
+			    json_array_size(v) == 0) {
+				json_decref(v);
+				continue;
+			}
+		}
+		r = json_object_set_new(o, card_field_info(k)->name, v);
+	}
+	if (r == 0 && f->fwd >= 0)
+		r = json_object_set_new(o, "fwd", json_boolean(f->fwd > 0));
+	if (r < 0) {
 		json_decref(o);
 		return NULL;
 	}
 	return o;
 }
 
+/* The follow-ups of fu[0..n) that are about c, in their order. */
 static json_t *
-jfollowup(const struct followup *f)
+jfollowups(const struct contact *c, const struct followup *fu, size_t n)
 {
-	return json_pack("{s:I, s:I, s:o, s:o, s:o, s:I, s:I, s:b}", "id", (json_int_t)f->id,
-	                 "contact_id", (json_int_t)f->contact_id, "who", jtext(f->who, 0),
-	                 "fingerprint", jtext(f->fpr, 0), "text", jtext(f->text, EXPORT_KEEP_LF),
-	                 "due", jint(f->due), "created", jint(f->created), "done", f->done);
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n && a != NULL; i++) {
+		if (fu[i].contact_id != c->id)
+			continue;
+		if (json_array_append_new(
+		            a, json_pack("{s:I, s:o, s:I, s:I, s:b}", "id", (json_int_t)fu[i].id,
+		                         "text", jtext(fu[i].text, EXPORT_KEEP_LF), "due",
+		                         jint(fu[i].due), "created", jint(fu[i].created), "done",
+		                         fu[i].done)) < 0) {
+			json_decref(a);
+			a = NULL;
+		}
+	}
+	return a;
 }
 
+struct json_t *
+export_contact_json(const struct contact *c, const struct followup *fu, size_t n_fu)
+{
+	char hex[KEY_HEX_LEN + 1];
+
+	crypt_hex(hex, c->key, sizeof(c->key));
+	/* "o" steals every value, even when json_pack fails or one of them is NULL. */
+	return json_pack("{s:o, s:s, s:I, s:I, s:o, s:o, s:o, s:o, s:o}", "fingerprint",
+	                 jtext(c->fpr, 0), "key", hex, "rev", jint(c->rev), "added", jint(c->added),
+	                 "introduced_by", jtext(c->introduced_by, 0), "fields", jfields(&c->f),
+	                 "met", jmet(c), "notes", jnotes(c), "followups", jfollowups(c, fu, n_fu));
+}
+
+/*
+ * The export is a JSON document like every --json output (docs/json.md): "schema" first,
+ * then what it is, when it was made, and the contacts, each with its follow-ups.
+ */
 static int
 json_write(const struct export_data *d, FILE *out)
 {
-	json_t *contacts = json_array(), *followups = json_array(), *root;
+	json_t *contacts = json_array(), *root;
 	int r = 0;
 
 	for (size_t i = 0; i < d->n_contacts && contacts != NULL && r == 0; i++)
-		r = json_array_append_new(contacts, jcontact(&d->contacts[i]));
-	for (size_t i = 0; i < d->n_followups && followups != NULL && r == 0; i++)
-		r = json_array_append_new(followups, jfollowup(&d->followups[i]));
-	if (r < 0) {
+		r = json_array_append_new(
+		        contacts,
+		        export_contact_json(&d->contacts[i], d->followups, d->n_followups));
+	if (r < 0 || contacts == NULL) {
 		json_decref(contacts);
-		json_decref(followups);
 		return -ENOMEM;
 	}
-	/* "o" steals both arrays, even when json_pack fails (jansson >= 2.11). */
-	root = json_pack("{s:s, s:i, s:I, s:o, s:o}", "format", "wallflower-export", "version", 1,
-	                 "exported", jint(d->now), "contacts", contacts, "followups", followups);
+	/* "o" steals the array, even when json_pack fails (jansson >= 2.11). */
+	root = json_pack("{s:i, s:s, s:I, s:o}", "schema", EXPORT_JSON_SCHEMA, "format",
+	                 "wallflower-export", "exported", jint(d->now), "contacts", contacts);
 	if (root == NULL)
 		return -ENOMEM;
 	r = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 ? -EIO : 0;
 	json_decref(root);
-	fputc('\n', out);
+	if (fputc('\n', out) == EOF)
+		r = -EIO;
 	return r;
 }
 

@@ -208,7 +208,7 @@ else
 	f "wallflower sh"
 	check "fish: a verb, with its summary" sh -c 'grep -q "^show	everything about one contact" "$1"' sh "$TMP/out"
 	f "wallflower show --j"
-	check "fish: a verb's options" same "$TMP/out" "--json"
+	check "fish: a verb's options, one candidate" sh -c 'test "$(cut -f1 "$1")" = "--json"' sh "$TMP/out"
 	f "wallflower show Zo"
 	check "fish: a name with a space and accents" same "$TMP/out" "Zoë Ça-Va"
 	f "wallflower show 'Ada L"

@@ -344,7 +344,8 @@ same "finding 11: its offer names the contact whose name it uses" "$D" "$IDA_FP"
 drive fp not-ida
 NOT_IDA_FP=$D
 INBOX=$(wfr inbox)
-grep -q "Ida Importer  \[${NOT_IDA_FP:0:9}\]  from 127.0.6.1" <<<"$INBOX"
+# a row of the inbox table: id, name, the start of the fingerprint, where it came from
+grep -Eq "^ *[0-9]+  Ida Importer +${NOT_IDA_FP:0:9}  127\.0\.6\.1\$" <<<"$INBOX"
 ok $? "finding 11: inbox shows the sender's own fingerprint and address"
 grep -q "! not the Ida Importer in your contacts (${IDA_FP:0:9})" <<<"$INBOX"
 ok $? "finding 11: and warns that it is not the contact of that name"
