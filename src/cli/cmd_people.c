@@ -95,8 +95,10 @@ static const char show_help[] =
         "usage: wallflower show CONTACT [--json]\n"
         "\n"
         "Shows everything about one contact: their card, where and when you met, who\n"
-        "introduced you, your notes and follow-ups. CONTACT is the start of a name or of a\n"
-        "fingerprint; when it fits several people, they are listed and nothing is shown.\n"
+        "introduced you, your notes and follow-ups. CONTACT is the start of words of their\n"
+        "name, organisation, email or topics (in any case, with or without accents), or the\n"
+        "start of their fingerprint; when it fits several people, they are listed and\n"
+        "nothing is shown.\n"
         "\n"
         "  --json    one JSON document: \"schema\": 1, then the contact's members as in\n"
         "            'contacts --json', follow-ups included (docs/json.md)\n";

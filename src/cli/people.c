@@ -160,12 +160,12 @@ cli_contact_resolve(struct store *st, const char *prefix, struct contact **out)
 		return 0;
 	}
 	if (n == 0)
-		cli_error("no contact matches '%s' (a name or fingerprint prefix; see "
-		          "'wallflower contacts')",
-		          prefix);
+		cli_error("no contact matches %s (words of a name, or the start of a "
+		          "fingerprint; see 'wallflower contacts')",
+		          cli_quote(prefix));
 	else
-		cli_error("'%s' matches %zu contacts; say more of the name or fingerprint:", prefix,
-		          n);
+		cli_error("%s matches %zu contacts; say more of the name or fingerprint:",
+		          cli_quote(prefix), n);
 	for (size_t i = 0; i < n; i++) {
 		fputs("  ", stderr);
 		fprintf(stderr, "%s  %s\n", list[i].f.text[CARD_NAME], list[i].fpr);
