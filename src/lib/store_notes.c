@@ -1,8 +1,9 @@
 /*
  * store_notes.c: notes and follow-ups, the things a person writes about their contacts,
  * in the store (store_int.h): adding, listing, correcting and deleting them. Both are
- * numbered by their row id, which never changes and is never reused while the row lives,
- * so "note edit 12" means the same note however the listing is sorted. Text is taken only
+ * numbered by their row id, which never changes and is never given to another (the
+ * tables are AUTOINCREMENT since schema 6), so "note edit 12" means the same note however
+ * the listing is sorted, and never a newer one after 12 was deleted. Text is taken only
  * after the card text rules passed it (text_check). It must never build SQL from a value
  * or write outside one IMMEDIATE transaction per call.
  */

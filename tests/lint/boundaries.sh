@@ -21,7 +21,7 @@ only() { # HEADER-REGEX ALLOWED-FILE-GLOB...
 }
 only 'sodium' src/lib/crypt.c
 only 'msgpack' src/lib/wire.c
-# The store adapter is three files around one internal header (store_int.h).
+# The store adapter is the store*.c files around one internal header (store_int.h).
 only 'sqlite3' 'src/lib/store.c' 'src/lib/store_*.c' src/lib/store_int.h
 only 'avahi-' src/daemon/mdns.c
 # JSON goes through jansson in three places: the CLI's --json, the JSON export, and the
