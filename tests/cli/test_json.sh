@@ -5,11 +5,11 @@
 # offers sent, personas. Each document must be one JSON object with "schema": 1 first and
 # exactly the members docs/json.md declares for it, in its order, down to the items of its
 # lists (tests/cli/jsonshape.py reads the shapes from docs/json.md itself, so a member
-# added or removed without a word there fails here). status, inbox and watch ask a real
+# added or removed without a word there fails here). status and inbox ask a real
 # wallflowerd that is never started (no advert, no browsing); nearby, and status and inbox
 # with items in them, ask a stand-in (tests/cli/fakewfd.py) whose replies follow what
-# src/daemon builds. That contacts, show and the export give the same contact object is
-# tests/cli/test_output.sh's. TAP output.
+# src/daemon builds, and watch a smaller one that sends two events. That contacts, show
+# and the export give the same contact object is tests/cli/test_output.sh's. TAP output.
 # Arguments: the wallflower binary, the source root, and the wallflowerd binary (by
 # default the one beside it in the build tree).
 set -u
@@ -55,15 +55,22 @@ command -v sqlite3 >/dev/null || { echo "1..0 # SKIP: sqlite3 is not installed";
 : >"$TMP/ran"
 
 # ---- docs/json.md itself ----
-check "docs/json.md: every shape block parses" sh -c "python3 '$SRC/tests/cli/jsonshape.py' names '$DOC' >'$TMP/names'"
+names() { shape names "$DOC" >"$TMP/names"; }
+check "docs/json.md: every shape block parses" names
 check "docs/json.md: each member table lists its shape's members" shape tables "$DOC"
-# The checker must be able to fail: a document with a member the doc does not declare.
-printf '{"schema": 1, "fingerprint": "f", "key": "k", "extra": 1}\n' >"$TMP/bad.json"
-check "the checker refuses an undeclared member" sh -c "! python3 '$SRC/tests/cli/jsonshape.py' check '$DOC' 'id --json' '$TMP/bad.json'"
-printf '{"fingerprint": "f", "schema": 1, "key": "k"}\n' >"$TMP/bad.json"
-check "the checker refuses schema not first" sh -c "! python3 '$SRC/tests/cli/jsonshape.py' check '$DOC' 'id --json' '$TMP/bad.json'"
-printf '{"schema": 1, "followups": []}\n' >"$TMP/bad.json"
-check "the checker refuses an empty list (its items unchecked)" sh -c "! python3 '$SRC/tests/cli/jsonshape.py' check '$DOC' 'followup list --json' '$TMP/bad.json'"
+# The checker must be able to fail. refuses NAME JSON: it finds JSON not of shape NAME.
+refuses() { printf '%s\n' "$2" >"$TMP/bad.json" && ! shape check "$DOC" "$1" "$TMP/bad.json"; }
+check "the checker refuses an undeclared member" \
+	refuses "id --json" '{"schema": 1, "fingerprint": "f", "key": "k", "extra": 1}'
+check "the checker refuses a member missing" refuses "id --json" '{"schema": 1, "key": "k"}'
+check "the checker refuses schema not first" \
+	refuses "id --json" '{"fingerprint": "f", "schema": 1, "key": "k"}'
+check "the checker refuses an undeclared member of an item" refuses "note CONTACT --json" \
+	'{"schema": 1, "notes": [{"id": 1, "date": "d", "at": 1, "text": "t", "x": 2}]}'
+check "the checker refuses a number in a list of strings" \
+	refuses "profile list --json" '{"schema": 1, "personas": ["default", 2]}'
+check "the checker refuses an empty list (its items unchecked)" \
+	refuses "followup list --json" '{"schema": 1, "followups": []}'
 
 # ---- a store with a bit of everything ----
 person() { # DIR NAME ORG TOPIC OFFER
