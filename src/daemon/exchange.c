@@ -59,7 +59,7 @@ exchange_offer_json(struct wfd *d, const struct inbox_offer *o)
 	/* No handle from an advert: anyone can advertise from the sender's address, so only
 	 * the key that signed the handover (the fingerprint) says who this is. */
 	fingerprint(o->card->key, fpr);
-	j = json_pack("{sI so so* ss so sb sI sI ss? ss?}", "id", (json_int_t)o->id, "name",
+	j = json_pack("{sI so so* ss so sb sI sI ss? ss*}", "id", (json_int_t)o->id, "name",
 	              preview(name, WFD_PREVIEW_NAME), "note",
 	              o->note != NULL ? preview(o->note, WFD_PREVIEW_NOTE) : NULL, "fingerprint",
 	              fpr, "common", peers_common_ground_card(d, o->card), "reply", o->reply,

@@ -184,7 +184,7 @@ cat >"$TMP/replies.json" <<'EOF'
    "same_name_as": "abcd-efgh-ijkl-mnop-qrst-uvwx"},
   {"id": 8, "name": "Fay", "fingerprint": "ffff-aaaa-yyyy-ffff-aaaa-yyyy",
    "common": {"topics": [], "you_offer": [], "you_seek": []}, "reply": false,
-   "received": 0, "expires": 0, "event": null, "from": null}],
+   "received": 0, "expires": 0, "event": null}],
   "held_back": {"busy": 0, "by": {}}}
 }
 EOF
