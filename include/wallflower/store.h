@@ -247,6 +247,14 @@ int store_contacts(struct store *st, const struct store_filter *filter, struct c
 int store_contact_find(struct store *st, const char *prefix, struct contact **out,
                        size_t *n) CRYPT_WUR;
 
+/*
+ * Whether what names c exactly: c's whole fingerprint (any case, dashes optional), or c's
+ * whole name in the search form (case and accents aside). A CONTACT that only matches
+ * words of a card (its organisation, a topic, the start of a name) does not: what cannot
+ * be undone (`forget --yes`) asks for this.
+ */
+bool store_contact_named(const struct contact *c, const char *what);
+
 /* Whether key is a contact (exact key, never a search). 0 (no), 1 (yes) or -EIO. */
 int store_is_contact(struct store *st, const uint8_t key[CRYPT_SIGN_PK]) CRYPT_WUR;
 
@@ -276,15 +284,21 @@ struct store_forgotten {
  * ledger, and then the topics, organisations and events that nobody else is linked to
  * (they could name the person). A block on their key stays (blocking outlasts forgetting),
  * but loses the name kept with it. Offers of your card you made (the outbox) are kept:
- * they name an advertised handle, never an identity. Then, the transaction committed,
- * the write-ahead log is checkpointed and truncated: with secure_delete (every connection
- * has it on) the bytes are then gone from the database file and the log. Not inside
- * store_begin. 0 with *out (may be NULL); -ENOENT for no such person (nothing changed);
- * -EINPROGRESS when the person is forgotten but another connection (a daemon reading
- * the store) kept the checkpoint from completing: their old bytes stay in the log until
- * a checkpoint completes, at the latest when the last connection closes the store.
+ * they name an advertised handle, never an identity. With secure_delete (every
+ * connection has it on) the freed bytes are zeroed; store_wipe_log then takes the old
+ * copies out of the log. Not inside store_begin. 0 with *out (may be NULL); -ENOENT for
+ * no such person; on any error nothing changed.
  */
 int store_forget(struct store *st, int64_t person_id, struct store_forgotten *out) CRYPT_WUR;
+
+/*
+ * Copies every page of the write-ahead log into the database file and truncates the log,
+ * so that what a delete zeroed (secure_delete) is gone from both files: call it after
+ * store_forget. 0; -EINPROGRESS when another connection reading the store kept it from
+ * completing (the old bytes stay in the log until a checkpoint completes, at the latest
+ * when the last connection closes the store); another negative errno when SQLite failed.
+ */
+int store_wipe_log(struct store *st) CRYPT_WUR;
 
 /* One blocked identity. */
 struct store_block {

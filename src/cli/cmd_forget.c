@@ -14,19 +14,24 @@
 #include "wallflower/when.h"
 
 static const char forget_help[] =
-        "usage: wallflower forget CONTACT [--yes] [--json]\n"
+        "usage: wallflower forget CONTACT [--yes] [--json] [--runtime-dir DIR]\n"
         "\n"
         "Forgets a contact for good: the person, every card they gave you, your meetings,\n"
         "notes and follow-ups about them, the introductions that name them, offers from\n"
         "them still waiting in your inbox, and the topics, organisations and events nobody\n"
         "else is linked to. The store's log is then checkpointed, so that the bytes are gone\n"
-        "from its files too. A block on them stays (without their name). CONTACT names\n"
-        "them as for 'show' (words of their name, or the start of their fingerprint).\n"
+        "from its files too. A block on them stays (without their name). The offers of your\n"
+        "card you made ('wallflower sent') stay: they name the handle an advert showed and\n"
+        "your note, never who answered. A running wallflowerd is told, and stops\n"
+        "recognising them nearby at once.\n"
         "\n"
-        "On a terminal it shows who and asks first; elsewhere it needs --yes.\n"
+        "CONTACT names them as for 'show'. On a terminal it shows who and asks first;\n"
+        "elsewhere it needs --yes, and then CONTACT must be their whole name (case and\n"
+        "accents aside) or their whole fingerprint.\n"
         "\n"
-        "  --yes   forget without asking\n"
-        "  --json  say what was removed as a JSON object\n";
+        "  --yes              forget without asking\n"
+        "  --json             say what was removed as a JSON object\n"
+        "  --runtime-dir DIR  where the daemon to tell listens (as for 'start')\n";
 
 /* "1 note", "2 notes"; nothing for 0. Appends to buf (of size) after a ", " when needed. */
 static void
@@ -97,6 +102,7 @@ cmd_forget(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = { CLI_COMMON_OPTIONS,
 		                              { "yes", no_argument, NULL, 'y' },
 		                              { "json", no_argument, NULL, 'j' },
+		                              CLI_DAEMON_OPTIONS,
 		                              { NULL, 0, NULL, 0 } };
 	struct store_forgotten f;
 	struct contact *who = NULL;
@@ -104,7 +110,7 @@ cmd_forget(struct cli *cli, int argc, char **argv)
 	bool yes = false, json = false, done;
 	int c, e, r = CLI_EXIT_FAIL;
 
-	while ((c = cli_getopt(cli, argc, argv, "hyj", opts, forget_help, &done)) != -1) {
+	while ((c = cli_getopt_daemon(cli, argc, argv, "hyj", opts, forget_help, &done)) != -1) {
 		if (c == 'y')
 			yes = true;
 		else if (c == 'j')
@@ -125,20 +131,29 @@ cmd_forget(struct cli *cli, int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	if (cli_contact_resolve(st, argv[optind], &who) < 0)
 		goto out;
+	/* What cannot be undone, unasked, only for whom the user named in full: a word of
+	 * someone's organisation or topics, which they wrote themselves, is not enough. */
+	if (yes && !store_contact_named(who, argv[optind])) {
+		cli_error("%s only matches words of %s's card (%s); with --yes, give their whole "
+		          "name or fingerprint",
+		          cli_quote(argv[optind]), who->f.text[CARD_NAME], who->fpr);
+		goto out;
+	}
 	if (!yes && !confirm(who)) {
 		fputs("Nothing was forgotten.\n", stderr);
 		goto out;
 	}
-	e = store_forget(st, who->id, &f);
-	if (e < 0 && e != -EINPROGRESS) {
+	if ((e = store_forget(st, who->id, &f)) < 0) {
 		cli_error("cannot forget %s: %s (nothing was changed)", who->f.text[CARD_NAME],
 		          strerror(-e));
 		goto out;
 	}
 	/* A running daemon recognises contacts nearby from what it read at start: it reads
-	 * them again, so that it stops naming this person (proto/control.md 10.13). */
+	 * them again, so that it stops naming this person (proto/control.md 10.13). Told
+	 * before the log is wiped: it reads the store once more to do so. */
 	json_decref(cli_daemon_request(json_pack("{ss}", "cmd", "contacts-changed"),
 	                               CLI_REPLY_WAIT_MS, true));
+	e = store_wipe_log(st);
 	if (json)
 		r = cli_json_print(forgotten_json(who, &f, e == 0)) < 0 ? CLI_EXIT_FAIL
 		                                                        : CLI_EXIT_OK;
@@ -146,12 +161,17 @@ cmd_forget(struct cli *cli, int argc, char **argv)
 		forgotten_print(who, &f);
 		r = CLI_EXIT_OK;
 	}
+	/* The promise is that the bytes are gone; when it is not kept yet, say so. */
 	if (e == -EINPROGRESS) {
-		/* The promise is that the bytes are gone; it is not kept yet, so say so. */
 		cli_error("but another program is reading the store (wallflowerd?), so old copies "
-		          "of their data stay in %s/%s-wal until it lets go; 'wallflower stop' "
-		          "clears them",
-		          cli_state_dir(cli), STORE_FILE);
+		          "of their data stay in %s until it lets go; 'wallflower stop' clears "
+		          "them",
+		          cli_quote_path(cli_state_dir(cli)));
+		r = CLI_EXIT_FAIL;
+	} else if (e < 0) {
+		cli_error("but the store's log could not be wiped (%s), so old copies of their "
+		          "data stay in it until a later checkpoint",
+		          strerror(-e));
 		r = CLI_EXIT_FAIL;
 	}
 out:

@@ -296,6 +296,23 @@ only(const struct contact *c, size_t n, bool (*pick)(const struct contact *, con
 	return hit;
 }
 
+bool
+store_contact_named(const struct contact *c, const char *what)
+{
+	char p[IDENTITY_FPR_LEN + 1], f[IDENTITY_FPR_LEN];
+	size_t pn = fpr_chars(what, p, sizeof(p));
+	char *q;
+	bool yes;
+
+	if (pn == fpr_chars(c->fpr, f, sizeof(f)) && memcmp(f, p, pn) == 0)
+		return true;
+	if ((q = canon_search(what, strlen(what))) == NULL)
+		return false;
+	yes = *q != '\0' && is_name(c, q);
+	free(q);
+	return yes;
+}
+
 void
 store_find_narrow(const char *prefix, struct contact **out, size_t *n)
 {
