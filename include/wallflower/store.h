@@ -166,8 +166,9 @@ int store_card_put(struct store *st, const struct card *card, uint64_t now,
  */
 int store_met(struct store *st, int64_t person_id, const char *event, uint64_t at) CRYPT_WUR;
 
-/* Records that introducer_id introduced person_id. 0; -ENOENT; -EINVAL (the same person);
- * -EIO. Recording it again keeps the first time. */
+/* Records that introducer_id introduced person_id. A person has one introducer, the first
+ * recorded: 0; -EALREADY when that is introducer_id already (nothing changed); -EEXIST
+ * when it is someone else (nothing changed); -ENOENT; -EINVAL (the same person); -EIO. */
 int store_introduced(struct store *st, int64_t person_id, int64_t introducer_id,
                      uint64_t at) CRYPT_WUR;
 

@@ -47,7 +47,7 @@ struct import_ctx {
 /* The card, the meeting and the introduction, in one transaction. */
 static int
 import_store(const struct import_ctx *x, const struct card *card, enum store_card_result *res,
-             bool *met_new)
+             bool *met_new, bool *via_kept)
 {
 	int64_t id = 0;
 	int r;
@@ -61,8 +61,14 @@ import_store(const struct import_ctx *x, const struct card *card, enum store_car
 		if (r == -EALREADY)
 			r = 0;
 	}
-	if (r == 0 && x->via != NULL)
-		r = store_introduced(x->st, id, x->via->id, x->now);
+	*via_kept = true;
+	if (r == 0 && x->via != NULL &&
+	    (r = store_introduced(x->st, id, x->via->id, x->now)) == -EEXIST) {
+		*via_kept = false; /* an earlier introducer stays the one recorded */
+		r = 0;
+	}
+	if (r == -EALREADY)
+		r = 0;
 	return store_end(x->st, r);
 }
 
@@ -74,7 +80,7 @@ import_one(const struct import_ctx *x, const char *path)
 	enum store_card_result res;
 	struct card *card = NULL;
 	char why[128], fpr[IDENTITY_FPR_LEN + 1];
-	bool met_new;
+	bool met_new, via_kept;
 	int r = -1, e;
 
 	if (cli_read_card(path, &card, &err) < 0)
@@ -92,7 +98,7 @@ import_one(const struct import_ctx *x, const char *path)
 		cli_error("%s: nobody introduces themself: --via names the card's own owner", path);
 		goto out;
 	}
-	if ((e = import_store(x, card, &res, &met_new)) < 0) {
+	if ((e = import_store(x, card, &res, &met_new, &via_kept)) < 0) {
 		cli_error("%s: cannot store the card: %s (nothing was changed)", path,
 		          strerror(-e));
 		goto out;
@@ -104,8 +110,10 @@ import_one(const struct import_ctx *x, const char *path)
 		printf(met_new ? "; recorded meeting at %s"
 		               : "; meeting at %s already recorded today",
 		       x->event);
-	if (x->via != NULL)
+	if (x->via != NULL && via_kept)
 		printf("; introduced by %s", x->via->f.text[CARD_NAME]);
+	else if (x->via != NULL)
+		printf("; an earlier introducer stays recorded (see 'wallflower show')");
 	printf(".\n");
 	r = 0;
 out:

@@ -86,37 +86,50 @@ met_when(struct cli *cli, const char *on, uint64_t now, uint64_t *at)
 	return CLI_EXIT_OK;
 }
 
+/* Who introduced who, as the store keeps it: via, unless an earlier introducer is kept. */
+static const char *
+introducer(const struct contact *who, const struct contact *via, bool via_kept)
+{
+	if (via == NULL)
+		return NULL;
+	return via_kept ? via->f.text[CARD_NAME] : who->introduced_by;
+}
+
 static void
 met_print(const struct contact *who, const struct met_args *a, uint64_t at, bool recorded,
-          const struct contact *via)
+          const struct contact *via, bool via_kept)
 {
 	char day[11];
 
 	when_format_date(at, day);
 	printf("%s: you met %s at %s on %s.\n", recorded ? "Recorded" : "Already recorded",
 	       who->f.text[CARD_NAME], a->event, day);
-	if (via != NULL)
+	if (via != NULL && via_kept)
 		printf("%s introduced you.\n", via->f.text[CARD_NAME]);
+	else if (via != NULL)
+		printf("%s introduced you, as recorded before; that stays.\n",
+		       who->introduced_by != NULL ? who->introduced_by : "Someone else");
 }
 
 static json_t *
 met_json(const struct contact *who, const struct met_args *a, uint64_t at, bool recorded,
-         const struct contact *via)
+         const struct contact *via, bool via_kept)
 {
 	return json_pack("{s:s, s:s, s:s, s:I, s:b, s:s?}", "fingerprint", who->fpr, "name",
 	                 who->f.text[CARD_NAME], "event", a->event, "at", (json_int_t)at,
-	                 "recorded", recorded, "introduced_by",
-	                 via ? via->f.text[CARD_NAME] : NULL);
+	                 "recorded", recorded, "introduced_by", introducer(who, via, via_kept));
 }
 
-/* The meeting and the introduction, in one transaction. 0, or -1 after saying why. */
+/* The meeting and the introduction, in one transaction. 0, or -1 after saying why.
+ * *via_kept: via is the introducer the store keeps (false when another came first). */
 static int
 met_record(struct store *st, const struct contact *who, const struct met_args *a, uint64_t at,
-           const struct contact *via, bool *recorded)
+           const struct contact *via, bool *recorded, bool *via_kept)
 {
 	int e;
 
 	*recorded = false;
+	*via_kept = true;
 	if ((e = store_begin(st)) < 0) {
 		cli_error("cannot record the meeting: %s", strerror(-e));
 		return -1;
@@ -125,8 +138,12 @@ met_record(struct store *st, const struct contact *who, const struct met_args *a
 	*recorded = e == 0;
 	if (e == -EALREADY)
 		e = 0;
-	if (e == 0 && via != NULL)
-		e = store_introduced(st, who->id, via->id, at);
+	if (e == 0 && via != NULL && (e = store_introduced(st, who->id, via->id, at)) == -EEXIST) {
+		*via_kept = false;
+		e = 0;
+	}
+	if (e == -EALREADY)
+		e = 0;
 	if ((e = store_end(st, e)) < 0) {
 		cli_error("cannot record the meeting: %s (nothing was changed)", strerror(-e));
 		return -1;
@@ -141,7 +158,7 @@ cmd_met(struct cli *cli, int argc, char **argv)
 	struct contact *who = NULL, *via = NULL;
 	struct store *st = NULL;
 	uint64_t now = (uint64_t)time(NULL), at;
-	bool done, recorded;
+	bool done, recorded, via_kept;
 	int r;
 
 	if ((r = met_parse(cli, argc, argv, &a, &done)) != CLI_EXIT_OK || done)
@@ -159,13 +176,14 @@ cmd_met(struct cli *cli, int argc, char **argv)
 		          who->f.text[CARD_NAME]);
 		goto out;
 	}
-	if (met_record(st, who, &a, at, via, &recorded) < 0)
+	if (met_record(st, who, &a, at, via, &recorded, &via_kept) < 0)
 		goto out;
 	if (a.json)
-		r = cli_json_print(met_json(who, &a, at, recorded, via)) < 0 ? CLI_EXIT_FAIL
-		                                                             : CLI_EXIT_OK;
+		r = cli_json_print(met_json(who, &a, at, recorded, via, via_kept)) < 0
+		            ? CLI_EXIT_FAIL
+		            : CLI_EXIT_OK;
 	else {
-		met_print(who, &a, at, recorded, via);
+		met_print(who, &a, at, recorded, via, via_kept);
 		r = CLI_EXIT_OK;
 	}
 out:

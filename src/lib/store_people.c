@@ -337,6 +337,26 @@ store_met(struct store *st, int64_t person_id, const char *event, uint64_t at)
 	return store_tx_end(st, r);
 }
 
+/* 0 when person_id has no introducer yet; -EALREADY when it is introducer_id, -EEXIST
+ * when it is someone else (the first one recorded stays the one shown). */
+static int
+first_introducer(struct store *st, int64_t person_id, int64_t introducer_id)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = store_sql_prep(st,
+	                        "SELECT introducer_id FROM introduced_by WHERE person_id = ?1 "
+	                        "ORDER BY at, introducer_id LIMIT 1",
+	                        &s)) == 0 &&
+	    (r = store_sql_bind_int(s, 1, person_id)) == 0 && (r = store_sql_step_row(s)) == 0)
+		r = sqlite3_column_int64(s, 0) == introducer_id ? -EALREADY : -EEXIST;
+	else if (r == -ENOENT)
+		r = 0;
+	store_sql_release(st, s);
+	return r;
+}
+
 int
 store_introduced(struct store *st, int64_t person_id, int64_t introducer_id, uint64_t at)
 {
@@ -347,10 +367,12 @@ store_introduced(struct store *st, int64_t person_id, int64_t introducer_id, uin
 		return -EINVAL;
 	if ((r = store_tx_begin(st)) < 0)
 		return r;
-	if ((r = person_exists(st, person_id)) == 0 && (r = person_exists(st, introducer_id)) == 0)
+	if ((r = person_exists(st, person_id)) == 0 &&
+	    (r = person_exists(st, introducer_id)) == 0 &&
+	    (r = first_introducer(st, person_id, introducer_id)) == 0)
 		r = run_ints(st,
 		             "INSERT INTO introduced_by (person_id, introducer_id, at) "
-		             "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+		             "VALUES (?1, ?2, ?3)",
 		             v, 3);
 	return store_tx_end(st, r);
 }
@@ -665,7 +687,7 @@ load_people(struct store *st, sqlite3_stmt *s, struct contact **out, size_t *n)
 		r = merge_pass(
 		        st, &p,
 		        "SELECT i.person_id, p.name FROM introduced_by AS i JOIN person AS p "
-		        "ON p.id = i.introducer_id ORDER BY i.person_id, i.at",
+		        "ON p.id = i.introducer_id ORDER BY i.person_id, i.at, i.introducer_id",
 		        take_intro);
 	(void)store_sql_exec(st, "COMMIT");
 	events_free(&ev);

@@ -87,6 +87,12 @@ check "says already recorded" has "^Already recorded: you met Bo Builder at Conf
 check "show lists both meetings at Conf, once each" sh -c "'$WF' show Bo | grep -c 'at Conf' | grep -qx 2"
 check "show says who introduced Bo" sh -c "'$WF' show Bo | grep -q 'via.*Zelda Quixotefinch'"
 check "nobody introduces themself" wf 1 met Bo --event Conf --via Bo
+# One introducer per contact, the first: another is not taken, and the reply says who is.
+check "a second introducer" wf 0 met Bo --event Conf --on 2020-01-03 --via "Cy Young" --json
+check "is not taken: the JSON names the first" python3 -c "import json; d=json.load(open('$TMP/out')); assert d['introduced_by'] == 'Zelda Quixotefinch', d"
+check "and show still names her" sh -c "'$WF' show Bo | grep -q 'via.*Zelda Quixotefinch'"
+check "the text says so" wf 0 met Bo --event Conf --on 2020-01-03 --via "Cy Young"
+check "in those words" has "^Zelda Quixotefinch introduced you, as recorded before; that stays"
 
 # ---- sent: empty, then a fixed outbox ----
 

@@ -132,7 +132,7 @@ check "blocked --json" doc 0 "blocked --json" blocked --json
 check "sent --json" doc 0 "sent --json" sent --json
 mkdir -m 700 "$TMP/norun"
 check "doctor --json, no daemon" doc 1 "doctor --json" doctor --json --runtime-dir "$TMP/norun"
-check "forget --json" doc 0 "forget --json" forget Dan --yes --json
+check "forget --json" doc 0 "forget --json" forget "Dan Dropped" --yes --json
 
 # ---- the daemon's documents ----
 # A real wallflowerd, never started: it neither advertises nor browses. Root may run it

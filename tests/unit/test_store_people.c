@@ -118,6 +118,7 @@ test_store_met_and_filters(void **state)
 	struct store_filter f = { .event = "Intranet Now" };
 	int64_t a = put(fx->st, make_card(1, "Ada", 1, NULL, NULL), STORE_CARD_NEW);
 	int64_t b = put(fx->st, make_card(2, "Bo", 1, "Wiki Co", NULL), STORE_CARD_NEW);
+	int64_t cy;
 	struct contact *list;
 	size_t n;
 
@@ -140,6 +141,10 @@ test_store_met_and_filters(void **state)
 	assert_int_equal(count(fx->st, &f), 1); /* notes are not searched (store_search.c) */
 	assert_int_equal(store_introduced(fx->st, b, a, T0), 0);
 	assert_int_equal(store_introduced(fx->st, b, b, T0), -EINVAL);
+	/* One introducer: the same again changes nothing, and another is not taken. */
+	assert_int_equal(store_introduced(fx->st, b, a, T0 + 60), -EALREADY);
+	cy = put(fx->st, make_card(3, "Cy", 1, NULL, NULL), STORE_CARD_NEW);
+	assert_int_equal(store_introduced(fx->st, b, cy, T0 + 60), -EEXIST);
 	assert_int_equal(store_contact_find(fx->st, "bo", &list, &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(list[0].introduced_by, "Ada");
