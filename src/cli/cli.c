@@ -145,15 +145,19 @@ check_one(const char *dir, const char *name)
 	}
 	r = file_check_private(path, &mode, &owner);
 	if (r == -EPERM && owner != geteuid())
-		cli_error("%s belongs to user %u, not to you (uid %u); refusing to use it", path,
-		          (unsigned)owner, (unsigned)geteuid());
+		cli_error("%s belongs to user %u, not to you (uid %u); refusing to use it",
+		          cli_printable(path), (unsigned)owner, (unsigned)geteuid());
 	else if (r == -EPERM)
 		cli_error("%s: permissions %04o are too open: it must not be accessible by group "
 		          "or others (fix: chmod 600 '%s')",
-		          path, (unsigned)mode, path);
+		          cli_printable(path), (unsigned)mode, cli_printable(path));
 	else if (r == -EINVAL)
 		cli_error("%s is not a regular file (a link or a special file); refusing to use it",
-		          path);
+		          cli_printable(path));
+	else if (r == -ENOTDIR)
+		cli_error("the state directory %s is not a directory", cli_printable(dir));
+	else if (r < 0 && r != -ENOENT)
+		cli_error("cannot check %s: %s", cli_printable(path), strerror(-r));
 	free(path);
 	return r == 0 || r == -ENOENT ? 0 : -1;
 }
@@ -219,15 +223,17 @@ cli_load_identity(struct cli *cli, struct identity **id)
 	if (r == 0)
 		return 0;
 	if (r == -ENOENT)
-		cli_error("no identity in %s: create one with 'wallflower init'", dir);
+		cli_error("no identity in %s: create one with 'wallflower init'",
+		          cli_printable(dir));
 	else if (r == -EBADMSG)
-		cli_error("%s/%s is damaged or not a wallflower identity", dir, IDENTITY_FILE);
+		cli_error("%s/%s is damaged or not a wallflower identity", cli_printable(dir),
+		          IDENTITY_FILE);
 	else if (r == -EPROTO)
 		cli_error("%s/%s was made by a newer wallflower (unknown format version); "
 		          "upgrade wallflower",
-		          dir, IDENTITY_FILE);
+		          cli_printable(dir), IDENTITY_FILE);
 	else
-		cli_error("cannot read %s/%s: %s", dir, IDENTITY_FILE, strerror(-r));
+		cli_error("cannot read %s/%s: %s", cli_printable(dir), IDENTITY_FILE, strerror(-r));
 	return -1;
 }
 
@@ -235,7 +241,7 @@ cli_load_identity(struct cli *cli, struct identity **id)
 static void
 no_store(const char *dir)
 {
-	cli_error("no wallflower store in %s; run 'wallflower init'", dir);
+	cli_error("no wallflower store in %s; run 'wallflower init'", cli_printable(dir));
 }
 
 /*
@@ -261,7 +267,7 @@ open_store(struct cli *cli, struct store **st, bool create)
 	}
 	/* An existing directory is only checked here, never made. */
 	if ((r = file_mkdir_private(dir)) < 0) {
-		cli_error("cannot use state directory %s: %s", dir,
+		cli_error("cannot use state directory %s: %s", cli_printable(dir),
 		          r == -EPERM ? "it is not yours, or others can write to it"
 		                      : strerror(-r));
 		return -1;
@@ -276,13 +282,14 @@ open_store(struct cli *cli, struct store **st, bool create)
 	else if (r == -EPROTO)
 		cli_error("%s has schema version %d, newer than this wallflower knows (%d); "
 		          "upgrade wallflower (nothing was changed)",
-		          path, found, STORE_SCHEMA_VERSION);
+		          cli_printable(path), found, STORE_SCHEMA_VERSION);
 	else if (r == -EIO)
-		cli_error("cannot open store %s: it is damaged or not a wallflower store", path);
+		cli_error("cannot open store %s: it is damaged or not a wallflower store",
+		          cli_printable(path));
 	else if (r == -EACCES)
-		cli_error("cannot open store %s: it is read-only to you", path);
+		cli_error("cannot open store %s: it is read-only to you", cli_printable(path));
 	else if (r < 0)
-		cli_error("cannot open store %s: %s", path, strerror(-r));
+		cli_error("cannot open store %s: %s", cli_printable(path), strerror(-r));
 	free(path);
 	return r < 0 ? -1 : 0;
 }

@@ -86,25 +86,27 @@ import_one(const struct import_ctx *x, const char *path)
 	if (cli_read_card(path, &card, &err) < 0)
 		return -1;
 	if (card == NULL || card_check_time(card, x->now, &err) < 0) {
-		cli_error("%s: invalid card: %s", path,
+		cli_error("%s: invalid card: %s", cli_printable(path),
 		          card_error_describe(&err, why, sizeof(why)));
 		goto out;
 	}
 	if (x->me != NULL && memcmp(x->me->sign_pk, card->key, CRYPT_SIGN_PK) == 0) {
-		cli_error("%s is your own card; you are not one of your contacts", path);
+		cli_error("%s is your own card; you are not one of your contacts",
+		          cli_printable(path));
 		goto out;
 	}
 	if (x->via != NULL && memcmp(x->via->key, card->key, CRYPT_SIGN_PK) == 0) {
-		cli_error("%s: nobody introduces themself: --via names the card's own owner", path);
+		cli_error("%s: nobody introduces themself: --via names the card's own owner",
+		          cli_printable(path));
 		goto out;
 	}
 	if ((e = import_store(x, card, &res, &met_new, &via_kept)) < 0) {
-		cli_error("%s: cannot store the card: %s (nothing was changed)", path,
-		          strerror(-e));
+		cli_error("%s: cannot store the card: %s (nothing was changed)",
+		          cli_printable(path), strerror(-e));
 		goto out;
 	}
 	identity_fingerprint(card->key, fpr);
-	printf("%s%s%s %s (%s)", x->several ? path : "", x->several ? ": " : "",
+	printf("%s%s%s %s (%s)", x->several ? cli_printable(path) : "", x->several ? ": " : "",
 	       import_results[res], card->f.text[CARD_NAME], fpr);
 	if (x->event != NULL)
 		printf(met_new ? "; recorded meeting at %s"

@@ -67,7 +67,8 @@ store_only(struct cli *cli, const char *dir, const char *name)
 		return CLI_EXIT_FAIL;
 	if (name == NULL)
 		store_close(st);
-	printf("Kept your identity in %s; created a new, empty store beside it\n", dir);
+	printf("Kept your identity in %s; created a new, empty store beside it\n",
+	       cli_printable(dir));
 	return CLI_EXIT_OK;
 }
 

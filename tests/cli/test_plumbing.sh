@@ -169,6 +169,20 @@ check "wallflowerd: an unknown option is escaped" sh -c \
 check "card verify of a file with ESC in its name: exit 1" sh -c \
 	"printf junk >'$TMP/$BAD'; '$WF' card verify '$TMP/$BAD' >/dev/null 2>'$TMP/err'; [ \$? -eq 1 ]"
 check "card verify: the file name is escaped" raw_free
+# raw_free_path: the same for a path, which is shown without quotes.
+raw_free_path() {
+	! grep -q "$ESC" "$TMP/err" && ! grep -q "$RLO" "$TMP/err" &&
+		grep -qF "x\\x1b[31my\\u{202e}z" "$TMP/err" || { od -c "$TMP/err" | sed 's/^/# /'; return 1; }
+}
+check "import of a file with ESC in its name: exit 1" sh -c \
+	"'$WF' --state-dir '$TMP/esc-store' init --name Esc >/dev/null && '$WF' --state-dir '$TMP/esc-store' import '$TMP/$BAD' >/dev/null 2>'$TMP/err'; [ \$? -eq 1 ]"
+check "import: the file name is escaped" raw_free_path
+check "a state directory with ESC in its name: exit 1" sh -c \
+	"'$WF' --state-dir '$TMP/$BAD' contacts >/dev/null 2>'$TMP/err'; [ \$? -eq 1 ]"
+check "the directory is escaped" raw_free_path
+check "a CONTACT with ESC: exit 1" sh -c \
+	"'$WF' --state-dir '$TMP/esc-store' show '$BAD' >/dev/null 2>'$TMP/err'; [ \$? -eq 1 ]"
+check "the CONTACT is escaped" raw_free
 check "a backslash and a quote are escaped too" wf 2 "a\\x1b'b"
 check "they read back one way" grep -qF "unknown command 'a\\\\x1b\\'b'" "$TMP/err"
 LONG=$(printf '%0200d' 0)
