@@ -5,6 +5,7 @@
  * filters of store_contacts, in the listings, and in the graph's gaps.
  */
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h> /* to make an older store, and to look at its rows */
 
@@ -276,7 +277,9 @@ make_v5(struct tu_store *fx)
 	        "(3, 4, 'knows', 5);"
 	        "INSERT INTO event (id, name) VALUES (3, 'intranet  now'), (2, 'Intranet Now');"
 	        "INSERT INTO met_at (person_id, event_id, at) VALUES (1, 2, 1790000000), "
-	        "(1, 3, 1790000100), (2, 3, 1790000000), (1, 3, 1790500000);"
+	        "(1, 3, 1790000100), (2, 3, 1790000000), (1, 3, 1790500000), "
+	        /* Cy: one UTC day, two local days where the test runs (UTC+13). */
+	        "(3, 2, 1789985600), (3, 3, 1790000000);"
 	        "INSERT INTO org (id, name) VALUES (5, 'Engines'), (6, 'ENGINES');"
 	        "INSERT INTO works_at (person_id, org_id, at) VALUES (1, 6, 1), (2, 5, 1);"
 	        "PRAGMA user_version = 5;";
@@ -303,6 +306,9 @@ test_store_vocab_migrate_merges(void **state)
 	put(fx->st, make_card(2, "Bo", 1, NULL, NULL, NULL, NULL));
 	put(fx->st, make_card(3, "Cy", 1, NULL, NULL, NULL, NULL));
 	make_v5(fx);
+	/* A day is the user's (store_met): here a zone 13 hours ahead of UTC. */
+	setenv("TZ", "XXX-13", 1);
+	tzset();
 	assert_int_equal(store_open(fx->path, &fx->st, NULL), 0);
 	assert_int_equal(store_schema_version(fx->st), STORE_SCHEMA_VERSION);
 	/* One node per canonical form, the oldest, shown as first seen. */
@@ -329,13 +335,20 @@ test_store_vocab_migrate_merges(void **state)
 	store_vocab_free_all(v, n);
 	/* People keep their links, found by any form. */
 	assert_int_equal(count(fx->st, NULL, "WIKIS"), 3);
-	assert_int_equal(count(fx->st, "intranet now", NULL), 2);
+	assert_int_equal(count(fx->st, "intranet now", NULL), 3);
 	/* Ada's two meetings on the first day became one; the later one stays. */
 	assert_int_equal(store_contact_find(fx->st, "Ada", &list, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(list[0].n_met, 2);
 	assert_string_equal(list[0].met[0].event, "Intranet Now");
 	contact_free_all(list, n);
+	/* Cy's two meetings fell on one UTC day but two of the user's days: both stay. */
+	assert_int_equal(store_contact_find(fx->st, "Cy", &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].n_met, 2);
+	contact_free_all(list, n);
+	unsetenv("TZ");
+	tzset();
 	/* The forms are unique from now on: a new form joins the old node. */
 	put(fx->st, make_card(4, "Di", 1, NULL, "WIKIS", NULL, NULL));
 	assert_int_equal(sql_int(fx, "SELECT count(*) FROM topic"), 2);
