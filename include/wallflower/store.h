@@ -48,6 +48,8 @@ int store_open(const char *path, struct store **out, int *found_version) CRYPT_W
  * must not leave an empty one behind where the user's store was expected).
  */
 #define STORE_OPEN_CREATE 0x1
+/* With STORE_OPEN_NO_MIGRATE a store of an older schema is -ESTALE, left as it was. */
+#define STORE_OPEN_NO_MIGRATE 0x2
 int store_open_flags(const char *path, unsigned flags, struct store **out,
                      int *found_version) CRYPT_WUR;
 

@@ -271,8 +271,9 @@ names_cmp(const void *a, const void *b)
 }
 
 /*
- * Opens the store for reading when it is there: never creates it, nor the state dir. NULL
- * when there is none (or it cannot be opened), quietly.
+ * Opens the store for reading when it is there: never creates it, nor the state dir, and
+ * never migrates an older one (a TAB must not upgrade a store an older daemon uses). NULL
+ * when there is none (or it cannot be opened as it is), quietly.
  */
 static struct store *
 store_if_there(const char *state_dir)
@@ -287,7 +288,7 @@ store_if_there(const char *state_dir)
 		return NULL;
 	if ((path = file_join(dir, STORE_FILE)) != NULL && lstat(path, &sb) == 0 &&
 	    S_ISREG(sb.st_mode) && sb.st_size > 0) {
-		if (store_open(path, &st, NULL) < 0)
+		if (store_open_flags(path, STORE_OPEN_NO_MIGRATE, &st, NULL) < 0)
 			st = NULL;
 	}
 	free(path);

@@ -769,6 +769,11 @@ store_open_flags(const char *path, unsigned flags, struct store **out, int *foun
 		r = -EPROTO;
 		goto out;
 	}
+	/* A reader that must not write (shell completion) leaves an older store as it is. */
+	if ((flags & STORE_OPEN_NO_MIGRATE) && v < STORE_SCHEMA_VERSION) {
+		r = -ESTALE;
+		goto out;
+	}
 	if ((r = db_configure(st)) < 0 || (r = migrate(st, v, found_version)) < 0)
 		goto out;
 	*out = st;

@@ -1,8 +1,8 @@
 /*
  * Unit tests for store: file modes, migrations, profiles, personas and the card revision.
- * Each test gets a fresh directory and, through setup(), an open store in it. The tests
- * never include sqlite3.h (store.c is its only user); the one raw edit, a newer
- * user_version, patches the database header by hand.
+ * Each test gets a fresh directory and, through setup(), an open store in it. What a test
+ * cannot make through store.h (an older store, another user_version) it makes with sqlite3
+ * directly, or by patching the database header by hand.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sqlite3.h> /* only to build a version-1 store by hand, as the last release left it */
+#include <sqlite3.h> /* to build older stores by hand, and to look at what they hold */
 
 #include "testutil.h"
 #include "wallflower/card.h"
@@ -103,6 +103,35 @@ test_store_open_flags_no_create(void **state)
 	/* The checks of an existing file still apply. */
 	assert_int_equal(chmod(path, 0644), 0);
 	assert_int_equal(store_open_flags(path, 0, &st, NULL), -EPERM);
+	tu_rmtree(dir);
+	free(path);
+	free(dir);
+	(void)state;
+}
+
+/* A reader that must not write leaves an older store as it was: no migration. */
+static void
+test_store_open_flags_no_migrate(void **state)
+{
+	char *dir = tu_tmpdir(), *path = tu_path(dir, STORE_FILE);
+	struct store *st = NULL;
+	sqlite3_stmt *s;
+	sqlite3 *db;
+
+	assert_int_equal(store_open_flags(path, STORE_OPEN_CREATE, &st, NULL), 0);
+	store_close(st);
+	st = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 5", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	assert_int_equal(store_open_flags(path, STORE_OPEN_NO_MIGRATE, &st, NULL), -ESTALE);
+	assert_null(st);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(s, 0), 5);
+	sqlite3_finalize(s);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 	tu_rmtree(dir);
 	free(path);
 	free(dir);
@@ -909,6 +938,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_store_open_creates_0600),
 		cmocka_unit_test(test_store_open_flags_no_create),
+		cmocka_unit_test(test_store_open_flags_no_migrate),
 		T(test_store_open_side_files_0600),
 		cmocka_unit_test(test_store_open_refuses_wide_mode),
 		T(test_store_open_refuses_symlink),
