@@ -349,6 +349,28 @@ cli_json_print(json_t *v)
 }
 
 int
+cli_args_json_only(struct cli *cli, int argc, char **argv, const char *help, bool *json)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS,
+		                              { "json", no_argument, NULL, 'j' },
+		                              { NULL, 0, NULL, 0 } };
+	bool done;
+	int c;
+
+	*json = false;
+	while ((c = cli_getopt(cli, argc, argv, "hj", opts, help, &done)) != -1) {
+		if (c != 'j')
+			return CLI_EXIT_USAGE;
+		*json = true;
+	}
+	if (done)
+		return CLI_EXIT_OK;
+	if (optind < argc)
+		return cli_usage_error(cli, "unexpected argument %s", cli_quote(argv[optind]));
+	return -1;
+}
+
+int
 cli_json_print_list(const char *key, json_t *list)
 {
 	if (list == NULL) {

@@ -92,6 +92,13 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
  * "--name" without its value) or as "-x" for a short one, even inside a cluster. */
 const char *cli_bad_option(char **argv, const struct option *longopts);
 
+/*
+ * The command line of a verb whose one option of its own is --json and that takes no
+ * argument: -1 when the verb goes on (*json set), otherwise the exit status to return
+ * (CLI_EXIT_OK after --help, CLI_EXIT_USAGE after a usage error).
+ */
+int cli_args_json_only(struct cli *cli, int argc, char **argv, const char *help, bool *json);
+
 /* The state directory (resolving it once). NULL after printing an error. */
 const char *cli_state_dir(struct cli *cli);
 
@@ -172,6 +179,11 @@ int cli_table_add(struct cli_table *t, const char *const *cells); /* 0 or -ENOME
 /* A line printed under the last row added, as it is (cut to a terminal's width): details
  * that do not fit a column. 0, -EINVAL before any row, or -ENOMEM. */
 int cli_table_add_detail(struct cli_table *t, const char *line);
+/*
+ * Prints t on stdout unless ok is false (memory ran out while filling it: said here), and
+ * frees it. 0, or -1 when it was not printed whole.
+ */
+int cli_table_done(struct cli_table *t, bool ok);
 /* Prints the table on f. 0, or -1 when writing failed. */
 int cli_table_print(struct cli_table *t, FILE *f);
 void cli_table_free(struct cli_table *t);

@@ -555,12 +555,7 @@ add_contact(struct cli_table *t, const json_t *c)
 static int
 table_done(struct cli_table *t, bool ok)
 {
-	if (!ok)
-		cli_error("out of memory");
-	else if (cli_table_print(t, stdout) < 0)
-		ok = false;
-	cli_table_free(t);
-	return ok ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+	return cli_table_done(t, ok) < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
 /* The peers as a table, each with whom we know them as and the common ground under it. */

@@ -215,36 +215,20 @@ blocked_table(const struct store_block *list, size_t n)
 		when_format_date(list[i].at, day);
 		r = cli_table_add(t, cells) < 0 ? -1 : 0;
 	}
-	if (r == 0)
-		r = cli_table_print(t, stdout);
-	else
-		cli_error("out of memory");
-	cli_table_free(t);
-	return r;
+	return cli_table_done(t, r == 0);
 }
 
 int
 cmd_blocked(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = { CLI_COMMON_OPTIONS,
-		                              { "json", no_argument, NULL, 'j' },
-		                              { NULL, 0, NULL, 0 } };
 	struct store_block *list = NULL;
 	struct store *st;
-	bool json = false, done;
+	bool json;
 	size_t n = 0;
 	int c, r;
 
-	while ((c = cli_getopt(cli, argc, argv, "hj", opts, blocked_help, &done)) != -1) {
-		if (c == 'j')
-			json = true;
-		else
-			return CLI_EXIT_USAGE;
-	}
-	if (done)
-		return CLI_EXIT_OK;
-	if (optind < argc)
-		return cli_usage_error(cli, "unexpected argument %s", cli_quote(argv[optind]));
+	if ((c = cli_args_json_only(cli, argc, argv, blocked_help, &json)) >= 0)
+		return c;
 	if (cli_open_store(cli, &st) < 0)
 		return CLI_EXIT_FAIL;
 	r = store_blocked_list(st, &list, &n);

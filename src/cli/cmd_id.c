@@ -62,27 +62,16 @@ rotate_recognition(struct cli *cli, int argc, char **argv)
 int
 cmd_id(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = { CLI_COMMON_OPTIONS,
-		                              { "json", no_argument, NULL, 'j' },
-		                              { NULL, 0, NULL, 0 } };
 	char fpr[IDENTITY_FPR_LEN + 1];
 	char key[2 * CRYPT_SIGN_PK + 1];
 	struct identity *id;
-	bool json = false, done;
+	bool json;
 	int c;
 
 	if (argc > 1 && strcmp(argv[1], "rotate-recognition") == 0)
 		return rotate_recognition(cli, argc - 1, argv + 1);
-	while ((c = cli_getopt(cli, argc, argv, "hj", opts, help, &done)) != -1) {
-		if (c == 'j')
-			json = true;
-		else
-			return CLI_EXIT_USAGE;
-	}
-	if (done)
-		return CLI_EXIT_OK;
-	if (optind < argc)
-		return cli_usage_error(cli, "unexpected argument %s", cli_quote(argv[optind]));
+	if ((c = cli_args_json_only(cli, argc, argv, help, &json)) >= 0)
+		return c;
 	if (cli_load_identity(cli, &id) < 0)
 		return CLI_EXIT_FAIL;
 	identity_fingerprint(id->sign_pk, fpr);

@@ -238,36 +238,20 @@ sent_table(const struct outbox_offer *list, size_t n)
 		snprintf(tries, sizeof(tries), "%u", o->tries);
 		r = cli_table_add(t, cells) < 0 ? -1 : 0;
 	}
-	if (r == 0)
-		r = cli_table_print(t, stdout);
-	else
-		cli_error("out of memory");
-	cli_table_free(t);
-	return r;
+	return cli_table_done(t, r == 0);
 }
 
 int
 cmd_sent(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = { CLI_COMMON_OPTIONS,
-		                              { "json", no_argument, NULL, 'j' },
-		                              { NULL, 0, NULL, 0 } };
 	struct outbox_offer *list = NULL;
 	struct store *st;
-	bool json = false, done;
+	bool json;
 	size_t n = 0;
 	int c, r;
 
-	while ((c = cli_getopt(cli, argc, argv, "hj", opts, sent_help, &done)) != -1) {
-		if (c == 'j')
-			json = true;
-		else
-			return CLI_EXIT_USAGE;
-	}
-	if (done)
-		return CLI_EXIT_OK;
-	if (optind < argc)
-		return cli_usage_error(cli, "unexpected argument %s", cli_quote(argv[optind]));
+	if ((c = cli_args_json_only(cli, argc, argv, sent_help, &json)) >= 0)
+		return c;
 	if (cli_open_store(cli, &st) < 0)
 		return CLI_EXIT_FAIL;
 	r = store_outbox_list(st, false, &list, &n);

@@ -165,24 +165,13 @@ cmd_topics(struct cli *cli, int argc, char **argv)
 int
 cmd_events(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = { CLI_COMMON_OPTIONS,
-		                              { "json", no_argument, NULL, 'j' },
-		                              { NULL, 0, NULL, 0 } };
 	struct store_vocab *v;
-	bool json = false, done;
+	bool json;
 	size_t n;
 	int c;
 
-	while ((c = cli_getopt(cli, argc, argv, "hj", opts, events_help, &done)) != -1) {
-		if (c == 'j')
-			json = true;
-		else
-			return CLI_EXIT_USAGE;
-	}
-	if (done)
-		return CLI_EXIT_OK;
-	if (optind < argc)
-		return cli_usage_error(cli, "unexpected argument %s", cli_quote(argv[optind]));
+	if ((c = cli_args_json_only(cli, argc, argv, events_help, &json)) >= 0)
+		return c;
 	if (load(cli, STORE_VOCAB_EVENT, NULL, &v, &n) < 0)
 		return CLI_EXIT_FAIL;
 	return show(v, n, json, true,

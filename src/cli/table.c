@@ -306,6 +306,19 @@ cli_table_print(struct cli_table *t, FILE *f)
 	return !ok || ferror(f) ? -1 : 0;
 }
 
+int
+cli_table_done(struct cli_table *t, bool ok)
+{
+	int r = -1;
+
+	if (!ok)
+		cli_error("out of memory");
+	else
+		r = cli_table_print(t, stdout);
+	cli_table_free(t);
+	return r;
+}
+
 void
 cli_table_free(struct cli_table *t)
 {
