@@ -232,9 +232,9 @@ store_unblock(struct store *st, const char *fpr, uint8_t unblocked[CRYPT_SIGN_PK
 	/* The fingerprint is a hash of the key: compare each block's (a short list). */
 	if ((r = store_blocked_list(st, &list, &n)) < 0)
 		goto out;
-	for (i = 0; i < n && strcmp(list[i].fpr, want) != 0; i++)
+	for (i = 0; list != NULL && i < n && strcmp(list[i].fpr, want) != 0; i++)
 		;
-	if (i == n) {
+	if (list == NULL || i == n) {
 		r = -ENOENT;
 		goto out;
 	}

@@ -16,10 +16,9 @@ check_forms(char *(*fn)(const char *, size_t), const struct form_case *c, size_t
 	for (size_t i = 0; i < n; i++) {
 		char *got = fn(c[i].in, strlen(c[i].in));
 
-		if (got == NULL)
-			fail_msg("'%s': NULL (errno %d)", c[i].in, errno);
-		if (strcmp(got, c[i].want) != 0)
-			fail_msg("'%s': got '%s', want '%s'", c[i].in, got, c[i].want);
+		if (got == NULL || strcmp(got, c[i].want) != 0)
+			fail_msg("'%s': got '%s' (errno %d), want '%s'", c[i].in,
+			         got != NULL ? got : "(NULL)", errno, c[i].want);
 		free(got);
 	}
 }
