@@ -349,6 +349,25 @@ cli_json_print(json_t *v)
 }
 
 int
+cli_parse_number(const char *s, int64_t *n)
+{
+	char *end;
+	long long v;
+
+	if (s[0] == '#')
+		s++;
+	/* strtoll skips leading space and takes a sign: only digits are a number here. */
+	if (s[0] < '0' || s[0] > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v <= 0)
+		return -1;
+	*n = v;
+	return 0;
+}
+
+int
 cli_args_json_only(struct cli *cli, int argc, char **argv, const char *help, bool *json)
 {
 	static const struct option opts[] = { CLI_COMMON_OPTIONS,

@@ -99,6 +99,10 @@ const char *cli_bad_option(char **argv, const struct option *longopts);
  */
 int cli_args_json_only(struct cli *cli, int argc, char **argv, const char *help, bool *json);
 
+/* A number N as a listing shows it ("12" or "#12"): digits only, at least 1. 0 with *n,
+ * or -1 for anything else (a sign, space, another character, an overflow). */
+int cli_parse_number(const char *s, int64_t *n);
+
 /* The state directory (resolving it once). NULL after printing an error. */
 const char *cli_state_dir(struct cli *cli);
 

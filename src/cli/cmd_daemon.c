@@ -61,12 +61,9 @@ positional(struct cli *cli, int argc, char **argv, int want, const char *what)
 static int
 parse_offer_id(struct cli *cli, const char *s, json_int_t *id)
 {
-	char *end;
-	unsigned long long v;
+	int64_t v;
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v == 0 || v > INT64_MAX)
+	if (cli_parse_number(s, &v) < 0)
 		return cli_usage_error(cli, "%s is not an offer number from 'wallflower inbox'",
 		                       cli_quote(s));
 	*id = (json_int_t)v;

@@ -103,26 +103,6 @@ do_list(struct cli *cli, const struct fu_args *a)
 	return r < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
-/* N as 'followup list' shows it ("3" or "#3"): digits only. 0, or -1 for anything else. */
-static int
-followup_number(const char *s, int64_t *id)
-{
-	char *end;
-	long long v;
-
-	if (s[0] == '#')
-		s++;
-	/* strtoll skips leading space and takes a sign: only digits are a number here. */
-	if (s[0] < '0' || s[0] > '9')
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v <= 0)
-		return -1;
-	*id = v;
-	return 0;
-}
-
 /* The due day --in asks for, with a message for each way it can be wrong. */
 static int
 due_in(struct cli *cli, const char *in, uint64_t now, uint64_t *due)
@@ -243,7 +223,7 @@ do_change(struct cli *cli, const char *verb, const char *number, const char *tex
 	int64_t id;
 	int e, r = CLI_EXIT_FAIL;
 
-	if (followup_number(number, &id) < 0)
+	if (cli_parse_number(number, &id) < 0)
 		return cli_usage_error(cli,
 		                       "'followup %s' takes the number 'followup list' shows, "
 		                       "not %s",

@@ -26,26 +26,6 @@ static const char help[] =
         "\n"
         "  --json  the listing as JSON\n";
 
-/* N as a listing shows it ("12" or "#12"): digits only. 0, or -1 for anything else. */
-static int
-note_number(const char *s, int64_t *id)
-{
-	char *end;
-	long long v;
-
-	if (s[0] == '#')
-		s++;
-	/* strtoll skips leading space and takes a sign: only digits are a number here. */
-	if (s[0] < '0' || s[0] > '9')
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v <= 0)
-		return -1;
-	*id = v;
-	return 0;
-}
-
 static json_t *
 note_json(const void *item)
 {
@@ -155,7 +135,7 @@ do_change(struct cli *cli, const char *verb, const char *number, const char *tex
 	int64_t id;
 	int e;
 
-	if (note_number(number, &id) < 0)
+	if (cli_parse_number(number, &id) < 0)
 		return cli_usage_error(
 		        cli, "'note %s' takes a note's number, as 'note CONTACT' shows it, not %s",
 		        verb, cli_quote(number));

@@ -122,4 +122,10 @@ int store_search_words(const char *query, char **json);
  */
 void store_find_narrow(const char *prefix, struct contact **out, size_t *n);
 
+/* Whether person id is in the store: 0, -ENOENT, or another negative errno. */
+int store_person_exists(struct store *st, int64_t id);
+/* Whether s (NUL-terminated) is 1 to max bytes of text by the card rules, with line feeds
+ * when multiline: what event names, notes and follow-ups must be. */
+bool store_text_valid(const char *s, size_t max, bool multiline);
+
 #endif

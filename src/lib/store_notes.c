@@ -19,23 +19,7 @@
 static bool
 text_ok(const char *s, bool multiline)
 {
-	size_t n = strlen(s);
-
-	return n > 0 && n <= STORE_NOTE_MAX &&
-	       text_check(s, n, multiline ? TEXT_ALLOW_LF : 0) == TEXT_OK;
-}
-
-static int
-person_exists(struct store *st, int64_t id)
-{
-	sqlite3_stmt *s = NULL;
-	int r;
-
-	if ((r = store_sql_prep(st, "SELECT 1 FROM person WHERE id = ?1", &s)) == 0 &&
-	    (r = store_sql_bind_int(s, 1, id)) == 0)
-		r = store_sql_step_row(s);
-	store_sql_release(st, s);
-	return r;
+	return store_text_valid(s, STORE_NOTE_MAX, multiline);
 }
 
 /*
@@ -70,7 +54,8 @@ insert_text(struct store *st, const char *sql, int64_t person_id, const char *te
 
 	if ((r = store_tx_begin(st)) < 0)
 		return r;
-	if ((r = person_exists(st, person_id)) == 0 && (r = store_sql_prep(st, sql, &s)) == 0 &&
+	if ((r = store_person_exists(st, person_id)) == 0 &&
+	    (r = store_sql_prep(st, sql, &s)) == 0 &&
 	    (r = store_sql_bind_int(s, 1, person_id)) == 0 &&
 	    (r = store_sql_bind_text(s, 2, text)) == 0) {
 		for (int i = 0; i < n && r == 0; i++)

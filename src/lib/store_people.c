@@ -269,8 +269,8 @@ store_card_put(struct store *st, const struct card *card, uint64_t now,
 
 /* ---- meetings and introductions ---- */
 
-static int
-person_exists(struct store *st, int64_t id)
+int
+store_person_exists(struct store *st, int64_t id)
 {
 	sqlite3_stmt *s = NULL;
 	int r;
@@ -282,10 +282,8 @@ person_exists(struct store *st, int64_t id)
 	return r;
 }
 
-/* Event names and notes follow the card text rules: one line of at most 128 bytes for an
- * event, up to STORE_NOTE_MAX bytes with line breaks for a note. */
-static bool
-text_valid(const char *s, size_t max, bool multiline)
+bool
+store_text_valid(const char *s, size_t max, bool multiline)
 {
 	size_t n = strlen(s);
 
@@ -298,9 +296,9 @@ store_met_tx(struct store *st, int64_t person_id, const char *event, uint64_t at
 	int64_t v[3] = { person_id, 0, (int64_t)at };
 	int r;
 
-	if (event != NULL && !text_valid(event, 128, false))
+	if (event != NULL && !store_text_valid(event, 128, false))
 		return -EINVAL;
-	if ((r = person_exists(st, person_id)) == 0 && event != NULL)
+	if ((r = store_person_exists(st, person_id)) == 0 && event != NULL)
 		r = store_vocab_id(st, STORE_VOCAB_EVENT, event, &v[1]);
 	/* Meeting someone again at the same event on the same day is the same meeting. The
 	 * day is the user's, in the local time zone (SQLite's localtime follows TZ), as the
@@ -327,7 +325,7 @@ store_met(struct store *st, int64_t person_id, const char *event, uint64_t at)
 {
 	int r;
 
-	if (event != NULL && !text_valid(event, 128, false))
+	if (event != NULL && !store_text_valid(event, 128, false))
 		return -EINVAL;
 	if ((r = store_tx_begin(st)) < 0)
 		return r;
@@ -367,8 +365,8 @@ store_introduced(struct store *st, int64_t person_id, int64_t introducer_id, uin
 		return -EINVAL;
 	if ((r = store_tx_begin(st)) < 0)
 		return r;
-	if ((r = person_exists(st, person_id)) == 0 &&
-	    (r = person_exists(st, introducer_id)) == 0 &&
+	if ((r = store_person_exists(st, person_id)) == 0 &&
+	    (r = store_person_exists(st, introducer_id)) == 0 &&
 	    (r = first_introducer(st, person_id, introducer_id)) == 0)
 		r = run_ints(st,
 		             "INSERT INTO introduced_by (person_id, introducer_id, at) "
