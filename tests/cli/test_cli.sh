@@ -13,13 +13,10 @@ S=$TMP/state
 n=0
 failed=0
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$TMP/check.log"; }
+. "$(dirname "$0")/tap.sh"
 # check DESC CMD...: passes when CMD succeeds. Its own output goes to check.log, so that
 # CMD may read $TMP/out and $TMP/err, which wf writes.
-check() { d=$1; shift; if "$@" >"$TMP/check.log" 2>&1; then ok "$d"; else not_ok "$d"; fi; }
 # wf EXPECTED-EXIT ARGS...: runs wallflower, output in $TMP/out and $TMP/err
-wf() { want=$1; shift; "$WF" "$@" >"$TMP/out" 2>"$TMP/err"; got=$?; [ "$got" -eq "$want" ] || { echo "# exit $got, want $want: wallflower $*"; sed 's/^/# /' "$TMP/err"; return 1; }; }
 one_line_err() { [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -q "$1" "$TMP/err" || { sed 's/^/# /' "$TMP/err"; return 1; }; }
 golden() { if diff -u "$GOLDEN/$1" "$TMP/out" >"$TMP/diff"; then return 0; else sed 's/^/# /' "$TMP/diff"; return 1; fi; }
 mode() { stat -c %a "$1"; }

@@ -19,10 +19,8 @@ export HOME=$TMP/home PATH=$TMP/bin:$PATH LC_ALL=C.UTF-8 TERM=dumb
 n=0
 failed=0
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$TMP/check.log"; }
+. "$(dirname "$0")/tap.sh"
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-check() { d=$1; shift; if "$@" >"$TMP/check.log" 2>&1; then ok "$d"; else not_ok "$d"; fi; }
 # same FILE EXPECTED: the file holds exactly these lines.
 same() { printf '%s\n' "$2" >"$TMP/want"; diff -u "$TMP/want" "$1"; }
 

@@ -16,11 +16,7 @@ export HOME=$TMP/home LC_ALL=C.UTF-8 TZ=IST-5:30
 n=0
 failed=0
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$TMP/check.log"; }
-check() { d=$1; shift; if "$@" >"$TMP/check.log" 2>&1; then ok "$d"; else not_ok "$d"; fi; }
-wf() { want=$1; shift; "$WF" "$@" >"$TMP/out" 2>"$TMP/err"; got=$?; [ "$got" -eq "$want" ] || { echo "# exit $got, want $want: wallflower $*"; sed 's/^/# /' "$TMP/err"; return 1; }; }
-has() { grep -q -- "$1" "$TMP/out" || { sed 's/^/# /' "$TMP/out"; return 1; }; }
+. "$(dirname "$0")/tap.sh"
 says() { grep -qF -- "$1" "$TMP/err" || { sed 's/^/# /' "$TMP/err"; return 1; }; }
 # The output with what varies replaced (see subst below), against a golden file; with
 # WF_GOLDEN_OUT set, the replaced output is also written there (to make new golden files).

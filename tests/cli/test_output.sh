@@ -15,10 +15,7 @@ export HOME=$TMP/home LC_ALL=C.UTF-8 TZ=UTC
 n=0
 failed=0
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$TMP/check.log"; }
-check() { d=$1; shift; if "$@" >"$TMP/check.log" 2>&1; then ok "$d"; else not_ok "$d"; fi; }
-wf() { want=$1; shift; "$WF" "$@" >"$TMP/out" 2>"$TMP/err"; got=$?; [ "$got" -eq "$want" ] || { echo "# exit $got, want $want: wallflower $*"; sed 's/^/# /' "$TMP/err"; return 1; }; }
+. "$(dirname "$0")/tap.sh"
 # tty COLS ARGS...: wallflower ARGS with its output on a terminal COLS wide, into $TMP/out.
 tty() { cols=$1; shift; python3 "$SRC/tests/cli/ptyrun.py" "$cols" "$WF" "$@" >"$TMP/out" 2>"$TMP/err"; }
 # golden NAME: $TMP/out, with what varies replaced (placeholders), is tests/cli/golden/NAME.

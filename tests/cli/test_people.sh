@@ -11,11 +11,7 @@ export HOME=$TMP/home LC_ALL=C.UTF-8
 n=0
 failed=0
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$TMP/check.log"; }
-check() { d=$1; shift; if "$@" >"$TMP/check.log" 2>&1; then ok "$d"; else not_ok "$d"; fi; }
-wf() { want=$1; shift; "$WF" "$@" >"$TMP/out" 2>"$TMP/err"; got=$?; [ "$got" -eq "$want" ] || { echo "# exit $got, want $want: wallflower $*"; sed 's/^/# /' "$TMP/err"; return 1; }; }
-has() { grep -q -- "$1" "$TMP/out" || { sed 's/^/# /' "$TMP/out"; return 1; }; }
+. "$(dirname "$0")/tap.sh"
 # json PYEXPR: $TMP/out is a JSON document ({"schema": 1, ...}, schema first) and PYEXPR
 # (Python, the document as d) holds of it.
 json() { python3 -c "import json,sys; d=json.load(open('$TMP/out')); assert list(d)[0] == 'schema' and d['schema'] == 1, d; assert $1, d" ; }

@@ -15,11 +15,8 @@ export HOME="$TMP/home" LC_ALL=C.UTF-8
 n=0
 failed=0
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
+. "$(dirname "$0")/tap.sh"
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$TMP/check.log"; }
-check() { d=$1; shift; if "$@" >"$TMP/check.log" 2>&1; then ok "$d"; else not_ok "$d"; fi; }
-wf() { want=$1; shift; "$WF" "$@" >"$TMP/out" 2>"$TMP/err"; got=$?; [ "$got" -eq "$want" ] || { echo "# exit $got, want $want: wallflower $*"; sed 's/^/# /' "$TMP/err"; return 1; }; }
 # err_is TEXT: stderr is that one line, exactly.
 err_is() { printf '%s\n' "$1" | diff -u - "$TMP/err"; }
 golden_err() { diff -u "$GOLDEN/$1" "$TMP/err"; }

@@ -14,12 +14,7 @@ export HOME=$TMP/home LC_ALL=C.UTF-8 TZ=UTC
 n=0
 failed=0
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$TMP/check.log"; }
-check() { d=$1; shift; if "$@" >"$TMP/check.log" 2>&1; then ok "$d"; else not_ok "$d"; fi; }
-wf() { want=$1; shift; "$WF" "$@" >"$TMP/out" 2>"$TMP/err"; got=$?; [ "$got" -eq "$want" ] || { echo "# exit $got, want $want: wallflower $*"; sed 's/^/# /' "$TMP/err"; return 1; }; }
-has() { grep -q -- "$1" "$TMP/out" || { sed 's/^/# /' "$TMP/out"; return 1; }; }
-err_has() { grep -q -- "$1" "$TMP/err" || { sed 's/^/# /' "$TMP/err"; return 1; }; }
+. "$(dirname "$0")/tap.sh"
 json() { python3 -c "import json,sys; d=json.load(open('$TMP/out')); assert $1, d" ; }
 # golden FILE: $TMP/out, with days and unix times made placeholders, is FILE.
 golden() {
