@@ -52,7 +52,9 @@ attendee() {
 # ---- the conference ----
 
 attendee h1 "Ada Lovelace" topics intranets topics "knowledge management" seeks mentoring
-attendee h2 "Bob Builder" topics intranets topics mentoring offers mentoring
+# Bob writes his topics his own way: fullwidth letters, another case. Common ground is by
+# canonical form (docs/matching.md), shown in the other person's form.
+attendee h2 "Bob Builder" topics "ＩＮＴＲＡＮＥＴＳ" topics "Mentoring" offers "Mentoring"
 attendee h3 "Carol Quiet" topics gardening
 
 tb_check "status answers before start, not started" \
@@ -66,8 +68,8 @@ tb_check "start on h3, hidden" tb_on h3 "$WF" start --event "Intranet Now" --hid
 
 tb_check "h1 sees bob" tb_wait 15 sees h1 bob
 tb_check "h2 sees ada" tb_wait 15 sees h2 ada
-tb_check "common ground: a shared topic, and one ada seeks" \
-	json h1 nearby -- "any(p['common']['you_seek'] == ['mentoring'] and p['common']['topics'] == ['intranets'] for p in j)"
+tb_check "common ground: a shared topic, and one ada seeks, by canonical form in Bob's form" \
+	json h1 nearby -- "any(p['common']['you_seek'] == ['Mentoring'] and p['common']['topics'] == ['ＩＮＴＲＡＮＥＴＳ'] for p in j)"
 tb_check "same event is recognised" json h1 nearby -- "all(p['same_event'] for p in j)"
 tb_check "hidden h3 sees ada and bob" tb_wait 15 json h3 nearby -- "len(j) == 2"
 tb_check "nobody sees hidden h3" json h1 nearby -- "len(j) == 1"
@@ -84,7 +86,7 @@ tb_check "bob kept his instance name" json h2 status -- "j['instance'] == 'bob'"
 tb_check "ada sends her card to bob: delivered" says h1 "^Delivered" send bob --note "Loved your talk"
 tb_check "bob's inbox has one offer" inbox_count h2 1
 tb_check "the preview shows name, note and common ground" \
-	json h2 inbox -- "j[0]['name'] == 'Ada Lovelace' and j[0]['note'] == 'Loved your talk' and 'mentoring' in j[0]['common']['you_offer'] and j[0]['reply'] is True"
+	json h2 inbox -- "j[0]['name'] == 'Ada Lovelace' and j[0]['note'] == 'Loved your talk' and j[0]['common']['you_offer'] == ['mentoring'] and j[0]['reply'] is True"
 offer=$(newest_offer h2)
 tb_check "bob accepts; his card goes back" says h2 "on its way back" accept "$offer"
 tb_check "bob has ada in contacts, met at the event" \
