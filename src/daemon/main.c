@@ -64,6 +64,8 @@ static const char usage[] =
 
 /* In the runtime directory, beside the control socket: held by the running daemon. */
 #define WFD_LOCK_FILE "wallflowerd.lock"
+/* The port of the last start's listener, so the next start draws another one. */
+#define WFD_PORT_FILE "wallflowerd.port"
 
 /* ---- the profile ---- */
 
@@ -197,6 +199,50 @@ until_next_epoch(void)
 	return (RECOG_EPOCH_SECONDS - now % RECOG_EPOCH_SECONDS) * 1000 + 500;
 }
 
+/* The port the previous start listened on, from the runtime directory; 0 when unknown. */
+static uint16_t
+last_port(const struct wfd *d)
+{
+	char *path = file_join(d->runtime_dir, WFD_PORT_FILE), *end;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	unsigned long port = 0;
+
+	if (path != NULL && file_read(path, 8, &buf, &len) == 0 && len > 0 && len < 8 &&
+	    buf[len - 1] == '\n') {
+		buf[len - 1] = '\0';
+		errno = 0;
+		port = strtoul((char *)buf, &end, 10);
+		if (errno != 0 || *end != '\0' || port > UINT16_MAX || buf[0] == '+' ||
+		    buf[0] == '-')
+			port = 0;
+	}
+	free(buf);
+	free(path);
+	return (uint16_t)port;
+}
+
+/* Opens the listener, on --port or a port the system draws that is not the previous
+ * start's (the two adverts' ports must not link them), and remembers it. */
+static int
+listen_for_peers(struct wfd *d)
+{
+	char line[8], *path;
+	int r;
+
+	if ((r = net_listen(d->net, d->port_wanted, last_port(d))) < 0) {
+		log_warnx("cannot listen on port %u: %s", d->port_wanted, strerror(-r));
+		return r;
+	}
+	snprintf(line, sizeof(line), "%u\n", net_port(d->net));
+	if ((path = file_join(d->runtime_dir, WFD_PORT_FILE)) == NULL ||
+	    (r = file_write_replace(path, line, strlen(line), 0600)) < 0)
+		log_warnx("cannot note the port in %s; the next start may draw it again",
+		          d->runtime_dir);
+	free(path);
+	return 0;
+}
+
 /* A new epoch: our contacts' tags move on, and so does ours, in place. */
 static void
 epoch_fire(struct loop_timer *t, void *arg)
@@ -244,9 +290,8 @@ wfd_start(struct wfd *d, const struct wfd_advert *in, const char **why)
 		fresh_slot(d);
 	if ((r = build_txt(d, &adv, txt, &len, why)) < 0)
 		return r;
-	if (first && (r = net_listen(d->net, d->port_wanted)) < 0) {
+	if (first && (r = listen_for_peers(d)) < 0) {
 		*why = "cannot listen for peers on that port";
-		log_warnx("cannot listen on port %u: %s", d->port_wanted, strerror(-r));
 		return r;
 	}
 	if (adv.hidden) {

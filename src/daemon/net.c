@@ -444,8 +444,9 @@ net_free(struct net *n)
 	free(n);
 }
 
-int
-net_listen(struct net *n, uint16_t port)
+/* A listening socket on PORT (0: one the system chooses), or a negative errno. */
+static int
+listen_on(uint16_t port, uint16_t *bound)
 {
 	/* One IPv6 socket that takes IPv4 too (v6only off), on every address. */
 	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
@@ -454,8 +455,6 @@ net_listen(struct net *n, uint16_t port)
 	socklen_t len = sizeof(sa);
 	int fd, off = 0, on = 1, r;
 
-	if (n->lfd >= 0)
-		return 0;
 	if ((fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
 		return -errno;
 	if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) < 0 ||
@@ -466,13 +465,38 @@ net_listen(struct net *n, uint16_t port)
 		close(fd);
 		return r;
 	}
+	*bound = ntohs(sa.sin6_port);
+	return fd;
+}
+
+int
+net_listen(struct net *n, uint16_t port, uint16_t avoid)
+{
+	uint16_t bound;
+	int fd, r;
+
+	if (n->lfd >= 0)
+		return 0;
+	if ((fd = listen_on(port, &bound)) < 0)
+		return fd;
+	/* The system's choice can fall on the previous start's port by chance, which would
+	 * link the two starts' adverts; while this socket holds that port, the next choice
+	 * cannot be it. */
+	if (port == 0 && avoid != 0 && bound == avoid) {
+		int held = fd;
+
+		fd = listen_on(0, &bound);
+		close(held);
+		if (fd < 0)
+			return fd;
+	}
 	if ((n->lw = loop_watch_new(n->d->loop, fd, EPOLLIN, listener_io, n)) == NULL) {
 		r = -errno;
 		close(fd);
 		return r;
 	}
 	n->lfd = fd;
-	n->port = ntohs(sa.sin6_port);
+	n->port = bound;
 	return 0;
 }
 

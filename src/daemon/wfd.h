@@ -177,8 +177,9 @@ json_t *peers_common_ground_card(const struct wfd *d, const struct card *card);
 int net_new(struct wfd *d, struct net **out);
 void net_free(struct net *n);
 /* Opens the listener on port (0: any); its sessions use d's presence key of the moment.
- * 0; negative errno. */
-int net_listen(struct net *n, uint16_t port);
+ * With port 0 the system's choice is never avoid (the previous start's port). 0; negative
+ * errno. */
+int net_listen(struct net *n, uint16_t port, uint16_t avoid);
 void net_unlisten(struct net *n);
 uint16_t net_port(const struct net *n);
 unsigned net_connections(const struct net *n);

@@ -169,6 +169,11 @@ tb_diag "machine host name: '$machine'; avahi's: '$avahi_name'"
 
 # ---- the first start ----
 
+# The daemon's host draws from two ports only: Linux then gives a listener the same port at
+# every start, so a new port below is the daemon's doing (it avoids its last start's).
+tb_on "$D" sysctl -qw net.ipv4.ip_local_port_range="40000 40001" ||
+	tb_bail "cannot narrow the port range on $D"
+
 start_private
 inst1=$(instance_of "$D")
 tb_check "the observer resolves the first advert" tb_wait 15 view "$inst1" "$TB_DIR/view1"
@@ -201,7 +206,7 @@ tb_check "the new random host resolves to the daemon's address" \
 	tb_wait 10 resolves_to "$host2" "$daddr"
 tb_check "the host name is new" test "$host1" != "$host2"
 tb_check "the instance name is new" test "$inst1" != "$inst2"
-tb_check "the port is new" test "$(field "$TB_DIR/view1" port)" != "$(field "$TB_DIR/view2" port)"
+tb_check "the port is new, though the system would draw the same" test "$(field "$TB_DIR/view1" port)" != "$(field "$TB_DIR/view2" port)"
 tb_check "every TXT value but v, s and e is new or absent" \
 	txt_all_new "$TB_DIR/view1" "$TB_DIR/view2"
 tb_check "both adverts carry a recognition tag, and its lookup half is new too" \
