@@ -34,6 +34,8 @@ struct graph_node {
 	char *label; /* name, event name, topic or org; owned */
 	char *id;    /* a stable id for exports: the fingerprint for people, else the label;
 	              * owned */
+	uint64_t last_met; /* people: the latest meeting (unix seconds, any event or none); 0
+	                    * when unknown */
 };
 
 struct graph_edge {
@@ -78,10 +80,32 @@ struct graph_stats {
 int graph_stats(const struct graph *g, struct graph_stats *out) GRAPH_WUR;
 
 struct graph_hub {
-	uint32_t node; /* a person */
-	double score;  /* betweenness, normalised to 0..1 */
-	size_t reach;  /* people within two hops through this person */
+	uint32_t node;         /* a person */
+	double score;          /* subset betweenness (people as endpoints), 0..1 */
+	size_t reach;          /* people whose every path to you runs through this person */
+	double effective_size; /* Burt, on the people graph; NAN with no neighbour there */
+	double constraint;     /* Burt, on the people graph; NAN with no neighbour there */
 };
+
+enum graph_hubs_mode { GRAPH_HUBS_AUTO, GRAPH_HUBS_EXACT, GRAPH_HUBS_SAMPLED };
+
+struct graph_hubs_opts {
+	enum graph_hubs_mode mode; /* AUTO: exact when the work allows, else sampled */
+	size_t samples;            /* SAMPLED (or AUTO when it samples): 0 for the default */
+};
+
+/*
+ * Every node's subset betweenness (*score: n_nodes entries, 0 for nodes that are not
+ * people; the caller frees it); *exact says whether it was computed exactly. o may be NULL
+ * (AUTO). 0; -ENOMEM; -EINVAL.
+ */
+int graph_betweenness(const struct graph *g, const struct graph_hubs_opts *o, double **score,
+                      bool *exact) GRAPH_WUR;
+/* Every node's reach (*reach: n_nodes entries, 0 for nodes that are not people). */
+int graph_reach(const struct graph *g, size_t **reach) GRAPH_WUR;
+/* Burt's effective size and constraint of one person on the people graph. 0; -EINVAL. */
+int graph_brokerage(const struct graph *g, uint32_t person, double *effective_size,
+                    double *constraint) GRAPH_WUR;
 
 /*
  * The people who connect you to most others: betweenness centrality over the whole graph
@@ -96,6 +120,9 @@ struct graph_hub {
 #define GRAPH_EXACT_WORK 2e8 /* and at most this many n * (n + m) steps */
 #define GRAPH_SAMPLES    64
 int graph_hubs(const struct graph *g, size_t max, struct graph_hub **out, size_t *n) GRAPH_WUR;
+/* The same with options; *exact (may be NULL) says whether the scores are exact. */
+int graph_hubs_with(const struct graph *g, const struct graph_hubs_opts *o, size_t max,
+                    struct graph_hub **out, size_t *n, bool *exact) GRAPH_WUR;
 
 struct graph_share {
 	uint32_t node; /* an event or organisation */
@@ -103,9 +130,26 @@ struct graph_share {
 	double share; /* of all people */
 };
 
+/* Someone who might help with a topic nobody offers: they hold it without offering it,
+ * or hold a related topic (docs/graph.md). */
+struct graph_lead {
+	uint32_t person;
+	uint32_t topic; /* the topic of theirs that makes them a lead */
+};
+
+struct graph_unmet {
+	uint32_t topic; /* what you seek */
+	struct graph_lead *leads;
+	size_t n_leads;
+	uint32_t ask;     /* the hub to ask about it, UINT32_MAX for none */
+	uint32_t ask_via; /* the lead that hub is one step from (or is), UINT32_MAX for none */
+};
+
 struct graph_gaps {
 	uint32_t *unmet_seeks; /* topic nodes you seek that no contact offers */
 	size_t n_unmet_seeks;
+	struct graph_unmet *unmet; /* the same topics, in the same order, with leads */
+	size_t n_unmet;
 	uint32_t *single_holder; /* topics exactly one contact knows, offers or seeks */
 	size_t n_single_holder;
 	struct graph_share *dominant; /* events or orgs holding more than GRAPH_DOMINANT of
@@ -117,5 +161,20 @@ struct graph_gaps {
 
 int graph_gaps(const struct graph *g, struct graph_gaps *out) GRAPH_WUR;
 void graph_gaps_clear(struct graph_gaps *gaps);
+
+/* Which people a view of the network keeps: met at or after since (0: any time), at event
+ * (a node index; UINT32_MAX: any). */
+struct graph_select {
+	uint64_t since;
+	uint32_t event;
+};
+
+/*
+ * *out: a new graph of you, the people sel keeps, and the events, topics and organisations
+ * they are linked to, with the edges among those (introductions only between people
+ * kept). Node order is kept. 0; -ENOMEM; -EINVAL.
+ */
+int graph_select(const struct graph *g, const struct graph_select *sel,
+                 struct graph *out) GRAPH_WUR;
 
 #endif

@@ -257,6 +257,8 @@ int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_note(struct cli *cli, int argc, char **argv);
 int cmd_followup(struct cli *cli, int argc, char **argv);
 int cmd_graph(struct cli *cli, int argc, char **argv);
+/* graph map: argv[0] is "map" (cmd_map.c). */
+int cmd_graph_map(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_start(struct cli *cli, int argc, char **argv);
 int cmd_stop(struct cli *cli, int argc, char **argv);

@@ -191,6 +191,9 @@ cmd_graph(struct cli *cli, int argc, char **argv)
 	char *end;
 	int c, r;
 
+	/* map has options of its own (cmd_map.c). */
+	if (argc >= 2 && strcmp(argv[1], "map") == 0)
+		return cmd_graph_map(cli, argc - 1, argv + 1);
 	while ((c = cli_getopt(cli, argc, argv, "hjt:", opts, help, &done)) != -1) {
 		if (c == 'j') {
 			json = true;
