@@ -6,7 +6,7 @@
  * to draw and appear only in the gaps text), their sizes (people by hub score), their
  * fills (people by organisation: the GRAPH_MAP_COLOURS largest get a colour of the
  * Okabe-Ito palette, the rest grey), which of them carry a label, the lines between them,
- * the legend and the top gaps as text. docs/graph.md ("The map") explains the choices.
+ * the legend and the top gaps as text. README ("A picture of your network") shows one.
  */
 #ifndef WALLFLOWER_GRAPH_MAP_H
 #define WALLFLOWER_GRAPH_MAP_H
@@ -21,7 +21,7 @@
 
 #define GRAPH_MAP_LABEL_ALL    40 /* up to this many people drawn, every one is labelled */
 #define GRAPH_MAP_LABEL_TOP    25 /* more: only the top this many by hub score (and you) */
-#define GRAPH_MAP_PLACE_LABELS 25 /* more: at most this many events and orgs labelled */
+#define GRAPH_MAP_PLACE_LABELS 15 /* more: at most this many events and orgs labelled */
 #define GRAPH_MAP_PLACE_MIN    2  /* an event or org is labelled when it holds this many */
 #define GRAPH_MAP_COLOURS      8  /* organisations with a colour of their own */
 #define GRAPH_MAP_GAPS         5  /* gaps written beside the map */
