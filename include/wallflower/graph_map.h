@@ -55,7 +55,7 @@ enum graph_map_line {
 	GRAPH_MAP_MET,     /* a person (or you) - an event they met people at */
 	GRAPH_MAP_WORKS,   /* a person - their organisation */
 	GRAPH_MAP_INTRO,   /* introducer -> the person they introduced: an arrow */
-	GRAPH_MAP_CONTACT, /* ego map: you - a contact */
+	GRAPH_MAP_CONTACT, /* you - a contact (ego map: everyone; else those met at no event) */
 };
 
 struct graph_map_edge {
@@ -90,7 +90,8 @@ struct graph_map {
  * Plans the map of g (as loaded or selected: node 0 is you). score: g->n_nodes hub scores
  * (graph_betweenness), or NULL to size every person alike. ego: only you and the people,
  * each linked to you, and the introductions among them; otherwise you, the people, the
- * events and organisations linked to them, with meetings, workplaces and introductions.
+ * events and organisations linked to them, with meetings, workplaces and introductions,
+ * and a line from you to each person met at no event.
  * *out is cleared first; free it with graph_map_clear. 0; -EINVAL for a bad graph (no
  * "me" at 0, an index out of range); -ENOMEM.
  */

@@ -115,6 +115,34 @@ line_of(const struct graph *g, const struct graph_edge *e, bool ego, struct grap
 }
 
 /*
+ * Full maps: you are linked to the events you were at, and through them to the people you
+ * met there; someone you met at no event gets a line to you instead, so that nobody you
+ * know floats apart. Appends those lines to l[0..n) (room for every node); the new count,
+ * or SIZE_MAX when out of memory.
+ */
+static size_t
+plan_unplaced(const struct graph *g, struct line_at *l, size_t n)
+{
+	bool *met = calloc(g->n_nodes, sizeof(*met));
+
+	if (met == NULL)
+		return SIZE_MAX;
+	for (size_t i = 0; i < n; i++)
+		if (l[i].e.line == GRAPH_MAP_MET)
+			met[l[i].e.from] = true;
+	for (size_t v = 1; v < g->n_nodes; v++)
+		if (g->nodes[v].kind == GRAPH_PERSON && !met[v]) {
+			l[n].e = (struct graph_map_edge){ .from = 0,
+				                          .to = (uint32_t)v,
+				                          .line = GRAPH_MAP_CONTACT };
+			l[n].at = n;
+			n++;
+		}
+	free(met);
+	return n;
+}
+
+/*
  * The lines to draw, each once, in the order of the graph's first edge for it; on an ego
  * map first you to each person, in node order.
  */
@@ -139,6 +167,10 @@ plan_lines(const struct graph *g, bool ego, struct graph_map_edge **out, size_t 
 			l[n].at = n;
 			n++;
 		}
+	if (!ego && (n = plan_unplaced(g, l, n)) == SIZE_MAX) {
+		free(l);
+		return -ENOMEM;
+	}
 	qsort(l, n, sizeof(*l), line_key_cmp);
 	for (size_t i = 0; i < n; i++)
 		if (k == 0 || !same_line(&l[k - 1].e, &l[i].e))

@@ -105,6 +105,9 @@ test_graph_map_plan_small(void **state)
 	assert_true(has_line(&m, 1, 6, GRAPH_MAP_WORKS));
 	assert_true(has_line(&m, 2, 6, GRAPH_MAP_WORKS));
 	assert_true(has_line(&m, 1, 3, GRAPH_MAP_INTRO));
+	/* Everyone was met at an event: no line from you to anyone directly. */
+	for (size_t i = 0; i < m.n_edges; i++)
+		assert_int_not_equal(m.edges[i].line, GRAPH_MAP_CONTACT);
 	/* In the order of the graph's edges. */
 	assert_int_equal(m.edges[0].from, 1);
 	assert_int_equal(m.edges[0].to, 4);
@@ -335,10 +338,11 @@ test_graph_map_plan_bad_graph(void **state)
 	g.edges[0].to = 9; /* behind graph_add_edge's back */
 	assert_int_equal(graph_map_plan(&g, NULL, false, &m), -EINVAL);
 	g.edges[0].to = 0;
-	/* An introduction by you is not drawn as one (you are linked to everyone). */
+	/* An introduction by you is not drawn as one; Ann, met at no event, is linked to you. */
 	assert_int_equal(graph_map_plan(&g, NULL, false, &m), 0);
 	assert_int_equal(m.n_nodes, 2);
-	assert_int_equal(m.n_edges, 0);
+	assert_int_equal(m.n_edges, 1);
+	assert_true(has_line(&m, 0, 1, GRAPH_MAP_CONTACT));
 	graph_map_clear(&m);
 	graph_clear(&g);
 }
