@@ -7,6 +7,8 @@
 # number of labels. TAP output. Arguments: the wallflower binary, the source root, mkstore.
 set -u
 WF=$1
+# The terminal test runs it from another directory.
+case $WF in /*) ;; *) WF=$(pwd)/$WF ;; esac
 SRC=$2
 MKSTORE=$3
 GOLDEN=$SRC/tests/cli/golden
@@ -101,7 +103,13 @@ check "says which file" err_has "nowhere/map.svg"
 check "a pipe gets SVG on standard output" wf 0 graph map
 check "the same picture" cmp "$TMP/out" "$TMP/map.svg"
 mkdir "$TMP/here"
-term() { (cd "$TMP/here" && script -qec "'$WF' graph map" /dev/null) >"$TMP/out" 2>&1; }
+# term: graph map on a terminal (script(1) makes one), in $TMP/here; what it said in
+# $TMP/out, and shown when it failed.
+term() {
+	(cd "$TMP/here" && script -qec "'$WF' graph map" /dev/null) >"$TMP/out" 2>&1 && return 0
+	cat "$TMP/out"
+	return 1
+}
 check "a terminal: a file here" term
 check "wallflower-map.svg, the same picture" cmp "$TMP/here/wallflower-map.svg" "$TMP/map.svg"
 check "says where" grep -q "$TMP/here/wallflower-map.svg" "$TMP/out"
