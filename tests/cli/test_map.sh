@@ -146,6 +146,17 @@ else
 	check "nobody: only you" sh -c "! texts '$TMP/none.svg' | grep -qx 'Grace Hopper'"
 fi
 
+# ---- names are text, never markup or Graphviz escapes ----
+check "a card with a backslash, markup and an ampersand" person odd 'Back\Nslash <b>' 'R&D <Labs> "x"'
+check "imported elsewhere" wf 0 --state-dir "$TMP/odd-me" init --name "Me"
+check "import the odd card" wf 0 --state-dir "$TMP/odd-me" import "$TMP/odd.card" --event 'A&B <i>'
+check "drawn" wf 0 --state-dir "$TMP/odd-me" graph map -o "$TMP/odd.svg"
+check "still SVG" svg "$TMP/odd.svg"
+texts "$TMP/odd.svg" >"$TMP/texts"
+check "the name as typed" grep -qxF 'Back\Nslash <b>' "$TMP/texts"
+check "the organisation as typed, in the legend" grep -qxF 'R&D <Labs> "x" (1)' "$TMP/texts"
+check "no stray message on standard error" test ! -s "$TMP/err"
+
 # ---- 2,000 people ----
 if [ -x "$MKSTORE" ] && "$MKSTORE" "$TMP/big" 2000 20000 >/dev/null; then
 	start=$(date +%s)
