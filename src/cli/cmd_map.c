@@ -668,6 +668,8 @@ cmd_graph_map(struct cli *cli, int argc, char **argv)
 	size_t len = 0;
 	int r;
 
+	/* Usage errors point at this verb's help, not graph's. */
+	cli->prog = "wallflower graph map";
 	if ((r = map_args_parse(cli, argc, argv, &a)) >= 0)
 		return r;
 	if ((r = map_load(cli, &a, &whole, &part, &view)) >= 0)
