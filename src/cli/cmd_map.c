@@ -188,10 +188,11 @@ event_find(const struct cli *cli, const struct graph *g, const char *name, uint3
 
 /*
  * Loads the network into *whole and, with --event or --since, the part drawn into *part
- * (*view points at what is drawn). -1 when the command goes on, else the exit status.
+ * (*view points at what is drawn); a->event becomes the event's own name. -1 when the command goes
+ * on, else the exit status.
  */
 static int
-map_load(struct cli *cli, const struct map_args *a, struct graph *whole, struct graph *part,
+map_load(struct cli *cli, struct map_args *a, struct graph *whole, struct graph *part,
          const struct graph **view)
 {
 	struct graph_select sel = { .since = a->since, .event = UINT32_MAX };
@@ -210,8 +211,12 @@ map_load(struct cli *cli, const struct map_args *a, struct graph *whole, struct 
 	*view = whole;
 	if (a->event == NULL && a->since == 0)
 		return -1;
-	if (a->event != NULL && (r = event_find(cli, whole, a->event, &sel.event)) >= 0)
-		return r;
+	if (a->event != NULL) {
+		if ((r = event_find(cli, whole, a->event, &sel.event)) >= 0)
+			return r;
+		/* The legend names the event as the store does, not as typed. */
+		a->event = whole->nodes[sel.event].label;
+	}
 	if ((r = graph_select(whole, &sel, part)) < 0) {
 		cli_error("cannot choose the people to draw: %s", strerror(-r));
 		return CLI_EXIT_FAIL;
