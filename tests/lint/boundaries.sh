@@ -29,6 +29,8 @@ only 'avahi-' src/daemon/mdns.c
 only 'jansson' src/cli/cli.h src/lib/export.c src/lib/ctl.c include/wallflower/ctl.h \
 	src/daemon/wfd.h
 only 'libxml' src/lib/export_xml.c
+# Graphviz draws the map (graph map): libcgraph and libgvc in one file of the CLI.
+only 'graphviz/' src/cli/cmd_map.c
 # Unicode: canonical and search forms in canon.c, display width in the CLI's tables.
 only 'uni(str|case|norm|ctype|width|conv|lbrk|wbrk)\.h' src/lib/canon.c src/cli/table.c
 
