@@ -306,7 +306,7 @@ def g_lonely():
     return g
 
 
-FIRST = ["Machine", "Data", "Open", "Rust", "Urban", "Jazz", "Café", "AI", "日本", "Climate",
+FIRST = ["Machine", "Data", "Open", "Rust", "Urban", "Jazz", "Café", "Cafe", "AI", "日本", "Climate",
          "Quantum", "Garden", "Wiki", "Compiler", "Graph"]
 SECOND = ["learning", "science", "source", "systems", "design", "policy", "music", "culture",
           "ethics", "art", "theory", "tools"]
@@ -370,6 +370,30 @@ def g_conference(seed, people, disconnected=False, burt=True):
     for t in rng.sample(unoffered, min(3, len(unoffered))) + rng.sample(topics, 2):
         g.edge(0, t, "seeks")
     g.edge(0, g.node("topic", "Nothing anyone holds zzz"), "seeks")
+    return g
+
+
+def g_intros(seed, people):
+    """Mostly introductions (a random tree of them), few meetings and organisations: many
+    people hang on one other, so reach is often above 0."""
+    rng = random.Random(seed)
+    g = Graph("introductions seed %d, %d people" % (seed, people))
+    events = [g.node("event", "Dinner %d" % i) for i in range(2)]
+    orgs = [g.node("org", "Lab %d" % i) for i in range(3)]
+    topics = [g.node("topic", t) for t in topic_labels(rng, 8)]
+    ps = [g.node("person", "Person %d" % i) for i in range(people)]
+    for i, p in enumerate(ps):
+        if i == 0 or rng.random() < 0.15:
+            g.edge(p, rng.choice(events), "met_at", T0 + rng.randrange(10**6))
+        if i > 0:
+            g.edge(p, rng.choice(ps[:i]), "introduced_by", T0 + rng.randrange(10**6))
+        if rng.random() < 0.1:
+            g.edge(p, rng.choice(orgs), "works_at")
+        if rng.random() < 0.2:
+            g.edge(p, rng.choice(topics), rng.choice(HOLD[:1] + HOLD[2:]))
+    g.add_me_events()
+    g.edge(0, topics[0], "seeks")
+    g.edge(0, topics[1], "seeks")
     return g
 
 
@@ -571,6 +595,7 @@ def main():
     graphs = [g_alone(), g_single(), g_path(), g_star(), g_lonely(), g_parallel()]
     graphs += [g_conference(seed, n) for seed, n in ((1, 12), (2, 30), (3, 60), (4, 120))]
     graphs += [g_conference(seed, n, disconnected=True) for seed, n in ((5, 15), (6, 50))]
+    graphs += [g_intros(seed, n) for seed, n in ((8, 25), (9, 80))]
     with tempfile.TemporaryDirectory(prefix="crosscheck.") as tmp:
         for g in graphs:
             people = crosscheck(tap, build, tmp, g)
