@@ -12,9 +12,11 @@
  * graph_hubs_with twice: GRAPH_HUBS_EXACT, and GRAPH_HUBS_AUTO (what users get: sampled
  * when the work is over the budget; SAMPLES > 0 asks GRAPH_HUBS_SAMPLED with that many
  * sources instead). It reports how often the two top 10s are the same set and the same
- * list, and their mean overlap, as one line of key=value pairs starting with "hubsample ",
- * after one line per graph. Times are wall time (the measures may use threads). A tool,
- * not the product: it trusts its arguments and dies on what it cannot do.
+ * list, their mean overlap, and what the sampled choice gives up in exact scores
+ * (captured: the exact scores of the sampled top 10 over the exact top 10's; gap10: how
+ * far apart the exact 10th and 11th are), as one line of key=value pairs starting with
+ * "hubsample ", after one line per graph. Times are wall time (the measures may use threads). A
+ * tool, not the product: it trusts its arguments and dies on what it cannot do.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -170,6 +172,48 @@ top(const struct graph *g, const struct graph_hubs_opts *o, uint32_t out[TOP], b
 	return n;
 }
 
+static int
+cmp_desc(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+
+	return (a < b) - (a > b);
+}
+
+/*
+ * What the sampled top 10 gives up, in exact scores: *captured, the exact scores of the
+ * sampled top 10 over those of the exact top 10 (1: as good a choice); *gap, how far
+ * apart the exact 10th and 11th scores are, relative to the 10th (near 0: a top 10 that
+ * no estimate could tell from the next ones).
+ */
+static void
+captured(const struct graph *g, const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+         double *share, double *gap)
+{
+	struct graph_hubs_opts ex = { .mode = GRAPH_HUBS_EXACT };
+	double *score, *sorted, sa = 0, sb = 0;
+	size_t np = 0;
+	bool exact;
+
+	if (graph_betweenness(g, &ex, &score, &exact) < 0 || !exact)
+		die("graph_betweenness");
+	if ((sorted = calloc(g->n_nodes, sizeof(*sorted))) == NULL)
+		die("out of memory");
+	for (size_t v = 0; v < g->n_nodes; v++)
+		if (g->nodes[v].kind == GRAPH_PERSON)
+			sorted[np++] = score[v];
+	qsort(sorted, np, sizeof(*sorted), cmp_desc);
+	for (size_t i = 0; i < na; i++)
+		sa += score[a[i]];
+	for (size_t i = 0; i < nb; i++)
+		sb += score[b[i]];
+	*share = sa > 0 ? sb / sa : 1;
+	*gap = np > TOP && sorted[TOP - 1] > 0 ? (sorted[TOP - 1] - sorted[TOP]) / sorted[TOP - 1]
+	                                       : 0;
+	free(sorted);
+	free(score);
+}
+
 /* How many of a's n entries are in b's m. */
 static size_t
 overlap(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
@@ -192,12 +236,12 @@ main(int argc, char **argv)
 	struct graph_hubs_opts sa = { .mode = samples > 0 ? GRAPH_HUBS_SAMPLED : GRAPH_HUBS_AUTO,
 		                      .samples = (size_t)samples };
 	long same_set = 0, same_order = 0, sampled = 0;
-	double overlaps = 0, t_exact = 0, t_sampled = 0;
+	double overlaps = 0, t_exact = 0, t_sampled = 0, shares = 0, gaps = 0;
 	size_t nodes = 0, edges = 0;
 
 	for (long i = 0; i < graphs; i++) {
 		uint32_t a[TOP], b[TOP];
-		double te, ts;
+		double te, ts, share, gap;
 		bool exact_e, exact_s;
 		struct graph g;
 		size_t na, nb, k;
@@ -210,6 +254,9 @@ main(int argc, char **argv)
 		if (!exact_e)
 			die("GRAPH_HUBS_EXACT was not exact");
 		k = overlap(a, na, b, nb);
+		captured(&g, a, na, b, nb, &share, &gap);
+		shares += share;
+		gaps += gap;
 		same_set += k == na && na == nb;
 		same_order += na == nb && memcmp(a, b, na * sizeof(*a)) == 0;
 		sampled += !exact_s;
@@ -217,17 +264,17 @@ main(int argc, char **argv)
 		t_exact += te;
 		t_sampled += ts;
 		printf("graph=%ld nodes=%zu edges=%zu exact_s=%.3f sampled_s=%.3f sampled=%s "
-		       "overlap=%zu same_order=%s\n",
+		       "overlap=%zu same_order=%s captured=%.4f gap10=%.4f\n",
 		       i, g.n_nodes, g.n_edges, te, ts, exact_s ? "no" : "yes", k,
-		       na == nb && memcmp(a, b, na * sizeof(*a)) == 0 ? "yes" : "no");
+		       na == nb && memcmp(a, b, na * sizeof(*a)) == 0 ? "yes" : "no", share, gap);
 		fflush(stdout);
 		graph_clear(&g);
 	}
 	printf("hubsample people=%ld graphs=%ld nodes=%zu edges=%zu mode=%s samples=%ld "
-	       "sampled=%ld same_set=%ld same_order=%ld mean_overlap=%.2f exact_s=%.3f "
-	       "sampled_s=%.3f\n",
+	       "sampled=%ld same_set=%ld same_order=%ld mean_overlap=%.2f captured=%.4f "
+	       "gap10=%.4f exact_s=%.3f sampled_s=%.3f\n",
 	       people, graphs, nodes, edges, samples > 0 ? "sampled" : "auto", samples, sampled,
-	       same_set, same_order, overlaps / (double)graphs, t_exact / (double)graphs,
-	       t_sampled / (double)graphs);
+	       same_set, same_order, overlaps / (double)graphs, shares / (double)graphs,
+	       gaps / (double)graphs, t_exact / (double)graphs, t_sampled / (double)graphs);
 	return 0;
 }
