@@ -245,8 +245,12 @@ main(int argc, char **argv)
 		bool exact_e, exact_s;
 		struct graph g;
 		size_t na, nb, k;
+		uint64_t seed = SEED0 + (uint64_t)i;
 
-		make(&g, people, SEED0 + (uint64_t)i * 0x9e3779b97f4a7c15ULL);
+		/* A state far from every other graph's: splitmix64 streams that start a few
+		 * steps apart are the same stream shifted, and so nearly the same graph. */
+		seed = rnd(&seed);
+		make(&g, people, seed);
 		nodes = g.n_nodes;
 		edges = g.n_edges;
 		na = top(&g, &ex, a, &exact_e, &te);
