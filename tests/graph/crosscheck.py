@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The graph measures of src/lib (hubs, reach, brokerage, gaps) against an independent
 implementation: networkx for betweenness and Burt's measures, plain Python here for reach
-and the gaps, from the rules of docs/graph.md alone.
+and the gaps, from the rules of docs/graph.md (the design of issue 14) alone.
 
 It writes graphs of several shapes (fixed seeds) in graphcheck's text format, runs the C
 program tests/support/graphcheck on each (it prints every person's measures as JSON) and
@@ -306,8 +306,8 @@ def g_lonely():
     return g
 
 
-FIRST = ["Machine", "Data", "Open", "Rust", "Urban", "Jazz", "Café", "Cafe", "AI", "日本", "Climate",
-         "Quantum", "Garden", "Wiki", "Compiler", "Graph"]
+FIRST = ["Machine", "Data", "Open", "Rust", "Urban", "Jazz", "Café", "Cafe", "AI", "日本",
+         "Climate", "Quantum", "Garden", "Wiki", "Compiler", "Graph"]
 SECOND = ["learning", "science", "source", "systems", "design", "policy", "music", "culture",
           "ethics", "art", "theory", "tools"]
 
@@ -335,7 +335,8 @@ def g_conference(seed, people, disconnected=False, burt=True):
     """A conference-like network: events, organisations, topics, introductions; you offer
     and seek topics. disconnected: a second group nobody you met is linked to."""
     rng = random.Random(seed)
-    g = Graph("conference seed %d, %d people%s" % (seed, people, ", disconnected" if disconnected else ""))
+    extra = ", disconnected" if disconnected else ""
+    g = Graph("conference seed %d, %d people%s" % (seed, people, extra))
     g.burt = burt
     events = [g.node("event", "Event %d" % i) for i in range(max(2, people // 8))]
     orgs = [g.node("org", "Org %d" % i) for i in range(max(2, people // 10))]
@@ -483,7 +484,8 @@ def run(build, path, g, extra=()):
     exe = os.path.join(build, "tests", "support", "graphcheck")
     res = subprocess.run([exe, path] + list(extra), capture_output=True, text=True)
     if res.returncode != 0:
-        raise RuntimeError("graphcheck %s exited %d: %s" % (" ".join(extra), res.returncode, res.stderr.strip()))
+        why = res.stderr.strip()
+        raise RuntimeError("graphcheck %s exited %d: %s" % (" ".join(extra), res.returncode, why))
     return json.loads(res.stdout)
 
 
@@ -498,7 +500,7 @@ def compare_people(tap, g, want, got, keys, rel=REL, label=""):
             w = nan_null(want[v][key])
             have = got.get(v, {}).get(key, "missing")
             if have == "missing" or (key == "reach" and have != w) or not close(have, w, rel):
-                bad.append("node %d (%s): %s %r, networkx/reference %r" % (v, g.labels[v], key, have, w))
+                bad.append("node %d (%s): %s %r, reference %r" % (v, g.labels[v], key, have, w))
         extra = sorted(set(got) - set(g.people()))
         if extra:
             bad.append("nodes that are not people reported: %r" % extra[:10])
@@ -512,11 +514,14 @@ def compare_gaps(tap, g, want, got):
         bad.append("no gaps.unmet in the output")
     else:
         if [u.get("topic") for u in have] != [u["topic"] for u in want]:
-            bad.append("unmet topics %r, expected %r" % ([u.get("topic") for u in have], [u["topic"] for u in want]))
+            topics = ([u.get("topic") for u in have], [u["topic"] for u in want])
+            bad.append("unmet topics %r, expected %r" % topics)
         for w, h in zip(want, have):
             for key in ("leads", "ask", "ask_via"):
                 if h.get(key) != w[key]:
-                    bad.append("topic %d (%s): %s %r, expected %r" % (w["topic"], g.labels[w["topic"]], key, h.get(key), w[key]))
+                    t = w["topic"]
+                    bad.append("topic %d (%s): %s %r, expected %r"
+                               % (t, g.labels[t], key, h.get(key), w[key]))
     n_leads = sum(len(u["leads"]) for u in want)
     tap.check(not bad, "%s: gaps of %d unmet seeks (%d leads)" % (g.name, len(want), n_leads), bad)
 
@@ -532,7 +537,8 @@ def crosscheck(tap, build, tmp, g):
     except (RuntimeError, ValueError) as e:
         tap.check(False, "%s: graphcheck" % g.name, [str(e)])
         return None
-    tap.check(got.get("exact") is True, "%s: computed exactly" % g.name, ["exact: %r" % got.get("exact")])
+    exact = got.get("exact")
+    tap.check(exact is True, "%s: computed exactly" % g.name, ["exact: %r" % exact])
     compare_people(tap, g, people, people_of(got), keys)
     compare_gaps(tap, g, unmet, got)
     # Every source sampled: the estimate is the exact figure.
@@ -569,7 +575,8 @@ def sampled(tap, build, tmp, g, people):
         err = sum(abs(est[v] - exact[v]) for v in exact)
         top = sorted(exact, key=before(exact))[:10]
         top_err = sum(abs(est[v] - exact[v]) for v in top) / sum(exact[v] for v in top)
-        tap.note("sampled %d of %d: summed error %.3f of the summed scores, %.3f over the top 10" % (k, len(exact) + 1, err / total, top_err))
+        tap.note("sampled %d of %d: summed error %.3f of the summed scores, %.3f over the top 10"
+                 % (k, len(exact) + 1, err / total, top_err))
         # Bounds from 200 draws of half the sources of this graph (a Python sampler):
         # at most 0.22 and 0.25; an estimate not scaled by |P|/k would be off by half.
         if err > 0.35 * total:
@@ -601,7 +608,9 @@ def main():
             people = crosscheck(tap, build, tmp, g)
             if g.name.startswith("sixteen") and people:
                 best = max(people, key=lambda v: people[v]["betweenness"])
-                tap.check(g.labels[best] == "Introducer", "%s: networkx ranks the introducer first" % g.name, ["first: %s" % g.labels[best]])
+                tap.check(g.labels[best] == "Introducer",
+                          "%s: networkx ranks the introducer first" % g.name,
+                          ["first: %s" % g.labels[best]])
         # Bigger, for sampling: brokerage is checked on the graphs above.
         big = g_conference(7, 300, burt=False)
         people = crosscheck(tap, build, tmp, big)
