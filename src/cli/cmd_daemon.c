@@ -47,15 +47,16 @@ str(const json_t *o, const char *key)
 	return s != NULL ? s : "";
 }
 
-/* Exactly want positional arguments. 0, or CLI_EXIT_USAGE after saying so. */
+/* Exactly want positional arguments, which what names (NULL: none are taken). 0, or
+ * CLI_EXIT_USAGE after saying so. */
 static int
 positional(struct cli *cli, int argc, char **argv, int want, const char *what)
 {
-	if (argc - optind != want)
-		return want == 0 && optind < argc ? cli_usage_error(cli, "unexpected argument %s",
-		                                                    cli_quote(argv[optind]))
-		                                  : cli_usage_error(cli, "expected %s", what);
-	return 0;
+	if (argc - optind == want)
+		return 0;
+	if (what == NULL) /* none taken, and some given: optind < argc */
+		return cli_usage_error(cli, "unexpected argument %s", cli_quote(argv[optind]));
+	return cli_usage_error(cli, "expected %s", what);
 }
 
 static int
