@@ -19,8 +19,7 @@
 
 #include "graph_int.h"
 
-#define CAP_MIN   16
-
+#define CAP_MIN 16
 
 static const char *const kind_names[] = {
 	[GRAPH_ME] = "me",       [GRAPH_PERSON] = "person", [GRAPH_EVENT] = "event",
@@ -43,7 +42,6 @@ static const enum graph_kind edge_target[] = {
 };
 _Static_assert(sizeof(edge_target) / sizeof(edge_target[0]) == GRAPH_EDGE_KIND_COUNT,
                "edge targets");
-
 
 const char *
 graph_kind_name(enum graph_kind kind)
@@ -68,6 +66,46 @@ next_cap(size_t cap, size_t max)
 	return cap > max / 2 ? max : cap * 2;
 }
 
+/*
+ * The strings of a graph: blocks that only grow, freed together by graph_clear. A node's
+ * label and id point into them; no string is ever freed on its own.
+ */
+struct graph_strings {
+	struct graph_strings *next;
+	size_t used, cap;
+	char bytes[];
+};
+
+#define STRINGS_BLOCK (64 * 1024 - sizeof(struct graph_strings))
+
+/* Room for size bytes in g's strings, or NULL. */
+static char *
+strings_alloc(struct graph *g, size_t size)
+{
+	struct graph_strings *b = g->strings;
+	char *p;
+
+	if (b == NULL || b->cap - b->used < size) {
+		size_t cap = size > STRINGS_BLOCK ? size : STRINGS_BLOCK;
+
+		if (cap > SIZE_MAX - sizeof(*b) || (b = malloc(sizeof(*b) + cap)) == NULL)
+			return NULL;
+		b->used = 0;
+		b->cap = cap;
+		/* A block for one big string goes behind the current one, which keeps its room. */
+		if (g->strings != NULL && cap > STRINGS_BLOCK) {
+			b->next = g->strings->next;
+			g->strings->next = b;
+		} else {
+			b->next = g->strings;
+			g->strings = b;
+		}
+	}
+	p = &b->bytes[b->used];
+	b->used += size;
+	return p;
+}
+
 int
 graph_init(struct graph *g, const char *me_label)
 {
@@ -87,9 +125,11 @@ graph_clear(struct graph *g)
 {
 	if (g == NULL)
 		return;
-	for (size_t i = 0; i < g->n_nodes; i++) {
-		free(g->nodes[i].label);
-		free(g->nodes[i].id);
+	while (g->strings != NULL) {
+		struct graph_strings *next = g->strings->next;
+
+		free(g->strings);
+		g->strings = next;
 	}
 	free(g->nodes);
 	free(g->edges);
@@ -114,31 +154,82 @@ nodes_reserve(struct graph *g)
 	return 0;
 }
 
-int
-graph_add_node(struct graph *g, enum graph_kind kind, const char *label, const char *id,
-               uint32_t *index)
+/* Appends a node whose label and id are already in g's strings. */
+static int
+node_push(struct graph *g, enum graph_kind kind, char *label, char *id, uint32_t *index)
 {
-	struct graph_node *n;
 	int r;
 
-	assert((unsigned)kind < GRAPH_KIND_COUNT && label != NULL);
 	if (index != NULL)
 		*index = UINT32_MAX;
 	if ((r = nodes_reserve(g)) < 0)
 		return r;
-	n = &g->nodes[g->n_nodes];
-	n->kind = kind;
-	n->label = strdup(label);
-	n->id = strdup(id != NULL ? id : label);
-	if (n->label == NULL || n->id == NULL) {
-		free(n->label);
-		free(n->id);
-		return -ENOMEM;
-	}
+	g->nodes[g->n_nodes] =
+	        (struct graph_node){ .kind = kind, .label = label, .id = id, .last_met = 0 };
 	if (index != NULL)
 		*index = (uint32_t)g->n_nodes;
 	g->n_nodes++;
 	return 0;
+}
+
+/* A copy of len bytes of s, NUL-terminated, in g's strings; NULL when out of memory. */
+static char *
+strings_dup(struct graph *g, const char *s, size_t len)
+{
+	char *p = len < SIZE_MAX ? strings_alloc(g, len + 1) : NULL;
+
+	if (p != NULL) {
+		memcpy(p, s, len);
+		p[len] = '\0';
+	}
+	return p;
+}
+
+int
+graph_add_node(struct graph *g, enum graph_kind kind, const char *label, const char *id,
+               uint32_t *index)
+{
+	size_t llen, idlen;
+	char *l, *i;
+
+	assert((unsigned)kind < GRAPH_KIND_COUNT && label != NULL);
+	if (index != NULL)
+		*index = UINT32_MAX;
+	if (g->n_nodes >= g->cap_nodes && g->n_nodes >= NODES_MAX)
+		return -E2BIG;
+	llen = strlen(label);
+	idlen = id != NULL ? strlen(id) : llen;
+	if (id == NULL || (idlen >= llen && memcmp(id + idlen - llen, label, llen) == 0)) {
+		/* The label is the id's tail ("topic:Rust" and "Rust"): one copy for both. */
+		if ((i = strings_dup(g, id != NULL ? id : label, idlen)) == NULL)
+			return -ENOMEM;
+		l = i + idlen - llen;
+	} else if ((l = strings_dup(g, label, llen)) == NULL ||
+	           (i = strings_dup(g, id, idlen)) == NULL) {
+		return -ENOMEM;
+	}
+	return node_push(g, kind, l, i, index);
+}
+
+int
+graph_add_node_ns(struct graph *g, enum graph_kind kind, const char *prefix, const char *label,
+                  size_t len, uint32_t *index)
+{
+	size_t plen = strlen(prefix);
+	char *i;
+
+	assert((unsigned)kind < GRAPH_KIND_COUNT && label != NULL);
+	if (index != NULL)
+		*index = UINT32_MAX;
+	if (g->n_nodes >= g->cap_nodes && g->n_nodes >= NODES_MAX)
+		return -E2BIG;
+	if (len > SIZE_MAX - plen - 2 || (i = strings_alloc(g, plen + 1 + len + 1)) == NULL)
+		return -ENOMEM;
+	memcpy(i, prefix, plen);
+	i[plen] = ':';
+	memcpy(&i[plen + 1], label, len);
+	i[plen + 1 + len] = '\0';
+	return node_push(g, kind, &i[plen + 1], i, index);
 }
 
 static int
@@ -199,7 +290,6 @@ graph_check(const struct graph *g)
 }
 
 /* Adjacency */
-
 
 void
 csr_free(struct csr *c)
