@@ -436,12 +436,105 @@ count_people(const struct graph *g)
 	return people;
 }
 
-/* TODO(issue 14, helper C): the real selection. */
+/* Selection */
+
+/* Which people sel keeps, in keep[] (n bytes): 1 for you and each of them, else 0. */
+static void
+select_people(const struct graph *g, const struct graph_select *sel, uint8_t *keep)
+{
+	bool any_event = sel->event == UINT32_MAX;
+
+	/* 2: a person in the period, kept once a meeting at the event is found. */
+	for (size_t v = 0; v < g->n_nodes; v++) {
+		const struct graph_node *x = &g->nodes[v];
+		bool in = x->kind == GRAPH_PERSON && x->last_met >= sel->since;
+
+		keep[v] = x->kind == GRAPH_ME ? 1 : in ? (any_event ? 1 : 2) : 0;
+	}
+	if (any_event)
+		return;
+	for (size_t i = 0; i < g->n_edges; i++) {
+		const struct graph_edge *e = &g->edges[i];
+
+		if (e->kind == GRAPH_MET_AT && e->to == sel->event && keep[e->from] == 2)
+			keep[e->from] = 1;
+	}
+	for (size_t v = 0; v < g->n_nodes; v++)
+		keep[v] = keep[v] == 1;
+}
+
+/* Keeps every event, topic and organisation linked (either way) to a kept person. */
+static void
+select_things(const struct graph *g, uint8_t *keep)
+{
+	for (size_t i = 0; i < g->n_edges; i++) {
+		const struct graph_edge *e = &g->edges[i];
+		uint32_t ends[2] = { e->from, e->to };
+
+		for (int k = 0; k < 2; k++) {
+			uint32_t p = ends[k], t = ends[1 - k];
+			enum graph_kind tk = g->nodes[t].kind;
+
+			if (g->nodes[p].kind == GRAPH_PERSON && keep[p] == 1 &&
+			    (tk == GRAPH_EVENT || tk == GRAPH_TOPIC || tk == GRAPH_ORG))
+				keep[t] = 1;
+		}
+	}
+}
+
+/* Copies the kept nodes, in order, and the edges among them; map: n words, overwritten. */
+static int
+select_copy(const struct graph *g, const uint8_t *keep, uint32_t *map, struct graph *out)
+{
+	int r;
+
+	for (size_t v = 0; v < g->n_nodes; v++) {
+		const struct graph_node *x = &g->nodes[v];
+
+		map[v] = UINT32_MAX;
+		if (!keep[v])
+			continue;
+		if ((r = graph_add_node(out, x->kind, x->label, x->id, &map[v])) < 0)
+			return r;
+		out->nodes[map[v]].last_met = x->last_met;
+	}
+	for (size_t i = 0; i < g->n_edges; i++) {
+		const struct graph_edge *e = &g->edges[i];
+
+		if (map[e->from] == UINT32_MAX || map[e->to] == UINT32_MAX)
+			continue;
+		if ((r = graph_add_edge(out, map[e->from], map[e->to], e->kind, e->at)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 int
 graph_select(const struct graph *g, const struct graph_select *sel, struct graph *out)
 {
-	(void)g;
-	(void)sel;
-	(void)out;
-	return -ENOSYS;
+	size_t n = g->n_nodes;
+	uint8_t *keep = NULL;
+	uint32_t *map = NULL;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = graph_check(g)) < 0)
+		return r;
+	if (sel->event != UINT32_MAX &&
+	    (sel->event >= n || g->nodes[sel->event].kind != GRAPH_EVENT))
+		return -EINVAL;
+	keep = calloc(n > 0 ? n : 1, sizeof(*keep));
+	map = reallocarray(NULL, n > 0 ? n : 1, sizeof(*map));
+	if (keep == NULL || map == NULL) {
+		r = -ENOMEM;
+		goto out;
+	}
+	select_people(g, sel, keep);
+	select_things(g, keep);
+	if ((r = select_copy(g, keep, map, out)) < 0)
+		graph_clear(out);
+out:
+	free(map);
+	free(keep);
+	return r;
 }
