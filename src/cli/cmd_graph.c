@@ -136,16 +136,17 @@ stats_side_by_side(const struct graph_stats *s, const struct graph_stats *w, con
 {
 	printf("The %zu of your %zu people you %s:\n", s->count[GRAPH_PERSON],
 	       w->count[GRAPH_PERSON], words);
-	printf("                         these   everyone\n");
-	printf("people              %10zu %10zu\n", s->count[GRAPH_PERSON], w->count[GRAPH_PERSON]);
-	printf("events              %10zu %10zu\n", s->count[GRAPH_EVENT], w->count[GRAPH_EVENT]);
-	printf("organisations       %10zu %10zu\n", s->count[GRAPH_ORG], w->count[GRAPH_ORG]);
-	printf("topics              %10zu %10zu\n", s->count[GRAPH_TOPIC], w->count[GRAPH_TOPIC]);
-	printf("organisations Blau  %10.2f %10.2f\n", s->org_blau, w->org_blau);
-	printf("      evenness      %10.2f %10.2f\n", s->org_evenness, w->org_evenness);
-	printf("      without one   %10zu %10zu\n", s->people_without_org, w->people_without_org);
-	printf("topics Blau         %10.2f %10.2f\n", s->topic_blau, w->topic_blau);
-	printf("      evenness      %10.2f %10.2f\n", s->topic_evenness, w->topic_evenness);
+	printf("%-23s %5s %9s\n", "", "these", "everyone");
+	printf("%-23s %5zu %9zu\n", "people", s->count[GRAPH_PERSON], w->count[GRAPH_PERSON]);
+	printf("%-23s %5zu %9zu\n", "events", s->count[GRAPH_EVENT], w->count[GRAPH_EVENT]);
+	printf("%-23s %5zu %9zu\n", "organisations", s->count[GRAPH_ORG], w->count[GRAPH_ORG]);
+	printf("%-23s %5zu %9zu\n", "topics", s->count[GRAPH_TOPIC], w->count[GRAPH_TOPIC]);
+	printf("%-23s %5zu %9zu\n", "without an organisation", s->people_without_org,
+	       w->people_without_org);
+	printf("%-23s %5.2f %9.2f\n", "organisations: Blau", s->org_blau, w->org_blau);
+	printf("%-23s %5.2f %9.2f\n", "  evenness", s->org_evenness, w->org_evenness);
+	printf("%-23s %5.2f %9.2f\n", "topics: Blau", s->topic_blau, w->topic_blau);
+	printf("%-23s %5.2f %9.2f\n", "  evenness", s->topic_evenness, w->topic_evenness);
 	printf("(diversity: 0 = all alike; towards 1 = spread widely; docs/graph.md)\n");
 }
 
