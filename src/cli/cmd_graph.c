@@ -168,7 +168,7 @@ do_stats_selected(const struct cli *cli, const struct graph *whole, const struct
 	struct graph_stats s, w;
 	struct graph part;
 	char day[11], words[256];
-	json_t *doc, *choice;
+	json_t *doc;
 	int r;
 
 	if (a->event != NULL && (r = event_node(cli, whole, a->event, &sel.event)) != 0)
@@ -184,18 +184,17 @@ do_stats_selected(const struct cli *cli, const struct graph *whole, const struct
 		return CLI_EXIT_FAIL;
 	}
 	if (a->json) {
+		/* set_new takes the value, NULL (out of memory) too: nothing leaks. */
 		doc = stats_json(&part, &s);
-		choice = json_object();
-		if (choice != NULL && a->since != NULL)
-			json_object_set_new(choice, "since", json_string(day));
-		if (choice != NULL && sel.event != UINT32_MAX)
-			json_object_set_new(choice, "event",
-			                    json_string(whole->nodes[sel.event].label));
-		if (choice != NULL)
-			json_object_set_new(choice, "people",
-			                    json_integer((json_int_t)s.count[GRAPH_PERSON]));
-		if (doc != NULL && (json_object_set_new(doc, "selection", choice) < 0 ||
-		                    json_object_set_new(doc, "whole", stats_json(whole, &w)) < 0)) {
+		if (doc != NULL &&
+		    (json_object_set_new(
+		             doc, "selection",
+		             json_pack("{s:s*, s:s*, s:I}", "since", a->since != NULL ? day : NULL,
+		                       "event",
+		                       sel.event != UINT32_MAX ? whole->nodes[sel.event].label
+		                                               : NULL,
+		                       "people", (json_int_t)s.count[GRAPH_PERSON])) < 0 ||
+		     json_object_set_new(doc, "whole", stats_json(whole, &w)) < 0)) {
 			json_decref(doc);
 			doc = NULL;
 		}
