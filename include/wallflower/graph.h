@@ -6,7 +6,8 @@
  * Nodes are people, events, topics and organisations, plus one node for you. Edges are
  * typed and timestamped: met_at(person, event), introduced_by(person, introducer),
  * offers/seeks/knows(person, topic), works_at(person, org). Your own seeks and offers are
- * edges from the "me" node.
+ * edges from the "me" node, and so is a met_at edge to every event where you met someone
+ * (at: the first meeting there).
  */
 #ifndef WALLFLOWER_GRAPH_H
 #define WALLFLOWER_GRAPH_H
@@ -20,7 +21,7 @@
 enum graph_kind { GRAPH_ME, GRAPH_PERSON, GRAPH_EVENT, GRAPH_TOPIC, GRAPH_ORG, GRAPH_KIND_COUNT };
 
 enum graph_edge_kind {
-	GRAPH_MET_AT,        /* person -> event */
+	GRAPH_MET_AT,        /* person (or me) -> event */
 	GRAPH_INTRODUCED_BY, /* person -> the person who introduced them */
 	GRAPH_OFFERS,        /* person (or me) -> topic */
 	GRAPH_SEEKS,         /* person (or me) -> topic */
@@ -31,9 +32,9 @@ enum graph_edge_kind {
 
 struct graph_node {
 	enum graph_kind kind;
-	char *label; /* name, event name, topic or org; owned */
-	char *id;    /* a stable id for exports: the fingerprint for people, else the label;
-	              * owned */
+	char *label;       /* name, event name, topic or org; owned by the graph (its strings) */
+	char *id;          /* a stable id for exports: the fingerprint for people, else the label;
+	                    * owned by the graph, and may share bytes with label */
 	uint64_t last_met; /* people: the latest meeting (unix seconds, any event or none); 0
 	                    * when unknown */
 };
@@ -44,20 +45,30 @@ struct graph_edge {
 	uint64_t at; /* unix seconds */
 };
 
+struct graph_strings; /* graph.c: the bytes of every label and id, in a few blocks */
+
 struct graph {
 	struct graph_node *nodes;
 	size_t n_nodes, cap_nodes;
 	struct graph_edge *edges;
 	size_t n_edges, cap_edges;
+	struct graph_strings *strings;
 };
 
 /* An empty graph with the "me" node at index 0, labelled me_label. 0 or -ENOMEM. */
 int graph_init(struct graph *g, const char *me_label) GRAPH_WUR;
 /* Frees everything a graph holds. NULL is fine. */
 void graph_clear(struct graph *g);
-/* Adds a node (label and id copied); *index gets its index. 0 or -ENOMEM, -E2BIG past 2^32-1. */
+/*
+ * Adds a node (label and id copied into the graph's strings, once: no id, or an id that ends
+ * with the label, shares the label's bytes); *index gets its index. 0 or -ENOMEM, -E2BIG
+ * past 2^32-1.
+ */
 int graph_add_node(struct graph *g, enum graph_kind kind, const char *label, const char *id,
                    uint32_t *index) GRAPH_WUR;
+/* The same with the id "prefix:label", built in place (label: len bytes, no NUL needed). */
+int graph_add_node_ns(struct graph *g, enum graph_kind kind, const char *prefix, const char *label,
+                      size_t len, uint32_t *index) GRAPH_WUR;
 /* Adds an edge between existing nodes. 0, -EINVAL for a bad index, -ENOMEM. */
 int graph_add_edge(struct graph *g, uint32_t from, uint32_t to, enum graph_edge_kind kind,
                    uint64_t at) GRAPH_WUR;

@@ -19,8 +19,7 @@
 
 #include "graph_int.h"
 
-#define CAP_MIN   16
-
+#define CAP_MIN 16
 
 static const char *const kind_names[] = {
 	[GRAPH_ME] = "me",       [GRAPH_PERSON] = "person", [GRAPH_EVENT] = "event",
@@ -43,7 +42,6 @@ static const enum graph_kind edge_target[] = {
 };
 _Static_assert(sizeof(edge_target) / sizeof(edge_target[0]) == GRAPH_EDGE_KIND_COUNT,
                "edge targets");
-
 
 const char *
 graph_kind_name(enum graph_kind kind)
@@ -68,6 +66,46 @@ next_cap(size_t cap, size_t max)
 	return cap > max / 2 ? max : cap * 2;
 }
 
+/*
+ * The strings of a graph: blocks that only grow, freed together by graph_clear. A node's
+ * label and id point into them; no string is ever freed on its own.
+ */
+struct graph_strings {
+	struct graph_strings *next;
+	size_t used, cap;
+	char bytes[];
+};
+
+#define STRINGS_BLOCK (64 * 1024 - sizeof(struct graph_strings))
+
+/* Room for size bytes in g's strings, or NULL. */
+static char *
+strings_alloc(struct graph *g, size_t size)
+{
+	struct graph_strings *b = g->strings;
+	char *p;
+
+	if (b == NULL || b->cap - b->used < size) {
+		size_t cap = size > STRINGS_BLOCK ? size : STRINGS_BLOCK;
+
+		if (cap > SIZE_MAX - sizeof(*b) || (b = malloc(sizeof(*b) + cap)) == NULL)
+			return NULL;
+		b->used = 0;
+		b->cap = cap;
+		/* A block for one big string goes behind the current one, which keeps its room. */
+		if (g->strings != NULL && cap > STRINGS_BLOCK) {
+			b->next = g->strings->next;
+			g->strings->next = b;
+		} else {
+			b->next = g->strings;
+			g->strings = b;
+		}
+	}
+	p = &b->bytes[b->used];
+	b->used += size;
+	return p;
+}
+
 int
 graph_init(struct graph *g, const char *me_label)
 {
@@ -87,9 +125,11 @@ graph_clear(struct graph *g)
 {
 	if (g == NULL)
 		return;
-	for (size_t i = 0; i < g->n_nodes; i++) {
-		free(g->nodes[i].label);
-		free(g->nodes[i].id);
+	while (g->strings != NULL) {
+		struct graph_strings *next = g->strings->next;
+
+		free(g->strings);
+		g->strings = next;
 	}
 	free(g->nodes);
 	free(g->edges);
@@ -114,31 +154,82 @@ nodes_reserve(struct graph *g)
 	return 0;
 }
 
-int
-graph_add_node(struct graph *g, enum graph_kind kind, const char *label, const char *id,
-               uint32_t *index)
+/* Appends a node whose label and id are already in g's strings. */
+static int
+node_push(struct graph *g, enum graph_kind kind, char *label, char *id, uint32_t *index)
 {
-	struct graph_node *n;
 	int r;
 
-	assert((unsigned)kind < GRAPH_KIND_COUNT && label != NULL);
 	if (index != NULL)
 		*index = UINT32_MAX;
 	if ((r = nodes_reserve(g)) < 0)
 		return r;
-	n = &g->nodes[g->n_nodes];
-	n->kind = kind;
-	n->label = strdup(label);
-	n->id = strdup(id != NULL ? id : label);
-	if (n->label == NULL || n->id == NULL) {
-		free(n->label);
-		free(n->id);
-		return -ENOMEM;
-	}
+	g->nodes[g->n_nodes] =
+	        (struct graph_node){ .kind = kind, .label = label, .id = id, .last_met = 0 };
 	if (index != NULL)
 		*index = (uint32_t)g->n_nodes;
 	g->n_nodes++;
 	return 0;
+}
+
+/* A copy of len bytes of s, NUL-terminated, in g's strings; NULL when out of memory. */
+static char *
+strings_dup(struct graph *g, const char *s, size_t len)
+{
+	char *p = len < SIZE_MAX ? strings_alloc(g, len + 1) : NULL;
+
+	if (p != NULL) {
+		memcpy(p, s, len);
+		p[len] = '\0';
+	}
+	return p;
+}
+
+int
+graph_add_node(struct graph *g, enum graph_kind kind, const char *label, const char *id,
+               uint32_t *index)
+{
+	size_t llen, idlen;
+	char *l, *i;
+
+	assert((unsigned)kind < GRAPH_KIND_COUNT && label != NULL);
+	if (index != NULL)
+		*index = UINT32_MAX;
+	if (g->n_nodes >= g->cap_nodes && g->n_nodes >= NODES_MAX)
+		return -E2BIG;
+	llen = strlen(label);
+	idlen = id != NULL ? strlen(id) : llen;
+	if (id == NULL || (idlen >= llen && memcmp(id + idlen - llen, label, llen) == 0)) {
+		/* The label is the id's tail ("topic:Rust" and "Rust"): one copy for both. */
+		if ((i = strings_dup(g, id != NULL ? id : label, idlen)) == NULL)
+			return -ENOMEM;
+		l = i + idlen - llen;
+	} else if ((l = strings_dup(g, label, llen)) == NULL ||
+	           (i = strings_dup(g, id, idlen)) == NULL) {
+		return -ENOMEM;
+	}
+	return node_push(g, kind, l, i, index);
+}
+
+int
+graph_add_node_ns(struct graph *g, enum graph_kind kind, const char *prefix, const char *label,
+                  size_t len, uint32_t *index)
+{
+	size_t plen = strlen(prefix);
+	char *i;
+
+	assert((unsigned)kind < GRAPH_KIND_COUNT && label != NULL);
+	if (index != NULL)
+		*index = UINT32_MAX;
+	if (g->n_nodes >= g->cap_nodes && g->n_nodes >= NODES_MAX)
+		return -E2BIG;
+	if (len > SIZE_MAX - plen - 2 || (i = strings_alloc(g, plen + 1 + len + 1)) == NULL)
+		return -ENOMEM;
+	memcpy(i, prefix, plen);
+	i[plen] = ':';
+	memcpy(&i[plen + 1], label, len);
+	i[plen + 1 + len] = '\0';
+	return node_push(g, kind, &i[plen + 1], i, index);
 }
 
 static int
@@ -199,7 +290,6 @@ graph_check(const struct graph *g)
 }
 
 /* Adjacency */
-
 
 void
 csr_free(struct csr *c)
@@ -346,12 +436,105 @@ count_people(const struct graph *g)
 	return people;
 }
 
-/* TODO(issue 14, helper C): the real selection. */
+/* Selection */
+
+/* Which people sel keeps, in keep[] (n bytes): 1 for you and each of them, else 0. */
+static void
+select_people(const struct graph *g, const struct graph_select *sel, uint8_t *keep)
+{
+	bool any_event = sel->event == UINT32_MAX;
+
+	/* 2: a person in the period, kept once a meeting at the event is found. */
+	for (size_t v = 0; v < g->n_nodes; v++) {
+		const struct graph_node *x = &g->nodes[v];
+		bool in = x->kind == GRAPH_PERSON && x->last_met >= sel->since;
+
+		keep[v] = x->kind == GRAPH_ME ? 1 : in ? (any_event ? 1 : 2) : 0;
+	}
+	if (any_event)
+		return;
+	for (size_t i = 0; i < g->n_edges; i++) {
+		const struct graph_edge *e = &g->edges[i];
+
+		if (e->kind == GRAPH_MET_AT && e->to == sel->event && keep[e->from] == 2)
+			keep[e->from] = 1;
+	}
+	for (size_t v = 0; v < g->n_nodes; v++)
+		keep[v] = keep[v] == 1;
+}
+
+/* Keeps every event, topic and organisation linked (either way) to a kept person. */
+static void
+select_things(const struct graph *g, uint8_t *keep)
+{
+	for (size_t i = 0; i < g->n_edges; i++) {
+		const struct graph_edge *e = &g->edges[i];
+		uint32_t ends[2] = { e->from, e->to };
+
+		for (int k = 0; k < 2; k++) {
+			uint32_t p = ends[k], t = ends[1 - k];
+			enum graph_kind tk = g->nodes[t].kind;
+
+			if (g->nodes[p].kind == GRAPH_PERSON && keep[p] == 1 &&
+			    (tk == GRAPH_EVENT || tk == GRAPH_TOPIC || tk == GRAPH_ORG))
+				keep[t] = 1;
+		}
+	}
+}
+
+/* Copies the kept nodes, in order, and the edges among them; map: n words, overwritten. */
+static int
+select_copy(const struct graph *g, const uint8_t *keep, uint32_t *map, struct graph *out)
+{
+	int r;
+
+	for (size_t v = 0; v < g->n_nodes; v++) {
+		const struct graph_node *x = &g->nodes[v];
+
+		map[v] = UINT32_MAX;
+		if (!keep[v])
+			continue;
+		if ((r = graph_add_node(out, x->kind, x->label, x->id, &map[v])) < 0)
+			return r;
+		out->nodes[map[v]].last_met = x->last_met;
+	}
+	for (size_t i = 0; i < g->n_edges; i++) {
+		const struct graph_edge *e = &g->edges[i];
+
+		if (map[e->from] == UINT32_MAX || map[e->to] == UINT32_MAX)
+			continue;
+		if ((r = graph_add_edge(out, map[e->from], map[e->to], e->kind, e->at)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 int
 graph_select(const struct graph *g, const struct graph_select *sel, struct graph *out)
 {
-	(void)g;
-	(void)sel;
-	(void)out;
-	return -ENOSYS;
+	size_t n = g->n_nodes;
+	uint8_t *keep = NULL;
+	uint32_t *map = NULL;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = graph_check(g)) < 0)
+		return r;
+	if (sel->event != UINT32_MAX &&
+	    (sel->event >= n || g->nodes[sel->event].kind != GRAPH_EVENT))
+		return -EINVAL;
+	keep = calloc(n > 0 ? n : 1, sizeof(*keep));
+	map = reallocarray(NULL, n > 0 ? n : 1, sizeof(*map));
+	if (keep == NULL || map == NULL) {
+		r = -ENOMEM;
+		goto out;
+	}
+	select_people(g, sel, keep);
+	select_things(g, keep);
+	if ((r = select_copy(g, keep, map, out)) < 0)
+		graph_clear(out);
+out:
+	free(map);
+	free(keep);
+	return r;
 }

@@ -90,6 +90,8 @@ export WALLFLOWER_STATE_DIR=$ME
 check "I start" wf 0 init --name "Me Myself"
 "$WF" profile add topics "wikis"
 "$WF" profile add seeks "quantum knitting"
+# Nobody offers it, and Bo offers compilers: a lead, and a hub to ask.
+"$WF" profile add seeks "compilers course"
 "$WF" profile set --persona work name "Me at Work"
 check "import Ada and Bo at Conf" wf 0 import "$TMP/ada.card" "$TMP/bo.card" --event "Conf"
 check "import Cy via Ada at Meetup" wf 0 import "$TMP/cy.card" --via Ada --event "Meetup"
@@ -123,6 +125,7 @@ check "met --json, already recorded, nobody introduced" doc 0 "met --json" met B
 check "topics --json" doc 0 "topics --json" topics --json
 check "events --json" doc 0 "events --json" events --json
 check "graph stats --json" doc 0 "graph stats --json" graph stats --json
+check "graph stats --json, a selection" doc 0 "graph stats --json" graph stats --since 2020-01-01 --event conf --json
 check "graph hubs --json" doc 0 "graph hubs --json" graph hubs --json
 check "graph gaps --json" doc 0 "graph gaps --json" graph gaps --json
 check "blocked --json" doc 0 "blocked --json" blocked --json
