@@ -31,9 +31,9 @@ enum graph_edge_kind {
 
 struct graph_node {
 	enum graph_kind kind;
-	char *label; /* name, event name, topic or org; owned */
-	char *id;    /* a stable id for exports: the fingerprint for people, else the label;
-	              * owned */
+	char *label;       /* name, event name, topic or org; owned */
+	char *id;          /* a stable id for exports: the fingerprint for people, else the label;
+	                    * owned */
 	uint64_t last_met; /* people: the latest meeting (unix seconds, any event or none); 0
 	                    * when unknown */
 };
@@ -103,22 +103,47 @@ int graph_betweenness(const struct graph *g, const struct graph_hubs_opts *o, do
                       bool *exact) GRAPH_WUR;
 /* Every node's reach (*reach: n_nodes entries, 0 for nodes that are not people). */
 int graph_reach(const struct graph *g, size_t **reach) GRAPH_WUR;
-/* Burt's effective size and constraint of one person on the people graph. 0; -EINVAL. */
+/*
+ * Burt's effective size and constraint of one person on the people graph: contacts only
+ * (you are tied to everyone, so you are left out); two people are tied when they share
+ * an event, an organisation or a topic (knows, offers or seeks) or one introduced the
+ * other; unweighted. effective size = n - 2t / n (n ties, t ties among those contacts);
+ * constraint = sum over contacts j of (p_ij + sum over contacts q of p_iq p_qj)^2 with
+ * p_ij = 1 / deg(i). Both NAN with no tie. Always exact (its cost is the ties of the
+ * person's contacts). 0; -EINVAL for a node that is not a person or a bad graph; -ENOMEM.
+ */
 int graph_brokerage(const struct graph *g, uint32_t person, double *effective_size,
                     double *constraint) GRAPH_WUR;
 
 /*
- * The people who connect you to most others: betweenness centrality over the whole graph
- * (people, events, topics and organisations as nodes; edges undirected). Exact up to
- * GRAPH_EXACT_MAX nodes when n * (n + m) stays within GRAPH_EXACT_WORK; otherwise estimated
- * from GRAPH_SAMPLES source nodes chosen with a fixed seed, so the answer is reproducible.
- * Only people on some shortest path between others (score above 0) are hubs. *out (owned
- * by the caller) gets up to max hubs, best first; *n their number. 0; -ENOMEM; -EINVAL for a
- * graph with an index or kind out of range.
+ * The people who connect you to most others: subset betweenness, the share of the pairs
+ * of P = {you and your contacts} (pairs without the person scored) whose shortest paths
+ * run through them, on the undirected simple graph of every node (events, organisations
+ * and topics carry paths but end none). Normalised by C(|P| - 1, 2).
+ *
+ * Cost: one breadth-first search per source, each about w = n + 2m row entries (n nodes
+ * and m simple edges left once things that end no pair and have one neighbour are
+ * pruned). Exact, every one of P a source, when |P| * w <= GRAPH_EXACT_WORK; otherwise
+ * GRAPH_EXACT_WORK / w sources (never fewer than GRAPH_SAMPLES) drawn from P without
+ * repeats by a splitmix64 generator with a fixed seed, so the answer is reproducible, and
+ * the sums scaled by |P| / k. The budget: about 3 * 10^8 entries run in 0.1 to 0.2 s on
+ * two cores; it is exact up to about 3,000 people in a typical store, gives ~1,300 samples
+ * of 10,000 people (one in eight), and ~140 on the 100,000-person, 1,000,000-edge
+ * benchmark store, where loading the graph takes about 0.5 s (docs/benchmarks.md).
+ *
+ * Only people with a score above 0 are hubs, ordered by score, then reach, then node
+ * index; you are never one. reach: the people whose every path to you runs through the
+ * hub (articulation points of one depth-first walk from you). effective_size and
+ * constraint: Burt's, on the people graph (graph_brokerage), exact while walking the
+ * hub's contacts' ties reads at most GRAPH_BROKERAGE_WORK entries, above that estimated
+ * from as many of its contacts as that buys (drawn with a seed fixed per person).
+ *
+ * *out (owned by the caller) gets up to max hubs, best first; *n their number. 0;
+ * -ENOMEM; -EINVAL for a graph with an index or kind out of range, or a bad mode.
  */
-#define GRAPH_EXACT_MAX  4096
-#define GRAPH_EXACT_WORK 2e8 /* and at most this many n * (n + m) steps */
-#define GRAPH_SAMPLES    64
+#define GRAPH_EXACT_WORK     3e8 /* row entries: |P| * w within this is exact */
+#define GRAPH_SAMPLES        64  /* the fewest sources a sampled answer uses */
+#define GRAPH_BROKERAGE_WORK 4e6 /* row entries read per hub for its brokerage */
 int graph_hubs(const struct graph *g, size_t max, struct graph_hub **out, size_t *n) GRAPH_WUR;
 /* The same with options; *exact (may be NULL) says whether the scores are exact. */
 int graph_hubs_with(const struct graph *g, const struct graph_hubs_opts *o, size_t max,
@@ -137,9 +162,20 @@ struct graph_lead {
 	uint32_t topic; /* the topic of theirs that makes them a lead */
 };
 
+/*
+ * An unmet seek T and who might help. leads: contacts who know or seek T itself (topic =
+ * T), or offer or know a related topic, one that shares a word of 3 characters or more
+ * with T (words of canon_each_word; topic = the lowest-indexed such topic they have);
+ * each person once, best hub score first (then node index), at most GRAPH_LEADS_MAX.
+ * ask: among those leads and every person who shares an event or organisation with one
+ * of them or has an introduction with one (either way), the highest hub score (graph_
+ * betweenness, AUTO), then the lowest index; ask_via: the lead itself if ask is a lead,
+ * else the first lead in the list it is one step from. No leads: both UINT32_MAX.
+ */
+#define GRAPH_LEADS_MAX 5
 struct graph_unmet {
-	uint32_t topic; /* what you seek */
-	struct graph_lead *leads;
+	uint32_t topic;           /* what you seek */
+	struct graph_lead *leads; /* owned by the graph_gaps */
 	size_t n_leads;
 	uint32_t ask;     /* the hub to ask about it, UINT32_MAX for none */
 	uint32_t ask_via; /* the lead that hub is one step from (or is), UINT32_MAX for none */
