@@ -19,7 +19,8 @@
 
 #include "graph_int.h"
 
-#define CAP_MIN 16
+#define CAP_MIN   16
+
 
 static const char *const kind_names[] = {
 	[GRAPH_ME] = "me",       [GRAPH_PERSON] = "person", [GRAPH_EVENT] = "event",
@@ -42,6 +43,7 @@ static const enum graph_kind edge_target[] = {
 };
 _Static_assert(sizeof(edge_target) / sizeof(edge_target[0]) == GRAPH_EDGE_KIND_COUNT,
                "edge targets");
+
 
 const char *
 graph_kind_name(enum graph_kind kind)
@@ -197,6 +199,7 @@ graph_check(const struct graph *g)
 }
 
 /* Adjacency */
+
 
 void
 csr_free(struct csr *c)
