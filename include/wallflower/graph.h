@@ -124,12 +124,16 @@ int graph_brokerage(const struct graph *g, uint32_t person, double *effective_si
  * Cost: one breadth-first search per source, each about w = n + 2m row entries (n nodes
  * and m simple edges left once things that end no pair and have one neighbour are
  * pruned). Exact, every one of P a source, when |P| * w <= GRAPH_EXACT_WORK; otherwise
- * GRAPH_EXACT_WORK / w sources (never fewer than GRAPH_SAMPLES) drawn from P without
+ * k = GRAPH_EXACT_WORK / w sources (never fewer than GRAPH_SAMPLES) drawn from P without
  * repeats by a splitmix64 generator with a fixed seed, so the answer is reproducible, and
- * the sums scaled by |P| / k. The budget: about 3 * 10^8 entries run in 0.1 to 0.2 s on
- * two cores; it is exact up to about 3,000 people in a typical store, gives ~1,300 samples
- * of 10,000 people (one in eight), and ~140 on the 100,000-person, 1,000,000-edge
- * benchmark store, where loading the graph takes about 0.5 s (docs/benchmarks.md).
+ * the sums scaled by |P| / k. Why 4e7: a search costs about 5 ns per row entry (forward
+ * and back) on one core of the reference machine, so the budget is about 0.1 s on two
+ * cores whatever the size: on the 100,000-person, 1,000,000-edge benchmark store
+ * (w ~ 2.1e6, loading ~0.5 s) that is ~19 sources, and hubs stays near 1.2 to 1.4 times
+ * `graph stats` with the fixed costs (the adjacency, reach, brokerage: ~0.1 s); 10,000
+ * people in the same shape (w ~ 2.1e5) get ~190 sources; up to ~1,400 people (w ~ 2.1e4
+ * each) the answer is exact. The sampled order of people with close scores is only
+ * approximate (docs/benchmarks.md measures how often the top 10 is exact).
  *
  * Only people with a score above 0 are hubs, ordered by score, then reach, then node
  * index; you are never one. reach: the people whose every path to you runs through the
@@ -141,9 +145,9 @@ int graph_brokerage(const struct graph *g, uint32_t person, double *effective_si
  * *out (owned by the caller) gets up to max hubs, best first; *n their number. 0;
  * -ENOMEM; -EINVAL for a graph with an index or kind out of range, or a bad mode.
  */
-#define GRAPH_EXACT_WORK     3e8 /* row entries: |P| * w within this is exact */
-#define GRAPH_SAMPLES        64  /* the fewest sources a sampled answer uses */
-#define GRAPH_BROKERAGE_WORK 4e6 /* row entries read per hub for its brokerage */
+#define GRAPH_EXACT_WORK     4e7 /* row entries: |P| * w within this is exact */
+#define GRAPH_SAMPLES        16  /* the fewest sources a sampled answer uses */
+#define GRAPH_BROKERAGE_WORK 1e6 /* row entries read per hub for its brokerage */
 int graph_hubs(const struct graph *g, size_t max, struct graph_hub **out, size_t *n) GRAPH_WUR;
 /* The same with options; *exact (may be NULL) says whether the scores are exact. */
 int graph_hubs_with(const struct graph *g, const struct graph_hubs_opts *o, size_t max,
