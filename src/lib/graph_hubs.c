@@ -133,6 +133,8 @@ struct brandes {
 	uint32_t *queue;       /* BFS order, level after level; read backwards, Brandes' stack */
 	uint32_t *lstart;      /* where each level starts in queue; lstart[nlev] is seen */
 	size_t nlev, seen;
+	bool linear;      /* sampled: Geisberger's linear scaling (brandes_backward) */
+	double mult, inv; /* for the level at hand: what a dependency counts, 1 / distance */
 };
 
 #define UNSEEN_LEVEL 0xff
@@ -275,8 +277,8 @@ depend(struct brandes *b, uint32_t v, double pulled, double *bc)
 {
 	double delta = b->x[v] * pulled;
 
-	bc[v] += delta;
-	b->x[v] = ((double)b->target[v] + delta) / b->x[v];
+	bc[v] += b->mult * delta;
+	b->x[v] = ((double)b->target[v] * b->inv + delta) / b->x[v];
 }
 
 /* Each node of the level [start, end) reads the quotients of its successors in its row. */
@@ -322,20 +324,29 @@ level_push(const struct csr *c, struct brandes *b, size_t start, size_t end, siz
  * Farthest level first, every node's dependency from its successors (Brandes, with only
  * the targets as ends of pairs):
  *   delta(v) = paths(v) * sum over successors w of (target(w) + delta(w)) / paths(w)
- * added to bc. Each level either pulls (reads its own rows) or has its successors push
- * (reads theirs), whichever is fewer entries. The last level has no successors, and the
- * source (level 0) is not between anything. Then resets only what this source touched.
+ * added to bc. Sampled, with linear scaling (Geisberger, Sanders and Schultes 2008): a
+ * pair (s, t) counts for v on its path by d(s, v) / d(s, t) from s's side, so that the
+ * two sides add up to 1 and 2 * d(s, v) * gamma(v) replaces delta(v), where gamma is
+ * delta with target(w) / d(s, w) for target(w). Unbiased like the plain estimate, but a
+ * person next to a sampled source no longer takes all of that source's far pairs at full
+ * weight: those lumps were most of the sampling error. Each level either pulls (reads its own rows)
+ * or has its successors push (reads theirs), whichever is fewer entries. The last level has no
+ * successors, and the source (level 0) is not between anything. Then resets only what this source
+ * touched.
  */
 static void
 brandes_backward(const struct csr *c, struct brandes *b, double *bc)
 {
 	size_t last = b->nlev - 1;
+	double inv_last = b->linear && last > 0 ? 1.0 / (double)last : 1.0;
 
 	for (size_t k = b->lstart[last]; k < b->lstart[last + 1]; k++)
-		b->x[b->queue[k]] = (double)b->target[b->queue[k]] / b->x[b->queue[k]];
+		b->x[b->queue[k]] = (double)b->target[b->queue[k]] * inv_last / b->x[b->queue[k]];
 	for (size_t l = last; l-- > 1;) {
 		size_t start = b->lstart[l], end = b->lstart[l + 1], succ_end = b->lstart[l + 2];
 
+		b->mult = b->linear ? 2.0 * (double)l : 1.0;
+		b->inv = b->linear ? 1.0 / (double)l : 1.0;
 		if (level_degree(c, b, start, end) <= level_degree(c, b, end, succ_end))
 			level_pull(c, b, start, end, bc);
 		else
@@ -454,6 +465,7 @@ struct part {
 	const struct csr *c;
 	const struct comps *comps;
 	const uint8_t *target;
+	bool linear;
 	const uint32_t *src;
 	size_t n_src, n; /* sources, nodes */
 	size_t index;    /* this part's sources: src[index], src[index + PARTS], ... */
@@ -473,6 +485,7 @@ part_run(struct part *p)
 		return -ENOMEM;
 	if ((r = brandes_alloc(&b, p->n, p->target)) < 0)
 		return r;
+	b.linear = p->linear;
 	for (size_t i = p->index; i < p->n_src; i += PARTS) {
 		brandes_forward(p->c, p->comps, &b, p->src[i]);
 		brandes_backward(p->c, &b, p->bc);
@@ -694,6 +707,7 @@ view_betweenness(const struct graph *g, const struct view *v, const struct graph
 		parts[i] = (struct part){ .c = &v->c,
 			                  .comps = &comps,
 			                  .target = v->target,
+			                  .linear = !*exact,
 			                  .src = src,
 			                  .n_src = k,
 			                  .n = n,
