@@ -101,7 +101,8 @@ struct graph_hubs_opts {
  */
 int graph_betweenness(const struct graph *g, const struct graph_hubs_opts *o, double **score,
                       bool *exact) GRAPH_WUR;
-/* Every node's reach (*reach: n_nodes entries, 0 for nodes that are not people). */
+/* Every node's reach (*reach: n_nodes entries, 0 for nodes that are not people; the
+ * caller frees it), as for graph_hubs. 0; -ENOMEM; -EINVAL. */
 int graph_reach(const struct graph *g, size_t **reach) GRAPH_WUR;
 /*
  * Burt's effective size and constraint of one person on the people graph: contacts only
@@ -126,14 +127,16 @@ int graph_brokerage(const struct graph *g, uint32_t person, double *effective_si
  * pruned). Exact, every one of P a source, when |P| * w <= GRAPH_EXACT_WORK; otherwise
  * k = GRAPH_EXACT_WORK / w sources (never fewer than GRAPH_SAMPLES) drawn from P without
  * repeats by a splitmix64 generator with a fixed seed, so the answer is reproducible, and
- * the sums scaled by |P| / k. Why 4e7: a search costs about 5 ns per row entry (forward
- * and back) on one core of the reference machine, so the budget is about 0.1 s on two
- * cores whatever the size: on the 100,000-person, 1,000,000-edge benchmark store
- * (w ~ 2.1e6, loading ~0.5 s) that is ~19 sources, and hubs stays near 1.2 to 1.4 times
- * `graph stats` with the fixed costs (the adjacency, reach, brokerage: ~0.1 s); 10,000
- * people in the same shape (w ~ 2.1e5) get ~190 sources; up to ~1,400 people (w ~ 2.1e4
- * each) the answer is exact. The sampled order of people with close scores is only
- * approximate (docs/benchmarks.md measures how often the top 10 is exact).
+ * the sums scaled by |P| / k; a sampled source counts each pair (s, t) for a person v on
+ * its paths by d(s, v) / d(s, t), the two ends adding up to 1 (Geisberger, Sanders and
+ * Schultes' linear scaling: unbiased, with less error than counting it whole). Why 4e7: a search
+ * costs about 5 ns per row entry (forward and back) on one core of the reference machine, so the
+ * budget is about 0.1 s on two cores whatever the size: on the 100,000-person, 1,000,000-edge
+ * benchmark store (w ~ 2.1e6, loading ~0.5 s) that is ~19 sources, and hubs stays near 1.2 to 1.4
+ * times `graph stats` with the fixed costs (the adjacency, reach, brokerage: ~0.1 s); 10,000 people
+ * in the same shape (w ~ 2.1e5) get ~190 sources; up to ~1,400 people (w ~ 2.1e4 each) the answer
+ * is exact. The sampled order of people with close scores is only approximate (docs/benchmarks.md
+ * measures how often the top 10 is exact).
  *
  * Only people with a score above 0 are hubs, ordered by score, then reach, then node
  * index; you are never one. reach: the people whose every path to you runs through the
