@@ -129,28 +129,36 @@ int graph_brokerage(const struct graph *g, uint32_t person, double *effective_si
  * repeats by a splitmix64 generator with a fixed seed, so the answer is reproducible, and
  * the sums scaled by |P| / k; a sampled source counts each pair (s, t) for a person v on
  * its paths by d(s, v) / d(s, t), the two ends adding up to 1 (Geisberger, Sanders and
- * Schultes' linear scaling: unbiased, with less error than counting it whole). Why 4e7: a search
- * costs about 5 ns per row entry (forward and back) on one core of the reference machine, so the
- * budget is about 0.1 s on two cores whatever the size: on the 100,000-person, 1,000,000-edge
- * benchmark store (w ~ 2.1e6, loading ~0.5 s) that is ~19 sources, and hubs stays near 1.2 to 1.4
- * times `graph stats` with the fixed costs (the adjacency, reach, brokerage: ~0.1 s); 10,000 people
- * in the same shape (w ~ 2.1e5) get ~190 sources; up to ~1,400 people (w ~ 2.1e4 each) the answer
- * is exact. The sampled order of people with close scores is only approximate (docs/benchmarks.md
- * measures how often the top 10 is exact).
+ * Schultes' linear scaling: unbiased, with less error than counting it whole). Why 2e7:
+ * a search costs about 5 to 7 ns of CPU per row entry (forward and back) on the reference
+ * machine, so the budget is about 0.15 s of CPU, under 0.1 s on two cores, whatever the
+ * size. On the 100,000-person, 1,000,000-edge benchmark store (w ~ 2.1e6; loading, most
+ * of `graph stats`, ~0.5 to 0.65 s of CPU) that is ~9 sources, and hubs stays near 1.3
+ * times `graph stats` with the fixed costs (the adjacency, reach, brokerage: ~0.15 s of
+ * CPU); 4e7 measured 1.4, too near the 1.5 the issue allows once loading gets cheaper.
+ * 10,000 people in the same shape (w ~ 2.1e5) get ~95 sources; up to ~975 people
+ * (w ~ 2.1e4 each) the answer is exact. A person who joins groups stands out with a few
+ * sources; the order of people with close scores is only approximate: on random graphs
+ * of 10,000 people neighbouring ranks are a few per cent apart, and even 1,000
+ * sources rarely give the exact top ten (docs/benchmarks.md measures it).
  *
  * Only people with a score above 0 are hubs, ordered by score, then reach, then node
  * index; you are never one. reach: the people whose every path to you runs through the
  * hub (articulation points of one depth-first walk from you). effective_size and
  * constraint: Burt's, on the people graph (graph_brokerage), exact while walking the
  * hub's contacts' ties reads at most GRAPH_BROKERAGE_WORK entries, above that estimated
- * from as many of its contacts as that buys (drawn with a seed fixed per person).
+ * from as many of its contacts as that buys (drawn with a seed fixed per person), the
+ * sums scaled up. Why 5e5: on the benchmark store a top hub has 3,000 to 5,000 contacts,
+ * whose ties take ~10^7 entries to walk (60 to 100 ms a hub, exact); 5e5 walks ~150 of
+ * them, a few ms a hub, and measured the constraint within 2% and the effective size
+ * within 0.5% of exact there.
  *
  * *out (owned by the caller) gets up to max hubs, best first; *n their number. 0;
  * -ENOMEM; -EINVAL for a graph with an index or kind out of range, or a bad mode.
  */
-#define GRAPH_EXACT_WORK     4e7 /* row entries: |P| * w within this is exact */
-#define GRAPH_SAMPLES        16  /* the fewest sources a sampled answer uses */
-#define GRAPH_BROKERAGE_WORK 1e6 /* row entries read per hub for its brokerage */
+#define GRAPH_EXACT_WORK     2e7 /* row entries: |P| * w within this is exact */
+#define GRAPH_SAMPLES        8   /* the fewest sources a sampled answer uses */
+#define GRAPH_BROKERAGE_WORK 5e5 /* row entries read per hub for its brokerage */
 int graph_hubs(const struct graph *g, size_t max, struct graph_hub **out, size_t *n) GRAPH_WUR;
 /* The same with options; *exact (may be NULL) says whether the scores are exact. */
 int graph_hubs_with(const struct graph *g, const struct graph_hubs_opts *o, size_t max,

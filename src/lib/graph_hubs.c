@@ -473,24 +473,18 @@ struct part {
 	int r;
 };
 
+/* A part's sources, with the scratch b of the thread that runs it (each search leaves it
+ * as it found it). */
 static int
-part_run(struct part *p)
+part_run(struct part *p, struct brandes *b)
 {
-	struct brandes b;
-	int r;
-
-	if (p->index >= p->n_src)
-		return 0;
 	if ((p->bc = calloc(p->n, sizeof(*p->bc))) == NULL)
 		return -ENOMEM;
-	if ((r = brandes_alloc(&b, p->n, p->target)) < 0)
-		return r;
-	b.linear = p->linear;
+	b->linear = p->linear;
 	for (size_t i = p->index; i < p->n_src; i += PARTS) {
-		brandes_forward(p->c, p->comps, &b, p->src[i]);
-		brandes_backward(p->c, &b, p->bc);
+		brandes_forward(p->c, p->comps, b, p->src[i]);
+		brandes_backward(p->c, b, p->bc);
 	}
-	brandes_free(&b);
 	return 0;
 }
 
@@ -504,9 +498,21 @@ static int
 worker_main(void *arg)
 {
 	struct worker *w = arg;
+	struct brandes b;
+	bool have = false;
 
-	for (size_t k = w->first; k < PARTS; k += w->step)
-		w->parts[k].r = part_run(&w->parts[k]);
+	for (size_t k = w->first; k < PARTS; k += w->step) {
+		struct part *p = &w->parts[k];
+
+		if (p->index >= p->n_src)
+			continue; /* no sources: no sums */
+		if (!have && (p->r = brandes_alloc(&b, p->n, p->target)) < 0)
+			continue;
+		have = true;
+		p->r = part_run(p, &b);
+	}
+	if (have)
+		brandes_free(&b);
 	return 0;
 }
 
