@@ -34,7 +34,7 @@ static const char *const kinds[] = { "me", "person", "event", "topic", "org" };
 static const char *const edge_kinds[] = { "met_at", "introduced_by", "offers",
 	                                  "seeks",  "knows",         "works_at" };
 
-static void
+_Noreturn static void
 die(const char *file, unsigned long line, const char *what)
 {
 	fprintf(stderr, "graphcheck: %s:%lu: %s\n", file, line, what);
