@@ -112,24 +112,64 @@ struct graph_hubs_opts {
  */
 int graph_betweenness(const struct graph *g, const struct graph_hubs_opts *o, double **score,
                       bool *exact) GRAPH_WUR;
-/* Every node's reach (*reach: n_nodes entries, 0 for nodes that are not people). */
+/* Every node's reach (*reach: n_nodes entries, 0 for nodes that are not people; the
+ * caller frees it), as for graph_hubs. 0; -ENOMEM; -EINVAL. */
 int graph_reach(const struct graph *g, size_t **reach) GRAPH_WUR;
-/* Burt's effective size and constraint of one person on the people graph. 0; -EINVAL. */
+/*
+ * Burt's effective size and constraint of one person on the people graph: contacts only
+ * (you are tied to everyone, so you are left out); two people are tied when they share
+ * an event, an organisation or a topic (knows, offers or seeks) or one introduced the
+ * other; unweighted. effective size = n - 2t / n (n ties, t ties among those contacts);
+ * constraint = sum over contacts j of (p_ij + sum over contacts q of p_iq p_qj)^2 with
+ * p_ij = 1 / deg(i). Both NAN with no tie. Always exact (its cost is the ties of the
+ * person's contacts). 0; -EINVAL for a node that is not a person or a bad graph; -ENOMEM.
+ */
 int graph_brokerage(const struct graph *g, uint32_t person, double *effective_size,
                     double *constraint) GRAPH_WUR;
 
 /*
- * The people who connect you to most others: betweenness centrality over the whole graph
- * (people, events, topics and organisations as nodes; edges undirected). Exact up to
- * GRAPH_EXACT_MAX nodes when n * (n + m) stays within GRAPH_EXACT_WORK; otherwise estimated
- * from GRAPH_SAMPLES source nodes chosen with a fixed seed, so the answer is reproducible.
- * Only people on some shortest path between others (score above 0) are hubs. *out (owned
- * by the caller) gets up to max hubs, best first; *n their number. 0; -ENOMEM; -EINVAL for a
- * graph with an index or kind out of range.
+ * The people who connect you to most others: subset betweenness, the share of the pairs
+ * of P = {you and your contacts} (pairs without the person scored) whose shortest paths
+ * run through them, on the undirected simple graph of every node (events, organisations
+ * and topics carry paths but end none). Normalised by C(|P| - 1, 2).
+ *
+ * Cost: one breadth-first search per source, each about w = n + 2m row entries (n nodes
+ * and m simple edges left once things that end no pair and have one neighbour are
+ * pruned). Exact, every one of P a source, when |P| * w <= GRAPH_EXACT_WORK; otherwise
+ * k = GRAPH_EXACT_WORK / w sources (never fewer than GRAPH_SAMPLES) drawn from P without
+ * repeats by a splitmix64 generator with a fixed seed, so the answer is reproducible, and
+ * the sums scaled by |P| / k; a sampled source counts each pair (s, t) for a person v on
+ * its paths by d(s, v) / d(s, t), the two ends adding up to 1 (Geisberger, Sanders and
+ * Schultes' linear scaling: unbiased, with less error than counting it whole). Why 2e7:
+ * a search costs about 5 to 7 ns of CPU per row entry (forward and back) on the reference
+ * machine, so the budget is about 0.15 s of CPU, under 0.1 s on two cores, whatever the
+ * size. On the 100,000-person, 1,000,000-edge benchmark store (w ~ 2.1e6; loading, most
+ * of `graph stats`, ~0.5 to 0.65 s of CPU) that is ~9 sources, and hubs stays near 1.3
+ * times `graph stats` with the fixed costs (the adjacency, reach, brokerage: ~0.15 s of
+ * CPU); 4e7 measured 1.4, too near the 1.5 the issue allows once loading gets cheaper.
+ * 10,000 people in the same shape (w ~ 2.1e5) get ~95 sources; up to ~975 people
+ * (w ~ 2.1e4 each) the answer is exact. A person who joins groups stands out with a few
+ * sources; the order of people with close scores is only approximate: on random graphs
+ * of 10,000 people neighbouring ranks are a few per cent apart, and even 1,000
+ * sources rarely give the exact top ten (docs/benchmarks.md measures it).
+ *
+ * Only people with a score above 0 are hubs, ordered by score, then reach, then node
+ * index; you are never one. reach: the people whose every path to you runs through the
+ * hub (articulation points of one depth-first walk from you). effective_size and
+ * constraint: Burt's, on the people graph (graph_brokerage), exact while walking the
+ * hub's contacts' ties reads at most GRAPH_BROKERAGE_WORK entries, above that estimated
+ * from as many of its contacts as that buys (drawn with a seed fixed per person), the
+ * sums scaled up. Why 5e5: on the benchmark store a top hub has 3,000 to 5,000 contacts,
+ * whose ties take ~10^7 entries to walk (60 to 100 ms a hub, exact); 5e5 walks ~150 of
+ * them, a few ms a hub, and measured the constraint within 2% and the effective size
+ * within 0.5% of exact there.
+ *
+ * *out (owned by the caller) gets up to max hubs, best first; *n their number. 0;
+ * -ENOMEM; -EINVAL for a graph with an index or kind out of range, or a bad mode.
  */
-#define GRAPH_EXACT_MAX  4096
-#define GRAPH_EXACT_WORK 2e8 /* and at most this many n * (n + m) steps */
-#define GRAPH_SAMPLES    64
+#define GRAPH_EXACT_WORK     2e7 /* row entries: |P| * w within this is exact */
+#define GRAPH_SAMPLES        8   /* the fewest sources a sampled answer uses */
+#define GRAPH_BROKERAGE_WORK 5e5 /* row entries read per hub for its brokerage */
 int graph_hubs(const struct graph *g, size_t max, struct graph_hub **out, size_t *n) GRAPH_WUR;
 /* The same with options; *exact (may be NULL) says whether the scores are exact. */
 int graph_hubs_with(const struct graph *g, const struct graph_hubs_opts *o, size_t max,
@@ -148,9 +188,20 @@ struct graph_lead {
 	uint32_t topic; /* the topic of theirs that makes them a lead */
 };
 
+/*
+ * An unmet seek T and who might help. leads: contacts who know or seek T itself (topic =
+ * T), or offer or know a related topic, one that shares a word of 3 characters or more
+ * with T (words of canon_each_word; topic = the lowest-indexed such topic they have);
+ * each person once, best hub score first (then node index), at most GRAPH_LEADS_MAX.
+ * ask: among those leads and every person who shares an event or organisation with one
+ * of them or has an introduction with one (either way), the highest hub score (graph_
+ * betweenness, AUTO), then the lowest index; ask_via: the lead itself if ask is a lead,
+ * else the first lead in the list it is one step from. No leads: both UINT32_MAX.
+ */
+#define GRAPH_LEADS_MAX 5
 struct graph_unmet {
-	uint32_t topic; /* what you seek */
-	struct graph_lead *leads;
+	uint32_t topic;           /* what you seek */
+	struct graph_lead *leads; /* owned by the graph_gaps */
 	size_t n_leads;
 	uint32_t ask;     /* the hub to ask about it, UINT32_MAX for none */
 	uint32_t ask_via; /* the lead that hub is one step from (or is), UINT32_MAX for none */

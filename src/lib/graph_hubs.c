@@ -1,7 +1,12 @@
 /*
- * graph_hubs.c: who connects your network (docs/graph.md, "Hubs"). graph_hubs runs its
- * sources on worker threads that only read the graph, and joins them before it returns;
- * its answer does not depend on their number.
+ * graph_hubs.c: who connects your network (docs/graph.md, "Hubs"): subset betweenness
+ * (you and your contacts as the ends of pairs; every node may carry a path), reach (whom
+ * you reach only through a person) and Burt's brokerage on the people graph.
+ *
+ * Betweenness runs its sources on worker threads that only read the graph, and joins
+ * them before it returns; its answer does not depend on their number. Nothing here is
+ * quadratic in the nodes: the searches are bounded by a work budget (graph.h), reach is
+ * one depth-first walk, and brokerage is computed only for the people asked about.
  */
 #include <assert.h>
 #include <threads.h>
@@ -19,8 +24,7 @@
  */
 #define SAMPLE_SEED 0x77616c6c666c6f77ULL
 
-
-/* Hubs: Brandes' betweenness */
+/* Hubs: Brandes' betweenness, with you and your contacts as the ends of pairs */
 
 /* splitmix64 (Steele, Lea, Flood 2014): tiny, and good enough to pick sample sources. */
 static uint64_t
@@ -121,13 +125,16 @@ comps_build(const struct csr *c, size_t n, struct comps *k)
  * apart, and a byte holds it, a quarter of the memory that full distances would take.
  */
 struct brandes {
-	uint8_t *level;   /* hops from the source, modulo 3; UNSEEN_LEVEL if not reached */
-	double *x;        /* forward: shortest paths from the source; backward, once done:
-	                   * (1 + dependency) / paths, what its predecessors take */
-	double *acc;      /* backward, pushing: the sum of those quotients so far; else 0 */
-	uint32_t *queue;  /* BFS order, level after level; read backwards, Brandes' stack */
-	uint32_t *lstart; /* where each level starts in queue; lstart[nlev] is seen */
+	const uint8_t *target; /* per node: 1 if it ends pairs (you and people), else 0 */
+	uint8_t *level;        /* hops from the source, modulo 3; UNSEEN_LEVEL if not reached */
+	double *x;             /* forward: shortest paths from the source; backward, once done:
+	                        * (target + dependency) / paths, what its predecessors take */
+	double *acc;           /* backward, pushing: the sum of those quotients so far; else 0 */
+	uint32_t *queue;       /* BFS order, level after level; read backwards, Brandes' stack */
+	uint32_t *lstart;      /* where each level starts in queue; lstart[nlev] is seen */
 	size_t nlev, seen;
+	bool linear;      /* sampled: Geisberger's linear scaling (brandes_backward) */
+	double mult, inv; /* for the level at hand: what a dependency counts, 1 / distance */
 };
 
 #define UNSEEN_LEVEL 0xff
@@ -143,9 +150,10 @@ brandes_free(struct brandes *b)
 }
 
 static int
-brandes_alloc(struct brandes *b, size_t n)
+brandes_alloc(struct brandes *b, size_t n, const uint8_t *target)
 {
 	memset(b, 0, sizeof(*b));
+	b->target = target;
 	b->level = malloc(n);
 	b->x = calloc(n, sizeof(*b->x));
 	b->acc = calloc(n, sizeof(*b->acc));
@@ -269,8 +277,8 @@ depend(struct brandes *b, uint32_t v, double pulled, double *bc)
 {
 	double delta = b->x[v] * pulled;
 
-	bc[v] += delta;
-	b->x[v] = (1.0 + delta) / b->x[v];
+	bc[v] += b->mult * delta;
+	b->x[v] = ((double)b->target[v] * b->inv + delta) / b->x[v];
 }
 
 /* Each node of the level [start, end) reads the quotients of its successors in its row. */
@@ -313,22 +321,32 @@ level_push(const struct csr *c, struct brandes *b, size_t start, size_t end, siz
 }
 
 /*
- * Farthest level first, every node's dependency from its successors (Brandes):
- *   delta(v) = paths(v) * sum over successors w of (1 + delta(w)) / paths(w)
- * added to bc. Each level either pulls (reads its own rows) or has its successors push
- * (reads theirs), whichever is fewer entries. The last level has no successors, and the
- * source (level 0) is not between anything. Then resets only what this source touched.
+ * Farthest level first, every node's dependency from its successors (Brandes, with only
+ * the targets as ends of pairs):
+ *   delta(v) = paths(v) * sum over successors w of (target(w) + delta(w)) / paths(w)
+ * added to bc. Sampled, with linear scaling (Geisberger, Sanders and Schultes 2008): a
+ * pair (s, t) counts for v on its path by d(s, v) / d(s, t) from s's side, so that the
+ * two sides add up to 1 and 2 * d(s, v) * gamma(v) replaces delta(v), where gamma is
+ * delta with target(w) / d(s, w) for target(w). Unbiased like the plain estimate, but a
+ * person next to a sampled source no longer takes all of that source's far pairs at full
+ * weight: those lumps were most of the sampling error. Each level either pulls (reads its own rows)
+ * or has its successors push (reads theirs), whichever is fewer entries. The last level has no
+ * successors, and the source (level 0) is not between anything. Then resets only what this source
+ * touched.
  */
 static void
 brandes_backward(const struct csr *c, struct brandes *b, double *bc)
 {
 	size_t last = b->nlev - 1;
+	double inv_last = b->linear && last > 0 ? 1.0 / (double)last : 1.0;
 
 	for (size_t k = b->lstart[last]; k < b->lstart[last + 1]; k++)
-		b->x[b->queue[k]] = 1.0 / b->x[b->queue[k]];
+		b->x[b->queue[k]] = (double)b->target[b->queue[k]] * inv_last / b->x[b->queue[k]];
 	for (size_t l = last; l-- > 1;) {
 		size_t start = b->lstart[l], end = b->lstart[l + 1], succ_end = b->lstart[l + 2];
 
+		b->mult = b->linear ? 2.0 * (double)l : 1.0;
+		b->inv = b->linear ? 1.0 / (double)l : 1.0;
 		if (level_degree(c, b, start, end) <= level_degree(c, b, end, succ_end))
 			level_pull(c, b, start, end, bc);
 		else
@@ -341,44 +359,96 @@ brandes_backward(const struct csr *c, struct brandes *b, double *bc)
 }
 
 /*
- * Whether the exact answer is affordable: one search per node costs about n * (n + m),
- * so both the node count and that product are bounded (a dense graph just under
- * GRAPH_EXACT_MAX nodes would otherwise take seconds).
+ * Drops, again and again, every node that ends no pair (not you, not a person) and has at
+ * most one neighbour left: it lies inside no shortest path, since a path through it would
+ * enter and leave by the same neighbour. A topic only one person holds goes, and so does
+ * a chain of such things. The rows of the nodes dropped become empty. deg and queue are n
+ * words of scratch. Returns how many nodes are left.
  */
-static bool
-exact_affordable(size_t n, size_t m)
+static size_t
+csr_prune(struct csr *c, size_t n, const uint8_t *target, uint32_t *deg, uint32_t *queue)
 {
-	return n <= GRAPH_EXACT_MAX && (double)n * (double)(n + m) <= GRAPH_EXACT_WORK;
+	size_t head = 0, tail = 0, w = 0, live = n;
+
+	for (size_t v = 0; v < n; v++) {
+		deg[v] = (uint32_t)row_len(c, (uint32_t)v);
+		if (!target[v] && deg[v] <= 1)
+			queue[tail++] = (uint32_t)v;
+	}
+	while (head < tail) {
+		uint32_t v = queue[head++];
+
+		deg[v] = UINT32_MAX; /* dropped */
+		live--;
+		for (size_t i = c->off[v]; i < c->off[v + 1]; i++) {
+			uint32_t u = c->to[i];
+
+			/* From 2 to 1 queues it; one with 1 or 0 from the start is queued already.
+			 */
+			if (deg[u] != UINT32_MAX && --deg[u] == 1 && !target[u])
+				queue[tail++] = u;
+		}
+	}
+	for (size_t v = 0; v < n; v++) {
+		size_t i = c->off[v], end = c->off[v + 1];
+
+		c->off[v] = w;
+		for (; deg[v] != UINT32_MAX && i < end; i++)
+			if (deg[c->to[i]] != UINT32_MAX)
+				c->to[w++] = c->to[i];
+	}
+	c->off[n] = w;
+	return live;
 }
 
 /*
- * The sources: every node when the exact answer is affordable; otherwise GRAPH_SAMPLES
- * distinct nodes drawn with the fixed seed.
+ * How many sources: every one of the np people (you included) when np searches fit in
+ * GRAPH_EXACT_WORK, each search costing about work (the nodes and row entries left);
+ * otherwise as many as the budget buys, and never fewer than GRAPH_SAMPLES. A mode or a
+ * sample count in o overrides. Returns the count, at most np.
+ */
+static size_t
+sources_count(const struct graph_hubs_opts *o, size_t np, double work)
+{
+	double fit = floor(GRAPH_EXACT_WORK / (work > 1 ? work : 1));
+	size_t k = fit < (double)SIZE_MAX ? (size_t)fit : SIZE_MAX;
+
+	if (k < GRAPH_SAMPLES)
+		k = GRAPH_SAMPLES;
+	if (o->mode == GRAPH_HUBS_EXACT ||
+	    (o->mode == GRAPH_HUBS_AUTO && (double)np * work <= GRAPH_EXACT_WORK))
+		return np;
+	if (o->samples > 0)
+		k = o->samples;
+	return k < np ? k : np;
+}
+
+/*
+ * The sources: all of P (you and the people, in the graph's index order) or k of them
+ * drawn without repeats by a partial Fisher-Yates shuffle from the fixed seed. *src gets
+ * np entries, in the view's numbering (inv), the first k the sources.
  */
 static int
-sources_pick(size_t n, size_t m, uint32_t **src, size_t *count)
+sources_pick(const uint32_t *inv, const uint8_t *target, size_t n, size_t np, size_t k,
+             uint32_t **src)
 {
 	uint64_t rng = SAMPLE_SEED;
-	size_t k = 0;
-	bool exact = exact_affordable(n, m) || n <= GRAPH_SAMPLES;
+	uint32_t *a;
+	size_t j = 0;
 
-	*count = exact ? n : GRAPH_SAMPLES;
-	if ((*src = reallocarray(NULL, *count, sizeof(**src))) == NULL)
+	if ((a = reallocarray(NULL, np > 0 ? np : 1, sizeof(*a))) == NULL)
 		return -ENOMEM;
-	if (exact) {
-		for (size_t s = 0; s < n; s++)
-			(*src)[s] = (uint32_t)s;
-		return 0;
-	}
-	while (k < GRAPH_SAMPLES) {
-		uint32_t s = (uint32_t)rng_below(&rng, n);
-		size_t j = 0;
+	for (size_t v = 0; v < n; v++)
+		if (target[inv[v]])
+			a[j++] = inv[v];
+	for (size_t i = 0; k < np && i < k; i++) {
+		size_t r = i + (size_t)rng_below(&rng, np - i);
+		uint32_t t = a[i];
 
-		while (j < k && (*src)[j] != s)
-			j++;
-		if (j == k)
-			(*src)[k++] = s; /* else drawn before: the sources are distinct */
+		a[i] = a[r];
+		a[r] = t;
 	}
+	*src = a;
 	return 0;
 }
 
@@ -394,6 +464,8 @@ sources_pick(size_t n, size_t m, uint32_t **src, size_t *count)
 struct part {
 	const struct csr *c;
 	const struct comps *comps;
+	const uint8_t *target;
+	bool linear;
 	const uint32_t *src;
 	size_t n_src, n; /* sources, nodes */
 	size_t index;    /* this part's sources: src[index], src[index + PARTS], ... */
@@ -401,23 +473,18 @@ struct part {
 	int r;
 };
 
+/* A part's sources, with the scratch b of the thread that runs it (each search leaves it
+ * as it found it). */
 static int
-part_run(struct part *p)
+part_run(struct part *p, struct brandes *b)
 {
-	struct brandes b;
-	int r;
-
-	if (p->index >= p->n_src)
-		return 0;
 	if ((p->bc = calloc(p->n, sizeof(*p->bc))) == NULL)
 		return -ENOMEM;
-	if ((r = brandes_alloc(&b, p->n)) < 0)
-		return r;
+	b->linear = p->linear;
 	for (size_t i = p->index; i < p->n_src; i += PARTS) {
-		brandes_forward(p->c, p->comps, &b, p->src[i]);
-		brandes_backward(p->c, &b, p->bc);
+		brandes_forward(p->c, p->comps, b, p->src[i]);
+		brandes_backward(p->c, b, p->bc);
 	}
-	brandes_free(&b);
 	return 0;
 }
 
@@ -431,9 +498,21 @@ static int
 worker_main(void *arg)
 {
 	struct worker *w = arg;
+	struct brandes b;
+	bool have = false;
 
-	for (size_t k = w->first; k < PARTS; k += w->step)
-		w->parts[k].r = part_run(&w->parts[k]);
+	for (size_t k = w->first; k < PARTS; k += w->step) {
+		struct part *p = &w->parts[k];
+
+		if (p->index >= p->n_src)
+			continue; /* no sources: no sums */
+		if (!have && (p->r = brandes_alloc(&b, p->n, p->target)) < 0)
+			continue;
+		have = true;
+		p->r = part_run(p, &b);
+	}
+	if (have)
+		brandes_free(&b);
 	return 0;
 }
 
@@ -474,79 +553,604 @@ parts_run(struct part *parts)
 }
 
 /*
- * Betweenness of every node into bc (n zeroed entries), normalised to 0..1: each unordered
- * pair is counted from both its ends, so the sum over sources is divided by
- * 2 * (n-1)(n-2)/2. When sampled, the GRAPH_SAMPLES sources stand for all n, so the sum is
- * scaled by n / GRAPH_SAMPLES.
+ * What the measures share: the simple graph of every node (pruned: csr_prune), its nodes
+ * renumbered (view_relabel), and which nodes end pairs: you (node 0) and the people.
+ */
+struct view {
+	struct csr c;         /* in the view's numbering */
+	uint8_t *target;      /* per node (view's numbering): 1 for you and the people */
+	uint32_t *perm, *inv; /* view's number -> the graph's index, and back */
+	size_t n, np;         /* nodes; nodes in P */
+	size_t live;          /* nodes left after pruning */
+};
+
+static void
+view_free(struct view *v)
+{
+	csr_free(&v->c);
+	free(v->target);
+	free(v->perm);
+	free(v->inv);
+	v->target = NULL;
+	v->perm = v->inv = NULL;
+}
+
+/*
+ * The simple graph in the view's numbering: nodes by degree, highest first (ties in index
+ * order; the degree counts repeated edges, which is as good for this). The searches test
+ * the level and path count of every neighbour; most rows are people's and point at
+ * events, organisations and topics, which so sit together at the front and stay in cache:
+ * on the benchmark store each search takes half the time. Built straight in that order
+ * (one count pass, one fill pass), then repeats dropped. mark: n zeroed words, left dirty.
  */
 static int
-betweenness(const struct csr *c, size_t n, double *bc)
+view_csr(const struct graph *g, struct view *v, uint32_t *mark)
+{
+	size_t n = v->n, maxdeg = 0, *count = NULL, *deg = NULL, *off;
+	uint8_t *target = NULL;
+	int r = -ENOMEM;
+
+	v->perm = reallocarray(NULL, n > 0 ? n : 1, sizeof(*v->perm));
+	v->inv = reallocarray(NULL, n > 0 ? n : 1, sizeof(*v->inv));
+	v->c.off = off = calloc(n + 1, sizeof(*off));
+	target = malloc(n > 0 ? n : 1);
+	if (v->perm == NULL || v->inv == NULL || off == NULL || target == NULL)
+		goto out;
+	for (size_t i = 0; i < g->n_edges; i++) {
+		const struct graph_edge *e = &g->edges[i];
+
+		if (e->from != e->to) {
+			off[e->from + 1]++;
+			off[e->to + 1]++;
+		}
+	}
+	for (size_t u = 0; u < n; u++)
+		maxdeg = off[u + 1] > maxdeg ? off[u + 1] : maxdeg;
+	count = calloc(maxdeg + 2, sizeof(*count));
+	deg = reallocarray(NULL, n > 0 ? n : 1, sizeof(*deg));
+	if (count == NULL || deg == NULL)
+		goto out;
+	for (size_t u = 0; u < n; u++)
+		deg[u] = off[u + 1];
+	/* A counting sort on maxdeg - degree: stable, so ties keep their index order. */
+	for (size_t u = 0; u < n; u++)
+		count[maxdeg - off[u + 1] + 1]++;
+	for (size_t d = 0; d <= maxdeg; d++)
+		count[d + 1] += count[d];
+	for (size_t u = 0; u < n; u++)
+		v->perm[count[maxdeg - off[u + 1]]++] = (uint32_t)u;
+	for (size_t i = 0; i < n; i++) {
+		v->inv[v->perm[i]] = (uint32_t)i;
+		target[i] = v->target[v->perm[i]];
+	}
+	for (size_t i = 0; i < n; i++)
+		off[i + 1] = off[i] + deg[v->perm[i]];
+	if ((v->c.to = reallocarray(NULL, off[n] > 0 ? off[n] : 1, sizeof(*v->c.to))) == NULL)
+		goto out;
+	/* Fill each row from its start; afterwards off[i] is where row i + 1 starts. */
+	for (size_t i = 0; i < g->n_edges; i++) {
+		const struct graph_edge *e = &g->edges[i];
+		uint32_t a = v->inv[e->from], b = v->inv[e->to];
+
+		if (a != b) {
+			v->c.to[off[a]++] = b;
+			v->c.to[off[b]++] = a;
+		}
+	}
+	memmove(&off[1], &off[0], n * sizeof(*off));
+	off[0] = 0;
+	csr_dedup(&v->c, n, mark);
+	free(v->target);
+	v->target = target;
+	target = NULL;
+	r = 0;
+out:
+	free(target);
+	free(deg);
+	free(count);
+	return r;
+}
+
+static int
+view_build(const struct graph *g, struct view *v)
+{
+	uint32_t *mark = NULL, *queue = NULL;
+	size_t n = g->n_nodes;
+	int r = -ENOMEM;
+
+	memset(v, 0, sizeof(*v));
+	v->n = n;
+	v->target = calloc(n > 0 ? n : 1, 1);
+	mark = calloc(n > 0 ? n : 1, sizeof(*mark));
+	queue = reallocarray(NULL, n > 0 ? n : 1, sizeof(*queue));
+	if (v->target == NULL || mark == NULL || queue == NULL)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		enum graph_kind k = g->nodes[i].kind;
+
+		v->target[i] = (i == 0 && k == GRAPH_ME) || k == GRAPH_PERSON;
+		v->np += v->target[i];
+	}
+	if ((r = view_csr(g, v, mark)) < 0)
+		goto out;
+	memset(mark, 0, n * sizeof(*mark));
+	v->live = csr_prune(&v->c, n, v->target, mark, queue);
+out:
+	if (r < 0)
+		view_free(v);
+	free(queue);
+	free(mark);
+	return r;
+}
+
+/*
+ * Subset betweenness of every node into bc (n zeroed entries), normalised to 0..1: for v,
+ * the pairs {s, t} of P without v, each counted from both its ends, so the sum over all
+ * of P as sources is divided by 2 * C(np - 1, 2) = (np - 1)(np - 2). With k sampled
+ * sources standing for all np, the sum is scaled by np / k (Brandes and Pich 2007: an
+ * unbiased estimate). Only people keep a score: 0 for you and for things.
+ */
+static int
+view_betweenness(const struct graph *g, const struct view *v, const struct graph_hubs_opts *o,
+                 double *bc, bool *exact)
 {
 	struct part parts[PARTS] = { 0 };
 	struct comps comps = { 0 };
+	size_t n = v->n, k;
 	uint32_t *src = NULL;
-	size_t n_src;
 	double scale;
 	int r;
 
-	if (n < 3)
-		return 0; /* no node can lie between two others */
-	if ((r = comps_build(c, n, &comps)) < 0 ||
-	    (r = sources_pick(n, c->off[n], &src, &n_src)) < 0)
+	*exact = true;
+	if (v->np < 3)
+		return 0; /* no person can lie between two others of P */
+	k = sources_count(o, v->np, (double)v->live + (double)v->c.off[n]);
+	*exact = k == v->np;
+	if ((r = comps_build(&v->c, n, &comps)) < 0 ||
+	    (r = sources_pick(v->inv, v->target, n, v->np, k, &src)) < 0)
 		goto out;
-	for (size_t k = 0; k < PARTS; k++) {
-		parts[k] = (struct part){
-			.c = c, .comps = &comps, .src = src, .n_src = n_src, .n = n, .index = k
-		};
+	for (size_t i = 0; i < PARTS; i++) {
+		parts[i] = (struct part){ .c = &v->c,
+			                  .comps = &comps,
+			                  .target = v->target,
+			                  .linear = !*exact,
+			                  .src = src,
+			                  .n_src = k,
+			                  .n = n,
+			                  .index = i };
 	}
 	if ((r = parts_run(parts)) < 0)
 		goto out;
-	scale = (double)n / (double)n_src / ((double)(n - 1) * (double)(n - 2));
-	for (size_t v = 0; v < n; v++) {
-		for (size_t k = 0; k < PARTS; k++)
-			bc[v] += parts[k].bc != NULL ? parts[k].bc[v] : 0;
+	scale = (double)v->np / (double)k / ((double)(v->np - 1) * (double)(v->np - 2));
+	for (size_t u = 0; u < n; u++) {
+		uint32_t old = v->perm[u];
+
+		if (g->nodes[old].kind != GRAPH_PERSON)
+			continue;
+		for (size_t i = 0; i < PARTS; i++)
+			bc[old] += parts[i].bc != NULL ? parts[i].bc[u] : 0;
 		/* Only path counts past 2^1023 would make these non-finite; sampling can pass 1. */
-		bc[v] = isfinite(bc[v]) ? fmin(1.0, bc[v] * scale) : 0;
+		bc[old] = isfinite(bc[old]) ? fmin(1.0, bc[old] * scale) : 0;
 	}
 out:
-	for (size_t k = 0; k < PARTS; k++)
-		free(parts[k].bc);
+	for (size_t i = 0; i < PARTS; i++)
+		free(parts[i].bc);
 	free(src);
 	comps_free(&comps);
 	return r;
 }
 
-/*
- * People within two hops of p, p and "me" left out; "me" is not walked through either:
- * reach says whom p could introduce you to without you. mark: n words, none equal p + 1.
- */
-static size_t
-reach_of(const struct graph *g, const struct csr *c, uint32_t p, uint32_t *mark)
+static int
+opts_check(const struct graph_hubs_opts *o)
 {
-	uint32_t stamp = p + 1;
-	size_t reach = 0;
+	return (unsigned)o->mode <= GRAPH_HUBS_SAMPLED ? 0 : -EINVAL;
+}
 
-	mark[p] = stamp;
-	for (size_t i = c->off[p]; i < c->off[p + 1]; i++) {
-		uint32_t x = c->to[i];
+int
+graph_betweenness(const struct graph *g, const struct graph_hubs_opts *o, double **score,
+                  bool *exact)
+{
+	static const struct graph_hubs_opts auto_opts = { .mode = GRAPH_HUBS_AUTO };
+	struct view v;
+	double *bc;
+	bool ex;
+	int r;
 
-		if (g->nodes[x].kind == GRAPH_ME)
+	*score = NULL;
+	if (exact != NULL)
+		*exact = false;
+	if (o == NULL)
+		o = &auto_opts;
+	if ((r = graph_check(g)) < 0 || (r = opts_check(o)) < 0)
+		return r;
+	if ((bc = calloc(g->n_nodes > 0 ? g->n_nodes : 1, sizeof(*bc))) == NULL)
+		return -ENOMEM;
+	if ((r = view_build(g, &v)) < 0) {
+		free(bc);
+		return r;
+	}
+	r = view_betweenness(g, &v, o, bc, &ex);
+	view_free(&v);
+	if (r < 0) {
+		free(bc);
+		return r;
+	}
+	*score = bc;
+	if (exact != NULL)
+		*exact = ex;
+	return 0;
+}
+
+/* Reach: articulation points on the way from you */
+
+/*
+ * One depth-first walk from you (node 0) over the simple graph, iterative (a long chain
+ * of introductions must not overflow the stack). Hopcroft and Tarjan: a child w of v,
+ * v not the root, whose subtree reaches back no higher than v (low(w) >= disc(v)) hangs
+ * on v alone, so every person in that subtree is reached only through v. reach gets, per
+ * node, the people in all such subtrees; n zeroed entries.
+ */
+static int
+view_reach(const struct graph *g, const struct view *v, size_t *reach)
+{
+	size_t n = v->n, sp = 0, *pos, *people;
+	uint32_t *disc, *low, *stack, t = 0, root;
+	int r = -ENOMEM;
+
+	if (n == 0 || g->nodes[0].kind != GRAPH_ME)
+		return 0;                /* no you: nobody is reached through anyone */
+	disc = calloc(n, sizeof(*disc)); /* 0: not seen yet */
+	low = reallocarray(NULL, n, sizeof(*low));
+	stack = reallocarray(NULL, n, sizeof(*stack));
+	pos = reallocarray(NULL, n, sizeof(*pos));
+	people = reallocarray(NULL, n, sizeof(*people));
+	if (disc == NULL || low == NULL || stack == NULL || pos == NULL || people == NULL)
+		goto out;
+	root = v->inv[0];
+	disc[root] = low[root] = ++t;
+	pos[root] = v->c.off[root];
+	people[root] = 0;
+	stack[sp++] = root;
+	while (sp > 0) {
+		uint32_t u = stack[sp - 1], w, p;
+
+		if (pos[u] < v->c.off[u + 1]) {
+			w = v->c.to[pos[u]++];
+			if (disc[w] == 0) {
+				disc[w] = low[w] = ++t;
+				pos[w] = v->c.off[w];
+				people[w] = g->nodes[v->perm[w]].kind == GRAPH_PERSON;
+				stack[sp++] = w;
+			} else if (disc[w] < low[u]) {
+				low[u] = disc[w]; /* the parent too: no harm, low(u) <= disc(parent)
+				                   */
+			}
 			continue;
-		if (g->nodes[x].kind == GRAPH_PERSON && mark[x] != stamp) {
-			mark[x] = stamp;
-			reach++;
 		}
-		for (size_t j = c->off[x]; j < c->off[x + 1]; j++) {
-			uint32_t y = c->to[j];
+		if (--sp == 0)
+			break;
+		p = stack[sp - 1];
+		if (low[u] < low[p])
+			low[p] = low[u];
+		people[p] += people[u];
+		if (sp > 1 && low[u] >= disc[p])
+			reach[v->perm[p]] += people[u];
+	}
+	for (size_t u = 0; u < n; u++)
+		if (g->nodes[u].kind != GRAPH_PERSON)
+			reach[u] = 0;
+	r = 0;
+out:
+	free(people);
+	free(pos);
+	free(stack);
+	free(low);
+	free(disc);
+	return r;
+}
 
-			if (g->nodes[y].kind == GRAPH_PERSON && mark[y] != stamp) {
-				mark[y] = stamp;
-				reach++;
+int
+graph_reach(const struct graph *g, size_t **reach)
+{
+	struct view v;
+	size_t *out;
+	int r;
+
+	*reach = NULL;
+	if ((r = graph_check(g)) < 0)
+		return r;
+	if ((out = calloc(g->n_nodes > 0 ? g->n_nodes : 1, sizeof(*out))) == NULL)
+		return -ENOMEM;
+	if ((r = view_build(g, &v)) < 0) {
+		free(out);
+		return r;
+	}
+	r = view_reach(g, &v, out);
+	view_free(&v);
+	if (r < 0) {
+		free(out);
+		return r;
+	}
+	*reach = out;
+	return 0;
+}
+
+/* Brokerage: Burt's structural holes on the people graph */
+
+/* What each edge kind points at when it starts at a person (as graph.c's links view). */
+static const enum graph_kind link_target[GRAPH_EDGE_KIND_COUNT] = {
+	[GRAPH_MET_AT] = GRAPH_EVENT, [GRAPH_INTRODUCED_BY] = GRAPH_PERSON,
+	[GRAPH_OFFERS] = GRAPH_TOPIC, [GRAPH_SEEKS] = GRAPH_TOPIC,
+	[GRAPH_KNOWS] = GRAPH_TOPIC,  [GRAPH_WORKS_AT] = GRAPH_ORG,
+};
+
+static bool
+link_keeps(const struct graph *g, const struct graph_edge *e, unsigned mask)
+{
+	return (mask & BIT(e->kind)) != 0 && e->from != e->to &&
+	       g->nodes[e->from].kind == GRAPH_PERSON &&
+	       g->nodes[e->to].kind == link_target[e->kind];
+}
+
+/* Built straight from the edges: one count pass, one fill pass, then repeats dropped. */
+int
+csr_links_both(const struct graph *g, unsigned mask, struct csr *c, uint32_t *mark)
+{
+	size_t n = g->n_nodes, *off;
+
+	c->to = NULL;
+	if ((c->off = off = calloc(n + 1, sizeof(*off))) == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < g->n_edges; i++) {
+		const struct graph_edge *e = &g->edges[i];
+
+		if (link_keeps(g, e, mask)) {
+			off[e->from + 1]++;
+			off[e->to + 1]++;
+		}
+	}
+	for (size_t v = 0; v < n; v++)
+		off[v + 1] += off[v];
+	if ((c->to = reallocarray(NULL, off[n] > 0 ? off[n] : 1, sizeof(*c->to))) == NULL) {
+		csr_free(c);
+		return -ENOMEM;
+	}
+	/* Fill each row from its start; afterwards off[v] is where row v + 1 starts. */
+	for (size_t i = 0; i < g->n_edges; i++) {
+		const struct graph_edge *e = &g->edges[i];
+
+		if (link_keeps(g, e, mask)) {
+			c->to[off[e->from]++] = e->to;
+			c->to[off[e->to]++] = e->from;
+		}
+	}
+	memmove(&off[1], &off[0], n * sizeof(*off));
+	off[0] = 0;
+	csr_dedup(c, n, mark);
+	return 0;
+}
+
+/* Who is tied on the people graph: sharing an event, an organisation or a topic, or an
+ * introduction either way. */
+#define BROKER_LINKS                                                                               \
+	(BIT(GRAPH_MET_AT) | BIT(GRAPH_WORKS_AT) | BIT(GRAPH_INTRODUCED_BY) | TOPIC_LINKS)
+
+/*
+ * The people graph is never built: it can hold a pair for every two people at one event.
+ * Its ties are walked from the links instead, a person's contacts being the people in
+ * each of their rows' things (and the people in their row). Two stamp arrays mark, one
+ * who the person asked about is tied to, the other whom the walk in progress has seen,
+ * so that nothing is cleared between walks.
+ */
+struct broker {
+	const struct graph *g;
+	struct csr c; /* csr_links_both of BROKER_LINKS */
+	size_t n;
+	uint32_t *in, *seen; /* stamps: a contact of the person asked about; seen */
+	uint32_t in_stamp, seen_stamp;
+	uint32_t *nb, *buf; /* the contacts; the current walk's contacts among them */
+	double *acc;        /* per contact j: sum of 1 / deg(q) over shared contacts q */
+};
+
+static void
+broker_free(struct broker *b)
+{
+	csr_free(&b->c);
+	free(b->in);
+	free(b->seen);
+	free(b->nb);
+	free(b->buf);
+	free(b->acc);
+}
+
+static int
+broker_init(struct broker *b, const struct graph *g)
+{
+	size_t n = g->n_nodes > 0 ? g->n_nodes : 1;
+	int r;
+
+	memset(b, 0, sizeof(*b));
+	b->g = g;
+	b->n = n;
+	b->in = calloc(n, sizeof(*b->in));
+	b->seen = calloc(n, sizeof(*b->seen));
+	b->nb = reallocarray(NULL, n, sizeof(*b->nb));
+	b->buf = reallocarray(NULL, n, sizeof(*b->buf));
+	b->acc = reallocarray(NULL, n, sizeof(*b->acc));
+	if (b->in == NULL || b->seen == NULL || b->nb == NULL || b->buf == NULL || b->acc == NULL) {
+		broker_free(b);
+		return -ENOMEM;
+	}
+	if ((r = csr_links_both(g, BROKER_LINKS, &b->c, b->seen)) < 0) {
+		broker_free(b);
+		return r;
+	}
+	memset(b->seen, 0, n * sizeof(*b->seen));
+	return 0;
+}
+
+/* A fresh stamp; when the counter wraps, the array is cleared once and it starts again. */
+static uint32_t
+stamp_next(uint32_t *stamp, uint32_t *marks, size_t n)
+{
+	if (++*stamp == 0) {
+		memset(marks, 0, n * sizeof(*marks));
+		*stamp = 1;
+	}
+	return *stamp;
+}
+
+static bool
+is_person(const struct graph *g, uint32_t v)
+{
+	return g->nodes[v].kind == GRAPH_PERSON;
+}
+
+/* i's contacts into nb, each once; returns how many. i is left unmarked. */
+static size_t
+broker_contacts(struct broker *b, uint32_t i)
+{
+	const struct csr *c = &b->c;
+	uint32_t s = stamp_next(&b->in_stamp, b->in, b->n);
+	size_t d = 0;
+
+	b->in[i] = s;
+	for (size_t k = c->off[i]; k < c->off[i + 1]; k++) {
+		uint32_t y = c->to[k];
+		size_t l = is_person(b->g, y) ? k : c->off[y];
+		size_t end = is_person(b->g, y) ? k + 1 : c->off[y + 1];
+
+		for (; l < end; l++) {
+			uint32_t z = is_person(b->g, y) ? y : c->to[l];
+
+			if (b->in[z] != s) {
+				b->in[z] = s;
+				b->nb[d++] = z;
 			}
 		}
 	}
-	return reach;
+	b->in[i] = 0; /* 0 is never a stamp: i is no contact of its own */
+	return d;
 }
+
+/* What walking q's ties reads: a person's row, and the rows of its things. */
+static size_t
+broker_cost(const struct broker *b, uint32_t q)
+{
+	size_t cost = 0;
+
+	for (size_t k = b->c.off[q]; k < b->c.off[q + 1]; k++) {
+		uint32_t y = b->c.to[k];
+
+		cost += is_person(b->g, y) ? 1 : row_len(&b->c, y);
+	}
+	return cost;
+}
+
+/* q's ties: returns deg(q); buf gets, *m of them, those that are contacts (stamp si). */
+static size_t
+broker_walk(struct broker *b, uint32_t q, uint32_t si, size_t *m)
+{
+	const struct csr *c = &b->c;
+	uint32_t s = stamp_next(&b->seen_stamp, b->seen, b->n);
+	size_t deg = 0;
+
+	*m = 0;
+	b->seen[q] = s;
+	for (size_t k = c->off[q]; k < c->off[q + 1]; k++) {
+		uint32_t y = c->to[k];
+		bool direct = is_person(b->g, y);
+		size_t l = direct ? k : c->off[y], end = direct ? k + 1 : c->off[y + 1];
+
+		for (; l < end; l++) {
+			uint32_t z = direct ? y : c->to[l];
+
+			if (b->seen[z] == s)
+				continue;
+			b->seen[z] = s;
+			deg++;
+			if (b->in[z] == si)
+				b->buf[(*m)++] = z;
+		}
+	}
+	return deg;
+}
+
+/*
+ * Burt's measures of person i, unweighted, with n = deg(i), p_ij = 1 / n for a tie:
+ *   effective size = n - 2t / n, t the ties among i's contacts (Borgatti's form);
+ *   constraint = sum over contacts j of (p_ij + sum over contacts q of p_iq p_qj)^2
+ *              = sum over j of ((1 + sum over q tied to j of 1 / deg(q)) / n)^2.
+ * One walk per contact q gives deg(q) and q's ties among the contacts; adding 1 / deg(q)
+ * to each of those covers every (j, q) term. When those walks would read more than
+ * budget entries, the contacts walked are a sample drawn with a seed fixed per person,
+ * as many as the budget buys, and the sums are scaled up by n / walked.
+ */
+static void
+broker_one(struct broker *b, uint32_t i, double budget, double *es, double *con)
+{
+	size_t d = broker_contacts(b, i), k = 0, ties = 0, m;
+	uint32_t si = b->in_stamp;
+	double cost = 0, scale, sum = 0;
+
+	*es = *con = NAN;
+	if (d == 0)
+		return;
+	for (size_t j = 0; j < d; j++) {
+		b->acc[b->nb[j]] = 0;
+		cost += (double)broker_cost(b, b->nb[j]);
+	}
+	if (cost <= budget) {
+		k = d;
+	} else {
+		uint64_t rng = SAMPLE_SEED ^ i;
+
+		for (cost = 0; k < d && cost < budget; k++) {
+			size_t r = k + (size_t)rng_below(&rng, d - k);
+			uint32_t t = b->nb[k];
+
+			b->nb[k] = b->nb[r];
+			b->nb[r] = t;
+			cost += (double)broker_cost(b, b->nb[k]);
+		}
+	}
+	for (size_t j = 0; j < k; j++) {
+		double w = 1.0 / (double)broker_walk(b, b->nb[j], si, &m);
+
+		ties += m;
+		for (size_t l = 0; l < m; l++)
+			b->acc[b->buf[l]] += w;
+	}
+	scale = (double)d / (double)k;
+	for (size_t j = 0; j < d; j++) {
+		double x = (1.0 + scale * b->acc[b->nb[j]]) / (double)d;
+
+		sum += x * x;
+	}
+	*es = (double)d - scale * (double)ties / (double)d;
+	*con = sum;
+}
+
+int
+graph_brokerage(const struct graph *g, uint32_t person, double *effective_size, double *constraint)
+{
+	struct broker b;
+	int r;
+
+	*effective_size = NAN;
+	*constraint = NAN;
+	if ((r = graph_check(g)) < 0)
+		return r;
+	if (person >= g->n_nodes || g->nodes[person].kind != GRAPH_PERSON)
+		return -EINVAL;
+	if ((r = broker_init(&b, g)) < 0)
+		return r;
+	broker_one(&b, person, INFINITY, effective_size, constraint);
+	broker_free(&b);
+	return 0;
+}
+
+/* Hubs: the people ranked */
 
 /* Best first: score, then reach, then the lower index. A total order: output is stable. */
 static int
@@ -561,35 +1165,56 @@ hub_cmp(const void *pa, const void *pb)
 	return a->node < b->node ? -1 : a->node > b->node;
 }
 
+/* Restores the heap h[0, size) below i: every parent worse than (after) its children. */
+static void
+heap_down(struct graph_hub *h, size_t size, size_t i)
+{
+	for (;;) {
+		size_t worst = i, l = 2 * i + 1, r = l + 1;
+		struct graph_hub t;
+
+		if (l < size && hub_cmp(&h[l], &h[worst]) > 0)
+			worst = l;
+		if (r < size && hub_cmp(&h[r], &h[worst]) > 0)
+			worst = r;
+		if (worst == i)
+			return;
+		t = h[i];
+		h[i] = h[worst];
+		h[worst] = t;
+		i = worst;
+	}
+}
+
 /*
- * Sorts people by score and keeps the best max. Reach costs a walk over two hops, so it is
- * computed only for those kept and for those tied with the last one kept, which it may
- * push out: the first sort sees every reach as 0.
+ * The best max of h[0, np) into h[0, max), best first; returns how many. A heap of the
+ * best max seen so far, the worst of them at its root, so that a short list out of many
+ * people costs np log max, not a sort of everyone.
  */
 static size_t
-hubs_rank(const struct graph *g, const struct csr *c, uint32_t *mark, struct graph_hub *h,
-          size_t np, size_t max)
+hubs_top(struct graph_hub *h, size_t np, size_t max)
 {
-	size_t cut;
-
-	qsort(h, np, sizeof(*h), hub_cmp);
 	if (max > np)
 		max = np;
-	if (max == 0)
-		return 0;
-	/* Ties with the last one kept may displace it on reach; how many of them are looked at
-	 * is bounded, so that a graph of equal scores stays linear. */
-	for (cut = max; cut < np && cut < 2 * max + 16 && h[cut].score == h[max - 1].score; cut++)
-		;
-	memset(mark, 0, g->n_nodes * sizeof(*mark));
-	for (size_t i = 0; i < cut; i++)
-		h[i].reach = reach_of(g, c, h[i].node, mark);
-	qsort(h, cut, sizeof(*h), hub_cmp);
+	if (max > 0 && max < np) {
+		for (size_t i = max / 2; i-- > 0;)
+			heap_down(h, max, i);
+		for (size_t i = max; i < np; i++) {
+			if (hub_cmp(&h[i], &h[0]) < 0) {
+				h[0] = h[i];
+				heap_down(h, max, 0);
+			}
+		}
+	}
+	qsort(h, max, sizeof(*h), hub_cmp);
 	return max;
 }
 
+/* The people with a score above 0: someone on no shortest path between two others of P
+ * connects nobody, and is not a hub. */
 static int
-hubs_list(const struct graph *g, const double *bc, struct graph_hub **out, size_t *n_out)
+hubs_list(const struct graph *g, const double *bc, const size_t *reach, struct graph_hub **out,
+          size_t *n_out)
 {
 	size_t np = count_people(g), k = 0;
 	struct graph_hub *h;
@@ -597,97 +1222,95 @@ hubs_list(const struct graph *g, const double *bc, struct graph_hub **out, size_
 	*out = NULL;
 	if ((h = reallocarray(NULL, np > 0 ? np : 1, sizeof(*h))) == NULL)
 		return -ENOMEM;
-	/* Someone on no shortest path between others connects nobody: not a hub. */
 	for (size_t v = 0; v < g->n_nodes; v++) {
 		if (g->nodes[v].kind == GRAPH_PERSON && bc[v] > 0)
-			h[k++] = (struct graph_hub){ .node = (uint32_t)v, .score = bc[v] };
+			h[k++] = (struct graph_hub){ .node = (uint32_t)v,
+				                     .score = bc[v],
+				                     .reach = reach[v],
+				                     .effective_size = NAN,
+				                     .constraint = NAN };
 	}
 	*out = h;
 	*n_out = k;
 	return 0;
 }
 
-int
-graph_hubs(const struct graph *g, size_t max, struct graph_hub **out, size_t *n)
+/* Effective size and constraint of the hubs kept, each within GRAPH_BROKERAGE_WORK. */
+static int
+hubs_brokerage(const struct graph *g, struct graph_hub *h, size_t n)
 {
-	size_t nn = g->n_nodes, np;
-	struct graph_hub *h = NULL, *shrunk;
-	struct csr c = { 0 };
-	uint32_t *mark = NULL;
-	double *bc = NULL;
+	struct broker b;
 	int r;
 
-	*out = NULL;
-	*n = 0;
-	if ((r = graph_check(g)) < 0)
-		return r;
-	np = count_people(g);
-	if (max == 0 || np == 0)
+	if (n == 0)
 		return 0;
-	mark = calloc(nn, sizeof(*mark));
-	bc = calloc(nn, sizeof(*bc));
-	if (mark == NULL || bc == NULL) {
-		r = -ENOMEM;
-		goto out;
-	}
-	if ((r = csr_simple(g, &c, mark)) < 0 || (r = betweenness(&c, nn, bc)) < 0 ||
-	    (r = hubs_list(g, bc, &h, &np)) < 0)
-		goto out;
-	np = hubs_rank(g, &c, mark, h, np, max);
-	if (np == 0) {
-		free(h); /* no hubs: *out stays NULL, as documented */
-		h = NULL;
-	} else if ((shrunk = reallocarray(h, np, sizeof(*h))) != NULL) {
-		h = shrunk; /* else keep the larger block: it holds the same answer */
-	}
-	*out = h;
-	*n = np;
-	h = NULL;
-out:
-	free(h);
-	free(bc);
-	free(mark);
-	csr_free(&c);
-	return r;
+	if ((r = broker_init(&b, g)) < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		broker_one(&b, h[i].node, GRAPH_BROKERAGE_WORK, &h[i].effective_size,
+		           &h[i].constraint);
+	broker_free(&b);
+	return 0;
 }
 
-/* TODO(issue 14, helper A): stubs of the new API, replaced by the real measures. */
 int
 graph_hubs_with(const struct graph *g, const struct graph_hubs_opts *o, size_t max,
                 struct graph_hub **out, size_t *n, bool *exact)
 {
-	(void)o;
+	static const struct graph_hubs_opts auto_opts = { .mode = GRAPH_HUBS_AUTO };
+	struct graph_hub *h = NULL, *shrunk;
+	size_t *reach = NULL, k = 0;
+	struct view v = { 0 };
+	double *bc = NULL;
+	bool ex = true;
+	int r;
+
+	*out = NULL;
+	*n = 0;
 	if (exact != NULL)
 		*exact = false;
-	return graph_hubs(g, max, out, n);
+	if (o == NULL)
+		o = &auto_opts;
+	if ((r = graph_check(g)) < 0 || (r = opts_check(o)) < 0)
+		return r;
+	if (max == 0 || count_people(g) == 0)
+		goto done;
+	bc = calloc(g->n_nodes, sizeof(*bc));
+	reach = calloc(g->n_nodes, sizeof(*reach));
+	if (bc == NULL || reach == NULL) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if ((r = view_build(g, &v)) < 0 || (r = view_betweenness(g, &v, o, bc, &ex)) < 0 ||
+	    (r = view_reach(g, &v, reach)) < 0 || (r = hubs_list(g, bc, reach, &h, &k)) < 0)
+		goto out;
+	view_free(&v); /* before brokerage builds its own view: the peak stays one graph */
+	memset(&v, 0, sizeof(v));
+	k = hubs_top(h, k, max);
+	if ((r = hubs_brokerage(g, h, k)) < 0)
+		goto out;
+	if (k == 0) {
+		free(h); /* no hubs: *out stays NULL, as documented */
+		h = NULL;
+	} else if ((shrunk = reallocarray(h, k, sizeof(*h))) != NULL) {
+		h = shrunk; /* else keep the larger block: it holds the same answer */
+	}
+	*out = h;
+	*n = k;
+	h = NULL;
+done:
+	if (exact != NULL)
+		*exact = ex;
+out:
+	free(h);
+	free(reach);
+	free(bc);
+	view_free(&v);
+	return r;
 }
 
 int
-graph_betweenness(const struct graph *g, const struct graph_hubs_opts *o, double **score,
-                  bool *exact)
+graph_hubs(const struct graph *g, size_t max, struct graph_hub **out, size_t *n)
 {
-	(void)g;
-	(void)o;
-	(void)score;
-	(void)exact;
-	return -ENOSYS;
-}
-
-int
-graph_reach(const struct graph *g, size_t **reach)
-{
-	(void)g;
-	(void)reach;
-	return -ENOSYS;
-}
-
-int
-graph_brokerage(const struct graph *g, uint32_t person, double *effective_size,
-                double *constraint)
-{
-	(void)g;
-	(void)person;
-	*effective_size = NAN;
-	*constraint = NAN;
-	return -ENOSYS;
+	return graph_hubs_with(g, NULL, max, out, n, NULL);
 }

@@ -17,8 +17,8 @@
 	         ? (size_t)UINT32_MAX                                                              \
 	         : SIZE_MAX / sizeof(struct graph_node))
 /* Half of what fits, so that the undirected adjacency (two entries an edge) fits too. */
-#define EDGES_MAX (SIZE_MAX / 2 / sizeof(struct graph_edge))
-#define BIT(k) (1u << (k))
+#define EDGES_MAX   (SIZE_MAX / 2 / sizeof(struct graph_edge))
+#define BIT(k)      (1u << (k))
 #define TOPIC_LINKS (BIT(GRAPH_KNOWS) | BIT(GRAPH_OFFERS) | BIT(GRAPH_SEEKS))
 
 /*
@@ -40,6 +40,10 @@ int csr_build(const struct graph *g, unsigned mask, bool links, struct csr *c);
 void csr_dedup(struct csr *c, size_t n, uint32_t *mark);
 /* The undirected simple graph: all edges, parallel ones collapsed, no self-loops. */
 int csr_simple(const struct graph *g, struct csr *c, uint32_t *mark);
+/* The links view of the kinds in mask, both ways, repeats dropped: a person's row holds
+ * their things and the people an introduction ties them to, a thing's row its people.
+ * mark: n zeroed words, left dirty. 0 or -ENOMEM. (graph_hubs.c) */
+int csr_links_both(const struct graph *g, unsigned mask, struct csr *c, uint32_t *mark);
 /* Per node, how many distinct people link to it by an edge of a kind in mask. */
 int links_count(const struct graph *g, unsigned mask, size_t **holders, size_t *unlinked);
 size_t count_people(const struct graph *g);
