@@ -930,21 +930,19 @@ csr_links_both(const struct graph *g, unsigned mask, struct csr *c, uint32_t *ma
 	return 0;
 }
 
-/* Who is tied on the people graph: sharing an event, an organisation or a topic, or an
- * introduction either way. */
-#define BROKER_LINKS                                                                               \
-	(BIT(GRAPH_MET_AT) | BIT(GRAPH_WORKS_AT) | BIT(GRAPH_INTRODUCED_BY) | TOPIC_LINKS)
-
 /*
  * The people graph is never built: it can hold a pair for every two people at one event.
- * Its ties are walked from the links instead, a person's contacts being the people in
- * each of their rows' things (and the people in their row). Two stamp arrays mark, one
- * who the person asked about is tied to, the other whom the walk in progress has seen,
- * so that nothing is cleared between walks.
+ * Its ties are walked in the view instead (the simple graph, renumbered and pruned): two
+ * people are tied when they are neighbours there (an introduction) or share a neighbour
+ * that is neither a person nor you (an event, an organisation, a topic). A thing the
+ * pruning dropped had at most one neighbour, so it tied nobody. Two stamp arrays mark,
+ * one who the person asked about is tied to, the other whom the walk in progress has
+ * seen, so that nothing is cleared between walks. Nodes are in the view's numbering.
  */
 struct broker {
-	const struct graph *g;
-	struct csr c; /* csr_links_both of BROKER_LINKS */
+	const struct csr *c; /* the view's */
+	const uint8_t *target;
+	uint32_t me; /* you, in the view's numbering: in P, but on nobody's people graph */
 	size_t n;
 	uint32_t *in, *seen; /* stamps: a contact of the person asked about; seen */
 	uint32_t in_stamp, seen_stamp;
@@ -955,7 +953,6 @@ struct broker {
 static void
 broker_free(struct broker *b)
 {
-	csr_free(&b->c);
 	free(b->in);
 	free(b->seen);
 	free(b->nb);
@@ -964,13 +961,14 @@ broker_free(struct broker *b)
 }
 
 static int
-broker_init(struct broker *b, const struct graph *g)
+broker_init(struct broker *b, const struct view *v)
 {
-	size_t n = g->n_nodes > 0 ? g->n_nodes : 1;
-	int r;
+	size_t n = v->n > 0 ? v->n : 1;
 
 	memset(b, 0, sizeof(*b));
-	b->g = g;
+	b->c = &v->c;
+	b->target = v->target;
+	b->me = v->n > 0 ? v->inv[0] : 0;
 	b->n = n;
 	b->in = calloc(n, sizeof(*b->in));
 	b->seen = calloc(n, sizeof(*b->seen));
@@ -981,11 +979,6 @@ broker_init(struct broker *b, const struct graph *g)
 		broker_free(b);
 		return -ENOMEM;
 	}
-	if ((r = csr_links_both(g, BROKER_LINKS, &b->c, b->seen)) < 0) {
-		broker_free(b);
-		return r;
-	}
-	memset(b->seen, 0, n * sizeof(*b->seen));
 	return 0;
 }
 
@@ -1000,30 +993,46 @@ stamp_next(uint32_t *stamp, uint32_t *marks, size_t n)
 	return *stamp;
 }
 
+/* A person, in the view: in P, and not you. */
 static bool
-is_person(const struct graph *g, uint32_t v)
+is_person(const struct broker *b, uint32_t v)
 {
-	return g->nodes[v].kind == GRAPH_PERSON;
+	return b->target[v] && v != b->me;
+}
+
+/*
+ * The rows a walk of q's ties reads: for each neighbour y of q, y itself when it is a
+ * person (an introduction), else y's row (a thing: the people who share it). You are
+ * skipped, as a neighbour and in a thing's row. Sets [*l, *end) and whether the range is
+ * y alone.
+ */
+static bool
+tie_range(const struct broker *b, uint32_t y, size_t k, size_t *l, size_t *end)
+{
+	bool direct = is_person(b, y);
+
+	*l = direct ? k : b->c->off[y];
+	*end = direct ? k + 1 : b->c->off[y + 1];
+	return direct;
 }
 
 /* i's contacts into nb, each once; returns how many. i is left unmarked. */
 static size_t
 broker_contacts(struct broker *b, uint32_t i)
 {
-	const struct csr *c = &b->c;
+	const struct csr *c = b->c;
 	uint32_t s = stamp_next(&b->in_stamp, b->in, b->n);
-	size_t d = 0;
+	size_t d = 0, l, end;
 
 	b->in[i] = s;
 	for (size_t k = c->off[i]; k < c->off[i + 1]; k++) {
 		uint32_t y = c->to[k];
-		size_t l = is_person(b->g, y) ? k : c->off[y];
-		size_t end = is_person(b->g, y) ? k + 1 : c->off[y + 1];
+		bool direct = y != b->me && tie_range(b, y, k, &l, &end);
 
-		for (; l < end; l++) {
-			uint32_t z = is_person(b->g, y) ? y : c->to[l];
+		for (; y != b->me && l < end; l++) {
+			uint32_t z = direct ? y : c->to[l];
 
-			if (b->in[z] != s) {
+			if (is_person(b, z) && b->in[z] != s) {
 				b->in[z] = s;
 				b->nb[d++] = z;
 			}
@@ -1039,10 +1048,10 @@ broker_cost(const struct broker *b, uint32_t q)
 {
 	size_t cost = 0;
 
-	for (size_t k = b->c.off[q]; k < b->c.off[q + 1]; k++) {
-		uint32_t y = b->c.to[k];
+	for (size_t k = b->c->off[q]; k < b->c->off[q + 1]; k++) {
+		uint32_t y = b->c->to[k];
 
-		cost += is_person(b->g, y) ? 1 : row_len(&b->c, y);
+		cost += y == b->me ? 0 : is_person(b, y) ? 1 : row_len(b->c, y);
 	}
 	return cost;
 }
@@ -1051,21 +1060,20 @@ broker_cost(const struct broker *b, uint32_t q)
 static size_t
 broker_walk(struct broker *b, uint32_t q, uint32_t si, size_t *m)
 {
-	const struct csr *c = &b->c;
+	const struct csr *c = b->c;
 	uint32_t s = stamp_next(&b->seen_stamp, b->seen, b->n);
-	size_t deg = 0;
+	size_t deg = 0, l, end;
 
 	*m = 0;
 	b->seen[q] = s;
 	for (size_t k = c->off[q]; k < c->off[q + 1]; k++) {
 		uint32_t y = c->to[k];
-		bool direct = is_person(b->g, y);
-		size_t l = direct ? k : c->off[y], end = direct ? k + 1 : c->off[y + 1];
+		bool direct = y != b->me && tie_range(b, y, k, &l, &end);
 
-		for (; l < end; l++) {
+		for (; y != b->me && l < end; l++) {
 			uint32_t z = direct ? y : c->to[l];
 
-			if (b->seen[z] == s)
+			if (!is_person(b, z) || b->seen[z] == s)
 				continue;
 			b->seen[z] = s;
 			deg++;
@@ -1134,6 +1142,7 @@ broker_one(struct broker *b, uint32_t i, double budget, double *es, double *con)
 int
 graph_brokerage(const struct graph *g, uint32_t person, double *effective_size, double *constraint)
 {
+	struct view v;
 	struct broker b;
 	int r;
 
@@ -1143,11 +1152,14 @@ graph_brokerage(const struct graph *g, uint32_t person, double *effective_size, 
 		return r;
 	if (person >= g->n_nodes || g->nodes[person].kind != GRAPH_PERSON)
 		return -EINVAL;
-	if ((r = broker_init(&b, g)) < 0)
+	if ((r = view_build(g, &v)) < 0)
 		return r;
-	broker_one(&b, person, INFINITY, effective_size, constraint);
-	broker_free(&b);
-	return 0;
+	if ((r = broker_init(&b, &v)) == 0) {
+		broker_one(&b, v.inv[person], INFINITY, effective_size, constraint);
+		broker_free(&b);
+	}
+	view_free(&v);
+	return r;
 }
 
 /* Hubs: the people ranked */
@@ -1237,17 +1249,17 @@ hubs_list(const struct graph *g, const double *bc, const size_t *reach, struct g
 
 /* Effective size and constraint of the hubs kept, each within GRAPH_BROKERAGE_WORK. */
 static int
-hubs_brokerage(const struct graph *g, struct graph_hub *h, size_t n)
+hubs_brokerage(const struct view *v, struct graph_hub *h, size_t n)
 {
 	struct broker b;
 	int r;
 
 	if (n == 0)
 		return 0;
-	if ((r = broker_init(&b, g)) < 0)
+	if ((r = broker_init(&b, v)) < 0)
 		return r;
 	for (size_t i = 0; i < n; i++)
-		broker_one(&b, h[i].node, GRAPH_BROKERAGE_WORK, &h[i].effective_size,
+		broker_one(&b, v->inv[h[i].node], GRAPH_BROKERAGE_WORK, &h[i].effective_size,
 		           &h[i].constraint);
 	broker_free(&b);
 	return 0;
@@ -1284,10 +1296,8 @@ graph_hubs_with(const struct graph *g, const struct graph_hubs_opts *o, size_t m
 	if ((r = view_build(g, &v)) < 0 || (r = view_betweenness(g, &v, o, bc, &ex)) < 0 ||
 	    (r = view_reach(g, &v, reach)) < 0 || (r = hubs_list(g, bc, reach, &h, &k)) < 0)
 		goto out;
-	view_free(&v); /* before brokerage builds its own view: the peak stays one graph */
-	memset(&v, 0, sizeof(v));
 	k = hubs_top(h, k, max);
-	if ((r = hubs_brokerage(g, h, k)) < 0)
+	if ((r = hubs_brokerage(&v, h, k)) < 0)
 		goto out;
 	if (k == 0) {
 		free(h); /* no hubs: *out stays NULL, as documented */

@@ -1163,7 +1163,7 @@ test_graph_reach_cut(void **state)
 static void
 test_graph_brokerage_small(void **state)
 {
-	uint32_t i, a, b, c, d, z, org, ev, t;
+	uint32_t i, a, b, c, d, z, org, ev, t, lone;
 	struct graph g;
 	double es, con;
 
@@ -1178,6 +1178,7 @@ test_graph_brokerage_small(void **state)
 	org = add(&g, GRAPH_ORG, "o");
 	ev = add(&g, GRAPH_EVENT, "e");
 	t = add(&g, GRAPH_TOPIC, "t");
+	lone = add(&g, GRAPH_TOPIC, "lone");
 	tie(&g, i, org, GRAPH_WORKS_AT);
 	tie(&g, a, org, GRAPH_WORKS_AT);
 	tie(&g, b, org, GRAPH_WORKS_AT);
@@ -1189,7 +1190,7 @@ test_graph_brokerage_small(void **state)
 	tie(&g, c, t, GRAPH_OFFERS);
 	tie(&g, d, t, GRAPH_SEEKS);
 	tie(&g, z, z, GRAPH_INTRODUCED_BY); /* a self-loop is no tie */
-	tie(&g, z, org, GRAPH_MET_AT);      /* nor a met_at edge to an organisation */
+	tie(&g, z, lone, GRAPH_KNOWS);      /* nor a topic nobody else holds */
 	assert_int_equal(graph_brokerage(&g, i, &es, &con), 0);
 	assert_float_equal(es, 7.0 / 3, EPS);
 	assert_float_equal(con, 11.0 / 18, EPS);
