@@ -232,9 +232,9 @@ struct graph_select {
 };
 
 /*
- * *out: a new graph of you, the people sel keeps, and the events, topics and organisations
- * they are linked to, with the edges among those (introductions only between people
- * kept). Node order is kept. 0; -ENOMEM; -EINVAL.
+ * *out: a new graph of you, the people sel keeps, the events, topics and organisations
+ * they are linked to, and the topics you offer or seek, with the edges among those
+ * (introductions only between people kept). Node order is kept. 0; -ENOMEM; -EINVAL.
  */
 int graph_select(const struct graph *g, const struct graph_select *sel,
                  struct graph *out) GRAPH_WUR;

@@ -463,13 +463,20 @@ select_people(const struct graph *g, const struct graph_select *sel, uint8_t *ke
 		keep[v] = keep[v] == 1;
 }
 
-/* Keeps every event, topic and organisation linked (either way) to a kept person. */
+/*
+ * Keeps every event, topic and organisation linked (either way) to a kept person, and the
+ * topics you offer or seek: what you seek is still sought, whoever you met lately.
+ */
 static void
 select_things(const struct graph *g, uint8_t *keep)
 {
 	for (size_t i = 0; i < g->n_edges; i++) {
 		const struct graph_edge *e = &g->edges[i];
 		uint32_t ends[2] = { e->from, e->to };
+
+		if (g->nodes[e->from].kind == GRAPH_ME && g->nodes[e->to].kind == GRAPH_TOPIC &&
+		    (e->kind == GRAPH_OFFERS || e->kind == GRAPH_SEEKS))
+			keep[e->to] = 1;
 
 		for (int k = 0; k < 2; k++) {
 			uint32_t p = ends[k], t = ends[1 - k];

@@ -87,9 +87,9 @@ check "Cy and Di beside everyone" json "d['people'] == 2 and d['events'] == 2 an
 check "graph stats --event --since" wf 0 graph stats --event " MEETUP" --since 2026-04-01
 check "graph stats --event --since: golden" golden graph-stats-event.txt
 check "graph stats --event --since --json" wf 0 graph stats --event meetup --since 2026-04-01 --json
-# Di alone: Meetup and Fair, her two topics, Kaisha; 7 edges (2 meetings, your 2, 2
-# topics, 1 organisation).
-check "Di alone, the event as first written" json "d['people'] == 1 and d['events'] == 2 and d['organisations'] == 1 and d['topics'] == 2 and d['edges'] == 7 and d['selection'] == {'since': '2026-04-01', 'event': 'Meetup', 'people': 1} and d['whole']['edges'] == 28"
+# Di alone: Meetup and Fair, her two topics, Kaisha; 10 edges (2 meetings, your 2, 2
+# topics, 1 organisation, and your 3 seeks: what you seek stays in every view).
+check "Di alone, the event as first written" json "d['people'] == 1 and d['events'] == 2 and d['organisations'] == 1 and d['topics'] == 2 and d['edges'] == 10 and d['selection'] == {'since': '2026-04-01', 'event': 'Meetup', 'people': 1} and d['whole']['edges'] == 28"
 check "graph stats --event alone" wf 0 graph stats --event Conf --json
 check "Ada and Bo" json "d['people'] == 2 and d['organisations'] == 1 and d['selection'] == {'event': 'Conf', 'people': 2}"
 check "an unknown event" wf 2 graph stats --event Metup
