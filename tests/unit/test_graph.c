@@ -732,8 +732,8 @@ test_graph_hubs_deterministic(void **state)
 }
 
 /*
- * The worked example of docs/graph.md, every number of it, with the edges from you to the
- * two events where you met people, as the store loads them. P = {you, Ana, Ben, Caro,
+ * Four people at two events, every number of it, with the edges from you to the two
+ * events where you met people, as the store loads them. P = {you, Ana, Ben, Caro,
  * Dev}: C(4, 2) = 6 pairs without a given person. Every pair is two steps apart through
  * an event or a topic, except Ana-Dev and Ben-Dev: four steps, by three shortest paths
  * (Intranet Now - you - Meetup, Intranet Now - you - accessibility, Intranet Now - Caro -
@@ -747,7 +747,7 @@ test_graph_hubs_deterministic(void **state)
  * has the higher score: ask Caro, via Dev.
  */
 static void
-test_graph_hubs_docs_example(void **state)
+test_graph_four_people(void **state)
 {
 	uint32_t ana, ben, caro, dev, in, meetup, acme, bolt, search, a11y;
 	struct graph_stats st;
@@ -816,6 +816,96 @@ test_graph_hubs_docs_example(void **state)
 	assert_int_equal(gaps.dominant[0].node, in);
 	assert_int_equal(gaps.dominant[0].people, 3);
 	assert_float_equal(gaps.dominant[0].share, 0.75, EPS);
+	graph_gaps_clear(&gaps);
+	graph_clear(&g);
+}
+
+/*
+ * The worked example of docs/graph.md: nine people, Grace who introduced you to three of
+ * them, Tom who lists sixteen topics nobody else has. The numbers are worked out there by
+ * hand (and agree with networkx): Grace 20.5 of 36 pairs, reach 3, effective size 14/3,
+ * constraint 0.3606 (below); Caro 6 of 36; Tom, first by betweenness over every pair of
+ * nodes, is no hub. The gap: Dev knows "accessibility", one word of "accessibility
+ * testing"; ask Caro, who met Dev at the Meetup.
+ */
+static void
+test_graph_docs_example(void **state)
+{
+	static const char *const names[] = { "Ana",   "Ben",  "Caro", "Dev", "Grace",
+		                             "Finn", "Gus", "Hal",  "Tom" };
+	enum { ANA, BEN, CARO, DEV, GRACE, FINN, GUS, HAL, TOM, PEOPLE };
+	uint32_t p[PEOPLE], in, meetup, acme, bolt, civic, a11y, wanted, t;
+	struct graph_gaps gaps;
+	struct graph_hub *h;
+	struct graph g;
+	char label[8];
+	size_t n;
+	/* Grace's constraint: p = 1/6 to each of her six contacts; Ana and Ben are each tied
+	 * to the other (3 ties) and to Caro (5 ties), Caro to both, Finn and Gus to each other
+	 * (2 ties), Hal to nobody else. */
+	double ab = 1.0 / 6 + 1.0 / 18 + 1.0 / 30, caro = 1.0 / 6 + 2.0 / 18,
+	       fg = 1.0 / 6 + 1.0 / 12, grace_c = 2 * ab * ab + caro * caro + 2 * fg * fg +
+	                                          1.0 / 36;
+
+	(void)state;
+	assert_int_equal(graph_init(&g, "you"), 0);
+	for (int i = 0; i < PEOPLE; i++)
+		p[i] = add(&g, GRAPH_PERSON, names[i]);
+	in = add(&g, GRAPH_EVENT, "Intranet Now");
+	meetup = add(&g, GRAPH_EVENT, "Meetup");
+	acme = add(&g, GRAPH_ORG, "Acme");
+	bolt = add(&g, GRAPH_ORG, "Bolt");
+	civic = add(&g, GRAPH_ORG, "Civic");
+	a11y = add(&g, GRAPH_TOPIC, "accessibility");
+	wanted = add(&g, GRAPH_TOPIC, "accessibility testing");
+	tie(&g, 0, in, GRAPH_MET_AT);
+	tie(&g, 0, meetup, GRAPH_MET_AT);
+	tie(&g, 0, wanted, GRAPH_SEEKS);
+	for (int i = ANA; i <= CARO; i++)
+		tie(&g, p[i], in, GRAPH_MET_AT);
+	tie(&g, p[GRACE], in, GRAPH_MET_AT);
+	tie(&g, p[CARO], meetup, GRAPH_MET_AT);
+	tie(&g, p[DEV], meetup, GRAPH_MET_AT);
+	tie(&g, p[TOM], meetup, GRAPH_MET_AT);
+	tie(&g, p[ANA], acme, GRAPH_WORKS_AT);
+	tie(&g, p[BEN], acme, GRAPH_WORKS_AT);
+	tie(&g, p[CARO], bolt, GRAPH_WORKS_AT);
+	tie(&g, p[FINN], civic, GRAPH_WORKS_AT);
+	tie(&g, p[GUS], civic, GRAPH_WORKS_AT);
+	for (int i = FINN; i <= HAL; i++)
+		tie(&g, p[i], p[GRACE], GRAPH_INTRODUCED_BY);
+	tie(&g, p[DEV], a11y, GRAPH_KNOWS);
+	tie(&g, p[ANA], add(&g, GRAPH_TOPIC, "search"), GRAPH_OFFERS);
+	tie(&g, p[HAL], add(&g, GRAPH_TOPIC, "screen readers"), GRAPH_OFFERS);
+	for (int i = 0; i < 16; i++) {
+		snprintf(label, sizeof(label), "t%d", i);
+		t = add(&g, GRAPH_TOPIC, label);
+		tie(&g, p[TOM], t, GRAPH_KNOWS);
+	}
+
+	assert_int_equal(graph_hubs(&g, 10, &h, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(h[0].node, p[GRACE]);
+	assert_float_equal(h[0].score, 20.5 / 36, EPS);
+	assert_int_equal(h[0].reach, 3);
+	assert_float_equal(h[0].effective_size, 6 - 2.0 * 4 / 6, EPS);
+	assert_float_equal(h[0].constraint, grace_c, EPS);
+	assert_float_equal(h[0].constraint, 0.3606, 1e-4);
+	assert_int_equal(h[1].node, p[CARO]);
+	assert_float_equal(h[1].score, 6.0 / 36, EPS);
+	assert_int_equal(h[1].reach, 0);
+	assert_float_equal(h[1].effective_size, 3.4, EPS);
+	free(h);
+
+	assert_int_equal(graph_gaps(&g, &gaps), 0);
+	assert_int_equal(gaps.n_unmet, 1);
+	assert_int_equal(gaps.unmet[0].topic, wanted);
+	assert_int_equal(gaps.unmet[0].n_leads, 1);
+	assert_int_equal(gaps.unmet[0].leads[0].person, p[DEV]);
+	assert_int_equal(gaps.unmet[0].leads[0].topic, a11y);
+	assert_int_equal(gaps.unmet[0].ask, p[CARO]);
+	assert_int_equal(gaps.unmet[0].ask_via, p[DEV]);
+	assert_int_equal(gaps.n_dominant, 0); /* Intranet Now: 4 of 9 */
 	graph_gaps_clear(&gaps);
 	graph_clear(&g);
 }
@@ -1379,7 +1469,8 @@ main(void)
 		cmocka_unit_test(test_graph_hubs_path_exact),
 		cmocka_unit_test(test_graph_hubs_path_three),
 		cmocka_unit_test(test_graph_hubs_empty),
-		cmocka_unit_test(test_graph_hubs_docs_example),
+		cmocka_unit_test(test_graph_four_people),
+		cmocka_unit_test(test_graph_docs_example),
 		cmocka_unit_test(test_graph_hubs_exact_matches_reference),
 		cmocka_unit_test(test_graph_hubs_sampled_matches_exact),
 		cmocka_unit_test(test_graph_hubs_deterministic),
