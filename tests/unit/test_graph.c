@@ -831,7 +831,7 @@ test_graph_four_people(void **state)
 static void
 test_graph_docs_example(void **state)
 {
-	static const char *const names[] = { "Ana",   "Ben",  "Caro", "Dev", "Grace",
+	static const char *const names[] = { "Ana",  "Ben", "Caro", "Dev", "Grace",
 		                             "Finn", "Gus", "Hal",  "Tom" };
 	enum { ANA, BEN, CARO, DEV, GRACE, FINN, GUS, HAL, TOM, PEOPLE };
 	uint32_t p[PEOPLE], in, meetup, acme, bolt, civic, a11y, wanted, t;
@@ -844,8 +844,8 @@ test_graph_docs_example(void **state)
 	 * to the other (3 ties) and to Caro (5 ties), Caro to both, Finn and Gus to each other
 	 * (2 ties), Hal to nobody else. */
 	double ab = 1.0 / 6 + 1.0 / 18 + 1.0 / 30, caro = 1.0 / 6 + 2.0 / 18,
-	       fg = 1.0 / 6 + 1.0 / 12, grace_c = 2 * ab * ab + caro * caro + 2 * fg * fg +
-	                                          1.0 / 36;
+	       fg = 1.0 / 6 + 1.0 / 12,
+	       grace_c = 2 * ab * ab + caro * caro + 2 * fg * fg + 1.0 / 36;
 
 	(void)state;
 	assert_int_equal(graph_init(&g, "you"), 0);

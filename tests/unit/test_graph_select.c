@@ -158,9 +158,9 @@ test_graph_select_since(void **state)
 	static const char *const labels[] = { "Me",   "Bo", "Di",      "Conf",
 		                              "Fair", "Go", "Haskell", "Acme" };
 	static const char *const edges[] = {
-		"Bo>Conf:met_at@50",  "Bo>Fair:met_at@300", "Di>Fair:met_at@500",
-		"Me>Conf:met_at@50",  "Me>Fair:met_at@300", "Me>Haskell:seeks@0",
-		"Me>Go:offers@0",     "Bo>Go:offers@2",     "Di>Acme:works_at@5",
+		"Bo>Conf:met_at@50", "Bo>Fair:met_at@300", "Di>Fair:met_at@500",
+		"Me>Conf:met_at@50", "Me>Fair:met_at@300", "Me>Haskell:seeks@0",
+		"Me>Go:offers@0",    "Bo>Go:offers@2",     "Di>Acme:works_at@5",
 	};
 	struct fixture *fx = *state;
 	struct graph_select sel = { .since = 300, .event = UINT32_MAX };
@@ -177,14 +177,13 @@ test_graph_select_since(void **state)
 static void
 test_graph_select_event(void **state)
 {
-	static const char *const labels[] = { "Me",   "Ada",  "Bo", "Conf",   "Fair",
-		                              "Rust", "Go",   "Haskell", "Acme" };
+	static const char *const labels[] = { "Me",   "Ada", "Bo",      "Conf", "Fair",
+		                              "Rust", "Go",  "Haskell", "Acme" };
 	static const char *const edges[] = {
-		"Ada>Conf:met_at@100", "Bo>Conf:met_at@50",  "Bo>Fair:met_at@300",
-		"Me>Conf:met_at@50",   "Me>Fair:met_at@300", "Bo>Ada:introduced_by@40",
-		"Me>Haskell:seeks@0",  "Me>Go:offers@0",     "Ada>Rust:knows@1",
-		"Bo>Go:offers@2",
-		"Ada>Acme:works_at@4",
+		"Ada>Conf:met_at@100", "Bo>Conf:met_at@50",   "Bo>Fair:met_at@300",
+		"Me>Conf:met_at@50",   "Me>Fair:met_at@300",  "Bo>Ada:introduced_by@40",
+		"Me>Haskell:seeks@0",  "Me>Go:offers@0",      "Ada>Rust:knows@1",
+		"Bo>Go:offers@2",      "Ada>Acme:works_at@4",
 	};
 	struct fixture *fx = *state;
 	struct graph_select sel = { .since = 0, .event = fx->conf };
