@@ -111,4 +111,14 @@ int graph_map_gaps(struct graph_map *m, const struct graph *g,
 /* Frees what a plan holds. NULL is fine. */
 void graph_map_clear(struct graph_map *m);
 
+/*
+ * Names come from cards, chosen by their owners: they reach Graphviz only through these.
+ * graph_map_plain: s as a plain label shows it, every backslash doubled (a backslash
+ * starts an escape there: \N is the node's name, \n a new line). graph_map_html: s as
+ * text inside an HTML-like label, with &, <, > and " as entities. Both return a new string,
+ * NULL when out of memory.
+ */
+char *graph_map_plain(const char *s);
+char *graph_map_html(const char *s);
+
 #endif

@@ -266,66 +266,35 @@ map_plan(const struct graph *g, const struct graph *whole, bool ego, struct grap
 
 /* Text for Graphviz */
 
-/* s as a plain Graphviz label says it: a backslash starts an escape there (\N is the
- * node's name, \n a new line), so each is doubled. NULL when out of memory. */
-static char *
-plain_text(const char *s)
-{
-	size_t n = strlen(s), extra = 0;
-	char *out, *w;
-
-	for (size_t i = 0; i < n; i++)
-		extra += s[i] == '\\';
-	if ((out = malloc(n + extra + 1)) == NULL)
-		return NULL;
-	w = out;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\\')
-			*w++ = '\\';
-		*w++ = s[i];
-	}
-	*w = '\0';
-	return out;
-}
-
-/* s inside an HTML-like label: the characters of markup as entities. */
-static void
+/* s inside an HTML-like label (graph_map_html); false when out of memory. */
+static bool
 html_text(FILE *f, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
+	char *t = graph_map_html(s);
+
+	if (t == NULL)
+		return false;
+	fputs(t, f);
+	free(t);
+	return true;
 }
 
-/* A line of the legend; with a fill, a disc in that fill first (a ring for white). */
-static void
+/* A line of the legend; with a fill, a disc in that fill first (a ring for white). false
+ * when out of memory. */
+static bool
 html_row(FILE *f, const char *fill, const char *text, size_t people)
 {
-	bool white = fill != NULL && strcmp(fill, "#FFFFFF") == 0;
+	bool white = fill != NULL && strcmp(fill, "#FFFFFF") == 0, ok;
 
 	fputs("<TR><TD ALIGN=\"LEFT\">", f);
 	if (fill != NULL)
 		fprintf(f, "<FONT COLOR=\"%s\">%s</FONT> ", white ? "#333333" : fill,
 		        white ? "\u25CB" : "\u25CF");
-	html_text(f, text);
+	ok = html_text(f, text);
 	if (fill != NULL)
 		fprintf(f, " (%zu)", people);
 	fputs("</TD></TR>", f);
+	return ok;
 }
 
 /* The legend and the gaps, as one HTML-like label (a table). NULL when out of memory. */
@@ -335,6 +304,7 @@ legend(const struct map_args *a, const struct graph_map *m)
 	char *buf = NULL, day[11];
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	bool ok = true;
 
 	if (f == NULL)
 		return NULL;
@@ -343,7 +313,7 @@ legend(const struct map_args *a, const struct graph_map *m)
 	        m->people == 1 ? "person" : "people");
 	if (a->event != NULL) {
 		fputs(" met at ", f);
-		html_text(f, a->event);
+		ok = html_text(f, a->event);
 	}
 	if (a->since != 0) {
 		when_format_date(a->since, day);
@@ -351,16 +321,17 @@ legend(const struct map_args *a, const struct graph_map *m)
 	}
 	fputs("</B></TD></TR>", f);
 	for (size_t i = 0; i < m->n_keys; i++)
-		html_row(f, m->keys[i].fill, m->keys[i].text, m->keys[i].people);
-	html_row(f, NULL, "Larger: more of your network hangs on them (hub score).", 0);
-	html_row(f, NULL,
-	         a->ego ? "Arrows: introductions."
-	                : "Squares: events. Hexagons: organisations. Arrows: introductions.",
-	         0);
+		ok = html_row(f, m->keys[i].fill, m->keys[i].text, m->keys[i].people) && ok;
+	ok = html_row(f, NULL, "Larger: more of your network hangs on them (hub score).", 0) && ok;
+	ok = html_row(f, NULL,
+	              a->ego ? "Arrows: introductions."
+	                     : "Squares: events. Hexagons: organisations. Arrows: introductions.",
+	              0) &&
+	     ok;
 	if (m->n_gaps > 0) {
 		fputs("<TR><TD ALIGN=\"LEFT\"><B>You seek, nobody offers</B></TD></TR>", f);
 		for (size_t i = 0; i < m->n_gaps; i++)
-			html_row(f, NULL, m->gaps[i], 0);
+			ok = html_row(f, NULL, m->gaps[i], 0) && ok;
 		if (m->more_gaps > 0)
 			fprintf(f,
 			        "<TR><TD ALIGN=\"LEFT\">and %zu more (wallflower graph "
@@ -368,7 +339,7 @@ legend(const struct map_args *a, const struct graph_map *m)
 			        m->more_gaps);
 	}
 	fputs("</TABLE>", f);
-	if (fclose(f) != 0) {
+	if (fclose(f) != 0 || !ok) {
 		free(buf);
 		return NULL;
 	}
@@ -487,7 +458,7 @@ draw_node(struct draw *d, const struct graph *g, const struct graph_map_node *p)
 	snprintf(name, sizeof(name), "n%" PRIu32, p->node);
 	snprintf(width, sizeof(width), "%.3f", p->width);
 	if ((n = agnode(d->g, name, 1)) == NULL ||
-	    (text = plain_text(g->nodes[p->node].label)) == NULL)
+	    (text = graph_map_plain(g->nodes[p->node].label)) == NULL)
 		goto out;
 	d->node[p->node] = n;
 	if (agxset(n, d->n[N_SHAPE], S(shape_of(p->kind))) != 0 ||

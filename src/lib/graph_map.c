@@ -534,3 +534,66 @@ graph_map_clear(struct graph_map *m)
 	free(m->gaps);
 	memset(m, 0, sizeof(*m));
 }
+
+/* Text for Graphviz */
+
+char *
+graph_map_plain(const char *s)
+{
+	size_t n = strlen(s), extra = 0;
+	char *out, *w;
+
+	for (size_t i = 0; i < n; i++)
+		extra += s[i] == '\\';
+	if ((out = malloc(n + extra + 1)) == NULL)
+		return NULL;
+	w = out;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\')
+			*w++ = '\\';
+		*w++ = s[i];
+	}
+	*w = '\0';
+	return out;
+}
+
+/* The entity for c inside an HTML-like label, or NULL when c stands for itself. */
+static const char *
+html_entity(char c)
+{
+	switch (c) {
+	case '&':
+		return "&amp;";
+	case '<':
+		return "&lt;";
+	case '>':
+		return "&gt;";
+	case '"':
+		return "&quot;";
+	default:
+		return NULL;
+	}
+}
+
+char *
+graph_map_html(const char *s)
+{
+	size_t n = 0;
+	char *out, *w;
+
+	for (const char *p = s; *p != '\0'; p++)
+		n += html_entity(*p) != NULL ? strlen(html_entity(*p)) : 1;
+	if ((out = malloc(n + 1)) == NULL)
+		return NULL;
+	w = out;
+	for (const char *p = s; *p != '\0'; p++) {
+		const char *e = html_entity(*p);
+
+		if (e != NULL)
+			w = stpcpy(w, e);
+		else
+			*w++ = *p;
+	}
+	*w = '\0';
+	return out;
+}

@@ -404,6 +404,36 @@ test_graph_map_gaps_text(void **state)
 	graph_clear(&g);
 }
 
+/* A name is text on the map, whatever it holds: Graphviz's escapes (\N names the node,
+ * \n breaks the line) and HTML-like markup come out as the characters typed. */
+static void
+test_graph_map_text_escaped(void **state)
+{
+	static const char *const cases[][3] = {
+		/* name, plain label, inside an HTML-like label */
+		{ "Ada Lovelace", "Ada Lovelace", "Ada Lovelace" },
+		{ "\\N", "\\\\N", "\\N" },
+		{ "a\\nb\\", "a\\\\nb\\\\", "a\\nb\\" },
+		{ "<B>Eve</B> & \"co\"", "<B>Eve</B> & \"co\"",
+		  "&lt;B&gt;Eve&lt;/B&gt; &amp; &quot;co&quot;" },
+		{ "&amp;", "&amp;", "&amp;amp;" },
+		{ "Zo\u00eb \u674e", "Zo\u00eb \u674e", "Zo\u00eb \u674e" },
+		{ "", "", "" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *plain = graph_map_plain(cases[i][0]), *html = graph_map_html(cases[i][0]);
+
+		assert_non_null(plain);
+		assert_non_null(html);
+		assert_string_equal(plain, cases[i][1]);
+		assert_string_equal(html, cases[i][2]);
+		free(plain);
+		free(html);
+	}
+}
+
 int
 main(void)
 {
@@ -415,6 +445,7 @@ main(void)
 		cmocka_unit_test(test_graph_map_plan_ego),
 		cmocka_unit_test(test_graph_map_plan_bad_graph),
 		cmocka_unit_test(test_graph_map_gaps_text),
+		cmocka_unit_test(test_graph_map_text_escaped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
