@@ -2,13 +2,18 @@
  * hubsample: how often the sampled hubs are the exact hubs (issue 14: the sample's
  * accuracy, on graphs of 10,000 people).
  *
- *   hubsample [PEOPLE [GRAPHS [SAMPLES]]]   (default 10000 10 0)
+ *   hubsample [PEOPLE [GRAPHS [SAMPLES [SHAPE]]]]   (default 10000 10 0 uniform)
  *
- * It builds GRAPHS graphs of PEOPLE people in bench/mkstore's shape (events, topics and
- * organisations in its proportions, one organisation each, then ten edges a person drawn
- * as mkstore draws them: half meetings, four tenths topics, a tenth introductions), with
- * the edges the store adds (you met_at every event where you met someone) and you seeking
- * one topic, each graph from a seed of its own (fixed). For each it takes the top 10 by
+ * It builds GRAPHS graphs of PEOPLE people, each graph from a seed of its own (fixed), in
+ * one of two shapes, both with the edges the store adds (you met_at every event where you
+ * met someone) and you seeking one topic:
+ *   uniform: bench/mkstore's shape (events, topics and organisations in its proportions,
+ *     one organisation each, then ten edges a person drawn as mkstore draws them: half
+ *     meetings, four tenths topics, a tenth introductions): nobody stands out;
+ *   groups: groups of a hundred, each with its own event, organisation and two topics,
+ *     introductions within the group, and thirty brokers among them who also went to
+ *     other groups' events, broker j to about G / (j + 1) of the G groups: a few people
+ *     join many groups, as in a network with real hubs. For each it takes the top 10 by
  * graph_hubs_with twice: GRAPH_HUBS_EXACT, and GRAPH_HUBS_AUTO (what users get: sampled
  * when the work is over the budget; SAMPLES > 0 asks GRAPH_HUBS_SAMPLED with that many
  * sources instead). It reports how often the two top 10s are the same set and the same
@@ -56,7 +61,7 @@ arg(int argc, char **argv, int i, long def, long min, long max)
 		return def;
 	v = strtol(argv[i], &end, 10);
 	if (*end != '\0' || v < min || v > max)
-		die("usage: hubsample [PEOPLE [GRAPHS [SAMPLES]]]");
+		die("usage: hubsample [PEOPLE [GRAPHS [SAMPLES [uniform|groups]]]]");
 	return v;
 }
 
@@ -83,6 +88,17 @@ node(struct graph *g, enum graph_kind kind, const char *prefix, long i)
 	return v;
 }
 
+/* count nodes "PREFIX 1" ... "PREFIX count"; the index of the first. */
+static uint32_t
+nodes(struct graph *g, enum graph_kind kind, const char *prefix, long count)
+{
+	uint32_t first = (uint32_t)g->n_nodes;
+
+	for (long i = 1; i <= count; i++)
+		(void)node(g, kind, prefix, i);
+	return first;
+}
+
 static void
 edge(struct graph *g, uint32_t from, uint32_t to, enum graph_edge_kind kind, uint64_t at)
 {
@@ -105,18 +121,10 @@ make(struct graph *g, long people, uint64_t seed)
 
 	if (graph_init(g, "Benchmark") < 0)
 		die("out of memory");
-	p0 = (uint32_t)g->n_nodes;
-	for (long i = 1; i <= people; i++)
-		(void)node(g, GRAPH_PERSON, "Person", i);
-	e0 = (uint32_t)g->n_nodes;
-	for (long i = 1; i <= events; i++)
-		(void)node(g, GRAPH_EVENT, "Event", i);
-	t0 = (uint32_t)g->n_nodes;
-	for (long i = 1; i <= topics; i++)
-		(void)node(g, GRAPH_TOPIC, "Topic", i);
-	o0 = (uint32_t)g->n_nodes;
-	for (long i = 1; i <= orgs; i++)
-		(void)node(g, GRAPH_ORG, "Org", i);
+	p0 = nodes(g, GRAPH_PERSON, "Person", people);
+	e0 = nodes(g, GRAPH_EVENT, "Event", events);
+	t0 = nodes(g, GRAPH_TOPIC, "Topic", topics);
+	o0 = nodes(g, GRAPH_ORG, "Org", orgs);
 	if ((first = calloc((size_t)events, sizeof(*first))) == NULL)
 		die("out of memory");
 	for (long i = 0; i < people; i++, made++)
@@ -153,6 +161,58 @@ make(struct graph *g, long people, uint64_t seed)
 			edge(g, 0, e0 + (uint32_t)e, GRAPH_MET_AT, first[e]);
 	edge(g, 0, t0 + 6, GRAPH_SEEKS, 0); /* bench/run's "Topic 7" */
 	free(first);
+}
+
+/* Groups of a hundred joined by brokers (the file's comment). */
+static void
+make_groups(struct graph *g, long people, uint64_t seed)
+{
+	long groups = people / 100 > 2 ? people / 100 : 2, brokers = people > 300 ? 30 : 3;
+	uint32_t p0, e0, t0, o0;
+	uint8_t *went;
+
+	if (graph_init(g, "Benchmark") < 0)
+		die("out of memory");
+	p0 = nodes(g, GRAPH_PERSON, "Person", people);
+	e0 = nodes(g, GRAPH_EVENT, "Event", groups);
+	t0 = nodes(g, GRAPH_TOPIC, "Topic", 2 * groups);
+	o0 = nodes(g, GRAPH_ORG, "Org", groups);
+	for (long i = 0; i < people; i++) {
+		uint32_t p = p0 + (uint32_t)i, grp = (uint32_t)(i % groups);
+		uint64_t at = 1790000000 + rnd(&seed) % 1000000;
+
+		edge(g, p, o0 + grp, GRAPH_WORKS_AT, at);
+		edge(g, p, e0 + grp, GRAPH_MET_AT, at);
+		edge(g, p, t0 + 2 * grp + (uint32_t)(rnd(&seed) % 2), GRAPH_KNOWS, at);
+		if (rnd(&seed) % 10 == 0) {
+			long q = (long)(rnd(&seed) % (uint64_t)(people / groups)) * groups +
+			         (long)grp;
+
+			if (q < people && q != i)
+				edge(g, p, p0 + (uint32_t)q, GRAPH_INTRODUCED_BY, at);
+		}
+	}
+	if ((went = calloc((size_t)groups, 1)) == NULL)
+		die("out of memory");
+	for (long j = 0; j < brokers; j++) {
+		long k = groups / (j + 1) > 2 ? groups / (j + 1) : 2;
+
+		memset(went, 0, (size_t)groups);
+		went[j % groups] = 1; /* their own group's */
+		for (long n = 1; n < k; n++) {
+			long e = (long)(rnd(&seed) % (uint64_t)groups);
+
+			while (went[e])
+				e = (e + 1) % groups;
+			went[e] = 1;
+			edge(g, p0 + (uint32_t)j, e0 + (uint32_t)e, GRAPH_MET_AT,
+			     1790000000 + rnd(&seed) % 1000000);
+		}
+	}
+	free(went);
+	for (long e = 0; e < groups; e++)
+		edge(g, 0, e0 + (uint32_t)e, GRAPH_MET_AT, 1790000000);
+	edge(g, 0, t0 + 6, GRAPH_SEEKS, 0);
 }
 
 static size_t
@@ -232,6 +292,7 @@ main(int argc, char **argv)
 	long people = arg(argc, argv, 1, 10000, 3, 10000000);
 	long graphs = arg(argc, argv, 2, 10, 1, GRAPHS_MAX);
 	long samples = arg(argc, argv, 3, 0, 0, 10000000);
+	const char *shape = argc > 4 ? argv[4] : "uniform";
 	struct graph_hubs_opts ex = { .mode = GRAPH_HUBS_EXACT };
 	struct graph_hubs_opts sa = { .mode = samples > 0 ? GRAPH_HUBS_SAMPLED : GRAPH_HUBS_AUTO,
 		                      .samples = (size_t)samples };
@@ -250,7 +311,12 @@ main(int argc, char **argv)
 		/* A state far from every other graph's: splitmix64 streams that start a few
 		 * steps apart are the same stream shifted, and so nearly the same graph. */
 		seed = rnd(&seed);
-		make(&g, people, seed);
+		if (strcmp(shape, "uniform") == 0)
+			make(&g, people, seed);
+		else if (strcmp(shape, "groups") == 0)
+			make_groups(&g, people, seed);
+		else
+			die("usage: hubsample [PEOPLE [GRAPHS [SAMPLES [uniform|groups]]]]");
 		nodes = g.n_nodes;
 		edges = g.n_edges;
 		na = top(&g, &ex, a, &exact_e, &te);
@@ -274,11 +340,11 @@ main(int argc, char **argv)
 		fflush(stdout);
 		graph_clear(&g);
 	}
-	printf("hubsample people=%ld graphs=%ld nodes=%zu edges=%zu mode=%s samples=%ld "
+	printf("hubsample shape=%s people=%ld graphs=%ld nodes=%zu edges=%zu mode=%s samples=%ld "
 	       "sampled=%ld same_set=%ld same_order=%ld mean_overlap=%.2f captured=%.4f "
 	       "gap10=%.4f exact_s=%.3f sampled_s=%.3f\n",
-	       people, graphs, nodes, edges, samples > 0 ? "sampled" : "auto", samples, sampled,
-	       same_set, same_order, overlaps / (double)graphs, shares / (double)graphs,
+	       shape, people, graphs, nodes, edges, samples > 0 ? "sampled" : "auto", samples,
+	       sampled, same_set, same_order, overlaps / (double)graphs, shares / (double)graphs,
 	       gaps / (double)graphs, t_exact / (double)graphs, t_sampled / (double)graphs);
 	return 0;
 }

@@ -301,23 +301,26 @@ csr_free(struct csr *c)
 }
 
 /*
- * Which edges a CSR holds. A links view holds person -> thing edges of the kinds in mask
- * whose target is the kind its edge kind names (a works_at edge to a topic says nothing
- * about organisations), one way. The simple view holds every edge but self-loops, both
- * ways.
+ * Which edges a CSR holds (enum csr_view). A links view holds person -> thing edges of
+ * the kinds in mask whose target is the kind its edge kind names (a works_at edge to a
+ * topic says nothing about organisations), without self-loops; CSR_LINKS one way,
+ * CSR_LINKS_BOTH both. The simple view holds every edge but self-loops, both ways.
  */
 static bool
-csr_keeps(const struct graph *g, const struct graph_edge *e, unsigned mask, bool links)
+csr_keeps(const struct graph *g, const struct graph_edge *e, unsigned mask, enum csr_view view)
 {
-	if (!links)
-		return e->from != e->to;
+	if (e->from == e->to)
+		return false;
+	if (view == CSR_SIMPLE)
+		return true;
 	return (mask & BIT(e->kind)) != 0 && g->nodes[e->from].kind == GRAPH_PERSON &&
 	       g->nodes[e->to].kind == edge_target[e->kind];
 }
 
 int
-csr_build(const struct graph *g, unsigned mask, bool links, struct csr *c)
+csr_build(const struct graph *g, unsigned mask, enum csr_view view, struct csr *c)
 {
+	bool both = view != CSR_LINKS;
 	size_t n = g->n_nodes, *off;
 
 	c->to = NULL;
@@ -326,10 +329,10 @@ csr_build(const struct graph *g, unsigned mask, bool links, struct csr *c)
 	for (size_t i = 0; i < g->n_edges; i++) {
 		const struct graph_edge *e = &g->edges[i];
 
-		if (!csr_keeps(g, e, mask, links))
+		if (!csr_keeps(g, e, mask, view))
 			continue;
 		off[e->from + 1]++;
-		if (!links)
+		if (both)
 			off[e->to + 1]++;
 	}
 	for (size_t v = 0; v < n; v++)
@@ -342,10 +345,10 @@ csr_build(const struct graph *g, unsigned mask, bool links, struct csr *c)
 	for (size_t i = 0; i < g->n_edges; i++) {
 		const struct graph_edge *e = &g->edges[i];
 
-		if (!csr_keeps(g, e, mask, links))
+		if (!csr_keeps(g, e, mask, view))
 			continue;
 		c->to[off[e->from]++] = e->to;
-		if (!links)
+		if (both)
 			c->to[off[e->to]++] = e->from;
 	}
 	memmove(&off[1], &off[0], n * sizeof(*off));
@@ -381,7 +384,18 @@ csr_simple(const struct graph *g, struct csr *c, uint32_t *mark)
 {
 	int r;
 
-	if ((r = csr_build(g, 0, false, c)) < 0)
+	if ((r = csr_build(g, 0, CSR_SIMPLE, c)) < 0)
+		return r;
+	csr_dedup(c, g->n_nodes, mark);
+	return 0;
+}
+
+int
+csr_links_both(const struct graph *g, unsigned mask, struct csr *c, uint32_t *mark)
+{
+	int r;
+
+	if ((r = csr_build(g, mask, CSR_LINKS_BOTH, c)) < 0)
 		return r;
 	csr_dedup(c, g->n_nodes, mark);
 	return 0;
@@ -402,7 +416,7 @@ links_count(const struct graph *g, unsigned mask, size_t **holders, size_t *unli
 
 	*holders = NULL;
 	*unlinked = 0;
-	if ((r = csr_build(g, mask, true, &c)) < 0)
+	if ((r = csr_build(g, mask, CSR_LINKS, &c)) < 0)
 		goto out;
 	h = calloc(n > 0 ? n : 1, sizeof(*h));
 	mark = calloc(n > 0 ? n : 1, sizeof(*mark));

@@ -877,59 +877,6 @@ graph_reach(const struct graph *g, size_t **reach)
 
 /* Brokerage: Burt's structural holes on the people graph */
 
-/* What each edge kind points at when it starts at a person (as graph.c's links view). */
-static const enum graph_kind link_target[GRAPH_EDGE_KIND_COUNT] = {
-	[GRAPH_MET_AT] = GRAPH_EVENT, [GRAPH_INTRODUCED_BY] = GRAPH_PERSON,
-	[GRAPH_OFFERS] = GRAPH_TOPIC, [GRAPH_SEEKS] = GRAPH_TOPIC,
-	[GRAPH_KNOWS] = GRAPH_TOPIC,  [GRAPH_WORKS_AT] = GRAPH_ORG,
-};
-
-static bool
-link_keeps(const struct graph *g, const struct graph_edge *e, unsigned mask)
-{
-	return (mask & BIT(e->kind)) != 0 && e->from != e->to &&
-	       g->nodes[e->from].kind == GRAPH_PERSON &&
-	       g->nodes[e->to].kind == link_target[e->kind];
-}
-
-/* Built straight from the edges: one count pass, one fill pass, then repeats dropped. */
-int
-csr_links_both(const struct graph *g, unsigned mask, struct csr *c, uint32_t *mark)
-{
-	size_t n = g->n_nodes, *off;
-
-	c->to = NULL;
-	if ((c->off = off = calloc(n + 1, sizeof(*off))) == NULL)
-		return -ENOMEM;
-	for (size_t i = 0; i < g->n_edges; i++) {
-		const struct graph_edge *e = &g->edges[i];
-
-		if (link_keeps(g, e, mask)) {
-			off[e->from + 1]++;
-			off[e->to + 1]++;
-		}
-	}
-	for (size_t v = 0; v < n; v++)
-		off[v + 1] += off[v];
-	if ((c->to = reallocarray(NULL, off[n] > 0 ? off[n] : 1, sizeof(*c->to))) == NULL) {
-		csr_free(c);
-		return -ENOMEM;
-	}
-	/* Fill each row from its start; afterwards off[v] is where row v + 1 starts. */
-	for (size_t i = 0; i < g->n_edges; i++) {
-		const struct graph_edge *e = &g->edges[i];
-
-		if (link_keeps(g, e, mask)) {
-			c->to[off[e->from]++] = e->to;
-			c->to[off[e->to]++] = e->from;
-		}
-	}
-	memmove(&off[1], &off[0], n * sizeof(*off));
-	off[0] = 0;
-	csr_dedup(c, n, mark);
-	return 0;
-}
-
 /*
  * The people graph is never built: it can hold a pair for every two people at one event.
  * Its ties are walked in the view instead (the simple graph, renumbered and pruned): two

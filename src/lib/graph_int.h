@@ -33,16 +33,21 @@ struct csr {
 /* 0, or -EINVAL when an index or kind is out of range (the struct is public). */
 int graph_check(const struct graph *g);
 void csr_free(struct csr *c);
-/* A links view (links: person -> thing edges of the kinds in mask, one way) or the
- * undirected view of every edge but self-loops. 0 or -ENOMEM. */
-int csr_build(const struct graph *g, unsigned mask, bool links, struct csr *c);
+enum csr_view {
+	CSR_SIMPLE,     /* every edge but self-loops, both ways */
+	CSR_LINKS,      /* person -> thing edges of the kinds in mask, one way */
+	CSR_LINKS_BOTH, /* the same, both ways */
+};
+
+/* The view's adjacency, repeats kept. 0 or -ENOMEM. */
+int csr_build(const struct graph *g, unsigned mask, enum csr_view view, struct csr *c);
 /* Drops repeated neighbours from every row; mark is n zeroed words, left dirty. */
 void csr_dedup(struct csr *c, size_t n, uint32_t *mark);
 /* The undirected simple graph: all edges, parallel ones collapsed, no self-loops. */
 int csr_simple(const struct graph *g, struct csr *c, uint32_t *mark);
 /* The links view of the kinds in mask, both ways, repeats dropped: a person's row holds
  * their things and the people an introduction ties them to, a thing's row its people.
- * mark: n zeroed words, left dirty. 0 or -ENOMEM. (graph_hubs.c) */
+ * mark: n zeroed words, left dirty. 0 or -ENOMEM. */
 int csr_links_both(const struct graph *g, unsigned mask, struct csr *c, uint32_t *mark);
 /* Per node, how many distinct people link to it by an edge of a kind in mask. */
 int links_count(const struct graph *g, unsigned mask, size_t **holders, size_t *unlinked);
