@@ -77,9 +77,16 @@ offer_take(struct store *st, const struct intake_limits *l, struct card *c, long
 		             .reply = true,
 		             .port = 7400 };
 	char addr[32];
-	struct intake_request rq = {
-		.msg = &m, .card = c, .addr = addr, .now = t, .offer_ttl = OFFER_TTL
-	};
+	/* The presence keys the offer's session had: the inbox keeps them for the card back
+	 * (any 32 bytes do here; the daemon's are X25519 keys). */
+	static const uint8_t peer_static[32] = { 1 }, presence_sk[32] = { 2 };
+	struct intake_request rq = { .msg = &m,
+		                     .card = c,
+		                     .peer_static = peer_static,
+		                     .presence_sk = presence_sk,
+		                     .addr = addr,
+		                     .now = t,
+		                     .offer_ttl = OFFER_TTL };
 	struct intake_result res;
 
 	snprintf(addr, sizeof(addr), "127.0.1.%ld", i % 8 + 1);

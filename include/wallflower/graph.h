@@ -140,17 +140,18 @@ int graph_brokerage(const struct graph *g, uint32_t person, double *effective_si
  * repeats by a splitmix64 generator with a fixed seed, so the answer is reproducible, and
  * the sums scaled by |P| / k; a sampled source counts each pair (s, t) for a person v on
  * its paths by d(s, v) / d(s, t), the two ends adding up to 1 (Geisberger, Sanders and
- * Schultes' linear scaling: unbiased, with less error than counting it whole). Why 2e7:
- * a search costs about 5 to 7 ns of CPU per row entry (forward and back) on the reference
- * machine, so the budget is about 0.15 s of CPU, under 0.1 s on two cores, whatever the
- * size. On the 100,000-person, 1,000,000-edge benchmark store (w ~ 2.1e6; loading, most
- * of `graph stats`, ~0.5 to 0.65 s of CPU) that is ~9 sources, and hubs stays near 1.3
- * times `graph stats` with the fixed costs (the adjacency, reach, brokerage: ~0.15 s of
- * CPU); 4e7 measured 1.4, too near the 1.5 the issue allows once loading gets cheaper.
- * 10,000 people in the same shape (w ~ 2.1e5) get ~95 sources; up to ~975 people
- * (w ~ 2.1e4 each) the answer is exact. A person who joins groups stands out with a few
- * sources; the order of people with close scores is only approximate: on random graphs
- * of 10,000 people neighbouring ranks are a few per cent apart, and even 1,000
+ * Schultes' linear scaling: unbiased, with less error than counting it whole). Why 1e7:
+ * `graph hubs` may cost at most 1.5 times `graph stats`, which is mostly loading the
+ * graph, and loading costs about 25 times more per row entry than a search (5 to 7 ns of
+ * CPU per entry, forward and back), so the budget that keeps the ratio is a fixed number
+ * of searches of the whole graph, whatever its size, once the fixed costs (the adjacency,
+ * reach, brokerage: ~0.3 of loading) are paid. On the 100,000-person, 1,000,000-edge
+ * benchmark store (w ~ 2.1e6) that is 4 sources and hubs ~1.35 times stats; 2e7 (9
+ * sources) measured 1.44 to 1.65 on a noisy machine. 10,000 people in the same shape
+ * (w ~ 2.1e5) get ~48 sources; up to ~480 people (w ~ 2.1e4 each) the answer is exact. A
+ * person who joins groups stands out with a few sources; the order of people with close
+ * scores is only approximate: on random graphs of 10,000 people neighbouring ranks are a
+ * few per cent apart, and even 1,000
  * sources rarely give the exact top ten (docs/benchmarks.md measures it).
  *
  * Only people with a score above 0 are hubs, ordered by score, then reach, then node
@@ -167,8 +168,8 @@ int graph_brokerage(const struct graph *g, uint32_t person, double *effective_si
  * *out (owned by the caller) gets up to max hubs, best first; *n their number. 0;
  * -ENOMEM; -EINVAL for a graph with an index or kind out of range, or a bad mode.
  */
-#define GRAPH_EXACT_WORK     2e7 /* row entries: |P| * w within this is exact */
-#define GRAPH_SAMPLES        8   /* the fewest sources a sampled answer uses */
+#define GRAPH_EXACT_WORK     1e7 /* row entries: |P| * w within this is exact */
+#define GRAPH_SAMPLES        4   /* the fewest sources a sampled answer uses */
 #define GRAPH_BROKERAGE_WORK 5e5 /* row entries read per hub for its brokerage */
 int graph_hubs(const struct graph *g, size_t max, struct graph_hub **out, size_t *n) GRAPH_WUR;
 /* The same with options; *exact (may be NULL) says whether the scores are exact. */

@@ -1212,6 +1212,45 @@ hubs_brokerage(const struct view *v, struct graph_hub *h, size_t n)
 	return 0;
 }
 
+/* Reach on a thread of its own, beside the searches of the betweenness. */
+struct reach_job {
+	const struct graph *g;
+	const struct view *v;
+	size_t *reach;
+	int r;
+};
+
+static int
+reach_main(void *arg)
+{
+	struct reach_job *j = arg;
+
+	j->r = view_reach(j->g, j->v, j->reach);
+	return 0;
+}
+
+/*
+ * Betweenness into bc and reach into reach. The walk for reach reads the view only, as
+ * the searches do, so it runs beside them (without a thread, after them: same answer).
+ */
+static int
+both_measures(const struct graph *g, const struct view *v, const struct graph_hubs_opts *o,
+              double *bc, bool *exact, size_t *reach)
+{
+	struct reach_job j = { .g = g, .v = v, .reach = reach };
+	bool threaded;
+	thrd_t t;
+	int r;
+
+	threaded = thrd_create(&t, reach_main, &j) == thrd_success;
+	r = view_betweenness(g, v, o, bc, exact);
+	if (threaded)
+		(void)thrd_join(t, NULL);
+	else
+		(void)reach_main(&j);
+	return r < 0 ? r : j.r;
+}
+
 int
 graph_hubs_with(const struct graph *g, const struct graph_hubs_opts *o, size_t max,
                 struct graph_hub **out, size_t *n, bool *exact)
@@ -1240,8 +1279,8 @@ graph_hubs_with(const struct graph *g, const struct graph_hubs_opts *o, size_t m
 		r = -ENOMEM;
 		goto out;
 	}
-	if ((r = view_build(g, &v)) < 0 || (r = view_betweenness(g, &v, o, bc, &ex)) < 0 ||
-	    (r = view_reach(g, &v, reach)) < 0 || (r = hubs_list(g, bc, reach, &h, &k)) < 0)
+	if ((r = view_build(g, &v)) < 0 || (r = both_measures(g, &v, o, bc, &ex, reach)) < 0 ||
+	    (r = hubs_list(g, bc, reach, &h, &k)) < 0)
 		goto out;
 	k = hubs_top(h, k, max);
 	if ((r = hubs_brokerage(&v, h, k)) < 0)
