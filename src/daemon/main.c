@@ -236,7 +236,7 @@ listen_for_peers(struct wfd *d)
 	}
 	snprintf(line, sizeof(line), "%u\n", net_port(d->net));
 	if ((path = file_join(d->runtime_dir, WFD_PORT_FILE)) == NULL ||
-	    (r = file_write_replace(path, line, strlen(line), 0600)) < 0)
+	    file_write_replace(path, line, strlen(line), 0600) < 0)
 		log_warnx("cannot note the port in %s; the next start may draw it again",
 		          d->runtime_dir);
 	free(path);

@@ -472,7 +472,7 @@ listen_on(uint16_t port, uint16_t *bound)
 int
 net_listen(struct net *n, uint16_t port, uint16_t avoid)
 {
-	uint16_t bound;
+	uint16_t bound = 0;
 	int fd, r;
 
 	if (n->lfd >= 0)

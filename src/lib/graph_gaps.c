@@ -326,10 +326,10 @@ related_build(const struct graph *g, const struct graph_gaps *out, struct relate
 	struct words ws = { 0 };
 	int r = -ENOMEM;
 
-	rl->is_seek = calloc(n, sizeof(*rl->is_seek));
-	rl->rel_at = calloc(n, sizeof(*rl->rel_at));
-	rl->rel_n = calloc(n, sizeof(*rl->rel_n));
-	ws.hit = calloc(out->n_unmet, sizeof(*ws.hit));
+	rl->is_seek = calloc(n > 0 ? n : 1, sizeof(*rl->is_seek));
+	rl->rel_at = calloc(n > 0 ? n : 1, sizeof(*rl->rel_at));
+	rl->rel_n = calloc(n > 0 ? n : 1, sizeof(*rl->rel_n));
+	ws.hit = calloc(out->n_unmet > 0 ? out->n_unmet : 1, sizeof(*ws.hit));
 	if (rl->is_seek == NULL || rl->rel_at == NULL || rl->rel_n == NULL || ws.hit == NULL)
 		goto out;
 	for (size_t u = 0; u < out->n_unmet; u++) {

@@ -639,10 +639,10 @@ view_csr(const struct graph *g, struct view *v, uint32_t *mark)
 	}
 	memmove(&off[1], &off[0], n * sizeof(*off));
 	off[0] = 0;
-	csr_dedup(&v->c, n, mark);
 	free(v->target);
 	v->target = target;
 	target = NULL;
+	csr_dedup(&v->c, n, mark);
 	r = 0;
 out:
 	free(target);
