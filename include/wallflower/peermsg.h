@@ -8,6 +8,12 @@
  *   card  {card, sig, rk, re}                  the accepted side's card, answering offer "re"
  *   error {code, msg}                          a refusal, with a reason
  *
+ * and the three of a verification in person (proto/session.md, "Verifying in person"):
+ *
+ *   verify       {key, sig, commit}   initiator -> responder: who I am, and my commitment
+ *   verify-nonce {key, sig, nonce}    the responder's answer: who I am, and my nonce
+ *   verify-open  {nonce}              initiator -> responder: the nonce I committed to
+ *
  * "sig" is the card key's signature binding the card to the session (SESSION_HANDOVER_TAG
  * in session.h), "rk" the sender's recognition key. Decoding is strict and bounded like
  * the card decoder's. The card inside is carried as bytes, the signature as bytes too:
@@ -32,12 +38,17 @@
 #define PEERMSG_SIG_LEN   64                        /* an offer's or card's "sig" */
 #define PEERMSG_RK_LEN    32                        /* an offer's or card's "rk" */
 #define PEERMSG_ID_TAG    "wallflower-offer-id-v2"
+#define PEERMSG_KEY_LEN   32 /* a verify's or verify-nonce's "key" (an identity) */
+#define PEERMSG_NONCE_LEN 32 /* a verify's "commit", a verify-nonce's or verify-open's "nonce" */
 
 enum peermsg_type {
 	PEERMSG_OFFER = 1,
 	PEERMSG_ACK,
 	PEERMSG_CARD,
 	PEERMSG_ERROR,
+	PEERMSG_VERIFY,
+	PEERMSG_VERIFY_NONCE,
+	PEERMSG_VERIFY_OPEN,
 };
 
 /* Error codes in an "error" message (stable; proto/session.md lists them). */
@@ -48,18 +59,24 @@ enum peermsg_code {
 	PEERMSG_E_NOT_YOURS = 4,   /* the card is signed by someone other than the peer */
 	PEERMSG_E_BUSY = 5,        /* a limit was reached; try again later */
 	PEERMSG_E_INTERNAL = 6,    /* this side failed (out of memory, disk) */
+	PEERMSG_E_NOT_WAITING = 7, /* verify: nobody here is waiting to verify now */
+	PEERMSG_E_BAD_COMMIT = 8,  /* verify-open: the nonce is not the one committed to */
 };
 
 struct peermsg {
 	enum peermsg_type type;
 	uint8_t *card; /* offer, card: the card envelope */
 	size_t card_len;
-	uint8_t sig[PEERMSG_SIG_LEN]; /* offer, card: the handover signature */
+	uint8_t sig[PEERMSG_SIG_LEN]; /* offer, card: the handover signature; verify,
+	                               * verify-nonce: the identity's over the session */
 	uint8_t rk[PEERMSG_RK_LEN];   /* offer, card: the sender's recognition key */
 	char *note;                   /* offer: optional, NUL-terminated */
 	bool reply;                   /* offer: the sender wants a card back */
 	uint16_t port;                /* offer: where the sender listens for it (when reply) */
 	uint8_t re[PEERMSG_ID_LEN];   /* card: the id of the offer it answers */
+	uint8_t key[PEERMSG_KEY_LEN];     /* verify, verify-nonce: the sender's identity */
+	uint8_t commit[PEERMSG_NONCE_LEN]; /* verify: the commitment to the initiator's nonce */
+	uint8_t nonce[PEERMSG_NONCE_LEN];  /* verify-nonce, verify-open: a nonce */
 	uint16_t code;                /* error */
 	char *text;                   /* error: optional, NUL-terminated */
 };

@@ -48,6 +48,8 @@ enum session_event {
 	SESSION_EV_ESTABLISHED, /* handshake done: session_peer_static() is the peer's key */
 	SESSION_EV_REQUEST,     /* responder: a verified request arrived; answer it */
 	SESSION_EV_ANSWER,      /* initiator: the answer arrived; the exchange is over */
+	SESSION_EV_VERIFIED,    /* responder of a verify: the opening matched; the code is
+	                         * ready (session_verify_code) and the exchange is over */
 };
 
 struct session_config {
@@ -59,6 +61,8 @@ struct session_config {
 	/*
 	 * Initiator: the offer or card to send, every field filled but sig, which the session
 	 * makes after the handshake. Copied and checked by session_new; the caller keeps it.
+	 * For a verification in person, a message of type PEERMSG_VERIFY and nothing else:
+	 * the session fills in id's key, the signature and the commitment.
 	 */
 	const struct peermsg *request;
 	/*
@@ -72,6 +76,7 @@ struct session_config {
 	int (*check_static)(void *arg, const uint8_t pk[NOISE_KEY]);
 	void *check_arg;
 	const uint8_t *ephemeral; /* fixed X25519 ephemeral secret (vectors), or NULL */
+	const uint8_t *nonce;     /* fixed verify nonce (SAS_NONCE bytes; vectors), or NULL */
 	uint64_t now;             /* responder: unix time to judge expiry by; 0: don't */
 };
 
@@ -80,7 +85,7 @@ struct session;
 /*
  * A session. An initiator queues its first message at once. 0; -EINVAL for a missing
  * static_sk or an unusable one, an initiator without id, or a request that is missing, is
- * not an offer or card, or does not encode; -ENOMEM.
+ * not an offer, card or verify, or does not encode; -ENOMEM.
  */
 int session_new(const struct session_config *cfg, struct session **out) CRYPT_WUR;
 
@@ -93,8 +98,9 @@ void session_free(struct session *s);
  * peer broke the protocol; the session has then failed, and session_reason() says why for
  * a log line. Errors: -EMSGSIZE (a frame length of 0 or over SESSION_FRAME_MAX), -EBADMSG
  * (a message that does not decrypt or decode, a handshake message with a payload),
- * -EKEYREJECTED (initiator: expect_static or check_static refused the responder's key;
- * responder: the request's sig does not verify), -EPROTO (bytes when none may come, a
+ * -EKEYREJECTED (initiator: expect_static or check_static refused the responder's key, or
+ * a verify-nonce's sig does not verify; responder: the request's sig does not verify, or
+ * a verify's opening does not match its commitment), -EPROTO (bytes when none may come, a
  * message of the wrong type, a card that fails verification), -EOVERFLOW (nonces used
  * up), -ENOMEM.
  */
@@ -115,21 +121,42 @@ void session_output_done(struct session *s, size_t n);
 const uint8_t *session_peer_static(const struct session *s);
 
 /*
- * Responder: the request's verified signer, the card's Ed25519 key (CRYPT_SIGN_PK bytes),
- * once SESSION_EV_REQUEST has come; NULL before and on failure. Always NULL on an
- * initiator: it does not learn the responder's identity in a session.
+ * The peer's verified identity (an Ed25519 key, CRYPT_SIGN_PK bytes). Responder: the
+ * request's signer (the card's key, or a verify's key) once SESSION_EV_REQUEST has come.
+ * Initiator: only in a verify, the responder's key once its verify-nonce is checked; in
+ * an offer or a card it never learns who the responder is. NULL before and on failure.
  */
 const uint8_t *session_peer(const struct session *s);
 
-/* Responder, after SESSION_EV_REQUEST: the request (with sig and rk), and its card. */
+/*
+ * Responder, after SESSION_EV_REQUEST: the request (with sig and rk), and its card (NULL
+ * for a verify, which carries none).
+ */
 const struct peermsg *session_request(const struct session *s);
 const struct card *session_request_card(const struct session *s);
 
 /*
- * Responder: answers the request with an ack or an error. 0; -EPROTO when no request is
- * waiting; -EINVAL for another message type; -EOVERFLOW; -ENOMEM.
+ * Responder: answers the request with an ack or an error (a verify takes an error, or
+ * session_verify_reply). 0; -EPROTO when no request is waiting; -EINVAL for another
+ * message type; -EOVERFLOW; -ENOMEM.
  */
 int session_answer(struct session *s, const struct peermsg *answer) CRYPT_WUR;
+
+/*
+ * Responder of a verify whose user is waiting to verify: answers with our nonce and id's
+ * signature over the handshake hash (verify-nonce), then waits for the opening; the
+ * session ends with SESSION_EV_VERIFIED, or fails when the opening does not match the
+ * commitment (bad-commit is sent). 0; -EPROTO when no verify is waiting; -ENOMEM.
+ */
+int session_verify_reply(struct session *s, const struct identity *id) CRYPT_WUR;
+
+/*
+ * The verification code (0..999999, sas.h), once the exchange is over and the code stands:
+ * the responder after SESSION_EV_VERIFIED, the initiator after the ack that answers its
+ * opening. Both sides of one session get the same code. 0, or -EPROTO before (or when the
+ * verification was refused).
+ */
+int session_verify_code(const struct session *s, uint32_t *code) CRYPT_WUR;
 
 /* Initiator, after SESSION_EV_ANSWER: the answer (an ack or an error). */
 const struct peermsg *session_answer_msg(const struct session *s);

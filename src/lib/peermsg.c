@@ -17,18 +17,22 @@ static const char *const type_names[] = {
 	[PEERMSG_ACK] = "ack",
 	[PEERMSG_CARD] = "card",
 	[PEERMSG_ERROR] = "error",
+	[PEERMSG_VERIFY] = "verify",
+	[PEERMSG_VERIFY_NONCE] = "verify-nonce",
+	[PEERMSG_VERIFY_OPEN] = "verify-open",
 };
 
 static const char *const code_names[] = {
 	[PEERMSG_E_MALFORMED] = "malformed", [PEERMSG_E_UNSUPPORTED] = "unsupported",
 	[PEERMSG_E_BAD_CARD] = "bad-card",   [PEERMSG_E_NOT_YOURS] = "not-yours",
 	[PEERMSG_E_BUSY] = "busy",           [PEERMSG_E_INTERNAL] = "internal",
+	[PEERMSG_E_NOT_WAITING] = "not-waiting", [PEERMSG_E_BAD_COMMIT] = "bad-commit",
 };
 
 const char *
 peermsg_type_name(enum peermsg_type type)
 {
-	if (type < PEERMSG_OFFER || type > PEERMSG_ERROR)
+	if (type < PEERMSG_OFFER || type > PEERMSG_VERIFY_OPEN)
 		return "unknown";
 	return type_names[type];
 }
@@ -36,7 +40,7 @@ peermsg_type_name(enum peermsg_type type)
 const char *
 peermsg_code_name(uint16_t code)
 {
-	if (code < PEERMSG_E_MALFORMED || code > PEERMSG_E_INTERNAL)
+	if (code < PEERMSG_E_MALFORMED || code > PEERMSG_E_BAD_COMMIT)
 		return "unknown";
 	return code_names[code];
 }
@@ -98,6 +102,10 @@ check(const struct peermsg *m)
 		if (m->text != NULL && !text_ok(m->text, strlen(m->text), PEERMSG_TEXT_MAX))
 			return -EINVAL;
 		return 0;
+	case PEERMSG_VERIFY:
+	case PEERMSG_VERIFY_NONCE:
+	case PEERMSG_VERIFY_OPEN:
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -157,6 +165,30 @@ put_fields(struct wire_out *w, const struct peermsg *m)
 			wire_put_cstr(w, "msg");
 			wire_put_cstr(w, m->text);
 		}
+		return;
+	case PEERMSG_VERIFY:
+	case PEERMSG_VERIFY_NONCE:
+		wire_put_map(w, 4);
+		wire_put_cstr(w, "t");
+		wire_put_cstr(w, type_names[m->type]);
+		wire_put_cstr(w, "key");
+		wire_put_bin(w, m->key, PEERMSG_KEY_LEN);
+		wire_put_cstr(w, "sig");
+		wire_put_bin(w, m->sig, PEERMSG_SIG_LEN);
+		if (m->type == PEERMSG_VERIFY) {
+			wire_put_cstr(w, "commit");
+			wire_put_bin(w, m->commit, PEERMSG_NONCE_LEN);
+		} else {
+			wire_put_cstr(w, "nonce");
+			wire_put_bin(w, m->nonce, PEERMSG_NONCE_LEN);
+		}
+		return;
+	case PEERMSG_VERIFY_OPEN:
+		wire_put_map(w, 2);
+		wire_put_cstr(w, "t");
+		wire_put_cstr(w, "verify-open");
+		wire_put_cstr(w, "nonce");
+		wire_put_bin(w, m->nonce, PEERMSG_NONCE_LEN);
 		return;
 	}
 }
@@ -241,7 +273,7 @@ read_type(struct reader *rd, enum peermsg_type *type)
 
 	if (o == NULL || wire_get_str(o, &s, &n) < 0)
 		return bad(rd, "no type (\"t\")");
-	for (int t = PEERMSG_OFFER; t <= PEERMSG_ERROR; t++) {
+	for (int t = PEERMSG_OFFER; t <= PEERMSG_VERIFY_OPEN; t++) {
 		if (strlen(type_names[t]) == n && memcmp(type_names[t], s, n) == 0) {
 			*type = (enum peermsg_type)t;
 			return 0;
@@ -343,6 +375,24 @@ read_answer_card(struct reader *rd, struct peermsg *m)
 	return read_fixed(rd, "re", PEERMSG_ID_LEN, m->re, "\"re\" is not a 32-byte offer id");
 }
 
+/* verify and verify-nonce: who the sender is, its signature over the session, and a
+ * commitment (verify) or a nonce (verify-nonce). */
+static int
+read_verify(struct reader *rd, struct peermsg *m)
+{
+	int r;
+
+	if ((r = read_fixed(rd, "key", PEERMSG_KEY_LEN, m->key,
+	                    "\"key\" is not a 32-byte identity")) < 0 ||
+	    (r = read_fixed(rd, "sig", PEERMSG_SIG_LEN, m->sig,
+	                    "\"sig\" is not a 64-byte signature")) < 0)
+		return r;
+	if (m->type == PEERMSG_VERIFY)
+		return read_fixed(rd, "commit", PEERMSG_NONCE_LEN, m->commit,
+		                  "\"commit\" is not 32 bytes");
+	return read_fixed(rd, "nonce", PEERMSG_NONCE_LEN, m->nonce, "\"nonce\" is not 32 bytes");
+}
+
 static int
 read_body(struct reader *rd, struct peermsg *m)
 {
@@ -361,6 +411,12 @@ read_body(struct reader *rd, struct peermsg *m)
 		if ((r = read_u16(rd, "code", &m->code)) < 0)
 			return r;
 		return read_text(rd, "msg", PEERMSG_TEXT_MAX, &m->text);
+	case PEERMSG_VERIFY:
+	case PEERMSG_VERIFY_NONCE:
+		return read_verify(rd, m);
+	case PEERMSG_VERIFY_OPEN:
+		return read_fixed(rd, "nonce", PEERMSG_NONCE_LEN, m->nonce,
+		                  "\"nonce\" is not 32 bytes");
 	}
 	return bad(rd, "unknown message type");
 }

@@ -5,13 +5,15 @@
  * the card in a request must verify and be signed, with this session's handshake hash,
  * by its own key. An initiator that was told whom to expect checks the responder's
  * presence key before it writes message 3, so a wrong responder never sees its static key
- * or its request. A responder never holds an identity, so it can reveal none. No key is
- * kept past a failure.
+ * or its request. A responder holds an identity only when its caller hands it one to
+ * answer a verification in person, which its user is waiting for. No key is kept past a
+ * failure.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "wallflower/sas.h"
 #include "wallflower/session.h"
 
 #define FRAME_HDR 2
@@ -20,10 +22,12 @@
 enum state {
 	I_WAIT_MSG2,
 	I_WAIT_ANSWER,
+	I_WAIT_FINAL, /* verify: the opening sent, waiting for ack or error */
 	R_WAIT_MSG1,
 	R_WAIT_MSG3,
 	R_WAIT_REQUEST,
 	R_ANSWERING,
+	R_WAIT_OPEN, /* verify: our nonce sent, waiting for the initiator's opening */
 	DONE,
 	FAILED,
 };
@@ -45,6 +49,14 @@ struct session {
 	struct peermsg request; /* initiator: our copy; sig is made after the handshake */
 	struct peermsg *got;    /* the request (responder) or the answer (initiator) */
 	struct card *got_card;
+	/* A verification in person: our nonce (initiator: committed to in the request),
+	 * the peer's identity once its signature over h is checked, and the code. */
+	uint8_t nonce[SAS_NONCE];
+	uint8_t peer_key[CRYPT_SIGN_PK]; /* initiator */
+	bool has_peer_key;
+	uint8_t own_key[CRYPT_SIGN_PK]; /* responder: the identity it answered with */
+	uint32_t code;
+	bool has_code;
 	const char *reason;
 	uint8_t in[FRAME_HDR + SESSION_FRAME_MAX];
 	size_t in_len;
@@ -142,6 +154,27 @@ refuse(struct session *s, int r, uint16_t code, const char *reason)
 
 /* ---- setting up ---- */
 
+/* Our nonce for a verification: the caller's fixed one (vectors), or a fresh one. */
+static void
+take_nonce(struct session *s, const struct session_config *cfg)
+{
+	if (cfg->nonce != NULL)
+		memcpy(s->nonce, cfg->nonce, SAS_NONCE);
+	else
+		crypt_random(s->nonce, SAS_NONCE);
+}
+
+/* A verify request: our identity now; its signature and commitment after the handshake. */
+static int
+setup_verify(struct session *s, const struct session_config *cfg)
+{
+	s->request = (struct peermsg){ .type = PEERMSG_VERIFY };
+	memcpy(s->request.key, cfg->id->sign_pk, CRYPT_SIGN_PK);
+	memcpy(s->sign_sk, cfg->id->sign_sk, CRYPT_SIGN_SK);
+	take_nonce(s, cfg);
+	return 0;
+}
+
 /*
  * Keeps a copy of the initiator's request, checked now so that a request we could not send
  * fails session_new, not the handshake. Its sig is filled in after the handshake.
@@ -154,7 +187,11 @@ setup_request(struct session *s, const struct session_config *cfg)
 	size_t len;
 	int r;
 
-	if (m == NULL || (m->type != PEERMSG_OFFER && m->type != PEERMSG_CARD) || cfg->id == NULL)
+	if (m == NULL || cfg->id == NULL)
+		return -EINVAL;
+	if (m->type == PEERMSG_VERIFY)
+		return setup_verify(s, cfg);
+	if (m->type != PEERMSG_OFFER && m->type != PEERMSG_CARD)
 		return -EINVAL;
 	if ((r = peermsg_encode(m, &buf, &len)) < 0)
 		return r;
@@ -184,6 +221,8 @@ session_new(const struct session_config *cfg, struct session **out)
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return -ENOMEM;
 	s->role = cfg->role;
+	if (cfg->role == SESSION_RESPONDER)
+		take_nonce(s, cfg);
 	s->state = cfg->role == SESSION_INITIATOR ? I_WAIT_MSG2 : R_WAIT_MSG1;
 	s->now = cfg->now;
 	if (cfg->role == SESSION_INITIATOR) {
@@ -286,9 +325,12 @@ split(struct session *s)
 static int
 send_request(struct session *s)
 {
-	int r = crypt_sign_tagged(s->request.sig, s->sign_sk, SESSION_HANDOVER_TAG, s->hash,
-	                          NOISE_HASH);
+	bool verify = s->request.type == PEERMSG_VERIFY;
+	int r = crypt_sign_tagged(s->request.sig, s->sign_sk,
+	                          verify ? SAS_ID_I_TAG : SESSION_HANDOVER_TAG, s->hash, NOISE_HASH);
 
+	if (verify)
+		sas_commit(s->request.commit, s->hash, s->nonce);
 	crypt_wipe(s->sign_sk, sizeof(s->sign_sk));
 	if (r == 0)
 		r = queue_message(s, &s->request);
@@ -393,7 +435,21 @@ check_request_card(struct session *s)
 	return 0;
 }
 
-/* Responder: the one request, an offer or a card. */
+/* Responder: a verify request's sig must be its key's, over this session's hash. */
+static int
+check_signed(struct session *s, const uint8_t key[CRYPT_SIGN_PK], const char *tag)
+{
+	int r = crypt_verify_tagged(s->got->sig, key, tag, s->hash, NOISE_HASH);
+
+	if (r == -ENOMEM)
+		return refuse(s, r, PEERMSG_E_INTERNAL, "out of memory");
+	if (r < 0)
+		return refuse(s, -EKEYREJECTED, PEERMSG_E_NOT_YOURS,
+		              "the verify's sig does not verify under its key");
+	return 0;
+}
+
+/* Responder: the one request, an offer, a card or a verify. */
 static int
 on_request(struct session *s, const uint8_t *msg, size_t len, enum session_event *ev)
 {
@@ -410,16 +466,48 @@ on_request(struct session *s, const uint8_t *msg, size_t len, enum session_event
 		return refuse(s, -EPROTO, PEERMSG_E_UNSUPPORTED, why);
 	if (r < 0)
 		return refuse(s, -EBADMSG, PEERMSG_E_MALFORMED, why);
-	if (s->got->type != PEERMSG_OFFER && s->got->type != PEERMSG_CARD)
-		return refuse(s, -EPROTO, PEERMSG_E_UNSUPPORTED, "request is not an offer or card");
-	if ((r = check_request_card(s)) < 0)
+	if (s->got->type == PEERMSG_VERIFY)
+		r = check_signed(s, s->got->key, SAS_ID_I_TAG);
+	else if (s->got->type == PEERMSG_OFFER || s->got->type == PEERMSG_CARD)
+		r = check_request_card(s);
+	else
+		return refuse(s, -EPROTO, PEERMSG_E_UNSUPPORTED,
+		              "request is not an offer, card or verify");
+	if (r < 0)
 		return r;
 	s->state = R_ANSWERING;
 	*ev = SESSION_EV_REQUEST;
 	return 0;
 }
 
-/* Initiator: the one answer, an ack or an error. */
+/*
+ * Initiator of a verify: the responder's nonce, signed by its identity over this session.
+ * Only now, with the nonce fixed, does our opening go out; the code is the one both
+ * screens will show once the responder has checked the opening against the commitment.
+ */
+static int
+on_verify_nonce(struct session *s, enum session_event *ev)
+{
+	struct peermsg open = { .type = PEERMSG_VERIFY_OPEN };
+	int r = crypt_verify_tagged(s->got->sig, s->got->key, SAS_ID_R_TAG, s->hash, NOISE_HASH);
+
+	if (r < 0)
+		return fail(s, r == -ENOMEM ? r : -EKEYREJECTED,
+		            "the verify-nonce's sig does not verify under its key");
+	memcpy(s->peer_key, s->got->key, CRYPT_SIGN_PK);
+	s->has_peer_key = true;
+	s->code = sas_code(s->hash, s->request.key, s->peer_key, s->nonce, s->got->nonce);
+	peermsg_free(s->got);
+	s->got = NULL;
+	memcpy(open.nonce, s->nonce, SAS_NONCE);
+	if ((r = queue_message(s, &open)) < 0)
+		return fail(s, r, "cannot send the opening");
+	s->state = I_WAIT_FINAL;
+	*ev = SESSION_EV_NONE;
+	return 0;
+}
+
+/* Initiator: the answer, an ack or an error (or, to a verify, a verify-nonce). */
 static int
 on_answer(struct session *s, const uint8_t *msg, size_t len, enum session_event *ev)
 {
@@ -431,10 +519,74 @@ on_answer(struct session *s, const uint8_t *msg, size_t len, enum session_event 
 		return r;
 	if ((r = peermsg_decode(s->scratch, n, &s->got, &why)) < 0)
 		return fail(s, r == -ENOMEM ? r : -EBADMSG, why ? why : "out of memory");
+	if (s->got->type == PEERMSG_VERIFY_NONCE && s->request.type == PEERMSG_VERIFY)
+		return on_verify_nonce(s, ev);
+	if (s->got->type == PEERMSG_ERROR ||
+	    (s->got->type == PEERMSG_ACK && s->request.type != PEERMSG_VERIFY)) {
+		s->state = DONE;
+		*ev = SESSION_EV_ANSWER;
+		return 0;
+	}
+	return fail(s, -EPROTO, "answer is not one this request takes");
+}
+
+/* Initiator of a verify: the responder's last word, ack (the opening matched) or error. */
+static int
+on_final(struct session *s, const uint8_t *msg, size_t len, enum session_event *ev)
+{
+	const char *why = NULL;
+	size_t n = 0;
+	int r;
+
+	if ((r = unseal(s, msg, len, &n)) < 0)
+		return r;
+	if ((r = peermsg_decode(s->scratch, n, &s->got, &why)) < 0)
+		return fail(s, r == -ENOMEM ? r : -EBADMSG, why ? why : "out of memory");
 	if (s->got->type != PEERMSG_ACK && s->got->type != PEERMSG_ERROR)
-		return fail(s, -EPROTO, "answer is not an ack or error");
+		return fail(s, -EPROTO, "the last answer is not an ack or error");
+	s->has_code = s->got->type == PEERMSG_ACK;
 	s->state = DONE;
 	*ev = SESSION_EV_ANSWER;
+	return 0;
+}
+
+/*
+ * Responder of a verify: the initiator's opening. It must be the nonce committed to in the
+ * request, or someone is searching for a code (bad-commit, and no code at all).
+ */
+static int
+on_open(struct session *s, const uint8_t *msg, size_t len, enum session_event *ev)
+{
+	struct peermsg *open = NULL, ack = { .type = PEERMSG_ACK };
+	uint8_t commit[SAS_NONCE];
+	const char *why = NULL;
+	size_t n = 0;
+	int r;
+
+	if ((r = unseal(s, msg, len, &n)) < 0)
+		return r;
+	r = peermsg_decode(s->scratch, n, &open, &why);
+	if (r == -ENOMEM)
+		return refuse(s, r, PEERMSG_E_INTERNAL, "out of memory");
+	if (r == -EPROTONOSUPPORT || (r == 0 && open->type != PEERMSG_VERIFY_OPEN)) {
+		peermsg_free(open);
+		return refuse(s, -EPROTO, PEERMSG_E_UNSUPPORTED, "not a verify-open");
+	}
+	if (r < 0)
+		return refuse(s, -EBADMSG, PEERMSG_E_MALFORMED, why);
+	sas_commit(commit, s->hash, open->nonce);
+	if (crypt_equal(commit, s->got->commit, SAS_NONCE) != 0) {
+		peermsg_free(open);
+		return refuse(s, -EKEYREJECTED, PEERMSG_E_BAD_COMMIT,
+		              "the opening does not match the commitment");
+	}
+	s->code = sas_code(s->hash, s->got->key, s->own_key, open->nonce, s->nonce);
+	peermsg_free(open);
+	if ((r = queue_message(s, &ack)) < 0)
+		return fail(s, r, "cannot send the answer");
+	s->has_code = true;
+	s->state = DONE;
+	*ev = SESSION_EV_VERIFIED;
 	return 0;
 }
 
@@ -452,6 +604,10 @@ on_frame(struct session *s, const uint8_t *msg, size_t len, enum session_event *
 		return on_request(s, msg, len, ev);
 	case I_WAIT_ANSWER:
 		return on_answer(s, msg, len, ev);
+	case I_WAIT_FINAL:
+		return on_final(s, msg, len, ev);
+	case R_WAIT_OPEN:
+		return on_open(s, msg, len, ev);
 	default:
 		return fail(s, -EPROTO, "a message after the exchange");
 	}
@@ -490,7 +646,7 @@ session_input(struct session *s, const uint8_t *data, size_t len, size_t *used,
 			s->in_len = 0;
 			/* Bytes that came with the request, before any answer: the peer broke 9.1,
 			 * and its request is not taken (proto/session.md). */
-			if (s->state == R_WAIT_REQUEST && *used < len)
+			if ((s->state == R_WAIT_REQUEST || s->state == R_WAIT_OPEN) && *used < len)
 				return fail(s, -EPROTO, "bytes after the request");
 			return on_frame(s, s->in + FRAME_HDR, need, ev);
 		}
@@ -513,11 +669,39 @@ session_answer(struct session *s, const struct peermsg *answer)
 
 	if (s->state != R_ANSWERING)
 		return -EPROTO;
-	if (answer->type != PEERMSG_ACK && answer->type != PEERMSG_ERROR)
+	if (answer->type != PEERMSG_ERROR &&
+	    (answer->type != PEERMSG_ACK || s->got->type == PEERMSG_VERIFY))
 		return -EINVAL;
 	if ((r = queue_message(s, answer)) < 0)
 		return r == -EINVAL ? r : fail(s, r, "cannot send the answer");
 	s->state = DONE;
+	return 0;
+}
+
+int
+session_verify_reply(struct session *s, const struct identity *id)
+{
+	struct peermsg m = { .type = PEERMSG_VERIFY_NONCE };
+	int r;
+
+	if (s->state != R_ANSWERING || s->got->type != PEERMSG_VERIFY)
+		return -EPROTO;
+	memcpy(m.key, id->sign_pk, CRYPT_SIGN_PK);
+	memcpy(m.nonce, s->nonce, SAS_NONCE);
+	if ((r = crypt_sign_tagged(m.sig, id->sign_sk, SAS_ID_R_TAG, s->hash, NOISE_HASH)) < 0 ||
+	    (r = queue_message(s, &m)) < 0)
+		return fail(s, r, "cannot send the verify-nonce");
+	memcpy(s->own_key, id->sign_pk, CRYPT_SIGN_PK);
+	s->state = R_WAIT_OPEN;
+	return 0;
+}
+
+int
+session_verify_code(const struct session *s, uint32_t *code)
+{
+	if (s->state != DONE || !s->has_code)
+		return -EPROTO;
+	*code = s->code;
 	return 0;
 }
 
@@ -546,13 +730,18 @@ session_peer_static(const struct session *s)
 static bool
 has_request(const struct session *s)
 {
-	return s->role == SESSION_RESPONDER && (s->state == R_ANSWERING || s->state == DONE);
+	return s->role == SESSION_RESPONDER &&
+	       (s->state == R_ANSWERING || s->state == R_WAIT_OPEN || s->state == DONE);
 }
 
 const uint8_t *
 session_peer(const struct session *s)
 {
-	return has_request(s) ? s->got_card->key : NULL;
+	if (s->role == SESSION_INITIATOR)
+		return s->has_peer_key && s->state != FAILED ? s->peer_key : NULL;
+	if (!has_request(s))
+		return NULL;
+	return s->got->type == PEERMSG_VERIFY ? s->got->key : s->got_card->key;
 }
 
 const struct peermsg *

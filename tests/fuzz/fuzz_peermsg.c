@@ -5,7 +5,8 @@
  * the decoder accepts, the encoder can send (peermsg_encode checks the decoder's rules,
  * so a message it would refuse after decoding means the two disagree), and encoding is a
  * fixed point: decoding what we wrote gives the same message, which encodes to the same
- * bytes. The seeds are the transcripts' plaintexts (offers and cards with sig and rk).
+ * bytes. The seeds are the transcripts' plaintexts (offers and cards with sig and rk, and
+ * the three messages of a verification in person).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -52,6 +53,16 @@ same(const struct peermsg *a, const struct peermsg *b)
 		return true;
 	case PEERMSG_ERROR:
 		return a->code == b->code && same_text(a->text, b->text);
+	case PEERMSG_VERIFY:
+		return memcmp(a->key, b->key, PEERMSG_KEY_LEN) == 0 &&
+		       memcmp(a->sig, b->sig, PEERMSG_SIG_LEN) == 0 &&
+		       memcmp(a->commit, b->commit, PEERMSG_NONCE_LEN) == 0;
+	case PEERMSG_VERIFY_NONCE:
+		return memcmp(a->key, b->key, PEERMSG_KEY_LEN) == 0 &&
+		       memcmp(a->sig, b->sig, PEERMSG_SIG_LEN) == 0 &&
+		       memcmp(a->nonce, b->nonce, PEERMSG_NONCE_LEN) == 0;
+	case PEERMSG_VERIFY_OPEN:
+		return memcmp(a->nonce, b->nonce, PEERMSG_NONCE_LEN) == 0;
 	}
 	return false;
 }
