@@ -5,9 +5,12 @@
  * which differ); a raw initiator that opens another nonce than the one it committed to
  * (bad-commit, no code), that signs with another key or over another session (not-yours),
  * or that sends bytes with its opening; a responder whose user is not waiting
- * (not-waiting); and a responder that answers a verify with an ack.
+ * (not-waiting); a responder that answers a verify with an ack; and the committed
+ * transcript, proto/vectors/verify-transcripts.json, replayed frame by frame.
  */
 #include <string.h>
+
+#include <jansson.h>
 
 #include "rawpeer.h"
 #include "testutil.h"
@@ -447,6 +450,117 @@ test_sas_misuse(void **state)
 	session_free(a);
 }
 
+/* A hex member of o, decoded (the caller frees it), of exactly n bytes. */
+static uint8_t *
+jhex(const json_t *o, const char *name, size_t n)
+{
+	size_t len;
+	uint8_t *b = tu_unhex(json_string_value(json_object_get(o, name)), &len);
+
+	assert_non_null(b);
+	assert_int_equal(len, n);
+	return b;
+}
+
+/* The frames s has queued must be the next n steps of the transcript. */
+static void
+expect_steps(struct session *s, const json_t *steps, size_t *k, size_t n)
+{
+	const uint8_t *d;
+	size_t len = session_output(s, &d), off = 0, flen;
+
+	for (size_t i = 0; i < n; i++, (*k)++) {
+		const char *want = json_string_value(json_object_get(json_array_get(steps, *k),
+		                                                     "frame"));
+		uint8_t *f = tu_unhex(want, &flen);
+
+		assert_true(off + flen <= len);
+		assert_memory_equal(d + off, f, flen);
+		off += flen;
+		free(f);
+	}
+	assert_int_equal(off, len);
+}
+
+/* Both roles from the recorded keys and nonces write the recorded frames, and show the
+ * recorded code. */
+static void
+test_sas_transcript(void **state)
+{
+	char *path = tu_source_path("proto/vectors/verify-transcripts.json");
+	json_t *doc = json_load_file(path, 0, NULL), *t, *ini, *res, *steps;
+	struct identity *id_i, *id_r;
+	uint8_t *seed_i, *seed_r, *pres_i, *pres_r, *eph_i, *eph_r, *n_i, *n_r, *hh;
+	uint8_t h[NOISE_HASH];
+	struct peermsg req = { .type = PEERMSG_VERIFY };
+	struct session *a, *b;
+	enum session_event ev;
+	uint32_t ca, cb;
+	char text[SAS_TEXT];
+	size_t k = 0;
+
+	(void)state;
+	assert_non_null(doc);
+	t = json_array_get(json_object_get(doc, "transcripts"), 0);
+	ini = json_object_get(t, "initiator");
+	res = json_object_get(t, "responder");
+	steps = json_object_get(t, "steps");
+	assert_int_equal(json_array_size(steps), 7);
+	seed_i = jhex(ini, "sign_seed", 32);
+	seed_r = jhex(res, "sign_seed", 32);
+	pres_i = jhex(ini, "presence_secret", 32);
+	pres_r = jhex(res, "presence_secret", 32);
+	eph_i = jhex(ini, "ephemeral", 32);
+	eph_r = jhex(res, "ephemeral", 32);
+	n_i = jhex(ini, "nonce", SAS_NONCE);
+	n_r = jhex(res, "nonce", SAS_NONCE);
+	assert_int_equal(identity_from_seed(seed_i, &id_i), 0);
+	assert_int_equal(identity_from_seed(seed_r, &id_r), 0);
+	{
+		struct session_config ci = { .role = SESSION_INITIATOR, .static_sk = pres_i,
+			                     .id = id_i, .request = &req, .ephemeral = eph_i,
+			                     .nonce = n_i };
+		struct session_config cr = { .role = SESSION_RESPONDER, .static_sk = pres_r,
+			                     .ephemeral = eph_r, .nonce = n_r };
+
+		assert_int_equal(session_new(&ci, &a), 0);
+		assert_int_equal(session_new(&cr, &b), 0);
+	}
+	expect_steps(a, steps, &k, 1);
+	assert_int_equal(pump(a, b, &ev), 0);
+	expect_steps(b, steps, &k, 1);
+	assert_int_equal(pump(b, a, &ev), 0);
+	expect_steps(a, steps, &k, 2); /* message 3 and verify */
+	assert_int_equal(pump(a, b, &ev), 0);
+	assert_int_equal(session_verify_reply(b, id_r), 0);
+	expect_steps(b, steps, &k, 1);
+	assert_int_equal(pump(b, a, &ev), 0);
+	expect_steps(a, steps, &k, 1);
+	assert_int_equal(pump(a, b, &ev), 0);
+	assert_int_equal(ev, SESSION_EV_VERIFIED);
+	expect_steps(b, steps, &k, 1);
+	assert_int_equal(pump(b, a, &ev), 0);
+	assert_int_equal(session_verify_code(a, &ca), 0);
+	assert_int_equal(session_verify_code(b, &cb), 0);
+	assert_int_equal(ca, cb);
+	assert_int_equal(ca, json_integer_value(json_object_get(t, "code")));
+	sas_format(text, ca);
+	assert_string_equal(text, json_string_value(json_object_get(t, "code_text")));
+	hh = jhex(t, "handshake_hash", NOISE_HASH);
+	assert_int_equal(session_handshake_hash(a, h), 0);
+	assert_memory_equal(h, hh, NOISE_HASH);
+	session_free(a);
+	session_free(b);
+	identity_free(id_i);
+	identity_free(id_r);
+	for (uint8_t **p = (uint8_t *[]){ seed_i, seed_r, pres_i, pres_r, eph_i, eph_r, n_i, n_r, hh,
+	                                  NULL };
+	     *p != NULL; p++)
+		free(*p);
+	json_decref(doc);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -460,6 +574,7 @@ main(void)
 		cmocka_unit_test(test_sas_bytes_after_open),
 		cmocka_unit_test(test_sas_not_waiting),
 		cmocka_unit_test(test_sas_misuse),
+		cmocka_unit_test(test_sas_transcript),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
