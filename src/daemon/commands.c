@@ -490,6 +490,10 @@ control_dispatch(struct wfd *d, struct control_client *cl, const json_t *req, bo
 		return req_drop(d, req, true);
 	if (strcmp(cmd, "lan") == 0)
 		return req_lan(d, cl, later);
+	if (strcmp(cmd, "verify") == 0)
+		return verify_ask(d, cl, req, later);
+	if (strcmp(cmd, "verify-wait") == 0)
+		return verify_wait(d, cl, req, later);
 	if (strcmp(cmd, "rotate-recognition") == 0)
 		return req_rotate_recognition(d);
 	if (strcmp(cmd, "contacts-changed") == 0)

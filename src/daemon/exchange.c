@@ -232,18 +232,20 @@ delivery_new(struct wfd *d, enum peermsg_type type, const uint8_t *card, size_t 
 	dl->d = d;
 	dl->deadline = deadline;
 	dl->msg.type = type;
-	dl->msg.card = malloc(len);
+	dl->msg.card = len > 0 ? malloc(len) : NULL; /* a verify carries none */
 	dl->msg.card_len = len;
 	dl->msg.note = note != NULL ? strdup(note) : NULL;
 	memcpy(dl->msg.rk, d->rk, sizeof(dl->msg.rk));
 	dl->timer = loop_timer_new(d->loop, delivery_fire, dl);
 	dl->next = d->deliveries;
 	d->deliveries = dl;
-	if (dl->msg.card == NULL || (note != NULL && dl->msg.note == NULL) || dl->timer == NULL) {
+	if ((len > 0 && dl->msg.card == NULL) || (note != NULL && dl->msg.note == NULL) ||
+	    dl->timer == NULL) {
 		delivery_free(dl);
 		return NULL;
 	}
-	memcpy(dl->msg.card, card, len);
+	if (len > 0)
+		memcpy(dl->msg.card, card, len);
 	return dl;
 }
 
@@ -365,6 +367,12 @@ exchange_done(struct delivery *dl, const struct peermsg *answer, const uint8_t *
 {
 	struct wfd *d = dl->d;
 
+	/* A verify is tried once: its person is standing there, and can ask again. */
+	if (dl->msg.type == PEERMSG_VERIFY) {
+		tell_waiter(dl, verify_outcome(dl, answer, wrong_peer, why));
+		delivery_free(dl);
+		return;
+	}
 	/* The session stopped before our card left: trying again reaches the same stranger. */
 	if (wrong_peer) {
 		delivery_failed(dl, dl->outbox_id != 0
@@ -456,6 +464,31 @@ exchange_send(struct wfd *d, struct peer *p, const uint8_t *card, size_t len, co
 	else if (r < 0)
 		return -EIO;
 	return r;
+}
+
+int
+exchange_verify(struct wfd *d, struct peer *p, struct delivery **under_way, const char **why)
+{
+	struct delivery *dl;
+	int r;
+
+	*under_way = NULL;
+	if ((dl = delivery_new(d, PEERMSG_VERIFY, NULL, 0, NULL,
+	                       now_s() + SESSION_EXCHANGE_TIMEOUT_MS / 1000)) == NULL) {
+		*why = "out of memory";
+		return -ENOMEM;
+	}
+	/* A recognised contact's advert: only the presence key it binds may answer. */
+	(void)aim(dl, p);
+	snprintf(dl->addr, sizeof(dl->addr), "%s", p->addr);
+	dl->tries = 1;
+	if ((r = net_connect(d->net, dl, p->addr, p->port)) < 0) {
+		*why = r == -EBUSY ? "too many connections at once" : "cannot connect to the peer";
+		delivery_free(dl);
+		return r == -EBUSY ? r : -EIO;
+	}
+	*under_way = dl;
+	return 0;
 }
 
 void

@@ -332,6 +332,7 @@ wfd_stop(struct wfd *d)
 	peers_clear(d);
 	net_unlisten(d->net);
 	loop_timer_stop(d->until_timer);
+	verify_stop(d);
 	d->started = false;
 	/* The offers it took keep their copy (the card back needs it); nobody else does. */
 	crypt_wipe(d->presence_sk, sizeof(d->presence_sk));

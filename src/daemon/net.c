@@ -38,6 +38,7 @@ struct conn {
 	struct session *s;
 	bool incoming, connecting, established;
 	bool requested; /* incoming: a verified request arrived */
+	bool verifying; /* incoming: a verify we took, its code not yet ready (verify.c) */
 	bool closing;   /* failed: sending what the session queued (its error), then closed */
 	uint64_t started_ms;
 	char addr[MDNS_ADDR_MAX];
@@ -70,6 +71,10 @@ conn_report(struct conn *c, const struct peermsg *answer, const char *why)
 		return;
 	c->reported = true;
 	c->dl->connecting = false;
+	if (answer != NULL && session_verify_code(c->s, &c->dl->code) == 0) {
+		memcpy(c->dl->peer_key, session_peer(c->s), CRYPT_SIGN_PK);
+		c->dl->verified = true;
+	}
 	exchange_done(c->dl, answer, answer != NULL ? session_peer_static(c->s) : NULL,
 	              c->wrong_peer, why);
 }
@@ -95,6 +100,8 @@ conn_end(struct conn *c, const char *why, struct log_limit *lim)
 	loop_watch_free(c->w);
 	loop_timer_free(c->timer);
 	close(c->fd);
+	if (c->verifying)
+		verify_lost(n->d, why);
 	/* Last: the report may start another connection for the same delivery. */
 	conn_report(c, NULL, why != NULL ? why : "closed");
 	session_free(c->s);
@@ -130,6 +137,26 @@ conn_flush(struct conn *c)
 	return loop_watch_set(c->w, (c->closing ? 0 : EPOLLIN) | (left > 0 ? EPOLLOUT : 0));
 }
 
+/* An incoming verify: answered with our identity and nonce when our user waits for one,
+ * not-waiting otherwise (proto/session.md 9.7). */
+static void
+conn_verify(struct conn *c)
+{
+	struct wfd *d = c->net->d;
+	struct peermsg no = { .type = PEERMSG_ERROR, .code = PEERMSG_E_NOT_WAITING };
+
+	if (!verify_take(d)) {
+		if (session_answer(c->s, &no) < 0)
+			log_warnx("cannot answer %s", c->addr);
+		return;
+	}
+	c->verifying = true;
+	if (session_verify_reply(c->s, d->id) < 0) {
+		c->verifying = false;
+		verify_lost(d, "cannot answer the verify");
+	}
+}
+
 static void
 conn_event(struct conn *c, enum session_event ev)
 {
@@ -143,11 +170,23 @@ conn_event(struct conn *c, enum session_event ev)
 		break;
 	case SESSION_EV_REQUEST:
 		c->requested = true;
+		if (session_request(c->s)->type == PEERMSG_VERIFY) {
+			conn_verify(c);
+			break;
+		}
 		exchange_request(d, c->addr, session_peer_static(c->s), c->static_sk,
 		                 session_request(c->s), session_request_card(c->s), &answer);
 		if (session_answer(c->s, &answer) < 0)
 			log_warnx("cannot answer %s", c->addr);
 		break;
+	case SESSION_EV_VERIFIED: {
+		uint32_t code;
+
+		c->verifying = false;
+		if (session_verify_code(c->s, &code) == 0)
+			verify_heard(d, session_peer(c->s), code);
+		break;
+	}
 	case SESSION_EV_ANSWER:
 		conn_report(c, session_answer_msg(c->s), NULL);
 		break;

@@ -92,6 +92,10 @@ struct delivery {
 	uint64_t deadline; /* unix seconds */
 	struct loop_timer *timer;
 	bool connecting;
+	/* verify (msg.type PEERMSG_VERIFY): the code and the responder, once it stands */
+	bool verified;
+	uint32_t code;
+	uint8_t peer_key[CRYPT_SIGN_PK];
 	void (*notify)(void *arg, json_t *result); /* who waits for the first result, or NULL */
 	void *notify_arg;
 	struct delivery *next;
@@ -127,6 +131,11 @@ struct wfd {
 	unsigned next_peer_id;
 	struct delivery *deliveries;
 	struct control_pending *lan_pending; /* a `lan` request waiting for the probe */
+	struct {
+		struct control_pending *waiter; /* a `verify-wait` client, or NULL */
+		struct loop_timer *timer;       /* when its wait ends */
+		bool taken;                     /* a verify is under way for it */
+	} verify;
 	struct intake_limits limits;         /* the answer rule's (intake.h) */
 	struct {
 		unsigned long total, by[INTAKE_LIMIT_LEDGER + 1];
@@ -207,6 +216,13 @@ void exchange_recognise(struct wfd *d, int64_t person_id, const uint8_t rk[RECOG
  */
 int exchange_send(struct wfd *d, struct peer *p, const uint8_t *card, size_t len, const char *note,
                   bool reply, struct delivery **under_way, int64_t *id, const char **why);
+/*
+ * Asks p to verify in person (proto/session.md 9.7): one attempt, no retries. 0, with
+ * *under_way the delivery (exchange_notify waits for its result); -EBUSY, -EIO or -ENOMEM
+ * with *why.
+ */
+int exchange_verify(struct wfd *d, struct peer *p, struct delivery **under_way,
+                    const char **why);
 /* Calls notify(arg, result) once with dl's first result (delivered, pending, failed),
  * taking the reference; notify NULL forgets an earlier one. If dl is freed first (the
  * daemon stopping), notify gets an error. */
@@ -218,6 +234,21 @@ void exchange_peer_up(struct wfd *d, const struct peer *p);
 void exchange_resume(struct wfd *d);
 void exchange_free_all(struct wfd *d);
 json_t *exchange_offer_json(struct wfd *d, const struct inbox_offer *o);
+
+/* ---- verify.c ---- */
+/* The `verify` and `verify-wait` requests (proto/control.md): replies come later. */
+json_t *verify_ask(struct wfd *d, struct control_client *cl, const json_t *req, bool *later);
+json_t *verify_wait(struct wfd *d, struct control_client *cl, const json_t *req, bool *later);
+/* An incoming verify: whether we answer it (a client waits, and no verify is under way). */
+bool verify_take(struct wfd *d);
+/* The verify we took ended: with the code and the initiator's identity, or failed. */
+void verify_heard(struct wfd *d, const uint8_t key[CRYPT_SIGN_PK], uint32_t code);
+void verify_lost(struct wfd *d, const char *why);
+/* Stopping: a waiting client is told. */
+void verify_stop(struct wfd *d);
+/* What the client of a `verify` is told when its session ended. */
+json_t *verify_outcome(const struct delivery *dl, const struct peermsg *answer, bool wrong_peer,
+                       const char *why);
 
 /* ---- control.c ---- */
 int control_new(struct wfd *d, const char *path, struct control **out);

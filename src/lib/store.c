@@ -311,6 +311,14 @@ static const char *const migrations[] = {
 	"DROP TABLE followup;"
 	"ALTER TABLE followup_v6 RENAME TO followup;"
 	"CREATE INDEX followup_due ON followup (done, due);",
+	/*
+	 * 7: verified in person (proto/session.md 9.7): the identities whose code the user
+	 * confirmed, by exact key, and when. Not a column of person: the card may come later.
+	 */
+	"CREATE TABLE verified ("
+	"	key BLOB PRIMARY KEY CHECK (length(key) = 32),"
+	"	at INTEGER NOT NULL"
+	") STRICT, WITHOUT ROWID;",
 };
 
 /*

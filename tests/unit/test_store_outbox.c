@@ -563,6 +563,7 @@ static void
 make_v2(struct tu_store *fx)
 {
 	static const char v2[] =
+	        "DROP TABLE verified;" /* schema 7 */
 	        "DROP TABLE person_word;"
 	        "DROP INDEX topic_canon;"
 	        "DROP INDEX event_canon;"

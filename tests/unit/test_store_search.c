@@ -271,6 +271,7 @@ make_v5(struct tu_store *fx)
 	static const char v5[] = "DROP INDEX topic_canon;"
 	                         "DROP INDEX event_canon;"
 	                         "DROP INDEX org_canon;"
+	                         "DROP TABLE verified;" /* schema 7 */
 	                         "DROP TABLE person_word;"
 	                         "ALTER TABLE topic DROP COLUMN canon;"
 	                         "ALTER TABLE event DROP COLUMN canon;"
