@@ -45,6 +45,7 @@ static const struct cli_command commands[] = {
 	{ "blocked", cmd_blocked, "the people you blocked" },
 	{ "unblock", cmd_unblock, "stop ignoring someone you blocked" },
 	{ "sent", cmd_sent, "the offers of your card you made, and what became of them" },
+	{ "verify", cmd_verify, "check, face to face, that nobody is in the middle" },
 	{ "watch", cmd_watch, "follow events as they happen" },
 	{ "doctor", cmd_doctor, "why you might not see anyone, and what fixes it" },
 	{ "help", cmd_help, "the help of a command (the same as COMMAND --help)" },

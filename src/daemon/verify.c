@@ -30,7 +30,7 @@ result_json(const uint8_t key[CRYPT_SIGN_PK], uint32_t code, const char *role)
 	sas_format(text, code);
 	identity_fingerprint(key, fpr);
 	crypt_hex(hex, key, CRYPT_SIGN_PK);
-	return json_pack("{sbsssssssss}", "ok", 1, "code", text, "key", hex, "fingerprint", fpr,
+	return json_pack("{sbssssssss}", "ok", 1, "code", text, "key", hex, "fingerprint", fpr,
 	                 "role", role);
 }
 
