@@ -63,6 +63,12 @@ PEERMSG_NOTE_MAX = 280
 PEERMSG_TEXT_MAX = 200
 CARD_BYTES_MAX = 4096
 CARD_SIGN_TAG = b"wallflower-card-v1"  # proto/card.md section 5
+PEERMSG_KEY_LEN = 32  # a verify's or verify-nonce's key (an identity)
+SAS_NONCE = 32  # a verification nonce, and a commitment to one (9.7)
+SAS_ID_I_TAG = b"wallflower-verify-initiator-v2"  # a verify's signature
+SAS_ID_R_TAG = b"wallflower-verify-responder-v2"  # a verify-nonce's signature
+SAS_COMMIT_TAG = b"wallflower-verify-commit-v2"  # the commitment
+SAS_CODE_TAG = b"wallflower-verify-code-v2"  # the code
 NONCE_RESERVED = 2**64 - 1  # 5.4: never used; a cipher state that reaches it is spent
 
 # Section 5.3: every handshake payload is empty, so every handshake message has one length.
@@ -72,8 +78,9 @@ MSG3_LEN = 48 + NOISE_TAG
 
 # Section 8: error codes.
 MALFORMED, UNSUPPORTED, BAD_CARD, NOT_YOURS, BUSY, INTERNAL = 1, 2, 3, 4, 5, 6
+NOT_WAITING, BAD_COMMIT = 7, 8  # 9.7
 CODE_NAMES = {1: "malformed", 2: "unsupported", 3: "bad-card", 4: "not-yours", 5: "busy",
-              6: "internal"}
+              6: "internal", 7: "not-waiting", 8: "bad-commit"}
 
 
 class SessionError(Exception):
@@ -433,11 +440,31 @@ def _error_fields(entries):
     return out
 
 
+def _verify_fields(entries):
+    """verify (7.2): key, sig and commit, shape only; sig is checked by the session (9.7)."""
+    return {"key": _bin_field(entries, "key", PEERMSG_KEY_LEN, PEERMSG_KEY_LEN),
+            "sig": _bin_field(entries, "sig", PEERMSG_SIG_LEN, PEERMSG_SIG_LEN),
+            "commit": _bin_field(entries, "commit", SAS_NONCE, SAS_NONCE)}
+
+
+def _verify_nonce_fields(entries):
+    return {"key": _bin_field(entries, "key", PEERMSG_KEY_LEN, PEERMSG_KEY_LEN),
+            "sig": _bin_field(entries, "sig", PEERMSG_SIG_LEN, PEERMSG_SIG_LEN),
+            "nonce": _bin_field(entries, "nonce", SAS_NONCE, SAS_NONCE)}
+
+
+def _verify_open_fields(entries):
+    return {"nonce": _bin_field(entries, "nonce", SAS_NONCE, SAS_NONCE)}
+
+
 FIELD_CHECKS = {
     "offer": _offer_fields,
     "card": _card_msg_fields,
     "ack": lambda entries: {},
     "error": _error_fields,
+    "verify": _verify_fields,
+    "verify-nonce": _verify_nonce_fields,
+    "verify-open": _verify_open_fields,
 }
 
 
@@ -542,6 +569,14 @@ def encode_message(kind, fields):
         entries.append((b"code", enc_uint(fields["code"])))
         if "msg" in fields:
             entries.append((b"msg", enc_str(fields["msg"].encode())))
+    elif kind == "verify":
+        entries += [(b"key", enc_bin(fields["key"])), (b"sig", enc_bin(fields["sig"])),
+                    (b"commit", enc_bin(fields["commit"]))]
+    elif kind == "verify-nonce":
+        entries += [(b"key", enc_bin(fields["key"])), (b"sig", enc_bin(fields["sig"])),
+                    (b"nonce", enc_bin(fields["nonce"]))]
+    elif kind == "verify-open":
+        entries.append((b"nonce", enc_bin(fields["nonce"])))
     return enc_map(entries)
 
 
@@ -561,8 +596,10 @@ class Refusal(Exception):
 
 
 def check_request(plaintext, handshake_hash, now=None):
-    """What a responder checks of a request, in the order of 7.1, 7.2 and 9.2. Returns
-    (kind, fields, identity, card) or raises Refusal with the code to answer."""
+    """What a responder checks of a request that carries a card, in the order of 7.1, 7.2
+    and 9.2. Returns (kind, fields, identity, card) or raises Refusal with the code to
+    answer. A `verify` is refused here as not carrying a card: check_verify.py's responder
+    takes it (9.7)."""
     try:
         kind, fields = decode_message(plaintext)
     except MessageError as e:
