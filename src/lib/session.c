@@ -648,6 +648,10 @@ session_input(struct session *s, const uint8_t *data, size_t len, size_t *used,
 			 * and its request is not taken (proto/session.md). */
 			if ((s->state == R_WAIT_REQUEST || s->state == R_WAIT_OPEN) && *used < len)
 				return fail(s, -EPROTO, "bytes after the request");
+			/* A verify-nonce is followed by nothing until our opening (9.7). */
+			if (s->state == I_WAIT_ANSWER && s->request.type == PEERMSG_VERIFY &&
+			    *used < len)
+				return fail(s, -EPROTO, "bytes after the verify-nonce");
 			return on_frame(s, s->in + FRAME_HDR, need, ev);
 		}
 	}

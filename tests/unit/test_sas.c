@@ -450,6 +450,39 @@ test_sas_misuse(void **state)
 	session_free(a);
 }
 
+/*
+ * A responder that sends more with its verify-nonce, before our opening (an early ack):
+ * the initiator ends the session on those bytes, before reading them, and shows no code.
+ */
+static void
+test_sas_bytes_after_nonce(void **state)
+{
+	struct session *a = verifier(pa, ida, NULL), *b = waiter(pb, NULL);
+	uint8_t buf[SESSION_FRAME_MAX + 2 + 18] = { 0 };
+	const uint8_t *d;
+	size_t n, used, fed = 0;
+	enum session_event ev;
+	uint32_t code;
+	int r = 0;
+
+	(void)state;
+	assert_int_equal(pump(a, b, &ev), 0);
+	assert_int_equal(pump(b, a, &ev), 0);
+	assert_int_equal(pump(a, b, &ev), 0);
+	assert_int_equal(session_verify_reply(b, idb), 0);
+	n = session_output(b, &d); /* the verify-nonce */
+	assert_true(n + 18 <= sizeof(buf));
+	memcpy(buf, d, n);
+	buf[n + 1] = 16; /* then a frame of 16 bytes, a tag's worth */
+	while (fed < n + 18 && (r = session_input(a, buf + fed, n + 18 - fed, &used, &ev)) == 0)
+		fed += used;
+	assert_int_equal(r, -EPROTO);
+	assert_true(session_failed(a));
+	assert_int_equal(session_verify_code(a, &code), -EPROTO);
+	session_free(a);
+	session_free(b);
+}
+
 /* A hex member of o, decoded (the caller frees it), of exactly n bytes. */
 static uint8_t *
 jhex(const json_t *o, const char *name, size_t n)
@@ -574,6 +607,7 @@ main(void)
 		cmocka_unit_test(test_sas_bytes_after_open),
 		cmocka_unit_test(test_sas_not_waiting),
 		cmocka_unit_test(test_sas_misuse),
+		cmocka_unit_test(test_sas_bytes_after_nonce),
 		cmocka_unit_test(test_sas_transcript),
 	};
 
