@@ -6,19 +6,24 @@
  *   3: raw, into an initiator that has completed a valid handshake;
  *   4: as 2, after the harness has written Ada's valid handover signature over this
  *      session's h into the first "sig" byte string of 64 bytes it finds in the bytes, so
- *      that mutations of the rest of a request get past the signature check.
+ *      that mutations of the rest of a request get past the signature check;
+ *   5: sealed as the opening, into a responder waiting to verify that has taken Ada's
+ *      valid verify (committing to the nonce 5a 5a ...) and answered it;
+ *   6: sealed as the answer, into an initiator of a verify after a valid handshake.
  * Modes 1, 2 and 4 get past the encryption to the message codec, the card checks and the
  * signature check. The keys (identities, presence keys, ephemerals) are those of
  * proto/vectors/session-transcripts.json, so the transcripts' plaintexts make good seeds:
  * in mode 2, the offer-ack request is valid as it stands. Invariants: no crash, no leak, a
  * session that returns an error has failed, and a request is only ever taken with a card
- * and a signer that is that card's key and signed this session's h.
+ * and a signer that is that card's key and signed this session's h; a verify's code stands
+ * only for the nonce committed to, and only for a responder whose signature is good.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rawpeer.h"
+#include "wallflower/sas.h"
 #include "wallflower/session.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -33,6 +38,7 @@ static struct identity *ada;
 static uint8_t pres_a[32], pres_b[32], eph_a[32], eph_b[32];
 static uint8_t *card;
 static size_t card_len;
+static const uint8_t committed[SAS_NONCE] = { 0x5a, 0x5a, 0x5a, 0x5a }; /* mode 5 */
 
 static void
 setup(void)
@@ -72,7 +78,14 @@ feed(struct session *s, const uint8_t *data, size_t size)
 			return;
 		}
 		CHECK(used > 0 && used <= size - off);
-		if (ev == SESSION_EV_REQUEST) {
+		if (ev == SESSION_EV_REQUEST && session_request(s)->type == PEERMSG_VERIFY) {
+			uint8_t h[NOISE_HASH];
+
+			CHECK(session_handshake_hash(s, h) == 0);
+			CHECK(crypt_verify_tagged(session_request(s)->sig, session_peer(s),
+			                          SAS_ID_I_TAG, h, NOISE_HASH) == 0);
+			CHECK(session_verify_reply(s, ada) == 0); /* we wait to verify */
+		} else if (ev == SESSION_EV_REQUEST) {
 			struct peermsg ack = { .type = PEERMSG_ACK };
 			uint8_t h[NOISE_HASH];
 
@@ -90,13 +103,14 @@ feed(struct session *s, const uint8_t *data, size_t size)
 
 /* A real session and a raw peer, through the handshake. */
 static struct session *
-established(enum session_role role, struct rawpeer *raw)
+established(enum session_role role, bool verify, struct rawpeer *raw)
 {
 	struct peermsg offer = { .type = PEERMSG_OFFER, .card = card, .card_len = card_len };
+	struct peermsg ask = { .type = PEERMSG_VERIFY };
 	struct session_config cfg = { .role = role,
 		                      .static_sk = role == SESSION_INITIATOR ? pres_a : pres_b,
 		                      .id = ada,
-		                      .request = &offer,
+		                      .request = verify ? &ask : &offer,
 		                      .ephemeral = role == SESSION_INITIATOR ? eph_a : eph_b };
 	uint8_t frame[SESSION_FRAME_MAX + 2];
 	struct session *s;
@@ -145,6 +159,50 @@ sign_in_place(const struct rawpeer *raw, uint8_t *buf, size_t size)
 	                        NOISE_HASH) == 0);
 }
 
+/* Mode 5: Ada's valid verify, sealed and fed, so that the responder waits for the opening. */
+static void
+verify_taken(struct session *s, struct rawpeer *raw)
+{
+	struct peermsg v = { .type = PEERMSG_VERIFY };
+	uint8_t h[NOISE_HASH], frame[SESSION_FRAME_MAX + 2], *enc;
+	size_t len;
+	int flen;
+
+	CHECK(rawpeer_hash(raw, h) == 0);
+	memcpy(v.key, ada->sign_pk, CRYPT_SIGN_PK);
+	CHECK(crypt_sign_tagged(v.sig, ada->sign_sk, SAS_ID_I_TAG, h, NOISE_HASH) == 0);
+	sas_commit(v.commit, h, committed);
+	CHECK(peermsg_encode(&v, &enc, &len) == 0);
+	flen = rawpeer_seal(raw, enc, len, frame);
+	free(enc);
+	feed(s, frame, (size_t)flen);
+	CHECK(!session_failed(s));
+}
+
+/* After modes 5 and 6: a code stands only for what the protocol allows. */
+static void
+check_verify(struct session *s, const struct rawpeer *raw, int mode, const uint8_t *pt,
+             size_t len)
+{
+	struct peermsg *m = NULL;
+	uint8_t h[NOISE_HASH];
+	uint32_t code = 0;
+
+	if (session_verify_code(s, &code) < 0 && (mode == 5 || session_peer(s) == NULL))
+		return;
+	CHECK(code < SAS_CODE_MOD || mode == 6);
+	CHECK(rawpeer_hash(raw, h) == 0);
+	CHECK(peermsg_decode(pt, len, &m, NULL) == 0);
+	if (mode == 5) /* the opening of what was committed to */
+		CHECK(m->type == PEERMSG_VERIFY_OPEN &&
+		      memcmp(m->nonce, committed, SAS_NONCE) == 0);
+	else /* a responder that signed this session */
+		CHECK(m->type == PEERMSG_VERIFY_NONCE &&
+		      memcmp(session_peer(s), m->key, CRYPT_SIGN_PK) == 0 &&
+		      crypt_verify_tagged(m->sig, m->key, SAS_ID_R_TAG, h, NOISE_HASH) == 0);
+	peermsg_free(m);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -163,7 +221,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size == 0)
 		return 0;
-	mode = data[0] % 5;
+	mode = data[0] % 7;
 	data++;
 	size--;
 	if (mode == 0) {
@@ -172,7 +230,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		session_free(s);
 		return 0;
 	}
-	s = established(mode == 2 || mode == 4 ? SESSION_RESPONDER : SESSION_INITIATOR, &raw);
+	s = established(mode == 2 || mode == 4 || mode == 5 ? SESSION_RESPONDER : SESSION_INITIATOR,
+	                mode == 6, &raw);
+	if (mode == 5)
+		verify_taken(s, &raw);
 	if (mode == 3 || size > SESSION_PLAINTEXT_MAX) {
 		feed(s, data, size);
 	} else {
@@ -184,6 +245,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		len = rawpeer_seal(&raw, data, size, frame);
 		CHECK(len > 0);
 		feed(s, frame, (size_t)len);
+		if (mode >= 5)
+			check_verify(s, &raw, mode, data, size);
 	}
 	session_free(s);
 	rawpeer_free(&raw);
