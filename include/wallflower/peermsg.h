@@ -67,18 +67,18 @@ struct peermsg {
 	enum peermsg_type type;
 	uint8_t *card; /* offer, card: the card envelope */
 	size_t card_len;
-	uint8_t sig[PEERMSG_SIG_LEN]; /* offer, card: the handover signature; verify,
-	                               * verify-nonce: the identity's over the session */
-	uint8_t rk[PEERMSG_RK_LEN];   /* offer, card: the sender's recognition key */
-	char *note;                   /* offer: optional, NUL-terminated */
-	bool reply;                   /* offer: the sender wants a card back */
-	uint16_t port;                /* offer: where the sender listens for it (when reply) */
-	uint8_t re[PEERMSG_ID_LEN];   /* card: the id of the offer it answers */
-	uint8_t key[PEERMSG_KEY_LEN];     /* verify, verify-nonce: the sender's identity */
+	uint8_t sig[PEERMSG_SIG_LEN];      /* offer, card: the handover signature; verify,
+	                                    * verify-nonce: the identity's over the session */
+	uint8_t rk[PEERMSG_RK_LEN];        /* offer, card: the sender's recognition key */
+	char *note;                        /* offer: optional, NUL-terminated */
+	bool reply;                        /* offer: the sender wants a card back */
+	uint16_t port;                     /* offer: where the sender listens for it (when reply) */
+	uint8_t re[PEERMSG_ID_LEN];        /* card: the id of the offer it answers */
+	uint8_t key[PEERMSG_KEY_LEN];      /* verify, verify-nonce: the sender's identity */
 	uint8_t commit[PEERMSG_NONCE_LEN]; /* verify: the commitment to the initiator's nonce */
 	uint8_t nonce[PEERMSG_NONCE_LEN];  /* verify-nonce, verify-open: a nonce */
-	uint16_t code;                /* error */
-	char *text;                   /* error: optional, NUL-terminated */
+	uint16_t code;                     /* error */
+	char *text;                        /* error: optional, NUL-terminated */
 };
 
 /* The stable name of a type ("offer") or an error code ("bad-card"). */

@@ -20,7 +20,7 @@
 #define SAS_CODE_TAG   "wallflower-verify-code-v2"
 #define SAS_ID_I_TAG   "wallflower-verify-initiator-v2" /* the initiator's signature over h */
 #define SAS_ID_R_TAG   "wallflower-verify-responder-v2" /* the responder's signature over h */
-#define SAS_TEXT       8 /* "123 456" and its NUL */
+#define SAS_TEXT       8                                /* "123 456" and its NUL */
 
 /* The commitment to the initiator's nonce: BLAKE2b-256(SAS_COMMIT_TAG || h || nonce). */
 void sas_commit(uint8_t out[SAS_NONCE], const uint8_t h[NOISE_HASH],

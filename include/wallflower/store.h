@@ -261,15 +261,13 @@ bool store_contact_named(const struct contact *c, const char *what);
 /* Whether key is a contact (exact key, never a search). 0 (no), 1 (yes) or -EIO. */
 int store_is_contact(struct store *st, const uint8_t key[CRYPT_SIGN_PK]) CRYPT_WUR;
 /* The person whose identity is key (exact key): 1 with *id, 0 when none, or -EIO. */
-int store_person_by_key(struct store *st, const uint8_t key[CRYPT_SIGN_PK],
-                        int64_t *id) CRYPT_WUR;
+int store_person_by_key(struct store *st, const uint8_t key[CRYPT_SIGN_PK], int64_t *id) CRYPT_WUR;
 
 /* Records that the user verified key in person at time at (proto/session.md 9.7; the
  * latest time is kept). 0; -EINVAL; -EIO. */
 int store_verified_set(struct store *st, const uint8_t key[CRYPT_SIGN_PK], uint64_t at) CRYPT_WUR;
 /* Whether key was verified in person: 1 with *at (when last), 0 (no, *at 0), or -EIO. */
-int store_verified_get(struct store *st, const uint8_t key[CRYPT_SIGN_PK],
-                       uint64_t *at) CRYPT_WUR;
+int store_verified_get(struct store *st, const uint8_t key[CRYPT_SIGN_PK], uint64_t *at) CRYPT_WUR;
 
 /*
  * Whether a contact other than key is called name (the same bytes, ASCII letters in any

@@ -16,8 +16,8 @@
 
 #include "cli.h"
 
-#define CLI_VERIFY_WAIT_S  120   /* --wait: how long by default (the daemon's too) */
-#define CLI_VERIFY_ASK_MS  45000 /* verify PEER: the session's timeout, and some */
+#define CLI_VERIFY_WAIT_S 120   /* --wait: how long by default (the daemon's too) */
+#define CLI_VERIFY_ASK_MS 45000 /* verify PEER: the session's timeout, and some */
 
 static const char help[] =
         "usage: wallflower verify PEER [--json] [--runtime-dir DIR]\n"
@@ -100,7 +100,7 @@ conclude(struct cli *cli, const json_t *r, bool json)
 		goto out;
 	}
 	if (json) {
-		json_t *o = json_pack("{ssssssss*sb}", "code", code, "key", hex, "fingerprint", fpr,
+		json_t *o = json_pack("{ssssssss?sb}", "code", code, "key", hex, "fingerprint", fpr,
 		                      "name", name, "verified", yes);
 
 		rc = cli_json_print(o) < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
@@ -141,7 +141,8 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 			wait = true;
 		else if (c == 't') {
 			if (cli_parse_number(optarg, &secs) < 0 || secs < 1 || secs > 600)
-				return cli_usage_error(cli, "--timeout takes 1 to 600 seconds, not %s",
+				return cli_usage_error(cli,
+				                       "--timeout takes 1 to 600 seconds, not %s",
 				                       cli_quote(optarg));
 		} else if (c == 'j')
 			json = true;

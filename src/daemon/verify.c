@@ -184,8 +184,9 @@ verify_outcome(const struct delivery *dl, const struct peermsg *answer, bool wro
 		return ctl_error(CTL_E_FAILED, msg);
 	}
 	if (answer->type == PEERMSG_ERROR && answer->code == PEERMSG_E_NOT_WAITING)
-		return ctl_error(CTL_E_FAILED, "the other person is not waiting to verify: ask them "
-		                               "to run 'wallflower verify --wait' first");
+		return ctl_error(CTL_E_FAILED,
+		                 "the other person is not waiting to verify: ask them "
+		                 "to run 'wallflower verify --wait' first");
 	if (answer->type == PEERMSG_ERROR) {
 		snprintf(msg, sizeof(msg), "refused by the peer: %s",
 		         peermsg_code_name(answer->code));

@@ -136,7 +136,7 @@ struct wfd {
 		struct loop_timer *timer;       /* when its wait ends */
 		bool taken;                     /* a verify is under way for it */
 	} verify;
-	struct intake_limits limits;         /* the answer rule's (intake.h) */
+	struct intake_limits limits; /* the answer rule's (intake.h) */
 	struct {
 		unsigned long total, by[INTAKE_LIMIT_LEDGER + 1];
 	} held; /* requests answered busy since the start, by limit */
@@ -221,8 +221,7 @@ int exchange_send(struct wfd *d, struct peer *p, const uint8_t *card, size_t len
  * *under_way the delivery (exchange_notify waits for its result); -EBUSY, -EIO or -ENOMEM
  * with *why.
  */
-int exchange_verify(struct wfd *d, struct peer *p, struct delivery **under_way,
-                    const char **why);
+int exchange_verify(struct wfd *d, struct peer *p, struct delivery **under_way, const char **why);
 /* Calls notify(arg, result) once with dl's first result (delivered, pending, failed),
  * taking the reference; notify NULL forgets an earlier one. If dl is freed first (the
  * daemon stopping), notify gets an error. */

@@ -23,10 +23,14 @@ static const char *const type_names[] = {
 };
 
 static const char *const code_names[] = {
-	[PEERMSG_E_MALFORMED] = "malformed", [PEERMSG_E_UNSUPPORTED] = "unsupported",
-	[PEERMSG_E_BAD_CARD] = "bad-card",   [PEERMSG_E_NOT_YOURS] = "not-yours",
-	[PEERMSG_E_BUSY] = "busy",           [PEERMSG_E_INTERNAL] = "internal",
-	[PEERMSG_E_NOT_WAITING] = "not-waiting", [PEERMSG_E_BAD_COMMIT] = "bad-commit",
+	[PEERMSG_E_MALFORMED] = "malformed",
+	[PEERMSG_E_UNSUPPORTED] = "unsupported",
+	[PEERMSG_E_BAD_CARD] = "bad-card",
+	[PEERMSG_E_NOT_YOURS] = "not-yours",
+	[PEERMSG_E_BUSY] = "busy",
+	[PEERMSG_E_INTERNAL] = "internal",
+	[PEERMSG_E_NOT_WAITING] = "not-waiting",
+	[PEERMSG_E_BAD_COMMIT] = "bad-commit",
 };
 
 const char *

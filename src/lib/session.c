@@ -327,7 +327,8 @@ send_request(struct session *s)
 {
 	bool verify = s->request.type == PEERMSG_VERIFY;
 	int r = crypt_sign_tagged(s->request.sig, s->sign_sk,
-	                          verify ? SAS_ID_I_TAG : SESSION_HANDOVER_TAG, s->hash, NOISE_HASH);
+	                          verify ? SAS_ID_I_TAG : SESSION_HANDOVER_TAG, s->hash,
+	                          NOISE_HASH);
 
 	if (verify)
 		sas_commit(s->request.commit, s->hash, s->nonce);

@@ -177,6 +177,9 @@ cat >"$TMP/replies.json" <<'EOF'
   {"id": "2", "instance": "wallflower-1a2b", "handle": null, "topics": [],
    "common": {"topics": [], "you_offer": [], "you_seek": []}, "same_event": false,
    "addr": "192.0.2.2", "port": 4001}]},
+ "verify": {"ok": true, "code": "570 249", "role": "initiator",
+  "key": "03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8",
+  "fingerprint": "abcd-efgh-ijkl-mnop-qrst-uvwx"},
  "inbox": {"ok": true, "offers": [
   {"id": 7, "name": "Eve", "note": "hello", "fingerprint": "eeee-vvvv-eeee-eeee-vvvv-eeee",
    "common": {"topics": [], "you_offer": [], "you_seek": []}, "reply": true,
@@ -200,6 +203,12 @@ del r['ok']
 assert list(d) == ['schema'] + list(r) and all(d[k] == r[k] for k in r), d"
 check "nearby --json" doc 0 "nearby --json" nearby --json --runtime-dir "$F"
 check "inbox --json" doc 0 "inbox --json" inbox --json --runtime-dir "$F"
+# No answer on standard input: not confirmed, nothing recorded, and the document says so.
+check "verify --json (answered no)" doc 0 "verify --json" verify 1 --json --runtime-dir "$F" </dev/null
+check "verify --json: not verified, nobody known" python3 -c "
+import json
+d = json.load(open('$TMP/out'))
+assert d['verified'] is False and d['name'] is None and d['code'] == '570 249', d"
 
 # watch: a stand-in that answers the request and sends two events, then closes.
 W=$TMP/watch

@@ -181,8 +181,7 @@ verify_taken(struct session *s, struct rawpeer *raw)
 
 /* After modes 5 and 6: a code stands only for what the protocol allows. */
 static void
-check_verify(struct session *s, const struct rawpeer *raw, int mode, const uint8_t *pt,
-             size_t len)
+check_verify(struct session *s, const struct rawpeer *raw, int mode, const uint8_t *pt, size_t len)
 {
 	struct peermsg *m = NULL;
 	uint8_t h[NOISE_HASH];

@@ -141,10 +141,9 @@ main(int argc, char **argv)
 		;
 	/* The person it pretends to be: verify them, up to their nonce. */
 	{
-		struct session_config cfg = { .role = SESSION_INITIATOR,
-			                      .static_sk = presence,
-			                      .id = id,
-			                      .request = &req };
+		struct session_config cfg = {
+			.role = SESSION_INITIATOR, .static_sk = presence, .id = id, .request = &req
+		};
 
 		if (session_new(&cfg, &towards_them) < 0)
 			die("session");

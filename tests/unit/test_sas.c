@@ -136,7 +136,8 @@ test_sas_format(void **state)
 static void
 test_sas_code_inputs(void **state)
 {
-	uint8_t h[NOISE_HASH] = { 1 }, ki[32] = { 2 }, kr[32] = { 3 }, ni[32] = { 4 }, nr[32] = { 5 };
+	uint8_t h[NOISE_HASH] = { 1 }, ki[32] = { 2 }, kr[32] = { 3 }, ni[32] = { 4 },
+	        nr[32] = { 5 };
 	uint8_t *parts[] = { h, ki, kr, ni, nr }, c1[SAS_NONCE], c2[SAS_NONCE];
 	uint32_t base = sas_code(h, ki, kr, ni, nr);
 
@@ -367,10 +368,9 @@ test_sas_verify_signature(void **state)
 static void
 test_sas_bytes_after_open(void **state)
 {
-	struct raw_verify rv = { .sign_sk = ida->sign_sk,
-		                 .commit_to = na,
-		                 .open = na,
-		                 .extra_byte = true };
+	struct raw_verify rv = {
+		.sign_sk = ida->sign_sk, .commit_to = na, .open = na, .extra_byte = true
+	};
 	uint32_t code;
 	int input;
 
@@ -503,8 +503,8 @@ expect_steps(struct session *s, const json_t *steps, size_t *k, size_t n)
 	size_t len = session_output(s, &d), off = 0, flen;
 
 	for (size_t i = 0; i < n; i++, (*k)++) {
-		const char *want = json_string_value(json_object_get(json_array_get(steps, *k),
-		                                                     "frame"));
+		const char *want =
+		        json_string_value(json_object_get(json_array_get(steps, *k), "frame"));
 		uint8_t *f = tu_unhex(want, &flen);
 
 		assert_true(off + flen <= len);
@@ -550,11 +550,16 @@ test_sas_transcript(void **state)
 	assert_int_equal(identity_from_seed(seed_i, &id_i), 0);
 	assert_int_equal(identity_from_seed(seed_r, &id_r), 0);
 	{
-		struct session_config ci = { .role = SESSION_INITIATOR, .static_sk = pres_i,
-			                     .id = id_i, .request = &req, .ephemeral = eph_i,
+		struct session_config ci = { .role = SESSION_INITIATOR,
+			                     .static_sk = pres_i,
+			                     .id = id_i,
+			                     .request = &req,
+			                     .ephemeral = eph_i,
 			                     .nonce = n_i };
-		struct session_config cr = { .role = SESSION_RESPONDER, .static_sk = pres_r,
-			                     .ephemeral = eph_r, .nonce = n_r };
+		struct session_config cr = { .role = SESSION_RESPONDER,
+			                     .static_sk = pres_r,
+			                     .ephemeral = eph_r,
+			                     .nonce = n_r };
 
 		assert_int_equal(session_new(&ci, &a), 0);
 		assert_int_equal(session_new(&cr, &b), 0);
@@ -586,8 +591,8 @@ test_sas_transcript(void **state)
 	session_free(b);
 	identity_free(id_i);
 	identity_free(id_r);
-	for (uint8_t **p = (uint8_t *[]){ seed_i, seed_r, pres_i, pres_r, eph_i, eph_r, n_i, n_r, hh,
-	                                  NULL };
+	for (uint8_t **p = (uint8_t *[]){ seed_i, seed_r, pres_i, pres_r, eph_i, eph_r, n_i, n_r,
+	                                  hh, NULL };
 	     *p != NULL; p++)
 		free(*p);
 	json_decref(doc);

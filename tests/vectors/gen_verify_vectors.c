@@ -207,8 +207,8 @@ transcript(struct party *ini, struct party *res)
 	add_payloads(steps, ini, res, hh);
 	sas_commit(commit, hh, ini->nonce);
 	sas_format(text, code);
-	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:i, s:s, s:o}", "name",
-	                 "verify-ack", "description",
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:i, s:s, s:o}", "name", "verify-ack",
+	                 "description",
 	                 "Ada verifies Bo in person: Bo is waiting to verify; both screens show "
 	                 "the code",
 	                 "prologue",
