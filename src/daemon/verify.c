@@ -80,7 +80,7 @@ verify_wait(struct wfd *d, struct control_client *cl, const json_t *req, bool *l
 		return ctl_error(CTL_E_NOT_STARTED, "not started: run 'wallflower start' first");
 	if (v != NULL && (!json_is_integer(v) || (secs = json_integer_value(v)) < 1 ||
 	                  secs > WFD_VERIFY_WAIT_MAX))
-		return ctl_error(CTL_E_MALFORMED, "seconds: 1 to 600");
+		return ctl_error(CTL_E_ARGUMENT, "seconds: 1 to 600");
 	if (d->verify.waiter != NULL || d->verify.taken)
 		return ctl_error(CTL_E_BUSY, "already waiting to verify");
 	if ((d->verify.timer = loop_timer_new(d->loop, wait_expired, d)) == NULL ||
@@ -155,11 +155,11 @@ verify_ask(struct wfd *d, struct control_client *cl, const json_t *req, bool *la
 	if (!d->started)
 		return ctl_error(CTL_E_NOT_STARTED, "not started: run 'wallflower start' first");
 	if (ctl_get_str(req, "peer", MDNS_NAME_MAX, &who) < 0)
-		return ctl_error(CTL_E_MALFORMED, "peer: a short id or a handle from nearby");
+		return ctl_error(CTL_E_ARGUMENT, "peer: a short id or a handle from nearby");
 	if ((r = peers_lookup(d, who, &p, which, sizeof(which))) == -EEXIST)
 		return ctl_error(CTL_E_AMBIGUOUS, which);
 	if (r == -EINVAL)
-		return ctl_error(CTL_E_MALFORMED, which);
+		return ctl_error(CTL_E_ARGUMENT, which);
 	if (r < 0)
 		return ctl_error(CTL_E_NOT_FOUND, which);
 	if ((r = exchange_verify(d, p, &dl, &why)) < 0)

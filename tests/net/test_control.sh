@@ -255,6 +255,8 @@ def case_not_started():
     refused(rt(s, {"cmd": "send", "peer": "bo", "card": "00"}), "not-started", why)
     refused(rt(s, {"cmd": "send"}), "not-started", why)
     refused(rt(s, {"cmd": "nearby"}), "not-started", why)
+    refused(rt(s, {"cmd": "verify", "peer": "bo"}), "not-started", why)
+    refused(rt(s, {"cmd": "verify-wait"}), "not-started", why)
 
 def case_bad_start():
     """Refused starts change nothing."""
@@ -486,6 +488,35 @@ def case_for_expiry():
     m = rt(s, {"cmd": "status"})
     check(m.get("advert") != "off" and m.get("hidden") is False and "until" not in m,
           "not advertising after a start that followed the run-out: %r" % m)
+
+def case_verify():
+    """verify and verify-wait once started (proto/control.md 10.14, 10.15): bad arguments,
+    nobody to verify, one wait at a time, a wait that runs out, a wait its client ends."""
+    s, s2 = conn(), conn()
+    check(rt(s, {"cmd": "start", "handle": "verifier"}).get("ok") is True, "start refused")
+    for bad in (0, 601, -1, "60", 1.5, True, None):
+        refused(rt(s, {"cmd": "verify-wait", "seconds": bad}), "bad-argument",
+                "seconds: 1 to 600")
+    refused(rt(s, {"cmd": "verify"}), "bad-argument", "peer: a short id or a handle from nearby")
+    refused(rt(s, {"cmd": "verify", "peer": 7}), "bad-argument",
+            "peer: a short id or a handle from nearby")
+    check(rt(s, {"cmd": "verify", "peer": "nobody"}).get("error") == "not-found",
+          "a verify of nobody was not not-found")
+    # A wait that runs out: the reply comes after the time, and says so.
+    t0 = time.monotonic()
+    s.settimeout(10)
+    refused(rt(s, {"cmd": "verify-wait", "seconds": 1}), "failed", "nobody came to verify in time")
+    check(0.8 <= time.monotonic() - t0 < 5, "the wait did not last its second")
+    # One wait at a time, for the whole daemon.
+    s.sendall(frame({"cmd": "verify-wait", "seconds": 30}))
+    time.sleep(0.3)
+    refused(rt(s2, {"cmd": "verify-wait"}), "busy", "already waiting to verify")
+    # The waiting client goes: its wait ends, and another may wait.
+    s.close()
+    time.sleep(0.3)
+    s2.sendall(frame({"cmd": "verify-wait", "seconds": 1}))
+    s2.settimeout(10)
+    refused(read_msg(s2), "failed", "nobody came to verify in time")
 
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
 
@@ -729,6 +760,8 @@ fi
 # ---- start after --for ran out ----
 
 check "after 'for' runs out, the next start advertises again" py "$SOCK" for-expiry
+check "verify and verify-wait: bad arguments, nobody, one wait at a time, run-out, cancel" \
+	py "$SOCK" verify
 
 # ---- after everything ----
 
