@@ -31,6 +31,7 @@ struct contact {
 	struct card_fields f;        /* from the current card */
 	uint64_t rev;                /* of the current card */
 	uint64_t added;              /* when the person entered the store */
+	uint64_t verified;           /* when verified in person (proto/session.md 9.7), or 0 */
 	char *introduced_by;         /* the introducer's name, or NULL */
 	struct contact_meeting *met; /* oldest first */
 	size_t n_met;

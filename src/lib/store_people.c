@@ -621,6 +621,14 @@ take_intro(struct pass *p, sqlite3_stmt *s, struct contact *c)
 	return store_sql_column_dup(s, 1, &c->introduced_by);
 }
 
+static int
+take_verified(struct pass *p, sqlite3_stmt *s, struct contact *c)
+{
+	(void)p;
+	c->verified = (uint64_t)sqlite3_column_int64(s, 1);
+	return 0;
+}
+
 /* Meetings and notes arrive in table order; people read them oldest first. The table
  * order is insertion order, so these sorts are nearly free. */
 static int
@@ -687,6 +695,11 @@ load_people(struct store *st, sqlite3_stmt *s, struct contact **out, size_t *n)
 		        "SELECT i.person_id, p.name FROM introduced_by AS i JOIN person AS p "
 		        "ON p.id = i.introducer_id ORDER BY i.person_id, i.at, i.introducer_id",
 		        take_intro);
+	/* Verified in person: by the exact key (store_verified.c). */
+	if (r == 0 && l.n > 0)
+		r = merge_pass(st, &p,
+		               "SELECT p.id, v.at FROM verified AS v JOIN person AS p ON p.key = v.key",
+		               take_verified);
 	(void)store_sql_exec(st, "COMMIT");
 	events_free(&ev);
 	free(l.slots);
