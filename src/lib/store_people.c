@@ -697,9 +697,10 @@ load_people(struct store *st, sqlite3_stmt *s, struct contact **out, size_t *n)
 		        take_intro);
 	/* Verified in person: by the exact key (store_verified.c). */
 	if (r == 0 && l.n > 0)
-		r = merge_pass(st, &p,
-		               "SELECT p.id, v.at FROM verified AS v JOIN person AS p ON p.key = v.key",
-		               take_verified);
+		r = merge_pass(
+		        st, &p,
+		        "SELECT p.id, v.at FROM verified AS v JOIN person AS p ON p.key = v.key",
+		        take_verified);
 	(void)store_sql_exec(st, "COMMIT");
 	events_free(&ev);
 	free(l.slots);
