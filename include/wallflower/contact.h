@@ -36,6 +36,10 @@ struct contact {
 	size_t n_met;
 	struct contact_note *notes; /* oldest first */
 	size_t n_notes;
+	/* An unverified contact (docs/export.md): no key, no signature, no card. key and fpr
+	 * then hold vcard_key and its fingerprint form, a name in this store only; rev is 0. */
+	uint8_t *vcard; /* the vCard's bytes as they came, owned; NULL for a card */
+	size_t vcard_len;
 };
 
 struct followup {
@@ -48,6 +52,9 @@ struct followup {
 	uint64_t created; /* unix seconds */
 	bool done;
 };
+
+/* Whether c came from a vCard: unverified, without key or signature. */
+bool contact_unverified(const struct contact *c);
 
 /* Frees what a contact owns and zeroes it. NULL is fine. */
 void contact_clear(struct contact *c);

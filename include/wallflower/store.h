@@ -23,7 +23,7 @@
 #include "wallflower/graph.h"
 
 #define STORE_FILE           "wallflower.db"
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 #define STORE_PERSONA_MAX                                                                          \
 	32 /* bytes in a persona name: [A-Za-z0-9._-], not starting with '.' or '-' */
 #define STORE_PERSONA_DEFAULT "default"
@@ -158,6 +158,20 @@ enum store_card_result {
  */
 int store_card_put(struct store *st, const struct card *card, uint64_t now,
                    enum store_card_result *result, int64_t *person_id) CRYPT_WUR;
+
+struct vcard;
+
+/*
+ * Keeps an unverified contact from a vCard (vcard_parse_all passed it), named by vcard_key:
+ * the same UID, or without one the same bytes, is the same person. New: STORE_CARD_NEW;
+ * other bytes for the same UID replace the kept ones (the last imported wins):
+ * STORE_CARD_UPDATED; the very same bytes: STORE_CARD_OLDER, nothing changed. Name,
+ * topics (CATEGORIES) and organisation follow as for a card. One transaction. 0 with
+ * *result and *person_id (either may be NULL); -EINVAL; -EEXIST when the key is a card's
+ * (never in practice); -ENOMEM; -EIO.
+ */
+int store_vcard_put(struct store *st, const struct vcard *v, uint64_t now,
+                    enum store_card_result *result, int64_t *person_id) CRYPT_WUR;
 
 /*
  * Records that you met person_id at event (NULL: not at an event; an event of the same

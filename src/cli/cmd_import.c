@@ -11,7 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
+#include "import.h"
+#include "wallflower/vcard.h"
 
 static const char import_help[] =
         "usage: wallflower import FILE... [--event E] [--via CONTACT]\n"
@@ -32,16 +33,6 @@ static const char *const import_results[] = {
 	[STORE_CARD_NEW] = "Added",
 	[STORE_CARD_UPDATED] = "Updated",
 	[STORE_CARD_OLDER] = "Already have a card as new as this one from",
-};
-
-/* What every file shares. */
-struct import_ctx {
-	struct store *st;
-	const struct identity *me; /* or NULL: no identity yet */
-	const struct contact *via; /* or NULL */
-	const char *event;         /* or NULL */
-	uint64_t now;
-	bool several; /* more than one file: lines start with the file's name */
 };
 
 /* The card, the meeting and the introduction, in one transaction. */
@@ -81,10 +72,25 @@ import_one(const struct import_ctx *x, const char *path)
 	struct card *card = NULL;
 	char why[128], fpr[IDENTITY_FPR_LEN + 1];
 	bool met_new, via_kept;
+	uint8_t *buf;
+	size_t len;
 	int r = -1, e;
 
-	if (cli_read_card(path, &card, &err) < 0)
+	/* By content, not by name: a vCard (import_vcard.c) or a card. */
+	if (import_read(path, &buf, &len) < 0)
 		return -1;
+	if (vcard_sniff(buf, len)) {
+		r = import_vcards(x, path, buf, len);
+		free(buf);
+		return r;
+	}
+	/* Over the cap, decode is handed one byte too many so that it names the rule. */
+	e = card_decode(buf, len > CARD_ENVELOPE_MAX ? CARD_ENVELOPE_MAX + 1 : len, &card, &err);
+	free(buf);
+	if (e == -ENOMEM) {
+		cli_error("out of memory");
+		return -1;
+	}
 	if (card == NULL || card_check_time(card, x->now, &err) < 0) {
 		cli_error("%s: invalid card: %s", cli_printable(path),
 		          card_error_describe(&err, why, sizeof(why)));

@@ -567,6 +567,7 @@ make_v2(struct tu_store *fx)
 	        "DROP INDEX topic_canon;"
 	        "DROP INDEX event_canon;"
 	        "DROP INDEX org_canon;"
+	        "ALTER TABLE person DROP COLUMN vcard;"
 	        "ALTER TABLE topic DROP COLUMN canon;"
 	        "ALTER TABLE event DROP COLUMN canon;"
 	        "ALTER TABLE org DROP COLUMN canon;"

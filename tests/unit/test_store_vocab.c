@@ -263,6 +263,7 @@ make_v5(struct tu_store *fx)
 	        "DROP INDEX event_canon;"
 	        "DROP INDEX org_canon;"
 	        "DROP TABLE person_word;"
+	        "ALTER TABLE person DROP COLUMN vcard;"
 	        "ALTER TABLE topic DROP COLUMN canon;"
 	        "ALTER TABLE event DROP COLUMN canon;"
 	        "ALTER TABLE org DROP COLUMN canon;"
