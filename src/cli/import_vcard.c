@@ -61,8 +61,7 @@ store_one(const struct import_ctx *x, const struct vcard *v, struct done *d)
 }
 
 static void
-print_one(const struct import_ctx *x, const char *path, const struct vcard *v,
-          const struct done *d)
+print_one(const struct import_ctx *x, const char *path, const struct vcard *v, const struct done *d)
 {
 	static const char *const verbs[] = {
 		[STORE_CARD_NEW] = "Added",

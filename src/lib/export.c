@@ -852,7 +852,7 @@ csv_row_end(struct csv *c)
 static void
 csv_header(struct csv *c)
 {
-	static const char *const tail[] = { "fingerprint", "key",   "rev",   "added",
+	static const char *const tail[] = { "fingerprint",   "key", "rev",   "added",
 		                            "introduced_by", "met", "notes", "verified" };
 
 	for (int f = 0; f < CARD_FIELD_COUNT; f++)

@@ -331,8 +331,9 @@ store_graph_load(struct store *st, const char *me_label, struct graph *g)
 	/* One read transaction: the nodes and the edges come from one snapshot. */
 	if ((r = store_sql_exec(st, "BEGIN")) < 0)
 		goto out;
-	if ((r = load_nodes(st, g, "SELECT id, name, fpr, vcard IS NOT NULL FROM person ORDER BY id", GRAPH_PERSON,
-	                    NULL, &people)) < 0)
+	if ((r = load_nodes(st, g,
+	                    "SELECT id, name, fpr, vcard IS NOT NULL FROM person ORDER BY id",
+	                    GRAPH_PERSON, NULL, &people)) < 0)
 		goto end;
 	first_event = g->n_nodes;
 	/* Only what someone is linked to: an org or topic left behind by a newer card is no

@@ -273,8 +273,8 @@ store_card_put(struct store *st, const struct card *card, uint64_t now,
 /* The person whose key (vcard_key) is key: *id, and whether they came from a vCard and from
  * this very one. -ENOENT when there is none. */
 static int
-vcard_person(struct store *st, const uint8_t key[CRYPT_SIGN_PK], const struct vcard *v,
-             int64_t *id, bool *is_vcard, bool *same)
+vcard_person(struct store *st, const uint8_t key[CRYPT_SIGN_PK], const struct vcard *v, int64_t *id,
+             bool *is_vcard, bool *same)
 {
 	static const char sql[] = "SELECT id, vcard IS NOT NULL, coalesce(vcard = ?2, 0) "
 	                          "FROM person WHERE key = ?1";
@@ -296,8 +296,8 @@ vcard_person(struct store *st, const uint8_t key[CRYPT_SIGN_PK], const struct vc
 
 /* A new unverified person, or new bytes for one (the same UID): name and vCard. */
 static int
-vcard_write(struct store *st, const uint8_t key[CRYPT_SIGN_PK], const struct vcard *v,
-            uint64_t now, int64_t *id)
+vcard_write(struct store *st, const uint8_t key[CRYPT_SIGN_PK], const struct vcard *v, uint64_t now,
+            int64_t *id)
 {
 	static const char insert[] = "INSERT INTO person (key, fpr, name, rev, added, vcard) "
 	                             "VALUES (?1, ?2, ?3, 0, ?4, ?5) RETURNING id";

@@ -188,7 +188,8 @@ param_value(struct prop *pr, const char *pn, size_t pnl, const char *v, size_t v
 		*fault = VCARD_ENCODING;
 		return -1;
 	}
-	if ((value_is(pn, pnl, "ENCODING") && (value_is(v, vn, "b") || value_is(v, vn, "BASE64"))) ||
+	if ((value_is(pn, pnl, "ENCODING") &&
+	     (value_is(v, vn, "b") || value_is(v, vn, "BASE64"))) ||
 	    value_is(pn, pnl, "BASE64"))
 		pr->encoded = true;
 	return 0;
@@ -306,7 +307,7 @@ struct parse {
 	struct vcard_error *err;
 	size_t line;
 	struct prop pr; /* the property at hand */
-	char *n_name; /* the name N gives, for a vCard without FN */
+	char *n_name;   /* the name N gives, for a vCard without FN */
 };
 
 static int
@@ -376,7 +377,7 @@ read_n(struct parse *ps, const char *s)
 {
 	static const int order[] = { 3, 1, 2, 0, 4 };
 	const char *part[5] = { 0 }, *end[5] = { 0 };
-	size_t len = 0;
+	size_t len = 0, cap;
 	char *name, *t;
 
 	if (ps->n_name != NULL)
@@ -387,15 +388,19 @@ read_n(struct parse *ps, const char *s)
 		if (*s == ';')
 			s++;
 	}
-	if ((name = calloc(1, strlen(part[0]) + 6)) == NULL)
+	/* Unescaping never lengthens: the value, four spaces and a NUL hold the name. */
+	cap = strlen(part[0]) + 6;
+	if ((name = calloc(1, cap)) == NULL)
 		return -ENOMEM;
 	for (int i = 0; i < 5; i++) {
-		if ((t = unescape(part[order[i]], (size_t)(end[order[i]] - part[order[i]]))) == NULL) {
+		if ((t = unescape(part[order[i]], (size_t)(end[order[i]] - part[order[i]]))) ==
+		    NULL) {
 			free(name);
 			return -ENOMEM;
 		}
 		if (!blank(t))
-			len += (size_t)sprintf(name + len, "%s%s", len > 0 ? " " : "", t);
+			len += (size_t)snprintf(name + len, cap - len, "%s%s", len > 0 ? " " : "",
+			                        t);
 		free(t);
 	}
 	ps->n_name = name;
@@ -455,8 +460,8 @@ read_version(struct parse *ps, const char *s)
 static int
 read_body_prop(struct parse *ps, const struct prop *pr)
 {
-	static const char *const text[] = { "FN", "N", "ORG", "TITLE", "EMAIL", "TEL", "URL",
-		                            "NOTE", "CATEGORIES", "UID" };
+	static const char *const text[] = { "FN",  "N",   "ORG",  "TITLE",      "EMAIL",
+		                            "TEL", "URL", "NOTE", "CATEGORIES", "UID" };
 	const char *v = pr->value;
 	bool mapped = false;
 
