@@ -141,6 +141,12 @@ cli_contact_print(const struct contact *c, const struct followup *fu, size_t n_f
 	}
 }
 
+const char *
+cli_contact_fpr(const struct contact *c)
+{
+	return contact_unverified(c) ? "unverified" : c->fpr;
+}
+
 bool
 cli_event_valid(const char *name)
 {
@@ -174,7 +180,7 @@ cli_contact_resolve(struct store *st, const char *prefix, struct contact **out)
 		          cli_quote(prefix), n);
 	for (size_t i = 0; i < n; i++) {
 		fputs("  ", stderr);
-		fprintf(stderr, "%s  %s\n", list[i].f.text[CARD_NAME], list[i].fpr);
+		fprintf(stderr, "%s  %s\n", list[i].f.text[CARD_NAME], cli_contact_fpr(&list[i]));
 	}
 	contact_free_all(list, n);
 	return -1;

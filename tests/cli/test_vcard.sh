@@ -148,7 +148,7 @@ check "the store is sound" sh -c "sqlite3 '$TMP/me/wallflower.db' 'PRAGMA integr
 # ---- forget ----
 
 check "forget an unverified contact" wf 0 forget "ada lovelace" --yes
-check "... says so" has "^Forgot Ada Lovelace"
+check "... says so, unverified" has "^Forgot Ada Lovelace (unverified)"
 check "... three people left" same_count 3
 check "... her vCard's bytes are gone from the store" sh -c "! grep -q -a -F 'X-ABShowAs' '$TMP/me/wallflower.db' '$TMP/me/wallflower.db-wal' 2>/dev/null"
 
