@@ -320,8 +320,8 @@ static const char *const migrations[] = {
 	 * they came, which its fields are read from and which the vCard export writes back.
 	 * vcard IS NULL is a person with a card.
 	 */
-	"ALTER TABLE person ADD COLUMN vcard BLOB "
-	"CHECK (vcard IS NULL OR length(vcard) BETWEEN 1 AND 262144);",
+	("ALTER TABLE person ADD COLUMN vcard BLOB "
+	 "CHECK (vcard IS NULL OR length(vcard) BETWEEN 1 AND 262144);"),
 };
 
 /*
