@@ -88,6 +88,8 @@ check "contacts --json: verified is false for each" python3 -c "
 import json; d = json.load(open('$TMP/out'))
 assert d['schema'] == 1 and len(d['contacts']) == 4
 assert all(c['verified'] is False for c in d['contacts']), d"
+check "completion lists their names" sh -c "'$WF' complete contacts | grep -qx 'Zoë Ødegård'"
+check "completion offers no fingerprint of theirs" sh -c "[ -z \"\$('$WF' complete fingerprints)\" ]"
 check "search finds an unverified contact by email" wf 0 contacts --search navy
 check "... Grace" has "Grace Hopper"
 check "topics from CATEGORIES" wf 0 contacts --topic cobol
@@ -127,8 +129,10 @@ check "round trip: vCard 4.0 export too" sh -c "'$WF' --state-dir '$TMP/rt' expo
 
 printf 'BEGIN:VCARD\nVERSION:3.0\nEMAIL:nobody@example.org\nEND:VCARD\n' >"$TMP/nofn.vcf"
 check "no FN and no N: refused" refused "$TMP/nofn.vcf" "no name"
-{ printf 'BEGIN:VCARD\nVERSION:3.0\nFN:Junk\nNOTE:'; head -c 300 /dev/urandom | tr -d '\n'; printf '\nEND:VCARD\n'; } >"$TMP/junk.vcf"
-check "binary junk: refused" refused "$TMP/junk.vcf" "not a text vCard\|not valid UTF-8"
+printf 'BEGIN:VCARD\nVERSION:3.0\nFN:Junk\nNOTE:PK\003\004\000\000\010\000\377\376\nEND:VCARD\n' >"$TMP/junk.vcf"
+check "binary junk in a vCard: refused" refused "$TMP/junk.vcf" "line 4: control character or binary data"
+printf '\211PNG\r\n\032\n\000\000\000\rIHDR' >"$TMP/junk2.vcf"
+check "binary junk named .vcf: not a vCard, not a card" refused "$TMP/junk2.vcf" "invalid card"
 { printf 'BEGIN:VCARD\nVERSION:3.0\nFN:Long\nX-LONG:'; head -c 9000 /dev/zero | tr '\0' x; printf '\nEND:VCARD\n'; } >"$TMP/long.vcf"
 check "an overlong line: refused" refused "$TMP/long.vcf" "line 4: line too long"
 { printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Big Photo\r\nPHOTO;ENCODING=b;TYPE=JPEG:AAAA\r\n'; head -c 770000 /dev/zero | base64 -w 74 | sed 's/^/ /;s/$/\r/'; printf 'END:VCARD\r\n'; } >"$TMP/photo.vcf"
