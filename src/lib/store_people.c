@@ -301,6 +301,7 @@ vcard_write(struct store *st, const uint8_t key[CRYPT_SIGN_PK], const struct vca
 {
 	static const char insert[] = "INSERT INTO person (key, fpr, name, rev, added, vcard) "
 	                             "VALUES (?1, ?2, ?3, 0, ?4, ?5) RETURNING id";
+	/* One binding for both: the update names ?2 and ?4 (always bound) only to use them. */
 	static const char update[] = "UPDATE person SET name = ?3, vcard = ?5 WHERE key = ?1 "
 	                             "AND ?2 IS NOT NULL AND ?4 IS NOT NULL RETURNING id";
 	char fpr[IDENTITY_FPR_LEN + 1];
