@@ -664,7 +664,7 @@ vcard_parse_all(const uint8_t *buf, size_t len, struct vcard **out, size_t *n,
                 struct vcard_error *err)
 {
 	struct vcard *list = NULL, *grown;
-	size_t pos = 0, count = 0, line = 1, ln, next, end;
+	size_t pos = 0, count = 0, cap = 0, line = 1, ln, next, end;
 	enum vcard_fault fault;
 	int r = 0;
 
@@ -696,11 +696,14 @@ vcard_parse_all(const uint8_t *buf, size_t len, struct vcard **out, size_t *n,
 			r = fail(err, VCARD_TOO_MANY, line, "");
 			break;
 		}
-		if ((grown = realloc(list, (count + 1) * sizeof(*list))) == NULL) {
-			r = -ENOMEM;
-			break;
+		if (count == cap) {
+			cap = cap == 0 ? 4 : 2 * cap;
+			if ((grown = realloc(list, cap * sizeof(*list))) == NULL) {
+				r = -ENOMEM;
+				break;
+			}
+			list = grown;
 		}
-		list = grown;
 		memset(&list[count], 0, sizeof(list[count]));
 		card_fields_init(&list[count].f);
 		count++;

@@ -255,6 +255,23 @@ test_vcard_parse_all_limits(void **state)
 	        1, &len);
 	refused(s, len, VCARD_FIELD, 1);
 	free(s);
+	/* More vCards than a file may hold; as many as it may are all read. */
+	{
+		static const char one[] = "BEGIN:VCARD\nVERSION:4.0\nFN:A\nEND:VCARD\n";
+		size_t k = VCARD_COUNT_MAX + 1, n;
+		struct vcard_error err;
+		struct vcard *v;
+
+		s = malloc(k * (sizeof(one) - 1));
+		assert_non_null(s);
+		for (size_t i = 0; i < k; i++)
+			memcpy(s + i * (sizeof(one) - 1), one, sizeof(one) - 1);
+		refused(s, k * (sizeof(one) - 1), VCARD_TOO_MANY, 0);
+		assert_int_equal(parse(s, (k - 1) * (sizeof(one) - 1), &v, &n, &err), 0);
+		assert_int_equal(n, VCARD_COUNT_MAX);
+		vcard_free_all(v, n);
+		free(s);
+	}
 	/* A file over the cap is refused before it is read. */
 	refused(apple, VCARD_FILE_MAX + 1, VCARD_FILE_TOO_BIG, 0);
 }
