@@ -3,7 +3,9 @@
  * standard input. Every card is verified like any other (card_decode, expiry) before it
  * reaches the store; each file is kept, with its meeting and introduction, in one
  * transaction of its own, so that one bad file neither stops the others nor leaves half
- * of itself behind. Store-only: works whether or not the daemon runs.
+ * of itself behind. A file is told apart by its content: one that holds vCards (from
+ * people without wallflower) goes to import_vcard.c. Store-only: works whether or not the
+ * daemon runs.
  */
 #include <errno.h>
 #include <stdio.h>
