@@ -31,12 +31,16 @@ struct contact {
 	struct card_fields f;        /* from the current card */
 	uint64_t rev;                /* of the current card */
 	uint64_t added;              /* when the person entered the store */
-	uint64_t verified;           /* when verified in person (proto/session.md 9.7), or 0 */
+	uint64_t in_person;          /* when verified in person (proto/session.md 9.7), or 0 */
 	char *introduced_by;         /* the introducer's name, or NULL */
 	struct contact_meeting *met; /* oldest first */
 	size_t n_met;
 	struct contact_note *notes; /* oldest first */
 	size_t n_notes;
+	/* An unverified contact (docs/export.md): no key, no signature, no card. key and fpr
+	 * then hold vcard_key and its fingerprint form, a name in this store only; rev is 0. */
+	uint8_t *vcard; /* the vCard's bytes as they came, owned; NULL for a card */
+	size_t vcard_len;
 };
 
 struct followup {
@@ -49,6 +53,9 @@ struct followup {
 	uint64_t created; /* unix seconds */
 	bool done;
 };
+
+/* Whether c came from a vCard: unverified, without key or signature. */
+bool contact_unverified(const struct contact *c);
 
 /* Frees what a contact owns and zeroes it. NULL is fine. */
 void contact_clear(struct contact *c);

@@ -37,6 +37,7 @@ struct graph_node {
 	                    * owned by the graph, and may share bytes with label */
 	uint64_t last_met; /* people: the latest meeting (unix seconds, any event or none); 0
 	                    * when unknown */
+	bool unverified;   /* people: from a vCard, without key or signature (contact.h) */
 };
 
 struct graph_edge {

@@ -23,7 +23,7 @@
 #include "wallflower/graph.h"
 
 #define STORE_FILE           "wallflower.db"
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 #define STORE_PERSONA_MAX                                                                          \
 	32 /* bytes in a persona name: [A-Za-z0-9._-], not starting with '.' or '-' */
 #define STORE_PERSONA_DEFAULT "default"
@@ -159,6 +159,20 @@ enum store_card_result {
 int store_card_put(struct store *st, const struct card *card, uint64_t now,
                    enum store_card_result *result, int64_t *person_id) CRYPT_WUR;
 
+struct vcard;
+
+/*
+ * Keeps an unverified contact from a vCard (vcard_parse_all passed it), named by vcard_key:
+ * the same UID, or without one the same bytes, is the same person. New: STORE_CARD_NEW;
+ * other bytes for the same UID replace the kept ones (the last imported wins):
+ * STORE_CARD_UPDATED; the very same bytes: STORE_CARD_OLDER, nothing changed. Name,
+ * topics (CATEGORIES) and organisation follow as for a card. One transaction. 0 with
+ * *result and *person_id (either may be NULL); -EINVAL; -EEXIST when the key is a card's
+ * (never in practice); -ENOMEM; -EIO.
+ */
+int store_vcard_put(struct store *st, const struct vcard *v, uint64_t now,
+                    enum store_card_result *result, int64_t *person_id) CRYPT_WUR;
+
 /*
  * Records that you met person_id at event (NULL: not at an event; an event of the same
  * canonical form is the same event, created when new: store_vocab_list) at time at.
@@ -265,9 +279,9 @@ int store_person_by_key(struct store *st, const uint8_t key[CRYPT_SIGN_PK], int6
 
 /* Records that the user verified key in person at time at (proto/session.md 9.7; the
  * latest time is kept). 0; -EINVAL; -EIO. */
-int store_verified_set(struct store *st, const uint8_t key[CRYPT_SIGN_PK], uint64_t at) CRYPT_WUR;
+int store_in_person_set(struct store *st, const uint8_t key[CRYPT_SIGN_PK], uint64_t at) CRYPT_WUR;
 /* Whether key was verified in person: 1 with *at (when last), 0 (no, *at 0), or -EIO. */
-int store_verified_get(struct store *st, const uint8_t key[CRYPT_SIGN_PK], uint64_t *at) CRYPT_WUR;
+int store_in_person_get(struct store *st, const uint8_t key[CRYPT_SIGN_PK], uint64_t *at) CRYPT_WUR;
 
 /*
  * Whether a contact other than key is called name (the same bytes, ASCII letters in any

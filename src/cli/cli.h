@@ -235,6 +235,10 @@ void cli_contact_print(const struct contact *c, const struct followup *fu, size_
  */
 int cli_contact_resolve(struct store *st, const char *prefix, struct contact **out);
 
+/* What names c for a person reading: its fingerprint, or "unverified" for a contact from a
+ * vCard, whose stand-in fingerprint proves nothing and is not shown as one. */
+const char *cli_contact_fpr(const struct contact *c);
+
 /*
  * 'wallflower complete' (cmd_complete.c), hidden from the command list: what the shell
  * completion scripts offer, from the command table cmds[0..ncmds), the program's own

@@ -343,6 +343,9 @@ print_contacts(const char *state_dir, bool names, enum fprs fprs, const char *cu
 	for (size_t i = 0; fprs == FPRS_YES && i < n; i++) {
 		const char *name = list[i].f.text[CARD_NAME];
 
+		/* An unverified contact has no fingerprint to offer: its name is completed. */
+		if (contact_unverified(&list[i]))
+			continue;
 		if (name != NULL && printable_line(name))
 			printf("%s%s\t%s\n", prefix, list[i].fpr, name);
 		else

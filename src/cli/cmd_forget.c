@@ -49,7 +49,7 @@ forgotten_print(const struct contact *who, const struct store_forgotten *f)
 {
 	char rows[256] = "", nodes[128] = "";
 
-	printf("Forgot %s (%s).\n", who->f.text[CARD_NAME], who->fpr);
+	printf("Forgot %s (%s).\n", who->f.text[CARD_NAME], cli_contact_fpr(who));
 	count_add(rows, sizeof(rows), f->cards, "card", "cards");
 	count_add(rows, sizeof(rows), f->meetings, "meeting", "meetings");
 	count_add(rows, sizeof(rows), f->notes, "note", "notes");
@@ -87,7 +87,7 @@ confirm(const struct contact *who)
 	fprintf(stderr,
 	        "Forget %s (%s) and everything about them, for good? This cannot be undone. "
 	        "[y/N] ",
-	        who->f.text[CARD_NAME], who->fpr);
+	        who->f.text[CARD_NAME], cli_contact_fpr(who));
 	fflush(stderr);
 	if (fgets(line, sizeof(line), stdin) == NULL)
 		return false;
@@ -136,7 +136,7 @@ cmd_forget(struct cli *cli, int argc, char **argv)
 	if (yes && !store_contact_named(who, argv[optind])) {
 		cli_error("%s only matches words of %s's card (%s); with --yes, give their whole "
 		          "name or fingerprint",
-		          cli_quote(argv[optind]), who->f.text[CARD_NAME], who->fpr);
+		          cli_quote(argv[optind]), who->f.text[CARD_NAME], cli_contact_fpr(who));
 		goto out;
 	}
 	if (!yes && !confirm(who)) {

@@ -3,7 +3,9 @@
  * standard input. Every card is verified like any other (card_decode, expiry) before it
  * reaches the store; each file is kept, with its meeting and introduction, in one
  * transaction of its own, so that one bad file neither stops the others nor leaves half
- * of itself behind. Store-only: works whether or not the daemon runs.
+ * of itself behind. A file is told apart by its content: one that holds vCards (from
+ * people without wallflower) goes to import_vcard.c. Store-only: works whether or not the
+ * daemon runs.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,7 +13,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
+#include "import.h"
+#include "wallflower/vcard.h"
 
 static const char import_help[] =
         "usage: wallflower import FILE... [--event E] [--via CONTACT]\n"
@@ -24,6 +27,14 @@ static const char import_help[] =
         "there are several). A file that cannot be read or holds no valid card is reported\n"
         "and the others are still imported; then the exit status is 1.\n"
         "\n"
+        "A file that holds vCards (BEGIN:VCARD; 3.0 or 4.0, UTF-8, as address books and\n"
+        "phones export them; the name does not matter) adds each person in it as an\n"
+        "unverified contact: no key, no signature, shown as unverified everywhere, and\n"
+        "exported as a vCard exactly as it came. FN (or N), ORG, TITLE, EMAIL, TEL, URL,\n"
+        "NOTE and CATEGORIES (as topics) are read; the rest is kept, not read. The same\n"
+        "UID (or, without one, the same bytes) is the same person again. One bad vCard\n"
+        "refuses its whole file (docs/export.md).\n"
+        "\n"
         "  --event E      record that you met them at event E (now); meeting someone at the\n"
         "                 same event on the same day again is the meeting already recorded\n"
         "  --via CONTACT  record that CONTACT introduced you\n";
@@ -32,16 +43,6 @@ static const char *const import_results[] = {
 	[STORE_CARD_NEW] = "Added",
 	[STORE_CARD_UPDATED] = "Updated",
 	[STORE_CARD_OLDER] = "Already have a card as new as this one from",
-};
-
-/* What every file shares. */
-struct import_ctx {
-	struct store *st;
-	const struct identity *me; /* or NULL: no identity yet */
-	const struct contact *via; /* or NULL */
-	const char *event;         /* or NULL */
-	uint64_t now;
-	bool several; /* more than one file: lines start with the file's name */
 };
 
 /* The card, the meeting and the introduction, in one transaction. */
@@ -81,10 +82,25 @@ import_one(const struct import_ctx *x, const char *path)
 	struct card *card = NULL;
 	char why[128], fpr[IDENTITY_FPR_LEN + 1];
 	bool met_new, via_kept;
+	uint8_t *buf;
+	size_t len;
 	int r = -1, e;
 
-	if (cli_read_card(path, &card, &err) < 0)
+	/* By content, not by name: a vCard (import_vcard.c) or a card. */
+	if (import_read(path, &buf, &len) < 0)
 		return -1;
+	if (vcard_sniff(buf, len)) {
+		r = import_vcards(x, path, buf, len);
+		free(buf);
+		return r;
+	}
+	/* Over the cap, decode is handed one byte too many so that it names the rule. */
+	e = card_decode(buf, len > CARD_ENVELOPE_MAX ? CARD_ENVELOPE_MAX + 1 : len, &card, &err);
+	free(buf);
+	if (e == -ENOMEM) {
+		cli_error("out of memory");
+		return -1;
+	}
 	if (card == NULL || card_check_time(card, x->now, &err) < 0) {
 		cli_error("%s: invalid card: %s", cli_printable(path),
 		          card_error_describe(&err, why, sizeof(why)));

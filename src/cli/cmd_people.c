@@ -16,7 +16,8 @@ static const char contacts_help[] =
         "usage: wallflower contacts [--event E] [--topic T] [--search Q] [--json]\n"
         "\n"
         "Lists the people you met, by name: the first group of their fingerprint (a short\n"
-        "name for 'show'), their organisation, and when and where you last met.\n"
+        "name for 'show'; 'unverified' for a contact from a vCard, who has none), their\n"
+        "organisation, and when and where you last met.\n"
         "\n"
         "  --event E   only people you met at event E (any case or spacing)\n"
         "  --topic T   only people who know, offer or seek topic T (any case or spacing)\n"
@@ -26,7 +27,8 @@ static const char contacts_help[] =
         "              finds Grace Hopper, 'navy' finds grace@navy.mil)\n"
         "  --json      {\"schema\": 1, \"contacts\": [...]}: each contact with fingerprint,\n"
         "              key, rev, added, introduced_by, fields (as 'card verify --json'\n"
-        "              shows them), met, notes and followups (docs/json.md)\n"
+        "              shows them), met, notes, followups and verified (false: an\n"
+        "              unverified contact, from a vCard) (docs/json.md)\n"
         "\n"
         "On a terminal, a header line, and rows cut to its width with an ellipsis.\n";
 

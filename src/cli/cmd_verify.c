@@ -95,7 +95,7 @@ conclude(struct cli *cli, const json_t *r, bool json)
 	yes = confirmed();
 	if (!json)
 		putchar('\n');
-	if (yes && store_verified_set(st, key, (uint64_t)time(NULL)) < 0) {
+	if (yes && store_in_person_set(st, key, (uint64_t)time(NULL)) < 0) {
 		cli_error("cannot record the verification in the store");
 		goto out;
 	}

@@ -65,11 +65,13 @@ cli_contacts_table(const struct contact *list, size_t n, FILE *f)
 		char met[400], fpr[5];
 
 		last_met(c, met, sizeof(met));
-		/* The first group of the fingerprint is a handy unique prefix for `show`. */
+		/* The first group of the fingerprint is a handy unique prefix for `show`. An
+		 * unverified contact has none: the column says so instead. */
 		snprintf(fpr, sizeof(fpr), "%.4s", c->fpr);
 		r = cli_table_add(
 		        t, (const char *const[]){ c->f.text[CARD_NAME] ? c->f.text[CARD_NAME] : "?",
-		                                  fpr, c->f.text[CARD_ORG], met });
+		                                  contact_unverified(c) ? "unverified" : fpr,
+		                                  c->f.text[CARD_ORG], met });
 	}
 	if (r < 0) {
 		cli_error("out of memory");
@@ -107,8 +109,12 @@ cli_contact_print(const struct contact *c, const struct followup *fu, size_t n_f
 
 	crypt_hex(key, c->key, CRYPT_SIGN_PK);
 	printf("%s\n", c->f.text[CARD_NAME] ? c->f.text[CARD_NAME] : "?");
-	printf("  %-10s %s\n  %-10s %s\n  %-10s %llu\n", "signer", c->fpr, "key", key, "rev",
-	       (unsigned long long)c->rev);
+	if (contact_unverified(c))
+		printf("  %-10s %s\n", "unverified",
+		       "from a vCard: no signature, no key, no fingerprint");
+	else
+		printf("  %-10s %s\n  %-10s %s\n  %-10s %llu\n", "signer", c->fpr, "key", key,
+		       "rev", (unsigned long long)c->rev);
 	when_format_date(c->added, day);
 	printf("  %-10s %s\n", "added", day);
 	cli_fields_print(&c->f);
@@ -133,6 +139,12 @@ cli_contact_print(const struct contact *c, const struct followup *fu, size_t n_f
 		print_block(first ? "follow-ups" : "", head, fu[i].text);
 		first = false;
 	}
+}
+
+const char *
+cli_contact_fpr(const struct contact *c)
+{
+	return contact_unverified(c) ? "unverified" : c->fpr;
 }
 
 bool
@@ -168,7 +180,7 @@ cli_contact_resolve(struct store *st, const char *prefix, struct contact **out)
 		          cli_quote(prefix), n);
 	for (size_t i = 0; i < n; i++) {
 		fputs("  ", stderr);
-		fprintf(stderr, "%s  %s\n", list[i].f.text[CARD_NAME], list[i].fpr);
+		fprintf(stderr, "%s  %s\n", list[i].f.text[CARD_NAME], cli_contact_fpr(&list[i]));
 	}
 	contact_free_all(list, n);
 	return -1;

@@ -4,11 +4,18 @@
 
 #include "wallflower/contact.h"
 
+bool
+contact_unverified(const struct contact *c)
+{
+	return c->vcard != NULL;
+}
+
 void
 contact_clear(struct contact *c)
 {
 	if (c == NULL)
 		return;
+	free(c->vcard);
 	card_fields_clear(&c->f);
 	free(c->introduced_by);
 	for (size_t i = 0; i < c->n_met; i++)

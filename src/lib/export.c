@@ -637,13 +637,28 @@ vcard_contact(struct lines *w, const struct contact *c, bool v4, uint64_t now)
 	lines_raw(w, "END:VCARD");
 }
 
+/* An unverified contact's vCard goes out as it came, byte for byte, whatever the version:
+ * it is theirs, not ours to rewrite (docs/export.md). */
+static void
+vcard_verbatim(struct lines *w, const struct contact *c)
+{
+	if (fwrite(c->vcard, 1, c->vcard_len, w->out) != c->vcard_len)
+		w->l.err = -EIO;
+	/* A file that ended without a line break still ends its vCard with one. */
+	if (w->l.err == 0 && c->vcard[c->vcard_len - 1] != '\n' && fputs("\r\n", w->out) == EOF)
+		w->l.err = -EIO;
+}
+
 static int
 vcard_write(const struct export_data *d, FILE *out, bool v4)
 {
 	struct lines w = { .out = out, .semi = !v4 };
 
 	for (size_t i = 0; i < d->n_contacts && w.l.err == 0; i++)
-		vcard_contact(&w, &d->contacts[i], v4, d->now);
+		if (contact_unverified(&d->contacts[i]))
+			vcard_verbatim(&w, &d->contacts[i]);
+		else
+			vcard_contact(&w, &d->contacts[i], v4, d->now);
 	free(w.l.p);
 	return w.l.err;
 }
@@ -837,8 +852,8 @@ csv_row_end(struct csv *c)
 static void
 csv_header(struct csv *c)
 {
-	static const char *const tail[] = { "fingerprint",   "key", "rev",  "added",
-		                            "introduced_by", "met", "notes" };
+	static const char *const tail[] = { "fingerprint",   "key", "rev",   "added",
+		                            "introduced_by", "met", "notes", "verified" };
 
 	for (int f = 0; f < CARD_FIELD_COUNT; f++)
 		csv_text(c, card_field_info((enum card_field)f)->name, 0);
@@ -869,6 +884,7 @@ csv_contact(struct csv *c, const struct contact *ct)
 	csv_text(c, ct->introduced_by, 0);
 	csv_met(c, ct);
 	csv_notes(c, ct);
+	csv_text(c, contact_unverified(ct) ? "no" : "yes", 0);
 	csv_row_end(c);
 }
 
@@ -1023,10 +1039,11 @@ export_contact_json(const struct contact *c, const struct followup *fu, size_t n
 
 	crypt_hex(hex, c->key, sizeof(c->key));
 	/* "o" steals every value, even when json_pack fails or one of them is NULL. */
-	return json_pack("{s:o, s:s, s:I, s:I, s:o, s:o, s:o, s:o, s:o}", "fingerprint",
+	return json_pack("{s:o, s:s, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:b}", "fingerprint",
 	                 jtext(c->fpr, 0), "key", hex, "rev", jint(c->rev), "added", jint(c->added),
 	                 "introduced_by", jtext(c->introduced_by, 0), "fields", jfields(&c->f),
-	                 "met", jmet(c), "notes", jnotes(c), "followups", jfollowups(c, fu, n_fu));
+	                 "met", jmet(c), "notes", jnotes(c), "followups", jfollowups(c, fu, n_fu),
+	                 "verified", !contact_unverified(c));
 }
 
 /*

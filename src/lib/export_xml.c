@@ -219,6 +219,7 @@ static const struct graphml_key graphml_keys[] = {
 	{ "kind", "node", "kind", "string" },
 	{ "label", "node", "label", "string" },
 	{ "fingerprint", "node", "fingerprint", "string" },
+	{ "verified", "node", "verified", "boolean" },
 	{ "edge_kind", "edge", "kind", "string" },
 	{ "at", "edge", "at", "long" },
 };
@@ -246,6 +247,8 @@ graphml_node(struct xw *x, const struct graph_node *n, size_t i)
 	graphml_data(x, "label", n->label, true);
 	if (n->kind == GRAPH_PERSON && n->id != NULL)
 		graphml_data(x, "fingerprint", n->id, true);
+	if (n->kind == GRAPH_PERSON)
+		graphml_data(x, "verified", n->unverified ? "false" : "true", false);
 	xw_end(x);
 }
 
@@ -320,6 +323,7 @@ gexf_attributes(struct xw *x)
 	xw_attr(x, "mode", "static");
 	gexf_attribute(x, "kind", "kind", "string");
 	gexf_attribute(x, "fingerprint", "fingerprint", "string");
+	gexf_attribute(x, "verified", "verified", "boolean");
 	xw_end(x);
 	xw_start(x, "attributes");
 	xw_attr(x, "class", "edge");
@@ -353,6 +357,8 @@ gexf_node(struct xw *x, const struct graph_node *n, size_t i)
 	gexf_attvalue(x, "kind", export_kind_name(n->kind), false);
 	if (n->kind == GRAPH_PERSON && n->id != NULL)
 		gexf_attvalue(x, "fingerprint", n->id, true);
+	if (n->kind == GRAPH_PERSON)
+		gexf_attvalue(x, "verified", n->unverified ? "false" : "true", false);
 	xw_end(x);
 	xw_end(x);
 }

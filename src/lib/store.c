@@ -312,10 +312,21 @@ static const char *const migrations[] = {
 	"ALTER TABLE followup_v6 RENAME TO followup;"
 	"CREATE INDEX followup_due ON followup (done, due);",
 	/*
-	 * 7: verified in person (proto/session.md 9.7): the identities whose code the user
+	 * 7: people without wallflower (issue 15). An unverified contact comes from a vCard
+	 * (vcard.h): it has no key, no signature and no card row. person.key holds vcard_key
+	 * (a hash of the vCard's UID, or of its bytes when it has none), which names it in this
+	 * store only and is never used as a key; fpr is that hash's fingerprint form, kept
+	 * because listings and scripts name people by it. vcard holds the vCard's bytes as
+	 * they came, which its fields are read from and which the vCard export writes back.
+	 * vcard IS NULL is a person with a card.
+	 */
+	("ALTER TABLE person ADD COLUMN vcard BLOB "
+	 "CHECK (vcard IS NULL OR length(vcard) BETWEEN 1 AND 262144);"),
+	/*
+	 * 8: verified in person (proto/session.md 9.7): the identities whose code the user
 	 * confirmed, by exact key, and when. Not a column of person: the card may come later.
 	 */
-	"CREATE TABLE verified ("
+	"CREATE TABLE in_person ("
 	"	key BLOB PRIMARY KEY CHECK (length(key) = 32),"
 	"	at INTEGER NOT NULL"
 	") STRICT, WITHOUT ROWID;",

@@ -58,7 +58,7 @@ forget_rows(struct store *st, int64_t id, const uint8_t key[CRYPT_SIGN_PK],
 		{ "DELETE FROM inbox WHERE key = ?2 AND ?1 IS NOT NULL", &f->offers },
 		{ "DELETE FROM intake WHERE key = ?2 AND ?1 IS NOT NULL", NULL },
 		{ "DELETE FROM recognition WHERE person_id = ?1 AND ?2 IS NOT NULL", NULL },
-		{ "DELETE FROM verified WHERE key = ?2 AND ?1 IS NOT NULL", NULL },
+		{ "DELETE FROM in_person WHERE key = ?2 AND ?1 IS NOT NULL", NULL },
 		/* The block stays: forgetting someone must not let them back in. */
 		{ "UPDATE blocked SET name = NULL WHERE key = ?2 AND ?1 IS NOT NULL", NULL },
 		{ "DELETE FROM person WHERE id = ?1 AND key = ?2", NULL },

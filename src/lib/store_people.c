@@ -15,6 +15,7 @@
 #include "store_int.h"
 #include "wallflower/canon.h"
 #include "wallflower/text.h"
+#include "wallflower/vcard.h"
 
 /* ---- named nodes: events, topics, organisations ---- */
 
@@ -267,6 +268,98 @@ store_card_put(struct store *st, const struct card *card, uint64_t now,
 	return 0;
 }
 
+/* ---- unverified contacts: vCards ---- */
+
+/* The person whose key (vcard_key) is key: *id, and whether they came from a vCard and from
+ * this very one. -ENOENT when there is none. */
+static int
+vcard_person(struct store *st, const uint8_t key[CRYPT_SIGN_PK], const struct vcard *v, int64_t *id,
+             bool *is_vcard, bool *same)
+{
+	static const char sql[] = "SELECT id, vcard IS NOT NULL, coalesce(vcard = ?2, 0) "
+	                          "FROM person WHERE key = ?1";
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = store_sql_prep(st, sql, &s)) == 0 &&
+	    (r = store_sql_err(sqlite3_bind_blob(s, 1, key, CRYPT_SIGN_PK, SQLITE_STATIC))) == 0 &&
+	    (r = store_sql_err(sqlite3_bind_blob(s, 2, v->raw, (int)v->raw_len, SQLITE_STATIC))) ==
+	            0 &&
+	    (r = store_sql_step_row(s)) == 0) {
+		*id = sqlite3_column_int64(s, 0);
+		*is_vcard = sqlite3_column_int(s, 1) != 0;
+		*same = sqlite3_column_int(s, 2) != 0;
+	}
+	store_sql_release(st, s);
+	return r;
+}
+
+/* A new unverified person, or new bytes for one (the same UID): name and vCard. */
+static int
+vcard_write(struct store *st, const uint8_t key[CRYPT_SIGN_PK], const struct vcard *v, uint64_t now,
+            int64_t *id)
+{
+	static const char insert[] = "INSERT INTO person (key, fpr, name, rev, added, vcard) "
+	                             "VALUES (?1, ?2, ?3, 0, ?4, ?5) RETURNING id";
+	/* One binding for both: the update names ?2 and ?4 (always bound) only to use them. */
+	static const char update[] = "UPDATE person SET name = ?3, vcard = ?5 WHERE key = ?1 "
+	                             "AND ?2 IS NOT NULL AND ?4 IS NOT NULL RETURNING id";
+	char fpr[IDENTITY_FPR_LEN + 1];
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	identity_fingerprint(key, fpr);
+	if ((r = store_sql_prep(st, *id == 0 ? insert : update, &s)) == 0 &&
+	    (r = store_sql_err(sqlite3_bind_blob(s, 1, key, CRYPT_SIGN_PK, SQLITE_STATIC))) == 0 &&
+	    (r = store_sql_bind_text(s, 2, fpr)) == 0 &&
+	    (r = store_sql_bind_text(s, 3, v->f.text[CARD_NAME])) == 0 &&
+	    (r = store_sql_bind_int(s, 4, (int64_t)now)) == 0 &&
+	    (r = store_sql_err(sqlite3_bind_blob(s, 5, v->raw, (int)v->raw_len, SQLITE_STATIC))) ==
+	            0 &&
+	    (r = store_sql_step_row(s)) == 0)
+		*id = sqlite3_column_int64(s, 0);
+	store_sql_release(st, s);
+	if (r == 0 && (r = rederive_edges(st, *id, &v->f, now)) == 0)
+		r = store_words_update(st, *id, &v->f);
+	return r;
+}
+
+int
+store_vcard_put(struct store *st, const struct vcard *v, uint64_t now,
+                enum store_card_result *result, int64_t *person_id)
+{
+	uint8_t key[CRYPT_SIGN_PK];
+	bool is_vcard = false, same = false;
+	enum store_card_result res = STORE_CARD_OLDER;
+	int64_t id = 0;
+	int r;
+
+	assert(st != NULL && v != NULL && v->raw != NULL && now <= INT64_MAX);
+	if (v->raw_len == 0 || v->raw_len > VCARD_MAX || v->f.text[CARD_NAME] == NULL)
+		return -EINVAL;
+	vcard_key(v, key);
+	if ((r = store_tx_begin(st)) < 0)
+		return r;
+	r = vcard_person(st, key, v, &id, &is_vcard, &same);
+	if (r == -ENOENT) {
+		res = STORE_CARD_NEW;
+		id = 0;
+		r = vcard_write(st, key, v, now, &id);
+	} else if (r == 0 && !is_vcard) {
+		r = -EEXIST; /* a card's key: no hash output is one, but never overwrite a card */
+	} else if (r == 0 && !same) {
+		res = STORE_CARD_UPDATED;
+		r = vcard_write(st, key, v, now, &id);
+	}
+	if ((r = store_tx_end(st, r)) < 0)
+		return r;
+	if (result != NULL)
+		*result = res;
+	if (person_id != NULL)
+		*person_id = id;
+	return 0;
+}
+
 /* ---- meetings and introductions ---- */
 
 int
@@ -445,7 +538,26 @@ listing_index(struct listing *l)
 	return 0;
 }
 
-/* Pass 1: one row per person (id, key, fpr, added, current card envelope). */
+/* An unverified contact's fields, from its vCard (kept in the contact as it came). */
+static int
+read_vcard(sqlite3_stmt *s, struct contact *c)
+{
+	struct vcard v = { 0 };
+	int r;
+
+	r = vcard_parse(sqlite3_column_blob(s, 5), (size_t)sqlite3_column_bytes(s, 5), &v, NULL);
+	if (r < 0)
+		return r == -ENOMEM ? r : -EIO; /* our own store holds a vCard we cannot read */
+	c->f = v.f;
+	card_fields_init(&v.f);
+	c->vcard = v.raw;
+	c->vcard_len = v.raw_len;
+	v.raw = NULL;
+	vcard_clear(&v);
+	return 0;
+}
+
+/* Pass 1: one row per person (id, key, fpr, added, current card envelope, vCard). */
 static int
 read_person(sqlite3_stmt *s, struct listing *l)
 {
@@ -462,6 +574,8 @@ read_person(sqlite3_stmt *s, struct listing *l)
 		memcpy(c->key, sqlite3_column_blob(s, 1), CRYPT_SIGN_PK);
 	snprintf(c->fpr, sizeof(c->fpr), "%s", (const char *)sqlite3_column_text(s, 2));
 	c->added = (uint64_t)sqlite3_column_int64(s, 3);
+	if (sqlite3_column_type(s, 5) != SQLITE_NULL)
+		return read_vcard(s, c);
 	r = card_decode_stored(sqlite3_column_blob(s, 4), (size_t)sqlite3_column_bytes(s, 4), &card,
 	                       &err);
 	if (r < 0)
@@ -622,10 +736,10 @@ take_intro(struct pass *p, sqlite3_stmt *s, struct contact *c)
 }
 
 static int
-take_verified(struct pass *p, sqlite3_stmt *s, struct contact *c)
+take_in_person(struct pass *p, sqlite3_stmt *s, struct contact *c)
 {
 	(void)p;
-	c->verified = (uint64_t)sqlite3_column_int64(s, 1);
+	c->in_person = (uint64_t)sqlite3_column_int64(s, 1);
 	return 0;
 }
 
@@ -670,7 +784,8 @@ contact_cmp(const void *a, const void *b)
 	return d != 0 ? d : (x->id > y->id) - (x->id < y->id);
 }
 
-/* Runs a person query (columns: id, key, fpr, added, envelope) and completes every row. */
+/* Runs a person query (columns: id, key, fpr, added, envelope, vcard) and completes every
+ * row. */
 static int
 load_people(struct store *st, sqlite3_stmt *s, struct contact **out, size_t *n)
 {
@@ -699,8 +814,8 @@ load_people(struct store *st, sqlite3_stmt *s, struct contact **out, size_t *n)
 	if (r == 0 && l.n > 0)
 		r = merge_pass(
 		        st, &p,
-		        "SELECT p.id, v.at FROM verified AS v JOIN person AS p ON p.key = v.key",
-		        take_verified);
+		        "SELECT p.id, v.at FROM in_person AS v JOIN person AS p ON p.key = v.key",
+		        take_in_person);
 	(void)store_sql_exec(st, "COMMIT");
 	events_free(&ev);
 	free(l.slots);
@@ -729,8 +844,8 @@ int
 store_contacts(struct store *st, const struct store_filter *filter, struct contact **out, size_t *n)
 {
 	static const char sql[] =
-	        "SELECT p.id, p.key, p.fpr, p.added, c.envelope FROM person AS p "
-	        "JOIN card AS c ON c.person_id = p.id AND c.rev = p.rev "
+	        "SELECT p.id, p.key, p.fpr, p.added, c.envelope, p.vcard FROM person AS p "
+	        "LEFT JOIN card AS c ON c.person_id = p.id AND c.rev = p.rev "
 	        "WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM met_at AS m JOIN event AS e "
 	        "ON e.id = m.event_id WHERE m.person_id = p.id AND e.canon = ?1)) "
 	        "AND (?2 IS NULL OR EXISTS (SELECT 1 FROM person_topic AS pt JOIN topic AS t "
@@ -773,8 +888,8 @@ store_contact_find(struct store *st, const char *prefix, struct contact **out, s
 {
 	/* substr/lower instead of LIKE: no wildcard in the prefix can mean anything. */
 	static const char sql[] =
-	        "SELECT p.id, p.key, p.fpr, p.added, c.envelope FROM person AS p "
-	        "JOIN card AS c ON c.person_id = p.id AND c.rev = p.rev "
+	        "SELECT p.id, p.key, p.fpr, p.added, c.envelope, p.vcard FROM person AS p "
+	        "LEFT JOIN card AS c ON c.person_id = p.id AND c.rev = p.rev "
 	        "WHERE substr(replace(p.fpr, '-', ''), 1, length(replace(?1, '-', ''))) = "
 	        "lower(replace(?1, '-', '')) OR " STORE_WORDS_MATCH("?2");
 	sqlite3_stmt *s = NULL;

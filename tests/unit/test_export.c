@@ -22,7 +22,7 @@
 #define RLO      "\xe2\x80\xae"     /* U+202E RIGHT-TO-LEFT OVERRIDE */
 #define CALC     "=cmd|' /C calc'!A0"
 #define SCRIPT   "<script>alert(1)</script>"
-#define N_PEOPLE 3
+#define N_PEOPLE 4
 #define N_FU     3
 
 /* 69 octets: after "FN:" the emoji takes octets 73 to 76 and must move to the next line. */
@@ -161,6 +161,22 @@ build_grace(struct contact *c)
 	add_met(c, "Intranet Now", NOW);
 }
 
+/* An unverified contact, from a vCard: its bytes (LF line ends, a property nobody knows)
+ * must come out of the vCard export exactly as they are. */
+#define JANE_VCARD                                                                                 \
+	"BEGIN:VCARD\nVERSION:4.0\nFN:Jane Doe\nORG:Acme\\;Labs;R&D\nX-ODD;TYPE=x:kept as it "     \
+	"came\nEND:VCARD\n"
+
+static void
+build_jane(struct contact *c)
+{
+	set_person(c, 4, 0x50, "jane-vcar-dddd-eeee-ffff-gggg", "Jane Doe");
+	c->f.text[CARD_ORG] = xdup("Acme;Labs");
+	c->vcard = (uint8_t *)xdup(JANE_VCARD);
+	c->vcard_len = strlen(JANE_VCARD);
+	c->added = NOW;
+}
+
 static void
 set_followup(struct followup *f, int64_t id, const char *who, const char *fpr, const char *text,
              uint64_t due, bool done)
@@ -243,6 +259,7 @@ setup(void **state)
 	build_ada(&ds->c[0]);
 	build_mallory(&ds->c[1]);
 	build_grace(&ds->c[2]);
+	build_jane(&ds->c[3]);
 	build_followups(ds->fu);
 	build_graph(&ds->g);
 	ds->d = (struct export_data){ .contacts = ds->c,

@@ -563,11 +563,12 @@ static void
 make_v2(struct tu_store *fx)
 {
 	static const char v2[] =
-	        "DROP TABLE verified;" /* schema 7 */
+	        "DROP TABLE in_person;" /* schema 8 */
 	        "DROP TABLE person_word;"
 	        "DROP INDEX topic_canon;"
 	        "DROP INDEX event_canon;"
 	        "DROP INDEX org_canon;"
+	        "ALTER TABLE person DROP COLUMN vcard;"
 	        "ALTER TABLE topic DROP COLUMN canon;"
 	        "ALTER TABLE event DROP COLUMN canon;"
 	        "ALTER TABLE org DROP COLUMN canon;"

@@ -14,6 +14,7 @@
 
 #include "testutil.h"
 #include "wallflower/store.h"
+#include "wallflower/vcard.h"
 
 #define T0 1790000000
 
@@ -407,6 +408,88 @@ test_store_met_again_local_day(void **state)
 	contact_free_all(list, n);
 }
 
+/* One vCard parsed from text, for the store. */
+static struct vcard *
+vcard_of(const char *text)
+{
+	struct vcard_error err;
+	struct vcard *v;
+	size_t n;
+
+	assert_int_equal(vcard_parse_all((const uint8_t *)text, strlen(text), &v, &n, &err), 0);
+	assert_int_equal(n, 1);
+	return v;
+}
+
+#define VC_ADA                                                                                     \
+	"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Vcard\r\nORG:Engines\r\nCATEGORIES:looms\r\n"        \
+	"UID:ada-1\r\nEND:VCARD\r\n"
+
+static void
+test_store_vcard_put_rules(void **state)
+{
+	struct tu_store *fx = *state;
+	struct vcard *v = vcard_of(VC_ADA), *v2, *bare;
+	enum store_card_result res;
+	struct store_forgotten gone;
+	struct contact *list;
+	int64_t id, id2;
+	size_t n;
+
+	/* New; the same bytes again: nothing; the same UID, other bytes: updated, one row. */
+	assert_int_equal(store_vcard_put(fx->st, v, T0, &res, &id), 0);
+	assert_int_equal(res, STORE_CARD_NEW);
+	assert_int_equal(store_vcard_put(fx->st, v, T0 + 1, &res, &id2), 0);
+	assert_int_equal(res, STORE_CARD_OLDER);
+	assert_int_equal(id2, id);
+	v2 = vcard_of("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Vcard\r\nORG:Looms Ltd\r\n"
+	              "UID:ada-1\r\nEND:VCARD\r\n");
+	assert_int_equal(store_vcard_put(fx->st, v2, T0 + 2, &res, &id2), 0);
+	assert_int_equal(res, STORE_CARD_UPDATED);
+	assert_int_equal(id2, id);
+	/* Without a UID the bytes name the person: a copy is the same one. */
+	bare = vcard_of("BEGIN:VCARD\nVERSION:4.0\nFN:Bare Person\nEND:VCARD\n");
+	assert_int_equal(store_vcard_put(fx->st, bare, T0, &res, NULL), 0);
+	assert_int_equal(res, STORE_CARD_NEW);
+	assert_int_equal(store_vcard_put(fx->st, bare, T0, &res, NULL), 0);
+	assert_int_equal(res, STORE_CARD_OLDER);
+	/* A card contact beside them. */
+	put(fx->st, make_card(1, "Carded Person", 1, NULL, NULL), STORE_CARD_NEW);
+
+	/* Listed, with the vCard's bytes as they came and the newer fields; cards are not. */
+	assert_int_equal(store_contacts(fx->st, NULL, &list, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(list[0].f.text[CARD_NAME], "Ada Vcard");
+	assert_true(contact_unverified(&list[0]));
+	assert_string_equal(list[0].f.text[CARD_ORG], "Looms Ltd");
+	assert_int_equal(list[0].vcard_len, v2->raw_len);
+	assert_memory_equal(list[0].vcard, v2->raw, v2->raw_len);
+	assert_int_equal(list[0].rev, 0);
+	assert_true(contact_unverified(&list[1]));
+	assert_false(contact_unverified(&list[2]));
+	contact_free_all(list, n);
+	/* Topics and organisations follow the latest vCard: the old ones are gone. */
+	assert_int_equal(
+	        store_contacts(fx->st, &(struct store_filter){ .topic = "looms" }, &list, &n), 0);
+	assert_int_equal(n, 0);
+	contact_free_all(list, n);
+	/* Search by the words of their fields, as anyone. */
+	assert_int_equal(store_contact_find(fx->st, "looms", &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, id);
+	contact_free_all(list, n);
+	/* Meetings hang off them as off anyone; forget takes them away. */
+	assert_int_equal(store_met(fx->st, id, "Quiet Meetup", T0), 0);
+	assert_int_equal(store_forget(fx->st, id, &gone), 0);
+	assert_int_equal(store_contacts(fx->st, NULL, &list, &n), 0);
+	assert_int_equal(n, 2);
+	contact_free_all(list, n);
+	assert_int_equal(store_check(fx->st), 0);
+	vcard_free_all(v, 1);
+	vcard_free_all(v2, 1);
+	vcard_free_all(bare, 1);
+}
+
 int
 main(void)
 {
@@ -416,7 +499,7 @@ main(void)
 		T(test_store_contact_find_prefixes), T(test_store_followups),
 		T(test_store_is_contact_exact),      T(test_store_name_elsewhere_case),
 		T(test_store_notes_rules),           T(test_store_durability_sigkill),
-		T(test_store_met_again_local_day),
+		T(test_store_met_again_local_day),   T(test_store_vcard_put_rules),
 	};
 
 	assert_int_equal(crypt_init(), 0);

@@ -264,15 +264,16 @@ test_store_search_find_fingerprint(void **state)
 	assert_non_null(strchr(got, '|'));
 }
 
-/* Turns the fixture's store back into schema 5 (as made before migration 6). */
+/* Turns the fixture's store back into schema 5 (as made before migrations 6 and 7). */
 static void
 make_v5(struct tu_store *fx)
 {
 	static const char v5[] = "DROP INDEX topic_canon;"
 	                         "DROP INDEX event_canon;"
 	                         "DROP INDEX org_canon;"
-	                         "DROP TABLE verified;" /* schema 7 */
+	                         "DROP TABLE in_person;" /* schema 8 */
 	                         "DROP TABLE person_word;"
+	                         "ALTER TABLE person DROP COLUMN vcard;"
 	                         "ALTER TABLE topic DROP COLUMN canon;"
 	                         "ALTER TABLE event DROP COLUMN canon;"
 	                         "ALTER TABLE org DROP COLUMN canon;"

@@ -262,8 +262,9 @@ make_v5(struct tu_store *fx)
 	        "DROP INDEX topic_canon;"
 	        "DROP INDEX event_canon;"
 	        "DROP INDEX org_canon;"
-	        "DROP TABLE verified;" /* schema 7 */
+	        "DROP TABLE in_person;" /* schema 8 */
 	        "DROP TABLE person_word;"
+	        "ALTER TABLE person DROP COLUMN vcard;"
 	        "ALTER TABLE topic DROP COLUMN canon;"
 	        "ALTER TABLE event DROP COLUMN canon;"
 	        "ALTER TABLE org DROP COLUMN canon;"

@@ -1,5 +1,5 @@
 /*
- * store_verified.c: whom the user verified in person (proto/session.md 9.7), by the exact
+ * store_in_person.c: whom the user verified in person (proto/session.md 9.7), by the exact
  * identity key, never by name: the record a person makes when the code on their screen
  * matched the one on the other person's. It is kept by key, not by contact, because the
  * other person's card may come later (or never); and it goes with the person when they
@@ -10,9 +10,9 @@
 #include "store_int.h"
 
 int
-store_verified_set(struct store *st, const uint8_t key[CRYPT_SIGN_PK], uint64_t at)
+store_in_person_set(struct store *st, const uint8_t key[CRYPT_SIGN_PK], uint64_t at)
 {
-	static const char sql[] = "INSERT INTO verified (key, at) VALUES (?1, ?2) "
+	static const char sql[] = "INSERT INTO in_person (key, at) VALUES (?1, ?2) "
 	                          "ON CONFLICT (key) DO UPDATE SET at = excluded.at";
 	sqlite3_stmt *s = NULL;
 	int r;
@@ -30,13 +30,13 @@ store_verified_set(struct store *st, const uint8_t key[CRYPT_SIGN_PK], uint64_t 
 }
 
 int
-store_verified_get(struct store *st, const uint8_t key[CRYPT_SIGN_PK], uint64_t *at)
+store_in_person_get(struct store *st, const uint8_t key[CRYPT_SIGN_PK], uint64_t *at)
 {
 	sqlite3_stmt *s = NULL;
 	int r;
 
 	*at = 0;
-	if ((r = store_sql_prep(st, "SELECT at FROM verified WHERE key = ?1", &s)) == 0 &&
+	if ((r = store_sql_prep(st, "SELECT at FROM in_person WHERE key = ?1", &s)) == 0 &&
 	    (r = store_sql_err(sqlite3_bind_blob(s, 1, key, CRYPT_SIGN_PK, SQLITE_STATIC))) == 0 &&
 	    (r = store_sql_step_row(s)) == 0)
 		*at = (uint64_t)sqlite3_column_int64(s, 0);

@@ -1,0 +1,37 @@
+/*
+ * import.h: what `import` (cmd_import.c) shares with the readers of its other formats
+ * (import_vcard.c): the context of one run, and the reading of one input.
+ */
+#ifndef WALLFLOWER_CLI_IMPORT_H
+#define WALLFLOWER_CLI_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli.h"
+
+/* What every file shares. */
+struct import_ctx {
+	struct store *st;
+	const struct identity *me; /* or NULL: no identity yet */
+	const struct contact *via; /* or NULL */
+	const char *event;         /* or NULL */
+	uint64_t now;
+	bool several; /* more than one file: lines start with the file's name */
+};
+
+/*
+ * Reads path ('-': standard input) whole, at most VCARD_FILE_MAX bytes, into *buf (owned).
+ * 0, or -1 after saying why on stderr.
+ */
+int import_read(const char *path, uint8_t **buf, size_t *len);
+
+/*
+ * Imports the vCards of one file (vcard_sniff said it holds some) as unverified contacts,
+ * all of them or, when one is bad, none. One line per contact on stdout. 0, or -1 after
+ * saying why on stderr.
+ */
+int import_vcards(const struct import_ctx *x, const char *path, const uint8_t *buf, size_t len);
+
+#endif
