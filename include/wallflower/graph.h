@@ -38,6 +38,7 @@ struct graph_node {
 	uint64_t last_met; /* people: the latest meeting (unix seconds, any event or none); 0
 	                    * when unknown */
 	bool unverified;   /* people: from a vCard, without key or signature (contact.h) */
+	bool in_person;    /* people: verified in person (proto/session.md 9.7) */
 };
 
 struct graph_edge {

@@ -62,12 +62,13 @@ cli_contacts_table(const struct contact *list, size_t n, FILE *f)
 
 	for (size_t i = 0; i < n && r == 0; i++) {
 		const struct contact *c = &list[i];
-		char met[400], fpr[5];
+		char met[400], fpr[16];
 
 		last_met(c, met, sizeof(met));
 		/* The first group of the fingerprint is a handy unique prefix for `show`. An
-		 * unverified contact has none: the column says so instead. */
-		snprintf(fpr, sizeof(fpr), "%.4s", c->fpr);
+		 * unverified contact has none: the column says so instead. A check mark: you
+		 * verified them in person. */
+		snprintf(fpr, sizeof(fpr), "%.4s%s", c->fpr, c->in_person != 0 ? " \u2713" : "");
 		r = cli_table_add(
 		        t, (const char *const[]){ c->f.text[CARD_NAME] ? c->f.text[CARD_NAME] : "?",
 		                                  contact_unverified(c) ? "unverified" : fpr,
@@ -117,6 +118,10 @@ cli_contact_print(const struct contact *c, const struct followup *fu, size_t n_f
 		       "rev", (unsigned long long)c->rev);
 	when_format_date(c->added, day);
 	printf("  %-10s %s\n", "added", day);
+	if (c->in_person != 0) {
+		when_format_date(c->in_person, day);
+		printf("  %-10s in person on %s\n", "verified", day);
+	}
 	cli_fields_print(&c->f);
 	if (c->introduced_by != NULL)
 		printf("  %-10s %s\n", "via", c->introduced_by);

@@ -601,6 +601,12 @@ vcard_note(struct lines *w, const struct contact *c)
 	for (size_t i = 0; i < c->n_met; i++)
 		note_meeting(w, at, &c->met[i]);
 	lines_para(w, at, "Introduced by ", c->introduced_by, ".");
+	if (c->in_person != 0) {
+		char date[STAMP_LEN];
+
+		lines_para(w, at, "Verified in person on ", stamp(c->in_person, STAMP_DATE, date),
+		           ".");
+	}
 	lines_para(w, at, "Pronouns: ", c->f.text[CARD_PRONOUNS], "");
 	lines_para(w, at, "Location: ", c->f.text[CARD_LOCATION], "");
 	note_list(w, at, "Offers: ", card_fields_list_const(&c->f, CARD_OFFERS));
@@ -633,6 +639,8 @@ vcard_contact(struct lines *w, const struct contact *c, bool v4, uint64_t now)
 	vcard_categories(w, c);
 	vcard_note(w, c);
 	lines_text(w, "X-WALLFLOWER-FINGERPRINT", c->fpr, 0);
+	if (c->in_person != 0)
+		lines_stamp(w, "X-WALLFLOWER-VERIFIED-IN-PERSON", c->in_person, STAMP_DATE);
 	lines_stamp(w, "REV", now, STAMP_UTC_BASIC);
 	lines_raw(w, "END:VCARD");
 }
@@ -852,8 +860,9 @@ csv_row_end(struct csv *c)
 static void
 csv_header(struct csv *c)
 {
-	static const char *const tail[] = { "fingerprint",   "key", "rev",   "added",
-		                            "introduced_by", "met", "notes", "verified" };
+	static const char *const tail[] = { "fingerprint", "key",           "rev",
+		                            "added",       "introduced_by", "met",
+		                            "notes",       "verified",      "in_person" };
 
 	for (int f = 0; f < CARD_FIELD_COUNT; f++)
 		csv_text(c, card_field_info((enum card_field)f)->name, 0);
@@ -885,6 +894,7 @@ csv_contact(struct csv *c, const struct contact *ct)
 	csv_met(c, ct);
 	csv_notes(c, ct);
 	csv_text(c, contact_unverified(ct) ? "no" : "yes", 0);
+	csv_text(c, ct->in_person != 0 ? stamp(ct->in_person, STAMP_DATE, buf) : NULL, 0);
 	csv_row_end(c);
 }
 
@@ -1039,11 +1049,12 @@ export_contact_json(const struct contact *c, const struct followup *fu, size_t n
 
 	crypt_hex(hex, c->key, sizeof(c->key));
 	/* "o" steals every value, even when json_pack fails or one of them is NULL. */
-	return json_pack("{s:o, s:s, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:b}", "fingerprint",
+	return json_pack("{s:o, s:s, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:b, s:o}", "fingerprint",
 	                 jtext(c->fpr, 0), "key", hex, "rev", jint(c->rev), "added", jint(c->added),
 	                 "introduced_by", jtext(c->introduced_by, 0), "fields", jfields(&c->f),
 	                 "met", jmet(c), "notes", jnotes(c), "followups", jfollowups(c, fu, n_fu),
-	                 "verified", !contact_unverified(c));
+	                 "verified", !contact_unverified(c), "in_person",
+	                 c->in_person != 0 ? json_integer(jint(c->in_person)) : json_null());
 }
 
 /*

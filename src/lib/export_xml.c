@@ -220,6 +220,7 @@ static const struct graphml_key graphml_keys[] = {
 	{ "label", "node", "label", "string" },
 	{ "fingerprint", "node", "fingerprint", "string" },
 	{ "verified", "node", "verified", "boolean" },
+	{ "in_person", "node", "in_person", "boolean" },
 	{ "edge_kind", "edge", "kind", "string" },
 	{ "at", "edge", "at", "long" },
 };
@@ -247,8 +248,10 @@ graphml_node(struct xw *x, const struct graph_node *n, size_t i)
 	graphml_data(x, "label", n->label, true);
 	if (n->kind == GRAPH_PERSON && n->id != NULL)
 		graphml_data(x, "fingerprint", n->id, true);
-	if (n->kind == GRAPH_PERSON)
+	if (n->kind == GRAPH_PERSON) {
 		graphml_data(x, "verified", n->unverified ? "false" : "true", false);
+		graphml_data(x, "in_person", n->in_person ? "true" : "false", false);
+	}
 	xw_end(x);
 }
 
@@ -324,6 +327,7 @@ gexf_attributes(struct xw *x)
 	gexf_attribute(x, "kind", "kind", "string");
 	gexf_attribute(x, "fingerprint", "fingerprint", "string");
 	gexf_attribute(x, "verified", "verified", "boolean");
+	gexf_attribute(x, "in_person", "in_person", "boolean");
 	xw_end(x);
 	xw_start(x, "attributes");
 	xw_attr(x, "class", "edge");
@@ -357,8 +361,10 @@ gexf_node(struct xw *x, const struct graph_node *n, size_t i)
 	gexf_attvalue(x, "kind", export_kind_name(n->kind), false);
 	if (n->kind == GRAPH_PERSON && n->id != NULL)
 		gexf_attvalue(x, "fingerprint", n->id, true);
-	if (n->kind == GRAPH_PERSON)
+	if (n->kind == GRAPH_PERSON) {
 		gexf_attvalue(x, "verified", n->unverified ? "false" : "true", false);
+		gexf_attvalue(x, "in_person", n->in_person ? "true" : "false", false);
+	}
 	xw_end(x);
 	xw_end(x);
 }

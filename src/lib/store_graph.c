@@ -148,6 +148,8 @@ load_nodes(struct store *st, struct graph *g, const char *sql, enum graph_kind k
 			r = fpr != NULL ? graph_add_node(g, kind, label, fpr, &node) : -ENOMEM;
 			if (r == 0)
 				g->nodes[node].unverified = sqlite3_column_int(s, 3) != 0;
+			if (r == 0)
+				g->nodes[node].in_person = sqlite3_column_int(s, 4) != 0;
 		} else {
 			r = graph_add_node_ns(g, kind, id_prefix, label, len, &node);
 		}
@@ -331,9 +333,11 @@ store_graph_load(struct store *st, const char *me_label, struct graph *g)
 	/* One read transaction: the nodes and the edges come from one snapshot. */
 	if ((r = store_sql_exec(st, "BEGIN")) < 0)
 		goto out;
-	if ((r = load_nodes(st, g,
-	                    "SELECT id, name, fpr, vcard IS NOT NULL FROM person ORDER BY id",
-	                    GRAPH_PERSON, NULL, &people)) < 0)
+	if ((r = load_nodes(
+	             st, g,
+	             "SELECT id, name, fpr, vcard IS NOT NULL, EXISTS (SELECT 1 FROM in_person "
+	             "AS v WHERE v.key = person.key) FROM person ORDER BY id",
+	             GRAPH_PERSON, NULL, &people)) < 0)
 		goto end;
 	first_event = g->n_nodes;
 	/* Only what someone is linked to: an org or topic left behind by a newer card is no

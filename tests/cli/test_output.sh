@@ -148,7 +148,7 @@ b = [c for c in export['contacts'] if c['fingerprint'] == show['fingerprint']]
 assert show['fields']['name'] == sys.argv[1], show
 assert len(a) == 1 and a[0] == show, (a, show)
 assert len(b) == 1 and b[0] == show, (b, show)
-assert list(show) == ['fingerprint', 'key', 'rev', 'added', 'introduced_by', 'fields', 'met', 'notes', 'followups', 'verified'], list(show)
+assert list(show) == ['fingerprint', 'key', 'rev', 'added', 'introduced_by', 'fields', 'met', 'notes', 'followups', 'verified', 'in_person'], list(show)
 " "$who"
 done
 check "the introducer is in the contact object" python3 -c "

@@ -111,7 +111,7 @@ check "... no duplicate" same_count 4
 # ---- exports ----
 
 check "CSV export has a verified column" wf 0 export --format csv
-check "... 'no' for each" sh -c "head -1 '$TMP/out' | grep -q ',verified' && [ \$(grep -c ',no.\$' '$TMP/out') -eq 4 ]"
+check "... 'no' for each" sh -c "head -1 '$TMP/out' | grep -q ',verified,in_person' && [ \$(grep -c ',no,.\$' '$TMP/out') -eq 4 ]"
 check "JSON export" wf 0 export --format json
 check "... verified false" python3 -c "
 import json; d = json.load(open('$TMP/out'))

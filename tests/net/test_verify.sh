@@ -53,6 +53,8 @@ answers() {
 	shift 3
 	printf '%s\n' "$answer" | tb_on "$host" "$WF" verify "$@" --json >"$out"
 }
+# exports HOST FORMAT PATTERN: HOST's export in FORMAT has a line matching PATTERN.
+exports() { tb_on "$1" "$WF" export --format "$2" | grep -q -- "$3"; }
 # done_waiting PID: the waiter has exited.
 done_waiting() { ! kill -0 "$1" 2>/dev/null; }
 
@@ -61,6 +63,12 @@ person grace "Grace Hopper"
 tb_check "ada sees grace" tb_wait 20 sees ada grace
 FPR_ADA=$(fingerprint ada)
 FPR_GRACE=$(fingerprint grace)
+
+# ---- they exchange cards first, so that each screen can name the other ----
+tb_check "ada offers grace her card" says ada "^Delivered" send grace
+offer=$(tb_on grace "$WF" inbox --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["offers"][0]["id"])')
+tb_check "grace accepts, and her card goes back" says grace "Accepted" accept "$offer"
+tb_check "ada has grace's card" tb_wait 10 says ada "Grace Hopper" contacts
 
 # ---- nobody waiting: refused, nothing recorded ----
 tb_check "verify while grace is not waiting is refused" \
@@ -81,6 +89,14 @@ tb_check "the same code" test "$CODE_ADA" = "$CODE_GRACE"
 tb_check "ada's screen names grace's identity" test "$(field "$TB_DIR/ada.verify" fingerprint)" = "$FPR_GRACE"
 tb_check "grace's screen names ada's identity" test "$(field "$TB_DIR/grace.verify" fingerprint)" = "$FPR_ADA"
 tb_check "both are recorded" sh -c "grep -q '\"verified\": true' '$TB_DIR/ada.verify' && grep -q '\"verified\": true' '$TB_DIR/grace.verify'"
+tb_check "each screen named the other" sh -c "grep -q '\"name\": \"Grace Hopper\"' '$TB_DIR/ada.verify' && grep -q '\"name\": \"Ada Lovelace\"' '$TB_DIR/grace.verify'"
+tb_check "ada's show says grace is verified in person" says ada "^  verified   in person on " show Grace
+tb_check "grace's show says the same of ada" says grace "^  verified   in person on " show Ada
+tb_check "ada's contacts mark grace" says ada "^Grace Hopper  *[a-z0-9]\{4\} ✓" contacts
+tb_check "the JSON export has when" json ada contacts -- "j[0]['in_person'] is not None and j[0]['in_person'] > 0"
+tb_check "the CSV export has the day" exports ada csv ',yes,[0-9]\{4\}-[0-9]\{2\}-[0-9]\{2\}.$'
+tb_check "the vCard export says so" exports ada vcard '^X-WALLFLOWER-VERIFIED-IN-PERSON:[0-9-]*.$'
+tb_check "the GraphML export too" exports ada graphml '<data key="in_person">true</data>'
 
 # ---- a second verification, answered no: a new code, nothing more recorded ----
 waits grace n "$TB_DIR/grace.verify2"

@@ -33,6 +33,16 @@ test_store_in_person_set_get(void **state)
 	assert_int_equal(store_in_person_set(fx->st, ada->key, T0 + 60), 0);
 	assert_int_equal(store_in_person_get(fx->st, ada->key, &at), 1);
 	assert_int_equal(at, T0 + 60);
+	/* The listing carries it, by exact key. */
+	{
+		struct contact *list;
+		size_t n;
+
+		assert_int_equal(store_contacts(fx->st, NULL, &list, &n), 0);
+		assert_int_equal(n, 1);
+		assert_int_equal(list[0].in_person, T0 + 60);
+		contact_free_all(list, n);
+	}
 	/* One bit away is somebody else. */
 	memcpy(other, ada->key, sizeof(other));
 	other[31] ^= 1;
