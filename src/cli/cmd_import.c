@@ -72,41 +72,41 @@ import_store(const struct import_ctx *x, const struct card *card, enum store_car
 	return store_end(x->st, r);
 }
 
-/* Imports one file. 0, or -1 after saying why (on stderr). */
+/* Imports one card found in a file, under its label. 0, or -1 after saying why. */
 static int
-import_one(const struct import_ctx *x, const char *path)
+import_card(const struct import_ctx *x, const char *label, struct cli_card_in *in)
 {
-	struct card_error err = { 0 };
 	enum store_card_result res;
-	struct card *card = NULL;
+	struct card *card = in->card;
 	char why[128], fpr[IDENTITY_FPR_LEN + 1];
 	bool met_new, via_kept;
-	int r = -1, e;
+	int e;
 
-	if (cli_read_card(path, &card, &err) < 0)
+	if (in->why[0] != '\0') {
+		cli_error("%s: %s", label, in->why);
 		return -1;
-	if (card == NULL || card_check_time(card, x->now, &err) < 0) {
-		cli_error("%s: invalid card: %s", cli_printable(path),
-		          card_error_describe(&err, why, sizeof(why)));
-		goto out;
+	}
+	if (card == NULL || card_check_time(card, x->now, &in->err) < 0) {
+		cli_error("%s: invalid card: %s", label,
+		          card_error_describe(&in->err, why, sizeof(why)));
+		return -1;
 	}
 	if (x->me != NULL && memcmp(x->me->sign_pk, card->key, CRYPT_SIGN_PK) == 0) {
-		cli_error("%s is your own card; you are not one of your contacts",
-		          cli_printable(path));
-		goto out;
+		cli_error("%s is your own card; you are not one of your contacts", label);
+		return -1;
 	}
 	if (x->via != NULL && memcmp(x->via->key, card->key, CRYPT_SIGN_PK) == 0) {
 		cli_error("%s: nobody introduces themself: --via names the card's own owner",
-		          cli_printable(path));
-		goto out;
+		          label);
+		return -1;
 	}
 	if ((e = import_store(x, card, &res, &met_new, &via_kept)) < 0) {
-		cli_error("%s: cannot store the card: %s (nothing was changed)",
-		          cli_printable(path), strerror(-e));
-		goto out;
+		cli_error("%s: cannot store the card: %s (nothing was changed)", label,
+		          strerror(-e));
+		return -1;
 	}
 	identity_fingerprint(card->key, fpr);
-	printf("%s%s%s %s (%s)", x->several ? cli_printable(path) : "", x->several ? ": " : "",
+	printf("%s%s%s %s (%s)", x->several ? label : "", x->several ? ": " : "",
 	       import_results[res], card->f.text[CARD_NAME], fpr);
 	if (x->event != NULL)
 		printf(met_new ? "; recorded meeting at %s"
@@ -117,10 +117,33 @@ import_one(const struct import_ctx *x, const char *path)
 	else if (x->via != NULL)
 		printf("; an earlier introducer stays recorded (see 'wallflower show')");
 	printf(".\n");
-	r = 0;
-out:
-	card_free(card);
-	return r;
+	return 0;
+}
+
+/*
+ * Imports the cards of one file, each in its own transaction: a damaged block among good
+ * ones is reported and the others are still imported. 0, or -1 when any was not.
+ */
+static int
+import_one(struct import_ctx *x, const char *path, bool several_files)
+{
+	struct cli_cards_in in;
+	char label[1200];
+	int failed = 0;
+
+	if (cli_read_cards(path, &in) < 0)
+		return -1;
+	x->several = several_files || in.n > 1;
+	for (size_t i = 0; i < in.n; i++) {
+		if (in.v[i].where[0] != '\0')
+			snprintf(label, sizeof(label), "%s (%s)", cli_printable(path),
+			         in.v[i].where);
+		else
+			snprintf(label, sizeof(label), "%s", cli_printable(path));
+		failed += import_card(x, label, &in.v[i]) < 0;
+	}
+	cli_cards_in_clear(&in);
+	return failed > 0 ? -1 : 0;
 }
 
 /* Checks the command line: 0, or the exit status of a usage error. */
@@ -175,9 +198,8 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		goto out;
 	x.me = me;
 	x.via = via;
-	x.several = argc - optind > 1;
 	for (int i = optind; i < argc; i++)
-		failed += import_one(&x, argv[i]) < 0;
+		failed += import_one(&x, argv[i], argc - optind > 1) < 0;
 	r = failed > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 out:
 	contact_free_all(via, via ? 1 : 0);
