@@ -168,6 +168,15 @@ check "a PNG claiming 100000x100000 pixels: exit 1" wf 1 import "$TMP/huge.png"
 check "refused before allocating" one_line_err "100000x100000 pixels"
 check "nothing changed" unchanged before
 
+# ---- a card too big for any QR code ----
+person big "Big Card" "" "" || not_ok "Big starts"
+as big profile set note "$(head -c 1000 /dev/zero | tr '\0' n)" >/dev/null
+for i in 1 2 3 4 5 6; do as big profile add url "https://example.org/$i/$(head -c 200 /dev/zero | tr '\0' u)" >/dev/null; done
+check "card --qr of a card over 2331 bytes: exit 1" sh -c "! '$WF' --state-dir '$TMP/big' card --qr -o '$TMP/big.png' 2>'$TMP/err'"
+check "one line saying why" one_line_err "do not fit in a QR code (at most 2331 at level M)"
+check "and no picture" test ! -e "$TMP/big.png"
+check "the same card armored imports" sh -c "'$WF' --state-dir '$TMP/big' card --armor | '$WF' import - | grep -q 'Added Big Card'"
+
 # ---- the command line ----
 check "--armor and --qr together: usage" wf 2 card --armor --qr
 check "--vcard without --qr: usage" wf 2 card --vcard
@@ -176,6 +185,9 @@ check "and writes nothing" test ! -e "$TMP/x.jpg"
 check "card verify --armor: usage" wf 2 card verify --armor "$TMP/bo.asc"
 check "--help names --armor, --qr and --vcard" sh -c "'$WF' card --help | grep -q -- '--armor' &&
 	'$WF' card --help | grep -q -- '--vcard' && '$WF' import --help | grep -qi 'QR'"
+
+check "completion offers --armor, --qr and --vcard" sh -c "'$WF' complete words card -- >'$TMP/out' &&
+	grep -q '^--armor' '$TMP/out' && grep -q '^--qr' '$TMP/out' && grep -q '^--vcard' '$TMP/out'"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
