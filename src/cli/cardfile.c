@@ -19,22 +19,28 @@
 #include "wallflower/armor.h"
 #include "wallflower/file.h"
 
-/* Reads at most max + 1 bytes of standard input: enough to say "too big". */
+/* Reads at most max + 1 bytes of standard input (enough to say "too big"), in a buffer that
+ * grows as the bytes come: a pasted card is a few hundred bytes, a photo megabytes. */
 static int
 read_stdin(size_t max, uint8_t **buf, size_t *len)
 {
-	size_t cap = max + 1, n;
+	size_t cap = 0, n;
+	uint8_t *p;
 
+	*buf = NULL;
 	*len = 0;
-	if ((*buf = malloc(cap)) == NULL)
-		return -ENOMEM;
-	while ((n = fread(*buf + *len, 1, cap - *len, stdin)) > 0)
+	do {
+		if (*len == cap) {
+			cap = cap == 0 ? 8192 : (cap > max / 2 ? max + 1 : cap * 2);
+			if ((p = realloc(*buf, cap)) == NULL)
+				return -ENOMEM;
+			*buf = p;
+		}
+		n = fread(*buf + *len, 1, cap - *len, stdin);
 		*len += n;
-	if (ferror(stdin)) {
-		free(*buf);
-		*buf = NULL;
+	} while (n > 0 && *len <= max);
+	if (ferror(stdin))
 		return -EIO;
-	}
 	return *len > max ? -EFBIG : 0;
 }
 
