@@ -61,6 +61,8 @@ armor_sniff(const uint8_t *buf, size_t len)
 {
 	static const uint8_t png[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 
+	if (len == 0)
+		return ARMOR_KIND_BINARY; /* buf may be NULL */
 	if (len >= sizeof(png) && memcmp(buf, png, sizeof(png)) == 0)
 		return ARMOR_KIND_PNG;
 	if (len >= 3 && buf[0] == 0xff && buf[1] == 0xd8 && buf[2] == 0xff)
