@@ -202,7 +202,11 @@ issue_vcard(struct cli *cli, const char *persona, const char *output)
 		goto out;
 	if (left_out != 0)
 		say_left_out(left_out);
-	if ((r = qr_show(cli, (const uint8_t *)vcf, n, output, &version)) == 0 && output != NULL)
+	if ((r = qr_show(cli, (const uint8_t *)vcf, n, output, &version)) == 0 && output == NULL &&
+	    isatty(STDOUT_FILENO))
+		printf("A vCard of your '%s' persona: a phone's camera adds it to its contacts.\n",
+		       persona);
+	else if (r == 0 && output != NULL)
 		printf("Wrote a vCard of your '%s' persona (%zu bytes) as a QR code (version %d, "
 		       "level %c) to %s\n",
 		       persona, n, version, QR_EC, output);
@@ -233,6 +237,10 @@ do_issue(struct cli *cli, const char *persona, const char *output, enum card_for
 		r = issue_armor(cli, output, env, len);
 	else
 		r = write_card(cli, output, env, len, false);
+	if (r == 0 && form == FORM_QR && output == NULL && isatty(STDOUT_FILENO))
+		printf("Your '%s' card (rev %llu): they run 'wallflower import' on a photo or a "
+		       "screenshot of it.\n",
+		       persona, (unsigned long long)rev);
 	if (r < 0 || output == NULL || strcmp(output, "-") == 0)
 		goto out;
 	if (form == FORM_QR)

@@ -131,6 +131,7 @@ check "drawn with half-block characters" grep -q '▀' "$TMP/cy.term"
 check "in black on white" grep -q "$(printf '\033\\[30;107m')" "$TMP/cy.term"
 check "the half-blocks read back as the card" sh -c "$QT halfblock '$TMP/cy.term' '$TMP/cy-term.png' &&
 	'$WF' card verify '$TMP/cy-term.png' | grep -q 'Cy Twombly'"
+check "on a wide terminal: drawn, with a line saying what to do with it" sh -c "script -qec \"stty cols 200; '$WF' --state-dir '$TMP/cy' card --qr\" /dev/null >'$TMP/out'; grep -q '▀' '$TMP/out' && grep -q \"they run 'wallflower import' on a photo\" '$TMP/out'"
 check "a terminal too narrow for it: exit 1" sh -c "script -qec \"stty cols 40; '$WF' --state-dir '$TMP/cy' card --qr\" /dev/null >'$TMP/out'; grep -q 'columns wide and the terminal 40' '$TMP/out'"
 
 # ---- the vCard QR for people without wallflower ----
