@@ -13,16 +13,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "qr.h"
 #include "wallflower/armor.h"
 #include "wallflower/file.h"
 
-/* Reads at most max + 1 bytes of standard input (enough to say "too big"), in a buffer that
- * grows as the bytes come: a pasted card is a few hundred bytes, a photo megabytes. */
+/* Reads at most max + 1 bytes of f (enough to say "too big"), in a buffer that grows as the
+ * bytes come: a pasted card is a few hundred bytes, a photo megabytes. */
 static int
-read_stdin(size_t max, uint8_t **buf, size_t *len)
+read_stream(FILE *f, size_t max, uint8_t **buf, size_t *len)
 {
 	size_t cap = 0, n;
 	uint8_t *p;
@@ -36,12 +37,42 @@ read_stdin(size_t max, uint8_t **buf, size_t *len)
 				return -ENOMEM;
 			*buf = p;
 		}
-		n = fread(*buf + *len, 1, cap - *len, stdin);
+		n = fread(*buf + *len, 1, cap - *len, f);
 		*len += n;
 	} while (n > 0 && *len <= max);
-	if (ferror(stdin))
+	if (ferror(f))
 		return -EIO;
 	return *len > max ? -EFBIG : 0;
+}
+
+/*
+ * A regular file in a buffer of its own size (file_read, bounded by what stat says, and
+ * again by the whole cap should it have grown since); anything else (a pipe, a FIFO, a
+ * device) as a stream. Never a buffer of the whole cap up front: most files are a card.
+ */
+static int
+read_path(const char *path, uint8_t **buf, size_t *len)
+{
+	struct stat st;
+	size_t cap = QR_IMAGE_FILE_MAX;
+	FILE *f;
+	int r;
+
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+		if ((uint64_t)st.st_size < cap)
+			cap = (size_t)st.st_size + 1;
+		r = file_read(path, cap, buf, len);
+		if (r == -EFBIG && cap < QR_IMAGE_FILE_MAX)
+			r = file_read(path, QR_IMAGE_FILE_MAX, buf, len);
+		return r;
+	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if ((f = fopen(path, "rbe")) == NULL)
+		return -errno;
+	r = read_stream(f, QR_IMAGE_FILE_MAX, buf, len);
+	fclose(f);
+	return r;
 }
 
 static int
@@ -51,9 +82,9 @@ read_file(const char *path, uint8_t **buf, size_t *len)
 
 	*buf = NULL;
 	if (strcmp(path, "-") == 0)
-		r = read_stdin(QR_IMAGE_FILE_MAX, buf, len);
+		r = read_stream(stdin, QR_IMAGE_FILE_MAX, buf, len);
 	else
-		r = file_read(path, QR_IMAGE_FILE_MAX, buf, len);
+		r = read_path(path, buf, len);
 	if (r == -EFBIG)
 		cli_error("cannot read %s: larger than %d MiB, which no card or picture of one is",
 		          cli_quote_path(path), QR_IMAGE_FILE_MAX >> 20);

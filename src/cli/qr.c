@@ -30,7 +30,8 @@ encode(const uint8_t *data, size_t len)
 {
 	if (len == 0 || len > QR_DATA_MAX)
 		return NULL;
-	return QRcode_encodeData((int)len, data, 0, QR_EC == 'M' ? QR_ECLEVEL_M : QR_ECLEVEL_L);
+	/* Version 0: the smallest that holds the bytes. QR_EC names this level in messages. */
+	return QRcode_encodeData((int)len, data, 0, QR_ECLEVEL_M);
 }
 
 int
