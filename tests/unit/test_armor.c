@@ -93,6 +93,41 @@ test_armor_encode_line_length(void **state)
 	free(s);
 }
 
+/* The card vector "minimal" (proto/vectors/cards.json), armored, is the example of
+ * proto/card.md section 16.1, byte for byte: the specification's example is checked here. */
+static void
+test_armor_encode_spec_example(void **state)
+{
+	static const char hex[] = "92c44d85a17601a36b6579c42003a107bff3ce10be1d70dd18e74bc09967e4d6"
+	                          "309ba50d5f1ddc8664125531b8a372657607a6697373756564ce6ab13b80a46e"
+	                          "616d65ac416461204c6f76656c616365c440fd3da8c7ed766816b99545ad57cb"
+	                          "24a60a565f20a55aeefb5702c1f262f3116779750d356de8969a245efda106d6"
+	                          "a5d7a0f8f94a4623e4e0d2e56e98c02e1002";
+	static const char want[] =
+	        ARMOR_BEGIN "\n"
+	                    "ksRNhaF2AaNrZXnEIAOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4o3Jl\n"
+	                    "dgemaXNzdWVkzmqxO4CkbmFtZaxBZGEgTG92ZWxhY2XEQP09qMftdmgWuZVFrVfL\n"
+	                    "JKYKVl8gpVru+1cCwfJi8xFneXUNNW3olpokXv2hBtal16D4+UpGI+Tg0uVumMAu\n"
+	                    "EAI=\n" ARMOR_END "\n";
+	char *path = tu_source_path("proto/card.md"), *s, *spec;
+	size_t len, n;
+	uint8_t *env = tu_unhex(hex, &len);
+
+	(void)state;
+	assert_int_equal(len, 146);
+	assert_int_equal(armor_encode(env, len, &s, &n), 0);
+	assert_string_equal(s, want);
+	spec = (char *)tu_read(path, &n);
+	spec = realloc(spec, n + 1);
+	assert_non_null(spec);
+	spec[n] = '\0';
+	assert_non_null(strstr(spec, want));
+	free(spec);
+	free(s);
+	free(env);
+	free(path);
+}
+
 /* Every length round-trips, whatever padding it ends with. */
 static void
 test_armor_decode_round_trip_lengths(void **state)
@@ -305,6 +340,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_armor_encode_golden),
 		cmocka_unit_test(test_armor_encode_line_length),
+		cmocka_unit_test(test_armor_encode_spec_example),
 		cmocka_unit_test(test_armor_decode_round_trip_lengths),
 		cmocka_unit_test(test_armor_decode_mail),
 		cmocka_unit_test(test_armor_decode_no_block),
