@@ -374,6 +374,8 @@ scan_gray(const struct gray *g, struct qr_codes *out)
 	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
 	/* The exact bytes: a card is binary, and text is for our parsers to judge. */
 	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
+	/* Light on dark too: a screenshot of a terminal that drew a code in its own colours. */
+	zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_TEST_INVERTED, 1);
 	zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
 	zbar_image_set_size(img, g->width, g->height);
 	zbar_image_set_data(img, g->px, (unsigned long)g->width * g->height, NULL);

@@ -5,6 +5,7 @@
   qrtool.py svg SVG PNG               our SVG's path drawn as a picture
   qrtool.py photo PNG JPEG            a photo-like JPEG: scaled, rotated, blurred, on grey
   qrtool.py pair A.png B.png PNG      two pictures side by side
+  qrtool.py invert PNG OUT.png        light on dark, as a dark terminal draws a code
   qrtool.py vcard VCF NAME ORG EMAIL  parses a vCard with vobject and checks those fields
 """
 import re
@@ -71,6 +72,12 @@ def pair(a, b, png):
     img.save(png)
 
 
+def invert(png, out):
+    from PIL import ImageOps
+
+    ImageOps.invert(Image.open(png).convert("L")).save(out)
+
+
 def vcard(path, name, org, email):
     import vobject
 
@@ -82,6 +89,6 @@ def vcard(path, name, org, email):
 
 
 if __name__ == "__main__":
-    {"halfblock": halfblock, "svg": svg, "photo": photo, "pair": pair, "vcard": vcard}[
+    {"halfblock": halfblock, "svg": svg, "photo": photo, "pair": pair, "invert": invert, "vcard": vcard}[
         sys.argv[1]
     ](*sys.argv[2:])

@@ -123,6 +123,8 @@ check "a photo-like JPEG (scaled, turned 7 degrees, blurred, on grey)" $QT photo
 check "JPEG magic" magic "$TMP/di.jpg" ffd8ff
 check "import FILE.jpg" wf 0 import "$TMP/di.jpg" --event "Photo Day"
 check "Di is updated, met at the event" has "Updated Di Fragile.*recorded meeting at Photo Day"
+check "light on dark (a dark terminal's screenshot)" $QT invert "$TMP/di.png" "$TMP/di-dark.png"
+check "reads too" wf 0 card verify "$TMP/di-dark.png"
 as eve card --qr -o "$TMP/eve.png" >/dev/null
 check "two codes in one picture" $QT pair "$TMP/bo.png" "$TMP/eve.png" "$TMP/pair.png"
 check "import both" wf 0 import "$TMP/pair.png"
