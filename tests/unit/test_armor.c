@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "testutil.h"
 #include "wallflower/armor.h"
 #include "wallflower/crypt.h"
@@ -306,6 +308,68 @@ test_armor_decode_bounds(void **state)
 	free(text);
 }
 
+/* The verdict tokens of proto/vectors/armor.json. */
+static const char *const fault_tokens[ARMOR_FAULT_COUNT] = {
+	[ARMOR_OK] = "ok",
+	[ARMOR_NO_END] = "no-end",
+	[ARMOR_BAD_CHAR] = "bad-char",
+	[ARMOR_LONG_LINE] = "long-line",
+	[ARMOR_BLANK_LINE] = "blank-line",
+	[ARMOR_PADDING] = "padding",
+	[ARMOR_EMPTY] = "empty",
+	[ARMOR_TOO_BIG] = "too-big",
+};
+
+static void
+check_vector_block(const char *name, const struct armor_block *b, json_t *want)
+{
+	const char *verdict = json_string_value(json_object_get(want, "verdict"));
+	size_t len;
+	uint8_t *data;
+
+	printf("# %s, block at line %zu\n", name, b->line);
+	assert_int_equal(b->line, json_integer_value(json_object_get(want, "line")));
+	assert_string_equal(fault_tokens[b->fault], verdict);
+	if (b->fault != ARMOR_OK) {
+		assert_int_equal(b->fault_line,
+		                 json_integer_value(json_object_get(want, "fault_line")));
+		return;
+	}
+	data = tu_unhex(json_string_value(json_object_get(want, "data")), &len);
+	assert_int_equal(b->len, len);
+	assert_memory_equal(b->data, data, len);
+	free(data);
+}
+
+/* Every vector of proto/vectors/armor.json, which tests/interop/check_armor.py replays too. */
+static void
+test_armor_decode_vectors(void **state)
+{
+	char *path = tu_source_path("proto/vectors/armor.json");
+	json_error_t jerr;
+	json_t *doc = json_load_file(path, 0, &jerr), *v;
+	size_t i;
+
+	(void)state;
+	assert_non_null(doc);
+	json_array_foreach(json_object_get(doc, "vectors"), i, v)
+	{
+		const char *name = json_string_value(json_object_get(v, "name"));
+		json_t *text = json_object_get(v, "text"), *blocks = json_object_get(v, "blocks");
+		struct armor_blocks b;
+
+		assert_int_equal(
+		        armor_decode(json_string_value(text), json_string_length(text), &b), 0);
+		assert_int_equal(b.n, json_array_size(blocks));
+		for (size_t k = 0; k < b.n; k++)
+			check_vector_block(name, &b.v[k], json_array_get(blocks, k));
+		armor_blocks_clear(&b);
+	}
+	assert_true(i >= 20);
+	json_decref(doc);
+	free(path);
+}
+
 static void
 test_armor_sniff_kinds(void **state)
 {
@@ -347,6 +411,7 @@ main(void)
 		cmocka_unit_test(test_armor_decode_hostile),
 		cmocka_unit_test(test_armor_decode_begin_twice),
 		cmocka_unit_test(test_armor_decode_bounds),
+		cmocka_unit_test(test_armor_decode_vectors),
 		cmocka_unit_test(test_armor_sniff_kinds),
 		cmocka_unit_test(test_armor_fault_describe_all),
 	};
