@@ -107,4 +107,19 @@ void crypt_hex(char *out, const uint8_t *bin, size_t n);
 /* Parses exactly 2n hex digits (either case) into n bytes. 0 or -EINVAL. */
 int crypt_unhex(uint8_t *bin, size_t n, const char *hex, size_t hexlen) CRYPT_WUR;
 
+/* Characters of the standard, padded base64 of n bytes (RFC 4648 section 4), without NUL. */
+#define CRYPT_BASE64_LEN(n) (((n) + 2) / 3 * 4)
+
+/* Standard padded base64 of n bytes into out, which has room for CRYPT_BASE64_LEN(n) + 1
+ * (NUL-terminated). */
+void crypt_base64(char *out, const uint8_t *bin, size_t n);
+
+/*
+ * Decodes standard padded base64 (RFC 4648 section 4), strictly: only the alphabet, padding
+ * exactly where it belongs and nowhere else, no whitespace, and the unused bits of the last
+ * group zero (one encoding per byte string). At most max bytes into bin; *n gets the count.
+ * 0; -EINVAL for anything else; -EMSGSIZE when the bytes would exceed max.
+ */
+int crypt_unbase64(uint8_t *bin, size_t max, size_t *n, const char *b64, size_t len) CRYPT_WUR;
+
 #endif

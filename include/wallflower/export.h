@@ -64,6 +64,22 @@ const char *export_format_name(enum export_format fmt);
 struct json_t;
 struct json_t *export_contact_json(const struct contact *c, const struct followup *fu, size_t n_fu);
 
+/* The most bytes of export_vcard_qr's vCard: a QR code of version 11 (61 modules a side) at
+ * error correction level M, which a phone reads off a laptop's screen at arm's length. */
+#define EXPORT_VCARD_QR_MAX 251
+
+/*
+ * A plain vCard 3.0 of one's own fields f for a QR code, for people without wallflower:
+ * FN and N, then EMAIL, TEL, ORG, TITLE and URL (each list's first item, then the others),
+ * added in that order while the whole stays within max bytes; the rest (pronouns, location,
+ * note, topics, offers, seeks) never goes in. The same escaping, cleaning and folding as the
+ * vCard export, but no PRODID, UID, REV or NOTE. *out (NUL-terminated, owned by the caller)
+ * and *len; *left_out gets a bit (1u << field) for each field of which an item was left out
+ * for want of room. 0; -EMSGSIZE when even the name does not fit; -ENOMEM.
+ */
+int export_vcard_qr(const struct card_fields *f, size_t max, char **out, size_t *len,
+                    unsigned *left_out) __attribute__((warn_unused_result));
+
 /* Writes d in fmt to out. 0; -EIO when writing fails; -ENOMEM. */
 int export_write(enum export_format fmt, const struct export_data *d, FILE *out)
         __attribute__((warn_unused_result));

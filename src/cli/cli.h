@@ -207,11 +207,39 @@ json_t *cli_fields_json(const struct card_fields *f);
 void cli_fields_print(const struct card_fields *f);
 
 /*
- * Reads and decodes a card file (FILE, or '-' for standard input), at most a little over
- * CARD_ENVELOPE_MAX bytes. 0 with *card, or with *card NULL and *err saying why it is not a
- * card; -1 after printing why the file could not be read.
+ * Reads and decodes a card file (FILE, or '-' for standard input) holding one card: a binary
+ * envelope, one armored block, or a picture of one QR code (cardfile.c). 0 with *card, or
+ * with *card NULL and *err saying why it is not a card; -1 after printing why the file
+ * could not be read, holds no card, or holds several.
  */
 int cli_read_card(const char *path, struct card **card, struct card_error *err);
+
+/* One card found in a file: where in it, and its verdict. */
+struct cli_card_in {
+	char where[48];        /* "" for a whole binary file, "block at line 4", "QR code 2" */
+	struct card *card;     /* owned; NULL when refused */
+	struct card_error err; /* when card is NULL and why is empty */
+	char why[160];         /* a refusal that is not the card's (damaged armor), or "" */
+};
+
+struct cli_cards_in {
+	struct cli_card_in *v; /* owned */
+	size_t n;
+};
+
+/*
+ * Finds the cards FILE (or '-') holds, whatever the form it has by its first bytes (never
+ * its name): a binary envelope (one card); text with armored blocks (one each, text around
+ * them ignored); a PNG or JPEG picture (one for each QR code in it, whose bytes are an
+ * envelope or armored text). Every card is decoded and verified; expiry is the caller's.
+ * 0 with out->n >= 1; -1 after printing why the file cannot be read or holds no card.
+ */
+int cli_read_cards(const char *path, struct cli_cards_in *out);
+/* The same, in two steps: the bytes of FILE (or '-'; *buf the caller's to free; -1 after
+ * printing why it cannot be read), and the cards in len bytes read from path. */
+int cli_read_file(const char *path, uint8_t **buf, size_t *len);
+int cli_cards_parse(const char *path, const uint8_t *buf, size_t len, struct cli_cards_in *out);
+void cli_cards_in_clear(struct cli_cards_in *in);
 
 /* Whether name is a valid event name: 1 to 128 bytes of one-line text (card rules). */
 bool cli_event_valid(const char *name);

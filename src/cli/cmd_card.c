@@ -11,10 +11,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "qr.h"
+#include "wallflower/armor.h"
+#include "wallflower/export.h"
 #include "wallflower/file.h"
 
 static const char help[] =
-        "usage: wallflower card [--persona P] [-o FILE]\n"
+        "usage: wallflower card [--persona P] [--armor | --qr [--vcard]] [-o FILE]\n"
         "       wallflower card verify FILE [--json]\n"
         "\n"
         "The first form signs a fresh card from persona P (default \"default\") and writes\n"
@@ -24,9 +27,20 @@ static const char help[] =
         "\n"
         "The second form checks a card file (FILE '-' reads standard input): its structure,\n"
         "its signature and every field rule. It prints the fields of a valid card; for an\n"
-        "invalid one it prints one line saying what is wrong and exits 1.\n"
+        "invalid one it prints one line saying what is wrong and exits 1. FILE may be\n"
+        "binary, armored text or a picture of a QR code, as 'wallflower import' reads.\n"
         "\n"
         "  --persona P    the persona to issue\n"
+        "  --armor        the card as text (-----BEGIN WALLFLOWER CARD----- ...) that\n"
+        "                 survives mail and chat; to a terminal too\n"
+        "  --qr           the card as a QR code (error correction level M): drawn on\n"
+        "                 standard output with half-block characters, or -o FILE.png or\n"
+        "                 FILE.svg; a card over 2331 bytes fits no QR code (use --armor)\n"
+        "  --vcard        with --qr: a plain vCard 3.0 of the persona (name, email, phone,\n"
+        "                 organisation, title, web site) that any phone camera adds to its\n"
+        "                 contacts; unsigned, for people without wallflower. Kept to\n"
+        "                 251 bytes (a QR code of version 11 at most): what does not fit is\n"
+        "                 left out, and said so\n"
         "  -o, --output FILE  where to write the card: a new file or a regular file of\n"
         "                 yours, replaced atomically (0644); never a FIFO or device, nor\n"
         "                 through another user's link (use -o - for standard output)\n"
@@ -101,7 +115,7 @@ out:
 }
 
 static int
-write_card(struct cli *cli, const char *output, const uint8_t *env, size_t len)
+write_card(struct cli *cli, const char *output, const uint8_t *env, size_t len, bool text)
 {
 	int r;
 
@@ -119,7 +133,7 @@ write_card(struct cli *cli, const char *output, const uint8_t *env, size_t len)
 		}
 		return 0;
 	}
-	if (isatty(STDOUT_FILENO)) {
+	if (!text && isatty(STDOUT_FILENO)) {
 		cli_error("a card is binary; refusing to write it to a terminal (use -o FILE)");
 		return -1;
 	}
@@ -130,23 +144,116 @@ write_card(struct cli *cli, const char *output, const uint8_t *env, size_t len)
 	return 0;
 }
 
+/* What the first form writes. */
+enum card_form { FORM_BINARY, FORM_ARMOR, FORM_QR, FORM_QR_VCARD };
+
 static int
-do_issue(struct cli *cli, const char *persona, const char *output)
+issue_armor(struct cli *cli, const char *output, const uint8_t *env, size_t len)
+{
+	char *text = NULL;
+	size_t n = 0;
+	int r;
+
+	if (armor_encode(env, len, &text, &n) < 0) {
+		cli_error("out of memory");
+		return -1;
+	}
+	r = write_card(cli, output, (const uint8_t *)text, n, true);
+	free(text);
+	return r;
+}
+
+/* Names the fields left out of a vCard for its QR code, on stderr. */
+static void
+say_left_out(unsigned left_out)
+{
+	char names[128] = "";
+	size_t o = 0;
+
+	for (int f = 0; f < CARD_FIELD_COUNT; f++)
+		if (left_out & (1u << f))
+			o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s", o ? ", " : "",
+			                      card_field_info((enum card_field)f)->name);
+	fprintf(stderr,
+	        "wallflower: left out of the vCard to keep its QR code small (at most %d bytes): "
+	        "%s\n",
+	        EXPORT_VCARD_QR_MAX, names);
+}
+
+static int
+issue_vcard(struct cli *cli, const char *persona, const char *output)
+{
+	struct store *st = NULL;
+	struct card_fields f;
+	char *vcf = NULL;
+	size_t n = 0;
+	unsigned left_out = 0;
+	int r = -1, e, version = 0;
+
+	card_fields_init(&f);
+	if (cli_open_store(cli, &st) < 0 || load_persona(st, persona, &f) < 0)
+		goto out;
+	e = export_vcard_qr(&f, EXPORT_VCARD_QR_MAX, &vcf, &n, &left_out);
+	if (e == -EMSGSIZE)
+		cli_error("persona '%s': the name alone makes a vCard over %d bytes", persona,
+		          EXPORT_VCARD_QR_MAX);
+	else if (e < 0)
+		cli_error("cannot make the vCard: %s", strerror(-e));
+	if (e < 0)
+		goto out;
+	if (left_out != 0)
+		say_left_out(left_out);
+	if ((r = qr_show(cli, (const uint8_t *)vcf, n, output, &version)) == 0 && output == NULL &&
+	    isatty(STDOUT_FILENO))
+		printf("A vCard of your '%s' persona: a phone's camera adds it to its contacts.\n",
+		       persona);
+	else if (r == 0 && output != NULL)
+		printf("Wrote a vCard of your '%s' persona (%zu bytes) as a QR code (version %d, "
+		       "level %c) to %s\n",
+		       persona, n, version, QR_EC, output);
+out:
+	free(vcf);
+	card_fields_clear(&f);
+	store_close(st);
+	return r;
+}
+
+static int
+do_issue(struct cli *cli, const char *persona, const char *output, enum card_form form)
 {
 	uint8_t *env = NULL;
 	size_t len = 0;
 	uint64_t rev = 0;
-	int r = CLI_EXIT_FAIL;
+	int r = -1, version = 0;
 
-	if (cli_issue_card(cli, persona, &env, &len, &rev) == 0 &&
-	    write_card(cli, output, env, len) == 0) {
-		if (output != NULL && strcmp(output, "-") != 0)
-			printf("Wrote your '%s' card (rev %llu, %zu bytes) to %s\n", persona,
-			       (unsigned long long)rev, len, output);
-		r = CLI_EXIT_OK;
-	}
+	if (output != NULL && strcmp(output, "-") == 0 && form >= FORM_QR)
+		output = NULL;
+	if (form == FORM_QR_VCARD)
+		return issue_vcard(cli, persona, output) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+	if (cli_issue_card(cli, persona, &env, &len, &rev) < 0)
+		goto out;
+	if (form == FORM_QR)
+		r = qr_show(cli, env, len, output, &version);
+	else if (form == FORM_ARMOR)
+		r = issue_armor(cli, output, env, len);
+	else
+		r = write_card(cli, output, env, len, false);
+	if (r == 0 && form == FORM_QR && output == NULL && isatty(STDOUT_FILENO))
+		printf("Your '%s' card (rev %llu): they run 'wallflower import' on a photo or a "
+		       "screenshot of it.\n",
+		       persona, (unsigned long long)rev);
+	if (r < 0 || output == NULL || strcmp(output, "-") == 0)
+		goto out;
+	if (form == FORM_QR)
+		printf("Wrote your '%s' card (rev %llu, %zu bytes) as a QR code (version %d, "
+		       "level %c) to %s\n",
+		       persona, (unsigned long long)rev, len, version, QR_EC, output);
+	else
+		printf("Wrote your '%s' card (rev %llu, %zu bytes%s) to %s\n", persona,
+		       (unsigned long long)rev, len, form == FORM_ARMOR ? ", armored" : "", output);
+out:
 	free(env);
-	return r;
+	return r < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
 static json_t *
@@ -226,9 +333,12 @@ cmd_card(struct cli *cli, int argc, char **argv)
 		                              { "persona", required_argument, NULL, 'p' },
 		                              { "output", required_argument, NULL, 'o' },
 		                              { "json", no_argument, NULL, 'j' },
+		                              { "armor", no_argument, NULL, 'A' },
+		                              { "qr", no_argument, NULL, 'Q' },
+		                              { "vcard", no_argument, NULL, 'V' },
 		                              { NULL, 0, NULL, 0 } };
 	const char *persona = NULL, *output = NULL;
-	bool json = false, done;
+	bool json = false, armor = false, qr = false, vcard = false, done;
 	int c;
 
 	while ((c = cli_getopt(cli, argc, argv, "hp:o:j", opts, help, &done)) != -1) {
@@ -238,14 +348,22 @@ cmd_card(struct cli *cli, int argc, char **argv)
 			output = optarg;
 		else if (c == 'j')
 			json = true;
+		else if (c == 'A')
+			armor = true;
+		else if (c == 'Q')
+			qr = true;
+		else if (c == 'V')
+			vcard = true;
 		else
 			return CLI_EXIT_USAGE;
 	}
 	if (done)
 		return CLI_EXIT_OK;
 	if (optind < argc && strcmp(argv[optind], "verify") == 0) {
-		if (persona != NULL || output != NULL)
-			return cli_usage_error(cli, "'card verify' takes no --persona or -o");
+		if (persona != NULL || output != NULL || armor || qr || vcard)
+			return cli_usage_error(cli,
+			                       "'card verify' takes no --persona, -o, --armor, "
+			                       "--qr or --vcard");
 		if (argc - optind != 2)
 			return cli_usage_error(cli, "'card verify' takes one FILE");
 		return do_verify(argv[optind + 1], json);
@@ -258,5 +376,14 @@ cmd_card(struct cli *cli, int argc, char **argv)
 		persona = STORE_PERSONA_DEFAULT;
 	if (!store_persona_valid(persona))
 		return cli_usage_error(cli, "invalid persona name %s", cli_quote(persona));
-	return do_issue(cli, persona, output);
+	if (armor && qr)
+		return cli_usage_error(cli, "--armor and --qr are two forms: choose one");
+	if (vcard && !qr)
+		return cli_usage_error(cli, "--vcard goes with --qr");
+	if (qr && output != NULL && strcmp(output, "-") != 0 && qr_format_of(output) == NULL)
+		return cli_usage_error(cli, "--qr writes FILE.png or FILE.svg, not %s",
+		                       cli_quote_path(output));
+	return do_issue(cli, persona, output,
+	                vcard ? FORM_QR_VCARD
+	                      : (qr ? FORM_QR : (armor ? FORM_ARMOR : FORM_BINARY)));
 }

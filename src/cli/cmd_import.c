@@ -20,12 +20,17 @@ static const char import_help[] =
         "usage: wallflower import FILE... [--event E] [--via CONTACT]\n"
         "\n"
         "Adds the people whose cards the FILEs hold ('-' reads standard input, once): cards\n"
-        "you were given out of band, by mail or on a USB stick. Each is verified like any card\n"
-        "(see 'wallflower card verify'). A newer card from someone you know updates them; an\n"
-        "older or the same one changes nothing, but --event and --via are still recorded.\n"
-        "Each file gets one line saying what was done (starting with the file's name when\n"
-        "there are several). A file that cannot be read or holds no valid card is reported\n"
-        "and the others are still imported; then the exit status is 1.\n"
+        "you were given out of band, by mail or on a USB stick. A FILE may be a binary card,\n"
+        "text holding armored cards (as pasted from a mail: text around them, '> ' quoting,\n"
+        "CRLF and several cards are fine), or a PNG or JPEG picture of QR codes (a photo or\n"
+        "a screenshot of 'wallflower card --qr'); the form is told by the bytes, not the\n"
+        "name. Each card is verified like any card (see 'wallflower card verify'). A newer\n"
+        "card from someone you know updates them; an older or the same one changes nothing,\n"
+        "but --event and --via are still recorded.\n"
+        "Each card gets one line saying what was done (starting with the file's name, and\n"
+        "where in it, when there are several). A file that cannot be read or a card that is\n"
+        "damaged or invalid is reported and the others are still imported, each on its own;\n"
+        "then the exit status is 1.\n"
         "\n"
         "A file that holds vCards (BEGIN:VCARD; 3.0 or 4.0, UTF-8, as address books and\n"
         "phones export them; the name does not matter) adds each person in it as an\n"
@@ -73,56 +78,41 @@ import_store(const struct import_ctx *x, const struct card *card, enum store_car
 	return store_end(x->st, r);
 }
 
-/* Imports one file. 0, or -1 after saying why (on stderr). */
+/* Imports one card found in a file, under its label. 0, or -1 after saying why. */
 static int
-import_one(const struct import_ctx *x, const char *path)
+import_card(const struct import_ctx *x, const char *label, struct cli_card_in *in)
 {
-	struct card_error err = { 0 };
 	enum store_card_result res;
-	struct card *card = NULL;
+	struct card *card = in->card;
 	char why[128], fpr[IDENTITY_FPR_LEN + 1];
 	bool met_new, via_kept;
-	uint8_t *buf;
-	size_t len;
-	int r = -1, e;
+	int e;
 
-	/* By content, not by name: a vCard (import_vcard.c) or a card. */
-	if (import_read(path, &buf, &len) < 0)
-		return -1;
-	if (vcard_sniff(buf, len)) {
-		r = import_vcards(x, path, buf, len);
-		free(buf);
-		return r;
-	}
-	/* Over the cap, decode is handed one byte too many so that it names the rule. */
-	e = card_decode(buf, len > CARD_ENVELOPE_MAX ? CARD_ENVELOPE_MAX + 1 : len, &card, &err);
-	free(buf);
-	if (e == -ENOMEM) {
-		cli_error("out of memory");
+	if (in->why[0] != '\0') {
+		cli_error("%s: %s", label, in->why);
 		return -1;
 	}
-	if (card == NULL || card_check_time(card, x->now, &err) < 0) {
-		cli_error("%s: invalid card: %s", cli_printable(path),
-		          card_error_describe(&err, why, sizeof(why)));
-		goto out;
+	if (card == NULL || card_check_time(card, x->now, &in->err) < 0) {
+		cli_error("%s: invalid card: %s", label,
+		          card_error_describe(&in->err, why, sizeof(why)));
+		return -1;
 	}
 	if (x->me != NULL && memcmp(x->me->sign_pk, card->key, CRYPT_SIGN_PK) == 0) {
-		cli_error("%s is your own card; you are not one of your contacts",
-		          cli_printable(path));
-		goto out;
+		cli_error("%s is your own card; you are not one of your contacts", label);
+		return -1;
 	}
 	if (x->via != NULL && memcmp(x->via->key, card->key, CRYPT_SIGN_PK) == 0) {
 		cli_error("%s: nobody introduces themself: --via names the card's own owner",
-		          cli_printable(path));
-		goto out;
+		          label);
+		return -1;
 	}
 	if ((e = import_store(x, card, &res, &met_new, &via_kept)) < 0) {
-		cli_error("%s: cannot store the card: %s (nothing was changed)",
-		          cli_printable(path), strerror(-e));
-		goto out;
+		cli_error("%s: cannot store the card: %s (nothing was changed)", label,
+		          strerror(-e));
+		return -1;
 	}
 	identity_fingerprint(card->key, fpr);
-	printf("%s%s%s %s (%s)", x->several ? cli_printable(path) : "", x->several ? ": " : "",
+	printf("%s%s%s %s (%s)", x->several ? label : "", x->several ? ": " : "",
 	       import_results[res], card->f.text[CARD_NAME], fpr);
 	if (x->event != NULL)
 		printf(met_new ? "; recorded meeting at %s"
@@ -133,10 +123,45 @@ import_one(const struct import_ctx *x, const char *path)
 	else if (x->via != NULL)
 		printf("; an earlier introducer stays recorded (see 'wallflower show')");
 	printf(".\n");
-	r = 0;
-out:
-	card_free(card);
-	return r;
+	return 0;
+}
+
+/*
+ * Imports the cards of one file, each in its own transaction: a damaged block among good
+ * ones is reported and the others are still imported. 0, or -1 when any was not.
+ */
+static int
+import_one(struct import_ctx *x, const char *path, bool several_files)
+{
+	struct cli_cards_in in;
+	char label[1200];
+	uint8_t *buf;
+	size_t len;
+	int failed = 0, r;
+
+	if (cli_read_file(path, &buf, &len) < 0)
+		return -1;
+	/* By content, not by name: vCards (import_vcard.c), or cards in any form. */
+	if (vcard_sniff(buf, len)) {
+		r = import_vcards(x, path, buf, len);
+		free(buf);
+		return r;
+	}
+	r = cli_cards_parse(path, buf, len, &in);
+	free(buf);
+	if (r < 0)
+		return -1;
+	x->several = several_files || in.n > 1;
+	for (size_t i = 0; i < in.n; i++) {
+		if (in.v[i].where[0] != '\0')
+			snprintf(label, sizeof(label), "%s (%s)", cli_printable(path),
+			         in.v[i].where);
+		else
+			snprintf(label, sizeof(label), "%s", cli_printable(path));
+		failed += import_card(x, label, &in.v[i]) < 0;
+	}
+	cli_cards_in_clear(&in);
+	return failed > 0 ? -1 : 0;
 }
 
 /* Checks the command line: 0, or the exit status of a usage error. */
@@ -191,9 +216,8 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		goto out;
 	x.me = me;
 	x.via = via;
-	x.several = argc - optind > 1;
 	for (int i = optind; i < argc; i++)
-		failed += import_one(&x, argv[i]) < 0;
+		failed += import_one(&x, argv[i], argc - optind > 1) < 0;
 	r = failed > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 out:
 	contact_free_all(via, via ? 1 : 0);

@@ -22,12 +22,6 @@ struct import_ctx {
 };
 
 /*
- * Reads path ('-': standard input) whole, at most VCARD_FILE_MAX bytes, into *buf (owned).
- * 0, or -1 after saying why on stderr.
- */
-int import_read(const char *path, uint8_t **buf, size_t *len);
-
-/*
  * Imports the vCards of one file (vcard_sniff said it holds some) as unverified contacts,
  * all of them or, when one is bad, none. One line per contact on stdout. 0, or -1 after
  * saying why on stderr.

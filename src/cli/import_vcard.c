@@ -14,23 +14,6 @@
 #include "wallflower/file.h"
 #include "wallflower/vcard.h"
 
-int
-import_read(const char *path, uint8_t **buf, size_t *len)
-{
-	const char *from = strcmp(path, "-") == 0 ? "/dev/stdin" : path;
-	int r;
-
-	*buf = NULL;
-	*len = 0;
-	r = file_read(from, VCARD_FILE_MAX, buf, len);
-	if (r == -EFBIG)
-		cli_error("%s: too big for a card or a file of vCards (at most %u MiB)",
-		          cli_printable(path), VCARD_FILE_MAX >> 20);
-	else if (r < 0)
-		cli_error("cannot read %s: %s", cli_quote_path(path), strerror(-r));
-	return r < 0 ? -1 : 0;
-}
-
 /* What was done with one vCard, for its line. */
 struct done {
 	enum store_card_result res;

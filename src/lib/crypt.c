@@ -238,3 +238,28 @@ crypt_unhex(uint8_t *bin, size_t n, const char *hex, size_t hexlen)
 		return -EINVAL;
 	return 0;
 }
+
+void
+crypt_base64(char *out, const uint8_t *bin, size_t n)
+{
+	sodium_bin2base64(out, CRYPT_BASE64_LEN(n) + 1, bin, n, sodium_base64_VARIANT_ORIGINAL);
+}
+
+int
+crypt_unbase64(uint8_t *bin, size_t max, size_t *n, const char *b64, size_t len)
+{
+	const char *end = NULL;
+
+	*n = 0;
+	/* libsodium stops at the first character outside the alphabet and says where: the whole
+	 * input must have been taken, so that "QQ==junk" is not "A". */
+	if (len % 4 != 0)
+		return -EINVAL;
+	if (len / 4 * 3 - (len > 0 && b64[len - 1] == '=') - (len > 1 && b64[len - 2] == '=') > max)
+		return -EMSGSIZE;
+	if (sodium_base642bin(bin, max, b64, len, NULL, n, &end, sodium_base64_VARIANT_ORIGINAL) !=
+	            0 ||
+	    end != b64 + len)
+		return -EINVAL;
+	return 0;
+}

@@ -671,6 +671,100 @@ vcard_write(const struct export_data *d, FILE *out, bool v4)
 	return w.l.err;
 }
 
+/* --- vCard for a QR code ---------------------------------------------------------------- */
+
+/* A property of export_vcard_qr: one item of a list field, or a text field (item 0). */
+static void
+qr_property(struct lines *w, const struct contact *c, enum card_field f, size_t item)
+{
+	const struct card_list *l;
+	size_t at;
+
+	if (f == CARD_NAME) {
+		vcard_names(w, c);
+	} else if (f == CARD_ORG) {
+		vcard_org(w, c);
+	} else if (f == CARD_TITLE) {
+		lines_text(w, "TITLE", c->f.text[CARD_TITLE], 0);
+	} else if (f == CARD_URL) {
+		l = card_fields_list_const(&c->f, f);
+		at = lines_name(w, "URL");
+		line_uri(&w->l, l->items[item]);
+		lines_end(w, at);
+	} else {
+		l = card_fields_list_const(&c->f, f);
+		lines_text(w, f == CARD_EMAIL ? "EMAIL" : "TEL", l->items[item], 0);
+	}
+}
+
+/* Appends one property to the vCard in *v when it fits within max. */
+static int
+qr_add(struct line *v, size_t max, const struct contact *c, enum card_field f, size_t item,
+       unsigned *left_out)
+{
+	struct lines w = { 0 };
+	char *buf = NULL;
+	size_t n = 0;
+	int e = 0;
+
+	if ((w.out = open_memstream(&buf, &n)) == NULL)
+		return -ENOMEM;
+	w.semi = true;
+	qr_property(&w, c, f, item);
+	if (fclose(w.out) != 0 || w.l.err < 0)
+		e = w.l.err < 0 ? w.l.err : -ENOMEM;
+	else if (v->len + n + sizeof("END:VCARD\r\n") - 1 <= max)
+		line_add(v, buf, n);
+	else
+		*left_out |= 1u << f;
+	free(w.l.p);
+	free(buf);
+	return e < 0 ? e : v->err;
+}
+
+int
+export_vcard_qr(const struct card_fields *f, size_t max, char **out, size_t *len,
+                unsigned *left_out)
+{
+	static const enum card_field order[] = { CARD_EMAIL, CARD_PHONE, CARD_ORG, CARD_TITLE,
+		                                 CARD_URL };
+	static const enum card_field more[] = { CARD_EMAIL, CARD_PHONE, CARD_URL };
+	struct contact c;
+	struct line v = { 0 };
+	unsigned names = 0;
+	int e;
+
+	*out = NULL;
+	*len = 0;
+	*left_out = 0;
+	memset(&c, 0, sizeof(c));
+	c.f = *f; /* borrowed: never freed here */
+	line_puts(&v, "BEGIN:VCARD\r\nVERSION:3.0\r\n");
+	if ((e = qr_add(&v, max, &c, CARD_NAME, 0, &names)) < 0 || names != 0) {
+		e = e < 0 ? e : -EMSGSIZE;
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]) && e == 0; i++) {
+		const struct card_list *l =
+		        order[i] >= CARD_EMAIL ? card_fields_list_const(f, order[i]) : NULL;
+
+		if (l != NULL ? l->n > 0 : f->text[order[i]] != NULL)
+			e = qr_add(&v, max, &c, order[i], 0, left_out);
+	}
+	for (size_t i = 0; i < sizeof(more) / sizeof(more[0]) && e == 0; i++)
+		for (size_t k = 1; k < card_fields_list_const(f, more[i])->n && e == 0; k++)
+			e = qr_add(&v, max, &c, more[i], k, left_out);
+	line_add(&v, "END:VCARD\r\n\0", 12);
+	if ((e = e < 0 ? e : v.err) == 0) {
+		*out = v.p;
+		*len = v.len - 1;
+		v.p = NULL;
+	}
+out:
+	free(v.p);
+	return e;
+}
+
 /* --- iCalendar ------------------------------------------------------------------------- */
 
 /* The UID: the follow-up's number, and the owner's fingerprint (dashes dropped) when known,

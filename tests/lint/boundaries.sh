@@ -31,6 +31,9 @@ only 'jansson' src/cli/cli.h src/lib/export.c src/lib/ctl.c include/wallflower/c
 only 'libxml' src/lib/export_xml.c
 # Graphviz draws the map (graph map): libcgraph and libgvc in one file of the CLI.
 only 'graphviz/' src/cli/cmd_map.c
+# QR codes and the pictures they travel in: libqrencode, zbar, libpng and libjpeg in one file
+# of the CLI (src/cli/qr.c).
+only "(qrencode\\.h|zbar\\.h|zbar/|png\\.h|pngconf\\.h|jpeglib\\.h|jerror\\.h)" src/cli/qr.c
 # Unicode: canonical and search forms in canon.c, display width in the CLI's tables.
 only 'uni(str|case|norm|ctype|width|conv|lbrk|wbrk)\.h' src/lib/canon.c src/cli/table.c
 

@@ -161,6 +161,37 @@ test_crypt_equal_and_wipe(void **state)
 	crypt_wipe(NULL, 0);
 }
 
+/* RFC 4648 section 10's vectors, and strictness: one encoding per byte string. */
+static void
+test_crypt_base64_strict(void **state)
+{
+	static const char *const vec[][2] = { { "f", "Zg==" },         { "fo", "Zm8=" },
+		                              { "foo", "Zm9v" },       { "foob", "Zm9vYg==" },
+		                              { "fooba", "Zm9vYmE=" }, { "foobar", "Zm9vYmFy" } };
+	static const char *const bad[] = { "Zg=",  "Zg",   "Zh==",   "Zm9=", "Zg==Zg==",
+		                           "Zm 9", "Zm-v", "Zm9v\n", "=Zm9", "Zm9v====" };
+	uint8_t bin[16];
+	char b64[CRYPT_BASE64_LEN(6) + 1];
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(vec) / sizeof(vec[0]); i++) {
+		crypt_base64(b64, (const uint8_t *)vec[i][0], strlen(vec[i][0]));
+		assert_string_equal(b64, vec[i][1]);
+		assert_int_equal(crypt_unbase64(bin, sizeof(bin), &n, vec[i][1], strlen(vec[i][1])),
+		                 0);
+		assert_int_equal(n, strlen(vec[i][0]));
+		assert_memory_equal(bin, vec[i][0], n);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(crypt_unbase64(bin, sizeof(bin), &n, bad[i], strlen(bad[i])),
+		                 -EINVAL);
+	assert_int_equal(crypt_unbase64(bin, 5, &n, "Zm9vYmFy", 8), -EMSGSIZE);
+	assert_int_equal(crypt_unbase64(bin, 6, &n, "Zm9vYmFy", 8), 0);
+	assert_int_equal(crypt_unbase64(bin, 0, &n, "", 0), 0);
+	assert_int_equal(n, 0);
+}
+
 int
 main(void)
 {
@@ -173,6 +204,7 @@ main(void)
 		cmocka_unit_test(test_crypt_dh_small_order),
 		cmocka_unit_test(test_crypt_hex_round_trip),
 		cmocka_unit_test(test_crypt_equal_and_wipe),
+		cmocka_unit_test(test_crypt_base64_strict),
 	};
 
 	assert_int_equal(crypt_init(), 0);

@@ -803,6 +803,111 @@ test_export_write_dangling_edge(void **state)
 	graph_clear(&g);
 }
 
+/* --- export_vcard_qr ------------------------------------------------------------------- */
+
+static void
+fields_add(struct card_fields *f, enum card_field field, const char *v)
+{
+	struct card_list *l = card_fields_list(f, field);
+
+	l->items = realloc(l->items, (l->n + 1) * sizeof(*l->items));
+	assert_non_null(l->items);
+	l->items[l->n++] = strdup(v);
+}
+
+static void
+test_export_vcard_qr_golden(void **state)
+{
+	struct card_fields f;
+	char *v;
+	size_t n;
+	unsigned left;
+
+	(void)state;
+	card_fields_init(&f);
+	f.text[CARD_NAME] = strdup("Ada Lovelace");
+	f.text[CARD_ORG] = strdup("Engines; Ltd, \\ Co");
+	f.text[CARD_TITLE] = strdup("Analyst\nof engines");
+	f.text[CARD_NOTE] = strdup("never in it");
+	f.text[CARD_PRONOUNS] = strdup("she/her");
+	fields_add(&f, CARD_EMAIL, "ada@example.org");
+	fields_add(&f, CARD_PHONE, "+44 20 7946 0000");
+	fields_add(&f, CARD_URL, "https://ada.example.org/a,b;c");
+	fields_add(&f, CARD_TOPICS, "never either");
+	assert_int_equal(export_vcard_qr(&f, EXPORT_VCARD_QR_MAX, &v, &n, &left), 0);
+	assert_string_equal(v, "BEGIN:VCARD\r\nVERSION:3.0\r\n"
+	                       "FN:Ada Lovelace\r\nN:Lovelace;Ada;;;\r\n"
+	                       "EMAIL:ada@example.org\r\nTEL:+44 20 7946 0000\r\n"
+	                       "ORG:Engines\\; Ltd\\, \\\\ Co\r\n"
+	                       "TITLE:Analystof engines\r\n" /* one-line fields lose a LF */
+	                       "URL:https://ada.example.org/a%2Cb%3Bc\r\nEND:VCARD\r\n");
+	assert_int_equal(n, strlen(v));
+	assert_int_equal(left, 0);
+	free(v);
+	card_fields_clear(&f);
+}
+
+/* Over the bound: later fields and second items go first, and are said; never the name. */
+static void
+test_export_vcard_qr_left_out(void **state)
+{
+	struct card_fields f;
+	char *v;
+	size_t n, full;
+	unsigned left;
+
+	(void)state;
+	card_fields_init(&f);
+	f.text[CARD_NAME] = strdup("Ada Lovelace");
+	f.text[CARD_ORG] = strdup("Analytical Engines Ltd");
+	fields_add(&f, CARD_EMAIL, "ada@example.org");
+	fields_add(&f, CARD_EMAIL, "ada.work@example.org");
+	fields_add(&f, CARD_URL, "https://ada.example.org");
+	assert_int_equal(export_vcard_qr(&f, 1000, &v, &n, &left), 0);
+	assert_int_equal(left, 0);
+	full = n;
+	free(v);
+	/* Room for all but the second email. */
+	assert_int_equal(export_vcard_qr(&f, full - 1, &v, &n, &left), 0);
+	assert_true(n <= full - 1);
+	assert_int_equal(left, 1u << CARD_EMAIL);
+	assert_non_null(strstr(v, "URL:https://ada.example.org\r\n"));
+	assert_null(strstr(v, "ada.work"));
+	assert_non_null(strstr(v, "END:VCARD\r\n"));
+	free(v);
+	/* Only the name fits. */
+	assert_int_equal(export_vcard_qr(&f, 73, &v, &n, &left), 0);
+	assert_int_equal(n, 73);
+	assert_int_equal(left, 1u << CARD_EMAIL | 1u << CARD_ORG | 1u << CARD_URL);
+	free(v);
+	assert_int_equal(export_vcard_qr(&f, 72, &v, &n, &left), -EMSGSIZE);
+	assert_null(v);
+	card_fields_clear(&f);
+}
+
+/* A typical profile (bench/cardsize.sh) fits whole. */
+static void
+test_export_vcard_qr_typical_fits(void **state)
+{
+	struct card_fields f;
+	char *v;
+	size_t n;
+	unsigned left;
+
+	(void)state;
+	card_fields_init(&f);
+	f.text[CARD_NAME] = strdup("Ada Lovelace");
+	f.text[CARD_TITLE] = strdup("Intranet manager");
+	f.text[CARD_ORG] = strdup("Analytical Engines Ltd");
+	fields_add(&f, CARD_EMAIL, "ada@example.org");
+	fields_add(&f, CARD_PHONE, "+44 20 7946 0000");
+	fields_add(&f, CARD_URL, "https://ada.example.org");
+	assert_int_equal(export_vcard_qr(&f, EXPORT_VCARD_QR_MAX, &v, &n, &left), 0);
+	assert_int_equal(left, 0);
+	free(v);
+	card_fields_clear(&f);
+}
+
 int
 main(void)
 {
@@ -828,6 +933,9 @@ main(void)
 		cmocka_unit_test(test_export_write_empty),
 		cmocka_unit_test_setup_teardown(test_export_write_io_error, setup, teardown),
 		cmocka_unit_test(test_export_write_dangling_edge),
+		cmocka_unit_test(test_export_vcard_qr_golden),
+		cmocka_unit_test(test_export_vcard_qr_left_out),
+		cmocka_unit_test(test_export_vcard_qr_typical_fits),
 	};
 
 	/* Days are local days: the golden files are in UTC. */
