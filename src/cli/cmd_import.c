@@ -141,6 +141,7 @@ import_one(struct import_ctx *x, const char *path, bool several_files)
 
 	if (cli_read_file(path, &buf, &len) < 0)
 		return -1;
+	x->several = several_files;
 	/* By content, not by name: vCards (import_vcard.c), or cards in any form. */
 	if (vcard_sniff(buf, len)) {
 		r = import_vcards(x, path, buf, len);
