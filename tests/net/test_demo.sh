@@ -1,7 +1,7 @@
 #!/bin/bash
 # The README's main job (scripts/demo) runs from start to end on this build, and shows each
 # step of the journey working: discovery with common ground, a card delivered, accepted and
-# sent back, one declined, a verification in person, the contacts, the offers each made
+# sent back, one declined, one taken from a QR code, a verification in person, the contacts, the offers each made
 # (sent), the graph and the
 # exports, and a year later the people Ada exchanged cards with recognised nearby, and a
 # second meeting recorded (met). Prints TAP.
@@ -43,6 +43,7 @@ check "linus is in ada's contacts" "^Linus Torvalds .* at Intranet Now"
 check "nobody is a hub in a network met at one event" "^No hubs yet: nobody in your network connects others"
 check "the gaps say whether anyone is near what ada seeks" "^    nobody you know holds it or a topic near it"
 check "the vCard export was written" "^FN:Grace Hopper"
+check "margaret's card is taken from a photo of its QR code" "^Added Margaret Hamilton (.*); recorded meeting at Intranet Now"
 check "ada verifies grace: the code is shown" "^Does the other screen show [0-9]\{3\} [0-9]\{3\}?"
 check "and recorded on ada's side" "^Grace Hopper is verified in person"
 check "and on grace's side" "^    grace: .*Ada Lovelace is verified in person"
