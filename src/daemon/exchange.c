@@ -333,6 +333,8 @@ delivery_try(struct delivery *dl, const char **why)
 		return -1;
 	}
 	if (dl->direct) {
+		/* Our presence key of this start, which the card back will expect. */
+		memcpy(dl->static_sk, d->presence_sk, sizeof(dl->static_sk));
 		invite_addr_text(&dl->to.addrs[dl->to_next], direct);
 		addr = direct;
 		port = dl->to.port;
@@ -399,9 +401,9 @@ direct_next(struct delivery *dl, bool wrong)
 static void
 direct_missed(struct delivery *dl, bool wrong, const char *why)
 {
+	/* At most 128 bytes: the outbox keeps it as the reason. */
 	static const char not_them[] = "the peer at that address is not the one the invite is "
-	                               "for: it has restarted since (ask for a new invite), or "
-	                               "someone else has the address";
+	                               "for: it restarted since, or it is someone else";
 
 	if (direct_next(dl, wrong)) {
 		loop_timer_set(dl->timer, 0);
