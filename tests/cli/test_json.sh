@@ -177,6 +177,9 @@ cat >"$TMP/replies.json" <<'EOF'
   {"id": "2", "instance": "wallflower-1a2b", "handle": null, "topics": [],
    "common": {"topics": [], "you_offer": [], "you_seek": []}, "same_event": false,
    "addr": "192.0.2.2", "port": 4001}]},
+ "invite": {"ok": true, "invite": "wallflower:i1:yjsdpm5jvnxsiovmepep47u3@192.0.2.1,[2001:db8::1]:4000",
+  "fingerprint": "yjsdpm5jvnxsiovmepep47u3", "port": 4000,
+  "addresses": ["192.0.2.1", "2001:db8::1"]},
  "inbox": {"ok": true, "offers": [
   {"id": 7, "name": "Eve", "note": "hello", "fingerprint": "eeee-vvvv-eeee-eeee-vvvv-eeee",
    "common": {"topics": [], "you_offer": [], "you_seek": []}, "reply": true,
@@ -200,6 +203,7 @@ del r['ok']
 assert list(d) == ['schema'] + list(r) and all(d[k] == r[k] for k in r), d"
 check "nearby --json" doc 0 "nearby --json" nearby --json --runtime-dir "$F"
 check "inbox --json" doc 0 "inbox --json" inbox --json --runtime-dir "$F"
+check "invite --json" doc 0 "invite --json" invite --json --runtime-dir "$F"
 
 # watch: a stand-in that answers the request and sends two events, then closes.
 W=$TMP/watch
