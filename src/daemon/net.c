@@ -612,12 +612,19 @@ local_addr(const struct ifaddrs *i, struct invite_addr *a)
 	if (i->ifa_addr == NULL || !(i->ifa_flags & IFF_UP) || !(i->ifa_flags & IFF_RUNNING) ||
 	    (i->ifa_flags & IFF_LOOPBACK))
 		return false;
+	/* Copied out, not cast: struct sockaddr is less aligned than what it stands for. */
 	if (i->ifa_addr->sa_family == AF_INET) {
+		struct sockaddr_in sin;
+
+		memcpy(&sin, i->ifa_addr, sizeof(sin));
 		a->family = INVITE_IPV4;
-		memcpy(a->b, &((const struct sockaddr_in *)i->ifa_addr)->sin_addr, 4);
+		memcpy(a->b, &sin.sin_addr, 4);
 	} else if (i->ifa_addr->sa_family == AF_INET6) {
+		struct sockaddr_in6 sin6;
+
+		memcpy(&sin6, i->ifa_addr, sizeof(sin6));
 		a->family = INVITE_IPV6;
-		memcpy(a->b, &((const struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, 16);
+		memcpy(a->b, &sin6.sin6_addr, 16);
 	} else {
 		return false;
 	}
