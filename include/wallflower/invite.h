@@ -80,6 +80,26 @@ int invite_check(const struct invite *iv, const uint8_t pk[CRYPT_DH_KEY]) CRYPT_
  */
 bool invite_addr_usable(const struct invite_addr *a, bool loopback_ok);
 
+/*
+ * Which of an invite's addresses a delivery tries (proto/invite.md section 5): a round
+ * goes through them in order, skipping those that answered with another presence key.
+ * Start zeroed: next is the address to try.
+ */
+struct invite_round {
+	unsigned next;  /* index of the address to try */
+	unsigned wrong; /* bit i: address i answered with another presence key */
+};
+
+enum invite_step {
+	INVITE_STEP_NOW,   /* try next at once */
+	INVITE_STEP_LATER, /* the round is over: the next one after the back-off, from next */
+	INVITE_STEP_NEVER, /* every address answered with another key: give up */
+};
+
+/* The attempt at r->next (of n addresses, 1..INVITE_ADDRS_MAX) reached nobody it may
+ * reach (wrong: the responder held another presence key): what to do now. */
+enum invite_step invite_round_miss(struct invite_round *r, unsigned n, bool wrong);
+
 /* a as numeric text, IPv6 in RFC 5952 form without brackets, into out. */
 void invite_addr_text(const struct invite_addr *a, char out[INVITE_ADDR_TEXT]);
 

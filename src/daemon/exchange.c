@@ -179,7 +179,6 @@ exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_static,
 /* ---- deliveries ---- */
 
 static int delivery_try(struct delivery *dl, const char **why);
-static bool direct_next(struct delivery *dl, bool wrong);
 
 static void
 tell_waiter(struct delivery *dl, json_t *reply)
@@ -335,7 +334,7 @@ delivery_try(struct delivery *dl, const char **why)
 	if (dl->direct) {
 		/* Our presence key of this start, which the card back will expect. */
 		memcpy(dl->static_sk, d->presence_sk, sizeof(dl->static_sk));
-		invite_addr_text(&dl->to.addrs[dl->to_next], direct);
+		invite_addr_text(&dl->to.addrs[dl->round.next], direct);
 		addr = direct;
 		port = dl->to.port;
 	} else if (dl->outbox_id != 0) {
@@ -364,8 +363,8 @@ delivery_try(struct delivery *dl, const char **why)
 	dl->tries++;
 	/* A direct offer's address that fails at once (no route) gives way to the next. */
 	while ((r = net_connect(d->net, dl, addr, port)) < 0 && r != -EBUSY && dl->direct &&
-	       direct_next(dl, false))
-		invite_addr_text(&dl->to.addrs[dl->to_next], direct);
+	       invite_round_miss(&dl->round, dl->to.n_addrs, false) == INVITE_STEP_NOW)
+		invite_addr_text(&dl->to.addrs[dl->round.next], direct);
 	if (r < 0) {
 		*why = r == -EBUSY    ? "too many connections at once"
 		       : r == -EINVAL ? "the peer's address is not usable"
@@ -373,28 +372,6 @@ delivery_try(struct delivery *dl, const char **why)
 		return delivery_later(dl, *why) ? 0 : -1;
 	}
 	return 1;
-}
-
-/*
- * A direct offer's attempt at one address ended without an answer (wrong: the responder
- * held another presence key). true: the next address of this round is set, try it at once;
- * false: the round is over (to_next back at the first address still worth trying).
- */
-static bool
-direct_next(struct delivery *dl, bool wrong)
-{
-	unsigned n = dl->to.n_addrs;
-
-	if (wrong)
-		dl->to_wrong |= 1u << dl->to_next;
-	for (unsigned i = dl->to_next + 1; i < n; i++)
-		if (!(dl->to_wrong & 1u << i)) {
-			dl->to_next = i;
-			return true;
-		}
-	for (dl->to_next = 0; dl->to_next + 1 < n && (dl->to_wrong & 1u << dl->to_next);)
-		dl->to_next++;
-	return false;
 }
 
 /* A direct offer that reached no one it may go to at this round's addresses. */
@@ -405,16 +382,19 @@ direct_missed(struct delivery *dl, bool wrong, const char *why)
 	static const char not_them[] = "the peer at that address is not the one the invite is "
 	                               "for: it restarted since, or it is someone else";
 
-	if (direct_next(dl, wrong)) {
+	switch (invite_round_miss(&dl->round, dl->to.n_addrs, wrong)) {
+	case INVITE_STEP_NOW:
 		loop_timer_set(dl->timer, 0);
-		return;
-	}
-	/* Every address answered with another key: trying again reaches the same strangers. */
-	if (dl->to_wrong == (1u << dl->to.n_addrs) - 1) {
+		break;
+	case INVITE_STEP_NEVER:
+		/* Every address answered with another key: trying again reaches the same
+		 * strangers. */
 		delivery_failed(dl, not_them);
-		return;
+		break;
+	default:
+		(void)delivery_later(dl, wrong ? not_them : why);
+		break;
 	}
-	(void)delivery_later(dl, wrong ? not_them : why);
 }
 
 void

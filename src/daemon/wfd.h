@@ -90,9 +90,8 @@ struct delivery {
 	 * fingerprint, checked against the responder's presence key (proto/invite.md). */
 	bool direct;
 	struct invite to;
-	unsigned to_next;  /* the address the next attempt uses */
-	unsigned to_wrong; /* bit i: address i answered with another presence key */
-	bool has_bind;     /* this try: the advert's binding to check (net.c) */
+	struct invite_round round; /* which address the next attempt uses */
+	bool has_bind;             /* this try: the advert's binding to check (net.c) */
 	struct recog_match bind;
 	uint8_t bind_b[RECOG_HALF];
 	struct peermsg msg; /* owns card and note */

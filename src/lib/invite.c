@@ -7,6 +7,7 @@
  * It must never resolve a name, nor let through an address a peer could use to aim our
  * daemon at this machine's own services (loopback), at a group (multicast) or at nothing.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -479,4 +480,22 @@ invite_format(const struct invite *iv, char *out, size_t size)
 nospace:
 	out[0] = '\0';
 	return -ENOSPC;
+}
+
+enum invite_step
+invite_round_miss(struct invite_round *r, unsigned n, bool wrong)
+{
+	assert(n >= 1 && n <= INVITE_ADDRS_MAX && r->next < n);
+	if (wrong)
+		r->wrong |= 1u << r->next;
+	for (unsigned i = r->next + 1; i < n; i++)
+		if (!(r->wrong & 1u << i)) {
+			r->next = i;
+			return INVITE_STEP_NOW;
+		}
+	if (r->wrong == (1u << n) - 1)
+		return INVITE_STEP_NEVER;
+	for (r->next = 0; r->wrong & 1u << r->next;)
+		r->next++;
+	return INVITE_STEP_LATER;
 }

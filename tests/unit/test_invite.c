@@ -272,6 +272,41 @@ test_invite_addr_text_rfc5952(void **state)
 	}
 }
 
+static void
+test_invite_round_miss_order(void **state)
+{
+	struct invite_round r = { 0 };
+
+	(void)state;
+	/* Three addresses: unreachable ones give way to the next, then a round ends. */
+	assert_int_equal(invite_round_miss(&r, 3, false), INVITE_STEP_NOW);
+	assert_int_equal(r.next, 1);
+	assert_int_equal(invite_round_miss(&r, 3, true), INVITE_STEP_NOW);
+	assert_int_equal(r.next, 2);
+	assert_int_equal(invite_round_miss(&r, 3, false), INVITE_STEP_LATER);
+	assert_int_equal(r.next, 0);
+	/* The next round skips the address that answered with another key. */
+	assert_int_equal(invite_round_miss(&r, 3, true), INVITE_STEP_NOW);
+	assert_int_equal(r.next, 2);
+	assert_int_equal(invite_round_miss(&r, 3, true), INVITE_STEP_NEVER);
+}
+
+static void
+test_invite_round_miss_one(void **state)
+{
+	struct invite_round r = { 0 };
+
+	(void)state;
+	assert_int_equal(invite_round_miss(&r, 1, false), INVITE_STEP_LATER);
+	assert_int_equal(r.next, 0);
+	assert_int_equal(invite_round_miss(&r, 1, true), INVITE_STEP_NEVER);
+	/* A wrong first address, then the round starts at the second. */
+	r = (struct invite_round){ 0 };
+	assert_int_equal(invite_round_miss(&r, 2, true), INVITE_STEP_NOW);
+	assert_int_equal(invite_round_miss(&r, 2, false), INVITE_STEP_LATER);
+	assert_int_equal(r.next, 1);
+}
+
 int
 main(void)
 {
@@ -284,6 +319,8 @@ main(void)
 		cmocka_unit_test(test_invite_parse_bounds),
 		cmocka_unit_test(test_invite_format_refuses),
 		cmocka_unit_test(test_invite_addr_text_rfc5952),
+		cmocka_unit_test(test_invite_round_miss_order),
+		cmocka_unit_test(test_invite_round_miss_one),
 	};
 
 	assert_int_equal(crypt_init(), 0);
