@@ -278,7 +278,7 @@ send_target(struct wfd *d, const json_t *req, struct peer **p, struct invite *to
 static json_t *
 req_send(struct wfd *d, struct control_client *cl, const json_t *req, bool *later)
 {
-	const char *note = NULL, *why = NULL;
+	const char *note = NULL, *why = NULL, *who = NULL;
 	struct control_pending *pending;
 	struct delivery *dl = NULL;
 	struct invite to;
@@ -293,7 +293,7 @@ req_send(struct wfd *d, struct control_client *cl, const json_t *req, bool *late
 	if (!d->started)
 		return ctl_error(CTL_E_NOT_STARTED, "not started: run 'wallflower start' first");
 	/* The order of proto/control.md 10.5: the peer's form, the note, reply, then whom. */
-	if (json_object_get(req, "to") == NULL && ctl_get_str(req, "peer", MDNS_NAME_MAX, &why) < 0)
+	if (json_object_get(req, "to") == NULL && ctl_get_str(req, "peer", MDNS_NAME_MAX, &who) < 0)
 		return bad("peer: a short id or a handle from nearby");
 	if (opt_str(req, "note", PEERMSG_NOTE_MAX, &note) < 0)
 		return bad("note: at most 280 bytes");
