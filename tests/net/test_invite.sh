@@ -5,7 +5,8 @@
 # `send --to` reaches Grace's inbox; Grace accepts and her card comes back to Ada. Then an
 # invite from Grace's previous start reaches nobody (refused by the fingerprint check after
 # message 2, before Ada's card leaves: Grace's daemon gets no offer), --to ADDRESS:PORT
-# works, a garbled invite is a clear CLI error. Under client isolation: an isolated client
+# works, a garbled invite is a clear CLI error; an invite's second address is tried when
+# the first has nobody, and IPv6 crosses the router too. Under client isolation: an isolated client
 # reaches someone on the other subnet by invite, and two isolated clients cannot reach
 # each other even so (what the docs claim, and doctor says). Prints TAP.
 #
