@@ -171,13 +171,16 @@ fi
 
 # The venue Wi-Fi (subnet 43) now isolates its clients; Carol joins it. Grace is on the
 # other subnet (the wired network behind the router).
-# Isolated before Carol's daemon browses: what her avahi heard before would stay in its cache.
+# Carol's avahi starts again once she is isolated: whatever it heard of Ada while her host
+# came up would stay in its cache.
 tb_isolate ada || tb_bail "isolation"
-tb_host carol 43 && tb_isolate carol || tb_bail "carol did not come up isolated"
+tb_host carol 43 && tb_isolate carol && tb_avahi_stop carol && tb_avahi_start carol ||
+	tb_bail "carol did not come up isolated"
 tb_on carol "$WF" init >/dev/null &&
 	tb_on carol "$WF" profile set name "Carol Shaw" >/dev/null || tb_bail "profile on carol"
 daemon carol
 tb_check "isolated, Carol sees nobody" not_seen_after carol ada 3
+tb_diag "carol nearby: $(tb_on carol "$WF" nearby --json 2>&1 | tr -d "\n" | cut -c1-400)"
 tb_on carol "$WF" doctor >"$TB_DIR/doctor.out" 2>&1
 tb_check "doctor finds the isolation" grep -q "isolates clients or filters multicast" "$TB_DIR/doctor.out"
 tb_check "and suggests an invite, saying when it cannot help" \
