@@ -1,6 +1,6 @@
 /*
- * The network verbs: start, stop, status, nearby, send, inbox, accept, decline, block and
- * watch. Each talks to wallflowerd over its control socket (proto/control.md); `start`
+ * The network verbs: start, stop, status, nearby, invite, send, inbox, accept, decline,
+ * block and watch. Each talks to wallflowerd over its control socket (proto/control.md); `start`
  * starts the daemon first when none answers. Cards are signed here, by the CLI, from the
  * profile, and handed to the daemon to deliver: the daemon never needs the profile's
  * other personas.
@@ -24,6 +24,7 @@
 
 #include "wallflower/crypt.h"
 #include "wallflower/ctl.h"
+#include "wallflower/invite.h"
 #include "wallflower/paths.h"
 #include "wallflower/when.h"
 
@@ -769,6 +770,72 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
+/* ---- invite ---- */
+
+static const char invite_help[] =
+        "usage: wallflower invite [--address ADDR]... [--json] [--runtime-dir DIR]\n"
+        "\n"
+        "Prints one line that lets someone send you their card when you do not see each\n"
+        "other nearby: your addresses, your daemon's port and a fingerprint of the key it\n"
+        "made for this start. Give it to them (chat, mail, read aloud); they run\n"
+        "'wallflower send --to' with it. It is good until your daemon stops: their card\n"
+        "then goes to nobody else, and an old invite reaches nobody. It reveals the\n"
+        "addresses it lists to whoever you give it to.\n"
+        "\n"
+        "It helps when the network carries packets between the two of you but not mDNS:\n"
+        "across subnets, or where multicast is filtered. It cannot help between two\n"
+        "clients of a Wi-Fi that isolates them (wallflower doctor says when it does).\n"
+        "\n"
+        "  --address ADDR  list ADDR (numeric) instead of this machine's own addresses; up\n"
+        "                  to 4 times, for a shorter invite or an address others route to\n"
+        "  --json          {\"invite\", \"fingerprint\", \"port\", \"addresses\"}\n";
+
+int
+cmd_invite(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS,
+		                              CLI_DAEMON_OPTIONS,
+		                              { "address", required_argument, NULL, 'a' },
+		                              { "json", no_argument, NULL, 'j' },
+		                              { NULL, 0, NULL, 0 } };
+	json_t *req = json_pack("{ss}", "cmd", "invite"), *addrs = NULL, *r;
+	bool done = false, json = false;
+	int c;
+
+	while ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, invite_help, &done)) != -1) {
+		if (c == 'j') {
+			json = true;
+		} else if (c == 'a' && json_array_size(addrs) < INVITE_ADDRS_MAX) {
+			if (addrs == NULL)
+				json_object_set_new(req, "addresses", addrs = json_array());
+			json_array_append_new(addrs, json_string(optarg));
+		} else {
+			json_decref(req);
+			return done       ? CLI_EXIT_OK
+			       : c == 'a' ? cli_usage_error(cli, "--address: at most 4")
+			                  : CLI_EXIT_USAGE;
+		}
+	}
+	if ((c = positional(cli, argc, argv, 0, NULL)) != 0) {
+		json_decref(req);
+		return c;
+	}
+	if ((r = request(req, CLI_REPLY_WAIT_MS)) == NULL)
+		return CLI_EXIT_FAIL;
+	if (json) {
+		json_object_del(r, "ok");
+		return cli_json_print(r) < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+	}
+	printf("%s\n", str(r, "invite"));
+	/* Only the line when it goes to a file or a pipe: $(wallflower invite) is the invite. */
+	if (isatty(STDOUT_FILENO))
+		printf("\nGive this line to whoever should reach you; they run\n"
+		       "  wallflower send --to '%s'\nIt is good until your daemon stops.\n",
+		       str(r, "invite"));
+	json_decref(r);
+	return CLI_EXIT_OK;
+}
+
 /* ---- send, accept, decline, block ---- */
 
 /* Adds our card (signed now from persona) to req as hex. 0 or -1. */
@@ -795,6 +862,8 @@ add_card(struct cli *cli, json_t *req, const char *persona)
 static const char send_help[] =
         "usage: wallflower send PEER [--persona P] [--note TEXT] [--no-reply]\n"
         "                       [--runtime-dir DIR]\n"
+        "       wallflower send --to INVITE|ADDRESS:PORT [--persona P] [--note TEXT]\n"
+        "                       [--no-reply] [--runtime-dir DIR]\n"
         "\n"
         "Offers your card to PEER, a short id or a unique handle from 'wallflower nearby'.\n"
         "They see a preview in their inbox and decide in their own time; if they accept,\n"
@@ -804,9 +873,51 @@ static const char send_help[] =
         "PEER may say which it is: #7 is the peer with id 7, @7 the peer whose handle is\n"
         "'7'. A bare 7 that is one peer's id and another's handle is refused, naming both.\n"
         "\n"
+        "When they do not show up nearby, --to sends directly: to the invite they gave you\n"
+        "('wallflower invite' on their side; your card goes only to the daemon that made\n"
+        "it, and not after it restarted), or to ADDRESS:PORT (numeric; anyone who answers\n"
+        "there gets your card). It needs the network to carry their packets to you: it\n"
+        "helps across subnets and where only multicast is filtered, not between two\n"
+        "clients of a Wi-Fi that isolates them.\n"
+        "\n"
+        "  --to T        INVITE or ADDRESS:PORT instead of PEER ('-': read it from stdin)\n"
         "  --persona P   which persona's card to offer (default: default)\n"
         "  --note TEXT   a short note to go with it (at most 280 bytes)\n"
         "  --no-reply    do not ask for their card back\n";
+
+/* --to -: one line from stdin, at most INVITE_TEXT_MAX bytes. NULL after saying why. */
+static char *
+read_to(char *buf, size_t size)
+{
+	size_t n;
+
+	if (fgets(buf, (int)size, stdin) == NULL) {
+		cli_error("--to -: nothing on stdin");
+		return NULL;
+	}
+	n = strlen(buf);
+	if (n == size - 1 && buf[n - 1] != '\n') {
+		cli_error("--to -: too long for an invite");
+		return NULL;
+	}
+	return buf;
+}
+
+/* The target of --to, checked here too: a garbled invite is told before a card is made. */
+static int
+send_to(struct cli *cli, json_t *req, const char *to)
+{
+	char line[INVITE_TEXT_MAX + 2];
+	struct invite iv;
+	const char *why = NULL;
+
+	if (strcmp(to, "-") == 0 && (to = read_to(line, sizeof(line))) == NULL)
+		return CLI_EXIT_USAGE;
+	if (invite_parse(to, strlen(to), true, &iv, &why) < 0)
+		return cli_usage_error(cli, "--to: not an invite or ADDRESS:PORT: %s", why);
+	json_object_set_new(req, "to", json_string(to));
+	return 0;
+}
 
 int
 cmd_send(struct cli *cli, int argc, char **argv)
@@ -816,8 +927,9 @@ cmd_send(struct cli *cli, int argc, char **argv)
 		                              { "persona", required_argument, NULL, 'P' },
 		                              { "note", required_argument, NULL, 'n' },
 		                              { "no-reply", no_argument, NULL, 'r' },
+		                              { "to", required_argument, NULL, 't' },
 		                              { NULL, 0, NULL, 0 } };
-	const char *persona = STORE_PERSONA_DEFAULT;
+	const char *persona = STORE_PERSONA_DEFAULT, *to = NULL;
 	json_t *req = json_pack("{sssb}", "cmd", "send", "reply", 1), *r;
 	bool done = false;
 	int c;
@@ -829,23 +941,31 @@ cmd_send(struct cli *cli, int argc, char **argv)
 			json_object_set_new(req, "note", json_string(optarg));
 		else if (c == 'r')
 			json_object_set_new(req, "reply", json_false());
+		else if (c == 't')
+			to = optarg;
 		else {
 			json_decref(req);
 			return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 		}
 	}
-	if ((c = positional(cli, argc, argv, 1, "PEER (an id or handle from 'nearby')")) != 0) {
+	if ((c = positional(cli, argc, argv, to != NULL ? 0 : 1,
+	                    to != NULL ? NULL : "PEER (an id or handle from 'nearby'), or --to")) !=
+	            0 ||
+	    (to != NULL && (c = send_to(cli, req, to)) != 0)) {
 		json_decref(req);
 		return c;
 	}
-	json_object_set_new(req, "peer", json_string(argv[optind]));
+	if (to == NULL)
+		json_object_set_new(req, "peer", json_string(argv[optind]));
 	if (add_card(cli, req, persona) < 0) {
 		json_decref(req);
 		return CLI_EXIT_FAIL;
 	}
 	if ((r = request(req, CLI_SEND_WAIT_MS)) == NULL)
 		return CLI_EXIT_FAIL;
-	if (strcmp(str(r, "state"), "delivered") == 0)
+	if (strcmp(str(r, "state"), "delivered") == 0 && to != NULL)
+		printf("Delivered directly\n");
+	else if (strcmp(str(r, "state"), "delivered") == 0)
 		printf("Delivered to %s\n", argv[optind]);
 	else
 		printf("Not delivered yet (%s); the daemon keeps trying for a while\n",

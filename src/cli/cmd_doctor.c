@@ -193,14 +193,23 @@ check_lan(struct doctor *dr)
 		report(dr, SKIP, "other services", "could not ask the daemon", NULL);
 		return;
 	}
-	if (json_array_size(services) == 0 && json_integer_value(json_object_get(r, "nearby")) == 0)
+	if (json_array_size(services) == 0 &&
+	    json_integer_value(json_object_get(r, "nearby")) == 0) {
 		report(dr, WARN, "other services",
 		       "no other host shows any mDNS service: this network probably isolates "
 		       "clients or filters multicast (common on venue Wi-Fi)",
 		       "try another network (a phone's hotspot works), ask the venue for one "
 		       "without client isolation, and check that no firewall drops UDP port "
 		       "5353");
-	else {
+		/* What works without discovery, and where it does not. */
+		report(dr, NOTE, "direct",
+		       "without discovery, 'wallflower invite' gives a line that lets someone "
+		       "send you their card directly ('wallflower send --to'). It works when they "
+		       "are on another network that routes to this one, or when only multicast is "
+		       "filtered; not between two clients of a Wi-Fi that isolates them, where "
+		       "nothing passes between the two",
+		       "wallflower invite");
+	} else {
 		snprintf(detail, sizeof(detail),
 		         "%zu service types from other hosts, %lld wallflower "
 		         "peers",
@@ -218,7 +227,8 @@ static const char doctor_help[] =
         "Checks why you might not see anyone: wallflowerd, avahi-daemon, the listener, the\n"
         "interfaces that can multicast, whether any other host's mDNS service is visible\n"
         "(nothing at all suggests client isolation or multicast filtering), and whether a\n"
-        "VPN holds the default route. Each problem comes with what fixes it. It also notes\n"
+        "VPN holds the default route. Each problem comes with what fixes it; under client\n"
+        "isolation it also says when 'wallflower invite' can help. It also notes\n"
         "whether avahi announces this machine's name, which can tie your anonymous adverts\n"
         "to it (docs/privacy.md); that note is not a problem. Exits 0 when nothing is\n"
         "wrong, 1 otherwise. Looking at the network takes about three seconds.\n"

@@ -231,14 +231,58 @@ send_cancel(void *arg)
 	exchange_notify(arg, NULL, NULL);
 }
 
+/* send's "to": an invite or ADDRESS:PORT (proto/invite.md), or an error reply in *err. */
+static int
+to_arg(const json_t *req, struct invite *to, json_t **err)
+{
+	const char *text = NULL, *why = NULL;
+	char msg[160];
+
+	if (ctl_get_str(req, "to", INVITE_TEXT_MAX, &text) < 0) {
+		*err = bad("to: an invite (wallflower:i1:...) or ADDRESS:PORT");
+		return -EINVAL;
+	}
+	if (invite_parse(text, strlen(text), true, to, &why) < 0) {
+		snprintf(msg, sizeof(msg), "to: not an invite or ADDRESS:PORT: %s", why);
+		*err = bad(msg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* send's "peer", or its "to" (exactly one): *p, or *to with *direct. An error reply else. */
+static json_t *
+send_target(struct wfd *d, const json_t *req, struct peer **p, struct invite *to, bool *direct)
+{
+	const char *who = NULL;
+	char which[256];
+	json_t *err = NULL;
+	int r;
+
+	*direct = json_object_get(req, "to") != NULL;
+	if (*direct && json_object_get(req, "peer") != NULL)
+		return bad("send: a peer or \"to\", not both");
+	if (*direct)
+		return to_arg(req, to, &err) < 0 ? err : NULL;
+	if (ctl_get_str(req, "peer", MDNS_NAME_MAX, &who) < 0)
+		return bad("peer: a short id or a handle from nearby");
+	if ((r = peers_lookup(d, who, p, which, sizeof(which))) == -EEXIST)
+		return ctl_error(CTL_E_AMBIGUOUS, which);
+	if (r == -EINVAL)
+		return bad(which);
+	if (r < 0)
+		return ctl_error(CTL_E_NOT_FOUND, which);
+	return NULL;
+}
+
 static json_t *
 req_send(struct wfd *d, struct control_client *cl, const json_t *req, bool *later)
 {
-	const char *who = NULL, *note = NULL, *why = NULL;
+	const char *note = NULL, *why = NULL, *who = NULL;
 	struct control_pending *pending;
 	struct delivery *dl = NULL;
-	char which[256];
-	bool reply = true;
+	struct invite to;
+	bool reply = true, direct = false;
 	struct peer *p = NULL;
 	uint8_t *card = NULL;
 	size_t len = 0;
@@ -248,21 +292,21 @@ req_send(struct wfd *d, struct control_client *cl, const json_t *req, bool *late
 
 	if (!d->started)
 		return ctl_error(CTL_E_NOT_STARTED, "not started: run 'wallflower start' first");
-	if (ctl_get_str(req, "peer", MDNS_NAME_MAX, &who) < 0)
+	/* The order of proto/control.md 10.5: the peer's form, the note, reply, then whom. */
+	if (json_object_get(req, "to") == NULL && ctl_get_str(req, "peer", MDNS_NAME_MAX, &who) < 0)
 		return bad("peer: a short id or a handle from nearby");
 	if (opt_str(req, "note", PEERMSG_NOTE_MAX, &note) < 0)
 		return bad("note: at most 280 bytes");
 	if (opt_bool(req, "reply", &reply) < 0)
 		return bad("reply: true or false");
-	if ((r = peers_lookup(d, who, &p, which, sizeof(which))) == -EEXIST)
-		return ctl_error(CTL_E_AMBIGUOUS, which);
-	if (r == -EINVAL)
-		return bad(which);
-	if (r < 0)
-		return ctl_error(CTL_E_NOT_FOUND, which);
+	if ((err = send_target(d, req, &p, &to, &direct)) != NULL)
+		return err;
 	if (card_arg(req, &card, &len, &err) < 0)
 		return err;
-	r = exchange_send(d, p, card, len, note, reply, &dl, &id, &why);
+	if (direct)
+		r = exchange_send_direct(d, &to, card, len, note, reply, &dl, &id, &why);
+	else
+		r = exchange_send(d, p, card, len, note, reply, &dl, &id, &why);
 	free(card);
 	if (r == -EDQUOT)
 		return ctl_error(CTL_E_BUSY, why);
@@ -280,6 +324,68 @@ req_send(struct wfd *d, struct control_client *cl, const json_t *req, bool *late
 	exchange_notify(dl, send_result, pending);
 	*later = true;
 	return NULL;
+}
+
+/* The addresses an `invite` request names, or those of this machine. 0, or an error reply. */
+static json_t *
+invite_addrs(const json_t *req, struct invite *iv)
+{
+	const json_t *list = json_object_get(req, "addresses"), *a;
+	size_t i;
+
+	if (list == NULL || json_is_null(list)) {
+		if (net_local_addrs(iv->addrs, INVITE_ADDRS_MAX, &iv->n_addrs) < 0 ||
+		    iv->n_addrs == 0)
+			return ctl_error(CTL_E_FAILED, "this machine has no address an invite can "
+			                               "list: is it on a network?");
+		return NULL;
+	}
+	if (!json_is_array(list) || json_array_size(list) == 0 ||
+	    json_array_size(list) > INVITE_ADDRS_MAX)
+		return bad("addresses: 1 to 4 numeric addresses");
+	json_array_foreach(list, i, a)
+	{
+		struct invite one;
+		const char *s = json_string_value(a);
+		char text[INVITE_ADDR_TEXT + 8];
+
+		/* Each is read as the bare target ADDRESS:1 would be, then held to an invite's
+		 * rules (no loopback) by the formatter. */
+		if (s == NULL || strlen(s) > INVITE_ADDR_TEXT ||
+		    snprintf(text, sizeof(text), strchr(s, ':') ? "[%s]:1" : "%s:1", s) < 0 ||
+		    invite_parse(text, strlen(text), true, &one, NULL) < 0 ||
+		    !invite_addr_usable(&one.addrs[0], false))
+			return bad("addresses: numeric IPv4 or IPv6 addresses, not loopback, "
+			           "link-local IPv6 or multicast");
+		iv->addrs[iv->n_addrs++] = one.addrs[0];
+	}
+	return NULL;
+}
+
+/* invite: how to reach this daemon directly, for this start (proto/invite.md). */
+static json_t *
+req_invite(struct wfd *d, const json_t *req)
+{
+	struct invite iv = { .has_fpr = true };
+	char text[INVITE_TEXT_MAX], fpr[INVITE_FPR_LEN + 1], addr[INVITE_ADDR_TEXT];
+	json_t *err, *list;
+
+	if (!d->started)
+		return ctl_error(CTL_E_NOT_STARTED, "not started: run 'wallflower start' first");
+	if ((err = invite_addrs(req, &iv)) != NULL)
+		return err;
+	iv.port = net_port(d->net);
+	invite_fingerprint(d->presence_pk, iv.fpr);
+	if (invite_format(&iv, text, sizeof(text)) < 0)
+		return bad("addresses: each once");
+	invite_fingerprint_text(iv.fpr, fpr);
+	list = json_array();
+	for (unsigned i = 0; list != NULL && i < iv.n_addrs; i++) {
+		invite_addr_text(&iv.addrs[i], addr);
+		json_array_append_new(list, json_string(addr));
+	}
+	return json_pack("{sbsssssIso}", "ok", 1, "invite", text, "fingerprint", fpr, "port",
+	                 (json_int_t)iv.port, "addresses", list);
 }
 
 static json_t *
@@ -480,6 +586,8 @@ control_dispatch(struct wfd *d, struct control_client *cl, const json_t *req, bo
 		return req_nearby(d);
 	if (strcmp(cmd, "send") == 0)
 		return req_send(d, cl, req, later);
+	if (strcmp(cmd, "invite") == 0)
+		return req_invite(d, req);
 	if (strcmp(cmd, "inbox") == 0)
 		return req_inbox(d);
 	if (strcmp(cmd, "accept") == 0)

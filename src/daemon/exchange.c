@@ -1,7 +1,9 @@
 /*
  * exchange.c: what the daemon does with cards. Incoming offers go to the inbox (or update
  * a contact we already have), cards back that answer our offers go to the contacts, and
- * outgoing offers and cards back are delivered with bounded retries. Everything a peer
+ * outgoing offers and cards back are delivered with bounded retries. An offer goes to an
+ * advert, or directly to an invite or ADDRESS:PORT (`send --to`, proto/invite.md), whose
+ * addresses are tried in turn. Everything a peer
  * sent has been verified by the session before it reaches this file, and what becomes of
  * it is intake's decision (src/lib/intake.c), not this file's: here the outcome is only
  * announced. Whoever waits for a delivery's first result is a callback (exchange_notify),
@@ -21,6 +23,8 @@
 #include "wfd.h"
 
 #define WFD_CARD_BACK_TTL 120 /* seconds a card back keeps retrying */
+/* An outbox target that is not an advert: "direct " and ADDRESS:PORT. */
+#define WFD_DIRECT_PREFIX "direct "
 
 static uint64_t
 now_s(void)
@@ -282,7 +286,7 @@ delivery_later(struct delivery *dl, const char *why)
 		delivery_failed(dl, why);
 		return false;
 	}
-	if (dl->outbox_id != 0)
+	if (dl->outbox_id != 0 && !dl->direct)
 		mdns_resolve_again(dl->d->mdns, dl->instance);
 	loop_timer_set(dl->timer, ms < WFD_RETRY_MAX_MS ? ms : WFD_RETRY_MAX_MS);
 	tell_waiter(dl, json_pack("{sbsIssss}", "ok", 1, "outbox", (json_int_t)dl->outbox_id,
@@ -317,6 +321,7 @@ delivery_try(struct delivery *dl, const char **why)
 {
 	struct wfd *d = dl->d;
 	const char *addr = dl->addr;
+	char direct[INVITE_ADDR_TEXT];
 	uint16_t port = dl->port;
 	struct peer *p;
 	int r;
@@ -328,7 +333,13 @@ delivery_try(struct delivery *dl, const char **why)
 		delivery_failed(dl, "the time to deliver it ran out");
 		return -1;
 	}
-	if (dl->outbox_id != 0) {
+	if (dl->direct) {
+		/* Our presence key of this start, which the card back will expect. */
+		memcpy(dl->static_sk, d->presence_sk, sizeof(dl->static_sk));
+		invite_addr_text(&dl->to.addrs[dl->round.next], direct);
+		addr = direct;
+		port = dl->to.port;
+	} else if (dl->outbox_id != 0) {
 		if ((p = peers_by_instance(d, dl->instance)) == NULL) {
 			/* Not visible now: exchange_peer_up tries again when it is back. */
 			loop_timer_set(dl->timer, (dl->deadline - now_s() + 1) * 1000);
@@ -348,17 +359,44 @@ delivery_try(struct delivery *dl, const char **why)
 		}
 		addr = p->addr;
 		port = p->port;
-		if (store_outbox_tried(d->st, dl->outbox_id) < 0)
-			log_warnx("cannot count a delivery attempt");
 	}
+	if (dl->outbox_id != 0 && store_outbox_tried(d->st, dl->outbox_id) < 0)
+		log_warnx("cannot count a delivery attempt");
 	dl->tries++;
-	if ((r = net_connect(d->net, dl, addr, port)) < 0) {
+	/* A direct offer's address that fails at once (no route) gives way to the next. */
+	while ((r = net_connect(d->net, dl, addr, port)) < 0 && r != -EBUSY && dl->direct &&
+	       invite_round_miss(&dl->round, dl->to.n_addrs, false) == INVITE_STEP_NOW)
+		invite_addr_text(&dl->to.addrs[dl->round.next], direct);
+	if (r < 0) {
 		*why = r == -EBUSY    ? "too many connections at once"
 		       : r == -EINVAL ? "the peer's address is not usable"
 		                      : strerror(-r);
 		return delivery_later(dl, *why) ? 0 : -1;
 	}
 	return 1;
+}
+
+/* A direct offer that reached no one it may go to at this round's addresses. */
+static void
+direct_missed(struct delivery *dl, bool wrong, const char *why)
+{
+	/* At most 128 bytes: the outbox keeps it as the reason. */
+	static const char not_them[] = "the peer at that address is not the one the invite is "
+	                               "for: it restarted since, or it is someone else";
+
+	switch (invite_round_miss(&dl->round, dl->to.n_addrs, wrong)) {
+	case INVITE_STEP_NOW:
+		loop_timer_set(dl->timer, 0);
+		break;
+	case INVITE_STEP_NEVER:
+		/* Every address answered with another key: trying again reaches the same
+		 * strangers. */
+		delivery_failed(dl, not_them);
+		break;
+	default:
+		(void)delivery_later(dl, wrong ? not_them : why);
+		break;
+	}
 }
 
 void
@@ -371,6 +409,10 @@ exchange_done(struct delivery *dl, const struct peermsg *answer, const uint8_t *
 	if (dl->msg.type == PEERMSG_VERIFY) {
 		tell_waiter(dl, verify_outcome(dl, answer, wrong_peer, why));
 		delivery_free(dl);
+		return;
+	}
+	if (dl->direct && (wrong_peer || answer == NULL)) {
+		direct_missed(dl, wrong_peer, why);
 		return;
 	}
 	/* The session stopped before our card left: trying again reaches the same stranger. */
@@ -430,18 +472,20 @@ check_own(struct wfd *d, const uint8_t *card, size_t len, const char **why)
 	return r;
 }
 
-int
-exchange_send(struct wfd *d, struct peer *p, const uint8_t *card, size_t len, const char *note,
-              bool reply, struct delivery **under_way, int64_t *id, const char **why)
+/* An offer of our card to target, kept in the outbox as *id: its delivery, not yet tried. */
+static int
+offer_new(struct wfd *d, const char *target, const uint8_t *card, size_t len, const char *note,
+          bool reply, struct delivery **out, int64_t *id, const char **why)
 {
 	const char *event = d->adv.event[0] != '\0' ? d->adv.event : NULL;
 	struct delivery *dl;
 	int r;
 
+	*out = NULL;
 	if ((r = check_own(d, card, len, why)) < 0)
 		return r;
-	r = store_outbox_put(d->st, p->instance, card, len, note, event, reply, now_s(),
-	                     WFD_OUTBOX_TTL, id);
+	r = store_outbox_put(d->st, target, card, len, note, event, reply, now_s(), WFD_OUTBOX_TTL,
+	                     id);
 	if (r < 0) {
 		*why = r == -EDQUOT   ? "too many offers are still being delivered"
 		       : r == -EINVAL ? "the note is not valid text"
@@ -454,16 +498,64 @@ exchange_send(struct wfd *d, struct peer *p, const uint8_t *card, size_t len, co
 		return -ENOMEM;
 	}
 	dl->outbox_id = *id;
-	dl->contact = p->recognised ? p->match.contact_id : 0;
 	dl->msg.reply = reply;
 	dl->msg.port = net_port(d->net);
-	snprintf(dl->instance, sizeof(dl->instance), "%s", p->instance);
+	snprintf(dl->instance, sizeof(dl->instance), "%s", target);
+	*out = dl;
+	return 0;
+}
+
+/* The first attempt of a new offer. */
+static int
+offer_first(struct delivery *dl, struct delivery **under_way, const char **why)
+{
+	int r;
+
 	*under_way = NULL;
 	if ((r = delivery_try(dl, why)) == 1)
 		*under_way = dl; /* its first result may be waited for (exchange_notify) */
 	else if (r < 0)
 		return -EIO;
 	return r;
+}
+
+int
+exchange_send(struct wfd *d, struct peer *p, const uint8_t *card, size_t len, const char *note,
+              bool reply, struct delivery **under_way, int64_t *id, const char **why)
+{
+	struct delivery *dl;
+	int r;
+
+	*under_way = NULL;
+	if ((r = offer_new(d, p->instance, card, len, note, reply, &dl, id, why)) < 0)
+		return r;
+	dl->contact = p->recognised ? p->match.contact_id : 0;
+	return offer_first(dl, under_way, why);
+}
+
+int
+exchange_send_direct(struct wfd *d, const struct invite *to, const uint8_t *card, size_t len,
+                     const char *note, bool reply, struct delivery **under_way, int64_t *id,
+                     const char **why)
+{
+	struct invite first = { .n_addrs = 1, .addrs = { to->addrs[0] }, .port = to->port };
+	char target[STORE_OUTBOX_TARGET_MAX + 1],
+	        where[INVITE_ADDR_TEXT + 8]; /* "[" ADDR "]:" PORT */
+	struct delivery *dl;
+	int r;
+
+	*under_way = NULL;
+	/* The outbox shows it as "direct" and its first address ("direct 10.0.0.2:4000"). */
+	if (invite_format(&first, where, sizeof(where)) < 0) {
+		*why = "cannot send to that address";
+		return -EINVAL;
+	}
+	snprintf(target, sizeof(target), "%s%s", WFD_DIRECT_PREFIX, where);
+	if ((r = offer_new(d, target, card, len, note, reply, &dl, id, why)) < 0)
+		return r;
+	dl->direct = true;
+	dl->to = *to;
+	return offer_first(dl, under_way, why);
 }
 
 int
@@ -535,7 +627,8 @@ void
 exchange_peer_up(struct wfd *d, const struct peer *p)
 {
 	for (struct delivery *dl = d->deliveries; dl != NULL; dl = dl->next)
-		if (dl->outbox_id != 0 && !dl->connecting && strcmp(dl->instance, p->instance) == 0)
+		if (dl->outbox_id != 0 && !dl->direct && !dl->connecting &&
+		    strcmp(dl->instance, p->instance) == 0)
 			loop_timer_set(dl->timer, 0);
 }
 
@@ -552,6 +645,15 @@ exchange_resume(struct wfd *d)
 	for (size_t i = 0; i < n; i++) {
 		struct delivery *dl;
 
+		/* A direct offer's invite (its fingerprint) is not kept: resumed, it could reach
+		 * whoever holds the address now. */
+		if (strncmp(o[i].target, WFD_DIRECT_PREFIX, strlen(WFD_DIRECT_PREFIX)) == 0) {
+			if (store_outbox_failed(d->st, o[i].id,
+			                        "the daemon restarted: a direct offer is not "
+			                        "resumed; send it again") < 0)
+				log_warnx("cannot mark offer %lld failed", (long long)o[i].id);
+			continue;
+		}
 		if (o[i].expires <= now_s() ||
 		    (dl = delivery_new(d, PEERMSG_OFFER, o[i].envelope, o[i].envelope_len,
 		                       o[i].note, o[i].expires)) == NULL)

@@ -10,6 +10,8 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -579,6 +581,16 @@ check_bind(void *arg, const uint8_t pk[NOISE_KEY])
 	return recog_bind_check(dl->bind.rk, dl->bind.epoch, dl->bind.slot, pk, dl->bind_b);
 }
 
+/* A send to an invite: the responder's presence key must have the invite's fingerprint
+ * (proto/invite.md), or the session stops before message 3. */
+static int
+check_invite(void *arg, const uint8_t pk[NOISE_KEY])
+{
+	const struct delivery *dl = arg;
+
+	return invite_check(&dl->to, pk);
+}
+
 int
 net_connect(struct net *n, struct delivery *dl, const char *addr, uint16_t port)
 {
@@ -587,7 +599,9 @@ net_connect(struct net *n, struct delivery *dl, const char *addr, uint16_t port)
 		                      .id = n->d->id,
 		                      .request = &dl->msg,
 		                      .expect_static = dl->has_expect ? dl->expect : NULL,
-		                      .check_static = dl->has_bind ? check_bind : NULL,
+		                      .check_static = dl->has_bind                   ? check_bind
+		                                      : dl->direct && dl->to.has_fpr ? check_invite
+		                                                                     : NULL,
 		                      .check_arg = dl };
 	struct admit_conn desc[ADMIT_CONN_MAX];
 	struct conn *held[ADMIT_CONN_MAX];
@@ -626,5 +640,57 @@ net_connect(struct net *n, struct delivery *dl, const char *addr, uint16_t port)
 		conn_close(c, NULL);
 		return r;
 	}
+	return 0;
+}
+
+/* The address of one interface entry, if an invite may list it. */
+static bool
+local_addr(const struct ifaddrs *i, struct invite_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (i->ifa_addr == NULL || !(i->ifa_flags & IFF_UP) || !(i->ifa_flags & IFF_RUNNING) ||
+	    (i->ifa_flags & IFF_LOOPBACK))
+		return false;
+	/* Copied out, not cast: struct sockaddr is less aligned than what it stands for. */
+	if (i->ifa_addr->sa_family == AF_INET) {
+		struct sockaddr_in sin;
+
+		memcpy(&sin, i->ifa_addr, sizeof(sin));
+		a->family = INVITE_IPV4;
+		memcpy(a->b, &sin.sin_addr, 4);
+	} else if (i->ifa_addr->sa_family == AF_INET6) {
+		struct sockaddr_in6 sin6;
+
+		memcpy(&sin6, i->ifa_addr, sizeof(sin6));
+		a->family = INVITE_IPV6;
+		memcpy(a->b, &sin6.sin6_addr, 16);
+	} else {
+		return false;
+	}
+	return invite_addr_usable(a, false);
+}
+
+int
+net_local_addrs(struct invite_addr *out, unsigned max, unsigned *n)
+{
+	struct ifaddrs *ifs = NULL;
+
+	*n = 0;
+	if (getifaddrs(&ifs) < 0)
+		return -errno;
+	/* Two passes: IPv4 first, as it is what most venue networks route. */
+	for (int pass = 0; pass < 2; pass++)
+		for (const struct ifaddrs *i = ifs; i != NULL && *n < max; i = i->ifa_next) {
+			struct invite_addr a;
+			bool dup = false;
+
+			if (!local_addr(i, &a) || (a.family == INVITE_IPV4) != (pass == 0))
+				continue;
+			for (unsigned k = 0; k < *n; k++)
+				dup = dup || memcmp(&out[k], &a, sizeof(a)) == 0;
+			if (!dup)
+				out[(*n)++] = a;
+		}
+	freeifaddrs(ifs);
 	return 0;
 }

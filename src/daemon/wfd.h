@@ -5,6 +5,7 @@
  *   peers.c    the table of nearby peers (what mdns reports), with short ids
  *   net.c      the TCP listener and every peer connection, each driving a session
  *   exchange.c what the daemon does with offers and cards: inbox, outbox, deliveries
+ *              (offers to an advert, or direct to an invite or ADDRESS:PORT)
  *   control.c  the control socket: framing, clients, and the watch stream
  *   commands.c what each control request does
  *   mdns.c     the avahi adapter
@@ -22,6 +23,7 @@
 #include "wallflower/card.h"
 #include "wallflower/identity.h"
 #include "wallflower/intake.h"
+#include "wallflower/invite.h"
 #include "wallflower/peermsg.h"
 #include "wallflower/peertab.h"
 #include "wallflower/recog.h"
@@ -84,7 +86,12 @@ struct delivery {
 	uint8_t expect[CRYPT_DH_KEY];
 	uint8_t static_sk[CRYPT_DH_KEY]; /* cards back: the presence secret that took the offer */
 	int64_t contact;                 /* offers to a recognised contact: who; else 0 */
-	bool has_bind;                   /* this try: the advert's binding to check (net.c) */
+	/* Direct offers (`send --to`): where, tried address by address, and the invite's
+	 * fingerprint, checked against the responder's presence key (proto/invite.md). */
+	bool direct;
+	struct invite to;
+	struct invite_round round; /* which address the next attempt uses */
+	bool has_bind;             /* this try: the advert's binding to check (net.c) */
 	struct recog_match bind;
 	uint8_t bind_b[RECOG_HALF];
 	struct peermsg msg; /* owns card and note */
@@ -192,6 +199,11 @@ int net_listen(struct net *n, uint16_t port, uint16_t avoid);
 void net_unlisten(struct net *n);
 uint16_t net_port(const struct net *n);
 unsigned net_connections(const struct net *n);
+/*
+ * This machine's addresses that an invite may list (invite_addr_usable): of interfaces up
+ * and running, not loopback; IPv4 first, at most max. 0 with *n (may be 0); negative errno.
+ */
+int net_local_addrs(struct invite_addr *out, unsigned max, unsigned *n);
 /* Starts an outgoing session for dl to addr:port. 0; -EBUSY at the limit; negative errno. */
 int net_connect(struct net *n, struct delivery *dl, const char *addr, uint16_t port);
 
@@ -226,6 +238,14 @@ int exchange_verify(struct wfd *d, struct peer *p, struct delivery **under_way, 
  * taking the reference; notify NULL forgets an earlier one. If dl is freed first (the
  * daemon stopping), notify gets an error. */
 void exchange_notify(struct delivery *dl, void (*notify)(void *arg, json_t *result), void *arg);
+/*
+ * The same for an offer made directly to an invite or an ADDRESS:PORT (to, copied): no
+ * advert, the addresses tried in turn, and an invite's fingerprint checked before our card
+ * leaves. Same results.
+ */
+int exchange_send_direct(struct wfd *d, const struct invite *to, const uint8_t *card, size_t len,
+                         const char *note, bool reply, struct delivery **under_way, int64_t *id,
+                         const char **why);
 /* Sends our card back to the sender of the accepted offer o. 0; -EINVAL; -EIO; -ENOMEM. */
 int exchange_card_back(struct wfd *d, const struct inbox_offer *o, const uint8_t *card, size_t len,
                        const char **why);

@@ -180,6 +180,9 @@ cat >"$TMP/replies.json" <<'EOF'
  "verify": {"ok": true, "code": "570 249", "role": "initiator",
   "key": "03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8",
   "fingerprint": "abcd-efgh-ijkl-mnop-qrst-uvwx"},
+ "invite": {"ok": true, "invite": "wallflower:i1:yjsdpm5jvnxsiovmepep47u3@192.0.2.1,[2001:db8::1]:4000",
+  "fingerprint": "yjsdpm5jvnxsiovmepep47u3", "port": 4000,
+  "addresses": ["192.0.2.1", "2001:db8::1"]},
  "inbox": {"ok": true, "offers": [
   {"id": 7, "name": "Eve", "note": "hello", "fingerprint": "eeee-vvvv-eeee-eeee-vvvv-eeee",
    "common": {"topics": [], "you_offer": [], "you_seek": []}, "reply": true,
@@ -209,6 +212,7 @@ check "verify --json: not verified, nobody known" python3 -c "
 import json
 d = json.load(open('$TMP/out'))
 assert d['verified'] is False and d['name'] is None and d['code'] == '570 249', d"
+check "invite --json" doc 0 "invite --json" invite --json --runtime-dir "$F"
 
 # watch: a stand-in that answers the request and sends two events, then closes.
 W=$TMP/watch

@@ -490,7 +490,7 @@ def case_for_expiry():
           "not advertising after a start that followed the run-out: %r" % m)
 
 def case_verify():
-    """verify and verify-wait once started (proto/control.md 10.14, 10.15): bad arguments,
+    """verify and verify-wait once started (proto/control.md 10.15, 10.16): bad arguments,
     nobody to verify, one wait at a time, a wait that runs out, a wait its client ends."""
     s, s2 = conn(), conn()
     check(rt(s, {"cmd": "start", "handle": "verifier"}).get("ok") is True, "start refused")

@@ -13,7 +13,8 @@
 # The layout. A "switch" namespace holds one bridge per subnet (br<subnet>). Each host is a
 # network namespace with a veth eth0 (10.<subnet>.0.<n>/24) whose peer sits in the switch
 # namespace, enslaved to its subnet's bridge. A router (tb_router) has a leg on two subnets,
-# forwards between them and runs avahi as a reflector; tb_isolate turns on client isolation.
+# forwards between them and runs avahi as a reflector (or, with --no-reflector, does not);
+# tb_isolate turns on client isolation.
 # A holder process per host owns a mount namespace with a private tmpfs on /run, so each host
 # has its own /run/dbus and /run/avahi-daemon; in it run the host's own dbus-daemon --system
 # and avahi-daemon. Nothing is ever created in, or moved into, the root network namespace, so
@@ -244,18 +245,25 @@ tb_host() {
 	_tb_services "$name" eth0 ""
 }
 
-# tb_router NAME OCTET_A OCTET_B: a host on two subnets (10.A.0.254 and 10.B.0.254) that
-# forwards between them and runs avahi as a reflector (enable-reflector=yes), as a venue's
-# router does when it joins two Wi-Fi networks.
+# tb_router NAME OCTET_A OCTET_B [--no-reflector]: a host on two subnets (10.A.0.254 and
+# 10.B.0.254) that forwards between them and runs avahi as a reflector
+# (enable-reflector=yes), as a venue's router does when it joins two Wi-Fi networks. With
+# --no-reflector it routes but its avahi reflects nothing, as most routers do: unicast
+# crosses, mDNS does not.
 tb_router() {
-	local name=$1 a=$2 b=$3 ns=$TB_PREFIX$1 d=$TB_DIR/$1
+	local name=$1 a=$2 b=$3 ns=$TB_PREFIX$1 d=$TB_DIR/$1 reflect=yes
+	case ${4:-} in
+	"") ;;
+	--no-reflector) reflect=no ;;
+	*) _tb_say "tb_router: unknown option $4"; return 1 ;;
+	esac
 	_tb_new "$name" || return 1
 	echo "10.$a.0.254" >"$d/addr"
 	_tb_port "$ns" eth0 "v${name}a" "$a" "10.$a.0.254" &&
 		_tb_port "$ns" eth1 "v${name}b" "$b" "10.$b.0.254" &&
 		ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 || return 1
 	_tb_services "$name" eth0,eth1 "[reflector]
-enable-reflector=yes"
+enable-reflector=$reflect"
 }
 
 # tb_isolate NAME...: client isolation, as Wi-Fi access points do it: the hosts' switch ports
