@@ -29,6 +29,8 @@
 #include "wallflower/when.h"
 
 #include "cli.h"
+#include "qr.h"
+#include "wallflower/armor.h"
 
 #define CLI_SEND_WAIT_MS  45000 /* send: the daemon answers after its first attempt */
 #define CLI_START_WAIT_MS 5000  /* a freshly started daemon opens its socket */
@@ -773,7 +775,8 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
 /* ---- invite ---- */
 
 static const char invite_help[] =
-        "usage: wallflower invite [--address ADDR]... [--json] [--runtime-dir DIR]\n"
+        "usage: wallflower invite [--address ADDR]... [--qr [-o FILE.png|FILE.svg]] [--json]\n"
+        "                         [--runtime-dir DIR]\n"
         "\n"
         "Prints one line that lets someone send you their card when you do not see each\n"
         "other nearby: your addresses, your daemon's port and a fingerprint of the key it\n"
@@ -788,6 +791,9 @@ static const char invite_help[] =
         "\n"
         "  --address ADDR  list ADDR (numeric) instead of this machine's own addresses; up\n"
         "                  to 4 times, for a shorter invite or an address others route to\n"
+        "  --qr            the invite as a QR code too: drawn in the terminal, or written to\n"
+        "                  FILE (-o), to show on a screen to someone who photographs it\n"
+        "  -o FILE         with --qr: a PNG or SVG picture (by the name's ending)\n"
         "  --json          {\"invite\", \"fingerprint\", \"port\", \"addresses\"}\n";
 
 int
@@ -796,15 +802,22 @@ cmd_invite(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = { CLI_COMMON_OPTIONS,
 		                              CLI_DAEMON_OPTIONS,
 		                              { "address", required_argument, NULL, 'a' },
+		                              { "qr", no_argument, NULL, 'q' },
+		                              { "output", required_argument, NULL, 'o' },
 		                              { "json", no_argument, NULL, 'j' },
 		                              { NULL, 0, NULL, 0 } };
 	json_t *req = json_pack("{ss}", "cmd", "invite"), *addrs = NULL, *r;
-	bool done = false, json = false;
+	bool done = false, json = false, qr = false;
+	const char *out = NULL;
 	int c;
 
-	while ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, invite_help, &done)) != -1) {
+	while ((c = cli_getopt_daemon(cli, argc, argv, "ho:", opts, invite_help, &done)) != -1) {
 		if (c == 'j') {
 			json = true;
+		} else if (c == 'q') {
+			qr = true;
+		} else if (c == 'o') {
+			out = optarg;
 		} else if (c == 'a' && json_array_size(addrs) < INVITE_ADDRS_MAX) {
 			if (addrs == NULL)
 				json_object_set_new(req, "addresses", addrs = json_array());
@@ -816,12 +829,24 @@ cmd_invite(struct cli *cli, int argc, char **argv)
 			                  : CLI_EXIT_USAGE;
 		}
 	}
-	if ((c = positional(cli, argc, argv, 0, NULL)) != 0) {
+	if ((c = positional(cli, argc, argv, 0, NULL)) != 0 ||
+	    (out != NULL && !qr && (c = cli_usage_error(cli, "-o goes with --qr")) != 0) ||
+	    (qr && json && (c = cli_usage_error(cli, "--qr and --json do not go together")) != 0)) {
 		json_decref(req);
 		return c;
 	}
 	if ((r = request(req, CLI_REPLY_WAIT_MS)) == NULL)
 		return CLI_EXIT_FAIL;
+	if (qr) {
+		const char *text = str(r, "invite");
+
+		c = qr_show(cli, (const uint8_t *)text, strlen(text), out, NULL) < 0 ? CLI_EXIT_FAIL
+		                                                                       : CLI_EXIT_OK;
+		if (c == CLI_EXIT_OK && out == NULL)
+			printf("%s\n", text);
+		json_decref(r);
+		return c;
+	}
 	if (json) {
 		json_object_del(r, "ok");
 		return cli_json_print(r) < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
@@ -880,7 +905,8 @@ static const char send_help[] =
         "helps across subnets and where only multicast is filtered, not between two\n"
         "clients of a Wi-Fi that isolates them.\n"
         "\n"
-        "  --to T        INVITE or ADDRESS:PORT instead of PEER ('-': read it from stdin)\n"
+        "  --to T        INVITE or ADDRESS:PORT instead of PEER ('-': read it from stdin), or\n"
+        "                a PNG or JPEG picture of 'wallflower invite --qr'\n"
         "  --persona P   which persona's card to offer (default: default)\n"
         "  --note TEXT   a short note to go with it (at most 280 bytes)\n"
         "  --no-reply    do not ask for their card back\n";
@@ -903,6 +929,44 @@ read_to(char *buf, size_t size)
 	return buf;
 }
 
+/*
+ * --to FILE, a picture (PNG or JPEG) of 'wallflower invite --qr': the text of its first QR
+ * code, into buf. 1 when to names such a picture, 0 when it is not one (it is then read as
+ * an invite), -1 after saying why a picture holds no invite.
+ */
+static int
+picture_to(const char *to, char *buf, size_t size)
+{
+	struct qr_codes codes = { 0 };
+	uint8_t *img = NULL;
+	size_t len = 0;
+	char why[160];
+	int r = -1;
+
+	if (access(to, R_OK) != 0 || strncmp(to, "wallflower:", 11) == 0)
+		return 0;
+	if (cli_read_file(to, &img, &len) < 0)
+		return -1;
+	if (armor_sniff(img, len) != ARMOR_KIND_PNG && armor_sniff(img, len) != ARMOR_KIND_JPEG) {
+		free(img);
+		return 0;
+	}
+	if (qr_scan(img, len, &codes, why, sizeof(why)) < 0)
+		cli_error("--to %s: %s", cli_quote_path(to), why);
+	else if (codes.n == 0)
+		cli_error("--to %s: no QR code found in the picture", cli_quote_path(to));
+	else if (codes.v[0].len >= size || memchr(codes.v[0].data, '\0', codes.v[0].len) != NULL)
+		cli_error("--to %s: the QR code does not hold an invite", cli_quote_path(to));
+	else {
+		memcpy(buf, codes.v[0].data, codes.v[0].len);
+		buf[codes.v[0].len] = '\0';
+		r = 1;
+	}
+	qr_codes_clear(&codes);
+	free(img);
+	return r;
+}
+
 /* The target of --to, checked here too: a garbled invite is told before a card is made. */
 static int
 send_to(struct cli *cli, json_t *req, const char *to)
@@ -910,9 +974,15 @@ send_to(struct cli *cli, json_t *req, const char *to)
 	char line[INVITE_TEXT_MAX + 2];
 	struct invite iv;
 	const char *why = NULL;
+	int r;
 
 	if (strcmp(to, "-") == 0 && (to = read_to(line, sizeof(line))) == NULL)
 		return CLI_EXIT_USAGE;
+	if (to != line && (r = picture_to(to, line, sizeof(line))) != 0) {
+		if (r < 0)
+			return CLI_EXIT_USAGE;
+		to = line;
+	}
 	if (invite_parse(to, strlen(to), true, &iv, &why) < 0)
 		return cli_usage_error(cli, "--to: not an invite or ADDRESS:PORT: %s", why);
 	json_object_set_new(req, "to", json_string(to));

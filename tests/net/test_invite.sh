@@ -119,6 +119,16 @@ tb_check "Ada's outbox shows it delivered" \
 	json ada sent -- "any(o['target'] == 'direct $grace_addr:$GRACE_PORT' and o['state'] == 'delivered' and not o['reply'] for o in j['offers'])"
 tb_check "--to - reads the invite from stdin" \
 	tb_on ada sh -c "echo '$new_invite' | '$WF' send --to - --no-reply | grep -q '^Delivered directly'"
+# ---- the invite as a QR code, photographed ----
+tb_check "invite --qr -o writes a picture" tb_on grace "$WF" invite --qr -o "$TB_DIR/grace-invite.png"
+tb_check "--to a picture of it is delivered, checked as the invite" \
+	says ada "^Delivered directly" send --to "$TB_DIR/grace-invite.png" --no-reply
+printf 'not a picture' >"$TB_DIR/notqr.png"
+tb_on ada "$WF" send --to "$TB_DIR/notqr.png" >"$TB_DIR/notqr.out" 2>&1
+rc=$?
+tb_check "--to a file that is no picture is read as an invite: a usage error" \
+	sh -c "[ $rc -eq 2 ] && grep -q 'not an invite or ADDRESS:PORT' '$TB_DIR/notqr.out'"
+
 garbled=${invite/@/#}
 tb_on ada "$WF" send --to "$garbled" >"$TB_DIR/garbled.out" 2>&1
 rc=$?
