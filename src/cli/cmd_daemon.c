@@ -841,7 +841,7 @@ cmd_invite(struct cli *cli, int argc, char **argv)
 		const char *text = str(r, "invite");
 
 		c = qr_show(cli, (const uint8_t *)text, strlen(text), out, NULL) < 0 ? CLI_EXIT_FAIL
-		                                                                       : CLI_EXIT_OK;
+		                                                                     : CLI_EXIT_OK;
 		if (c == CLI_EXIT_OK && out == NULL)
 			printf("%s\n", text);
 		json_decref(r);
