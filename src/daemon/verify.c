@@ -101,6 +101,8 @@ verify_take(struct wfd *d)
 	if (d->verify.waiter == NULL || d->verify.taken)
 		return false;
 	d->verify.taken = true;
+	/* The session's own timeout bounds it now: the wait does not end under it. */
+	loop_timer_stop(d->verify.timer);
 	return true;
 }
 
