@@ -24,14 +24,14 @@ sas_code(const uint8_t h[NOISE_HASH], const uint8_t key_i[CRYPT_SIGN_PK],
          const uint8_t key_r[CRYPT_SIGN_PK], const uint8_t nonce_i[SAS_NONCE],
          const uint8_t nonce_r[SAS_NONCE])
 {
-	uint8_t msg[NOISE_HASH + 2 * CRYPT_SIGN_PK + 2 * SAS_NONCE], out[CRYPT_HASH], *p = msg;
+	uint8_t msg[NOISE_HASH + 2 * CRYPT_SIGN_PK + 2 * SAS_NONCE], out[CRYPT_HASH];
 	uint64_t v = 0;
 
-	memcpy(p, h, NOISE_HASH);
-	memcpy(p += NOISE_HASH, key_i, CRYPT_SIGN_PK);
-	memcpy(p += CRYPT_SIGN_PK, key_r, CRYPT_SIGN_PK);
-	memcpy(p += CRYPT_SIGN_PK, nonce_i, SAS_NONCE);
-	memcpy(p += SAS_NONCE, nonce_r, SAS_NONCE);
+	memcpy(msg, h, NOISE_HASH);
+	memcpy(msg + NOISE_HASH, key_i, CRYPT_SIGN_PK);
+	memcpy(msg + NOISE_HASH + CRYPT_SIGN_PK, key_r, CRYPT_SIGN_PK);
+	memcpy(msg + NOISE_HASH + 2 * CRYPT_SIGN_PK, nonce_i, SAS_NONCE);
+	memcpy(msg + NOISE_HASH + 2 * CRYPT_SIGN_PK + SAS_NONCE, nonce_r, SAS_NONCE);
 	crypt_hash_tagged(out, sizeof(out), SAS_CODE_TAG, msg, sizeof(msg));
 	/* 2^64 is not a multiple of 10^6: the bias is below 10^-13, far under a guess. */
 	for (int i = 0; i < 8; i++)
