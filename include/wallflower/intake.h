@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "wallflower/card.h"
+#include "wallflower/intro.h"
 #include "wallflower/peermsg.h"
 #include "wallflower/store.h"
 
@@ -51,9 +52,10 @@ enum intake_limit {
 const char *intake_limit_name(enum intake_limit l);
 
 enum intake_outcome {
-	INTAKE_KEPT,     /* a new offer waits in the inbox: announce it */
+	INTAKE_KEPT,     /* a new offer, ask or intro waits in the inbox: announce it */
 	INTAKE_UPDATED,  /* a contact's newer card is now the current one */
-	INTAKE_ANSWERED, /* a card back answered an offer of ours: a contact now */
+	INTAKE_ANSWERED, /* a card back answered an offer of ours, or a reply an ask of ours: a
+	                  * contact now */
 	INTAKE_IGNORED,  /* taken, then dropped: blocked, answers nothing, no newer card */
 	INTAKE_REPEAT,   /* the same request again within the window: nothing new */
 	INTAKE_BUSY,     /* over a limit (see limit): nothing written */
@@ -62,8 +64,10 @@ enum intake_outcome {
 
 /* A request that the session verified: its card is valid and handed over by its owner. */
 struct intake_request {
-	const struct peermsg *msg;  /* PEERMSG_OFFER or PEERMSG_CARD */
-	const struct card *card;    /* msg's card, decoded; card->key is the peer */
+	const struct peermsg *msg;  /* PEERMSG_OFFER, PEERMSG_CARD or PEERMSG_INTRO */
+	const struct card *card;    /* msg's card, decoded; card->key is the peer (an intro's:
+	                             * its signer's card) */
+	const struct intro *intro;  /* PEERMSG_INTRO: the object, checked for us at now */
 	const uint8_t *peer_static; /* the peer's presence key (32 bytes) */
 	const uint8_t *presence_sk; /* our presence secret that took the request (32 bytes) */
 	const char *addr;           /* the peer's numeric address, 1..64 bytes */
@@ -96,6 +100,15 @@ void intake_request_id(const struct peermsg *msg, uint8_t out[32]);
  */
 int intake_take(struct store *st, const struct intake_limits *l, const struct intake_request *rq,
                 struct intake_result *res) CRYPT_WUR;
+
+/*
+ * What a checked introduction object becomes (proto/introduction.md section 6), for one the
+ * user read from text: no ledger counts it, everything else is as in a session (a blocked
+ * signer's is dropped). One transaction; always fills *res. 0, or the negative errno of a
+ * store failure.
+ */
+int intake_object(struct store *st, const struct intro *o, const char *event, uint64_t now,
+                  struct intake_result *res) CRYPT_WUR;
 
 /* The answer the result calls for: ack, or error busy or internal. */
 void intake_answer(const struct intake_result *res, struct peermsg *answer);

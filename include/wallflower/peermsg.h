@@ -14,6 +14,10 @@
  *   verify-nonce {key, sig, nonce}    the responder's answer: who I am, and my nonce
  *   verify-open  {nonce}              initiator -> responder: the nonce I committed to
  *
+ * and the request that carries one object of an introduction (proto/introduction.md):
+ *
+ *   intro {obj}   initiator -> responder: an ask, an intro or a reply, signed by its maker
+ *
  * "sig" is the card key's signature binding the card to the session (SESSION_HANDOVER_TAG
  * in session.h), "rk" the sender's recognition key. Decoding is strict and bounded like
  * the card decoder's. The card inside is carried as bytes, the signature as bytes too:
@@ -49,6 +53,7 @@ enum peermsg_type {
 	PEERMSG_VERIFY,
 	PEERMSG_VERIFY_NONCE,
 	PEERMSG_VERIFY_OPEN,
+	PEERMSG_INTRO,
 };
 
 /* Error codes in an "error" message (stable; proto/session.md lists them). */
@@ -61,6 +66,7 @@ enum peermsg_code {
 	PEERMSG_E_INTERNAL = 6,    /* this side failed (out of memory, disk) */
 	PEERMSG_E_NOT_WAITING = 7, /* verify: nobody here is waiting to verify now */
 	PEERMSG_E_BAD_COMMIT = 8,  /* verify-open: the nonce is not the one committed to */
+	PEERMSG_E_BAD_INTRO = 9,   /* intro: the object fails proto/introduction.md */
 };
 
 struct peermsg {
@@ -79,6 +85,8 @@ struct peermsg {
 	uint8_t nonce[PEERMSG_NONCE_LEN];  /* verify-nonce, verify-open: a nonce */
 	uint16_t code;                     /* error */
 	char *text;                        /* error: optional, NUL-terminated */
+	uint8_t *obj;                      /* intro: the object's envelope */
+	size_t obj_len;
 };
 
 /* The stable name of a type ("offer") or an error code ("bad-card"). */

@@ -31,6 +31,7 @@
 
 #include "wallflower/card.h"
 #include "wallflower/identity.h"
+#include "wallflower/intro.h"
 #include "wallflower/noise.h"
 #include "wallflower/peermsg.h"
 
@@ -57,7 +58,9 @@ struct session_config {
 	const uint8_t *static_sk;  /* our presence X25519 secret (NOISE_KEY bytes); copied */
 	const struct identity *id; /* initiator: signs the request (its key must be the card's
 	                            * key, or the responder refuses not-yours); copied.
-	                            * A responder ignores it. */
+	                            * Responder: only its public key is used, as the one an
+	                            * intro must be addressed to; without it (or without now)
+	                            * an intro is refused unsupported. */
 	/*
 	 * Initiator: the offer or card to send, every field filled but sig, which the session
 	 * makes after the handshake. Copied and checked by session_new; the caller keeps it.
@@ -134,6 +137,12 @@ const uint8_t *session_peer(const struct session *s);
  */
 const struct peermsg *session_request(const struct session *s);
 const struct card *session_request_card(const struct session *s);
+/*
+ * Responder, after SESSION_EV_REQUEST of an intro: the object, checked for cfg->id's key at
+ * cfg->now (proto/introduction.md); session_request_card is then its signer's card and
+ * session_peer its signer. NULL for other requests.
+ */
+const struct intro *session_request_intro(const struct session *s);
 
 /*
  * Responder: answers the request with an ack or an error (a verify takes an error, or

@@ -23,7 +23,7 @@
 #include "wallflower/graph.h"
 
 #define STORE_FILE           "wallflower.db"
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 #define STORE_PERSONA_MAX                                                                          \
 	32 /* bytes in a persona name: [A-Za-z0-9._-], not starting with '.' or '-' */
 #define STORE_PERSONA_DEFAULT "default"
@@ -361,9 +361,23 @@ struct inbox_keys {
 	                          */
 };
 
-/* An offer someone made, waiting for you to accept, decline or block it. */
+/* What waits in the inbox: an offer of a card, or an ask or an intro
+ * (proto/introduction.md). */
+enum inbox_kind { INBOX_OFFER, INBOX_ASK, INBOX_INTRO };
+
+/* "offer", "ask", "intro". */
+const char *inbox_kind_name(enum inbox_kind k);
+
+/* An offer someone made, waiting for you to accept, decline or block it. For an ask,
+ * card is the asker's; for an intro, the introduced person's (via is the introducer). */
 struct inbox_offer {
 	int64_t id;
+	enum inbox_kind kind;
+	uint8_t *intro;             /* ask, intro: the object as it came; owned */
+	size_t intro_len;
+	bool has_via;               /* intro: via is the introducer's identity */
+	uint8_t via[32];
+	bool has_rk;                /* keys.recognition is set (an offer's, or a consent's) */
 	struct card *card;          /* verified when it came in; owned */
 	char *note;                 /* the sender's note, or NULL; owned */
 	bool reply;                 /* the sender wants your card back */
@@ -391,6 +405,18 @@ int store_inbox_put(struct store *st, const struct card *card, const char *note,
                     const struct inbox_keys *keys, uint64_t now, uint64_t ttl,
                     int64_t *id) CRYPT_WUR;
 
+/*
+ * Keeps a checked ask or intro (intro.h) until expires: card is the asker's or the
+ * introduced person's, via the introducer (intro) or NULL, rk the recognition key the
+ * consent carries or NULL, obj the object and id its id. 0 with *out_id; -EEXIST for the
+ * same object again; -EINVAL; -EIO.
+ */
+int store_inbox_put_object(struct store *st, enum inbox_kind kind, const struct card *card,
+                           const uint8_t *via, const char *note, bool reply, const uint8_t *rk,
+                           const uint8_t *obj, size_t obj_len, const uint8_t id[32],
+                           const char *event, uint64_t now, uint64_t expires,
+                           int64_t *out_id) CRYPT_WUR;
+
 /* How many offers are waiting at now, counting no further than max. 0; -EIO. */
 int store_inbox_count(struct store *st, uint64_t now, unsigned max, unsigned *n) CRYPT_WUR;
 
@@ -402,12 +428,35 @@ int store_inbox_list(struct store *st, uint64_t now, struct inbox_offer **out, s
  * meeting recorded (at the offer's event, at now), the sender's recognition key kept with
  * the contact (when the offer has one), and the offer leaves the inbox, so that
  * once this returns 0 the person is on disk. *taken (when not NULL) gets the offer, for the
- * card back. 0 with *person_id; -ENOENT when there is no such offer; -ETIME when the offer
- * or its card has expired (proto/card.md 11.3): then the offer is dropped and nothing is
- * kept; -EIO.
+ * card back. An intro's introducer is recorded as who introduced the person (when they are
+ * in the store). 0 with *person_id; -ENOENT when there is no such offer; -ETIME when the
+ * offer or its card has expired (proto/card.md 11.3): then the offer is dropped and nothing
+ * is kept; -EOPNOTSUPP for an ask (it is answered by introducing, not accepted); -EIO.
  */
 int store_inbox_accept(struct store *st, int64_t id, uint64_t now, struct inbox_offer *taken,
                        int64_t *person_id) CRYPT_WUR;
+
+/* ---- asks we made (store_intro.c) ---- */
+
+/* Keeps that we asked hub for introductions (ask id), until expires + INTRO_TTL_MAX, to
+ * know the replies we asked for. 0; -EIO. */
+int store_ask_made_put(struct store *st, const uint8_t id[32], const uint8_t hub[32],
+                       uint64_t made, uint64_t expires, bool reply) CRYPT_WUR;
+
+/* The hub we sent ask id to, when we made it and still keep it at now, and whether it
+ * asked for replies. 0; -ENOENT; -EIO. */
+int store_ask_made_get(struct store *st, const uint8_t id[32], uint64_t now, uint8_t hub[32],
+                       bool *reply) CRYPT_WUR;
+
+/* The current card of the person whose identity is key (exact key): 0 with *env (the
+ * caller frees) and *len; -ENOENT; -ENOMEM; -EIO. */
+int store_card_current(struct store *st, const uint8_t key[CRYPT_SIGN_PK], uint8_t **env,
+                       size_t *len) CRYPT_WUR;
+
+/* The newest ask from key still waiting at now (the consent an intro carries): 0 with *obj
+ * (the caller frees) and *len; -ENOENT; -ENOMEM; -EIO. */
+int store_ask_waiting(struct store *st, const uint8_t key[CRYPT_SIGN_PK], uint64_t now,
+                      uint8_t **obj, size_t *len) CRYPT_WUR;
 
 /* Drops offer id, nothing else. 0; -ENOENT. */
 int store_inbox_decline(struct store *st, int64_t id) CRYPT_WUR;

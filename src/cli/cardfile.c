@@ -148,6 +148,8 @@ add_text(struct cli_cards_in *out, const char *prefix, const char *where, const 
 		struct armor_block *k = &b.v[i];
 		struct cli_card_in *c;
 
+		if (k->label != ARMOR_LABEL_CARD)
+			continue; /* an introduction: import_intro.c's */
 		snprintf(at, sizeof(at), "%s%sblock at line %zu", where, *where ? ", " : "",
 		         k->line);
 		if ((c = item_add(out, at)) == NULL)

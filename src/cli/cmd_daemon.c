@@ -685,6 +685,21 @@ print_held_back(const json_t *held)
 	printf(")\n");
 }
 
+/* What an ask or an intro says above its note: who asks what, or who introduces. */
+static int
+add_intro(struct cli_table *t, const json_t *o)
+{
+	const json_t *by = json_object_get(o, "introduced_by");
+
+	if (strcmp(str(o, "kind"), "ask") == 0)
+		return detail(t, "      asks you for introductions to: %s%s", str(o, "for"),
+		              json_is_true(json_object_get(o, "reply")) ? "" : " (no replies)");
+	if (strcmp(str(o, "kind"), "intro") == 0 && by != NULL)
+		return detail(t, "      introduced by %s (%.9s)", str(by, "name"),
+		              str(by, "fingerprint"));
+	return 0;
+}
+
 /* The offers as a table, each with its warning, note and common ground under it. */
 static int
 print_offers(const json_t *offers)
@@ -712,6 +727,7 @@ print_offers(const json_t *offers)
 		     (!*str(o, "same_name_as") ||
 		      detail(t, "      ! not the %s in your contacts (%.9s): another key",
 		             str(o, "name"), str(o, "same_name_as")) == 0) &&
+		     add_intro(t, o) == 0 &&
 		     (!*str(o, "note") || detail(t, "      \"%s\"", str(o, "note")) == 0) &&
 		     add_common(t, json_object_get(o, "common")) == 0;
 	}
@@ -1045,14 +1061,56 @@ cmd_send(struct cli *cli, int argc, char **argv)
 }
 
 static const char accept_help[] =
-        "usage: wallflower accept ID [--persona P] [--no-reply] [--runtime-dir DIR]\n"
+        "usage: wallflower accept ID [--persona P] [--no-reply] [-o FILE] [--runtime-dir DIR]\n"
         "\n"
         "Accepts offer ID from 'wallflower inbox': the person joins your contacts, met at\n"
         "the event you were at, now. Unless you pass --no-reply or they asked for nothing\n"
         "back, your card then goes to them.\n"
         "\n"
+        "An introduction is accepted the same way: the person introduced joins your\n"
+        "contacts, introduced by whoever introduced them. When they asked for replies, your\n"
+        "card goes to them: over the LAN when they are nearby, and as text (printed, or\n"
+        "written to FILE) to send them by mail or chat in any case. Nobody else is told.\n"
+        "An ask for introductions is not accepted: answer it with 'wallflower introduce'.\n"
+        "\n"
         "  --persona P   which persona's card to send back (default: default)\n"
-        "  --no-reply    keep your card to yourself\n";
+        "  --no-reply    keep your card to yourself\n"
+        "  -o FILE       an introduction's reply as text: write it to FILE, not stdout\n";
+
+/* The reply to an accepted introduction: on its way, or the text to send. */
+static int
+intro_reply(const json_t *ir, const char *name, const char *file)
+{
+	const char *state = str(ir, "state"), *hex = str(ir, "obj");
+	size_t n = strlen(hex);
+	uint8_t *obj;
+	int r;
+
+	if (strcmp(state, "withheld") == 0)
+		return CLI_EXIT_OK;
+	if (n == 0 || n % 2 != 0 || (obj = malloc(n / 2)) == NULL ||
+	    crypt_unhex(obj, n / 2, hex, n) < 0) {
+		cli_error("your card could not go to %s: %s", name,
+		          cli_printable(*str(ir, "msg") ? str(ir, "msg") : "no reply was made"));
+		return CLI_EXIT_FAIL;
+	}
+	/* Over the LAN: the text only when asked for (-o). Otherwise the text is the way. */
+	if (strcmp(state, "sending") == 0) {
+		printf("Your card is on its way to %s, who asked for it\n", name);
+		r = file != NULL ? cli_write_intro_text(file, obj, n / 2) : 0;
+		free(obj);
+		return r < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+	}
+	r = cli_write_intro_text(file, obj, n / 2);
+	free(obj);
+	if (r == 0)
+		fprintf(stderr,
+		        "%s is not nearby: send them this text with your card (mail, chat), as they "
+		        "asked; they run 'wallflower import' on it%s%s.\n",
+		        name, file != NULL ? ": it is in " : "",
+		        file != NULL ? cli_quote_path(file) : "");
+	return r < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+}
 
 int
 cmd_accept(struct cli *cli, int argc, char **argv)
@@ -1062,15 +1120,17 @@ cmd_accept(struct cli *cli, int argc, char **argv)
 		                              { "persona", required_argument, NULL, 'P' },
 		                              { "no-reply", no_argument, NULL, 'r' },
 		                              { NULL, 0, NULL, 0 } };
-	const char *persona = STORE_PERSONA_DEFAULT;
+	const char *persona = STORE_PERSONA_DEFAULT, *file = NULL;
 	bool done = false, reply = true;
 	json_t *req, *r;
 	json_int_t id = 0;
 	int c;
 
-	while ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, accept_help, &done)) != -1) {
+	while ((c = cli_getopt_daemon(cli, argc, argv, "ho:", opts, accept_help, &done)) != -1) {
 		if (c == 'P')
 			persona = optarg;
+		else if (c == 'o')
+			file = optarg;
 		else if (c == 'r')
 			reply = false;
 		else
@@ -1087,6 +1147,11 @@ cmd_accept(struct cli *cli, int argc, char **argv)
 	if ((r = request(req, CLI_REPLY_WAIT_MS)) == NULL)
 		return CLI_EXIT_FAIL;
 	printf("Accepted %s (%s)\n", str(r, "name"), str(r, "fingerprint"));
+	if (strcmp(str(r, "card_back"), "reply") == 0) {
+		c = intro_reply(json_object_get(r, "intro_reply"), str(r, "name"), file);
+		json_decref(r);
+		return c;
+	}
 	if (strcmp(str(r, "card_back"), "sending") == 0)
 		printf("Your card is on its way back\n");
 	else if (strcmp(str(r, "card_back"), "not-asked") != 0 &&

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "import.h"
+#include "wallflower/armor.h"
 #include "wallflower/vcard.h"
 
 static const char import_help[] =
@@ -39,6 +40,13 @@ static const char import_help[] =
         "NOTE and CATEGORIES (as topics) are read; the rest is kept, not read. The same\n"
         "UID (or, without one, the same bytes) is the same person again. One bad vCard\n"
         "refuses its whole file (docs/export.md).\n"
+        "\n"
+        "Text may also hold introductions (WALLFLOWER INTRODUCTION blocks), sent by mail or\n"
+        "chat when the other person was not nearby: an ask for introductions, an\n"
+        "introduction, or the card of someone you asked to meet (see 'wallflower ask').\n"
+        "Each is checked as if it came over the LAN: it must be for you, signed, not\n"
+        "expired, and carry its person's consent. Asks and introductions then wait in your\n"
+        "inbox; a card you asked for joins your contacts.\n"
         "\n"
         "  --event E      record that you met them at event E (now); meeting someone at the\n"
         "                 same event on the same day again is the meeting already recorded\n"
@@ -147,6 +155,16 @@ import_one(struct import_ctx *x, const char *path, bool several_files)
 		r = import_vcards(x, path, buf, len);
 		free(buf);
 		return r;
+	}
+	/* Introductions first (import_intro.c); the cards beside them, if any, after. */
+	if (armor_sniff(buf, len) == ARMOR_KIND_TEXT) {
+		size_t intros, cards;
+
+		failed = import_intros(x, path, buf, len, &intros, &cards) < 0;
+		if (intros > 0 && cards == 0) {
+			free(buf);
+			return failed ? -1 : 0;
+		}
 	}
 	r = cli_cards_parse(path, buf, len, &in);
 	free(buf);

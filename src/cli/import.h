@@ -28,4 +28,13 @@ struct import_ctx {
  */
 int import_vcards(const struct import_ctx *x, const char *path, const uint8_t *buf, size_t len);
 
+/*
+ * Takes the introductions (asks, intros, replies) armored in a text, each checked for our
+ * identity and taken as over the LAN (import_intro.c); one line each. *intros and *cards
+ * count the blocks of each label (the card reader takes the others). 0, or -1 when any
+ * introduction was refused (said).
+ */
+int import_intros(const struct import_ctx *x, const char *path, const uint8_t *buf, size_t len,
+                  size_t *intros, size_t *cards);
+
 #endif

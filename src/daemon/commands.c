@@ -435,17 +435,22 @@ req_accept(struct wfd *d, const json_t *req)
 	r = store_inbox_accept(d->st, id, (uint64_t)time(NULL), &taken, &person);
 	if (r < 0) {
 		free(card);
-		return r == -ENOENT  ? ctl_error(CTL_E_NOT_FOUND, "no such offer (or it expired)")
-		       : r == -ETIME ? ctl_error(CTL_E_EXPIRED,
-		                                 "that offer has expired (its card or "
-		                                 "its time to wait ran out); nothing was kept")
-		                     : ctl_error(CTL_E_FAILED, "cannot store the card");
+		return r == -ENOENT       ? ctl_error(CTL_E_NOT_FOUND, "no such offer (or it expired)")
+		       : r == -ETIME      ? ctl_error(CTL_E_EXPIRED,
+		                                      "that offer has expired (its card or "
+		                                      "its time to wait ran out); nothing was kept")
+		       : r == -EOPNOTSUPP ? bad("that is an ask for introductions: answer it with "
+		                                "'wallflower introduce', or decline it")
+		                          : ctl_error(CTL_E_FAILED, "cannot store the card");
 	}
 	/* The person is on disk now; the card back is a courtesy that may still fail. */
 	identity_fingerprint(taken.card->key, fpr);
-	if (taken.has_keys)
+	if (taken.has_rk)
 		exchange_recognise(d, person, taken.keys.recognition);
-	if (taken.reply && card == NULL)
+	/* An intro's card back is a reply to the asker (proto/introduction.md 8). */
+	if (taken.kind == INBOX_INTRO)
+		back = taken.reply ? "reply" : "not-asked";
+	else if (taken.reply && card == NULL)
 		back = "withheld";
 	else if (taken.reply && exchange_card_back(d, &taken, card, len, &why) < 0)
 		back = why;
@@ -455,6 +460,9 @@ req_accept(struct wfd *d, const json_t *req)
 	                                    taken.card->f.text[CARD_NAME], "fingerprint", fpr));
 	reply = json_pack("{sbssssss}", "ok", 1, "name", taken.card->f.text[CARD_NAME],
 	                  "fingerprint", fpr, "card_back", back);
+	if (reply != NULL && taken.kind == INBOX_INTRO && taken.reply)
+		json_object_set_new(reply, "intro_reply",
+		                    introduce_reply(d, &taken, person, card, len));
 	inbox_offer_clear(&taken);
 	free(card);
 	return reply;
@@ -600,6 +608,10 @@ control_dispatch(struct wfd *d, struct control_client *cl, const json_t *req, bo
 		return req_lan(d, cl, later);
 	if (strcmp(cmd, "verify") == 0)
 		return verify_ask(d, cl, req, later);
+	if (strcmp(cmd, "intro-send") == 0)
+		return introduce_send(d, cl, req, later);
+	if (strcmp(cmd, "intro-take") == 0)
+		return introduce_take(d, req);
 	if (strcmp(cmd, "verify-wait") == 0)
 		return verify_wait(d, cl, req, later);
 	if (strcmp(cmd, "rotate-recognition") == 0)

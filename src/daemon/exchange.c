@@ -72,6 +72,8 @@ exchange_offer_json(struct wfd *d, const struct inbox_offer *o)
 	/* Someone using the name of a person you know, with another key. */
 	if (j != NULL && store_name_elsewhere(d->st, name, o->card->key, other) == 1)
 		json_object_set_new(j, "same_name_as", json_string(other));
+	if (j != NULL)
+		introduce_offer_json(d, o, j);
 	return j;
 }
 
@@ -79,6 +81,12 @@ exchange_offer_json(struct wfd *d, const struct inbox_offer *o)
 static void
 announce_offer(struct wfd *d, const struct intake_request *rq, int64_t id)
 {
+	if (rq->intro != NULL) {
+		struct intake_result res = { .outcome = INTAKE_KEPT, .id = id };
+
+		introduce_taken(d, rq->intro, &res);
+		return;
+	}
 	const struct peermsg *m = rq->msg;
 	struct inbox_offer o = { .id = id,
 		                 .card = (struct card *)rq->card,
@@ -131,10 +139,11 @@ exchange_recognise(struct wfd *d, int64_t person_id, const uint8_t rk[RECOG_KEY]
 void
 exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_static,
                  const uint8_t *presence_sk, const struct peermsg *req, const struct card *card,
-                 struct peermsg *answer)
+                 const struct intro *intro, struct peermsg *answer)
 {
 	struct intake_request rq = { .msg = req,
 		                     .card = card,
+		                     .intro = intro,
 		                     .peer_static = peer_static,
 		                     .presence_sk = presence_sk,
 		                     .addr = addr,
@@ -154,18 +163,21 @@ exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_static,
 		announce_offer(d, &rq, res.id);
 		break;
 	case INTAKE_UPDATED:
-		exchange_recognise(d, res.id, req->rk);
-		announce_card(d, "contact-updated", card);
-		break;
 	case INTAKE_ANSWERED:
-		log_info("card received back from %s", addr);
-		exchange_recognise(d, res.id, req->rk);
-		announce_card(d, "card-received", card);
-		break;
 	case INTAKE_IGNORED:
+		if (intro != NULL) {
+			introduce_taken(d, intro, &res);
+			break;
+		}
 		/* A contact's card no newer than ours still brings their recognition key. */
 		if (res.id > 0)
 			exchange_recognise(d, res.id, req->rk);
+		if (res.outcome == INTAKE_UPDATED)
+			announce_card(d, "contact-updated", card);
+		if (res.outcome == INTAKE_ANSWERED) {
+			log_info("card received back from %s", addr);
+			announce_card(d, "card-received", card);
+		}
 		break;
 	case INTAKE_BUSY:
 		held_back(d, addr, res.limit);
@@ -200,6 +212,7 @@ delivery_destroy(struct delivery *dl)
 		tell_waiter(dl, ctl_error(CTL_E_FAILED, "the daemon is stopping"));
 	loop_timer_free(dl->timer);
 	free(dl->msg.card);
+	free(dl->msg.obj);
 	free(dl->msg.note);
 	crypt_wipe(dl, sizeof(*dl)); /* a presence secret, a contact's recognition key */
 	free(dl);
@@ -253,18 +266,28 @@ delivery_new(struct wfd *d, enum peermsg_type type, const uint8_t *card, size_t 
 	return dl;
 }
 
-/* Whom a delivery is for: the advert's name for offers, the address for cards back. */
+/* Whom a delivery is for: the advert's name for offers, the address for cards back and
+ * introductions. */
 static const char *
 delivery_to(const struct delivery *dl)
 {
 	return dl->outbox_id != 0 ? dl->instance : dl->addr;
 }
 
+/* What a delivery carries, for the log. */
+static const char *
+delivery_what(const struct delivery *dl)
+{
+	return dl->outbox_id != 0                ? "offer"
+	       : dl->msg.type == PEERMSG_INTRO ? "introduction"
+	                                       : "card back";
+}
+
 static void
 delivery_failed(struct delivery *dl, const char *why)
 {
-	log_info("giving up delivering %s %lld: %s", dl->outbox_id != 0 ? "offer" : "card back",
-	         (long long)dl->outbox_id, why);
+	log_info("giving up delivering %s %lld: %s", delivery_what(dl), (long long)dl->outbox_id,
+	         why);
 	if (dl->outbox_id != 0 && store_outbox_failed(dl->d->st, dl->outbox_id, why) < 0)
 		log_warnx("cannot mark offer %lld failed", (long long)dl->outbox_id);
 	control_broadcast(dl->d->ctl,
@@ -359,6 +382,15 @@ delivery_try(struct delivery *dl, const char **why)
 		}
 		addr = p->addr;
 		port = p->port;
+	} else if (dl->msg.type == PEERMSG_INTRO) {
+		/* Only to the contact it is for, where their advert shows now. */
+		if ((p = peers_by_contact(d, dl->contact)) == NULL || !aim(dl, p)) {
+			*why = "the contact it is for is not visible now";
+			return delivery_later(dl, *why) ? 0 : -1;
+		}
+		snprintf(dl->addr, sizeof(dl->addr), "%s", p->addr);
+		addr = p->addr;
+		port = p->port;
 	}
 	if (dl->outbox_id != 0 && store_outbox_tried(d->st, dl->outbox_id) < 0)
 		log_warnx("cannot count a delivery attempt");
@@ -417,7 +449,7 @@ exchange_done(struct delivery *dl, const struct peermsg *answer, const uint8_t *
 	}
 	/* The session stopped before our card left: trying again reaches the same stranger. */
 	if (wrong_peer) {
-		delivery_failed(dl, dl->outbox_id != 0
+		delivery_failed(dl, dl->outbox_id != 0 || dl->msg.type == PEERMSG_INTRO
 		                            ? "the peer does not hold the key its advert claims"
 		                            : "the offerer has restarted since: its key is not the "
 		                              "one the offer came from");
@@ -435,18 +467,23 @@ exchange_done(struct delivery *dl, const struct peermsg *answer, const uint8_t *
 		return;
 	}
 	if (answer->type == PEERMSG_ERROR) {
-		char refused[64];
+		char refused[96];
 
-		snprintf(refused, sizeof(refused), "refused by the peer: %s",
-		         peermsg_code_name(answer->code));
+		/* An intro's refusal names the verdict (proto/introduction.md 8): a token. */
+		if (answer->code == PEERMSG_E_BAD_INTRO && answer->text != NULL &&
+		    strspn(answer->text, "abcdefghijklmnopqrstuvwxyz-") == strlen(answer->text))
+			snprintf(refused, sizeof(refused), "refused by the peer: %s (%.32s)",
+			         peermsg_code_name(answer->code), answer->text);
+		else
+			snprintf(refused, sizeof(refused), "refused by the peer: %s",
+			         peermsg_code_name(answer->code));
 		delivery_failed(dl, refused);
 		return;
 	}
 	if (dl->outbox_id != 0 &&
 	    store_outbox_delivered(d->st, dl->outbox_id, peer_static, now_s(), d->offer_ttl) < 0)
 		log_warnx("cannot mark offer %lld delivered", (long long)dl->outbox_id);
-	log_info("%s %lld delivered", dl->outbox_id != 0 ? "offer" : "card back",
-	         (long long)dl->outbox_id);
+	log_info("%s %lld delivered", delivery_what(dl), (long long)dl->outbox_id);
 	control_broadcast(d->ctl, json_pack("{sssIss}", "event", "delivered", "outbox",
 	                                    (json_int_t)dl->outbox_id, "to", delivery_to(dl)));
 	tell_waiter(dl, json_pack("{sbsIss}", "ok", 1, "outbox", (json_int_t)dl->outbox_id, "state",
@@ -591,6 +628,34 @@ exchange_notify(struct delivery *dl, void (*notify)(void *arg, json_t *result), 
 }
 
 int
+exchange_send_object(struct wfd *d, int64_t contact_id, const uint8_t *obj, size_t len,
+                     struct delivery **under_way, const char **why)
+{
+	struct delivery *dl;
+	int r;
+
+	*under_way = NULL;
+	if (peers_by_contact(d, contact_id) == NULL) {
+		*why = "they are not nearby now";
+		return -ENOENT;
+	}
+	if ((dl = delivery_new(d, PEERMSG_INTRO, NULL, 0, NULL,
+	                       now_s() + WFD_CARD_BACK_TTL)) == NULL ||
+	    (dl->msg.obj = malloc(len)) == NULL) {
+		if (dl != NULL)
+			delivery_free(dl);
+		*why = "out of memory";
+		return -ENOMEM;
+	}
+	memcpy(dl->msg.obj, obj, len);
+	dl->msg.obj_len = len;
+	dl->contact = contact_id;
+	if ((r = delivery_try(dl, why)) == 1)
+		*under_way = dl;
+	return r < 0 ? -EIO : 1;
+}
+
+int
 exchange_card_back(struct wfd *d, const struct inbox_offer *o, const uint8_t *card, size_t len,
                    const char **why)
 {
@@ -627,8 +692,10 @@ void
 exchange_peer_up(struct wfd *d, const struct peer *p)
 {
 	for (struct delivery *dl = d->deliveries; dl != NULL; dl = dl->next)
-		if (dl->outbox_id != 0 && !dl->direct && !dl->connecting &&
-		    strcmp(dl->instance, p->instance) == 0)
+		if (!dl->connecting &&
+		    ((dl->outbox_id != 0 && !dl->direct && strcmp(dl->instance, p->instance) == 0) ||
+		     (dl->msg.type == PEERMSG_INTRO && p->recognised &&
+		      p->match.contact_id == dl->contact)))
 			loop_timer_set(dl->timer, 0);
 }
 

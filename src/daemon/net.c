@@ -177,7 +177,8 @@ conn_event(struct conn *c, enum session_event ev)
 			break;
 		}
 		exchange_request(d, c->addr, session_peer_static(c->s), c->static_sk,
-		                 session_request(c->s), session_request_card(c->s), &answer);
+		                 session_request(c->s), session_request_card(c->s),
+		                 session_request_intro(c->s), &answer);
 		if (session_answer(c->s, &answer) < 0)
 			log_warnx("cannot answer %s", c->addr);
 		break;
@@ -378,6 +379,7 @@ accept_one(struct net *n, int fd, const struct sockaddr_storage *sa)
 {
 	struct session_config cfg = { .role = SESSION_RESPONDER,
 		                      .static_sk = n->d->presence_sk,
+		                      .id = n->d->id, /* an intro must be addressed to us */
 		                      .now = (uint64_t)time(NULL) };
 	struct admit_conn desc[ADMIT_CONN_MAX];
 	struct conn *held[ADMIT_CONN_MAX];

@@ -30,6 +30,15 @@ peers_by_instance(struct wfd *d, const char *instance)
 	return NULL;
 }
 
+struct peer *
+peers_by_contact(struct wfd *d, int64_t contact_id)
+{
+	for (struct peer *p = d->peers; p != NULL; p = p->next)
+		if (p->recognised && p->match.contact_id == contact_id)
+			return p;
+	return NULL;
+}
+
 static const char *
 status_name(enum txt_status s)
 {

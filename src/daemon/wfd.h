@@ -85,7 +85,7 @@ struct delivery {
 	bool has_expect; /* cards back: only this presence key may answer */
 	uint8_t expect[CRYPT_DH_KEY];
 	uint8_t static_sk[CRYPT_DH_KEY]; /* cards back: the presence secret that took the offer */
-	int64_t contact;                 /* offers to a recognised contact: who; else 0 */
+	int64_t contact; /* offers to a recognised contact, introduction objects: who; else 0 */
 	/* Direct offers (`send --to`): where, tried address by address, and the invite's
 	 * fingerprint, checked against the responder's presence key (proto/invite.md). */
 	bool direct;
@@ -172,6 +172,8 @@ void peers_recognise_all(struct wfd *d);
 void peers_clear(struct wfd *d);
 size_t peers_count(const struct wfd *d);
 struct peer *peers_by_instance(struct wfd *d, const char *instance);
+/* The peer recognised as contact_id (its advert shows their tag), or NULL. */
+struct peer *peers_by_contact(struct wfd *d, int64_t contact_id);
 /*
  * The peer a `send` token names (peertab_lookup: "7", "#7", "@7"), which then counts as
  * shown. 0; -ENOENT; -EEXIST (ambiguous); -EINVAL (a bare "#" or "@"). On error, why (size
@@ -208,12 +210,15 @@ int net_local_addrs(struct invite_addr *out, unsigned max, unsigned *n);
 int net_connect(struct net *n, struct delivery *dl, const char *addr, uint16_t port);
 
 /* ---- exchange.c ---- */
-/* A request arrived on an incoming session, its card verified and handed over by its owner,
- * from the presence key peer_static to ours, presence_sk: intake decides, this announces;
- * fills the answer (ack, or error busy or internal). */
+/* A request arrived on an incoming session, its card verified and handed over by its owner
+ * (an intro: its object checked, card its signer's), from the presence key peer_static to
+ * ours, presence_sk: intake decides, this announces; fills the answer (ack, or error busy
+ * or internal). */
 void exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_static,
                       const uint8_t *presence_sk, const struct peermsg *req,
-                      const struct card *card, struct peermsg *answer);
+                      const struct card *card, const struct intro *intro,
+                      struct peermsg *answer);
+
 /* An outgoing session finished: ok with the answer and the responder's presence key, or
  * failed (wrong_peer: the responder was not the one expected, and never saw our card). */
 void exchange_done(struct delivery *dl, const struct peermsg *answer, const uint8_t *peer_static,
@@ -246,6 +251,13 @@ void exchange_notify(struct delivery *dl, void (*notify)(void *arg, json_t *resu
 int exchange_send_direct(struct wfd *d, const struct invite *to, const uint8_t *card, size_t len,
                          const char *note, bool reply, struct delivery **under_way, int64_t *id,
                          const char **why);
+/*
+ * Sends an introduction object (ours, checked) to contact_id, who must be recognised
+ * nearby now. 1: under way, *under_way as for exchange_send; -ENOENT when they are not
+ * visible (the caller gives its user the text instead); -ENOMEM; -EIO with *why.
+ */
+int exchange_send_object(struct wfd *d, int64_t contact_id, const uint8_t *obj, size_t len,
+                         struct delivery **under_way, const char **why);
 /* Sends our card back to the sender of the accepted offer o. 0; -EINVAL; -EIO; -ENOMEM. */
 int exchange_card_back(struct wfd *d, const struct inbox_offer *o, const uint8_t *card, size_t len,
                        const char **why);
@@ -253,6 +265,20 @@ void exchange_peer_up(struct wfd *d, const struct peer *p);
 void exchange_resume(struct wfd *d);
 void exchange_free_all(struct wfd *d);
 json_t *exchange_offer_json(struct wfd *d, const struct inbox_offer *o);
+
+/* ---- introduce.c ---- */
+/* The `intro-send` and `intro-take` requests (proto/control.md). */
+json_t *introduce_send(struct wfd *d, struct control_client *cl, const json_t *req, bool *later);
+json_t *introduce_take(struct wfd *d, const json_t *req);
+/* Announces what intake made of an introduction object (from a session or from text). */
+void introduce_taken(struct wfd *d, const struct intro *o, const struct intake_result *res);
+/* The members an ask or an intro adds to its inbox entry's JSON ("for", "introduced_by"). */
+void introduce_offer_json(struct wfd *d, const struct inbox_offer *o, json_t *j);
+/* After accepting intro o (its card back asked for): makes the reply with our card (hex
+ * from the client, or NULL) and sends it when the asker is nearby. The "intro_reply"
+ * member of the accept's answer: {"state", "obj"}. */
+json_t *introduce_reply(struct wfd *d, const struct inbox_offer *o, int64_t asker,
+                        const uint8_t *card, size_t len);
 
 /* ---- verify.c ---- */
 /* The `verify` and `verify-wait` requests (proto/control.md): replies come later. */

@@ -77,6 +77,10 @@ intake_request_id(const struct peermsg *msg, uint8_t out[32])
 		peermsg_offer_id(msg->card, msg->card_len, out);
 		return;
 	}
+	if (msg->type == PEERMSG_INTRO) {
+		intro_id(msg->obj, msg->obj_len, out);
+		return;
+	}
 	/* A card back: the same card answering two offers is two requests. */
 	crypt_hash2(h, msg->re, sizeof(msg->re), msg->card, msg->card_len);
 	crypt_hash_tagged(out, 32, INTAKE_CARD_TAG, h, sizeof(h));
@@ -97,15 +101,22 @@ caps_of(const struct intake_limits *l, struct store_intake_counts *caps)
 /* A contact's card: kept when newer (store_card_put's rev rules). Their recognition key
  * is taken whatever the card: it is how a rotated key reaches us (proto/session.md 6.4). */
 static int
-update_contact(struct store *st, const struct intake_request *rq, struct intake_result *res)
+update_card(struct store *st, const struct card *card, const uint8_t *rk, uint64_t now,
+            struct intake_result *res)
 {
 	enum store_card_result got;
 	int r;
 
-	if ((r = store_card_put(st, rq->card, rq->now, &got, &res->id)) == 0 &&
-	    (r = store_recognition_set(st, rq->card->key, rq->msg->rk, rq->now)) == 0)
+	if ((r = store_card_put(st, card, now, &got, &res->id)) == 0 &&
+	    (rk == NULL || (r = store_recognition_set(st, card->key, rk, now)) == 0))
 		res->outcome = got == STORE_CARD_UPDATED ? INTAKE_UPDATED : INTAKE_IGNORED;
 	return r;
+}
+
+static int
+update_contact(struct store *st, const struct intake_request *rq, struct intake_result *res)
+{
+	return update_card(st, rq->card, rq->msg->rk, rq->now, res);
 }
 
 static int
@@ -154,6 +165,122 @@ apply_card(struct store *st, const struct intake_request *rq, struct intake_resu
 	return r;
 }
 
+/* ---- introductions (proto/introduction.md section 6) ---- */
+
+/* An ask waits only when it comes from a contact. */
+static int
+apply_ask(struct store *st, const struct intro *o, const char *event, uint64_t now,
+          struct intake_result *res)
+{
+	int r;
+
+	if ((r = store_is_contact(st, o->from->key)) != 1)
+		return r;
+	r = store_inbox_put_object(st, INBOX_ASK, o->from, NULL, o->note, o->reply, NULL,
+	                           o->envelope, o->len, o->id, event, now, o->expires, &res->id);
+	res->outcome = r == 0 ? INTAKE_KEPT : INTAKE_REPEAT;
+	return r == -EEXIST ? 0 : r;
+}
+
+/* An intro waits when its introducer is a contact and the person it introduces is
+ * neither blocked nor a contact already. */
+static int
+apply_intro(struct store *st, const struct intro *o, const char *event, uint64_t now,
+            struct intake_result *res)
+{
+	const struct intro *ask = o->consent;
+	int r;
+
+	if ((r = store_is_contact(st, o->from->key)) != 1 ||
+	    (r = store_is_blocked(st, o->introduced->key)) != 0 ||
+	    (r = store_is_contact(st, o->introduced->key)) != 0)
+		return r < 0 ? r : 0;
+	r = store_inbox_put_object(st, INBOX_INTRO, o->introduced, o->from->key, o->note,
+	                           ask != NULL && ask->reply,
+	                           ask != NULL && ask->has_rk ? ask->rk : NULL, o->envelope, o->len,
+	                           o->id, event, now, o->expires, &res->id);
+	res->outcome = r == 0 ? INTAKE_KEPT : INTAKE_REPEAT;
+	return r == -EEXIST ? 0 : r;
+}
+
+/* A reply is taken only when it answers an ask we made that wanted replies: its sender
+ * becomes a contact, introduced by the hub we asked. */
+static int
+apply_reply(struct store *st, const struct intro *o, const char *event, uint64_t now,
+            struct intake_result *res)
+{
+	const struct intro *ask = o->re->consent;
+	enum store_card_result got;
+	int64_t hub_id;
+	uint8_t hub[32];
+	bool wanted;
+	int r;
+
+	if ((r = store_ask_made_get(st, ask->id, now, hub, &wanted)) < 0 || !wanted)
+		return r == -ENOENT ? 0 : r;
+	if ((r = store_is_contact(st, o->from->key)) != 0)
+		return r < 0 ? r : update_card(st, o->from, o->rk, now, res);
+	if ((r = store_card_put(st, o->from, now, &got, &res->id)) < 0 ||
+	    ((r = store_met(st, res->id, event, now)) < 0 && r != -EALREADY) ||
+	    (r = store_recognition_set(st, o->from->key, o->rk, now)) < 0 ||
+	    (r = store_person_by_key(st, hub, &hub_id)) < 0)
+		return r;
+	if (r == 1 && hub_id != res->id &&
+	    (r = store_introduced(st, res->id, hub_id, now)) < 0 && r != -EEXIST && r != -EALREADY)
+		return r;
+	res->outcome = INTAKE_ANSWERED;
+	return 0;
+}
+
+static int
+apply_object(struct store *st, const struct intro *o, const char *event, uint64_t now,
+             struct intake_result *res)
+{
+	switch (o->kind) {
+	case INTRO_ASK:
+		return apply_ask(st, o, event, now, res);
+	case INTRO_INTRO:
+		return apply_intro(st, o, event, now, res);
+	case INTRO_REPLY:
+		return apply_reply(st, o, event, now, res);
+	}
+	return -EINVAL;
+}
+
+static int
+apply(struct store *st, const struct intake_request *rq, struct intake_result *res)
+{
+	switch (rq->msg->type) {
+	case PEERMSG_OFFER:
+		return apply_offer(st, rq, res);
+	case PEERMSG_INTRO:
+		return apply_object(st, rq->intro, rq->event, rq->now, res);
+	default:
+		return apply_card(st, rq, res);
+	}
+}
+
+int
+intake_object(struct store *st, const struct intro *o, const char *event, uint64_t now,
+              struct intake_result *res)
+{
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	res->outcome = INTAKE_IGNORED;
+	if ((r = store_begin(st)) == 0) {
+		if ((r = store_is_blocked(st, o->from->key)) == 0)
+			r = apply_object(st, o, event, now, res);
+		r = store_end(st, r > 0 ? 0 : r);
+	}
+	if (r < 0) {
+		memset(res, 0, sizeof(*res));
+		res->outcome = INTAKE_FAILED;
+		res->error = r;
+	}
+	return r;
+}
+
 /* Judges, records and applies; inside the caller's transaction. */
 static int
 take(struct store *st, const struct intake_limits *l, const struct intake_request *rq,
@@ -171,7 +298,7 @@ take(struct store *st, const struct intake_limits *l, const struct intake_reques
 	res->outcome = INTAKE_REPEAT;
 	/* The same offer again is not taken again (it may have been declined since). The same
 	 * card back is not counted again, but may answer an offer of ours made since. */
-	if (r == 1 && rq->msg->type == PEERMSG_OFFER)
+	if (r == 1 && rq->msg->type != PEERMSG_CARD)
 		return 0;
 	if (r == 0) {
 		caps_of(l, &caps);
@@ -188,7 +315,7 @@ take(struct store *st, const struct intake_limits *l, const struct intake_reques
 	}
 	if ((r = store_is_blocked(st, key)) != 0)
 		return r < 0 ? r : 0;
-	return rq->msg->type == PEERMSG_OFFER ? apply_offer(st, rq, res) : apply_card(st, rq, res);
+	return apply(st, rq, res);
 }
 
 int
@@ -198,7 +325,8 @@ intake_take(struct store *st, const struct intake_limits *l, const struct intake
 	int r;
 
 	memset(res, 0, sizeof(*res));
-	if (rq->msg->type != PEERMSG_OFFER && rq->msg->type != PEERMSG_CARD)
+	if (rq->msg->type != PEERMSG_OFFER && rq->msg->type != PEERMSG_CARD &&
+	    (rq->msg->type != PEERMSG_INTRO || rq->intro == NULL))
 		r = -EINVAL;
 	else if ((r = store_begin(st)) == 0)
 		r = store_end(st, take(st, l, rq, res));

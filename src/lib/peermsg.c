@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wallflower/intro.h"
 #include "wallflower/peermsg.h"
 #include "wallflower/text.h"
 #include "wallflower/wire.h"
@@ -20,6 +21,7 @@ static const char *const type_names[] = {
 	[PEERMSG_VERIFY] = "verify",
 	[PEERMSG_VERIFY_NONCE] = "verify-nonce",
 	[PEERMSG_VERIFY_OPEN] = "verify-open",
+	[PEERMSG_INTRO] = "intro",
 };
 
 static const char *const code_names[] = {
@@ -31,12 +33,13 @@ static const char *const code_names[] = {
 	[PEERMSG_E_INTERNAL] = "internal",
 	[PEERMSG_E_NOT_WAITING] = "not-waiting",
 	[PEERMSG_E_BAD_COMMIT] = "bad-commit",
+	[PEERMSG_E_BAD_INTRO] = "bad-intro",
 };
 
 const char *
 peermsg_type_name(enum peermsg_type type)
 {
-	if (type < PEERMSG_OFFER || type > PEERMSG_VERIFY_OPEN)
+	if (type < PEERMSG_OFFER || type > PEERMSG_INTRO)
 		return "unknown";
 	return type_names[type];
 }
@@ -44,7 +47,7 @@ peermsg_type_name(enum peermsg_type type)
 const char *
 peermsg_code_name(uint16_t code)
 {
-	if (code < PEERMSG_E_MALFORMED || code > PEERMSG_E_BAD_COMMIT)
+	if (code < PEERMSG_E_MALFORMED || code > PEERMSG_E_BAD_INTRO)
 		return "unknown";
 	return code_names[code];
 }
@@ -69,6 +72,7 @@ peermsg_free(struct peermsg *m)
 	free(m->card);
 	free(m->note);
 	free(m->text);
+	free(m->obj);
 	free(m);
 }
 
@@ -83,6 +87,13 @@ static bool
 card_ok(const uint8_t *card, size_t len)
 {
 	return card != NULL && len > 0 && len <= CARD_ENVELOPE_MAX;
+}
+
+/* An introduction object: its content is intro_check's to judge, not the codec's. */
+static bool
+obj_ok(const uint8_t *obj, size_t len)
+{
+	return obj != NULL && len > 0 && len <= INTRO_MAX;
 }
 
 /* The rules a message must meet, on both sides: what we send, we would accept. */
@@ -110,6 +121,8 @@ check(const struct peermsg *m)
 	case PEERMSG_VERIFY_NONCE:
 	case PEERMSG_VERIFY_OPEN:
 		return 0;
+	case PEERMSG_INTRO:
+		return obj_ok(m->obj, m->obj_len) ? 0 : -EINVAL;
 	}
 	return -EINVAL;
 }
@@ -194,6 +207,13 @@ put_fields(struct wire_out *w, const struct peermsg *m)
 		wire_put_cstr(w, "nonce");
 		wire_put_bin(w, m->nonce, PEERMSG_NONCE_LEN);
 		return;
+	case PEERMSG_INTRO:
+		wire_put_map(w, 2);
+		wire_put_cstr(w, "t");
+		wire_put_cstr(w, "intro");
+		wire_put_cstr(w, "obj");
+		wire_put_bin(w, m->obj, m->obj_len);
+		return;
 	}
 }
 
@@ -277,7 +297,7 @@ read_type(struct reader *rd, enum peermsg_type *type)
 
 	if (o == NULL || wire_get_str(o, &s, &n) < 0)
 		return bad(rd, "no type (\"t\")");
-	for (int t = PEERMSG_OFFER; t <= PEERMSG_VERIFY_OPEN; t++) {
+	for (int t = PEERMSG_OFFER; t <= PEERMSG_INTRO; t++) {
 		if (strlen(type_names[t]) == n && memcmp(type_names[t], s, n) == 0) {
 			*type = (enum peermsg_type)t;
 			return 0;
@@ -397,6 +417,23 @@ read_verify(struct reader *rd, struct peermsg *m)
 	return read_fixed(rd, "nonce", PEERMSG_NONCE_LEN, m->nonce, "\"nonce\" is not 32 bytes");
 }
 
+/* An introduction object, copied as bytes: intro_check judges what it says. */
+static int
+read_obj(struct reader *rd, struct peermsg *m)
+{
+	const struct wire_obj *o = lookup(rd, "obj");
+	const uint8_t *p;
+	size_t n;
+
+	if (o == NULL || wire_get_bin(o, &p, &n) < 0 || !obj_ok(p, n))
+		return bad(rd, "\"obj\" is not an object-sized bin");
+	if ((m->obj = malloc(n)) == NULL)
+		return -ENOMEM;
+	memcpy(m->obj, p, n);
+	m->obj_len = n;
+	return 0;
+}
+
 static int
 read_body(struct reader *rd, struct peermsg *m)
 {
@@ -421,6 +458,8 @@ read_body(struct reader *rd, struct peermsg *m)
 	case PEERMSG_VERIFY_OPEN:
 		return read_fixed(rd, "nonce", PEERMSG_NONCE_LEN, m->nonce,
 		                  "\"nonce\" is not 32 bytes");
+	case PEERMSG_INTRO:
+		return read_obj(rd, m);
 	}
 	return bad(rd, "unknown message type");
 }

@@ -49,6 +49,9 @@ struct session {
 	struct peermsg request; /* initiator: our copy; sig is made after the handshake */
 	struct peermsg *got;    /* the request (responder) or the answer (initiator) */
 	struct card *got_card;
+	struct intro *got_intro; /* responder of an intro: the checked object */
+	uint8_t self[CRYPT_SIGN_PK]; /* responder: our identity, the one an intro must name */
+	bool has_self;
 	/* A verification in person: our nonce (initiator: committed to in the request),
 	 * the peer's identity once its signature over h is checked, and the code. */
 	uint8_t nonce[SAS_NONCE];
@@ -175,6 +178,24 @@ setup_verify(struct session *s, const struct session_config *cfg)
 	return 0;
 }
 
+/* An intro request: the object is signed by its maker already; the session adds nothing. */
+static int
+setup_intro(struct session *s, const struct peermsg *m)
+{
+	uint8_t *buf;
+	size_t len;
+	int r;
+
+	if ((r = peermsg_encode(m, &buf, &len)) < 0)
+		return r;
+	free(buf);
+	s->request = (struct peermsg){ .type = PEERMSG_INTRO, .obj_len = m->obj_len };
+	if ((s->request.obj = malloc(m->obj_len)) == NULL)
+		return -ENOMEM;
+	memcpy(s->request.obj, m->obj, m->obj_len);
+	return 0;
+}
+
 /*
  * Keeps a copy of the initiator's request, checked now so that a request we could not send
  * fails session_new, not the handshake. Its sig is filled in after the handshake.
@@ -191,6 +212,8 @@ setup_request(struct session *s, const struct session_config *cfg)
 		return -EINVAL;
 	if (m->type == PEERMSG_VERIFY)
 		return setup_verify(s, cfg);
+	if (m->type == PEERMSG_INTRO)
+		return setup_intro(s, m);
 	if (m->type != PEERMSG_OFFER && m->type != PEERMSG_CARD)
 		return -EINVAL;
 	if ((r = peermsg_encode(m, &buf, &len)) < 0)
@@ -221,8 +244,13 @@ session_new(const struct session_config *cfg, struct session **out)
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return -ENOMEM;
 	s->role = cfg->role;
-	if (cfg->role == SESSION_RESPONDER)
+	if (cfg->role == SESSION_RESPONDER) {
 		take_nonce(s, cfg);
+		if (cfg->id != NULL) {
+			memcpy(s->self, cfg->id->sign_pk, CRYPT_SIGN_PK);
+			s->has_self = true;
+		}
+	}
 	s->state = cfg->role == SESSION_INITIATOR ? I_WAIT_MSG2 : R_WAIT_MSG1;
 	s->now = cfg->now;
 	if (cfg->role == SESSION_INITIATOR) {
@@ -256,7 +284,9 @@ session_free(struct session *s)
 	noise_hs_free(s->hs);
 	peermsg_free(s->got);
 	card_free(s->got_card);
+	intro_free(s->got_intro);
 	free(s->request.card);
+	free(s->request.obj);
 	free(s->request.note);
 	crypt_wipe(s, sizeof(*s));
 	free(s);
@@ -326,9 +356,12 @@ static int
 send_request(struct session *s)
 {
 	bool verify = s->request.type == PEERMSG_VERIFY;
-	int r = crypt_sign_tagged(s->request.sig, s->sign_sk,
-	                          verify ? SAS_ID_I_TAG : SESSION_HANDOVER_TAG, s->hash,
-	                          NOISE_HASH);
+	int r = 0;
+
+	if (s->request.type != PEERMSG_INTRO)
+		r = crypt_sign_tagged(s->request.sig, s->sign_sk,
+		                      verify ? SAS_ID_I_TAG : SESSION_HANDOVER_TAG, s->hash,
+		                      NOISE_HASH);
 
 	if (verify)
 		sas_commit(s->request.commit, s->hash, s->nonce);
@@ -450,7 +483,32 @@ check_signed(struct session *s, const uint8_t key[CRYPT_SIGN_PK], const char *ta
 	return 0;
 }
 
-/* Responder: the one request, an offer, a card or a verify. */
+/*
+ * Responder: an intro's object must be valid for us now (proto/introduction.md section 4);
+ * the refusal names the verdict, which depends only on the object, our identity and the
+ * clock. Its signer is the peer for the answer rule; the session proves nothing more.
+ */
+static int
+check_request_intro(struct session *s)
+{
+	enum intro_verdict v = INTRO_MALFORMED;
+	struct peermsg e = { .type = PEERMSG_ERROR, .code = PEERMSG_E_BAD_INTRO };
+	int r;
+
+	if (!s->has_self || s->now == 0)
+		return refuse(s, -EPROTO, PEERMSG_E_UNSUPPORTED, "no identity or clock for an intro");
+	r = intro_check(s->got->obj, s->got->obj_len, s->self, s->now, &s->got_intro, &v);
+	if (r == -ENOMEM)
+		return refuse(s, r, PEERMSG_E_INTERNAL, "out of memory");
+	if (r < 0) {
+		e.text = (char *)intro_verdict_name(v);
+		(void)queue_message(s, &e);
+		return fail(s, -EPROTO, "the intro's object is not valid here");
+	}
+	return 0;
+}
+
+/* Responder: the one request, an offer, a card, a verify or an intro. */
 static int
 on_request(struct session *s, const uint8_t *msg, size_t len, enum session_event *ev)
 {
@@ -471,6 +529,8 @@ on_request(struct session *s, const uint8_t *msg, size_t len, enum session_event
 		r = check_signed(s, s->got->key, SAS_ID_I_TAG);
 	else if (s->got->type == PEERMSG_OFFER || s->got->type == PEERMSG_CARD)
 		r = check_request_card(s);
+	else if (s->got->type == PEERMSG_INTRO)
+		r = check_request_intro(s);
 	else
 		return refuse(s, -EPROTO, PEERMSG_E_UNSUPPORTED,
 		              "request is not an offer, card or verify");
@@ -746,7 +806,9 @@ session_peer(const struct session *s)
 		return s->has_peer_key && s->state != FAILED ? s->peer_key : NULL;
 	if (!has_request(s))
 		return NULL;
-	return s->got->type == PEERMSG_VERIFY ? s->got->key : s->got_card->key;
+	if (s->got->type == PEERMSG_VERIFY)
+		return s->got->key;
+	return session_request_card(s)->key;
 }
 
 const struct peermsg *
@@ -758,7 +820,15 @@ session_request(const struct session *s)
 const struct card *
 session_request_card(const struct session *s)
 {
-	return has_request(s) ? s->got_card : NULL;
+	if (!has_request(s))
+		return NULL;
+	return s->got_intro != NULL ? s->got_intro->from : s->got_card;
+}
+
+const struct intro *
+session_request_intro(const struct session *s)
+{
+	return has_request(s) ? s->got_intro : NULL;
 }
 
 const struct peermsg *

@@ -330,6 +330,25 @@ static const char *const migrations[] = {
 	"	key BLOB PRIMARY KEY CHECK (length(key) = 32),"
 	"	at INTEGER NOT NULL"
 	") STRICT, WITHOUT ROWID;",
+	/*
+	 * 9: introductions (proto/introduction.md). The inbox also holds asks and intros: kind
+	 * says which, intro holds the object as it came (its id is offer_id), and via is an
+	 * intro's introducer, so that forgetting them drops their intros. ask_made holds the
+	 * asks we made, by id, to know the replies we asked for.
+	 */
+	"ALTER TABLE inbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'offer' "
+	"CHECK (kind IN ('offer', 'ask', 'intro'));"
+	"ALTER TABLE inbox ADD COLUMN intro BLOB CHECK (intro IS NULL OR length(intro) <= 4096);"
+	"ALTER TABLE inbox ADD COLUMN via BLOB CHECK (via IS NULL OR length(via) = 32);"
+	"CREATE INDEX inbox_via ON inbox (via);"
+	"CREATE TABLE ask_made ("
+	"	id BLOB PRIMARY KEY CHECK (length(id) = 32),"
+	"	hub BLOB NOT NULL CHECK (length(hub) = 32),"
+	"	made INTEGER NOT NULL,"
+	"	expires INTEGER NOT NULL,"
+	"	reply INTEGER NOT NULL CHECK (reply IN (0, 1))"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX ask_made_hub ON ask_made (hub);",
 };
 
 /*

@@ -12,12 +12,19 @@
 #include "store_int.h"
 #include "wallflower/text.h"
 
+const char *
+inbox_kind_name(enum inbox_kind k)
+{
+	return k == INBOX_ASK ? "ask" : k == INBOX_INTRO ? "intro" : "offer";
+}
+
 void
 inbox_offer_clear(struct inbox_offer *o)
 {
 	if (o == NULL)
 		return;
 	card_free(o->card);
+	free(o->intro);
 	free(o->note);
 	free(o->addr);
 	free(o->event);
@@ -130,7 +137,7 @@ store_inbox_put(struct store *st, const struct card *card, const char *note, boo
 /* Reads one inbox row (the columns of INBOX_COLUMNS). */
 #define INBOX_COLUMNS                                                                              \
 	"id, envelope, note, reply, addr, port, event, offer_id, received, expires, "              \
-	"recognition, peer_static, presence_sk"
+	"recognition, peer_static, presence_sk, kind, intro, via"
 
 static int
 dup_or_null(sqlite3_stmt *s, int i, char **out)
@@ -164,6 +171,23 @@ read_offer(sqlite3_stmt *s, struct inbox_offer *o)
 		memcpy(o->keys.peer_static, sqlite3_column_blob(s, 11), 32);
 		memcpy(o->keys.presence_sk, sqlite3_column_blob(s, 12), 32);
 		o->has_keys = true;
+	}
+	if (sqlite3_column_bytes(s, 10) == 32) {
+		memcpy(o->keys.recognition, sqlite3_column_blob(s, 10), 32);
+		o->has_rk = true;
+	}
+	o->kind = strcmp((const char *)sqlite3_column_text(s, 13), "ask") == 0     ? INBOX_ASK
+	          : strcmp((const char *)sqlite3_column_text(s, 13), "intro") == 0 ? INBOX_INTRO
+	                                                                            : INBOX_OFFER;
+	if (sqlite3_column_bytes(s, 14) > 0) {
+		o->intro_len = (size_t)sqlite3_column_bytes(s, 14);
+		if ((o->intro = malloc(o->intro_len)) == NULL)
+			return -ENOMEM;
+		memcpy(o->intro, sqlite3_column_blob(s, 14), o->intro_len);
+	}
+	if (sqlite3_column_bytes(s, 15) == 32) {
+		memcpy(o->via, sqlite3_column_blob(s, 15), 32);
+		o->has_via = true;
 	}
 	if ((r = dup_or_null(s, 2, &o->note)) < 0 || (r = dup_or_null(s, 4, &o->addr)) < 0)
 		return r;
@@ -237,6 +261,20 @@ drop(struct store *st, int64_t id)
 	return r;
 }
 
+/* The introducer of an accepted intro, when they are someone we keep; the first one
+ * recorded for a person stays the one shown (store_introduced). */
+static int
+record_introducer(struct store *st, int64_t person, const uint8_t via[32], uint64_t now)
+{
+	int64_t introducer;
+	int r = store_person_by_key(st, via, &introducer);
+
+	if (r <= 0 || introducer == person)
+		return r;
+	r = store_introduced(st, person, introducer, now);
+	return r == -EEXIST || r == -EALREADY ? 0 : r;
+}
+
 int
 store_inbox_accept(struct store *st, int64_t id, uint64_t now, struct inbox_offer *taken,
                    int64_t *person_id)
@@ -255,10 +293,12 @@ store_inbox_accept(struct store *st, int64_t id, uint64_t now, struct inbox_offe
 		r = store_tx_end(st, drop(st, id));
 		return r < 0 ? r : -ETIME;
 	}
+	if (r == 0 && o.kind == INBOX_ASK)
+		r = -EOPNOTSUPP;
 	if (r == 0 && (r = store_card_put_tx(st, o.card, now, &res, &person)) == 0 &&
 	    (r = store_met_tx(st, person, o.event, now)) == 0 &&
-	    (!o.has_keys ||
-	     (r = store_recognition_set(st, o.card->key, o.keys.recognition, now)) == 0))
+	    (!o.has_rk || (r = store_recognition_set(st, o.card->key, o.keys.recognition, now)) == 0) &&
+	    (!o.has_via || (r = record_introducer(st, person, o.via, now)) == 0))
 		r = drop(st, id);
 	if ((r = store_tx_end(st, r)) < 0) {
 		inbox_offer_clear(&o);

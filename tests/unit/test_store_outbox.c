@@ -563,6 +563,11 @@ static void
 make_v2(struct tu_store *fx)
 {
 	static const char v2[] =
+	        "DROP TABLE ask_made;" /* schema 9 */
+	        "DROP INDEX inbox_via;"
+	        "ALTER TABLE inbox DROP COLUMN via;"
+	        "ALTER TABLE inbox DROP COLUMN intro;"
+	        "ALTER TABLE inbox DROP COLUMN kind;"
 	        "DROP TABLE in_person;" /* schema 8 */
 	        "DROP TABLE person_word;"
 	        "DROP INDEX topic_canon;"

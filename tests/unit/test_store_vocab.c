@@ -262,6 +262,11 @@ make_v5(struct tu_store *fx)
 	        "DROP INDEX topic_canon;"
 	        "DROP INDEX event_canon;"
 	        "DROP INDEX org_canon;"
+	        "DROP TABLE ask_made;" /* schema 9 */
+	        "DROP INDEX inbox_via;"
+	        "ALTER TABLE inbox DROP COLUMN via;"
+	        "ALTER TABLE inbox DROP COLUMN intro;"
+	        "ALTER TABLE inbox DROP COLUMN kind;"
 	        "DROP TABLE in_person;" /* schema 8 */
 	        "DROP TABLE person_word;"
 	        "ALTER TABLE person DROP COLUMN vcard;"
