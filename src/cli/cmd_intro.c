@@ -114,9 +114,12 @@ over_lan(const uint8_t *obj, size_t len, const uint8_t to[CRYPT_SIGN_PK], const 
 	free(hex);
 	if (reply == NULL)
 		return 0;
-	(void)ctl_get_str(reply, "state", CTL_STRING_MAX, &state);
-	(void)ctl_get_str(reply, "code", CTL_STRING_MAX, &code);
-	(void)ctl_get_str(reply, "msg", CTL_STRING_MAX, &msg);
+	if (ctl_get_str(reply, "state", CTL_STRING_MAX, &state) < 0)
+		state = "";
+	if (ctl_get_str(reply, "code", CTL_STRING_MAX, &code) < 0)
+		code = "";
+	if (ctl_get_str(reply, "msg", CTL_STRING_MAX, &msg) < 0)
+		msg = "";
 	if (json_is_true(json_object_get(reply, "ok")) && strcmp(state, "delivered") == 0) {
 		printf("Sent to %s over the LAN\n", name);
 		r = 1;

@@ -44,7 +44,8 @@ take_by_daemon(const uint8_t *obj, size_t len, enum intake_outcome *outcome)
 	if (reply == NULL)
 		return 0;
 	if (!json_is_true(json_object_get(reply, "ok"))) {
-		(void)ctl_get_str(reply, "msg", CTL_STRING_MAX, &msg);
+		if (ctl_get_str(reply, "msg", CTL_STRING_MAX, &msg) < 0)
+			msg = "the daemon refused";
 		cli_error("%s", cli_printable(msg));
 		r = -1;
 	} else if (ctl_get_str(reply, "outcome", CTL_STRING_MAX, &got) == 0) {

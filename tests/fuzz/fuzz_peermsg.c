@@ -63,6 +63,8 @@ same(const struct peermsg *a, const struct peermsg *b)
 		       memcmp(a->nonce, b->nonce, PEERMSG_NONCE_LEN) == 0;
 	case PEERMSG_VERIFY_OPEN:
 		return memcmp(a->nonce, b->nonce, PEERMSG_NONCE_LEN) == 0;
+	case PEERMSG_INTRO:
+		return a->obj_len == b->obj_len && memcmp(a->obj, b->obj, a->obj_len) == 0;
 	}
 	return false;
 }

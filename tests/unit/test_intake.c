@@ -5,13 +5,16 @@
  * contact sending hundreds of cards, many keys from one address, a card back that answers
  * nothing. The fixture's teardown runs store_check after every test.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h> /* only to count rows the store must not grow */
 
 #include "testutil.h"
 #include "wallflower/intake.h"
+#include "wallflower/intro.h"
 #include "wallflower/peermsg.h"
 #include "wallflower/store.h"
 
@@ -521,6 +524,390 @@ test_intake_take_card_back(void **state)
 	card_free(bo2);
 }
 
+/* ---- introductions (proto/introduction.md section 6) ---- */
+
+/* The cast: Grace the hub (seed 1), Ada who asks (2), Linus who is introduced to (3). */
+#define GRACE 1
+#define ADA   2
+#define LINUS 3
+
+static void
+key_of(uint8_t s, uint8_t out[32])
+{
+	struct card *c = tu_card(s, "x", 1, NULL);
+
+	memcpy(out, c->key, 32);
+	card_free(c);
+}
+
+/* An object of kind k signed by s (card named name), to the key of seed to, made at
+ * issued, with inner (the consent, the fwd card, or the intro answered). */
+static uint8_t *
+make_obj(enum intro_kind k, uint8_t s, const char *name, uint8_t to, const uint8_t *inner,
+         size_t inner_len, bool inner_is_card, bool reply, uint64_t issued, size_t *len)
+{
+	static const uint8_t rk[32] = { 0x44, 0x44 };
+	struct card *card = tu_card(s, name, 1, NULL);
+	uint8_t seed[32], to_key[32], *obj = NULL;
+	struct intro_params p = { .kind = k,
+		                  .from = card->envelope,
+		                  .from_len = card->envelope_len,
+		                  .to = to_key,
+		                  .issued = issued,
+		                  /* an intro is made a second after its ask: it lives no longer */
+		                  .expires = issued + INTRO_TTL - (k == INTRO_INTRO),
+		                  .seek = k == INTRO_ASK ? "people who run intranets" : NULL,
+		                  .reply = reply,
+		                  .rk = (k == INTRO_ASK && reply) || k == INTRO_REPLY ? rk : NULL,
+		                  .inner = inner,
+		                  .inner_len = inner_len,
+		                  .inner_is_card = inner_is_card };
+	struct identity *id;
+	enum intro_verdict v;
+
+	key_of(to, to_key);
+	memset(seed, s, sizeof(seed));
+	assert_int_equal(identity_from_seed(seed, &id), 0);
+	assert_int_equal(intro_make(&p, id, &obj, len, &v), 0);
+	identity_free(id);
+	card_free(card);
+	return obj;
+}
+
+/* Ada's ask to Grace, and Grace's intro of Ada to Linus made from it. */
+struct intro_fixture {
+	uint8_t *ask, *intro;
+	size_t ask_len, intro_len;
+};
+
+static void
+intro_fixture(struct intro_fixture *f, bool reply)
+{
+	f->ask = make_obj(INTRO_ASK, ADA, "Ada", GRACE, NULL, 0, false, reply, T0, &f->ask_len);
+	f->intro = make_obj(INTRO_INTRO, GRACE, "Grace", LINUS, f->ask, f->ask_len, false, false,
+	                    T0 + 1, &f->intro_len);
+}
+
+static void
+intro_fixture_free(struct intro_fixture *f)
+{
+	free(f->ask);
+	free(f->intro);
+}
+
+/* obj checked for the key of seed self at now; it must be valid. */
+static struct intro *
+checked(const uint8_t *obj, size_t len, uint8_t self, uint64_t now)
+{
+	uint8_t key[32];
+	struct intro *o = NULL;
+	enum intro_verdict v;
+
+	key_of(self, key);
+	assert_int_equal(intro_check(obj, len, key, now, &o, &v), 0);
+	return o;
+}
+
+/* An intro request carrying o, from ADDR at now: its outcome, and the answer's type. */
+static enum intake_outcome
+send_object(struct store *st, const struct intro *o, uint64_t now, struct intake_result *res,
+            struct peermsg *answer)
+{
+	struct peermsg m = { .type = PEERMSG_INTRO, .obj = o->envelope, .obj_len = o->len };
+	struct intake_request rq = { .msg = &m,
+		                     .card = o->from,
+		                     .intro = o,
+		                     .peer_static = OUR_PRESENCE,
+		                     .presence_sk = OUR_PRESENCE,
+		                     .addr = ADDR,
+		                     .event = "Hub Con",
+		                     .now = now,
+		                     .offer_ttl = 86400 };
+	struct intake_limits l;
+	struct intake_result own;
+	struct peermsg own_answer;
+
+	res = res != NULL ? res : &own;
+	answer = answer != NULL ? answer : &own_answer;
+	intake_limits_default(&l);
+	assert_int_equal(intake_take(st, &l, &rq, res), 0);
+	intake_answer(res, answer);
+	return res->outcome;
+}
+
+static void
+put_contact(struct store *st, uint8_t s, const char *name)
+{
+	struct card *c = tu_card(s, name, 1, NULL);
+
+	assert_int_equal(store_card_put(st, c, T0, NULL, NULL), 0);
+	card_free(c);
+}
+
+/* The name of the introducer of the contact with seed s, or "" when none. */
+static char *
+introducer_of(struct store *st, uint8_t s)
+{
+	static char name[64];
+	uint8_t key[32];
+	struct contact *list;
+	size_t n;
+
+	key_of(s, key);
+	name[0] = '\0';
+	assert_int_equal(store_contacts(st, NULL, &list, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		if (memcmp(list[i].key, key, 32) == 0 && list[i].introduced_by != NULL)
+			snprintf(name, sizeof(name), "%s", list[i].introduced_by);
+	contact_free_all(list, n);
+	return name;
+}
+
+/* Linus's side: Grace's intro of Ada waits with who introduces whom, and its accept makes
+ * Ada a contact introduced by Grace, with the recognition key her ask carried. */
+static void
+test_intake_take_intro_kept_accepted(void **state)
+{
+	struct tu_store *fx = *state;
+	struct intro_fixture f;
+	struct inbox_offer *list = NULL, taken;
+	struct intake_result res;
+	struct peermsg answer;
+	struct intro *o;
+	uint8_t grace[32], ada[32];
+	int64_t person;
+	size_t n = 0;
+
+	key_of(GRACE, grace);
+	key_of(ADA, ada);
+	intro_fixture(&f, true);
+	put_contact(fx->st, GRACE, "Grace");
+	o = checked(f.intro, f.intro_len, LINUS, T0 + 2);
+	assert_int_equal(send_object(fx->st, o, T0 + 2, &res, &answer), INTAKE_KEPT);
+	assert_int_equal(answer.type, PEERMSG_ACK);
+	assert_int_equal(store_inbox_list(fx->st, T0 + 3, &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].kind, INBOX_INTRO);
+	assert_memory_equal(list[0].card->key, ada, 32);
+	assert_true(list[0].has_via);
+	assert_memory_equal(list[0].via, grace, 32);
+	assert_true(list[0].reply);
+	assert_true(list[0].has_rk);
+	assert_int_equal(list[0].keys.recognition[0], 0x44);
+	assert_int_equal(list[0].intro_len, f.intro_len);
+	assert_memory_equal(list[0].intro, f.intro, f.intro_len);
+	assert_int_equal(list[0].expires, o->expires);
+	inbox_offer_free_all(list, n);
+	/* The same intro again: nothing new, and the same answer. */
+	assert_int_equal(send_object(fx->st, o, T0 + 3, NULL, &answer), INTAKE_REPEAT);
+	assert_int_equal(answer.type, PEERMSG_ACK);
+	assert_int_equal(waiting(fx->st), 1);
+	assert_int_equal(store_inbox_accept(fx->st, res.id, T0 + 4, &taken, &person), 0);
+	assert_int_equal(taken.kind, INBOX_INTRO);
+	inbox_offer_clear(&taken);
+	assert_int_equal(store_is_contact(fx->st, ada), 1);
+	assert_string_equal(introducer_of(fx->st, ADA), "Grace");
+	assert_int_equal(rows(fx, "SELECT count(*) FROM recognition"), 1);
+	intro_free(o);
+	intro_fixture_free(&f);
+}
+
+/* Taken and dropped, with the same answer: an intro from someone who is not a contact, one
+ * of a person already known, one of a person blocked; each costs its ledger row. */
+static void
+test_intake_take_intro_dropped(void **state)
+{
+	struct tu_store *fx = *state;
+	struct intro_fixture f;
+	struct peermsg answer;
+	struct intro *o;
+	uint8_t ada[32];
+
+	key_of(ADA, ada);
+	intro_fixture(&f, true);
+	o = checked(f.intro, f.intro_len, LINUS, T0 + 2);
+	assert_int_equal(send_object(fx->st, o, T0 + 2, NULL, &answer), INTAKE_IGNORED);
+	assert_int_equal(answer.type, PEERMSG_ACK);
+	assert_int_equal(rows(fx, "SELECT count(*) FROM intake"), 1);
+	assert_int_equal(waiting(fx->st), 0);
+	intro_free(o);
+	intro_fixture_free(&f);
+
+	/* A new intro of Ada (another ask), now that Grace is a contact and Ada is known. */
+	put_contact(fx->st, GRACE, "Grace");
+	put_contact(fx->st, ADA, "Ada");
+	f.ask = make_obj(INTRO_ASK, ADA, "Ada", GRACE, NULL, 0, false, true, T0 + 10, &f.ask_len);
+	f.intro = make_obj(INTRO_INTRO, GRACE, "Grace", LINUS, f.ask, f.ask_len, false, false,
+	                   T0 + 11, &f.intro_len);
+	o = checked(f.intro, f.intro_len, LINUS, T0 + 12);
+	assert_int_equal(send_object(fx->st, o, T0 + 12, NULL, &answer), INTAKE_IGNORED);
+	assert_int_equal(answer.type, PEERMSG_ACK);
+	assert_int_equal(waiting(fx->st), 0);
+	intro_free(o);
+	intro_fixture_free(&f);
+	assert_int_equal(rows(fx, "SELECT count(*) FROM intake"), 2);
+}
+
+static void
+test_intake_take_intro_blocked(void **state)
+{
+	struct tu_store *fx = *state;
+	struct intro_fixture f;
+	struct intake_result res;
+	struct peermsg answer;
+	struct card *ada = tu_card(ADA, "Ada", 9, NULL);
+	struct intro *o;
+
+	/* Ada offered once and was blocked; Grace's intro of her is then taken and dropped. */
+	put_contact(fx->st, GRACE, "Grace");
+	assert_int_equal(offer_default(fx->st, ada, "192.0.2.9", T0), INTAKE_KEPT);
+	intro_fixture(&f, true);
+	o = checked(f.intro, f.intro_len, LINUS, T0 + 2);
+	{
+		struct inbox_offer *list;
+		size_t n;
+
+		assert_int_equal(store_inbox_list(fx->st, T0 + 1, &list, &n), 0);
+		assert_int_equal(n, 1);
+		assert_int_equal(store_inbox_block(fx->st, list[0].id, T0 + 1), 0);
+		inbox_offer_free_all(list, n);
+	}
+	assert_int_equal(send_object(fx->st, o, T0 + 2, &res, &answer), INTAKE_IGNORED);
+	assert_int_equal(answer.type, PEERMSG_ACK);
+	assert_int_equal(waiting(fx->st), 0);
+	intro_free(o);
+	intro_fixture_free(&f);
+	card_free(ada);
+}
+
+/* Introductions count towards the introducer's own limit, with offers: the fifth request
+ * from Grace in a window is busy, whatever its kind. */
+static void
+test_intake_take_intro_counts(void **state)
+{
+	struct tu_store *fx = *state;
+	struct peermsg answer;
+	uint8_t *ask, *intro;
+	size_t ask_len, intro_len;
+	struct intro *o;
+
+	put_contact(fx->st, GRACE, "Grace");
+	for (int i = 0; i < INTAKE_PER_KEY; i++) {
+		struct card *g = tu_card(GRACE, "Grace", (uint64_t)i + 2, NULL);
+
+		assert_int_not_equal(offer_default(fx->st, g, ADDR, T0 + (uint64_t)i), INTAKE_BUSY);
+		card_free(g);
+	}
+	ask = make_obj(INTRO_ASK, ADA, "Ada", GRACE, NULL, 0, false, true, T0, &ask_len);
+	intro = make_obj(INTRO_INTRO, GRACE, "Grace", LINUS, ask, ask_len, false, false, T0 + 1,
+	                 &intro_len);
+	o = checked(intro, intro_len, LINUS, T0 + 10);
+	assert_int_equal(send_object(fx->st, o, T0 + 10, NULL, &answer), INTAKE_BUSY);
+	assert_int_equal(answer.type, PEERMSG_ERROR);
+	assert_int_equal(answer.code, PEERMSG_E_BUSY);
+	assert_int_equal(waiting(fx->st), 0);
+	intro_free(o);
+	free(ask);
+	free(intro);
+}
+
+/* Grace's side: an ask waits only when it comes from a contact, and is not accepted. */
+static void
+test_intake_take_ask(void **state)
+{
+	struct tu_store *fx = *state;
+	struct intake_result res;
+	struct peermsg answer;
+	uint8_t *ask;
+	size_t len;
+	struct intro *o;
+
+	ask = make_obj(INTRO_ASK, ADA, "Ada", GRACE, NULL, 0, false, true, T0, &len);
+	o = checked(ask, len, GRACE, T0 + 1);
+	assert_int_equal(send_object(fx->st, o, T0 + 1, &res, &answer), INTAKE_IGNORED);
+	assert_int_equal(answer.type, PEERMSG_ACK);
+	assert_int_equal(waiting(fx->st), 0);
+	intro_free(o);
+	free(ask);
+
+	put_contact(fx->st, ADA, "Ada");
+	ask = make_obj(INTRO_ASK, ADA, "Ada", GRACE, NULL, 0, false, true, T0 + 5, &len);
+	o = checked(ask, len, GRACE, T0 + 6);
+	assert_int_equal(send_object(fx->st, o, T0 + 6, &res, &answer), INTAKE_KEPT);
+	assert_int_equal(answer.type, PEERMSG_ACK);
+	assert_int_equal(waiting(fx->st), 1);
+	assert_int_equal(store_inbox_accept(fx->st, res.id, T0 + 7, NULL, NULL), -EOPNOTSUPP);
+	assert_int_equal(waiting(fx->st), 1);
+	assert_int_equal(store_inbox_decline(fx->st, res.id), 0);
+	assert_int_equal(waiting(fx->st), 0);
+	intro_free(o);
+	free(ask);
+}
+
+/* Ada's side: a reply is taken only when it answers an ask of hers that wanted replies;
+ * its sender then becomes a contact introduced by the hub she asked. */
+static void
+test_intake_take_reply(void **state)
+{
+	struct tu_store *fx = *state;
+	struct intro_fixture f;
+	struct peermsg answer;
+	uint8_t ask_id[32], grace[32], linus[32], *reply;
+	size_t len;
+	struct intro *o;
+
+	key_of(GRACE, grace);
+	key_of(LINUS, linus);
+	intro_fixture(&f, true);
+	reply = make_obj(INTRO_REPLY, LINUS, "Linus", ADA, f.intro, f.intro_len, false, false,
+	                 T0 + 5, &len);
+	o = checked(reply, len, ADA, T0 + 6);
+	put_contact(fx->st, GRACE, "Grace");
+	/* No ask of ours: dropped, answered as ever. */
+	assert_int_equal(send_object(fx->st, o, T0 + 6, NULL, &answer), INTAKE_IGNORED);
+	assert_int_equal(answer.type, PEERMSG_ACK);
+	assert_int_equal(store_is_contact(fx->st, linus), 0);
+	/* Our ask: the reply again (a repeat for the ledger) now answers it. */
+	intro_id(f.ask, f.ask_len, ask_id);
+	assert_int_equal(store_ask_made_put(fx->st, ask_id, grace, T0, T0 + INTRO_TTL, true), 0);
+	assert_int_equal(send_object(fx->st, o, T0 + 7, NULL, &answer), INTAKE_REPEAT);
+	assert_int_equal(intake_object(fx->st, o, NULL, T0 + 8, &(struct intake_result){ 0 }), 0);
+	assert_int_equal(store_is_contact(fx->st, linus), 1);
+	assert_string_equal(introducer_of(fx->st, LINUS), "Grace");
+	intro_free(o);
+	free(reply);
+	intro_fixture_free(&f);
+}
+
+/* An ask kept as wanting no replies takes none, even if a reply comes for it. */
+static void
+test_intake_object_reply_unwanted(void **state)
+{
+	struct tu_store *fx = *state;
+	struct intro_fixture f;
+	struct intake_result res;
+	uint8_t ask_id[32], grace[32], linus[32], *reply;
+	size_t len;
+	struct intro *o;
+
+	key_of(GRACE, grace);
+	key_of(LINUS, linus);
+	intro_fixture(&f, true);
+	reply = make_obj(INTRO_REPLY, LINUS, "Linus", ADA, f.intro, f.intro_len, false, false,
+	                 T0 + 5, &len);
+	o = checked(reply, len, ADA, T0 + 6);
+	intro_id(f.ask, f.ask_len, ask_id);
+	assert_int_equal(store_ask_made_put(fx->st, ask_id, grace, T0, T0 + INTRO_TTL, false), 0);
+	assert_int_equal(intake_object(fx->st, o, NULL, T0 + 6, &res), 0);
+	assert_int_equal(res.outcome, INTAKE_IGNORED);
+	assert_int_equal(store_is_contact(fx->st, linus), 0);
+	/* Read from text, nothing is counted in the ledger. */
+	assert_int_equal(rows(fx, "SELECT count(*) FROM intake"), 0);
+	intro_free(o);
+	free(reply);
+	intro_fixture_free(&f);
+}
+
 int
 main(void)
 {
@@ -537,6 +924,13 @@ main(void)
 		T(test_intake_take_inbox_full),
 		T(test_intake_take_ledger_full),
 		T(test_intake_take_card_back),
+		T(test_intake_take_intro_kept_accepted),
+		T(test_intake_take_intro_dropped),
+		T(test_intake_take_intro_blocked),
+		T(test_intake_take_intro_counts),
+		T(test_intake_take_ask),
+		T(test_intake_take_reply),
+		T(test_intake_object_reply_unwanted),
 	};
 
 	assert_int_equal(crypt_init(), 0);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "wallflower/intro.h"
 #include "wallflower/peermsg.h"
 #include "wallflower/wire.h"
 
@@ -59,6 +60,9 @@ test_peermsg_round_trip_each_type(void **state)
 	struct peermsg error = { .type = PEERMSG_ERROR,
 		                 .code = PEERMSG_E_BUSY,
 		                 .text = (char *)"try later" };
+	struct peermsg intro = { .type = PEERMSG_INTRO,
+		                 .obj = (uint8_t *)card,
+		                 .obj_len = sizeof(card) };
 	struct peermsg *got;
 
 	(void)state;
@@ -87,6 +91,15 @@ test_peermsg_round_trip_each_type(void **state)
 	got = round_trip(&answer);
 	assert_handover(got, &answer);
 	assert_memory_equal(got->re, answer.re, PEERMSG_ID_LEN);
+	peermsg_free(got);
+
+	/* An intro's object travels as bytes, whatever they say: intro_check judges them. */
+	got = round_trip(&intro);
+	assert_int_equal(got->obj_len, sizeof(card));
+	assert_memory_equal(got->obj, card, sizeof(card));
+	assert_string_equal(peermsg_type_name(got->type), "intro");
+	assert_string_equal(peermsg_code_name(PEERMSG_E_BAD_INTRO), "bad-intro");
+	assert_false(peermsg_code_retry(PEERMSG_E_BAD_INTRO));
 	peermsg_free(got);
 
 	got = round_trip(&error);
@@ -234,6 +247,10 @@ test_peermsg_decode_rejects(void **state)
 		{ "card without rk", "84" T_CRD CARD SIG RE, -EBADMSG },
 		{ "card rk 64 bytes", "85" T_CRD CARD SIG "a2726bc440" Z64 RE, -EBADMSG },
 		{ "card without card", "84" T_CRD SIG RK RE, -EBADMSG },
+		{ "a minimal intro (valid)", "82a174a5696e74726fa36f626ac40100", 0 },
+		{ "intro without obj", "81a174a5696e74726f", -EBADMSG },
+		{ "intro obj empty", "82a174a5696e74726fa36f626ac400", -EBADMSG },
+		{ "intro obj as str", "82a174a5696e74726fa36f626aa100", -EBADMSG },
 		{ "error without code", "81a174a56572726f72", -EBADMSG },
 		{ "error code 0", "82a174a56572726f72a4636f646500", -EBADMSG },
 		{ "error msg bidi", "83a174a56572726f72a4636f646501a36d7367a3e280ae", -EBADMSG },
@@ -258,6 +275,25 @@ test_peermsg_decode_rejects(void **state)
 		}
 		free(buf);
 	}
+}
+
+/* An intro's object is at most INTRO_MAX bytes: one more is malformed. */
+static void
+test_peermsg_decode_intro_size(void **state)
+{
+	static const uint8_t head[] = { 0x82, 0xa1, 't', 0xa5, 'i', 'n', 't', 'r', 'o',
+		                        0xa3, 'o',  'b', 'j', 0xc5, 0x10, 0x00 };
+	uint8_t buf[sizeof(head) + INTRO_MAX + 1] = { 0 };
+	struct peermsg *m;
+
+	(void)state;
+	memcpy(buf, head, sizeof(head));
+	assert_int_equal(peermsg_decode(buf, sizeof(head) + INTRO_MAX, &m, NULL), 0);
+	assert_int_equal(m->obj_len, INTRO_MAX);
+	peermsg_free(m);
+	buf[sizeof(head) - 1] = 0x01; /* bin16 of 4097 */
+	assert_int_equal(peermsg_decode(buf, sizeof(buf), &m, NULL), -EBADMSG);
+	assert_null(m);
 }
 
 /* The v1 rules stay: at most 16 entries, unknown keys counted. An offer has 5 fields. */
@@ -362,6 +398,7 @@ main(void)
 		cmocka_unit_test(test_peermsg_encode_refuses_what_decode_would),
 		cmocka_unit_test(test_peermsg_encode_order),
 		cmocka_unit_test(test_peermsg_decode_rejects),
+		cmocka_unit_test(test_peermsg_decode_intro_size),
 		cmocka_unit_test(test_peermsg_decode_entry_limit),
 		cmocka_unit_test(test_peermsg_decode_unknown_keys_ignored),
 		cmocka_unit_test(test_peermsg_decode_size_cap),

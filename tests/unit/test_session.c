@@ -6,12 +6,14 @@
  * prober that looks for the responder's identity, and a peer that says what a session
  * never would (a raw Noise peer).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
 #include "rawpeer.h"
 #include "testutil.h"
+#include "wallflower/intro.h"
 #include "wallflower/session.h"
 #include "wallflower/wire.h"
 
@@ -1258,6 +1260,94 @@ teardown(void **state)
 	return 0;
 }
 
+/* An ask from A (card_a) to to_key, made at ISSUED. */
+static uint8_t *
+ask_to(const uint8_t *to_key, size_t *len)
+{
+	struct intro_params p = { .kind = INTRO_ASK,
+		                  .from = card_a,
+		                  .from_len = card_a_len,
+		                  .to = to_key,
+		                  .issued = ISSUED,
+		                  .expires = ISSUED + INTRO_TTL,
+		                  .seek = "people who run intranets" };
+	enum intro_verdict v;
+	uint8_t *obj = NULL;
+
+	assert_int_equal(intro_make(&p, ida, &obj, len, &v), 0);
+	return obj;
+}
+
+/* An intro request carries its object; the responder checks it for its own identity and
+ * clock, and its signer is the peer. The session adds no signature. */
+static void
+test_session_intro_exchange(void **state)
+{
+	struct session *a, *b;
+	struct peermsg req = { .type = PEERMSG_INTRO }, ack = { .type = PEERMSG_ACK };
+	const struct intro *o;
+	unsigned ea = 0, eb = 0;
+
+	(void)state;
+	req.obj = ask_to(idb->sign_pk, &req.obj_len);
+	a = initiator(&req, pb_pk, NULL);
+	b = responder_at(NULL, ISSUED + 10);
+	assert_int_equal(pump(a, b, SIZE_MAX, &eb), 0);
+	assert_int_equal(pump(b, a, SIZE_MAX, &ea), 0);
+	assert_int_equal(pump(a, b, SIZE_MAX, &eb), 0);
+	assert_true(eb & EV(SESSION_EV_REQUEST));
+	assert_int_equal(session_request(b)->type, PEERMSG_INTRO);
+	o = session_request_intro(b);
+	assert_non_null(o);
+	assert_int_equal(o->kind, INTRO_ASK);
+	assert_string_equal(o->seek, "people who run intranets");
+	assert_memory_equal(session_peer(b), ida->sign_pk, 32);
+	assert_memory_equal(session_request_card(b)->key, ida->sign_pk, 32);
+	assert_int_equal(session_answer(b, &ack), 0);
+	assert_int_equal(pump(b, a, SIZE_MAX, &ea), 0);
+	assert_int_equal(session_answer_msg(a)->type, PEERMSG_ACK);
+	session_free(a);
+	session_free(b);
+	free(req.obj);
+}
+
+/* An object for someone else is refused bad-intro, naming the verdict; a responder
+ * without a clock cannot judge one and refuses it as unsupported. */
+static void
+test_session_intro_refused(void **state)
+{
+	struct peermsg req = { .type = PEERMSG_INTRO };
+	struct { uint64_t now; uint16_t code; const char *msg; } cases[] = {
+		{ ISSUED + 10, PEERMSG_E_BAD_INTRO, "not-for-you" },
+		{ 0, PEERMSG_E_UNSUPPORTED, NULL },
+	};
+
+	(void)state;
+	req.obj = ask_to(idc->sign_pk, &req.obj_len);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct session *a = initiator(&req, pb_pk, NULL), *b = responder_at(NULL, cases[i].now);
+		const struct peermsg *got;
+		unsigned ea = 0, eb = 0;
+
+		assert_int_equal(pump(a, b, SIZE_MAX, &eb), 0);
+		assert_int_equal(pump(b, a, SIZE_MAX, &ea), 0);
+		assert_int_not_equal(pump(a, b, SIZE_MAX, &eb), 0);
+		assert_false(eb & EV(SESSION_EV_REQUEST));
+		assert_null(session_request_intro(b));
+		assert_true(session_failed(b));
+		assert_int_equal(pump(b, a, SIZE_MAX, &ea), 0);
+		got = session_answer_msg(a);
+		assert_non_null(got);
+		assert_int_equal(got->type, PEERMSG_ERROR);
+		assert_int_equal(got->code, cases[i].code);
+		if (cases[i].msg != NULL)
+			assert_string_equal(got->text, cases[i].msg);
+		session_free(a);
+		session_free(b);
+	}
+	free(req.obj);
+}
+
 int
 main(void)
 {
@@ -1265,6 +1355,8 @@ main(void)
 		cmocka_unit_test(test_session_offer_ack_exchange),
 		cmocka_unit_test(test_session_card_ack_exchange),
 		cmocka_unit_test(test_session_error_answer),
+		cmocka_unit_test(test_session_intro_exchange),
+		cmocka_unit_test(test_session_intro_refused),
 		cmocka_unit_test(test_session_handshake_sizes),
 		cmocka_unit_test(test_session_tamper_every_byte),
 		cmocka_unit_test(test_session_payload_in_msg1_refused),
