@@ -1,7 +1,8 @@
 #!/bin/bash
 # The README's main job (scripts/demo) runs from start to end on this build, and shows each
 # step of the journey working: discovery with common ground, a card delivered, accepted and
-# sent back, one declined, one taken from a QR code, a verification in person, the contacts, the offers each made
+# sent back, one declined, one taken from a QR code, a verification in person, an
+# introduction through a hub (asked, made, accepted), the contacts, the offers each made
 # (sent), the graph and the
 # exports, and a year later the people Ada exchanged cards with recognised nearby, and a
 # second meeting recorded (met). Prints TAP.
@@ -50,6 +51,12 @@ check "and on grace's side" "^    grace: .*Ada Lovelace is verified in person"
 check "show says so" "^  verified   in person on [0-9-]*$"
 check "ada's sent list: grace answered" "^grace  *answered .*Loved your talk"
 check "sam's sent list says only 'delivered'" "^ada  *delivered .*Want 10x more leads"
+check "linus asks ada over the LAN" "^Sent to Ada Lovelace over the LAN"
+check "ada sees his ask" "asks you for introductions to: someone who writes compilers"
+check "ada introduces linus to grace" "^Sent to Grace Hopper over the LAN"
+check "grace sees who introduces whom" "introduced by Ada Lovelace"
+check "grace's card goes to linus, who asked" "^Your card is on its way to Linus Torvalds, who asked for it"
+check "linus has grace, introduced by ada" "^  via  *Ada Lovelace"
 check "ada records meeting grace again" "^Recorded: you met Grace Hopper at Intranet Now 2026 on "
 check "grace's card shows both meetings" "^  *[0-9-]* at Intranet Now 2026$"
 check "a year later ada recognises grace" "you know them: Grace Hopper .*met at Intranet Now"
