@@ -658,7 +658,7 @@ cases_reply(const struct bytes *ask, const struct bytes *intro, const struct byt
 {
 	const uint8_t *a = ada.id->sign_pk;
 	struct mk m;
-	struct bytes other;
+	struct bytes other, ask_other;
 
 	m = mk_reply(*intro);
 	m.rk = NULL;
@@ -698,10 +698,10 @@ cases_reply(const struct bytes *ask, const struct bytes *intro, const struct byt
 
 	m = mk_ask();
 	m.to = mallory.id->sign_pk;
+	ask_other = mk_build(&m);
+	m = mk_intro(ask_other);
 	other = mk_build(&m);
-	m = mk_intro(other);
-	free(other.p);
-	other = mk_build(&m);
+	free(ask_other.p);
 	m = mk_reply(other);
 	add("reply-re-without-consent", "the intro carries an ask to another hub", mk_build(&m),
 	    a, T_NOW, INTRO_MISMATCH);
