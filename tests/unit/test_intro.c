@@ -265,6 +265,7 @@ test_intro_check_fields(void **state)
 	(void)state;
 	EXPECT("missing-to", "malformed");
 	EXPECT("missing-issued", "malformed");
+	EXPECT("issued-out-of-range", "malformed");
 	EXPECT("expires-at-issued", "malformed");
 	EXPECT("ask-without-for", "malformed");
 	EXPECT("note-line-feed", "malformed");
@@ -341,6 +342,8 @@ test_intro_check_intro_consent(void **state)
 	EXPECT("intro-consent-expired", "no-consent");
 	EXPECT("intro-consent-bad-signature", "no-consent");
 	EXPECT("intro-consent-not-ask", "no-consent");
+	EXPECT("intro-consent-not-ask-to-hub", "no-consent");
+	EXPECT("intro-consent-ask-to-self", "no-consent");
 	EXPECT("intro-outlives-consent", "mismatch");
 	EXPECT("intro-as-long-as-consent-ok", "ok");
 }
@@ -362,6 +365,7 @@ test_intro_check_reply(void **state)
 	EXPECT("reply-by-other", "mismatch");
 	EXPECT("reply-to-other", "mismatch");
 	EXPECT("reply-re-not-intro", "mismatch");
+	EXPECT("reply-re-is-reply", "mismatch");
 	EXPECT("reply-re-bad-signature", "mismatch");
 	EXPECT("reply-re-without-consent", "mismatch");
 }

@@ -517,6 +517,11 @@ cases_fields(void)
 	add_ok("expires-30-days-ok", "expires exactly issued + 30 days", mk_build(&m), &grace,
 	       T_NOW, INTRO_ASK, &ada, NULL);
 	m = mk_ask();
+	m.issued = (uint64_t)INT64_MAX + 1;
+	m.expires = m.issued + 1;
+	add("issued-out-of-range", "issued is 2^63, read at 2^63 - 1", mk_build(&m), g,
+	    (uint64_t)INT64_MAX, INTRO_MALFORMED);
+	m = mk_ask();
 	m.expires = m.issued;
 	add("expires-at-issued", "expires equal to issued", mk_build(&m), g, T_NOW,
 	    INTRO_MALFORMED);
@@ -645,6 +650,27 @@ cases_intro(const struct bytes *ask)
 	    T_NOW, INTRO_NO_CONSENT);
 	free(other.p);
 
+	/* Ada's intro of Linus to Grace is addressed to Grace, but it is not an ask. */
+	m = mk_intro((struct bytes){ 0 });
+	m.signer = &ada;
+	m.to = grace.id->sign_pk;
+	m.card = (struct bytes){ linus.card_fwd, linus.card_fwd_len };
+	other = mk_build(&m);
+	m = mk_intro(other);
+	add("intro-consent-not-ask-to-hub", "the consent is an intro to Grace, not an ask",
+	    mk_build(&m), l, T_NOW, INTRO_NO_CONSENT);
+	free(other.p);
+
+	/* Ada asks Ada, then introduces herself with it. */
+	m = mk_ask();
+	m.to = ada.id->sign_pk;
+	other = mk_build(&m);
+	m = mk_intro(other);
+	m.signer = &ada;
+	add("intro-consent-ask-to-self", "the consent is Ada's ask to Ada", mk_build(&m), l,
+	    T_NOW, INTRO_NO_CONSENT);
+	free(other.p);
+
 	m = mk_intro(*ask);
 	m.to = ada.id->sign_pk;
 	add("intro-to-self", "Grace introduces Ada to Ada", mk_build(&m), ada.id->sign_pk, T_NOW,
@@ -704,6 +730,23 @@ cases_reply(const struct bytes *ask, const struct bytes *intro, const struct byt
 	free(ask_other.p);
 	m = mk_reply(other);
 	add("reply-re-without-consent", "the intro carries an ask to another hub", mk_build(&m),
+	    a, T_NOW, INTRO_MISMATCH);
+	free(other.p);
+
+	/* A reply in the place of the intro: Linus "replies" to Grace with Ada's ask to him
+	 * (which has the shape of an intro's consent), and Grace answers Ada with it. */
+	m = mk_ask();
+	m.to = linus.id->sign_pk;
+	ask_other = mk_build(&m);
+	m = mk_reply(ask_other);
+	m.to = grace.id->sign_pk;
+	m.expires = T0 + INTRO_TTL;
+	other = mk_build(&m);
+	free(ask_other.p);
+	m = mk_reply(other);
+	m.signer = &grace;
+	m.rk = grace.rk;
+	add("reply-re-is-reply", "re is a reply whose re is an ask, not an intro", mk_build(&m),
 	    a, T_NOW, INTRO_MISMATCH);
 	free(other.p);
 
@@ -770,6 +813,34 @@ cases_verify(void)
 			exit(1);
 		}
 		intro_free(o);
+	}
+}
+
+static void
+party_free(struct party *p)
+{
+	identity_free(p->id);
+	free(p->card);
+	free(p->card_fwd);
+	free(p->card_expired);
+	free(p->card_broken);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Frees every case and every party (the parties keep their names). */
+static void
+cases_free(void)
+{
+	struct party *all[] = { &ada, &grace, &linus, &mallory };
+
+	for (size_t i = 0; i < ncases; i++)
+		free(cases[i].obj.p);
+	ncases = 0;
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		const char *name = all[i]->name;
+
+		party_free(all[i]);
+		all[i]->name = name;
 	}
 }
 
@@ -842,6 +913,7 @@ main(void)
 		gen_die("json");
 	putchar('\n');
 	json_decref(doc);
+	cases_free();
 	return 0;
 }
 #endif
