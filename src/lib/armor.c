@@ -1,7 +1,8 @@
 /*
- * armor.c: cards as text (armor.h; proto/card.md, "The armored form"). It owns the block
- * syntax: which lines start and end a block, what a line may carry around its base64 and
- * what it may not. Base64 itself is libsodium's (crypt_base64, crypt_unbase64), strict.
+ * armor.c: cards and introductions as text (armor.h; proto/card.md, "The armored form";
+ * proto/introduction.md section 9). It owns the block syntax: which lines start and end a
+ * block, and under which label, what a line may carry around its base64 and what it may
+ * not. Base64 itself is libsodium's (crypt_base64, crypt_unbase64), strict.
  *
  * The text comes from anyone (a mail, a chat, a file) and is trusted for nothing: it is
  * capped before anything is allocated, every line is read within what remains, and a
@@ -9,24 +10,39 @@
  * A damaged block is reported with the line at fault and the scan goes on to the next
  * BEGIN line; nothing here repairs a block.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "wallflower/armor.h"
 #include "wallflower/crypt.h"
+#include "wallflower/intro.h"
 
 #define B64_MAX CRYPT_BASE64_LEN(ARMOR_DATA_MAX)
 
+/* One limit for both labels, so that one buffer of B64_MAX serves either. */
+_Static_assert(INTRO_MAX == ARMOR_DATA_MAX, "an introduction block holds what a card block does");
+
+static const char *const begin_lines[ARMOR_LABEL_COUNT] = {
+	[ARMOR_LABEL_CARD] = ARMOR_BEGIN,
+	[ARMOR_LABEL_INTRO] = ARMOR_BEGIN_INTRO,
+};
+
+static const char *const end_lines[ARMOR_LABEL_COUNT] = {
+	[ARMOR_LABEL_CARD] = ARMOR_END,
+	[ARMOR_LABEL_INTRO] = ARMOR_END_INTRO,
+};
+
 static const char *const fault_phrases[ARMOR_FAULT_COUNT] = {
 	[ARMOR_OK] = "no fault",
-	[ARMOR_NO_END] = "no " ARMOR_END " line",
+	[ARMOR_NO_END] = "no END line of its own label",
 	[ARMOR_BAD_CHAR] = "a character that is not base64",
 	[ARMOR_LONG_LINE] = "a line longer than 76 characters",
 	[ARMOR_BLANK_LINE] = "an empty line inside the block",
 	[ARMOR_PADDING] = "base64 that ends wrongly (padding or length)",
 	[ARMOR_EMPTY] = "nothing between the BEGIN and END lines",
-	[ARMOR_TOO_BIG] = "more bytes than a card may have",
+	[ARMOR_TOO_BIG] = "more bytes than a card or an introduction may have",
 };
 
 const char *
@@ -35,15 +51,28 @@ armor_fault_describe(enum armor_fault fault)
 	return (unsigned)fault < ARMOR_FAULT_COUNT ? fault_phrases[fault] : "unknown fault";
 }
 
+const char *
+armor_label_begin(enum armor_label label)
+{
+	assert((unsigned)label < ARMOR_LABEL_COUNT);
+	return begin_lines[label];
+}
+
+const char *
+armor_label_end(enum armor_label label)
+{
+	assert((unsigned)label < ARMOR_LABEL_COUNT);
+	return end_lines[label];
+}
+
 /* --- Sniffing -------------------------------------------------------------------------- */
 
 static bool
-has_begin_line(const uint8_t *buf, size_t len)
+has_begin_line(const uint8_t *buf, size_t len, const char *begin)
 {
-	static const char begin[] = ARMOR_BEGIN;
 	const uint8_t *p = buf, *end = buf + len;
 
-	while ((p = memmem(p, (size_t)(end - p), begin, sizeof(begin) - 1)) != NULL) {
+	while ((p = memmem(p, (size_t)(end - p), begin, strlen(begin))) != NULL) {
 		const uint8_t *q = p;
 
 		/* At the start of a line, after nothing but a quote prefix. */
@@ -70,7 +99,10 @@ armor_sniff(const uint8_t *buf, size_t len)
 	/* A msgpack array (every envelope starts with one) is binary, whatever it holds. */
 	if (len >= 1 && ((buf[0] & 0xf0) == 0x90 || buf[0] == 0xdc || buf[0] == 0xdd))
 		return ARMOR_KIND_BINARY;
-	return has_begin_line(buf, len) ? ARMOR_KIND_TEXT : ARMOR_KIND_BINARY;
+	for (int l = 0; l < ARMOR_LABEL_COUNT; l++)
+		if (has_begin_line(buf, len, begin_lines[l]))
+			return ARMOR_KIND_TEXT;
+	return ARMOR_KIND_BINARY;
 }
 
 /* --- Decoding -------------------------------------------------------------------------- */
@@ -144,7 +176,7 @@ block_fail(struct armor_block *b, enum armor_fault fault, size_t line)
 }
 
 static int
-block_start(struct reader *r, size_t line)
+block_start(struct reader *r, enum armor_label label, size_t line)
 {
 	struct armor_blocks *out = r->out;
 	struct armor_block *v;
@@ -157,6 +189,7 @@ block_start(struct reader *r, size_t line)
 	r->cur = &v[out->n++];
 	memset(r->cur, 0, sizeof(*r->cur));
 	r->cur->line = line;
+	r->cur->label = label;
 	r->b64_len = 0;
 	return 0;
 }
@@ -214,20 +247,40 @@ block_end(struct reader *r, size_t line)
 	return 0;
 }
 
+/* The label whose marker (BEGIN or END, by lines) l is, or -1. */
+static int
+line_label(const struct line *l, const char *const lines[ARMOR_LABEL_COUNT])
+{
+	for (int i = 0; i < ARMOR_LABEL_COUNT; i++)
+		if (line_is(l, lines[i]))
+			return i;
+	return -1;
+}
+
 static int
 reader_line(struct reader *r, const struct line *l)
 {
-	if (line_is(l, ARMOR_BEGIN)) {
+	int label = line_label(l, begin_lines);
+
+	if (label >= 0) {
 		if (r->cur != NULL)
 			block_fail(r->cur, ARMOR_NO_END, l->no);
-		return block_start(r, l->no);
+		return block_start(r, (enum armor_label)label, l->no);
 	}
 	if (r->cur == NULL)
 		return 0; /* text around the blocks */
-	if (line_is(l, ARMOR_END))
-		return block_end(r, l->no);
-	block_line(r, l);
-	return 0;
+	if ((label = line_label(l, end_lines)) < 0) {
+		block_line(r, l);
+		return 0;
+	}
+	/* The other label's END closes nothing it may vouch for: a card's bytes never pass
+	 * for an introduction's, or the other way round. The block ends there, refused. */
+	if ((enum armor_label)label != r->cur->label) {
+		block_fail(r->cur, ARMOR_NO_END, l->no);
+		r->cur = NULL;
+		return 0;
+	}
+	return block_end(r, l->no);
 }
 
 int
@@ -269,10 +322,12 @@ armor_blocks_clear(struct armor_blocks *out)
 /* --- Encoding -------------------------------------------------------------------------- */
 
 int
-armor_encode(const uint8_t *data, size_t len, char **out, size_t *outlen)
+armor_encode_as(enum armor_label label, const uint8_t *data, size_t len, char **out,
+                size_t *outlen)
 {
+	const char *begin = armor_label_begin(label), *end = armor_label_end(label);
 	size_t b64n = CRYPT_BASE64_LEN(len), lines = (b64n + ARMOR_LINE - 1) / ARMOR_LINE;
-	size_t cap = sizeof(ARMOR_BEGIN) + b64n + lines + sizeof(ARMOR_END) + 1, o = 0;
+	size_t cap = strlen(begin) + 1 + b64n + lines + strlen(end) + 2, o = 0;
 	char *b64 = NULL, *s = NULL;
 	int e = -ENOMEM;
 
@@ -283,8 +338,9 @@ armor_encode(const uint8_t *data, size_t len, char **out, size_t *outlen)
 	if ((b64 = malloc(b64n + 1)) == NULL || (s = malloc(cap)) == NULL)
 		goto out;
 	crypt_base64(b64, data, len);
-	memcpy(s, ARMOR_BEGIN "\n", sizeof(ARMOR_BEGIN));
-	o = sizeof(ARMOR_BEGIN);
+	o = strlen(begin);
+	memcpy(s, begin, o);
+	s[o++] = '\n';
 	for (size_t i = 0; i < b64n; i += ARMOR_LINE) {
 		size_t n = b64n - i < ARMOR_LINE ? b64n - i : ARMOR_LINE;
 
@@ -292,8 +348,10 @@ armor_encode(const uint8_t *data, size_t len, char **out, size_t *outlen)
 		o += n;
 		s[o++] = '\n';
 	}
-	memcpy(s + o, ARMOR_END "\n", sizeof(ARMOR_END) + 1);
-	o += sizeof(ARMOR_END);
+	memcpy(s + o, end, strlen(end));
+	o += strlen(end);
+	s[o++] = '\n';
+	s[o] = '\0';
 	*out = s;
 	*outlen = o;
 	s = NULL;
@@ -302,4 +360,10 @@ out:
 	free(s);
 	free(b64);
 	return e;
+}
+
+int
+armor_encode(const uint8_t *data, size_t len, char **out, size_t *outlen)
+{
+	return armor_encode_as(ARMOR_LABEL_CARD, data, len, out, outlen);
 }

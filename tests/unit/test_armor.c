@@ -12,6 +12,7 @@
 #define HELLO_B64  "aGVsbG8gd2FsbGZsb3dlcg=="
 #define HELLO      "hello wallflower"
 #define BLOCK(b64) ARMOR_BEGIN "\n" b64 "\n" ARMOR_END "\n"
+#define INTRO(b64) ARMOR_BEGIN_INTRO "\n" b64 "\n" ARMOR_END_INTRO "\n"
 
 static int
 decode(const char *text, struct armor_blocks *b)
@@ -324,11 +325,16 @@ static void
 check_vector_block(const char *name, const struct armor_block *b, json_t *want)
 {
 	const char *verdict = json_string_value(json_object_get(want, "verdict"));
+	const char *label = json_string_value(json_object_get(want, "label"));
 	size_t len;
 	uint8_t *data;
 
 	printf("# %s, block at line %zu\n", name, b->line);
 	assert_int_equal(b->line, json_integer_value(json_object_get(want, "line")));
+	/* A block without "label" is a card's, as in the vectors written before there were
+	 * two labels. */
+	assert_string_equal(b->label == ARMOR_LABEL_INTRO ? "introduction" : "card",
+	                    label != NULL ? label : "card");
 	assert_string_equal(fault_tokens[b->fault], verdict);
 	if (b->fault != ARMOR_OK) {
 		assert_int_equal(b->fault_line,
@@ -370,6 +376,120 @@ test_armor_decode_vectors(void **state)
 	free(path);
 }
 
+/* ---- the introduction label (proto/introduction.md section 9) ---- */
+
+static void
+test_armor_encode_as_intro(void **state)
+{
+	char *s;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(armor_encode_as(ARMOR_LABEL_INTRO, (const uint8_t *)HELLO, strlen(HELLO),
+	                                 &s, &n),
+	                 0);
+	assert_string_equal(s, INTRO(HELLO_B64));
+	assert_int_equal(n, strlen(s));
+	free(s);
+	/* armor_encode stays the card's. */
+	assert_int_equal(armor_encode((const uint8_t *)HELLO, strlen(HELLO), &s, &n), 0);
+	assert_string_equal(s, BLOCK(HELLO_B64));
+	free(s);
+	assert_string_equal(armor_label_begin(ARMOR_LABEL_INTRO), ARMOR_BEGIN_INTRO);
+	assert_string_equal(armor_label_end(ARMOR_LABEL_INTRO), ARMOR_END_INTRO);
+	assert_string_equal(armor_label_begin(ARMOR_LABEL_CARD), ARMOR_BEGIN);
+	assert_string_equal(armor_label_end(ARMOR_LABEL_CARD), ARMOR_END);
+}
+
+/* Every length up to the limit goes through the intro label and back; one more does not. */
+static void
+test_armor_decode_intro_round_trip(void **state)
+{
+	static uint8_t data[ARMOR_DATA_MAX + 1];
+	struct armor_blocks b;
+	char *s;
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7 + 3);
+	for (size_t len = 1; len <= ARMOR_DATA_MAX; len += len < 8 ? 1 : 509) {
+		assert_int_equal(armor_encode_as(ARMOR_LABEL_INTRO, data, len, &s, &n), 0);
+		assert_int_equal(armor_decode(s, n, &b), 0);
+		assert_int_equal(b.n, 1);
+		assert_int_equal(b.v[0].fault, ARMOR_OK);
+		assert_int_equal(b.v[0].label, ARMOR_LABEL_INTRO);
+		assert_int_equal(b.v[0].len, len);
+		assert_memory_equal(b.v[0].data, data, len);
+		armor_blocks_clear(&b);
+		free(s);
+	}
+	assert_int_equal(armor_encode_as(ARMOR_LABEL_INTRO, data, ARMOR_DATA_MAX + 1, &s, &n),
+	                 -EMSGSIZE);
+	assert_null(s);
+}
+
+/* Both labels in one text: each block read by its own label, in order. */
+static void
+test_armor_decode_labels_mixed(void **state)
+{
+	struct armor_blocks b;
+
+	(void)state;
+	assert_int_equal(decode("Hi,\n> " ARMOR_BEGIN_INTRO "\n> " HELLO_B64 "\n> " ARMOR_END_INTRO
+	                        "\nand my card:\n" BLOCK("QQ==") INTRO("Y3k="),
+	                        &b),
+	                 0);
+	assert_int_equal(b.n, 3);
+	assert_int_equal(b.v[0].label, ARMOR_LABEL_INTRO);
+	assert_int_equal(b.v[0].line, 2);
+	assert_int_equal(b.v[0].fault, ARMOR_OK);
+	assert_memory_equal(b.v[0].data, HELLO, strlen(HELLO));
+	assert_int_equal(b.v[1].label, ARMOR_LABEL_CARD);
+	assert_int_equal(b.v[1].fault, ARMOR_OK);
+	assert_int_equal(b.v[2].label, ARMOR_LABEL_INTRO);
+	assert_int_equal(b.v[2].len, 2);
+	armor_blocks_clear(&b);
+}
+
+/* A BEGIN of one label closed by the other's END is refused there (no-end), and the scan
+ * goes on: the next block is read, and a later END of the first label closes nothing. */
+static void
+test_armor_decode_labels_crossed(void **state)
+{
+	struct armor_blocks b;
+
+	(void)state;
+	assert_int_equal(decode(ARMOR_BEGIN "\nQUJD\n" ARMOR_END_INTRO "\n" ARMOR_END "\n" INTRO("Y3k=")
+	                                ARMOR_BEGIN_INTRO "\nQUJD\n" ARMOR_END "\n",
+	                        &b),
+	                 0);
+	assert_int_equal(b.n, 3);
+	assert_int_equal(b.v[0].label, ARMOR_LABEL_CARD);
+	assert_int_equal(b.v[0].fault, ARMOR_NO_END);
+	assert_int_equal(b.v[0].fault_line, 3);
+	assert_null(b.v[0].data);
+	assert_int_equal(b.v[1].label, ARMOR_LABEL_INTRO);
+	assert_int_equal(b.v[1].line, 5);
+	assert_int_equal(b.v[1].fault, ARMOR_OK);
+	assert_int_equal(b.v[2].label, ARMOR_LABEL_INTRO);
+	assert_int_equal(b.v[2].fault, ARMOR_NO_END);
+	assert_int_equal(b.v[2].fault_line, 10);
+	armor_blocks_clear(&b);
+	/* An intro BEGIN, then a card BEGIN before its END: the first is unfinished. */
+	assert_int_equal(decode(ARMOR_BEGIN_INTRO "\nQUJD\n" BLOCK("Y3k="), &b), 0);
+	assert_int_equal(b.n, 2);
+	assert_int_equal(b.v[0].fault, ARMOR_NO_END);
+	assert_int_equal(b.v[0].fault_line, 3);
+	assert_int_equal(b.v[1].label, ARMOR_LABEL_CARD);
+	assert_int_equal(b.v[1].fault, ARMOR_OK);
+	armor_blocks_clear(&b);
+	/* Only the exact marker: lower case or text after it is a base64 line like any. */
+	assert_int_equal(fault_of(ARMOR_BEGIN_INTRO "\nQUJD\n-----end wallflower introduction-----\n",
+	                          NULL),
+	                 ARMOR_BAD_CHAR);
+}
+
 static void
 test_armor_sniff_kinds(void **state)
 {
@@ -377,6 +497,7 @@ test_armor_sniff_kinds(void **state)
 	static const uint8_t jpeg[] = { 0xff, 0xd8, 0xff, 0xe0 };
 	static const uint8_t env[] = { 0x92, 0xc4, 0x01, 0x00 };
 	static const char mail[] = "Hi\n> " ARMOR_BEGIN "\n";
+	static const char intro[] = "Hi\n>> " ARMOR_BEGIN_INTRO "\r\n";
 
 	(void)state;
 	assert_int_equal(armor_sniff(png, sizeof(png)), ARMOR_KIND_PNG);
@@ -384,6 +505,10 @@ test_armor_sniff_kinds(void **state)
 	assert_int_equal(armor_sniff(jpeg, sizeof(jpeg)), ARMOR_KIND_JPEG);
 	assert_int_equal(armor_sniff(env, sizeof(env)), ARMOR_KIND_BINARY);
 	assert_int_equal(armor_sniff((const uint8_t *)mail, strlen(mail)), ARMOR_KIND_TEXT);
+	assert_int_equal(armor_sniff((const uint8_t *)intro, strlen(intro)), ARMOR_KIND_TEXT);
+	assert_int_equal(armor_sniff((const uint8_t *)"x " ARMOR_BEGIN_INTRO,
+	                             strlen("x " ARMOR_BEGIN_INTRO)),
+	                 ARMOR_KIND_BINARY);
 	assert_int_equal(armor_sniff((const uint8_t *)"x " ARMOR_BEGIN, 33), ARMOR_KIND_BINARY);
 	assert_int_equal(armor_sniff((const uint8_t *)"not a card", 10), ARMOR_KIND_BINARY);
 	assert_int_equal(armor_sniff(NULL, 0), ARMOR_KIND_BINARY);
@@ -412,6 +537,10 @@ main(void)
 		cmocka_unit_test(test_armor_decode_begin_twice),
 		cmocka_unit_test(test_armor_decode_bounds),
 		cmocka_unit_test(test_armor_decode_vectors),
+		cmocka_unit_test(test_armor_encode_as_intro),
+		cmocka_unit_test(test_armor_decode_intro_round_trip),
+		cmocka_unit_test(test_armor_decode_labels_mixed),
+		cmocka_unit_test(test_armor_decode_labels_crossed),
 		cmocka_unit_test(test_armor_sniff_kinds),
 		cmocka_unit_test(test_armor_fault_describe_all),
 	};
