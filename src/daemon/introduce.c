@@ -268,6 +268,9 @@ introduce_taken(struct wfd *d, const struct intro *o, const struct intake_result
 			exchange_recognise(d, res->id, o->rk);
 		if (res->outcome == INTAKE_IGNORED)
 			break;
+		if (res->outcome == INTAKE_ANSWERED)
+			log_info("reply taken: contact %lld, introduced as we asked",
+			         (long long)res->id);
 		e = who_json(o->from);
 		json_object_set_new(e, "event", json_string(res->outcome == INTAKE_ANSWERED
 		                                                    ? "card-received"

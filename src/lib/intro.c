@@ -236,7 +236,8 @@ read_common(const struct wire_obj *map, struct intro *o, struct raw *raw,
 	    wire_get_uint(expires, &o->expires) < 0)
 		return refuse(verdict, INTRO_MALFORMED);
 	/* issued <= 2^63 - 1, so the sum cannot wrap. */
-	if (o->expires <= o->issued || o->expires > o->issued + INTRO_TTL_MAX)
+	if (o->expires <= o->issued || o->expires > o->issued + INTRO_TTL_MAX ||
+	    o->expires > INTRO_UINT_MAX)
 		return refuse(verdict, INTRO_MALFORMED);
 	return 0;
 }

@@ -92,7 +92,7 @@ tb_check "linus accepts, and his card goes to ada, who asked" says linus \
 tb_check "linus has ada, introduced by grace" introduced linus "Ada Lovelace" "Grace Hopper"
 tb_check "ada has linus, introduced by grace" tb_wait 15 introduced ada "Linus Torvalds" "Grace Hopper"
 tb_check "ada's show says so" says ada "via        Grace Hopper" show Linus
-tb_check "ada's daemon announced it" grep -q "card received\|introduction" "$TB_DIR/ada/wfd.log"
+tb_check "ada's daemon took it as the reply she asked for" grep -q "reply taken: contact" "$TB_DIR/ada/wfd.log"
 
 # ---- Margaret declines: nobody can tell ----
 tb_check "grace introduces ada to margaret too" says grace \
