@@ -18,7 +18,7 @@ inside one, from its decoded fields and requires the same bytes (re-signed with 
 of the file's `_meta.parties` when it has them: Ed25519 is deterministic), except objects
 whose payload no encoder of section 3 writes (unknown keys, another order, longer forms),
 which it names. It then builds its own objects from keys derived from fixed seeds (a whole
-ask, intro and reply, an intro made from `fwd`, and about ninety that the specification
+ask, intro and reply, an intro made from `fwd`, and some sixty that the specification
 refuses), hostile variants of the vectors' valid objects (re-signed by a wrong key,
 re-addressed, checked by another recipient, an ask forwarded by a hub it was not sent to,
 a card without `fwd` passed on, expired, not yet), and with the parties' keys the rest of
