@@ -729,6 +729,12 @@ def own_world(checks):
     x("issued 2^63", "malformed",
       signed(base[:4] + [(b"issued", enc_uint(2**63)), (b"expires", enc_uint(2**63 + 5))]
              + base[6:]), grace.key, T)
+    # AMBIGUITY (report): section 3 bounds issued by 2^63 - 1 but expires only by issued
+    # + 30 days, so by the letter an expires of 2^63 is a valid one (int64 cannot hold it).
+    top = UINT_MAX
+    x("issued 2^63 - 1, expires 2^63, read at 2^63 - 1", "ok",
+      signed(base[:4] + [(b"issued", enc_uint(top)), (b"expires", enc_uint(top + 1))]
+             + base[6:]), grace.key, top)
     x("from empty", "malformed", signed(base[:2] + [(b"from", enc_bin(b""))] + base[3:]),
       grace.key, T)
 
