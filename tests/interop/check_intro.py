@@ -13,12 +13,18 @@ libsodium's extra rejections are check_cards.py's; the msgpack encoders and card
 check_session.py's.
 
 For every vector it requires our verdict to equal the expected one, and for valid ones the
-id, kind, signer and introduced key; it re-encodes every valid object from its decoded
-fields and requires the same bytes. It then builds its own objects from keys derived from
-fixed seeds (a whole ask, intro and reply, an intro made from `fwd`) and hostile variants,
-some from the vectors' own objects (re-signed by a wrong key, checked by another recipient,
-an ask to another hub forwarded, a card without `fwd`, expired, not yet), and requires the
-verdict the specification names. Finally it reads an armored object back.
+id, kind, signer and introduced key; it re-encodes every valid object, and every object
+inside one, from its decoded fields and requires the same bytes (re-signed with the seeds
+of the file's `_meta.parties` when it has them: Ed25519 is deterministic), except objects
+whose payload no encoder of section 3 writes (unknown keys, another order, longer forms),
+which it names. It then builds its own objects from keys derived from fixed seeds (a whole
+ask, intro and reply, an intro made from `fwd`, and some sixty that the specification
+refuses), hostile variants of the vectors' valid objects (re-signed by a wrong key,
+re-addressed, checked by another recipient, an ask forwarded by a hub it was not sent to,
+a card without `fwd` passed on, expired, not yet), and with the parties' keys the rest of
+each ask's story (its hub's intro, another hub's, the recipient's reply and the wrong
+ones), and requires the verdict the specification names. Finally it reads armored
+objects back (section 9) from a text that also holds a card.
 
 Usage: check_intro.py [SOURCE_ROOT]
 Exit status: 0 when everything passes, 1 otherwise, 77 (skip) without cryptography.
@@ -200,10 +206,11 @@ def parse_payload(payload):
         if "reply" not in entries or not cards.is_bool(entries["reply"]):
             raise _malformed("reply absent or not a boolean")
         f["reply"] = entries["reply"]
-        # AMBIGUITY (report): an ask with reply false and an rk: we do not examine it (as
-        # session.md 7.2 does with an offer's port when reply is false).
-        if f["reply"]:
-            f["rk"] = _bin(entries, "rk", 32, 32)
+        # The spec at b391a86 was silent on an rk with reply false; h16-A's 0e8cdf3 says
+        # it is checked like any present field of the kind (an encoder does not write it).
+        rk = _bin(entries, "rk", 32, 32, required=f["reply"])
+        if rk is not None:
+            f["rk"] = rk
     elif kind == "intro":
         consent = _bin(entries, "consent", 1, 4096, required=False)
         card = _bin(entries, "card", 1, 4096, required=False)
@@ -382,9 +389,9 @@ def _b64_canonical(s):
 
 def read_armor(text):
     """Every block of either label: dicts with label, line, verdict and data or
-    fault_line. AMBIGUITY (report): a BEGIN of the other label inside a block ends it as
-    another BEGIN would (no-end); an END of the other label inside a block is not its END,
-    and holds characters outside the alphabet (bad-char)."""
+    fault_line. A BEGIN of either label inside a block ends it as another BEGIN would
+    (no-end, card.md 16.1). The END of the other label ends it too, refused at that line
+    (no-end): the rule h16-A's 4d640ac adds to section 9; at b391a86 it was silent."""
     begins = {f"-----BEGIN {label}-----": label for label in LABELS}
     ends = {f"-----END {label}-----": label for label in LABELS}
     blocks, cur = [], None
@@ -404,6 +411,11 @@ def read_armor(text):
             blocks.append(cur)
             continue
         if cur is None:
+            continue
+        if line in ends and ends[line] != cur["label"]:
+            if cur["verdict"] is None:
+                fault("no-end", no)
+            cur = None
             continue
         if ends.get(line) == cur["label"]:
             if cur["verdict"] is None:
@@ -502,39 +514,41 @@ def _show(v):
     return v.hex() if isinstance(v, (bytes, bytearray)) else repr(v)
 
 
-def _hex(v):
-    return bytes.fromhex(v) if isinstance(v, str) else v
+def parties_of(doc):
+    """The vectors' fixed keys (_meta.parties): {name: (seed, key)}, each key checked
+    against its seed."""
+    out = {}
+    for name, p in doc.get("_meta", {}).get("parties", {}).items():
+        seed_ = bytes.fromhex(p["seed"])
+        if cs.ed25519_public(seed_) != bytes.fromhex(p["key"]):
+            raise ValueError(f"party {name}: key is not the seed's")
+        out[name] = (seed_, bytes.fromhex(p["key"]))
+    return out
 
 
-def _field(entry, *names):
-    for n in names:
-        if n in entry:
-            return entry[n]
-    return None
-
-
-def replay_vectors(doc, checks):
-    """Section 11: verdict for each entry, and id, kind, signer, introduced for valid ones;
-    then our own encoder must give the same bytes. Returns [(entry, Obj)] of valid ones."""
+def replay_vectors(doc, checks, seeds):
+    """Section 11: each entry gives object (hex), self (hex), now and verdict; valid ones
+    also id, kind, signer and, for an intro, introduced. Our verdict must be the same, and
+    for valid ones the four values; then our encoder must give the same bytes. Returns
+    [(entry, Obj)] of the valid ones."""
     valid = []
     for entry in doc["vectors"]:
-        name = entry.get("name", "?")
-        data = _hex(_field(entry, "object", "envelope", "obj", "hex"))
-        self_id = _hex(_field(entry, "self", "self_id"))
-        now = entry["now"]
+        name = entry["name"]
         want = entry["verdict"]
+        if want not in VERDICTS:
+            checks.record(f"vector {name}", [f"verdict {want!r} is not a token of section 7"])
+            continue
         more = {}
         if want == "ok":
-            for what, keys in (("id", ("id",)), ("kind", ("kind", "k")),
-                               ("signer", ("signer",)),
-                               ("introduced", ("introduced", "introduced_key"))):
-                value = _field(entry, *keys)
-                if value is not None:
-                    more[what] = value if what == "kind" else _hex(value)
-        obj = checks.expect(f"vector {name}", want, data, self_id, now, **more)
+            more = {"id": bytes.fromhex(entry["id"]), "kind": entry["kind"],
+                    "signer": bytes.fromhex(entry["signer"]),
+                    "introduced": (bytes.fromhex(entry["introduced"])
+                                   if entry["kind"] == "intro" else None)}
+        obj = checks.expect(f"vector {name}", want, bytes.fromhex(entry["object"]),
+                            bytes.fromhex(entry["self"]), entry["now"], **more)
         if want == "ok" and obj is not None:
             valid.append((entry, obj))
-            checks.record(f"vector {name} re-encoded", reencode_problems(obj))
+            checks.record(f"vector {name} re-encoded", reencode_problems(obj, seeds))
     return valid
 
 
@@ -547,22 +561,72 @@ def _inner_objects(obj):
     return out
 
 
-def reencode_problems(obj):
+CANONICAL_ORDER = {
+    "ask": ["v", "k", "from", "to", "issued", "expires", "note", "for", "reply", "rk"],
+    "intro": ["v", "k", "from", "to", "issued", "expires", "note", "consent", "card"],
+    "reply": ["v", "k", "from", "to", "issued", "expires", "note", "rk", "re"],
+}
+
+
+def _shortest(value):
+    """The shortest encoding of a decoded scalar, or None for anything else."""
+    if type(value) is bool:
+        return enc_bool(value)
+    if type(value) is int and value >= 0:
+        return enc_uint(value)
+    if isinstance(value, Str):
+        return enc_str(bytes(value))
+    if isinstance(value, Bin):
+        return enc_bin(bytes(value))
+    return None
+
+
+def why_not_canonical(obj):
+    """Why the object's payload could not come from an encoder of section 3 (keys it does
+    not write, another order, a longer form), or None when it could."""
+    buf = obj.payload
+    count, _, pos = cards._container_header(buf, 1, buf[0])
+    if buf[:pos] != enc_map([(b"x", b"")] * count)[:pos]:
+        return "a longer map header"
+    names = []
+    for _ in range(count):
+        end = cards._walk_value(buf, pos, 2, INTRO_DEPTH_MAX)
+        name = bytes(cards.decode(buf[pos:end])).decode()
+        if buf[pos:end] != enc_str(name.encode()):
+            return "a key in a longer form"
+        pos, end = end, cards._walk_value(buf, end, 2, INTRO_DEPTH_MAX)
+        if name not in CANONICAL_ORDER[obj.kind] or (obj.kind == "ask" and name == "rk"
+                                                     and not obj.fields["reply"]):
+            return f"the key {name!r}, which an encoder does not write"
+        if buf[pos:end] != _shortest(cards.decode(buf[pos:end])):
+            return f"{name} in a longer form"
+        names.append(name)
+        pos = end
+    if names != sorted(names, key=CANONICAL_ORDER[obj.kind].index):
+        return "keys in another order"
+    return None
+
+
+def reencode_problems(obj, seeds=None):
     """Our encoder, given the decoded fields (and the signature: we do not hold the
     signer's key), must give back the same envelope, for the object and its inner ones.
     A payload with entries that are not fields of its kind cannot come from an encoder of
     section 3 and is only reported."""
     problems = []
     for o in _inner_objects(obj):
-        payload = encode_payload(o.fields)
-        again = envelope(payload, o.sig)
-        if again == o.envelope:
-            continue
         what = "the object" if o is obj else f"its inner {o.kind}"
-        if len(cards.decode(o.payload)) != len(cards.decode(payload)):
-            print(f"intro: note: {what} carries keys an encoder does not write; not re-encoded")
+        why = why_not_canonical(o)
+        if why:
+            print(f"intro: note: {what} has {why}: not compared with our encoder")
             continue
-        problems.append(f"{what} re-encoded differs: {again.hex()} instead of {o.envelope.hex()}")
+        payload = encode_payload(o.fields)
+        seed_ = (seeds or {}).get(o.signer)
+        # With the signer's seed (the vectors' _meta.parties) we sign too: Ed25519 is
+        # deterministic, so the whole envelope must come out the same.
+        again = sign_payload(seed_, payload) if seed_ else envelope(payload, o.sig)
+        if again != o.envelope:
+            problems.append(f"{what} re-encoded{' and re-signed' if seed_ else ''} differs: "
+                            f"{again.hex()} instead of {o.envelope.hex()}")
     return problems
 
 
@@ -625,8 +689,10 @@ def own_world(checks):
         return sign_payload(ada.seed, raw_payload(entries))
 
     x("unknown key ignored", "ok", signed(base + [(b"zz", enc_str(b"whatever"))]), grace.key, T)
-    x("rk of an ask with reply false not examined", "ok",
+    x("rk of an ask with reply false, checked", "malformed",
       signed(base + [(b"rk", enc_str(b"x"))]), grace.key, T)
+    x("rk of an ask with reply false, 32 bytes", "ok",
+      signed(base + [(b"rk", enc_bin(ada.rk))]), grace.key, T)
     x("field of another kind ignored", "ok", signed(base + [(b"re", enc_uint(7))]), grace.key, T)
     x("keys in another order", "ok", signed(list(reversed(base))), grace.key, T)
     longer = [(b"v", b"\xcc\x01")] + base[1:4] + [(b"issued", b"\xcf" + T.to_bytes(8, "big")),
@@ -663,6 +729,12 @@ def own_world(checks):
     x("issued 2^63", "malformed",
       signed(base[:4] + [(b"issued", enc_uint(2**63)), (b"expires", enc_uint(2**63 + 5))]
              + base[6:]), grace.key, T)
+    # AMBIGUITY (report): section 3 bounds issued by 2^63 - 1 but expires only by issued
+    # + 30 days, so by the letter an expires of 2^63 is a valid one (int64 cannot hold it).
+    top = UINT_MAX
+    x("issued 2^63 - 1, expires 2^63, read at 2^63 - 1", "ok",
+      signed(base[:4] + [(b"issued", enc_uint(top)), (b"expires", enc_uint(top + 1))]
+             + base[6:]), grace.key, top)
     x("from empty", "malformed", signed(base[:2] + [(b"from", enc_bin(b""))] + base[3:]),
       grace.key, T)
 
@@ -851,6 +923,73 @@ def hostile_from_vectors(valid, world, checks):
               obj.consent.signer, now)
 
 
+def hostile_with_parties(valid, parties, checks):
+    """With the vectors' own keys (_meta.parties): objects re-made by the real people,
+    and what the specification says of each."""
+    x = checks.expect
+    by_key = {key: (name, seed_) for name, (seed_, key) in parties.items()}
+
+    def card_of(key, issued):
+        name, seed_ = by_key[key]
+        return cs.make_card(seed_, name.title(), issued - 86400, rev=issued - 86400)
+
+    def made(by, kind, to, issued, expires=None, **fields):
+        return make_object(by_key[by][1], kind, card_of(by, issued), to, issued, expires,
+                           **fields)
+
+    seen_asks = set()
+    for entry, obj in valid:
+        name, now = entry["name"], entry["now"]
+        others = [k for k in by_key if k not in (obj.signer, obj.to, obj.introduced)]
+        if obj.signer in by_key and others:
+            p = others[0]
+            moved = sign_payload(by_key[obj.signer][1], encode_payload(dict(obj.fields, to=p)))
+            x(f"{name}: re-addressed by its signer, read by the first recipient", "not-for-you",
+              moved, obj.to, now)
+            want = "mismatch" if obj.kind == "reply" else "ok"
+            x(f"{name}: re-addressed by its signer, read by the new one", want, moved, p, now)
+            x(f"{name}: signed by {by_key[p][0]} instead", "bad-signature",
+              sign_payload(by_key[p][1], obj.payload), obj.to, now)
+        # Every ask in it, still valid at now, whose hub we hold: introduced by the hub
+        # (valid), by someone else (no-consent), then answered (5.3).
+        asks = [o for o in _inner_objects(obj) if o.kind == "ask"]
+        for ask in asks:
+            if (ask.id in seen_asks or ask.expires <= now or ask.to not in by_key
+                    or (ask.card.expires is not None and ask.card.expires <= now)):
+                continue
+            seen_asks.add(ask.id)
+            hub, asker = ask.to, ask.signer
+            rest = [k for k in by_key if k not in (hub, asker)]
+            if len(rest) < 2:
+                continue
+            rcpt, third = rest[0], rest[1]
+            t, end = now, min(ask.expires, now + INTRO_TTL)
+            good = made(hub, "intro", rcpt, t, end, consent=ask.envelope)
+            x(f"{name}: its ask introduced by its hub", "ok", good, rcpt, now, introduced=asker)
+            x(f"{name}: its ask introduced by another hub", "no-consent",
+              made(third, "intro", rcpt, t, end, consent=ask.envelope), rcpt, now)
+            x(f"{name}: its ask introduced to its own asker", "mismatch",
+              made(hub, "intro", asker, t, end, consent=ask.envelope), asker, now)
+            x(f"{name}: its ask's intro outliving it", "mismatch",
+              made(hub, "intro", rcpt, t, ask.expires + 1, consent=ask.envelope), rcpt, now)
+            x(f"{name}: the intro read by the introducer's other contact", "not-for-you",
+              good, third, now)
+            wanted = ask.fields["reply"] is True
+            rk = hashlib.sha256(b"rk" + rcpt).digest()
+            reply = made(rcpt, "reply", asker, now, rk=rk, re=good)
+            x(f"{name}: the recipient's reply", "ok" if wanted else "no-consent", reply, asker,
+              now, signer=rcpt)
+            late = made(rcpt, "reply", asker, end + INTRO_TTL_MAX, rk=rk, re=good)
+            x(f"{name}: the recipient's reply, made after the intro and the ask expired",
+              "ok" if wanted else "no-consent", late, asker, end + INTRO_TTL_MAX + 1)
+            x(f"{name}: a reply by someone the intro was not to",
+              "mismatch" if wanted else "no-consent",
+              made(third, "reply", asker, now, rk=rk, re=good), asker, now)
+            x(f"{name}: the reply sent to the hub", "mismatch" if wanted else "no-consent",
+              made(rcpt, "reply", hub, now, rk=rk, re=good), hub, now)
+            x(f"{name}: the reply read by the hub", "not-for-you", reply, hub, now)
+
+
 def check_armor(valid, world, checks):
     objs = [o.envelope for _, o in valid] or [world["intro"]]
     text = "Hello,\n\n" + "".join("> " + line + "  \r\n" for line in armor(objs[0]).splitlines())
@@ -872,10 +1011,35 @@ def check_armor(valid, world, checks):
     checks.record("armor round trip", problems)
     bad = armor(big).replace("-----END WALLFLOWER INTRODUCTION-----", "-----END WALLFLOWER CARD-----")
     b = read_armor(bad)
-    checks.record("armor: an END of the other label", [] if [x["verdict"] for x in b] == ["bad-char"]
+    checks.record("armor: an END of the other label", [] if [(x["verdict"], x.get("fault_line"))
+                                                              for x in b] == [("no-end", bad.count("\n"))]
                   else [f"got {b!r}"])
     b = read_armor(armor(b"\x00" * 4097))
     checks.record("armor: 4097 bytes", [] if [x["verdict"] for x in b] == ["too-big"] else [f"got {b!r}"])
+
+
+def replay_armor_vectors(root, checks):
+    """proto/vectors/armor.json with our reader of both labels: its blocks give "label":
+    "introduction" for this label and no label for a card."""
+    path = os.path.join(root, "proto", "vectors", "armor.json")
+    if not os.path.exists(path):
+        return
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    for v in doc["vectors"]:
+        got = []
+        for b in read_armor(v["text"]):
+            out = {"line": b["line"]}
+            if b["label"] == "WALLFLOWER INTRODUCTION":
+                out["label"] = "introduction"
+            out["verdict"] = b["verdict"]
+            if b["verdict"] == "ok":
+                out["data"] = b["data"].hex()
+            else:
+                out["fault_line"] = b["fault_line"]
+            got.append(out)
+        checks.record(f"armor vector {v['name']}", [] if got == v["blocks"] else
+                      [f"blocks: expected {v['blocks']!r}, got {got!r}"])
 
 
 def main(argv):
@@ -888,12 +1052,16 @@ def main(argv):
     if os.path.exists(path):
         with open(path, encoding="utf-8") as f:
             doc = json.load(f)
-        valid = replay_vectors(doc, checks)
+        parties = parties_of(doc)
+        seeds = {key: seed_ for seed_, key in parties.values()}
+        valid = replay_vectors(doc, checks, seeds)
         hostile_from_vectors(valid, world, checks)
+        hostile_with_parties(valid, parties, checks)
     else:
         print(f"intro: {path} is missing")
         checks.failed += 1
     check_armor(valid, world, checks)
+    replay_armor_vectors(root, checks)
     print(f"intro: {checks.passed} passed, {checks.failed} failed")
     return 1 if checks.failed else 0
 
