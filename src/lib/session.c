@@ -10,6 +10,7 @@
  * failure.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +62,7 @@ struct session {
 	uint32_t code;
 	bool has_code;
 	const char *reason;
+	char reason_buf[64]; /* a reason made from a verdict (an intro's), for reason */
 	uint8_t in[FRAME_HDR + SESSION_FRAME_MAX];
 	size_t in_len;
 	uint8_t out[OUT_MAX];
@@ -503,7 +505,8 @@ check_request_intro(struct session *s)
 	if (r < 0) {
 		e.text = (char *)intro_verdict_name(v);
 		(void)queue_message(s, &e);
-		return fail(s, -EPROTO, "the intro's object is not valid here");
+		snprintf(s->reason_buf, sizeof(s->reason_buf), "an intro refused: %s", e.text);
+		return fail(s, -EPROTO, s->reason_buf);
 	}
 	return 0;
 }

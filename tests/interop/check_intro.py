@@ -195,9 +195,8 @@ def parse_payload(payload):
     if f["issued"] > UINT_MAX:
         raise _malformed("issued above 2^63 - 1")
     f["expires"] = _uint(entries, "expires")
-    # AMBIGUITY (report): no bound of its own on expires; issued + 2592000 may pass 2^63 - 1.
-    if not f["issued"] < f["expires"] <= f["issued"] + INTRO_TTL_MAX:
-        raise _malformed("expires not in (issued, issued + 30 days]")
+    if not f["issued"] < f["expires"] <= min(f["issued"] + INTRO_TTL_MAX, UINT_MAX):
+        raise _malformed("expires not in (issued, issued + 30 days] or above 2^63 - 1")
     note = _text(entries, "note", INTRO_NOTE_MAX, required=False)
     if note is not None:
         f["note"] = note
@@ -729,12 +728,14 @@ def own_world(checks):
     x("issued 2^63", "malformed",
       signed(base[:4] + [(b"issued", enc_uint(2**63)), (b"expires", enc_uint(2**63 + 5))]
              + base[6:]), grace.key, T)
-    # AMBIGUITY (report): section 3 bounds issued by 2^63 - 1 but expires only by issued
-    # + 30 days, so by the letter an expires of 2^63 is a valid one (int64 cannot hold it).
+    # Section 3 bounds expires by 2^63 - 1 too, whatever issued + 30 days would allow.
     top = UINT_MAX
-    x("issued 2^63 - 1, expires 2^63, read at 2^63 - 1", "ok",
-      signed(base[:4] + [(b"issued", enc_uint(top)), (b"expires", enc_uint(top + 1))]
-             + base[6:]), grace.key, top)
+    x("issued 2^63 - 2, expires 2^63, read at 2^63 - 2", "malformed",
+      signed(base[:4] + [(b"issued", enc_uint(top - 1)), (b"expires", enc_uint(top + 1))]
+             + base[6:]), grace.key, top - 1)
+    x("issued 2^63 - 2, expires 2^63 - 1, read at 2^63 - 2", "ok",
+      signed(base[:4] + [(b"issued", enc_uint(top - 1)), (b"expires", enc_uint(top))]
+             + base[6:]), grace.key, top - 1)
     x("from empty", "malformed", signed(base[:2] + [(b"from", enc_bin(b""))] + base[3:]),
       grace.key, T)
 
