@@ -28,13 +28,13 @@
 #define ARMOR_END         "-----END WALLFLOWER CARD-----"
 #define ARMOR_BEGIN_INTRO "-----BEGIN WALLFLOWER INTRODUCTION-----"
 #define ARMOR_END_INTRO   "-----END WALLFLOWER INTRODUCTION-----"
-#define ARMOR_LINE       64                /* base64 characters a line, written */
-#define ARMOR_LINE_MAX   76                /* base64 characters a line, read (MIME's limit) */
-#define ARMOR_TEXT_MAX   (256 * 1024)      /* bytes of text read, blocks and all around them */
-#define ARMOR_BLOCKS_MAX 64                /* blocks in one text */
-#define ARMOR_DATA_MAX   CARD_ENVELOPE_MAX /* bytes a block decodes to, either label (INTRO_MAX
-                                            * is the same 4096, asserted in armor.c) */
-#define ARMOR_PREFIX     " \t>"            /* a line may start with any run of these */
+#define ARMOR_LINE        64           /* base64 characters a line, written */
+#define ARMOR_LINE_MAX    76           /* base64 characters a line, read (MIME's limit) */
+#define ARMOR_TEXT_MAX    (256 * 1024) /* bytes of text read, blocks and all around them */
+#define ARMOR_BLOCKS_MAX  64           /* blocks in one text */
+/* Bytes a block decodes to, either label (armor.c asserts that INTRO_MAX is the same). */
+#define ARMOR_DATA_MAX CARD_ENVELOPE_MAX
+#define ARMOR_PREFIX   " \t>" /* a line may start with any run of these */
 
 /* What a block says it holds, by its BEGIN line. */
 enum armor_label {
@@ -86,8 +86,9 @@ enum armor_kind armor_sniff(const uint8_t *buf, size_t len);
 /*
  * Finds and decodes every block of text (len bytes, not NUL-terminated; any bytes). out is
  * cleared on entry; each block found gets an entry in order, refused ones included.
- * 0 (out->n is 0 when no line is a BEGIN line of either label); -EMSGSIZE when len > ARMOR_TEXT_MAX; -E2BIG
- * when there are over ARMOR_BLOCKS_MAX blocks; -ENOMEM. After an error out is empty.
+ * 0 (out->n is 0 when no line is a BEGIN line of either label); -EMSGSIZE when
+ * len > ARMOR_TEXT_MAX; -E2BIG when there are over ARMOR_BLOCKS_MAX blocks; -ENOMEM.
+ * After an error out is empty.
  */
 int armor_decode(const char *text, size_t len, struct armor_blocks *out)
         __attribute__((warn_unused_result));
@@ -96,9 +97,10 @@ int armor_decode(const char *text, size_t len, struct armor_blocks *out)
 void armor_blocks_clear(struct armor_blocks *out);
 
 /*
- * The armored text of len bytes (1..ARMOR_DATA_MAX) under label: its BEGIN line, base64 lines of
- * ARMOR_LINE characters (the last shorter), its END line, each ended by LF. *out is
- * NUL-terminated and owned by the caller; *outlen excludes the NUL. 0; -EMSGSIZE; -ENOMEM.
+ * The armored text of len bytes (1..ARMOR_DATA_MAX) under label: its BEGIN line, base64
+ * lines of ARMOR_LINE characters (the last shorter), its END line, each ended by LF. *out
+ * is NUL-terminated and owned by the caller; *outlen excludes the NUL. 0; -EMSGSIZE;
+ * -ENOMEM.
  */
 int armor_encode_as(enum armor_label label, const uint8_t *data, size_t len, char **out,
                     size_t *outlen) __attribute__((warn_unused_result));

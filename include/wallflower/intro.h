@@ -60,27 +60,29 @@ const char *intro_verdict_name(enum intro_verdict v);
 /* A checked object. Everything is owned by it (intro_free). */
 struct intro {
 	enum intro_kind kind;
-	uint8_t id[INTRO_ID_LEN];    /* BLAKE2b-256(INTRO_ID_TAG || envelope) */
-	uint8_t *envelope;           /* the bytes as received */
+	uint8_t id[INTRO_ID_LEN]; /* BLAKE2b-256(INTRO_ID_TAG || envelope) */
+	uint8_t *envelope;        /* the bytes as received */
 	size_t len;
-	struct card *from;           /* the signer's card: from->key is the signer */
-	uint8_t to[CRYPT_SIGN_PK];   /* the recipient */
+	struct card *from;         /* the signer's card: from->key is the signer */
+	uint8_t to[CRYPT_SIGN_PK]; /* the recipient */
 	uint64_t issued, expires;
-	char *note;                  /* NULL when absent */
-	char *seek;                  /* ask: "for" */
-	bool reply;                  /* ask: replies wanted */
-	bool has_rk;                 /* ask with reply, reply: the signer's recognition key */
+	char *note;  /* NULL when absent */
+	char *seek;  /* ask: "for" */
+	bool reply;  /* ask: replies wanted */
+	bool has_rk; /* rk is the signer's recognition key: a reply's, an ask's (with reply) */
 	uint8_t rk[INTRO_RK_LEN];
-	struct intro *consent;       /* intro: the ask, or NULL (then card said fwd) */
-	struct card *card;           /* intro without consent: the introduced card */
+	struct intro *consent;         /* intro: the ask, or NULL (then card said fwd) */
+	struct card *card;             /* intro without consent: the introduced card */
 	const struct card *introduced; /* intro: consent->from or card (not owned twice) */
-	struct intro *re;            /* reply: the intro it answers */
+	struct intro *re;              /* reply: the intro it answers */
 };
 
 /*
  * Checks len bytes as an object for self (CRYPT_SIGN_PK bytes) at unix time now
  * (proto/introduction.md section 4 and 5). 0 with *out; -EBADMSG with *verdict saying
- * why (*out NULL); -ENOMEM. *verdict is INTRO_OK on success.
+ * why (*out NULL); -ENOMEM (*verdict INTRO_OK: no verdict). *verdict is INTRO_OK on
+ * success. Inner objects are checked too (a consent at now, a reply's intro without a
+ * clock) and kept in *out: consent, card, introduced, re.
  */
 int intro_check(const uint8_t *buf, size_t len, const uint8_t *self, uint64_t now,
                 struct intro **out, enum intro_verdict *verdict) CRYPT_WUR;
@@ -94,17 +96,17 @@ void intro_id(const uint8_t *buf, size_t len, uint8_t out[INTRO_ID_LEN]);
 /* What intro_make signs. Pointers are borrowed. */
 struct intro_params {
 	enum intro_kind kind;
-	const uint8_t *from;         /* our own card envelope (its key must be id's) */
+	const uint8_t *from; /* our own card envelope (its key must be id's) */
 	size_t from_len;
-	const uint8_t *to;           /* CRYPT_SIGN_PK bytes */
+	const uint8_t *to; /* CRYPT_SIGN_PK bytes */
 	uint64_t issued, expires;
-	const char *note;            /* or NULL */
-	const char *seek;            /* ask */
-	bool reply;                  /* ask */
-	const uint8_t *rk;           /* ask with reply, reply: INTRO_RK_LEN bytes */
-	const uint8_t *inner;        /* intro: the consent or the card; reply: the intro */
+	const char *note;     /* or NULL */
+	const char *seek;     /* ask */
+	bool reply;           /* ask */
+	const uint8_t *rk;    /* ask with reply, reply: INTRO_RK_LEN bytes */
+	const uint8_t *inner; /* intro: the consent or the card; reply: the intro */
 	size_t inner_len;
-	bool inner_is_card;          /* intro: inner is a card with fwd, not an ask */
+	bool inner_is_card; /* intro: inner is a card with fwd, not an ask */
 };
 
 /*
@@ -113,7 +115,7 @@ struct intro_params {
  * caller) and *len; -EINVAL with *verdict for parameters that make no valid object;
  * -EMSGSIZE over INTRO_MAX (with *verdict INTRO_TOO_BIG); -ENOMEM.
  */
-int intro_make(const struct intro_params *p, const struct identity *id, uint8_t **out,
-               size_t *len, enum intro_verdict *verdict) CRYPT_WUR;
+int intro_make(const struct intro_params *p, const struct identity *id, uint8_t **out, size_t *len,
+               enum intro_verdict *verdict) CRYPT_WUR;
 
 #endif

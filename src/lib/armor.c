@@ -322,8 +322,7 @@ armor_blocks_clear(struct armor_blocks *out)
 /* --- Encoding -------------------------------------------------------------------------- */
 
 int
-armor_encode_as(enum armor_label label, const uint8_t *data, size_t len, char **out,
-                size_t *outlen)
+armor_encode_as(enum armor_label label, const uint8_t *data, size_t len, char **out, size_t *outlen)
 {
 	const char *begin = armor_label_begin(label), *end = armor_label_end(label);
 	size_t b64n = CRYPT_BASE64_LEN(len), lines = (b64n + ARMOR_LINE - 1) / ARMOR_LINE;

@@ -164,8 +164,8 @@ lookup(const struct wire_obj *map, const char *name)
 
 /* A byte string of min..max bytes: 1 when present, 0 when absent, -1 when wrong. */
 static int
-field_bin(const struct wire_obj *map, const char *name, size_t min, size_t max,
-          const uint8_t **p, size_t *n)
+field_bin(const struct wire_obj *map, const char *name, size_t min, size_t max, const uint8_t **p,
+          size_t *n)
 {
 	const struct wire_obj *o = lookup(map, name);
 
@@ -231,9 +231,8 @@ read_common(const struct wire_obj *map, struct intro *o, struct raw *raw,
 	    field_bin(map, "to", CRYPT_SIGN_PK, CRYPT_SIGN_PK, &to, &n) != 1)
 		return refuse(verdict, INTRO_MALFORMED);
 	memcpy(o->to, to, CRYPT_SIGN_PK);
-	if (issued == NULL || wire_get_uint(issued, &o->issued) < 0 ||
-	    o->issued > INTRO_UINT_MAX || expires == NULL ||
-	    wire_get_uint(expires, &o->expires) < 0)
+	if (issued == NULL || wire_get_uint(issued, &o->issued) < 0 || o->issued > INTRO_UINT_MAX ||
+	    expires == NULL || wire_get_uint(expires, &o->expires) < 0)
 		return refuse(verdict, INTRO_MALFORMED);
 	/* issued <= 2^63 - 1, so the sum cannot wrap. */
 	if (o->expires <= o->issued || o->expires > o->issued + INTRO_TTL_MAX ||
@@ -526,8 +525,8 @@ object_judge(struct intro *o, const struct raw *raw, const struct judge *j,
 }
 
 int
-intro_check(const uint8_t *buf, size_t len, const uint8_t *self, uint64_t now,
-            struct intro **out, enum intro_verdict *verdict)
+intro_check(const uint8_t *buf, size_t len, const uint8_t *self, uint64_t now, struct intro **out,
+            enum intro_verdict *verdict)
 {
 	const struct judge j = { .self = self, .clock = true, .now = now };
 	struct intro *o = NULL;
@@ -600,7 +599,9 @@ put_payload(struct wire_out *w, const struct intro_params *p)
 		wire_put_bin(w, p->rk, INTRO_RK_LEN);
 	}
 	if (p->inner != NULL && p->kind != INTRO_ASK) {
-		wire_put_cstr(w, p->kind == INTRO_REPLY ? "re" : p->inner_is_card ? "card" : "consent");
+		wire_put_cstr(w, p->kind == INTRO_REPLY ? "re"
+		                 : p->inner_is_card     ? "card"
+		                                        : "consent");
 		wire_put_bin(w, p->inner, p->inner_len);
 	}
 }

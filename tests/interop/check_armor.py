@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""A second reader of armored cards, written from proto/card.md section 16.1 alone, replays
-proto/vectors/armor.json: every block's line, verdict, line at fault and bytes. It also
+"""A second reader of armored cards and introductions, written from proto/card.md section
+16.1 and proto/introduction.md section 9 alone, replays proto/vectors/armor.json: every
+block's line, label, verdict, line at fault and bytes. It also
 armors the card vector "minimal" as an encoder must and finds the specification's own
 example in proto/card.md. Argument: the source root."""
 import base64
@@ -11,6 +12,9 @@ import sys
 
 BEGIN = "-----BEGIN WALLFLOWER CARD-----"
 END = "-----END WALLFLOWER CARD-----"
+# The label of each BEGIN and END line: a block ends only at its own label's END.
+BEGINS = {BEGIN: "card", "-----BEGIN WALLFLOWER INTRODUCTION-----": "introduction"}
+ENDS = {END: "card", "-----END WALLFLOWER INTRODUCTION-----": "introduction"}
 MAX_BYTES = 4096
 MAX_LINE = 76
 ALPHABET = re.compile(r"^[A-Za-z0-9+/=]*$")
@@ -39,15 +43,20 @@ def read(text):
         lines.pop()
     for no, raw in enumerate(lines, 1):
         line = strip(raw)
-        if line == BEGIN:
+        if line in BEGINS:
             if cur is not None and cur["fault"] is None:
                 cur["fault"], cur["fault_line"] = "no-end", no
-            cur = {"line": no, "fault": None, "fault_line": 0, "b64": ""}
+            cur = {"line": no, "label": BEGINS[line], "fault": None, "fault_line": 0, "b64": ""}
             blocks.append(cur)
             continue
         if cur is None:
             continue
-        if line == END:
+        if line in ENDS and ENDS[line] != cur["label"]:
+            if cur["fault"] is None:
+                cur["fault"], cur["fault_line"] = "no-end", no
+            cur = None
+            continue
+        if line in ENDS:
             if cur["fault"] is None:
                 if not cur["b64"]:
                     cur["fault"], cur["fault_line"] = "empty", no
@@ -82,10 +91,14 @@ def main(root):
     for v in doc["vectors"]:
         got = []
         for b in read(v["text"]):
+            g = {"line": b["line"]}
+            if b["label"] != "card":
+                g["label"] = b["label"]
             if b["fault"] is None:
-                got.append({"line": b["line"], "verdict": "ok", "data": b["data"].hex()})
+                g.update({"verdict": "ok", "data": b["data"].hex()})
             else:
-                got.append({"line": b["line"], "verdict": b["fault"], "fault_line": b["fault_line"]})
+                g.update({"verdict": b["fault"], "fault_line": b["fault_line"]})
+            got.append(g)
         if got != v["blocks"]:
             print("not ok: %s: got %s" % (v["name"], got))
             bad = 1

@@ -385,9 +385,9 @@ test_armor_encode_as_intro(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal(armor_encode_as(ARMOR_LABEL_INTRO, (const uint8_t *)HELLO, strlen(HELLO),
-	                                 &s, &n),
-	                 0);
+	assert_int_equal(
+	        armor_encode_as(ARMOR_LABEL_INTRO, (const uint8_t *)HELLO, strlen(HELLO), &s, &n),
+	        0);
 	assert_string_equal(s, INTRO(HELLO_B64));
 	assert_int_equal(n, strlen(s));
 	free(s);
@@ -460,8 +460,8 @@ test_armor_decode_labels_crossed(void **state)
 	struct armor_blocks b;
 
 	(void)state;
-	assert_int_equal(decode(ARMOR_BEGIN "\nQUJD\n" ARMOR_END_INTRO "\n" ARMOR_END "\n" INTRO("Y3k=")
-	                                ARMOR_BEGIN_INTRO "\nQUJD\n" ARMOR_END "\n",
+	assert_int_equal(decode(ARMOR_BEGIN "\nQUJD\n" ARMOR_END_INTRO "\n" ARMOR_END "\n" INTRO(
+	                                "Y3k=") ARMOR_BEGIN_INTRO "\nQUJD\n" ARMOR_END "\n",
 	                        &b),
 	                 0);
 	assert_int_equal(b.n, 3);
@@ -485,9 +485,9 @@ test_armor_decode_labels_crossed(void **state)
 	assert_int_equal(b.v[1].fault, ARMOR_OK);
 	armor_blocks_clear(&b);
 	/* Only the exact marker: lower case or text after it is a base64 line like any. */
-	assert_int_equal(fault_of(ARMOR_BEGIN_INTRO "\nQUJD\n-----end wallflower introduction-----\n",
-	                          NULL),
-	                 ARMOR_BAD_CHAR);
+	assert_int_equal(
+	        fault_of(ARMOR_BEGIN_INTRO "\nQUJD\n-----end wallflower introduction-----\n", NULL),
+	        ARMOR_BAD_CHAR);
 }
 
 static void

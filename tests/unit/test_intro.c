@@ -207,9 +207,13 @@ test_intro_make_refuses(void **state)
 	p.kind = (enum intro_kind)7;
 	assert_int_equal(intro_make(&p, ada.id, &out, &len, &v), -EINVAL);
 	assert_int_equal(v, INTRO_UNKNOWN_KIND);
-	p = (struct intro_params){ .kind = INTRO_INTRO, .from = grace.card,
-		                   .from_len = grace.card_len, .to = linus.id->sign_pk,
-		                   .issued = T0, .expires = T0 + 60, .inner = big,
+	p = (struct intro_params){ .kind = INTRO_INTRO,
+		                   .from = grace.card,
+		                   .from_len = grace.card_len,
+		                   .to = linus.id->sign_pk,
+		                   .issued = T0,
+		                   .expires = T0 + 60,
+		                   .inner = big,
 		                   .inner_len = sizeof(big) };
 	assert_int_equal(intro_make(&p, grace.id, &out, &len, &v), -EMSGSIZE);
 	assert_int_equal(v, INTRO_TOO_BIG);
@@ -453,8 +457,9 @@ static void
 test_intro_names(void **state)
 {
 	static const char *const tokens[] = {
-		"ok",      "too-big", "malformed",  "unknown-version", "unknown-kind", "bad-card",
-		"bad-signature", "not-for-you", "not-yet", "expired", "no-consent", "mismatch",
+		"ok",           "too-big",  "malformed",     "unknown-version",
+		"unknown-kind", "bad-card", "bad-signature", "not-for-you",
+		"not-yet",      "expired",  "no-consent",    "mismatch",
 	};
 
 	(void)state;

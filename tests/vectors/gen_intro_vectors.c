@@ -115,8 +115,8 @@ struct mk {
 	const uint8_t *rk;
 	struct bytes consent, card, re;
 	/* Damage and license: */
-	unsigned extra;            /* unknown keys "x0", "x1", ... with nil values */
-	const char *raw_key;       /* one more key, with raw_val (msgpack bytes) */
+	unsigned extra;      /* unknown keys "x0", "x1", ... with nil values */
+	const char *raw_key; /* one more key, with raw_val (msgpack bytes) */
 	struct bytes raw_val;
 	bool dup_v;                /* "v" a second time */
 	bool reverse;              /* keys in reverse order */
@@ -300,28 +300,41 @@ mk_build(const struct mk *m)
 static struct mk
 mk_ask(void)
 {
-	return (struct mk){ .k = "ask", .signer = &ada, .to = grace.id->sign_pk,
-		            .issued = T0, .expires = T0 + INTRO_TTL,
+	return (struct mk){ .k = "ask",
+		            .signer = &ada,
+		            .to = grace.id->sign_pk,
+		            .issued = T0,
+		            .expires = T0 + INTRO_TTL,
 		            .note = "We met at Intranet Now; you know everyone.",
-		            .seek = "people who run intranets for charities", .reply = 1,
+		            .seek = "people who run intranets for charities",
+		            .reply = 1,
 		            .rk = ada.rk };
 }
 
 static struct mk
 mk_intro(struct bytes consent)
 {
-	return (struct mk){ .k = "intro", .signer = &grace, .to = linus.id->sign_pk,
-		            .issued = T_INTRO, .expires = T0 + INTRO_TTL,
+	return (struct mk){ .k = "intro",
+		            .signer = &grace,
+		            .to = linus.id->sign_pk,
+		            .issued = T_INTRO,
+		            .expires = T0 + INTRO_TTL,
 		            .note = "Ada is rebuilding the Foundling Hospital's intranet.",
-		            .reply = -1, .consent = consent };
+		            .reply = -1,
+		            .consent = consent };
 }
 
 static struct mk
 mk_reply(struct bytes re)
 {
-	return (struct mk){ .k = "reply", .signer = &linus, .to = ada.id->sign_pk,
-		            .issued = T_REPLY, .expires = T_REPLY + INTRO_TTL, .reply = -1,
-		            .rk = linus.rk, .re = re };
+	return (struct mk){ .k = "reply",
+		            .signer = &linus,
+		            .to = ada.id->sign_pk,
+		            .issued = T_REPLY,
+		            .expires = T_REPLY + INTRO_TTL,
+		            .reply = -1,
+		            .rk = linus.rk,
+		            .re = re };
 }
 
 /* The same object through intro_make, which must write exactly the builder's bytes. */
@@ -341,8 +354,12 @@ mk_make(const struct mk *m)
 		.seek = m->seek,
 		.reply = m->reply == 1,
 		.rk = m->rk,
-		.inner = m->consent.p ? m->consent.p : m->card.p ? m->card.p : m->re.p,
-		.inner_len = m->consent.p ? m->consent.n : m->card.p ? m->card.n : m->re.n,
+		.inner = m->consent.p ? m->consent.p
+		         : m->card.p  ? m->card.p
+		                      : m->re.p,
+		.inner_len = m->consent.p ? m->consent.n
+		             : m->card.p  ? m->card.n
+		                          : m->re.n,
 		.inner_is_card = m->card.p != NULL,
 	};
 	struct bytes b = mk_build(m), out;
@@ -375,13 +392,13 @@ static struct intro_case cases[CASES_MAX];
 static size_t ncases;
 
 static void
-add(const char *name, const char *description, struct bytes obj, const uint8_t *self,
-    uint64_t now, enum intro_verdict verdict)
+add(const char *name, const char *description, struct bytes obj, const uint8_t *self, uint64_t now,
+    enum intro_verdict verdict)
 {
 	if (ncases == CASES_MAX)
 		gen_die("too many cases");
-	cases[ncases++] = (struct intro_case){ name, description, obj, self, now, verdict, 0,
-		                               NULL, NULL };
+	cases[ncases++] =
+	        (struct intro_case){ name, description, obj, self, now, verdict, 0, NULL, NULL };
 }
 
 static void
@@ -433,14 +450,14 @@ cases_structure(const struct bytes *ask)
 	add("not-an-envelope", "a map, not [payload, sig]", from_hex("80"), g, T_NOW,
 	    INTRO_MALFORMED);
 	b = from_hex("92c40180c43f");
-	add("short-signature", "an empty map signed by 63 bytes", dup_bytes(&b, b.n, 63), g,
-	    T_NOW, INTRO_MALFORMED);
+	add("short-signature", "an empty map signed by 63 bytes", dup_bytes(&b, b.n, 63), g, T_NOW,
+	    INTRO_MALFORMED);
 	free(b.p);
 	add("huge-count", "an array32 header that declares 4 billion elements",
 	    from_hex("ddff000000"), g, T_NOW, INTRO_MALFORMED);
 	b = from_hex("92c40190c440");
-	add("payload-not-map", "the payload is an array", dup_bytes(&b, b.n, CRYPT_SIG), g,
-	    T_NOW, INTRO_MALFORMED);
+	add("payload-not-map", "the payload is an array", dup_bytes(&b, b.n, CRYPT_SIG), g, T_NOW,
+	    INTRO_MALFORMED);
 	free(b.p);
 
 	m = mk_ask();
@@ -473,8 +490,7 @@ cases_structure(const struct bytes *ask)
 	add("duplicate-key", "v twice", mk_build(&m), g, T_NOW, INTRO_MALFORMED);
 	m = mk_ask();
 	m.extra = INTRO_KEYS_MAX - 10 + 1;
-	add("too-many-keys", "17 keys, 7 of them unknown", mk_build(&m), g, T_NOW,
-	    INTRO_MALFORMED);
+	add("too-many-keys", "17 keys, 7 of them unknown", mk_build(&m), g, T_NOW, INTRO_MALFORMED);
 	m.extra = INTRO_KEYS_MAX - 10;
 	add_ok("unknown-keys-ok", "16 keys, 6 of them unknown: ignored", mk_build(&m), &grace,
 	       T_NOW, INTRO_ASK, &ada, NULL);
@@ -511,8 +527,8 @@ cases_fields(void)
 	add("missing-issued", "no issued", mk_build(&m), g, T_NOW, INTRO_MALFORMED);
 	m = mk_ask();
 	m.expires = m.issued + INTRO_TTL_MAX + 1;
-	add("expires-too-late", "expires one second past issued + 30 days", mk_build(&m), g,
-	    T_NOW, INTRO_MALFORMED);
+	add("expires-too-late", "expires one second past issued + 30 days", mk_build(&m), g, T_NOW,
+	    INTRO_MALFORMED);
 	m.expires = m.issued + INTRO_TTL_MAX;
 	add_ok("expires-30-days-ok", "expires exactly issued + 30 days", mk_build(&m), &grace,
 	       T_NOW, INTRO_ASK, &ada, NULL);
@@ -553,8 +569,8 @@ cases_outer(void)
 	    T_NOW, INTRO_BAD_CARD);
 	m = mk_ask();
 	m.from = (struct bytes){ ada.card_expired, ada.card_expired_len };
-	add("expired-card", "from is Ada's card, expired 3540 s before now", mk_build(&m), g,
-	    T_NOW, INTRO_BAD_CARD);
+	add("expired-card", "from is Ada's card, expired 3540 s before now", mk_build(&m), g, T_NOW,
+	    INTRO_BAD_CARD);
 	m = mk_ask();
 	m.signer = &mallory;
 	m.from = (struct bytes){ ada.card, ada.card_len };
@@ -628,8 +644,8 @@ cases_intro(const struct bytes *ask)
 	m.expires = T0 + 7200;
 	other = mk_build(&m);
 	m = mk_intro(other);
-	add("intro-outlives-consent", "the intro expires after Ada's ask", mk_build(&m), l,
-	    T_NOW, INTRO_MISMATCH);
+	add("intro-outlives-consent", "the intro expires after Ada's ask", mk_build(&m), l, T_NOW,
+	    INTRO_MISMATCH);
 	m.expires = T0 + 7200;
 	add_ok("intro-as-long-as-consent-ok", "the intro expires with Ada's ask", mk_build(&m),
 	       &linus, T_NOW, INTRO_INTRO, &grace, &ada);
@@ -646,8 +662,8 @@ cases_intro(const struct bytes *ask)
 	m.card = (struct bytes){ ada.card_fwd, ada.card_fwd_len };
 	other = mk_build(&m);
 	m = mk_intro(other);
-	add("intro-consent-not-ask", "the consent is an intro, not an ask", mk_build(&m), l,
-	    T_NOW, INTRO_NO_CONSENT);
+	add("intro-consent-not-ask", "the consent is an intro, not an ask", mk_build(&m), l, T_NOW,
+	    INTRO_NO_CONSENT);
 	free(other.p);
 
 	/* Ada's intro of Linus to Grace is addressed to Grace, but it is not an ask. */
@@ -667,8 +683,8 @@ cases_intro(const struct bytes *ask)
 	other = mk_build(&m);
 	m = mk_intro(other);
 	m.signer = &ada;
-	add("intro-consent-ask-to-self", "the consent is Ada's ask to Ada", mk_build(&m), l,
-	    T_NOW, INTRO_NO_CONSENT);
+	add("intro-consent-ask-to-self", "the consent is Ada's ask to Ada", mk_build(&m), l, T_NOW,
+	    INTRO_NO_CONSENT);
 	free(other.p);
 
 	m = mk_intro(*ask);
@@ -718,8 +734,8 @@ cases_reply(const struct bytes *ask, const struct bytes *intro, const struct byt
 	other = dup_bytes(intro, intro->n, 0);
 	other.p[other.n - 1] ^= 0x01;
 	m = mk_reply(other);
-	add("reply-re-bad-signature", "the intro with a bit of its signature changed",
-	    mk_build(&m), a, T_NOW, INTRO_MISMATCH);
+	add("reply-re-bad-signature", "the intro with a bit of its signature changed", mk_build(&m),
+	    a, T_NOW, INTRO_MISMATCH);
 	free(other.p);
 
 	m = mk_ask();
@@ -729,8 +745,8 @@ cases_reply(const struct bytes *ask, const struct bytes *intro, const struct byt
 	other = mk_build(&m);
 	free(ask_other.p);
 	m = mk_reply(other);
-	add("reply-re-without-consent", "the intro carries an ask to another hub", mk_build(&m),
-	    a, T_NOW, INTRO_MISMATCH);
+	add("reply-re-without-consent", "the intro carries an ask to another hub", mk_build(&m), a,
+	    T_NOW, INTRO_MISMATCH);
 	free(other.p);
 
 	/* A reply in the place of the intro: Linus "replies" to Grace with Ada's ask to him
@@ -746,16 +762,16 @@ cases_reply(const struct bytes *ask, const struct bytes *intro, const struct byt
 	m = mk_reply(other);
 	m.signer = &grace;
 	m.rk = grace.rk;
-	add("reply-re-is-reply", "re is a reply whose re is an ask, not an intro", mk_build(&m),
-	    a, T_NOW, INTRO_MISMATCH);
+	add("reply-re-is-reply", "re is a reply whose re is an ask, not an intro", mk_build(&m), a,
+	    T_NOW, INTRO_MISMATCH);
 	free(other.p);
 
 	/* The intro and Ada's ask have both expired when the reply comes: still valid. */
 	m = mk_reply(*intro);
 	m.issued = T0 + INTRO_TTL + 86400;
 	m.expires = m.issued + INTRO_TTL;
-	add_ok("reply-late-ok", "a reply made after the intro and the ask expired",
-	       mk_build(&m), &ada, m.issued + 60, INTRO_REPLY, &linus, NULL);
+	add_ok("reply-late-ok", "a reply made after the intro and the ask expired", mk_build(&m),
+	       &ada, m.issued + 60, INTRO_REPLY, &linus, NULL);
 }
 
 static void
@@ -787,8 +803,8 @@ cases_build(void)
 	       &linus, T_NOW, INTRO_INTRO, &grace, &ada);
 	m = mk_reply(intro);
 	reply = mk_make(&m);
-	add_ok("reply-ok", "Linus answers Ada's ask with his card", reply, &ada, T_NOW,
-	       INTRO_REPLY, &linus, NULL);
+	add_ok("reply-ok", "Linus answers Ada's ask with his card", reply, &ada, T_NOW, INTRO_REPLY,
+	       &linus, NULL);
 
 	cases_structure(&ask);
 	cases_fields();
