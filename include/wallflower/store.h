@@ -373,9 +373,9 @@ const char *inbox_kind_name(enum inbox_kind k);
 struct inbox_offer {
 	int64_t id;
 	enum inbox_kind kind;
-	uint8_t *intro;             /* ask, intro: the object as it came; owned */
+	uint8_t *intro; /* ask, intro: the object as it came; owned */
 	size_t intro_len;
-	bool has_via;               /* intro: via is the introducer's identity */
+	bool has_via; /* intro: via is the introducer's identity */
 	uint8_t via[32];
 	bool has_rk;                /* keys.recognition is set (an offer's, or a consent's) */
 	struct card *card;          /* verified when it came in; owned */
@@ -440,8 +440,8 @@ int store_inbox_accept(struct store *st, int64_t id, uint64_t now, struct inbox_
 
 /* Keeps that we asked hub for introductions (ask id), until expires + INTRO_TTL_MAX, to
  * know the replies we asked for. 0; -EIO. */
-int store_ask_made_put(struct store *st, const uint8_t id[32], const uint8_t hub[32],
-                       uint64_t made, uint64_t expires, bool reply) CRYPT_WUR;
+int store_ask_made_put(struct store *st, const uint8_t id[32], const uint8_t hub[32], uint64_t made,
+                       uint64_t expires, bool reply) CRYPT_WUR;
 
 /* The hub we sent ask id to, when we made it and still keep it at now, and whether it
  * asked for replies. 0; -ENOENT; -EIO. */

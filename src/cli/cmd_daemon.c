@@ -1105,7 +1105,8 @@ intro_reply(const json_t *ir, const char *name, const char *file)
 	free(obj);
 	if (r == 0)
 		fprintf(stderr,
-		        "%s is not nearby: send them this text with your card (mail, chat), as they "
+		        "%s is not nearby: send them this text with your card (mail, chat), as "
+		        "they "
 		        "asked; they run 'wallflower import' on it%s%s.\n",
 		        name, file != NULL ? ": it is in " : "",
 		        file != NULL ? cli_quote_path(file) : "");

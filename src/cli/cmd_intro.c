@@ -357,8 +357,7 @@ static const char introduce_help[] =
 /* The consent CONTACT gave: their waiting ask, else their current card when it says fwd.
  * 0 with *inner and *is_card; -1 after saying why there is none. */
 static int
-consent_of(struct store *st, const struct contact *who, uint8_t **inner, size_t *len,
-           bool *is_card)
+consent_of(struct store *st, const struct contact *who, uint8_t **inner, size_t *len, bool *is_card)
 {
 	int r;
 
@@ -442,8 +441,7 @@ cmd_introduce(struct cli *cli, int argc, char **argv)
 	bool done = false, is_card = false;
 	int c, rc = CLI_EXIT_FAIL, failed = 0;
 
-	while ((c = cli_getopt_daemon(cli, argc, argv, "ho:", opts, introduce_help, &done)) !=
-	       -1) {
+	while ((c = cli_getopt_daemon(cli, argc, argv, "ho:", opts, introduce_help, &done)) != -1) {
 		if (c == 'n')
 			note = optarg;
 		else if (c == 'P')

@@ -107,14 +107,15 @@ import_object(const struct import_ctx *x, const char *label, const uint8_t *obj,
 	if ((r = intro_check(obj, len, x->me->sign_pk, x->now, &o, &v)) < 0) {
 		cli_error("%s: %s", label,
 		          r == -ENOMEM ? "out of memory"
-		                       : v == INTRO_NOT_FOR_YOU
-		                               ? "not for you: it names someone else as its recipient"
-		                               : intro_verdict_name(v));
+		          : v == INTRO_NOT_FOR_YOU
+		                  ? "not for you: it names someone else as its recipient"
+		                  : intro_verdict_name(v));
 		return -1;
 	}
 	if ((r = take_by_daemon(obj, len, &outcome)) == 0) {
 		if ((r = intake_object(x->st, o, x->event, x->now, &res)) < 0)
-			cli_error("%s: cannot keep it: %s (nothing was changed)", label, strerror(-r));
+			cli_error("%s: cannot keep it: %s (nothing was changed)", label,
+			          strerror(-r));
 		outcome = res.outcome;
 	}
 	if (r >= 0)

@@ -435,10 +435,10 @@ req_accept(struct wfd *d, const json_t *req)
 	r = store_inbox_accept(d->st, id, (uint64_t)time(NULL), &taken, &person);
 	if (r < 0) {
 		free(card);
-		return r == -ENOENT       ? ctl_error(CTL_E_NOT_FOUND, "no such offer (or it expired)")
-		       : r == -ETIME      ? ctl_error(CTL_E_EXPIRED,
-		                                      "that offer has expired (its card or "
-		                                      "its time to wait ran out); nothing was kept")
+		return r == -ENOENT  ? ctl_error(CTL_E_NOT_FOUND, "no such offer (or it expired)")
+		       : r == -ETIME ? ctl_error(CTL_E_EXPIRED,
+		                                 "that offer has expired (its card or "
+		                                 "its time to wait ran out); nothing was kept")
 		       : r == -EOPNOTSUPP ? bad("that is an ask for introductions: answer it with "
 		                                "'wallflower introduce', or decline it")
 		                          : ctl_error(CTL_E_FAILED, "cannot store the card");

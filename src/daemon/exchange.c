@@ -278,7 +278,7 @@ delivery_to(const struct delivery *dl)
 static const char *
 delivery_what(const struct delivery *dl)
 {
-	return dl->outbox_id != 0                ? "offer"
+	return dl->outbox_id != 0              ? "offer"
 	       : dl->msg.type == PEERMSG_INTRO ? "introduction"
 	                                       : "card back";
 }
@@ -639,8 +639,8 @@ exchange_send_object(struct wfd *d, int64_t contact_id, const uint8_t *obj, size
 		*why = "they are not nearby now";
 		return -ENOENT;
 	}
-	if ((dl = delivery_new(d, PEERMSG_INTRO, NULL, 0, NULL,
-	                       now_s() + WFD_CARD_BACK_TTL)) == NULL ||
+	if ((dl = delivery_new(d, PEERMSG_INTRO, NULL, 0, NULL, now_s() + WFD_CARD_BACK_TTL)) ==
+	            NULL ||
 	    (dl->msg.obj = malloc(len)) == NULL) {
 		if (dl != NULL)
 			delivery_free(dl);
@@ -692,10 +692,10 @@ void
 exchange_peer_up(struct wfd *d, const struct peer *p)
 {
 	for (struct delivery *dl = d->deliveries; dl != NULL; dl = dl->next)
-		if (!dl->connecting &&
-		    ((dl->outbox_id != 0 && !dl->direct && strcmp(dl->instance, p->instance) == 0) ||
-		     (dl->msg.type == PEERMSG_INTRO && p->recognised &&
-		      p->match.contact_id == dl->contact)))
+		if (!dl->connecting && ((dl->outbox_id != 0 && !dl->direct &&
+		                         strcmp(dl->instance, p->instance) == 0) ||
+		                        (dl->msg.type == PEERMSG_INTRO && p->recognised &&
+		                         p->match.contact_id == dl->contact)))
 			loop_timer_set(dl->timer, 0);
 }
 

@@ -83,8 +83,8 @@ introduce_send(struct wfd *d, struct control_client *cl, const json_t *req, bool
 
 	if (!d->started)
 		return ctl_error(CTL_E_NOT_STARTED, "not started: run 'wallflower start' first");
-	if (ctl_get_str(req, "to", 2 * CRYPT_SIGN_PK, &hex) < 0 || strlen(hex) != 2 * CRYPT_SIGN_PK ||
-	    crypt_unhex(to, sizeof(to), hex, strlen(hex)) < 0)
+	if (ctl_get_str(req, "to", 2 * CRYPT_SIGN_PK, &hex) < 0 ||
+	    strlen(hex) != 2 * CRYPT_SIGN_PK || crypt_unhex(to, sizeof(to), hex, strlen(hex)) < 0)
 		return bad("to: the recipient's identity, 64 hex digits");
 	if (obj_arg(req, &obj, &len) < 0)
 		return bad("obj: an introduction object in hex");
@@ -241,17 +241,17 @@ introduce_offer_json(struct wfd *d, const struct inbox_offer *o, json_t *j)
 void
 introduce_taken(struct wfd *d, const struct intro *o, const struct intake_result *res)
 {
-	struct inbox_offer kept = { .id = res->id,
-		                    .kind = o->kind == INTRO_ASK ? INBOX_ASK : INBOX_INTRO,
-		                    .card = (struct card *)(o->kind == INTRO_ASK ? o->from
-		                                                                 : o->introduced),
-		                    .note = o->note,
-		                    .reply = o->kind == INTRO_ASK ? o->reply
-		                                                  : o->consent != NULL && o->consent->reply,
-		                    .intro = o->envelope,
-		                    .intro_len = o->len,
-		                    .received = (uint64_t)time(NULL),
-		                    .expires = o->expires };
+	struct inbox_offer kept = {
+		.id = res->id,
+		.kind = o->kind == INTRO_ASK ? INBOX_ASK : INBOX_INTRO,
+		.card = (struct card *)(o->kind == INTRO_ASK ? o->from : o->introduced),
+		.note = o->note,
+		.reply = o->kind == INTRO_ASK ? o->reply : o->consent != NULL && o->consent->reply,
+		.intro = o->envelope,
+		.intro_len = o->len,
+		.received = (uint64_t)time(NULL),
+		.expires = o->expires
+	};
 	json_t *e;
 
 	switch (res->outcome) {
@@ -272,9 +272,10 @@ introduce_taken(struct wfd *d, const struct intro *o, const struct intake_result
 			log_info("reply taken: contact %lld, introduced as we asked",
 			         (long long)res->id);
 		e = who_json(o->from);
-		json_object_set_new(e, "event", json_string(res->outcome == INTAKE_ANSWERED
-		                                                    ? "card-received"
-		                                                    : "contact-updated"));
+		json_object_set_new(e, "event",
+		                    json_string(res->outcome == INTAKE_ANSWERED
+		                                        ? "card-received"
+		                                        : "contact-updated"));
 		if (res->outcome == INTAKE_ANSWERED && o->kind == INTRO_REPLY)
 			json_object_set_new(e, "introduced_by", who_json(o->re->from));
 		control_broadcast(d->ctl, e);

@@ -216,8 +216,7 @@ int net_connect(struct net *n, struct delivery *dl, const char *addr, uint16_t p
  * or internal). */
 void exchange_request(struct wfd *d, const char *addr, const uint8_t *peer_static,
                       const uint8_t *presence_sk, const struct peermsg *req,
-                      const struct card *card, const struct intro *intro,
-                      struct peermsg *answer);
+                      const struct card *card, const struct intro *intro, struct peermsg *answer);
 
 /* An outgoing session finished: ok with the answer and the responder's presence key, or
  * failed (wrong_peer: the responder was not the one expected, and never saw our card). */

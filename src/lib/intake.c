@@ -225,8 +225,8 @@ apply_reply(struct store *st, const struct intro *o, const char *event, uint64_t
 	    (r = store_recognition_set(st, o->from->key, o->rk, now)) < 0 ||
 	    (r = store_person_by_key(st, hub, &hub_id)) < 0)
 		return r;
-	if (r == 1 && hub_id != res->id &&
-	    (r = store_introduced(st, res->id, hub_id, now)) < 0 && r != -EEXIST && r != -EALREADY)
+	if (r == 1 && hub_id != res->id && (r = store_introduced(st, res->id, hub_id, now)) < 0 &&
+	    r != -EEXIST && r != -EALREADY)
 		return r;
 	res->outcome = INTAKE_ANSWERED;
 	return 0;

@@ -50,7 +50,7 @@ struct session {
 	struct peermsg request; /* initiator: our copy; sig is made after the handshake */
 	struct peermsg *got;    /* the request (responder) or the answer (initiator) */
 	struct card *got_card;
-	struct intro *got_intro; /* responder of an intro: the checked object */
+	struct intro *got_intro;     /* responder of an intro: the checked object */
 	uint8_t self[CRYPT_SIGN_PK]; /* responder: our identity, the one an intro must name */
 	bool has_self;
 	/* A verification in person: our nonce (initiator: committed to in the request),
@@ -498,7 +498,8 @@ check_request_intro(struct session *s)
 	int r;
 
 	if (!s->has_self || s->now == 0)
-		return refuse(s, -EPROTO, PEERMSG_E_UNSUPPORTED, "no identity or clock for an intro");
+		return refuse(s, -EPROTO, PEERMSG_E_UNSUPPORTED,
+		              "no identity or clock for an intro");
 	r = intro_check(s->got->obj, s->got->obj_len, s->self, s->now, &s->got_intro, &v);
 	if (r == -ENOMEM)
 		return refuse(s, r, PEERMSG_E_INTERNAL, "out of memory");

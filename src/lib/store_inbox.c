@@ -178,7 +178,7 @@ read_offer(sqlite3_stmt *s, struct inbox_offer *o)
 	}
 	o->kind = strcmp((const char *)sqlite3_column_text(s, 13), "ask") == 0     ? INBOX_ASK
 	          : strcmp((const char *)sqlite3_column_text(s, 13), "intro") == 0 ? INBOX_INTRO
-	                                                                            : INBOX_OFFER;
+	                                                                           : INBOX_OFFER;
 	if (sqlite3_column_bytes(s, 14) > 0) {
 		o->intro_len = (size_t)sqlite3_column_bytes(s, 14);
 		if ((o->intro = malloc(o->intro_len)) == NULL)
@@ -297,7 +297,8 @@ store_inbox_accept(struct store *st, int64_t id, uint64_t now, struct inbox_offe
 		r = -EOPNOTSUPP;
 	if (r == 0 && (r = store_card_put_tx(st, o.card, now, &res, &person)) == 0 &&
 	    (r = store_met_tx(st, person, o.event, now)) == 0 &&
-	    (!o.has_rk || (r = store_recognition_set(st, o.card->key, o.keys.recognition, now)) == 0) &&
+	    (!o.has_rk ||
+	     (r = store_recognition_set(st, o.card->key, o.keys.recognition, now)) == 0) &&
 	    (!o.has_via || (r = record_introducer(st, person, o.via, now)) == 0))
 		r = drop(st, id);
 	if ((r = store_tx_end(st, r)) < 0) {

@@ -29,8 +29,8 @@ bind_blob(sqlite3_stmt *s, int i, const uint8_t *v, size_t n)
 int
 store_inbox_put_object(struct store *st, enum inbox_kind kind, const struct card *card,
                        const uint8_t *via, const char *note, bool reply, const uint8_t *rk,
-                       const uint8_t *obj, size_t obj_len, const uint8_t id[32],
-                       const char *event, uint64_t now, uint64_t expires, int64_t *out_id)
+                       const uint8_t *obj, size_t obj_len, const uint8_t id[32], const char *event,
+                       uint64_t now, uint64_t expires, int64_t *out_id)
 {
 	static const char sql[] =
 	        "INSERT INTO inbox (key, envelope, offer_id, note, reply, event, received, "
@@ -93,8 +93,8 @@ store_ask_made_put(struct store *st, const uint8_t id[32], const uint8_t hub[32]
 		r = store_sql_step_done(s);
 	store_sql_release(st, s);
 	s = NULL;
-	if (r == 0 && (r = store_sql_prep(st, sql, &s)) == 0 && (r = bind_blob(s, 1, id, 32)) == 0 &&
-	    (r = bind_blob(s, 2, hub, 32)) == 0 &&
+	if (r == 0 && (r = store_sql_prep(st, sql, &s)) == 0 &&
+	    (r = bind_blob(s, 1, id, 32)) == 0 && (r = bind_blob(s, 2, hub, 32)) == 0 &&
 	    (r = store_sql_bind_int(s, 3, (int64_t)made)) == 0 &&
 	    (r = store_sql_bind_int(s, 4, (int64_t)expires)) == 0 &&
 	    (r = store_sql_bind_int(s, 5, reply)) == 0)
@@ -141,8 +141,7 @@ column_copy(sqlite3_stmt *s, int i, uint8_t **out, size_t *len)
 }
 
 int
-store_card_current(struct store *st, const uint8_t key[CRYPT_SIGN_PK], uint8_t **env,
-                   size_t *len)
+store_card_current(struct store *st, const uint8_t key[CRYPT_SIGN_PK], uint8_t **env, size_t *len)
 {
 	static const char sql[] = "SELECT c.envelope FROM card AS c JOIN person AS p ON "
 	                          "p.id = c.person_id WHERE p.key = ?1 ORDER BY c.rev DESC LIMIT 1";
@@ -150,8 +149,8 @@ store_card_current(struct store *st, const uint8_t key[CRYPT_SIGN_PK], uint8_t *
 	int r;
 
 	*env = NULL;
-	if ((r = store_sql_prep(st, sql, &s)) == 0 && (r = bind_blob(s, 1, key, CRYPT_SIGN_PK)) == 0 &&
-	    (r = store_sql_step_row(s)) == 0)
+	if ((r = store_sql_prep(st, sql, &s)) == 0 &&
+	    (r = bind_blob(s, 1, key, CRYPT_SIGN_PK)) == 0 && (r = store_sql_step_row(s)) == 0)
 		r = column_copy(s, 0, env, len);
 	store_sql_release(st, s);
 	return r;
@@ -167,7 +166,8 @@ store_ask_waiting(struct store *st, const uint8_t key[CRYPT_SIGN_PK], uint64_t n
 	int r;
 
 	*obj = NULL;
-	if ((r = store_sql_prep(st, sql, &s)) == 0 && (r = bind_blob(s, 1, key, CRYPT_SIGN_PK)) == 0 &&
+	if ((r = store_sql_prep(st, sql, &s)) == 0 &&
+	    (r = bind_blob(s, 1, key, CRYPT_SIGN_PK)) == 0 &&
 	    (r = store_sql_bind_int(s, 2, (int64_t)now)) == 0 && (r = store_sql_step_row(s)) == 0)
 		r = column_copy(s, 0, obj, len);
 	store_sql_release(st, s);

@@ -281,8 +281,8 @@ test_peermsg_decode_rejects(void **state)
 static void
 test_peermsg_decode_intro_size(void **state)
 {
-	static const uint8_t head[] = { 0x82, 0xa1, 't', 0xa5, 'i', 'n', 't', 'r', 'o',
-		                        0xa3, 'o',  'b', 'j', 0xc5, 0x10, 0x00 };
+	static const uint8_t head[] = { 0x82, 0xa1, 't', 0xa5, 'i', 'n',  't',  'r',
+		                        'o',  0xa3, 'o', 'b',  'j', 0xc5, 0x10, 0x00 };
 	uint8_t buf[sizeof(head) + INTRO_MAX + 1] = { 0 };
 	struct peermsg *m;
 

@@ -1317,7 +1317,11 @@ static void
 test_session_intro_refused(void **state)
 {
 	struct peermsg req = { .type = PEERMSG_INTRO };
-	struct { uint64_t now; uint16_t code; const char *msg; } cases[] = {
+	struct {
+		uint64_t now;
+		uint16_t code;
+		const char *msg;
+	} cases[] = {
 		{ ISSUED + 10, PEERMSG_E_BAD_INTRO, "not-for-you" },
 		{ 0, PEERMSG_E_UNSUPPORTED, NULL },
 	};
@@ -1325,7 +1329,8 @@ test_session_intro_refused(void **state)
 	(void)state;
 	req.obj = ask_to(idc->sign_pk, &req.obj_len);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct session *a = initiator(&req, pb_pk, NULL), *b = responder_at(NULL, cases[i].now);
+		struct session *a = initiator(&req, pb_pk, NULL),
+		               *b = responder_at(NULL, cases[i].now);
 		const struct peermsg *got;
 		unsigned ea = 0, eb = 0;
 

@@ -28,8 +28,8 @@ test_store_intro_put_object(void **state)
 	int64_t row, again;
 
 	assert_int_equal(store_inbox_put_object(fx->st, INBOX_INTRO, ada, grace->key, "hi", true,
-	                                        rk, OBJ, sizeof(OBJ), id, "Hub Con", T0,
-	                                        T0 + 100, &row),
+	                                        rk, OBJ, sizeof(OBJ), id, "Hub Con", T0, T0 + 100,
+	                                        &row),
 	                 0);
 	/* The same object again is kept once. */
 	assert_int_equal(store_inbox_put_object(fx->st, INBOX_INTRO, ada, grace->key, "hi", true,
@@ -80,9 +80,8 @@ test_store_intro_forget_introducer(void **state)
 	                                        NULL, OBJ, sizeof(OBJ), (uint8_t[32]){ 1 }, NULL,
 	                                        T0, T0 + 100, &row),
 	                 0);
-	assert_int_equal(store_ask_made_put(fx->st, (uint8_t[32]){ 2 }, grace->key, T0, T0 + 100,
-	                                    true),
-	                 0);
+	assert_int_equal(
+	        store_ask_made_put(fx->st, (uint8_t[32]){ 2 }, grace->key, T0, T0 + 100, true), 0);
 	assert_int_equal(store_ask_made_get(fx->st, (uint8_t[32]){ 2 }, T0, hub, &reply), 0);
 	assert_int_equal(store_forget(fx->st, grace_id, &gone), 0);
 	assert_int_equal(gone.offers, 1);
@@ -111,8 +110,8 @@ test_store_intro_ask_made(void **state)
 	assert_int_equal(store_ask_made_get(fx->st, id, T0 + 100 + INTRO_TTL_MAX, got, &reply),
 	                 -ENOENT);
 	/* A later ask clears those past any reply. */
-	assert_int_equal(store_ask_made_put(fx->st, other, hub, T0 + 100 + INTRO_TTL_MAX, T0 + 1000000,
-	                                    false),
+	assert_int_equal(store_ask_made_put(fx->st, other, hub, T0 + 100 + INTRO_TTL_MAX,
+	                                    T0 + 1000000, false),
 	                 0);
 	assert_int_equal(store_ask_made_get(fx->st, id, T0, got, &reply), -ENOENT);
 }
@@ -138,8 +137,8 @@ test_store_intro_card_current_ask_waiting(void **state)
 	free(env);
 	assert_int_equal(store_ask_waiting(fx->st, v1->key, T0, &env, &len), -ENOENT);
 	assert_int_equal(store_inbox_put_object(fx->st, INBOX_ASK, v2, NULL, NULL, true, NULL, OBJ,
-	                                        sizeof(OBJ), (uint8_t[32]){ 1 }, NULL, T0,
-	                                        T0 + 100, &row),
+	                                        sizeof(OBJ), (uint8_t[32]){ 1 }, NULL, T0, T0 + 100,
+	                                        &row),
 	                 0);
 	assert_int_equal(store_inbox_put_object(fx->st, INBOX_ASK, v2, NULL, NULL, true, NULL,
 	                                        newer, sizeof(newer), (uint8_t[32]){ 2 }, NULL,
