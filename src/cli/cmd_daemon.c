@@ -685,6 +685,16 @@ print_held_back(const json_t *held)
 	printf(")\n");
 }
 
+/* Where an entry came from: an offer's address; an ask or an intro came from a contact,
+ * whom its detail line names, over the LAN or as text. */
+static const char *
+from_of(const json_t *o)
+{
+	if (strcmp(str(o, "kind"), "ask") == 0 || strcmp(str(o, "kind"), "intro") == 0)
+		return str(o, "kind");
+	return *str(o, "from") ? str(o, "from") : "?";
+}
+
 /* What an ask or an intro says above its note: who asks what, or who introduces. */
 static int
 add_intro(struct cli_table *t, const json_t *o)
@@ -722,8 +732,7 @@ print_offers(const json_t *offers)
 		/* The start of the fingerprint, to compare with what the sender shows. */
 		snprintf(fpr, sizeof(fpr), "%.9s", str(o, "fingerprint"));
 		ok = cli_table_add(t, (const char *const[]){ id, str(o, "name"), fpr,
-		                                             *str(o, "from") ? str(o, "from")
-		                                                             : "?" }) == 0 &&
+		                                             from_of(o) }) == 0 &&
 		     (!*str(o, "same_name_as") ||
 		      detail(t, "      ! not the %s in your contacts (%.9s): another key",
 		             str(o, "name"), str(o, "same_name_as")) == 0) &&
@@ -745,6 +754,12 @@ static const char inbox_help[] =
         "theirs.\n"
         "Nothing you decide is ever told to the sender. Offers expire after 24 hours\n"
         "(wallflowerd --offer-ttl sets another time), or sooner when their card does.\n"
+        "\n"
+        "The inbox also holds introductions (FROM says intro): a contact introduces someone\n"
+        "to you, shown as 'introduced by NAME'; accept or decline them like offers. And asks\n"
+        "(FROM says ask): a contact asks you to introduce them to people, saying to whom;\n"
+        "answer with 'wallflower introduce', or decline. Both wait until they expire (at\n"
+        "most 30 days; 14 as wallflower makes them).\n"
         "\n"
         "  --json    {\"schema\": 1, \"offers\": [...]} (docs/json.md)\n"
         "\n"
