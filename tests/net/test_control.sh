@@ -257,6 +257,7 @@ def case_not_started():
     refused(rt(s, {"cmd": "nearby"}), "not-started", why)
     refused(rt(s, {"cmd": "verify", "peer": "bo"}), "not-started", why)
     refused(rt(s, {"cmd": "verify-wait"}), "not-started", why)
+    refused(rt(s, {"cmd": "intro-send", "to": "00" * 32, "obj": "00"}), "not-started", why)
 
 def case_bad_start():
     """Refused starts change nothing."""
@@ -518,6 +519,31 @@ def case_verify():
     s2.settimeout(10)
     refused(read_msg(s2), "failed", "nobody came to verify in time")
 
+def case_intro():
+    """intro-send and intro-take (proto/control.md 10.17, 10.18): bad arguments, and an
+    object that is not an introduction is refused with its verdict, changing nothing."""
+    s = conn()
+    check(rt(s, {"cmd": "start", "handle": "hub"}).get("ok") is True, "start refused")
+    key_why = "to: the recipient's identity, 64 hex digits"
+    for bad in (None, 7, "", "00" * 31, "zz" * 32, "00" * 33):
+        refused(rt(s, {"cmd": "intro-send", "to": bad, "obj": "00"}), "bad-argument", key_why)
+    obj_why = "obj: an introduction object in hex"
+    for bad in (None, 7, "", "0", "zz"):
+        refused(rt(s, {"cmd": "intro-send", "to": "00" * 32, "obj": bad}), "bad-argument",
+                obj_why)
+        refused(rt(s, {"cmd": "intro-take", "obj": bad}), "bad-argument", obj_why)
+    # Bytes that are no envelope: refused with the verdict, by name.
+    for cmd in ({"cmd": "intro-send", "to": "00" * 32}, {"cmd": "intro-take"}):
+        m = rt(s, dict(cmd, obj="9200"))
+        refused(m, "bad-argument", "obj: not a valid introduction object here: malformed")
+        check(m.get("verdict") == "malformed", "no verdict member: %r" % m)
+    # Over 4096 bytes: a string over the protocol's bound, refused (and the connection
+    # closed) before it is read.
+    m = rt(conn(), {"cmd": "intro-take", "obj": "00" * 4097})
+    check(m.get("ok") is False, "an object of 4097 bytes was taken: %r" % m)
+    m = rt(s, {"cmd": "inbox"})
+    check(m.get("ok") is True and m.get("offers") == [], "the inbox changed: %r" % m)
+
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
 
 if __name__ == "__main__":
@@ -762,6 +788,8 @@ fi
 check "after 'for' runs out, the next start advertises again" py "$SOCK" for-expiry
 check "verify and verify-wait: bad arguments, nobody, one wait at a time, run-out, cancel" \
 	py "$SOCK" verify
+check "intro-send and intro-take: bad arguments, and bytes that are no introduction" \
+	py "$SOCK" intro
 
 # ---- after everything ----
 
