@@ -178,6 +178,27 @@ int graph_hubs(const struct graph *g, size_t max, struct graph_hub **out, size_t
 int graph_hubs_with(const struct graph *g, const struct graph_hubs_opts *o, size_t max,
                     struct graph_hub **out, size_t *n, bool *exact) GRAPH_WUR;
 
+/*
+ * One introduction: person was introduced to you by by (an introduced_by edge between two
+ * people; a person never introduces themselves).
+ */
+struct graph_intro {
+	uint32_t by;     /* the introducer */
+	uint32_t person; /* whom they introduced you to */
+};
+
+/*
+ * Every introduction in g, each pair once, ordered by introducer then person (node index):
+ * what `graph hubs` shows under each hub, and for the introducers whose score keeps them
+ * off the list. *out (owned by the caller; NULL when there is none) and *n. 0; -ENOMEM;
+ * -EINVAL for a bad graph.
+ */
+int graph_introductions(const struct graph *g, struct graph_intro **out, size_t *n) GRAPH_WUR;
+/* The introductions made by person: the range of intros[0..n) (as graph_introductions
+ * orders them) whose by is person, as *first and the count returned (0 for none). */
+size_t graph_introductions_by(const struct graph_intro *intros, size_t n, uint32_t person,
+                              size_t *first);
+
 struct graph_share {
 	uint32_t node; /* an event or organisation */
 	size_t people;
@@ -226,6 +247,24 @@ struct graph_gaps {
 
 int graph_gaps(const struct graph *g, struct graph_gaps *out) GRAPH_WUR;
 void graph_gaps_clear(struct graph_gaps *gaps);
+
+/*
+ * The command that asks hub about topic, for a person to copy:
+ * "wallflower ask PERSON --for TOPIC" (`wallflower ask`, issue 16), each argument quoted
+ * for a POSIX shell when it holds anything but [A-Za-z0-9@%+=:,./_-] (in single quotes,
+ * a quote as '\''), so that pasting it runs exactly that command, whatever a card's name
+ * holds. PERSON is the hub's name when that names the hub alone (no other person's name
+ * has the same canonical form, it cannot be read as the start of someone's fingerprint or
+ * as an option, and it is plain text: text.h, no control or format characters, which a
+ * terminal would show otherwise than the shell reads them); else the hub's fingerprint.
+ * Into out (size bytes, NUL-terminated). 0; -ENOENT when the hub cannot be asked (not a
+ * person, or unverified: a vCard's contact has no key to send a request to) or topic is
+ * not plain text; -ENOSPC when out is too small (GRAPH_ASK_MAX always fits a card's name
+ * and a topic); -EINVAL for an index out of range.
+ */
+#define GRAPH_ASK_MAX 2048
+int graph_ask_command(const struct graph *g, uint32_t hub, uint32_t topic, char *out,
+                      size_t size) GRAPH_WUR;
 
 /* Which people a view of the network keeps: met at or after since (0: any time), at event
  * (a node index; UINT32_MAX: any). */

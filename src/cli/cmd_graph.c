@@ -19,10 +19,12 @@ static const char help[] =
         "         network is across organisations and topics (Blau index and evenness)\n"
         "  hubs   the people your network of people hangs on: the share of pairs of people\n"
         "         whose shortest paths run through them (score), how many you reach only\n"
-        "         through them (reach), and Burt's brokerage (effective size, constraint)\n"
+        "         through them (reach), and Burt's brokerage (effective size, constraint);\n"
+        "         then whom each hub, and anyone else, introduced you to\n"
         "  gaps   topics you seek that nobody in your network offers, who might help with\n"
-        "         each and the hub to ask; topics only one contact holds; events or\n"
-        "         organisations that hold most of your network\n"
+        "         each, the hub to ask and the command that asks them (wallflower ask);\n"
+        "         topics only one contact holds; events or organisations that hold most\n"
+        "         of your network\n"
         "  map    a picture of your network (graph map --help)\n"
         "\n"
         "  --since DATE  stats: only the people you met on or after DATE (YYYY-MM-DD)\n"
@@ -232,13 +234,57 @@ real_or_null(double x)
 	return isnan(x) ? json_null() : json_real(x);
 }
 
+/* [{"name", "fingerprint"}] of the people intros[first..first + k) introduced you to. */
 static json_t *
-hub_json(const struct graph *g, const struct graph_hub *h)
+introduced_json(const struct graph *g, const struct graph_intro *intros, size_t first, size_t k)
 {
-	return json_pack("{s:s, s:s, s:f, s:I, s:o, s:o}", "name", g->nodes[h->node].label,
+	json_t *a = json_array();
+
+	for (size_t i = first; a != NULL && i < first + k; i++) {
+		const struct graph_node *p = &g->nodes[intros[i].person];
+
+		if (json_array_append_new(a, json_pack("{s:s, s:s}", "name", p->label,
+		                                       "fingerprint", p->id)) < 0) {
+			json_decref(a);
+			a = NULL;
+		}
+	}
+	return a;
+}
+
+static json_t *
+hub_json(const struct graph *g, const struct graph_hub *h, const struct graph_intro *intros,
+         size_t n_intros)
+{
+	size_t first, k = graph_introductions_by(intros, n_intros, h->node, &first);
+
+	return json_pack("{s:s, s:s, s:f, s:I, s:o, s:o, s:o}", "name", g->nodes[h->node].label,
 	                 "fingerprint", g->nodes[h->node].id, "betweenness", h->score, "reach",
 	                 (json_int_t)h->reach, "effective_size", real_or_null(h->effective_size),
-	                 "constraint", real_or_null(h->constraint));
+	                 "constraint", real_or_null(h->constraint), "introduced",
+	                 introduced_json(g, intros, first, k));
+}
+
+/* Everyone who introduced you to someone, hubs or not: [{"name", "fingerprint",
+ * "introduced"}], by introducer (node order). */
+static json_t *
+introducers_json(const struct graph *g, const struct graph_intro *intros, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0, k; a != NULL && i < n; i += k) {
+		const struct graph_node *by = &g->nodes[intros[i].by];
+		size_t first;
+
+		k = graph_introductions_by(intros, n, intros[i].by, &first);
+		if (json_array_append_new(a, json_pack("{s:s, s:s, s:o}", "name", by->label,
+		                                       "fingerprint", by->id, "introduced",
+		                                       introduced_json(g, intros, first, k))) < 0) {
+			json_decref(a);
+			a = NULL;
+		}
+	}
+	return a;
 }
 
 static int
@@ -283,34 +329,89 @@ hubs_table(const struct graph *g, const struct graph_hub *hubs, size_t n, bool e
 	return 0;
 }
 
+/* "  NAME introduced you to: A, B" for the introducer by, when they introduced anyone. */
+static void
+introduced_line(const struct graph *g, const struct graph_intro *intros, size_t n, uint32_t by)
+{
+	size_t first, k = graph_introductions_by(intros, n, by, &first);
+
+	if (k == 0)
+		return;
+	printf("  %s introduced you to:", g->nodes[by].label);
+	for (size_t i = first; i < first + k; i++)
+		printf("%s %s", i == first ? "" : ",", g->nodes[intros[i].person].label);
+	putchar('\n');
+}
+
+static bool
+is_hub(const struct graph_hub *hubs, size_t n, uint32_t v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (hubs[i].node == v)
+			return true;
+	return false;
+}
+
+/* Who introduced you to whom: the hubs above in their order, then everyone else who
+ * introduced you to someone (a hub in the essay's sense, whatever their score). */
+static void
+introductions_text(const struct graph *g, const struct graph_hub *hubs, size_t n_hubs,
+                   const struct graph_intro *intros, size_t n)
+{
+	if (n == 0)
+		return;
+	puts("Introductions:");
+	for (size_t i = 0; i < n_hubs; i++)
+		introduced_line(g, intros, n, hubs[i].node);
+	for (size_t i = 0; i < n; i++)
+		if ((i == 0 || intros[i].by != intros[i - 1].by) &&
+		    !is_hub(hubs, n_hubs, intros[i].by))
+			introduced_line(g, intros, n, intros[i].by);
+}
+
+static json_t *
+hubs_doc(const struct graph *g, const struct graph_hub *hubs, size_t n, bool exact,
+         const struct graph_intro *intros, size_t n_intros)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr != NULL && i < n; i++)
+		if (json_array_append_new(arr, hub_json(g, &hubs[i], intros, n_intros)) < 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	if (arr == NULL)
+		return NULL;
+	return json_pack("{s:o, s:b, s:o}", "hubs", arr, "exact", exact, "introducers",
+	                 introducers_json(g, intros, n_intros));
+}
+
 static int
 do_hubs(const struct graph *g, const struct graph_args *a)
 {
-	struct graph_hub *hubs;
-	json_t *arr;
+	struct graph_intro *intros = NULL;
+	struct graph_hub *hubs = NULL;
 	bool exact = false;
-	size_t n;
+	size_t n, n_intros;
 	int r;
 
-	if ((r = graph_hubs_with(g, NULL, a->top, &hubs, &n, &exact)) < 0) {
+	if ((r = graph_hubs_with(g, NULL, a->top, &hubs, &n, &exact)) < 0 ||
+	    (r = graph_introductions(g, &intros, &n_intros)) < 0) {
 		cli_error("cannot compute the hubs: %s", strerror(-r));
+		free(hubs);
 		return CLI_EXIT_FAIL;
 	}
 	if (a->json) {
-		arr = json_array();
-		for (size_t i = 0; arr != NULL && i < n; i++)
-			if (json_array_append_new(arr, hub_json(g, &hubs[i])) < 0) {
-				json_decref(arr);
-				arr = NULL;
-			}
-		r = cli_json_print(arr != NULL
-		                           ? json_pack("{s:o, s:b}", "hubs", arr, "exact", exact)
-		                           : NULL) < 0
+		r = cli_json_print(hubs_doc(g, hubs, n, exact, intros, n_intros)) < 0
 		            ? CLI_EXIT_FAIL
 		            : CLI_EXIT_OK;
+	} else if (hubs_table(g, hubs, n, exact) < 0) {
+		r = CLI_EXIT_FAIL;
 	} else {
-		r = hubs_table(g, hubs, n, exact) < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+		introductions_text(g, hubs, n, intros, n_intros);
+		r = CLI_EXIT_OK;
 	}
+	free(intros);
 	free(hubs);
 	return r;
 }
@@ -346,14 +447,27 @@ lead_json(const struct graph *g, const struct graph_lead *l)
 	                 g->nodes[l->person].id, "topic", g->nodes[l->topic].label);
 }
 
-/* {"name", "fingerprint", "via"} of the hub to ask, or null (no leads). */
+/* The command that asks u's hub about u's topic, or NULL when there is none (no hub, or
+ * one without a key). cmd: GRAPH_ASK_MAX bytes. */
+static const char *
+ask_command(const struct graph *g, const struct graph_unmet *u, char *cmd)
+{
+	if (u->ask >= g->n_nodes || graph_ask_command(g, u->ask, u->topic, cmd, GRAPH_ASK_MAX) < 0)
+		return NULL;
+	return cmd;
+}
+
+/* {"name", "fingerprint", "via", "command"} of the hub to ask, or null (no leads). */
 static json_t *
 ask_json(const struct graph *g, const struct graph_unmet *u)
 {
+	char cmd[GRAPH_ASK_MAX];
+
 	if (u->ask >= g->n_nodes || u->ask_via >= g->n_nodes)
 		return json_null();
-	return json_pack("{s:s, s:s, s:s}", "name", g->nodes[u->ask].label, "fingerprint",
-	                 g->nodes[u->ask].id, "via", g->nodes[u->ask_via].label);
+	return json_pack("{s:s, s:s, s:s, s:s?}", "name", g->nodes[u->ask].label, "fingerprint",
+	                 g->nodes[u->ask].id, "via", g->nodes[u->ask_via].label, "command",
+	                 ask_command(g, u, cmd));
 }
 
 static json_t *
@@ -407,6 +521,8 @@ dominant_json(const struct graph *g, const struct graph_gaps *gaps)
 static void
 unmet_text(const struct graph *g, const struct graph_unmet *u)
 {
+	char cmd[GRAPH_ASK_MAX];
+
 	if (u->n_leads == 0) {
 		puts("    nobody you know holds it or a topic near it");
 		return;
@@ -423,6 +539,8 @@ unmet_text(const struct graph *g, const struct graph_unmet *u)
 	else
 		printf("    ask: %s, one step from %s\n", g->nodes[u->ask].label,
 		       g->nodes[u->ask_via].label);
+	if (ask_command(g, u, cmd) != NULL)
+		printf("    next step: %s\n", cmd);
 }
 
 static void

@@ -1,7 +1,9 @@
 /*
  * graph_gaps.c: what your network is missing (docs/graph.md, "Gaps"), and for each thing
  * you seek that nobody offers, who might help and which hub to ask. Topics compare by
- * their canonical words (canon.h); labels that are not UTF-8 have none.
+ * their canonical words (canon.h); labels that are not UTF-8 have none. The command it
+ * suggests is text for a shell: every name in it comes from someone else's card, so it is
+ * quoted (or replaced by a fingerprint) before it is put there.
  */
 #include <errno.h>
 #include <math.h>
@@ -10,6 +12,7 @@
 
 #include "graph_int.h"
 #include "wallflower/canon.h"
+#include "wallflower/text.h"
 
 /* Gaps */
 
@@ -527,5 +530,134 @@ graph_gaps(const struct graph *g, struct graph_gaps *out)
 	    (r = gaps_single(g, flags, out)) < 0 || (r = gaps_dominant(g, out)) < 0)
 		graph_gaps_clear(out);
 	free(flags);
+	return r;
+}
+
+/* The ask command */
+
+/* Whether s needs no quotes in a POSIX shell (as Python's shlex.quote decides). */
+static bool
+shell_plain(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++)
+		if (strchr("@%+=:,./_-", *s) == NULL &&
+		    !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9')))
+			return false;
+	return true;
+}
+
+/* Appends s to out[*o..size) as one shell word. 0 or -ENOSPC. */
+static int
+shell_word(char *out, size_t size, size_t *o, const char *s)
+{
+	bool plain = shell_plain(s);
+
+	for (const char *p = plain ? s : "'"; *p != '\0'; p++) {
+		if (*o + 1 >= size)
+			return -ENOSPC;
+		out[(*o)++] = *p;
+	}
+	if (plain)
+		goto done;
+	for (const char *p = s; *p != '\0'; p++) {
+		/* A quote ends the quoted text, is escaped, and quoting starts again. */
+		const char *piece = *p == '\'' ? "'\\''" : NULL;
+		size_t len = piece != NULL ? strlen(piece) : 1;
+
+		if (*o + len + 1 >= size)
+			return -ENOSPC;
+		memcpy(out + *o, piece != NULL ? piece : p, len);
+		*o += len;
+	}
+	if (*o + 1 >= size)
+		return -ENOSPC;
+	out[(*o)++] = '\'';
+done:
+	out[*o] = '\0';
+	return 0;
+}
+
+static int
+shell_append(char *out, size_t size, size_t *o, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (*o + len >= size)
+		return -ENOSPC;
+	memcpy(out + *o, s, len + 1);
+	*o += len;
+	return 0;
+}
+
+/* Whether s (lower case, dashes skipped) starts fpr (dashes skipped): store_contact_find
+ * would read it as a fingerprint prefix. */
+static bool
+fpr_prefix(const char *s, const char *fpr)
+{
+	bool any = false;
+
+	for (;; s++) {
+		if (*s == '-')
+			continue;
+		if (*s == '\0')
+			return any;
+		while (*fpr == '-')
+			fpr++;
+		if (*fpr == '\0' || ((*s >= 'A' && *s <= 'Z') ? *s + 32 : *s) != *fpr)
+			return false;
+		fpr++;
+		any = true;
+	}
+}
+
+/* Whether the name of person p names p alone, as a CONTACT argument reads it. */
+static bool
+name_unique(const struct graph *g, uint32_t p)
+{
+	const char *name = g->nodes[p].label;
+	size_t len = strlen(name);
+
+	if (len == 0 || name[0] == '-' || text_check(name, len, 0) != TEXT_OK)
+		return false;
+	for (size_t v = 0; v < g->n_nodes; v++) {
+		const struct graph_node *x = &g->nodes[v];
+
+		if (v == p || x->kind != GRAPH_PERSON)
+			continue;
+		if (canon_equal(x->label, strlen(x->label), name, len) != 0 ||
+		    (x->id != NULL && fpr_prefix(name, x->id)))
+			return false;
+	}
+	return true;
+}
+
+int
+graph_ask_command(const struct graph *g, uint32_t hub, uint32_t topic, char *out, size_t size)
+{
+	const struct graph_node *h, *t;
+	const char *who;
+	size_t o = 0;
+	int r;
+
+	if (size > 0)
+		out[0] = '\0';
+	if ((r = graph_check(g)) < 0)
+		return r;
+	if (hub >= g->n_nodes || topic >= g->n_nodes || size == 0)
+		return -EINVAL;
+	h = &g->nodes[hub];
+	t = &g->nodes[topic];
+	if (h->kind != GRAPH_PERSON || h->unverified || h->id == NULL ||
+	    text_check(t->label, strlen(t->label), 0) != TEXT_OK)
+		return -ENOENT;
+	who = name_unique(g, hub) ? h->label : h->id;
+	if ((r = shell_append(out, size, &o, "wallflower ask ")) < 0 ||
+	    (r = shell_word(out, size, &o, who)) < 0 ||
+	    (r = shell_append(out, size, &o, " --for ")) < 0 ||
+	    (r = shell_word(out, size, &o, t->label)) < 0)
+		out[0] = '\0';
 	return r;
 }

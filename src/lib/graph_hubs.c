@@ -1310,3 +1310,72 @@ graph_hubs(const struct graph *g, size_t max, struct graph_hub **out, size_t *n)
 {
 	return graph_hubs_with(g, NULL, max, out, n, NULL);
 }
+
+/* Introductions */
+
+static int
+intro_cmp(const void *pa, const void *pb)
+{
+	const struct graph_intro *a = pa, *b = pb;
+
+	if (a->by != b->by)
+		return a->by < b->by ? -1 : 1;
+	return a->person < b->person ? -1 : a->person > b->person;
+}
+
+int
+graph_introductions(const struct graph *g, struct graph_intro **out, size_t *n)
+{
+	struct graph_intro *in = NULL;
+	size_t k = 0, kept = 0;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = graph_check(g)) < 0)
+		return r;
+	for (size_t e = 0; e < g->n_edges; e++)
+		k += g->edges[e].kind == GRAPH_INTRODUCED_BY;
+	if (k == 0)
+		return 0;
+	if ((in = reallocarray(NULL, k, sizeof(*in))) == NULL)
+		return -ENOMEM;
+	k = 0;
+	for (size_t e = 0; e < g->n_edges; e++) {
+		const struct graph_edge *x = &g->edges[e];
+
+		if (x->kind == GRAPH_INTRODUCED_BY && x->from != x->to &&
+		    g->nodes[x->from].kind == GRAPH_PERSON && g->nodes[x->to].kind == GRAPH_PERSON)
+			in[k++] = (struct graph_intro){ .by = x->to, .person = x->from };
+	}
+	qsort(in, k, sizeof(*in), intro_cmp);
+	for (size_t i = 0; i < k; i++)
+		if (kept == 0 || intro_cmp(&in[kept - 1], &in[i]) != 0)
+			in[kept++] = in[i];
+	if (kept == 0) {
+		free(in);
+		return 0;
+	}
+	*out = in;
+	*n = kept;
+	return 0;
+}
+
+size_t
+graph_introductions_by(const struct graph_intro *intros, size_t n, uint32_t person, size_t *first)
+{
+	size_t lo = 0, hi = n, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (intros[mid].by < person)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*first = lo;
+	for (end = lo; end < n && intros[end].by == person; end++)
+		;
+	return end - lo;
+}

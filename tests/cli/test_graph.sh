@@ -15,7 +15,9 @@
 # (reach 1). The people graph (you left out): Ada-Bo, Ada-Cy, Cy-Di, Cy-Eve; Cy has three
 # contacts tied to none of each other (effective size 3, constraint 3 * (1/3)^2), Ada two
 # (2, 2 * (1/2)^2). Gaps: nobody holds governance or a topic sharing a word with it; Di
-# knows open data (the word "open"), and Cy, who met Di at Meetup, is the hub to ask.
+# knows open data (the word "open"), and Cy, who met Di at Meetup, is the hub to ask: the
+# next step is "wallflower ask 'Cy Young' --for 'open source'". Introductions (import
+# --via): Cy introduced you to Eve, Ada to Cy; with --top 1 Ada is no hub, and still shown.
 # Selections: since 2026-03-01 keeps Cy and Di; at Meetup since 2026-04-01, Di alone.
 # TAP output. Arguments: the wallflower binary, the source root.
 set -u
@@ -44,6 +46,7 @@ def near(x, y): return x is not None and math.isclose(x, y, rel_tol=1e-9, abs_to
 assert $1, d"
 }
 err_is() { [ "$(cat "$TMP/err")" = "$1" ] || { sed 's/^/# /' "$TMP/err"; return 1; }; }
+out_is() { [ "$(cat "$TMP/out")" = "$1" ] || { sed 's/^/# /' "$TMP/out"; return 1; }; }
 
 person() { # DIR NAME ORG TOPIC OFFER
 	"$WF" --state-dir "$TMP/$1" init --name "$2" >/dev/null &&
@@ -102,14 +105,26 @@ check "--since goes with stats only" wf 2 graph hubs --since 2026-01-01
 check "graph map is its own verb" wf 2 graph --json map
 
 # ---- hubs ----
+cyfpr=$("$WF" contacts --search Cy --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["contacts"][0]["fingerprint"])')
 check "graph hubs" wf 0 graph hubs
 check "graph hubs: golden" golden graph-hubs.txt
 check "graph hubs --json" wf 0 graph hubs --json
-check "Cy then Ada, by hand" json "[h['name'] for h in d['hubs']] == ['Cy Young', 'Ada Lovelace'] and d['exact'] is True and list(d) == ['schema', 'hubs', 'exact']"
+check "Cy then Ada, by hand" json "[h['name'] for h in d['hubs']] == ['Cy Young', 'Ada Lovelace'] and d['exact'] is True and list(d) == ['schema', 'hubs', 'exact', 'introducers']"
 check "Cy: 5/10, reach 1, size 3, constraint 1/3" json "near(d['hubs'][0]['betweenness'], 0.5) and d['hubs'][0]['reach'] == 1 and near(d['hubs'][0]['effective_size'], 3) and near(d['hubs'][0]['constraint'], 1 / 3)"
 check "Ada: 2/10, reach 0, size 2, constraint 1/2" json "near(d['hubs'][1]['betweenness'], 0.2) and d['hubs'][1]['reach'] == 0 and near(d['hubs'][1]['effective_size'], 2) and near(d['hubs'][1]['constraint'], 0.5)"
 check "graph hubs --top 1" wf 0 graph hubs --top 1 --json
 check "Cy alone" json "[h['name'] for h in d['hubs']] == ['Cy Young']"
+evefpr=$("$WF" contacts --search Eve --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["contacts"][0]["fingerprint"])')
+check "graph hubs --json" wf 0 graph hubs --json
+check "each hub: whom they introduced you to" json "[[(i['name'], i['fingerprint']) for i in h['introduced']] for h in d['hubs']] == [[('Eve Evans', '$evefpr')], [('Cy Young', '$cyfpr')]]"
+check "every introducer, hub or not" json "[(x['name'], [i['name'] for i in x['introduced']]) for x in d['introducers']] == [('Ada Lovelace', ['Cy Young']), ('Cy Young', ['Eve Evans'])] and list(d) == ['schema', 'hubs', 'exact', 'introducers']"
+check "graph hubs --top 1, as text" wf 0 graph hubs --top 1
+check "Ada, no hub there, still introduced you to Cy" out_is "1.  Cy Young  0.500  1  3.00  0.333
+(score: the share of pairs of people whose shortest paths run through them;
+ reach: people you reach only through them; docs/graph.md)
+Introductions:
+  Cy Young introduced you to: Eve Evans
+  Ada Lovelace introduced you to: Cy Young"
 
 # ---- gaps ----
 check "graph gaps" wf 0 graph gaps
@@ -118,8 +133,13 @@ check "graph gaps --json" wf 0 graph gaps --json
 check "two unmet, mentoring offered" json "d['unmet_seeks'] == ['governance', 'open source'] and [u['topic'] for u in d['unmet']] == d['unmet_seeks']"
 check "governance: no lead, nobody to ask" json "d['unmet'][0]['leads'] == [] and d['unmet'][0]['ask'] is None"
 check "open source: Di (open data), ask Cy via Di" json "[(l['name'], l['topic']) for l in d['unmet'][1]['leads']] == [('Di Dao', 'open data')] and d['unmet'][1]['ask']['name'] == 'Cy Young' and d['unmet'][1]['ask']['via'] == 'Di Dao'"
-cyfpr=$("$WF" contacts --search Cy --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["contacts"][0]["fingerprint"])')
 check "the hub's fingerprint is Cy's" json "d['unmet'][1]['ask']['fingerprint'] == '$cyfpr'"
+check "the next step, as a command" json "d['unmet'][1]['ask']['command'] == \"wallflower ask 'Cy Young' --for 'open source'\""
+# What a shell makes of the command: ask, the hub, --for and the topic, four words.
+cmd=$(python3 -c "import json; print(json.load(open('$TMP/out'))['unmet'][1]['ask']['command'])")
+argv() { eval "set -- $cmd" && [ $# -eq 5 ] && [ "$1" = wallflower ] && [ "$2" = ask ] &&
+	[ "$3" = "Cy Young" ] && [ "$4" = --for ] && [ "$5" = "open source" ]; }
+check "a shell reads it back as typed" argv
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
