@@ -106,7 +106,7 @@ check_valid(const struct intro *o, const uint8_t *buf, size_t len, const uint8_t
 	CHECK(memcmp(o->id, id, INTRO_ID_LEN) == 0);
 	CHECK(o->from != NULL && same(o->to, self));
 	CHECK(o->issued < o->expires && o->expires - o->issued <= INTRO_TTL_MAX);
-	CHECK(o->issued <= INT64_MAX && o->expires > now);
+	CHECK(o->issued <= INT64_MAX && o->expires <= INT64_MAX && o->expires > now);
 	CHECK(o->issued <= now || o->issued - now <= INTRO_SKEW);
 	switch (o->kind) {
 	case INTRO_ASK:

@@ -270,6 +270,7 @@ test_intro_check_fields(void **state)
 	EXPECT("missing-to", "malformed");
 	EXPECT("missing-issued", "malformed");
 	EXPECT("issued-out-of-range", "malformed");
+	EXPECT("expires-out-of-range", "malformed");
 	EXPECT("expires-at-issued", "malformed");
 	EXPECT("ask-without-for", "malformed");
 	EXPECT("note-line-feed", "malformed");

@@ -538,6 +538,11 @@ cases_fields(void)
 	add("issued-out-of-range", "issued is 2^63, read at 2^63 - 1", mk_build(&m), g,
 	    (uint64_t)INT64_MAX, INTRO_MALFORMED);
 	m = mk_ask();
+	m.issued = (uint64_t)INT64_MAX - 10;
+	m.expires = (uint64_t)INT64_MAX + 1;
+	add("expires-out-of-range", "expires is 2^63, issued 11 s before, read at issued",
+	    mk_build(&m), g, m.issued, INTRO_MALFORMED);
+	m = mk_ask();
 	m.expires = m.issued;
 	add("expires-at-issued", "expires equal to issued", mk_build(&m), g, T_NOW,
 	    INTRO_MALFORMED);
