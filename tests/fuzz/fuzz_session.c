@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "rawpeer.h"
+#include "wallflower/intro.h"
 #include "wallflower/sas.h"
 #include "wallflower/session.h"
 
@@ -33,6 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		if (!(cond))                                                                       \
 			abort();                                                                   \
 	} while (0)
+
+/* The responders' clock: an hour after Ada's card was issued. */
+#define FUZZ_NOW 1790003600
 
 static struct identity *ada;
 static uint8_t pres_a[32], pres_b[32], eph_a[32], eph_b[32];
@@ -78,7 +82,17 @@ feed(struct session *s, const uint8_t *data, size_t size)
 			return;
 		}
 		CHECK(used > 0 && used <= size - off);
-		if (ev == SESSION_EV_REQUEST && session_request(s)->type == PEERMSG_VERIFY) {
+		if (ev == SESSION_EV_REQUEST && session_request(s)->type == PEERMSG_INTRO) {
+			const struct intro *o = session_request_intro(s);
+			struct peermsg ack = { .type = PEERMSG_ACK };
+
+			/* An object for us, valid now: its signer is the peer, nothing more. */
+			CHECK(o != NULL && memcmp(o->to, ada->sign_pk, CRYPT_SIGN_PK) == 0);
+			CHECK(o->issued <= FUZZ_NOW + INTRO_SKEW && o->expires > FUZZ_NOW);
+			CHECK(memcmp(session_peer(s), o->from->key, CRYPT_SIGN_PK) == 0);
+			CHECK(session_request_card(s) == o->from);
+			CHECK(session_answer(s, &ack) == 0);
+		} else if (ev == SESSION_EV_REQUEST && session_request(s)->type == PEERMSG_VERIFY) {
 			uint8_t h[NOISE_HASH];
 
 			CHECK(session_handshake_hash(s, h) == 0);
@@ -111,7 +125,8 @@ established(enum session_role role, bool verify, struct rawpeer *raw)
 		                      .static_sk = role == SESSION_INITIATOR ? pres_a : pres_b,
 		                      .id = ada,
 		                      .request = verify ? &ask : &offer,
-		                      .ephemeral = role == SESSION_INITIATOR ? eph_a : eph_b };
+		                      .ephemeral = role == SESSION_INITIATOR ? eph_a : eph_b,
+		                      .now = FUZZ_NOW };
 	uint8_t frame[SESSION_FRAME_MAX + 2];
 	struct session *s;
 	const uint8_t *d;
