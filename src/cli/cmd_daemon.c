@@ -1297,11 +1297,19 @@ print_event(const json_t *e)
 	if (p != NULL)
 		printf("%s: %s %s\n", ev, str(p, "id"),
 		       *str(p, "handle") ? str(p, "handle") : str(p, "instance"));
-	else if (o != NULL)
-		printf("%s: %lld from %s [%.9s]%s\n", ev,
+	else if (o != NULL && json_object_get(o, "introduced_by") != NULL)
+		printf("%s: %lld %s [%.9s], introduced by %s\n", ev,
 		       (long long)json_integer_value(json_object_get(o, "id")), str(o, "name"),
+		       str(o, "fingerprint"), str(json_object_get(o, "introduced_by"), "name"));
+	else if (o != NULL)
+		printf("%s: %lld %s %s [%.9s]%s\n", ev,
+		       (long long)json_integer_value(json_object_get(o, "id")),
+		       strcmp(str(o, "kind"), "ask") == 0 ? "an ask from" : "from", str(o, "name"),
 		       str(o, "fingerprint"),
 		       *str(o, "same_name_as") ? " (not the contact of that name)" : "");
+	else if (json_object_get(e, "introduced_by") != NULL)
+		printf("%s: %s (%s), introduced by %s\n", ev, str(e, "name"), str(e, "fingerprint"),
+		       str(json_object_get(e, "introduced_by"), "name"));
 	else if (json_object_get(e, "name") != NULL)
 		printf("%s: %s (%s)\n", ev, str(e, "name"), str(e, "fingerprint"));
 	else if (json_object_get(e, "avahi") != NULL)

@@ -79,6 +79,10 @@ tb_check "an ask is not accepted" says grace "answer it with 'wallflower introdu
 tb_check "and stays in the inbox" inbox_has grace "o['id'] == $ASK"
 
 # ---- Grace introduces Ada to Linus ----
+# Linus and Ada watch: what each is told, as it happens.
+tb_spawn linus "$TB_DIR/linus.watch" "$WF" watch
+tb_spawn ada "$TB_DIR/ada.watch" "$WF" watch
+sleep 1
 tb_check "grace introduces ada to linus, over the LAN" says grace \
 	"^Sent to Linus Torvalds over the LAN" introduce ada linus --note "you both fight with SharePoint"
 tb_check "linus's inbox shows the introduction" tb_wait 10 inbox_has linus \
@@ -92,6 +96,10 @@ tb_check "linus accepts, and his card goes to ada, who asked" says linus \
 tb_check "linus has ada, introduced by grace" introduced linus "Ada Lovelace" "Grace Hopper"
 tb_check "ada has linus, introduced by grace" tb_wait 15 introduced ada "Linus Torvalds" "Grace Hopper"
 tb_check "ada's show says so" says ada "via        Grace Hopper" show Linus
+tb_check "linus was told who introduced whom" grep -q \
+	"^offer-received: [0-9]* Ada Lovelace \[[a-z0-9-]*\], introduced by Grace Hopper$" "$TB_DIR/linus.watch"
+tb_check "ada was told whose card came, introduced by whom" grep -q \
+	"^card-received: Linus Torvalds ([a-z0-9-]*), introduced by Grace Hopper$" "$TB_DIR/ada.watch"
 tb_check "ada's daemon took it as the reply she asked for" grep -q "reply taken: contact" "$TB_DIR/ada/wfd.log"
 
 # ---- Margaret declines: nobody can tell ----
