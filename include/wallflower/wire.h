@@ -77,6 +77,9 @@ const struct wire_obj *wire_item(const struct wire_obj *o, size_t i);
 /* Key and value of entry i of a map; i < wire_count(o). */
 const struct wire_obj *wire_key(const struct wire_obj *o, size_t i);
 const struct wire_obj *wire_val(const struct wire_obj *o, size_t i);
+/* The value of the first entry of map o whose key is the string name (exact bytes), or
+ * NULL (none, or o is not a map). Callers that refuse duplicate keys get the one. */
+const struct wire_obj *wire_map_get(const struct wire_obj *o, const char *name);
 
 struct wire_out;
 

@@ -474,28 +474,11 @@ read_keys(const struct wire_obj *map, struct card_error *err)
 	return 0;
 }
 
-/* The value of key name in map, or NULL. Keys are known to be distinct. */
-static const struct wire_obj *
-lookup(const struct wire_obj *map, const char *name)
-{
-	size_t len = strlen(name);
-
-	for (size_t i = 0; i < wire_count(map); i++) {
-		const char *k;
-		size_t n;
-
-		if (wire_get_str(wire_key(map, i), &k, &n) == 0 && n == len &&
-		    memcmp(k, name, n) == 0)
-			return wire_val(map, i);
-	}
-	return NULL;
-}
-
 static int
 read_uint(const struct wire_obj *map, const char *name, bool required, uint64_t *v, bool *present,
           struct card_error *err)
 {
-	const struct wire_obj *o = lookup(map, name);
+	const struct wire_obj *o = wire_map_get(map, name);
 
 	*present = o != NULL;
 	if (o == NULL)
@@ -523,7 +506,7 @@ read_signer(const struct wire_obj *map, const uint8_t *payload, size_t plen, con
 		return r;
 	if (v != CARD_VERSION)
 		return fail(err, CARD_VERSION_UNKNOWN, "v", 0, -EBADMSG);
-	if ((o = lookup(map, "key")) == NULL)
+	if ((o = wire_map_get(map, "key")) == NULL)
 		return fail(err, CARD_MISSING, "key", 0, -EBADMSG);
 	if (wire_get_bin(o, &key, &klen) < 0 || klen != CRYPT_SIGN_PK)
 		return fail(err, CARD_TYPE, "key", 0, -EBADMSG);
@@ -618,10 +601,10 @@ read_fields(const struct wire_obj *map, struct card *card, struct card_error *er
 	if ((r = read_uint(map, "rev", true, &card->rev, &present, err)) < 0 ||
 	    (r = read_uint(map, "issued", true, &card->issued, &present, err)) < 0)
 		return r;
-	if (lookup(map, "name") == NULL)
+	if (wire_map_get(map, "name") == NULL)
 		return fail(err, CARD_MISSING, "name", 0, -EBADMSG);
 	for (int i = 0; i < CARD_FIELD_COUNT; i++) {
-		if ((o = lookup(map, fields[i].name)) == NULL)
+		if ((o = wire_map_get(map, fields[i].name)) == NULL)
 			continue;
 		if (fields[i].list)
 			r = read_list(i, o, card_fields_list(&card->f, i), err);
@@ -630,7 +613,7 @@ read_fields(const struct wire_obj *map, struct card *card, struct card_error *er
 		if (r < 0)
 			return r;
 	}
-	if ((o = lookup(map, "fwd")) != NULL) {
+	if ((o = wire_map_get(map, "fwd")) != NULL) {
 		if (wire_get_bool(o, &fwd) < 0)
 			return fail(err, CARD_TYPE, "fwd", 0, -EBADMSG);
 		card->f.fwd = fwd;
@@ -639,7 +622,7 @@ read_fields(const struct wire_obj *map, struct card *card, struct card_error *er
 		return r;
 	card->unknown_keys = wire_count(map) - (4 + (card->f.fwd >= 0) + card->has_expires);
 	for (int i = 0; i < CARD_FIELD_COUNT; i++)
-		card->unknown_keys -= lookup(map, fields[i].name) != NULL;
+		card->unknown_keys -= wire_map_get(map, fields[i].name) != NULL;
 	return 0;
 }
 

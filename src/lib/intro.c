@@ -145,29 +145,12 @@ keys_ok(const struct wire_obj *map)
 	return true;
 }
 
-/* The value of key name, or NULL. Keys are known to be distinct. */
-static const struct wire_obj *
-lookup(const struct wire_obj *map, const char *name)
-{
-	size_t len = strlen(name);
-
-	for (size_t i = 0; i < wire_count(map); i++) {
-		const char *k;
-		size_t n;
-
-		if (wire_get_str(wire_key(map, i), &k, &n) == 0 && n == len &&
-		    memcmp(k, name, n) == 0)
-			return wire_val(map, i);
-	}
-	return NULL;
-}
-
 /* A byte string of min..max bytes: 1 when present, 0 when absent, -1 when wrong. */
 static int
 field_bin(const struct wire_obj *map, const char *name, size_t min, size_t max, const uint8_t **p,
           size_t *n)
 {
-	const struct wire_obj *o = lookup(map, name);
+	const struct wire_obj *o = wire_map_get(map, name);
 
 	if (o == NULL)
 		return 0;
@@ -181,7 +164,7 @@ field_bin(const struct wire_obj *map, const char *name, size_t min, size_t max, 
 static int
 field_text(const struct wire_obj *map, const char *name, size_t max, char **out)
 {
-	const struct wire_obj *o = lookup(map, name);
+	const struct wire_obj *o = wire_map_get(map, name);
 	const char *s;
 	size_t n;
 
@@ -198,7 +181,7 @@ field_text(const struct wire_obj *map, const char *name, size_t max, char **out)
 static int
 read_version_kind(const struct wire_obj *map, struct intro *o, enum intro_verdict *verdict)
 {
-	const struct wire_obj *v = lookup(map, "v"), *k = lookup(map, "k");
+	const struct wire_obj *v = wire_map_get(map, "v"), *k = wire_map_get(map, "k");
 	uint64_t version;
 	const char *s;
 	size_t n;
@@ -223,7 +206,8 @@ static int
 read_common(const struct wire_obj *map, struct intro *o, struct raw *raw,
             enum intro_verdict *verdict)
 {
-	const struct wire_obj *issued = lookup(map, "issued"), *expires = lookup(map, "expires");
+	const struct wire_obj *issued = wire_map_get(map, "issued"),
+	                      *expires = wire_map_get(map, "expires");
 	const uint8_t *to;
 	size_t n;
 
@@ -260,7 +244,7 @@ read_rk(const struct wire_obj *map, bool need, struct intro *o)
 static int
 read_ask(const struct wire_obj *map, struct intro *o, enum intro_verdict *verdict)
 {
-	const struct wire_obj *reply = lookup(map, "reply");
+	const struct wire_obj *reply = wire_map_get(map, "reply");
 	int r = field_text(map, "for", INTRO_FOR_MAX, &o->seek);
 
 	if (r < 0 && r != -1)

@@ -272,20 +272,11 @@ read_keys(struct reader *rd)
 	return 0;
 }
 
+/* The value of key name in the message (keys are known to be distinct), or NULL. */
 static const struct wire_obj *
 lookup(const struct reader *rd, const char *name)
 {
-	size_t len = strlen(name);
-
-	for (size_t i = 0; i < wire_count(rd->map); i++) {
-		const char *k;
-		size_t n;
-
-		if (wire_get_str(wire_key(rd->map, i), &k, &n) == 0 && n == len &&
-		    memcmp(k, name, n) == 0)
-			return wire_val(rd->map, i);
-	}
-	return NULL;
+	return wire_map_get(rd->map, name);
 }
 
 static int

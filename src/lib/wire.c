@@ -335,6 +335,22 @@ wire_val(const struct wire_obj *o, size_t i)
 	return wo(&mo(o)->via.map.ptr[i].val);
 }
 
+const struct wire_obj *
+wire_map_get(const struct wire_obj *o, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < wire_count(o); i++) {
+		const char *k;
+		size_t n;
+
+		if (wire_get_str(wire_key(o, i), &k, &n) == 0 && n == len &&
+		    memcmp(k, name, n) == 0)
+			return wire_val(o, i);
+	}
+	return NULL;
+}
+
 struct wire_out {
 	msgpack_packer pk;
 	uint8_t *buf;
