@@ -60,6 +60,8 @@ int cli_getopt_daemon(struct cli *cli, int argc, char **argv, const char *shorto
 
 /* The control socket's path (a fresh string), or NULL after saying why. */
 char *cli_socket_path(void);
+/* The same, saying nothing when there is no runtime directory (no daemon can run then). */
+char *cli_socket_path_quietly(void);
 /* A connected socket, or -1 (quietly). */
 int cli_dial(const char *path);
 /* A connection to the daemon, or -1 after saying it is not running. */

@@ -45,6 +45,12 @@ cli_socket_path(void)
 	return socket_path(false);
 }
 
+char *
+cli_socket_path_quietly(void)
+{
+	return socket_path(true);
+}
+
 /* A connected socket, or -1 (quietly: the caller knows what a missing daemon means). */
 int
 cli_dial(const char *path)

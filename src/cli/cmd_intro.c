@@ -94,7 +94,7 @@ static int
 over_lan(const uint8_t *obj, size_t len, const uint8_t to[CRYPT_SIGN_PK], const char *name,
          const char **why)
 {
-	char *path = cli_socket_path(), *hex = malloc(2 * len + 1);
+	char *path = cli_socket_path_quietly(), *hex = malloc(2 * len + 1);
 	char key[2 * CRYPT_SIGN_PK + 1];
 	const char *state = "", *code = "", *msg = "";
 	json_t *reply = NULL;
@@ -124,8 +124,9 @@ over_lan(const uint8_t *obj, size_t len, const uint8_t to[CRYPT_SIGN_PK], const 
 		printf("Sent to %s over the LAN\n", name);
 		r = 1;
 	} else if (json_is_true(json_object_get(reply, "ok")) && strcmp(state, "pending") == 0) {
-		printf("On its way to %s, who is nearby (%s)\n", name, cli_printable(msg));
-		r = 1;
+		/* The daemon keeps trying while they stay nearby; the text is the sure way. */
+		*why = "it is on its way over the LAN, not delivered yet (the text is for the case "
+		       "it does not get through)";
 	} else if (json_is_true(json_object_get(reply, "ok"))) {
 		*why = "they are not nearby now";
 	} else if (strcmp(code, CTL_E_NOT_STARTED) == 0) {

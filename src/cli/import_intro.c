@@ -27,7 +27,7 @@ take_by_daemon(const uint8_t *obj, size_t len, enum intake_outcome *outcome)
 		                             [INTAKE_ANSWERED] = "answered",
 		                             [INTAKE_IGNORED] = "ignored",
 		                             [INTAKE_REPEAT] = "repeat" };
-	char *path = cli_socket_path(), *hex = malloc(2 * len + 1);
+	char *path = cli_socket_path_quietly(), *hex = malloc(2 * len + 1);
 	int fd = path != NULL ? cli_dial(path) : -1, r = 0;
 	const char *got = NULL, *msg = "the daemon refused";
 	json_t *reply = NULL;
