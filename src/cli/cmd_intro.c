@@ -411,7 +411,7 @@ introduce_one(const struct intro_out *out, const struct identity *id, const uint
 			                  .inner_len = inner_len,
 			                  .inner_is_card = is_card };
 
-		if ((r = intro_make(&p, id, &obj, &len, &v)) < 0) {
+		if (intro_make(&p, id, &obj, &len, &v) < 0) {
 			said_verdict("introduction", v);
 			return -1;
 		}

@@ -191,7 +191,7 @@ introduce_reply(struct wfd *d, const struct inbox_offer *o, int64_t asker, const
 
 	if (card == NULL)
 		return json_pack("{ss}", "state", "withheld");
-	if ((r = intro_make(&p, d->id, &obj, &n, &v)) < 0) {
+	if (intro_make(&p, d->id, &obj, &n, &v) < 0) {
 		log_warnx("cannot make the reply to an introduction: %s", intro_verdict_name(v));
 		return json_pack("{ssss}", "state", "failed", "msg", intro_verdict_name(v));
 	}

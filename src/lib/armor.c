@@ -36,7 +36,7 @@ static const char *const end_lines[ARMOR_LABEL_COUNT] = {
 
 static const char *const fault_phrases[ARMOR_FAULT_COUNT] = {
 	[ARMOR_OK] = "no fault",
-	[ARMOR_NO_END] = "no END line of its own label",
+	[ARMOR_NO_END] = "the text ends, or another block begins, before its END line",
 	[ARMOR_BAD_CHAR] = "a character that is not base64",
 	[ARMOR_LONG_LINE] = "a line longer than 76 characters",
 	[ARMOR_BLANK_LINE] = "an empty line inside the block",

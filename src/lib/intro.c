@@ -474,8 +474,7 @@ check_reply(struct intro *o, const struct raw *raw, enum intro_verdict *verdict)
 	r = object_read(raw->inner, raw->inner_len, &inner, &o->re, &iraw, &v);
 	if (r < 0)
 		return inner_refuse(r, verdict, INTRO_MISMATCH);
-	re = o->re;
-	if (re->kind != INTRO_INTRO)
+	if ((re = o->re) == NULL || re->kind != INTRO_INTRO)
 		return refuse(verdict, INTRO_MISMATCH);
 	if ((r = check_intro(re, &iraw, &inner, &v)) < 0)
 		return inner_refuse(r, verdict, INTRO_MISMATCH);

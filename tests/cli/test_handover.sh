@@ -94,7 +94,7 @@ check "an invalid card, in one line" one_line_err "invalid card:"
 check "nothing changed" unchanged before
 head -n 3 "$TMP/eve2.asc" >"$TMP/cut.asc"
 check "a block cut short: exit 1" wf 1 import "$TMP/cut.asc"
-check "says the END line is missing" one_line_err "damaged armor: no $END line"
+check "says the END line is missing" one_line_err "damaged armor: the text ends, or another block begins, before its END line"
 { cat "$TMP/bad-char.asc"; cat "$TMP/eve2.asc"; } >"$TMP/bad-good.txt"
 check "a damaged block beside a good one: exit 1" wf 1 import "$TMP/bad-good.txt"
 check "the good one is still imported" has "(block at line 7): Updated Eve Ning"

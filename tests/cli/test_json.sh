@@ -187,10 +187,14 @@ cat >"$TMP/replies.json" <<'EOF'
   {"id": 7, "name": "Eve", "note": "hello", "fingerprint": "eeee-vvvv-eeee-eeee-vvvv-eeee",
    "common": {"topics": [], "you_offer": [], "you_seek": []}, "reply": true,
    "received": 0, "expires": 0, "event": "Conf", "from": "192.0.2.3",
-   "same_name_as": "abcd-efgh-ijkl-mnop-qrst-uvwx"},
+   "same_name_as": "abcd-efgh-ijkl-mnop-qrst-uvwx", "kind": "offer"},
   {"id": 8, "name": "Fay", "fingerprint": "ffff-aaaa-yyyy-ffff-aaaa-yyyy",
    "common": {"topics": [], "you_offer": [], "you_seek": []}, "reply": false,
-   "received": 0, "expires": 0, "event": null}],
+   "received": 0, "expires": 0, "event": null, "kind": "ask", "for": "people who run wikis"},
+  {"id": 9, "name": "Gil", "fingerprint": "gggg-iiii-llll-gggg-iiii-llll",
+   "common": {"topics": [], "you_offer": [], "you_seek": []}, "reply": true,
+   "received": 0, "expires": 0, "event": null, "kind": "intro",
+   "introduced_by": {"name": "Hal", "fingerprint": "hhhh-aaaa-llll-hhhh-aaaa-llll"}}],
   "held_back": {"busy": 0, "by": {}}}
 }
 EOF

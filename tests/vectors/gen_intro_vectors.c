@@ -273,11 +273,12 @@ mk_build(const struct mk *m)
 	h[2] = (uint8_t)n;
 	buf_put(payload, &plen, CAP, h, n < 16 ? 1 : 3);
 	for (size_t i = 0; i < n; i++) {
-		struct entry *x = &e[m->reverse ? n - 1 - i : i];
+		const struct entry *x = &e[m->reverse ? n - 1 - i : i];
 
 		buf_put(payload, &plen, CAP, x->p, x->n);
-		free(x->p);
 	}
+	for (size_t i = 0; i < n; i++) /* in order: each once, whatever the order above */
+		free(e[i].p);
 	if (crypt_sign_tagged(sig, m->signer->id->sign_sk, INTRO_SIGN_TAG, payload, plen) < 0 ||
 	    (out.p = malloc(plen + 6 + CRYPT_SIG)) == NULL)
 		gen_die("sign");
