@@ -69,24 +69,24 @@ check "three contacts" sh -c "'$WF' contacts | wc -l | grep -qx 3"
 
 # ---- met ----
 
-check "met needs --event" wf 2 met Bo
-check "met refuses a future day" wf 2 met Bo --event Conf --on 2999-01-01
-check "met refuses a day that is not one" wf 2 met Bo --event Conf --on 2020-02-30
+check "met needs --event" wf 2 met "Bo Builder"
+check "met refuses a future day" wf 2 met "Bo Builder" --event Conf --on 2999-01-01
+check "met refuses a day that is not one" wf 2 met "Bo Builder" --event Conf --on 2020-02-30
 check "met with nobody" wf 1 met Nobody --event Conf
-check "met on a day" wf 0 met Bo --event "Conf" --on 2020-01-02
+check "met on a day" wf 0 met "Bo Builder" --event "Conf" --on 2020-01-02
 check "met text" golden met.txt
-check "another day at the same event is another meeting" wf 0 met Bo --event Conf --on 2020-01-03 --via Zelda --json
+check "another day at the same event is another meeting" wf 0 met "Bo Builder" --event Conf --on 2020-01-03 --via Zelda --json
 check "met JSON" golden met.json
-check "the same day again is the same meeting" wf 0 met Bo --event Conf --on 2020-01-03
-check "says already recorded" has "^Already recorded: you met Bo Builder at Conf on 2020-01-03"
-check "show lists both meetings at Conf, once each" sh -c "'$WF' show Bo | grep -c 'at Conf' | grep -qx 2"
-check "show says who introduced Bo" sh -c "'$WF' show Bo | grep -q 'via.*Zelda Quixotefinch'"
-check "nobody introduces themself" wf 1 met Bo --event Conf --via Bo
+check "the same day again is the same meeting" wf 0 met "Bo Builder" --event Conf --on 2020-01-03
+check "says already recorded" has "^Already recorded: you met "Bo Builder" Builder at Conf on 2020-01-03"
+check "show lists both meetings at Conf, once each" sh -c "'$WF' show "Bo Builder" | grep -c 'at Conf' | grep -qx 2"
+check "show says who introduced Bo" sh -c "'$WF' show "Bo Builder" | grep -q 'via.*Zelda Quixotefinch'"
+check "nobody introduces themself" wf 1 met "Bo Builder" --event Conf --via "Bo Builder"
 # One introducer per contact, the first: another is not taken, and the reply says who is.
-check "a second introducer" wf 0 met Bo --event Conf --on 2020-01-03 --via "Cy Young" --json
+check "a second introducer" wf 0 met "Bo Builder" --event Conf --on 2020-01-03 --via "Cy Young" --json
 check "is not taken: the JSON names the first" python3 -c "import json; d=json.load(open('$TMP/out')); assert d['introduced_by'] == 'Zelda Quixotefinch', d"
-check "and show still names her" sh -c "'$WF' show Bo | grep -q 'via.*Zelda Quixotefinch'"
-check "the text says so" wf 0 met Bo --event Conf --on 2020-01-03 --via "Cy Young"
+check "and show still names her" sh -c "'$WF' show "Bo Builder" | grep -q 'via.*Zelda Quixotefinch'"
+check "the text says so" wf 0 met "Bo Builder" --event Conf --on 2020-01-03 --via "Cy Young"
 check "in those words" has "^Zelda Quixotefinch introduced you, as recorded before; that stays"
 
 # ---- sent: empty, then a fixed outbox ----
@@ -199,7 +199,7 @@ exec 3>&-
 wait "$HOLDER" 2>/dev/null
 HOLDER=
 check "contacts no longer lists her" sh -c "! '$WF' contacts | grep -q Zelda"
-check "Bo is intact, without her introduction" sh -c "'$WF' show Bo >'$TMP/bo.txt' && grep -q 'Engines' '$TMP/bo.txt' && grep -c 'at Conf' '$TMP/bo.txt' | grep -qx 2 && ! grep -q via '$TMP/bo.txt'"
+check "Bo is intact, without her introduction" sh -c "'$WF' show "Bo Builder" >'$TMP/bo.txt' && grep -q 'Engines' '$TMP/bo.txt' && grep -c 'at Conf' '$TMP/bo.txt' | grep -qx 2 && ! grep -q via '$TMP/bo.txt'"
 check "her follow-up went with her" sh -c "! '$WF' followup list | grep -q 'call Zelda'"
 check "forget --json, on a terminal without asking" sh -c "python3 '$TMP/on_terminal.py' '$WF' forget 'Cy Young' --yes --json n >'$TMP/out' 2>&1"
 check "forget JSON" sh -c "tr -d '\\r' <'$TMP/out' >'$TMP/out2' && mv '$TMP/out2' '$TMP/out'"

@@ -68,12 +68,12 @@ check "I seek open source" wf 0 profile add seeks "open source"
 check "import Ada and Bo" wf 0 import "$TMP/ada.card" "$TMP/bo.card"
 check "import Cy via Ada" wf 0 import "$TMP/cy.card" --via Ada
 check "import Di" wf 0 import "$TMP/di.card"
-check "import Eve via Cy" wf 0 import "$TMP/eve.card" --via Cy
+check "import Eve via Cy" wf 0 import "$TMP/eve.card" --via "Cy Young"
 check "met Ada at Conf" wf 0 met Ada --event Conf --on 2026-01-10
-check "met Bo at Conf" wf 0 met Bo --event Conf --on 2026-01-10
-check "met Cy at Meetup" wf 0 met Cy --event Meetup --on 2026-03-05
-check "met Di at Meetup" wf 0 met Di --event Meetup --on 2026-03-05
-check "met Di at Fair" wf 0 met Di --event Fair --on 2026-06-01
+check "met Bo at Conf" wf 0 met "Bo Builder" --event Conf --on 2026-01-10
+check "met Cy at Meetup" wf 0 met "Cy Young" --event Meetup --on 2026-03-05
+check "met Di at Meetup" wf 0 met "Di Dao" --event Meetup --on 2026-03-05
+check "met Di at Fair" wf 0 met "Di Dao" --event Fair --on 2026-06-01
 
 # ---- stats ----
 check "graph stats" wf 0 graph stats

@@ -99,7 +99,7 @@ check "import Dan" wf 0 import "$TMP/dan.card" --event "Conf"
 check "notes about Ada" sh -c "'$WF' note Ada 'Two lines
 of note' >/dev/null && '$WF' note Ada 'Met again' >/dev/null"
 check "follow-ups" sh -c "'$WF' followup Ada --on 2099-01-01 'Send the slides' >/dev/null &&
-	'$WF' followup Bo --on 2099-02-01 'Call' >/dev/null && '$WF' followup done 2 >/dev/null"
+	'$WF' followup 'Bo Builder' --on 2099-02-01 'Call' >/dev/null && '$WF' followup done 2 >/dev/null"
 cykey=$("$WF" contacts --json | python3 -c 'import json,sys; print(next(c["key"] for c in json.load(sys.stdin)["contacts"] if c["fields"]["name"] == "Cy Young"))')
 check "a block (as the daemon writes it)" sqlite3 "$ME/wallflower.db" "INSERT INTO blocked (key, at, name) VALUES (x'$(printf '55%.0s' $(seq 32))', 1796342400, 'Sam Spammer'), (x'$cykey', 1796428800, NULL)"
 check "offers sent (as the daemon writes them)" sqlite3 "$ME/wallflower.db" "INSERT INTO outbox (target, peer_static, envelope, offer_id, note, event, reply, state, tries, created, expires, reason) VALUES
@@ -116,12 +116,12 @@ printf 'not a card' >"$TMP/junk.card"
 check "card verify --json, an invalid card" doc 1 "card verify --json (invalid card)" card verify "$TMP/junk.card" --json
 check "contacts --json" doc 0 "contacts --json" contacts --json
 check "show --json" doc 0 "show --json" show Ada --json
-check "show --json, introduced, no notes" doc_sparse 0 "show --json" show Cy --json
+check "show --json, introduced, no notes" doc_sparse 0 "show --json" show "Cy Young" --json
 check "export --format json" sh -c "'$WF' export --format json -o '$TMP/export.json' && echo 'export --format json' >>'$TMP/ran' && python3 '$SRC/tests/cli/jsonshape.py' check '$DOC' 'export --format json' '$TMP/export.json'"
 check "note CONTACT --json" doc 0 "note CONTACT --json" note Ada --json
 check "followup list --json" doc 0 "followup list --json" followup list --json
-check "met --json" doc 0 "met --json" met Bo --event Conf --on 2020-01-02 --via Ada --json
-check "met --json, already recorded, nobody introduced" doc 0 "met --json" met Bo --event Conf --on 2020-01-02 --json
+check "met --json" doc 0 "met --json" met "Bo Builder" --event Conf --on 2020-01-02 --via Ada --json
+check "met --json, already recorded, nobody introduced" doc 0 "met --json" met "Bo Builder" --event Conf --on 2020-01-02 --json
 check "topics --json" doc 0 "topics --json" topics --json
 check "events --json" doc 0 "events --json" events --json
 check "graph stats --json" doc 0 "graph stats --json" graph stats --json

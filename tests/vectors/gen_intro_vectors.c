@@ -263,7 +263,7 @@ static struct bytes
 mk_build(const struct mk *m)
 {
 	enum { CAP = 16384 };
-	struct entry e[40];
+	struct entry e[40] = { 0 };
 	uint8_t payload[CAP], sig[CRYPT_SIG], h[3];
 	size_t n = mk_entries(m, e), plen = 0;
 	struct bytes out;
@@ -272,12 +272,15 @@ mk_build(const struct mk *m)
 	h[1] = 0;
 	h[2] = (uint8_t)n;
 	buf_put(payload, &plen, CAP, h, n < 16 ? 1 : 3);
-	for (size_t i = 0; i < n; i++) {
-		const struct entry *x = &e[m->reverse ? n - 1 - i : i];
+	for (size_t i = 0; m->reverse && i < n / 2; i++) {
+		struct entry t = e[i];
 
-		buf_put(payload, &plen, CAP, x->p, x->n);
+		e[i] = e[n - 1 - i];
+		e[n - 1 - i] = t;
 	}
-	for (size_t i = 0; i < n; i++) /* in order: each once, whatever the order above */
+	for (size_t i = 0; i < n; i++)
+		buf_put(payload, &plen, CAP, e[i].p, e[i].n);
+	for (size_t i = 0; i < sizeof(e) / sizeof(e[0]); i++) /* every slot: unused ones are NULL */
 		free(e[i].p);
 	if (crypt_sign_tagged(sig, m->signer->id->sign_sk, INTRO_SIGN_TAG, payload, plen) < 0 ||
 	    (out.p = malloc(plen + 6 + CRYPT_SIG)) == NULL)
@@ -416,12 +419,11 @@ add_ok(const char *name, const char *description, struct bytes obj, const struct
 static struct bytes
 dup_bytes(const struct bytes *b, size_t n, size_t extra)
 {
-	struct bytes out = { malloc(n + extra + 1), n + extra };
+	struct bytes out = { calloc(n + extra + 1, 1), n + extra }; /* past b's bytes: zeros */
 
 	if (out.p == NULL)
 		gen_die("memory");
 	memcpy(out.p, b->p, n < b->n ? n : b->n);
-	memset(out.p + n, 0, extra);
 	return out;
 }
 
