@@ -302,6 +302,7 @@ int cmd_invite(struct cli *cli, int argc, char **argv);
 int cmd_send(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
 int cmd_ask(struct cli *cli, int argc, char **argv);
+int cmd_ui(struct cli *cli, int argc, char **argv);
 /* An introduction object as armored text, to file (NULL: stdout). 0 or -1 (said). */
 int cli_write_intro_text(const char *file, const uint8_t *obj, size_t len);
 int cmd_introduce(struct cli *cli, int argc, char **argv);

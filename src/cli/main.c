@@ -49,6 +49,7 @@ static const struct cli_command commands[] = {
 	{ "verify", cmd_verify, "check, face to face, that nobody is in the middle" },
 	{ "ask", cmd_ask, "ask a contact to introduce you to people" },
 	{ "introduce", cmd_introduce, "introduce one contact to others, with their consent" },
+	{ "ui", cmd_ui, "the page in your browser: nearby, inbox, contacts, map, card" },
 	{ "watch", cmd_watch, "follow events as they happen" },
 	{ "doctor", cmd_doctor, "why you might not see anyone, and what fixes it" },
 	{ "help", cmd_help, "the help of a command (the same as COMMAND --help)" },

@@ -1,0 +1,209 @@
+/*
+ * wallflower ui: the local web page (docs/ui.md). Finds a running wallflower-ui by the
+ * ui.json it keeps in the runtime directory (its pid must be alive), or starts one and
+ * waits for that file; then prints the page's address with its token and, unless
+ * --no-open or there is no display, opens it in the user's browser (xdg-open). The token
+ * is a secret of this user's session: the file is private and the URL is printed only to
+ * the user who asked.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "wallflower/file.h"
+#include "wallflower/paths.h"
+
+#define UI_FILE     "ui.json"
+#define UI_FILE_MAX 512
+#define UI_WAIT_MS  5000 /* how long a new wallflower-ui may take to listen */
+#define UI_TOKEN    64   /* hex digits */
+
+struct ui_where {
+	long pid;
+	unsigned port;
+	char token[UI_TOKEN + 1];
+};
+
+/* The ui.json of the runtime directory, when its writer still runs. 0; -1 (none). */
+static int
+ui_find(const char *path, struct ui_where *w)
+{
+	json_t *j = NULL;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	const char *tok;
+	int r = -1;
+
+	if (file_read_private(path, UI_FILE_MAX, &buf, &len) < 0)
+		return -1;
+	if ((j = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, NULL)) != NULL &&
+	    json_is_integer(json_object_get(j, "pid")) &&
+	    json_is_integer(json_object_get(j, "port")) &&
+	    (tok = json_string_value(json_object_get(j, "token"))) != NULL &&
+	    strlen(tok) == UI_TOKEN && strspn(tok, "0123456789abcdef") == UI_TOKEN) {
+		w->pid = (long)json_integer_value(json_object_get(j, "pid"));
+		w->port = (unsigned)json_integer_value(json_object_get(j, "port"));
+		memcpy(w->token, tok, UI_TOKEN + 1);
+		if (w->pid > 0 && w->port > 0 && w->port < 65536 && kill((pid_t)w->pid, 0) == 0)
+			r = 0;
+	}
+	json_decref(j);
+	free(buf);
+	return r;
+}
+
+/* wallflower-ui beside this program (the build tree too), $WALLFLOWER_UI, or on PATH. */
+static char *
+ui_path(void)
+{
+	static const char *const rel[] = { "/wallflower-ui", "/../ui/wallflower-ui" };
+	const char *env = getenv("WALLFLOWER_UI");
+	char self[PATH_MAX], *slash, *path;
+	ssize_t n;
+
+	if (env != NULL && env[0] != '\0')
+		return strdup(env);
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL)
+			*slash = '\0';
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			if (asprintf(&path, "%s%s", self, rel[i]) < 0)
+				return NULL;
+			if (access(path, X_OK) == 0)
+				return path;
+			free(path);
+		}
+	}
+	return strdup("wallflower-ui");
+}
+
+/* Starts wallflower-ui detached (its own session, no terminal). 0 or -1. */
+static int
+ui_spawn(struct cli *cli)
+{
+	char *path = ui_path();
+	const char *argv[8];
+	int n = 0, devnull;
+	pid_t pid;
+
+	if (path == NULL)
+		return -1;
+	argv[n++] = path;
+	argv[n++] = "--state-dir";
+	argv[n++] = cli_state_dir(cli);
+	if (cli_runtime_dir_opt != NULL) {
+		argv[n++] = "--runtime-dir";
+		argv[n++] = cli_runtime_dir_opt;
+	}
+	argv[n] = NULL;
+	if ((pid = fork()) < 0) {
+		free(path);
+		return -1;
+	}
+	if (pid == 0) {
+		/* A grandchild in its own session: the page outlives this command. */
+		if (fork() != 0)
+			_exit(0);
+		setsid();
+		if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
+			dup2(devnull, 0);
+			dup2(devnull, 1);
+		}
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	waitpid(pid, NULL, 0);
+	free(path);
+	return 0;
+}
+
+static const char help[] =
+        "usage: wallflower ui [--no-open] [--runtime-dir DIR]\n"
+        "\n"
+        "Opens wallflower's page in your browser: who is nearby, the cards offered to you\n"
+        "(accept, decline or block them there), your contacts, your network and your card\n"
+        "as a QR code, live as things happen. It starts the small local web server\n"
+        "wallflower-ui when none runs, and prints the page's address, with the secret that\n"
+        "lets only you in, for opening it by hand. The server listens on this machine only\n"
+        "(127.0.0.1) and fetches nothing from the internet.\n"
+        "\n"
+        "  --no-open   print the address only\n";
+
+int
+cmd_ui(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS,
+		                              CLI_DAEMON_OPTIONS,
+		                              { "no-open", no_argument, NULL, 'n' },
+		                              { NULL, 0, NULL, 0 } };
+	bool done = false, open_it = true;
+	struct ui_where w;
+	char *dir = NULL, *file = NULL, url[160];
+	int c, r;
+
+	while ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, help, &done)) != -1) {
+		if (c != 'n')
+			return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+		open_it = false;
+	}
+	if (optind != argc)
+		return cli_usage_error(cli, "ui takes no arguments");
+	if ((r = paths_runtime_dir(cli_runtime_dir_opt, &dir)) < 0 ||
+	    asprintf(&file, "%s/%s", dir, UI_FILE) < 0) {
+		cli_error(r == -ENOENT ? "no runtime directory: set XDG_RUNTIME_DIR or pass "
+		                         "--runtime-dir"
+		                       : "out of memory");
+		free(dir);
+		return CLI_EXIT_FAIL;
+	}
+	free(dir);
+	if (ui_find(file, &w) < 0) {
+		if (cli_state_dir(cli) == NULL || ui_spawn(cli) < 0) {
+			cli_error("cannot start wallflower-ui");
+			free(file);
+			return CLI_EXIT_FAIL;
+		}
+		for (int waited = 0; ui_find(file, &w) < 0; waited += 100) {
+			if (waited >= UI_WAIT_MS) {
+				cli_error("wallflower-ui did not start (is it installed?)");
+				free(file);
+				return CLI_EXIT_FAIL;
+			}
+			nanosleep(&(struct timespec){ .tv_nsec = 100000000 }, NULL);
+		}
+	}
+	free(file);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/?token=%s", w.port, w.token);
+	printf("%s\n", url);
+	if (fflush(stdout) != 0)
+		return CLI_EXIT_FAIL;
+	if (open_it && (getenv("DISPLAY") != NULL || getenv("WAYLAND_DISPLAY") != NULL)) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+			if (devnull >= 0) {
+				dup2(devnull, 1);
+				dup2(devnull, 2);
+			}
+			execlp("xdg-open", "xdg-open", url, (char *)NULL);
+			_exit(127);
+		}
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+	}
+	return CLI_EXIT_OK;
+}
