@@ -1,0 +1,452 @@
+/*
+ * wallflower-notify: desktop notifications for offers that arrive and cards that come back
+ * (docs/ui.md). A client of wallflowerd's control socket (a `watch` connection, and a short
+ * `status` connection before each offer to learn whether the user is quiet) and of the
+ * session bus (bus.c). One loop polls both; it exits when the daemon's socket closes.
+ *
+ * It trusts the daemon's messages only as far as ctl_decode and notice_decide check them,
+ * and the bus's signals not at all beyond their types: an action is acted on only for a
+ * notification id this process got back from Notify, and only "accept" does anything, by
+ * running the CLI's `wallflower accept N`, which signs and sends the card back. It never
+ * holds keys or opens the store itself.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "wallflower/ctl.h"
+#include "wallflower/notice.h"
+#include "wallflower/paths.h"
+
+#include "bus.h"
+
+#define NOTIFY_SHOWN_MAX 64    /* notifications with actions remembered at once */
+#define NOTIFY_REPLY_MS  10000 /* how long a reply from the daemon may take */
+
+extern char **environ;
+
+struct shown {
+	uint32_t nid;   /* the server's notification id; 0 for a free slot */
+	uint64_t offer; /* the inbox id its "accept" accepts */
+};
+
+struct notifier {
+	char *sock;  /* the control socket's path */
+	int fd;      /* the watch connection */
+	uint8_t *in; /* the frame being read: header, then body */
+	size_t in_len, in_want;
+	struct bus *bus;
+	bool can_act;
+	bool debug;
+	struct shown shown[NOTIFY_SHOWN_MAX];
+	size_t next; /* the slot the next notification takes, round robin */
+};
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static void
+say(struct notifier *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!n->debug)
+		return;
+	va_start(ap, fmt);
+	fputs("wallflower-notify: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* ---- the control socket ---- */
+
+static int
+dial(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	return fd;
+}
+
+static int
+write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -EIO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Reads exactly n bytes, waiting at most NOTIFY_REPLY_MS for each. */
+static int
+read_all(int fd, uint8_t *p, size_t n)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	while (n > 0) {
+		ssize_t r;
+		if (poll(&pfd, 1, NOTIFY_REPLY_MS) <= 0)
+			return -ETIMEDOUT;
+		r = read(fd, p, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -EPIPE;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* Sends {"cmd": cmd} on fd and reads the next message, which must be a reply. */
+static int
+request(int fd, const char *cmd, json_t **reply)
+{
+	json_t *req = json_pack("{s:s}", "cmd", cmd);
+	uint8_t *frame = NULL, hdr[CTL_HEADER], *body = NULL;
+	const char *why;
+	size_t len;
+	int r;
+
+	*reply = NULL;
+	if (req == NULL)
+		return -ENOMEM;
+	if ((r = ctl_encode(req, CTL_REQUEST_MAX, &frame, &len)) < 0 ||
+	    (r = write_all(fd, frame, len)) < 0 || (r = read_all(fd, hdr, CTL_HEADER)) < 0 ||
+	    (r = ctl_frame_len(hdr, CTL_REPLY_MAX, &len)) < 0)
+		goto out;
+	if ((body = malloc(len)) == NULL) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if ((r = read_all(fd, body, len)) < 0 ||
+	    (r = ctl_decode(body, len, CTL_REPLY_MAX, reply, &why)) < 0)
+		goto out;
+	if (!json_is_true(json_object_get(*reply, "ok"))) {
+		json_decref(*reply);
+		*reply = NULL;
+		r = -EPROTO;
+	}
+out:
+	free(body);
+	free(frame);
+	json_decref(req);
+	return r;
+}
+
+/* Whether the daemon's status is "quiet" now, asked on a connection of its own. A daemon
+ * that does not answer counts as not quiet: the watch connection will tell if it is gone. */
+static bool
+daemon_quiet(struct notifier *n)
+{
+	json_t *st = NULL;
+	const char *status = NULL;
+	bool quiet = false;
+	int fd = dial(n->sock);
+
+	if (fd < 0)
+		return false;
+	if (request(fd, "status", &st) == 0 && ctl_get_str(st, "status", 8, &status) == 0)
+		quiet = strcmp(status, "quiet") == 0;
+	json_decref(st);
+	close(fd);
+	return quiet;
+}
+
+/* ---- accepting: the CLI does it ---- */
+
+/* $WALLFLOWER, else `wallflower` beside our own binary, else `wallflower` on PATH. */
+static char *
+cli_path(void)
+{
+	const char *env = getenv("WALLFLOWER");
+	char self[PATH_MAX], *slash, *p = NULL;
+	ssize_t k;
+
+	if (env != NULL && env[0] != '\0')
+		return strdup(env);
+	k = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (k > 0) {
+		self[k] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			if (asprintf(&p, "%s/wallflower", self) >= 0 && access(p, X_OK) == 0)
+				return p;
+			free(p);
+		}
+	}
+	return strdup("wallflower");
+}
+
+static void
+accept_offer(struct notifier *n, uint64_t offer)
+{
+	char id[24], verb[] = "accept", *cli = cli_path();
+	char *argv[] = { cli, verb, id, NULL };
+	pid_t pid;
+	int r;
+
+	if (cli == NULL)
+		return;
+	snprintf(id, sizeof(id), "%" PRIu64, offer);
+	r = posix_spawnp(&pid, cli, NULL, NULL, argv, environ);
+	if (r != 0)
+		fprintf(stderr, "wallflower-notify: cannot run %s: %s\n", cli, strerror(r));
+	else
+		say(n, "accepting offer %" PRIu64 " (%s accept %s, pid %d)", offer, cli, id,
+		    (int)pid);
+	free(cli);
+}
+
+static void
+reap(struct notifier *n)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			fprintf(stderr, "wallflower-notify: wallflower accept (pid %d) failed\n",
+			        (int)pid);
+		else
+			say(n, "wallflower accept (pid %d) done", (int)pid);
+}
+
+/* ---- the bus's signals ---- */
+
+static struct shown *
+shown_find(struct notifier *n, uint32_t nid)
+{
+	for (size_t i = 0; i < NOTIFY_SHOWN_MAX; i++)
+		if (nid != 0 && n->shown[i].nid == nid)
+			return &n->shown[i];
+	return NULL;
+}
+
+static void
+on_bus_signal(uint32_t nid, const char *action, void *arg)
+{
+	struct notifier *n = arg;
+	struct shown *s = shown_find(n, nid);
+
+	if (s == NULL)
+		return; /* not one of ours */
+	if (action != NULL && strcmp(action, "accept") == 0) {
+		say(n, "notification %u: accept", nid);
+		accept_offer(n, s->offer);
+	} else if (action != NULL)
+		return; /* "later", or an action we never offered: the notification stays ours */
+	s->nid = 0;
+}
+
+/* ---- events ---- */
+
+static void
+on_event(struct notifier *n, const json_t *ev)
+{
+	struct notice no;
+	const char *name = json_string_value(json_object_get(ev, "event"));
+	bool quiet = false;
+	uint32_t nid;
+	int r;
+
+	if (name != NULL && strcmp(name, "offer-received") == 0)
+		quiet = daemon_quiet(n);
+	if ((r = notice_decide(ev, quiet, n->can_act, &no)) < 0) {
+		fprintf(stderr, "wallflower-notify: an event it cannot read (%s)\n",
+		        name != NULL ? name : "no name");
+		return;
+	}
+	if (no.kind == NOTICE_NONE)
+		return;
+	if (bus_notify(n->bus, no.summary, no.body, no.actions, &nid) < 0)
+		return;
+	say(n, "notification %u: %s", nid, no.summary);
+	if (no.actions && no.offer_id != 0) {
+		n->shown[n->next] = (struct shown){ .nid = nid, .offer = no.offer_id };
+		n->next = (n->next + 1) % NOTIFY_SHOWN_MAX;
+	}
+}
+
+/* Reads what the watch connection has. 0; -EPIPE when the daemon closed it; another
+ * negative errno when it broke the protocol. */
+static int
+watch_read(struct notifier *n)
+{
+	const char *why;
+	json_t *msg;
+	ssize_t r;
+	size_t len;
+	int e;
+
+	r = read(n->fd, n->in + n->in_len, n->in_want - n->in_len);
+	if (r < 0)
+		return errno == EINTR || errno == EAGAIN ? 0 : -errno;
+	if (r == 0)
+		return -EPIPE;
+	n->in_len += (size_t)r;
+	if (n->in_len < n->in_want)
+		return 0;
+	if (n->in_want == CTL_HEADER) {
+		uint8_t *p;
+		if ((e = ctl_frame_len(n->in, CTL_REPLY_MAX, &len)) < 0)
+			return e;
+		if ((p = realloc(n->in, CTL_HEADER + len)) == NULL)
+			return -ENOMEM;
+		n->in = p;
+		n->in_want = CTL_HEADER + len;
+		return 0;
+	}
+	e = ctl_decode(n->in + CTL_HEADER, n->in_want - CTL_HEADER, CTL_REPLY_MAX, &msg, &why);
+	n->in_len = 0;
+	n->in_want = CTL_HEADER;
+	if (e < 0)
+		return e;
+	if (json_object_get(msg, "event") != NULL)
+		on_event(n, msg);
+	json_decref(msg);
+	return 0;
+}
+
+static int
+watch_open(struct notifier *n)
+{
+	json_t *reply = NULL;
+	int r;
+
+	if ((n->fd = dial(n->sock)) < 0) {
+		fprintf(stderr, "wallflower-notify: the daemon is not running (%s)\n", n->sock);
+		return n->fd;
+	}
+	if ((r = request(n->fd, "watch", &reply)) < 0) {
+		fprintf(stderr, "wallflower-notify: the daemon refused to be watched\n");
+		return r;
+	}
+	json_decref(reply);
+	if ((n->in = malloc(CTL_HEADER)) == NULL)
+		return -ENOMEM;
+	n->in_want = CTL_HEADER;
+	return 0;
+}
+
+static int
+loop(struct notifier *n)
+{
+	struct pollfd pfd[2];
+	int r;
+
+	while (!stopping) {
+		pfd[0] = (struct pollfd){ .fd = n->fd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = bus_fd(n->bus), .events = bus_events(n->bus) };
+		r = bus_timeout_ms(n->bus);
+		if (poll(pfd, 2, r < 0 || r > 1000 ? 1000 : r) < 0 && errno != EINTR)
+			return -errno;
+		reap(n);
+		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			if ((r = watch_read(n)) == -EPIPE) {
+				say(n, "the daemon is gone");
+				return 0;
+			}
+			if (r < 0) {
+				fprintf(stderr,
+				        "wallflower-notify: the daemon broke the protocol\n");
+				return r;
+			}
+		}
+		if ((r = bus_process(n->bus)) < 0) {
+			fprintf(stderr, "wallflower-notify: lost the session bus\n");
+			return r;
+		}
+	}
+	return 0;
+}
+
+static void
+usage(void)
+{
+	fputs("usage: wallflower-notify [--runtime-dir DIR] [--state-dir DIR] [-d]\n", stderr);
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct notifier n = { .fd = -1 };
+	const char *rt = NULL;
+	char *dir = NULL;
+	int r = -EINVAL;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-d") == 0)
+			n.debug = true;
+		else if (strcmp(argv[i], "--runtime-dir") == 0 && i + 1 < argc)
+			rt = argv[++i];
+		else if (strcmp(argv[i], "--state-dir") == 0 && i + 1 < argc)
+			setenv(PATHS_STATE_ENV, argv[++i], 1); /* for the CLI it runs */
+		else
+			usage();
+	}
+	if (rt != NULL)
+		setenv(PATHS_RUNTIME_ENV, rt, 1); /* the same daemon for the CLI it runs */
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	if (paths_runtime_dir(rt, &dir) < 0 ||
+	    asprintf(&n.sock, "%s/%s", dir, PATHS_CTL_SOCKET) < 0) {
+		fprintf(stderr, "wallflower-notify: no runtime directory: set XDG_RUNTIME_DIR or "
+		                "pass --runtime-dir\n");
+		n.sock = NULL;
+		goto out;
+	}
+	if ((r = bus_open(on_bus_signal, &n, &n.bus)) < 0 || (r = bus_caps(n.bus, &n.can_act)) < 0)
+		goto out;
+	say(&n, "the server %s actions", n.can_act ? "offers" : "does not offer");
+	if ((r = watch_open(&n)) < 0)
+		goto out;
+	say(&n, "watching %s", n.sock);
+	r = loop(&n);
+out:
+	bus_free(n.bus);
+	if (n.fd >= 0)
+		close(n.fd);
+	free(n.in);
+	free(n.sock);
+	free(dir);
+	return r < 0 ? 1 : 0;
+}
