@@ -29,6 +29,8 @@ only 'avahi-' src/daemon/mdns.c
 only 'jansson' src/cli/cli.h src/lib/export.c src/lib/ctl.c include/wallflower/ctl.h \
 	src/daemon/wfd.h
 only 'libxml' src/lib/export_xml.c
+# The session bus (desktop notifications): sd-bus in wallflower-notify's one adapter.
+only 'systemd/' src/notify/bus.c
 # Graphviz draws the map (graph map): libcgraph and libgvc in one file of the CLI.
 only 'graphviz/' src/cli/cmd_map.c
 # QR codes and the pictures they travel in: libqrencode, zbar, libpng and libjpeg in one file
