@@ -5,8 +5,9 @@
 # in tests/interop (check_session.py), never on src/lib. An offer whose name and note carry
 # markup is shown as one Notify call with the name escaped and the actions Accept and Later;
 # the server's ActionInvoked(id, "accept") makes the sender a contact (through `wallflower
-# accept`); with the status quiet, an offer shows nothing; when the daemon stops,
-# wallflower-notify exits. Everything runs in a fresh network namespace with only a loopback
+# accept`), "later" leaves the offer waiting; with the status quiet, an offer shows nothing;
+# when the daemon stops, wallflower-notify exits; with a server that has no actions, offers
+# come without them. Everything runs in a fresh network namespace with only a loopback
 # (tests/net/lo.sh): no avahi, nothing leaves it. Skips (exit 77) when not root, or without
 # dbus-daemon or python3-dbus. Prints TAP.
 #
@@ -89,6 +90,7 @@ export DBUS_SESSION_BUS_ADDRESS=unix:path=$T/bus
 spawn "$T/dbus.log" dbus-daemon --session --nofork --nopidfile --address="$DBUS_SESSION_BUS_ADDRESS"
 waitfor 5 test -S "$T/bus" || { cat "$T/dbus.log"; bail "dbus-daemon did not start"; }
 spawn "$T/server.log" "$SYSPY" "$SUPPORT/notify_server.py" "$RECORD"
+SERVER=$LASTPID
 waitfor 10 grep -q ready "$T/server.log" || { cat "$T/server.log"; bail "the stand-in server did not start"; }
 invoke() {
 	dbus-send --session --print-reply --dest=org.freedesktop.Notifications \
@@ -152,5 +154,24 @@ check "wallflower-notify says the daemon is gone" grep -q "the daemon is gone" "
 sleep 0.5
 alive "$NOTIFIER"
 ok $((1 - $?)) "wallflower-notify has exited"
-[ "$FAILED" -eq 0 ] || sed 's/^/# notify: /' "$T/notify.log"
+
+# ---- a server without actions: the same notification, no buttons ----
+
+stop "$SERVER"
+waitfor 5 sh -c "! dbus-send --session --print-reply --dest=org.freedesktop.Notifications \
+	/org/freedesktop/Notifications org.freedesktop.Notifications.GetCapabilities >/dev/null 2>&1"
+spawn "$T/server2.log" "$SYSPY" "$SUPPORT/notify_server.py" "$RECORD" --no-actions
+waitfor 10 grep -q ready "$T/server2.log" || bail "the stand-in server did not start again"
+spawn "$T/wfd2.log" "$WFD" -d --state-dir "$S" --runtime-dir "$R" --port "$PORT"
+waitfor 5 status_ok || { cat "$T/wfd2.log"; bail "wallflowerd did not answer again"; }
+wf start --hidden --runtime-dir "$R" >/dev/null || bail "wallflower start again"
+spawn "$T/notify2.log" env WALLFLOWER="$WF" "$NOTIFY" -d --runtime-dir "$R" --state-dir "$S"
+waitfor 10 grep -q "watching" "$T/notify2.log" || { cat "$T/notify2.log"; bail "wallflower-notify did not start again"; }
+check "it saw that this server offers no actions" grep -q "does not offer actions" "$T/notify2.log"
+same "a fourth peer's offer is acknowledged" "$(offer 'Di Dane' 'hi')" ack
+waitfor 10 test "$(records)" -ge 3
+same "it is shown" "$(record 3 summary)" '"Di Dane offers you their card"'
+same "without actions" "$(record 3 actions)" '[]'
+
+[ "$FAILED" -eq 0 ] || sed 's/^/# notify: /' "$T/notify.log" "$T/notify2.log"
 lo_done
