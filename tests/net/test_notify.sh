@@ -6,7 +6,8 @@
 # markup is shown as one Notify call with the name escaped and the actions Accept and Later;
 # the server's ActionInvoked(id, "accept") makes the sender a contact (through `wallflower
 # accept`), "later" leaves the offer waiting; with the status quiet, an offer shows nothing;
-# when the daemon stops, wallflower-notify exits; with a server that has no actions, offers
+# a card that comes back from a second daemon is shown, also while quiet; when the daemon
+# stops, wallflower-notify exits; with a server that has no actions, offers
 # come without them. Everything runs in a fresh network namespace with only a loopback
 # (tests/net/lo.sh): no avahi, nothing leaves it. Skips (exit 77) when not root, or without
 # dbus-daemon or python3-dbus. Prints TAP.
@@ -37,19 +38,20 @@ PORT=7443
 : >"$RECORD"
 
 cat >"$PEER" <<'PY'
-# python3 peer.py INTEROP PORT NAME NOTE: one offer of NAME's card (a fixed seed from the
-# name), with NOTE, on loopback; prints the answer's kind ("ack") or "error ...".
+# python3 peer.py INTEROP PORT NAME NOTE SRC: one offer of NAME's card (a fixed seed from the
+# name), with NOTE, on loopback from the address SRC (a peer of its own for the daemon's
+# answer rule, proto/session.md 9.5); prints the answer's kind ("ack") or "error ...".
 import hashlib, os, socket, sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, sys.argv[1])
 import check_session as cs  # noqa: E402
 
-PORT, NAME, NOTE = int(sys.argv[2]), sys.argv[3], sys.argv[4]
+PORT, NAME, NOTE, SRC = int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 seed = hashlib.sha256(b"test_notify " + NAME.encode()).digest()
 card = cs.make_card(seed, NAME, 1700000000)
 hs = cs.Handshake(hashlib.sha256(b"presence " + seed).digest(), os.urandom(32))
-s = socket.create_connection(("127.0.0.1", PORT), timeout=10)
+s = socket.create_connection(("127.0.0.1", PORT), timeout=10, source_address=(SRC, 0))
 inbox = cs.Inbox()
 s.sendall(cs.frame(hs.write_message_1()))
 hs.read_message_2(inbox.receive(s, 10))
@@ -63,7 +65,8 @@ kind, fields = cs.decode_message(rx.decrypt(b"", inbox.receive(s, 30)))
 s.close()
 print(kind if kind != "error" else "error %r" % (fields,))
 PY
-offer() { timeout 60 python3 "$PEER" "$INTEROP" "$PORT" "$1" "$2" 2>&1; }
+# offer NAME NOTE SRC: from 127.0.0.SRC (each peer its own address).
+offer() { timeout 60 python3 "$PEER" "$INTEROP" "$PORT" "$1" "$2" "127.0.0.$3" 2>&1; }
 
 wf() { "$WF" --state-dir "$S" "$@"; }
 status_ok() { "$WF" status --runtime-dir "$R" >/dev/null 2>&1; }
@@ -112,7 +115,7 @@ check "wallflower-notify saw that the server offers actions" grep -q "offers act
 # ---- an offer with markup in the name and the note ----
 
 NAME='Ada <b>&</b> Lovelace'
-same "the peer's offer is acknowledged" "$(offer "$NAME" '<i>loved</i> your talk & more')" ack
+same "the peer's offer is acknowledged" "$(offer "$NAME" '<i>loved</i> your talk & more' 11)" ack
 waitfor 10 test "$(records)" -ge 1
 same "one Notify call" "$(records)" 1
 same "its summary names the sender, escaped" "$(record 1 summary)" \
@@ -137,14 +140,31 @@ check "an action on an id that is not ours does nothing" invoke 999 accept
 # ---- quiet: offers are not shown ----
 
 wf start --status quiet --runtime-dir "$R" >/dev/null || bail "wallflower start --status quiet"
-same "a second peer's offer is acknowledged" "$(offer 'Bo Bartlett' 'hello')" ack
+same "a second peer's offer is acknowledged" "$(offer 'Bo Bartlett' 'hello' 12)" ack
 waitfor 10 test "$(inbox_count)" = 1
 sleep 1
 same "while quiet, no Notify call" "$(records)" 1
 wf start --status open --runtime-dir "$R" >/dev/null || bail "wallflower start --status open"
-same "a third peer's offer is acknowledged" "$(offer 'Cy Young' '')" ack
+same "a third peer's offer is acknowledged" "$(offer 'Cy Young' '' 13)" ack
 waitfor 10 test "$(records)" -ge 2
 same "open again: it is shown" "$(record 2 summary)" '"Cy Young offers you their card"'
+
+# ---- a card that comes back is shown, also while quiet ----
+
+A=$T/ada
+APORT=7444
+"$WF" --state-dir "$A" init --name "Ada Second" >/dev/null || bail "wallflower init (Ada)"
+spawn "$T/ada.log" "$WFD" -d --state-dir "$A" --runtime-dir "$T/arun" --port "$APORT"
+waitfor 5 "$WF" status --runtime-dir "$T/arun" >/dev/null 2>&1 || bail "Ada's wallflowerd did not answer"
+"$WF" --state-dir "$A" start --hidden --runtime-dir "$T/arun" >/dev/null || bail "wallflower start (Ada)"
+wf start --status quiet --runtime-dir "$R" >/dev/null || bail "wallflower start --status quiet"
+check "Linus sends his card to Ada directly" wf send --to "127.0.0.1:$APORT" --runtime-dir "$R"
+waitfor 10 sh -c "'$WF' --state-dir '$A' inbox --json --runtime-dir '$T/arun' | grep -q Linus"
+check "Ada accepts it, and her card goes back" "$WF" --state-dir "$A" accept 1 --runtime-dir "$T/arun"
+waitfor 15 test "$(records)" -ge 3
+same "while quiet, the card back is shown" "$(record 3 summary)" '"Ada Second'"'"'s card came back"'
+same "without actions" "$(record 3 actions)" '[]'
+"$WF" --state-dir "$A" stop --runtime-dir "$T/arun" >/dev/null 2>&1
 
 # ---- the daemon goes, and so does wallflower-notify ----
 
@@ -168,10 +188,10 @@ wf start --hidden --runtime-dir "$R" >/dev/null || bail "wallflower start again"
 spawn "$T/notify2.log" env WALLFLOWER="$WF" "$NOTIFY" -d --runtime-dir "$R" --state-dir "$S"
 waitfor 10 grep -q "watching" "$T/notify2.log" || { cat "$T/notify2.log"; bail "wallflower-notify did not start again"; }
 check "it saw that this server offers no actions" grep -q "does not offer actions" "$T/notify2.log"
-same "a fourth peer's offer is acknowledged" "$(offer 'Di Dane' 'hi')" ack
-waitfor 10 test "$(records)" -ge 3
-same "it is shown" "$(record 3 summary)" '"Di Dane offers you their card"'
-same "without actions" "$(record 3 actions)" '[]'
+same "a fourth peer's offer is acknowledged" "$(offer 'Di Dane' 'hi' 14)" ack
+waitfor 10 test "$(records)" -ge 4
+same "it is shown" "$(record 4 summary)" '"Di Dane offers you their card"'
+same "without its actions" "$(record 4 actions)" '[]'
 
 [ "$FAILED" -eq 0 ] || sed 's/^/# notify: /' "$T/notify.log" "$T/notify2.log"
 lo_done
