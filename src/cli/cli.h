@@ -296,6 +296,14 @@ int cmd_graph_map(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_start(struct cli *cli, int argc, char **argv);
 int cmd_stop(struct cli *cli, int argc, char **argv);
+int cmd_notify(struct cli *cli, int argc, char **argv);
+
+/* ---- desktop notifications (cmd_notify.c) ---- */
+
+/* Whether the setting `wallflower notify on` is in force. */
+bool cli_notify_setting(struct cli *cli);
+/* Starts wallflower-notify detached for this state and runtime directory. 0, or -1. */
+int cli_notify_spawn(struct cli *cli);
 int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_nearby(struct cli *cli, int argc, char **argv);
 int cmd_invite(struct cli *cli, int argc, char **argv);

@@ -241,7 +241,8 @@ out:
 static const char start_help[] =
         "usage: wallflower start [--event NAME] [--handle H] [--status open|quiet]\n"
         "                        [--topics T,...] [--no-topics] [--hidden | --visible]\n"
-        "                        [--for DURATION] [--port N] [--runtime-dir DIR]\n"
+        "                        [--for DURATION] [--port N] [--notify]\n"
+        "                        [--runtime-dir DIR]\n"
         "\n"
         "Starts advertising on the local network and looking for people nearby, starting\n"
         "wallflowerd first when it is not running. Run it again to change only what you\n"
@@ -258,7 +259,9 @@ static const char start_help[] =
         "  --hidden         see who is nearby and send cards, but do not advertise\n"
         "  --visible        advertise again (after --hidden)\n"
         "  --for DURATION   stop advertising after this long (e.g. 2h)\n"
-        "  --port N         the TCP port for peers, when this starts the daemon\n";
+        "  --port N         the TCP port for peers, when this starts the daemon\n"
+        "  --notify         desktop notifications of offers and cards back (always, with\n"
+        "                   'wallflower notify on')\n";
 
 int
 cmd_start(struct cli *cli, int argc, char **argv)
@@ -275,9 +278,11 @@ cmd_start(struct cli *cli, int argc, char **argv)
 		{ "visible", no_argument, NULL, 'v' },
 		{ "for", required_argument, NULL, 'f' },
 		{ "port", required_argument, NULL, 'p' },
+		{ "notify", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	json_t *req = json_pack("{ss}", "cmd", "start"), *topics, *reply;
+	bool notify = false;
 	const char *port = NULL;
 	struct identity *id = NULL;
 	uint64_t secs;
@@ -285,7 +290,7 @@ cmd_start(struct cli *cli, int argc, char **argv)
 	int c;
 
 	while ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, start_help, &done)) != -1) {
-		const char *arg = optarg != NULL ? optarg : ""; /* every option here takes one */
+		const char *arg = optarg != NULL ? optarg : ""; /* every option but --notify */
 
 		switch (c) {
 		case 'e':
@@ -336,6 +341,9 @@ cmd_start(struct cli *cli, int argc, char **argv)
 		case 'p':
 			port = arg;
 			break;
+		case 'N':
+			notify = true;
+			break;
 		default:
 			json_decref(req);
 			return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
@@ -369,6 +377,8 @@ cmd_start(struct cli *cli, int argc, char **argv)
 		       str(reply, "status"), *str(reply, "topics") ? "; topics: " : "",
 		       str(reply, "topics"));
 	json_decref(reply);
+	if ((notify || cli_notify_setting(cli)) && cli_notify_spawn(cli) < 0)
+		cli_error("cannot start wallflower-notify");
 	return CLI_EXIT_OK;
 }
 

@@ -36,6 +36,7 @@ static const struct cli_command commands[] = {
 	{ "start", cmd_start, "advertise and look for people nearby (starts the daemon)" },
 	{ "stop", cmd_stop, "withdraw your advert and stop the daemon" },
 	{ "status", cmd_status, "what the daemon is doing" },
+	{ "notify", cmd_notify, "desktop notifications of offers and cards back: on, off" },
 	{ "nearby", cmd_nearby, "who is nearby, and what you have in common" },
 	{ "invite", cmd_invite, "a line that lets someone send you their card directly" },
 	{ "send", cmd_send, "offer your card to someone nearby, or to an invite" },

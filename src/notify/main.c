@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "wallflower/ctl.h"
+#include "wallflower/file.h"
 #include "wallflower/notice.h"
 #include "wallflower/paths.h"
 
@@ -34,6 +35,7 @@
 
 #define NOTIFY_SHOWN_MAX 64    /* notifications with actions remembered at once */
 #define NOTIFY_REPLY_MS  10000 /* how long a reply from the daemon may take */
+#define NOTIFY_LOCK      "wallflower-notify.lock" /* one copy per runtime directory */
 
 extern char **environ;
 
@@ -409,8 +411,9 @@ main(int argc, char **argv)
 {
 	struct notifier n = { .fd = -1 };
 	const char *rt = NULL;
-	char *dir = NULL;
-	int r = -EINVAL;
+	char *dir = NULL, *lock = NULL;
+	int r = -EINVAL, lockfd = -1;
+	pid_t holder;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-d") == 0)
@@ -434,6 +437,19 @@ main(int argc, char **argv)
 		n.sock = NULL;
 		goto out;
 	}
+	/* `wallflower start` starts us at every start: a second copy leaves quietly. */
+	if ((lock = file_join(dir, NOTIFY_LOCK)) == NULL) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if ((r = file_lock(lock, &lockfd, &holder)) == -EWOULDBLOCK) {
+		say(&n, "already running (pid %d)", (int)holder);
+		r = 0;
+		goto out;
+	} else if (r < 0) {
+		fprintf(stderr, "wallflower-notify: cannot lock %s: %s\n", lock, strerror(-r));
+		goto out;
+	}
 	if ((r = bus_open(on_bus_signal, &n, &n.bus)) < 0 || (r = bus_caps(n.bus, &n.can_act)) < 0)
 		goto out;
 	say(&n, "the server %s actions", n.can_act ? "offers" : "does not offer");
@@ -447,6 +463,9 @@ out:
 		close(n.fd);
 	free(n.in);
 	free(n.sock);
+	if (lockfd >= 0)
+		close(lockfd);
+	free(lock);
 	free(dir);
 	return r < 0 ? 1 : 0;
 }

@@ -1,0 +1,147 @@
+/*
+ * cmd_notify.c: desktop notifications from the CLI's side (docs/ui.md): the persistent
+ * setting (`wallflower notify on|off|status`, a file `notify` in the state directory) and
+ * starting wallflower-notify, detached, when `start` is given --notify or the setting is on.
+ * wallflower-notify itself keeps to one copy per runtime directory (its lock), so starting
+ * it at every `start` is harmless.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "wallflower/file.h"
+
+#include "cli.h"
+
+#define NOTIFY_SETTING "notify" /* in the state directory; present means on */
+
+static char *
+setting_path(struct cli *cli)
+{
+	const char *dir = cli_state_dir(cli);
+
+	return dir != NULL ? file_join(dir, NOTIFY_SETTING) : NULL;
+}
+
+bool
+cli_notify_setting(struct cli *cli)
+{
+	char *path = setting_path(cli);
+	bool on = path != NULL && access(path, F_OK) == 0;
+
+	free(path);
+	return on;
+}
+
+/* Where wallflower-notify is: $WALLFLOWER_NOTIFY, beside this program, the build tree, or
+ * $PATH. */
+static char *
+notify_path(void)
+{
+	static const char *const rel[] = { "/wallflower-notify", "/../notify/wallflower-notify" };
+	const char *env = getenv("WALLFLOWER_NOTIFY");
+	char self[PATH_MAX], *slash, *path;
+	ssize_t n;
+
+	if (env != NULL && env[0] != '\0')
+		return strdup(env);
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL)
+			*slash = '\0';
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			if (asprintf(&path, "%s%s", self, rel[i]) < 0)
+				return NULL;
+			if (access(path, X_OK) == 0)
+				return path;
+			free(path);
+		}
+	}
+	return strdup("wallflower-notify");
+}
+
+int
+cli_notify_spawn(struct cli *cli)
+{
+	char *path = notify_path();
+	const char *argv[8];
+	int n = 0, status = 0, devnull;
+	pid_t pid;
+
+	if (path == NULL)
+		return -1;
+	argv[n++] = path;
+	argv[n++] = "--state-dir";
+	argv[n++] = cli_state_dir(cli);
+	if (cli_runtime_dir_opt != NULL) {
+		argv[n++] = "--runtime-dir";
+		argv[n++] = cli_runtime_dir_opt;
+	}
+	argv[n] = NULL;
+	if ((pid = fork()) < 0) {
+		free(path);
+		return -1;
+	}
+	if (pid == 0) {
+		/* A second fork, so that it is nobody's child but init's, as the daemon. */
+		if (setsid() < 0 || fork() != 0)
+			_exit(0);
+		if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
+			dup2(devnull, 0);
+			dup2(devnull, 1);
+			dup2(devnull, 2);
+		}
+		execvp(path, (char *const *)argv);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	free(path);
+	return 0;
+}
+
+static const char notify_help[] =
+        "usage: wallflower notify on|off|status\n"
+        "\n"
+        "Desktop notifications when an offer arrives and when a card comes back (only cards\n"
+        "that come back while your status is quiet). With 'on', every 'wallflower start'\n"
+        "also starts wallflower-notify; 'wallflower start --notify' does it once.\n";
+
+int
+cmd_notify(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
+	bool done = false;
+	const char *verb;
+	char *path = NULL;
+	int c, r = CLI_EXIT_FAIL;
+
+	while ((c = cli_getopt(cli, argc, argv, "h", opts, notify_help, &done)) != -1)
+		return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	if (argc - optind != 1)
+		return cli_usage_error(cli, "expected on, off or status");
+	verb = argv[optind];
+	if (strcmp(verb, "on") != 0 && strcmp(verb, "off") != 0 && strcmp(verb, "status") != 0)
+		return cli_usage_error(cli, "%s: it is on, off or status", cli_quote(verb));
+	if ((path = setting_path(cli)) == NULL)
+		return CLI_EXIT_FAIL;
+	if (strcmp(verb, "status") == 0) {
+		printf("%s\n", access(path, F_OK) == 0 ? "on" : "off");
+		r = CLI_EXIT_OK;
+	} else if (strcmp(verb, "on") == 0) {
+		if (file_write_replace(path, "on\n", 3, 0600) < 0)
+			cli_error("cannot write %s", path);
+		else
+			r = CLI_EXIT_OK;
+	} else if (unlink(path) < 0 && errno != ENOENT)
+		cli_error("cannot remove %s: %s", path, strerror(errno));
+	else
+		r = CLI_EXIT_OK;
+	free(path);
+	return r;
+}
