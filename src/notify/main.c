@@ -193,10 +193,12 @@ daemon_quiet(struct notifier *n)
 
 /* ---- accepting: the CLI does it ---- */
 
-/* $WALLFLOWER, else `wallflower` beside our own binary, else `wallflower` on PATH. */
+/* $WALLFLOWER, else `wallflower` beside our own binary (or in the build tree), else
+ * `wallflower` on PATH. */
 static char *
 cli_path(void)
 {
+	static const char *const rel[] = { "/wallflower", "/../cli/wallflower" };
 	const char *env = getenv("WALLFLOWER");
 	char self[PATH_MAX], *slash, *p = NULL;
 	ssize_t k;
@@ -204,11 +206,12 @@ cli_path(void)
 	if (env != NULL && env[0] != '\0')
 		return strdup(env);
 	k = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (k > 0) {
-		self[k] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			*slash = '\0';
-			if (asprintf(&p, "%s/wallflower", self) >= 0 && access(p, X_OK) == 0)
+	if (k > 0 && (self[k] = '\0', slash = strrchr(self, '/')) != NULL) {
+		*slash = '\0';
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			if (asprintf(&p, "%s%s", self, rel[i]) < 0)
+				return NULL;
+			if (access(p, X_OK) == 0)
 				return p;
 			free(p);
 		}

@@ -7,10 +7,11 @@
 # the server's ActionInvoked(id, "accept") makes the sender a contact (through `wallflower
 # accept`), "later" leaves the offer waiting; with the status quiet, an offer shows nothing;
 # a card that comes back from a second daemon is shown, also while quiet; when the daemon
-# stops, wallflower-notify exits; with a server that has no actions, offers
-# come without them. Everything runs in a fresh network namespace with only a loopback
-# (tests/net/lo.sh): no avahi, nothing leaves it. Skips (exit 77) when not root, or without
-# dbus-daemon or python3-dbus. Prints TAP.
+# stops, wallflower-notify exits; with a server that has no actions, offers come without
+# them; `wallflower start --notify` starts one copy, however often it is given. Everything
+# runs in a fresh network namespace with only a loopback (tests/net/lo.sh): no avahi,
+# nothing leaves it. Skips (exit 77) when not root, or without dbus-daemon or python3-dbus.
+# Prints TAP.
 #
 # Usage: test_notify.sh BUILD_DIR (WF_KEEP=1 keeps the work dir, with the logs)
 set -u
@@ -185,13 +186,25 @@ waitfor 10 grep -q ready "$T/server2.log" || bail "the stand-in server did not s
 spawn "$T/wfd2.log" "$WFD" -d --state-dir "$S" --runtime-dir "$R" --port "$PORT"
 waitfor 5 status_ok || { cat "$T/wfd2.log"; bail "wallflowerd did not answer again"; }
 wf start --hidden --runtime-dir "$R" >/dev/null || bail "wallflower start again"
-spawn "$T/notify2.log" env WALLFLOWER="$WF" "$NOTIFY" -d --runtime-dir "$R" --state-dir "$S"
-waitfor 10 grep -q "watching" "$T/notify2.log" || { cat "$T/notify2.log"; bail "wallflower-notify did not start again"; }
-check "it saw that this server offers no actions" grep -q "does not offer actions" "$T/notify2.log"
+# This time `wallflower start --notify` starts it (detached, its output on /dev/null), and
+# a second one finds it running: the next offer is shown once.
+check "wallflower start --notify" env WALLFLOWER_NOTIFY="$NOTIFY" "$WF" --state-dir "$S" \
+	start --notify --runtime-dir "$R"
+waitfor 10 test -s "$R/wallflower-notify.lock"
+check "a second start --notify" env WALLFLOWER_NOTIFY="$NOTIFY" "$WF" --state-dir "$S" \
+	start --notify --runtime-dir "$R"
+sleep 1
 same "a fourth peer's offer is acknowledged" "$(offer 'Di Dane' 'hi' 14)" ack
 waitfor 10 test "$(records)" -ge 4
 same "it is shown" "$(record 4 summary)" '"Di Dane offers you their card"'
 same "without its actions" "$(record 4 actions)" '[]'
+sleep 1
+same "shown once" "$(records)" 4
 
-[ "$FAILED" -eq 0 ] || sed 's/^/# notify: /' "$T/notify.log" "$T/notify2.log"
+same "one wallflower-notify runs" "$(pgrep -cf "^$NOTIFY .*--runtime-dir $R\$")" 1
+wf stop --runtime-dir "$R" >/dev/null 2>&1
+waitfor 10 sh -c "! pgrep -f '^$NOTIFY .*--runtime-dir $R\$' >/dev/null"
+check "the notifier that start --notify made is gone with the daemon" \
+	sh -c "! pgrep -f '^$NOTIFY .*--runtime-dir $R\$'"
+[ "$FAILED" -eq 0 ] || sed 's/^/# notify: /' "$T/notify.log"
 lo_done
