@@ -65,6 +65,8 @@ on_signal(int sig)
 	stopping = 1;
 }
 
+static void say(struct notifier *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static void
 say(struct notifier *n, const char *fmt, ...)
 {
