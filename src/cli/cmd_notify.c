@@ -119,10 +119,12 @@ cmd_notify(struct cli *cli, int argc, char **argv)
 	bool done = false;
 	const char *verb;
 	char *path = NULL;
-	int c, r = CLI_EXIT_FAIL;
+	int r = CLI_EXIT_FAIL;
 
-	while ((c = cli_getopt(cli, argc, argv, "h", opts, notify_help, &done)) != -1)
-		return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	if (cli_getopt(cli, argc, argv, "h", opts, notify_help, &done) != -1)
+		return CLI_EXIT_USAGE;
+	if (done)
+		return CLI_EXIT_OK;
 	if (argc - optind != 1)
 		return cli_usage_error(cli, "expected on, off or status");
 	verb = argv[optind];

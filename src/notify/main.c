@@ -291,11 +291,10 @@ on_event(struct notifier *n, const json_t *ev)
 	const char *name = json_string_value(json_object_get(ev, "event"));
 	bool quiet = false;
 	uint32_t nid;
-	int r;
 
 	if (name != NULL && strcmp(name, "offer-received") == 0)
 		quiet = daemon_quiet(n);
-	if ((r = notice_decide(ev, quiet, n->can_act, &no)) < 0) {
+	if (notice_decide(ev, quiet, n->can_act, &no) < 0) {
 		fprintf(stderr, "wallflower-notify: an event it cannot read (%s)\n",
 		        name != NULL ? name : "no name");
 		return;
