@@ -193,6 +193,35 @@ while IFS= read -r line; do
 	esac
 done <"$T/probe.out"
 
+# /events relays the watch stream: open it, make the daemon say something (a start, with
+# no avahi in the namespace, brings an "avahi" event), and read it as server-sent events.
+cat >"$T/events.py" <<'PY'
+import http.client, subprocess, sys, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+token = urllib.parse.parse_qs(u.query)["token"][0]
+c = http.client.HTTPConnection("127.0.0.1", u.port, timeout=10)
+c.request("GET", "/events", headers={"Host": "127.0.0.1:%d" % u.port,
+                                     "Cookie": "wf_token=" + token})
+r = c.getresponse()
+assert r.status == 200, r.status
+assert r.getheader("Content-Type") == "text/event-stream", r.getheader("Content-Type")
+subprocess.run(sys.argv[2:], check=True, stdout=subprocess.DEVNULL)
+ev = r.readline().decode()
+data = r.readline().decode()
+assert ev.startswith("event: ") and data.startswith("data: {"), (ev, data)
+print(ev.strip(), data.strip())
+PY
+check_say "/events relays the daemon's events" timeout 20 python3 "$T/events.py" "$URL" \
+	"$WF" --state-dir "$S" start --hidden --runtime-dir "$R"
+COOKIE="wf_token=${URL##*=}"
+HOSTPORT=${URL#http://}
+HOSTPORT=${HOSTPORT%%/*}
+getsvg() { curl -sf -H "Cookie: $COOKIE" "http://$HOSTPORT/$1" | grep -q '<svg'; }
+if command -v curl >/dev/null; then
+	check "/card.svg is the CLI's QR code" getsvg card.svg
+	check "/map.svg is the CLI's map" getsvg map.svg
+fi
+
 stop "$UIPID" TERM
 waitfor 5 sh -c "! kill -0 $UIPID 2>/dev/null"
 check "ui.json is gone after SIGTERM" test ! -e "$R/ui.json"
