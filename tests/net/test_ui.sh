@@ -130,6 +130,22 @@ status("POST without the token: 403", 403, *post("/api/decline", cookie="a=b"))
 status("POST as a form: 415", 415, *post("/api/decline", ctype="application/x-www-form-urlencoded"))
 status("POST as text/plain: 415", 415, *post("/api/decline", ctype="text/plain"))
 status("POST of 4097 bytes: 413", 413, *post("/api/decline", body=b" " * 4097))
+
+def chunked(n):
+    c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+    c.request("POST", "/api/decline", body=iter([b" " * n]), encode_chunked=True,
+              headers={"Host": HOST, "Origin": ORIGIN, "Cookie": COOKIE,
+                       "Content-Type": "application/json", "Transfer-Encoding": "chunked"})
+    r = c.getresponse()
+    r.read()
+    c.close()
+    return r.status
+
+try:
+    got = chunked(5000)
+except Exception as e:
+    got = repr(e)
+check("POST of 5000 bytes without a length (chunked): 413", got == 413, got)
 status("POST that is not {id}: 400", 400, *post("/api/decline", body=b'{"id": "x"}'))
 r, data = status("POST decline of an offer nobody made: the daemon's answer", 200,
                  *post("/api/decline", body=b'{"id": 999}'))
