@@ -53,6 +53,7 @@ cli_find(void)
 			if (p != NULL && access(p, X_OK) == 0)
 				return p;
 			free(p);
+			p = NULL; /* returned below when PATH has none either */
 		}
 	}
 	/* execv takes no PATH search: find it ourselves. */
