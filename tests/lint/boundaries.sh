@@ -24,10 +24,13 @@ only 'msgpack' src/lib/wire.c
 # The store adapter is the store*.c files around one internal header (store_int.h).
 only 'sqlite3' 'src/lib/store.c' 'src/lib/store_*.c' src/lib/store_int.h
 only 'avahi-' src/daemon/mdns.c
-# JSON goes through jansson in three places: the CLI's --json, the JSON export, and the
-# control protocol (ctl.h, whose messages the daemon builds as JSON values).
+# JSON goes through jansson in four places: the CLI's --json, the JSON export, the
+# control protocol (ctl.h, whose messages the daemon builds as JSON values), and
+# wallflower-ui, which relays those messages to the page.
 only 'jansson' src/cli/cli.h src/lib/export.c src/lib/ctl.c include/wallflower/ctl.h \
-	src/daemon/wfd.h
+	src/daemon/wfd.h src/ui/ui.h
+# The local web server: libmicrohttpd in one file of wallflower-ui.
+only 'microhttpd' src/ui/http.c
 only 'libxml' src/lib/export_xml.c
 # The session bus (desktop notifications): sd-bus in wallflower-notify's one adapter.
 only 'systemd/' src/notify/bus.c

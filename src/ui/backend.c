@@ -1,0 +1,244 @@
+/*
+ * backend.c: wallflower-ui's two ways to what it shows: the daemon's control socket
+ * (proto/control.md, framed and decoded by ctl.c) and the wallflower CLI run as a
+ * subprocess for what the CLI owns (signing the card that goes back, contacts, the map,
+ * the QR code). Every reply and every output is bounded before it is kept. Called from
+ * libmicrohttpd's per-connection threads: nothing here holds state between calls.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "wallflower/ctl.h"
+#include "wallflower/paths.h"
+
+#include "ui.h"
+
+int
+backend_dial(const struct ui *ui)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, n;
+
+	n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", ui->runtime_dir, PATHS_CTL_SOCKET);
+	if (n < 0 || (size_t)n >= sizeof(sa.sun_path))
+		return -1;
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+backend_write(int fd, const json_t *msg)
+{
+	uint8_t *frame = NULL;
+	size_t len = 0, off = 0;
+	int r = ctl_encode(msg, CTL_REQUEST_MAX, &frame, &len);
+
+	while (r == 0 && off < len) {
+		ssize_t w = send(fd, frame + off, len - off, MSG_NOSIGNAL);
+
+		if (w < 0 && errno != EINTR)
+			r = -errno;
+		else if (w > 0)
+			off += (size_t)w;
+	}
+	free(frame);
+	return r;
+}
+
+static int
+read_full(int fd, uint8_t *buf, size_t n, int timeout_ms)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t r;
+
+		if (poll(&p, 1, timeout_ms) <= 0)
+			return -ETIMEDOUT;
+		if ((r = read(fd, buf + got, n - got)) <= 0)
+			return r == 0 ? -ECONNRESET : -errno;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+json_t *
+backend_read(int fd, int timeout_ms)
+{
+	uint8_t hdr[CTL_HEADER], *body;
+	size_t len = 0;
+	json_t *msg = NULL;
+	const char *why = NULL;
+
+	if (read_full(fd, hdr, sizeof(hdr), timeout_ms) < 0 ||
+	    ctl_frame_len(hdr, CTL_REPLY_MAX, &len) < 0)
+		return NULL;
+	if ((body = malloc(len)) == NULL)
+		return NULL;
+	if (read_full(fd, body, len, timeout_ms) < 0 ||
+	    ctl_decode(body, len, CTL_REPLY_MAX, &msg, &why) < 0)
+		msg = NULL;
+	free(body);
+	return msg;
+}
+
+json_t *
+backend_request(const struct ui *ui, json_t *req)
+{
+	int fd = backend_dial(ui);
+	json_t *reply = NULL;
+
+	if (fd >= 0 && req != NULL && backend_write(fd, req) == 0)
+		reply = backend_read(fd, UI_REQUEST_TIMEOUT_MS);
+	json_decref(req);
+	if (fd >= 0)
+		close(fd);
+	return reply;
+}
+
+/* ---- the CLI as a subprocess ---- */
+
+struct sink {
+	int fd;
+	char *buf;
+	size_t len;
+	bool full;
+};
+
+/* Reads what fd has into s; 1 at its end, 0 for more later, -errno. Past the bound the
+ * bytes are read and dropped, so the child never blocks on a full pipe. */
+static int
+sink_read(struct sink *s)
+{
+	char tmp[4096];
+	ssize_t r = read(s->fd, tmp, sizeof(tmp));
+
+	if (r < 0)
+		return errno == EINTR || errno == EAGAIN ? 0 : -errno;
+	if (r == 0)
+		return 1;
+	if (s->len + (size_t)r > UI_CLI_OUTPUT_MAX) {
+		s->full = true;
+		return 0;
+	}
+	char *n = realloc(s->buf, s->len + (size_t)r + 1);
+
+	if (n == NULL)
+		return -ENOMEM;
+	s->buf = n;
+	memcpy(s->buf + s->len, tmp, (size_t)r);
+	s->len += (size_t)r;
+	s->buf[s->len] = '\0';
+	return 0;
+}
+
+static void
+child_exec(const struct ui *ui, const char *const argv[], int out, int err)
+{
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+		_exit(127);
+	execv(ui->cli, (char *const *)argv); /* execv never writes them */
+	_exit(127);
+}
+
+static int
+collect(struct sink *s)
+{
+	int open_n = 2, r = 0;
+
+	while (open_n > 0 && r >= 0) {
+		struct pollfd p[2] = { { .fd = s[0].fd, .events = POLLIN },
+			               { .fd = s[1].fd, .events = POLLIN } };
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno != EINTR)
+				r = -errno;
+			continue;
+		}
+		for (int i = 0; i < 2 && r >= 0; i++) {
+			if (s[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if ((r = sink_read(&s[i])) == 1) {
+				close(s[i].fd);
+				s[i].fd = -1;
+				open_n--;
+				r = 0;
+			}
+		}
+	}
+	return r;
+}
+
+int
+backend_run_cli(const struct ui *ui, const char *const argv[], char **out, size_t *outlen,
+                char **err)
+{
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, status = 0, r;
+	struct sink s[2] = { { .fd = -1 }, { .fd = -1 } };
+	pid_t pid;
+
+	*out = *err = NULL;
+	*outlen = 0;
+	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0) {
+		r = -errno;
+		goto out;
+	}
+	if ((pid = fork()) < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (pid == 0)
+		child_exec(ui, argv, po[1], pe[1]);
+	close(po[1]);
+	close(pe[1]);
+	po[1] = pe[1] = -1;
+	s[0].fd = po[0];
+	s[1].fd = pe[0];
+	po[0] = pe[0] = -1;
+	r = collect(s);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (r == 0 && (s[0].full || s[1].full))
+		r = -EFBIG;
+	if (r == 0)
+		r = WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+out:
+	for (int i = 0; i < 2; i++) {
+		if (po[i] >= 0)
+			close(po[i]);
+		if (pe[i] >= 0)
+			close(pe[i]);
+		if (s[i].fd >= 0)
+			close(s[i].fd);
+	}
+	if (r < 0) {
+		free(s[0].buf);
+		free(s[1].buf);
+		return r;
+	}
+	*out = s[0].buf;
+	*outlen = s[0].len;
+	*err = s[1].buf;
+	return r;
+}

@@ -1,0 +1,216 @@
+/*
+ * wallflower-ui: the local web page onto the event (docs/ui.md). Starts libmicrohttpd on
+ * 127.0.0.1, writes RUNTIME/ui.json (pid, port, token; 0600) so `wallflower ui` can find a
+ * running page, prints the URL with the token, and waits for SIGTERM or SIGINT. It holds
+ * no state of the user's: every answer comes from wallflowerd or the wallflower CLI.
+ * It must never listen beyond loopback, and never write the token anywhere but ui.json
+ * (private) and stdout (the user's own terminal or `wallflower ui`).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wallflower/crypt.h"
+#include "wallflower/file.h"
+#include "wallflower/paths.h"
+
+#include "ui.h"
+
+#define UI_JSON "ui.json"
+
+static const char usage[] =
+        "usage: wallflower-ui [--runtime-dir DIR] [--state-dir DIR] [--port N] [-d]\n";
+
+static void
+die(const char *what, int err)
+{
+	fprintf(stderr, "wallflower-ui: %s%s%s\n", what, err ? ": " : "", err ? strerror(err) : "");
+	exit(1);
+}
+
+/* $WALLFLOWER, else wallflower beside our own binary, else wallflower on PATH. */
+static char *
+cli_find(void)
+{
+	char self[PATH_MAX], *slash, *p = NULL;
+	const char *env = getenv("WALLFLOWER");
+	ssize_t n;
+
+	if (env != NULL && *env != '\0')
+		return strdup(env);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			p = file_join(self, "wallflower");
+			if (p != NULL && access(p, X_OK) == 0)
+				return p;
+			free(p);
+			p = NULL; /* returned below when PATH has none either */
+		}
+	}
+	/* execv takes no PATH search: find it ourselves. */
+	const char *path = getenv("PATH");
+	char *copy = strdup(path != NULL ? path : "/usr/bin:/bin"), *save = NULL, *dir;
+
+	for (dir = copy != NULL ? strtok_r(copy, ":", &save) : NULL; dir != NULL;
+	     dir = strtok_r(NULL, ":", &save)) {
+		p = file_join(dir, "wallflower");
+		if (p != NULL && access(p, X_OK) == 0)
+			break;
+		free(p);
+		p = NULL;
+	}
+	free(copy);
+	return p;
+}
+
+static unsigned
+parse_port(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v > 65535 || s[0] == '-')
+		die("--port must be a number from 0 to 65535", 0);
+	return (unsigned)v;
+}
+
+static void
+parse_args(struct ui *ui, int argc, char **argv, const char **runtime, const char **state)
+{
+	static const struct option opts[] = { { "runtime-dir", required_argument, NULL, 'r' },
+		                              { "state-dir", required_argument, NULL, 's' },
+		                              { "port", required_argument, NULL, 'p' },
+		                              { "debug", no_argument, NULL, 'd' },
+		                              { "help", no_argument, NULL, 'h' },
+		                              { NULL, 0, NULL, 0 } };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "d", opts, NULL)) != -1) {
+		if (c == 'r')
+			*runtime = optarg;
+		else if (c == 's')
+			*state = optarg;
+		else if (c == 'p')
+			ui->port = parse_port(optarg);
+		else if (c == 'd')
+			ui->debug = true;
+		else if (c == 'h') {
+			fputs(usage, stdout);
+			exit(0);
+		} else {
+			fputs(usage, stderr);
+			exit(2);
+		}
+	}
+	if (optind != argc) {
+		fputs(usage, stderr);
+		exit(2);
+	}
+}
+
+/* Our children (the CLI) see the same directories we were given. */
+static void
+dirs_setup(struct ui *ui, const char *runtime, const char *state)
+{
+	char *tmpl;
+	int r;
+
+	if ((r = paths_runtime_dir(runtime, &ui->runtime_dir)) < 0)
+		die(r == -ENOENT ? "no runtime directory: set XDG_RUNTIME_DIR or pass --runtime-dir"
+		                 : "out of memory",
+		    0);
+	if ((r = file_mkdir_private(ui->runtime_dir)) < 0)
+		die(ui->runtime_dir, -r);
+	if (setenv(PATHS_RUNTIME_ENV, ui->runtime_dir, 1) < 0 ||
+	    (state != NULL && setenv(PATHS_STATE_ENV, state, 1) < 0))
+		die("setenv", errno);
+	if ((tmpl = file_join(ui->runtime_dir, "ui-XXXXXX")) == NULL || mkdtemp(tmpl) == NULL)
+		die("cannot make a private temporary directory", errno);
+	ui->tmp_dir = tmpl;
+}
+
+static void
+tmp_remove(const struct ui *ui)
+{
+	/* Only our own SVGs can be in it, each removed after serving; a crash may leave some. */
+	if (rmdir(ui->tmp_dir) < 0 && errno == ENOTEMPTY)
+		fprintf(stderr, "wallflower-ui: %s is not empty; left in place\n", ui->tmp_dir);
+}
+
+static char *
+info_write(const struct ui *ui)
+{
+	char *path = file_join(ui->runtime_dir, UI_JSON), *s;
+	json_t *j = json_pack("{sisiss}", "pid", (json_int_t)getpid(), "port", (json_int_t)ui->port,
+	                      "token", ui->token);
+	int r;
+
+	s = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (path == NULL || s == NULL)
+		die("out of memory", 0);
+	if ((r = file_write_replace(path, s, strlen(s), 0600)) < 0)
+		die(path, -r);
+	free(s);
+	return path;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ui ui = { 0 };
+	const char *runtime = NULL, *state = NULL;
+	uint8_t raw[UIGUARD_TOKEN_LEN / 2];
+	sigset_t sigs;
+	char *info;
+	int r, sig = 0;
+
+	parse_args(&ui, argc, argv, &runtime, &state);
+	if (crypt_init() < 0)
+		die("cannot initialise libsodium", 0);
+	dirs_setup(&ui, runtime, state);
+	if ((ui.cli = cli_find()) == NULL)
+		die("cannot find the wallflower program (set WALLFLOWER)", 0);
+	crypt_random(raw, sizeof(raw));
+	crypt_hex(ui.token, raw, sizeof(raw));
+	crypt_wipe(raw, sizeof(raw));
+
+	/* Blocked before any thread starts, so every thread inherits the mask and sigwait
+	 * below is the only place these arrive. SIGPIPE: a page closed mid-answer. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+
+	if ((r = http_start(&ui)) < 0)
+		die("cannot listen on 127.0.0.1", -r);
+	info = info_write(&ui);
+	printf("http://127.0.0.1:%u/?token=%s\n", ui.port, ui.token);
+	fflush(stdout);
+
+	sigdelset(&sigs, SIGPIPE);
+	while (sigwait(&sigs, &sig) != 0 || (sig != SIGTERM && sig != SIGINT && sig != SIGHUP))
+		;
+	unlink(info);
+	http_stop();
+	tmp_remove(&ui);
+	crypt_wipe(ui.token, sizeof(ui.token));
+	free(info);
+	free(ui.tmp_dir);
+	free(ui.runtime_dir);
+	free(ui.cli);
+	return 0;
+}
