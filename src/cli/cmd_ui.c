@@ -119,6 +119,13 @@ ui_spawn(struct cli *cli)
 			dup2(devnull, 0);
 			dup2(devnull, 1);
 		}
+		/* wallflower-ui runs the CLI for what the CLI owns: this very one. */
+		char self[PATH_MAX];
+		ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (len > 0 && getenv("WALLFLOWER") == NULL) {
+			self[len] = '\0';
+			setenv("WALLFLOWER", self, 1);
+		}
 		execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}

@@ -34,7 +34,8 @@ die(const char *what, int err)
 	exit(1);
 }
 
-/* $WALLFLOWER, else wallflower beside our own binary, else wallflower on PATH. */
+/* $WALLFLOWER (`wallflower ui` sets it to itself), else wallflower beside our own binary,
+ * else wallflower on PATH. */
 static char *
 cli_find(void)
 {
@@ -49,11 +50,15 @@ cli_find(void)
 		self[n] = '\0';
 		if ((slash = strrchr(self, '/')) != NULL) {
 			*slash = '\0';
-			p = file_join(self, "wallflower");
-			if (p != NULL && access(p, X_OK) == 0)
-				return p;
-			free(p);
-			p = NULL; /* returned below when PATH has none either */
+			/* Installed side by side, or the build tree's src/ui and src/cli. */
+			static const char *const rel[] = { "wallflower", "../cli/wallflower" };
+			for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+				p = file_join(self, rel[i]);
+				if (p != NULL && access(p, X_OK) == 0)
+					return p;
+				free(p);
+				p = NULL; /* returned below when PATH has none either */
+			}
 		}
 	}
 	/* execv takes no PATH search: find it ourselves. */

@@ -27,10 +27,14 @@ async function post(path, id) {
 	return r.json();
 }
 
+// Common ground (proto/control.md 9.2): the other person's items that match your profile.
 function common(c) {
 	if (!c) return "";
-	const all = [].concat(c.topics || [], c.you_offer || [], c.you_seek || []);
-	return all.length ? "In common: " + all.join(", ") : "";
+	const parts = [];
+	if ((c.topics || []).length) parts.push("In common: " + c.topics.join(", "));
+	if ((c.you_offer || []).length) parts.push("You offer: " + c.you_offer.join(", "));
+	if ((c.you_seek || []).length) parts.push("You seek: " + c.you_seek.join(", "));
+	return parts.join(" · ");
 }
 
 function fill(listId, emptyId, items, render) {
@@ -51,11 +55,16 @@ function button(label, aria, cls, onclick) {
 	return b;
 }
 
+// An ask is answered with `wallflower introduce`, not accepted: it has no Accept button.
 function renderOffer(o) {
 	const li = el("li");
 	li.append(el("div", "name", o.name));
 	li.append(el("div", "meta fp", "Fingerprint " + String(o.fingerprint || "").slice(0, 9)));
-	if (o.introduced_by) li.append(el("div", "meta", "Introduced by " + o.introduced_by.name));
+	if (o.same_name_as) li.append(el("div", "warn",
+		"Not the " + o.name + " in your contacts: another key uses this name"));
+	if (o.kind === "ask") li.append(el("div", "meta", "Asks you for introductions to: " + o.for));
+	if (o.kind === "intro" && o.introduced_by)
+		li.append(el("div", "meta", "Introduced by " + o.introduced_by.name));
 	if (o.note) li.append(el("p", "note", o.note));
 	const cg = common(o.common);
 	if (cg) li.append(el("div", "meta", cg));
@@ -66,12 +75,15 @@ function renderOffer(o) {
 		refresh("inbox");
 		refresh("contacts");
 	};
-	act.append(button("Accept", "Accept " + o.name + "'s card", "primary",
-		() => decide("/api/accept", o.name + " is now a contact")));
-	act.append(button("Decline", "Decline " + o.name + "'s card", "",
-		() => decide("/api/decline", "Declined")));
+	if (o.kind === "ask")
+		li.append(el("div", "meta", "Answer it with 'wallflower introduce' in a terminal"));
+	else
+		act.append(button("Accept", "Accept " + o.name + "'s card", "primary",
+			() => decide("/api/accept", o.name + " is now a contact")));
+	act.append(button("Decline", "Decline " + o.name + (o.kind === "ask" ? "'s ask" : "'s card"),
+		"", () => decide("/api/decline", "Declined")));
 	act.append(button("Block", "Block " + o.name, "",
-		() => decide("/api/block", "Blocked")));
+		() => decide("/api/block", o.name + " is blocked")));
 	li.append(act);
 	return li;
 }
@@ -79,23 +91,32 @@ function renderOffer(o) {
 function renderPeer(p) {
 	const li = el("li");
 	li.append(el("div", "name", p.handle || p.instance));
-	if (p.contact) li.append(el("div", "meta", "You know them" +
-		(p.contact.name ? " as " + p.contact.name : "")));
-	if (p.status) li.append(el("div", "meta", p.status === "quiet" ? "Quiet" : "Open to talk"));
+	if (p.contact) li.append(el("div", "meta", "You know them as " + p.contact.name +
+		(p.contact.event ? ", met at " + p.contact.event : "")));
+	const bits = [];
+	if (p.status) bits.push(p.status === "quiet" ? "Quiet" : "Open to talk");
+	if (p.same_event) bits.push("at this event");
+	if (bits.length) li.append(el("div", "meta", bits.join(", ")));
 	const cg = common(p.common);
 	if (cg) li.append(el("div", "meta", cg));
 	return li;
 }
 
+// A contact as `wallflower contacts --json` prints it (docs/json.md).
 function renderContact(c) {
+	const f = c.fields || {};
 	const li = el("li");
-	li.append(el("div", "name", c.name));
-	const bits = [];
-	if (c.org) bits.push(c.org);
-	if (Array.isArray(c.notes)) bits.push(c.notes.length + " notes");
-	else if (typeof c.notes === "number") bits.push(c.notes + " notes");
-	if (Array.isArray(c.followups) && c.followups.length) bits.push(c.followups.length + " follow-ups");
-	if (bits.length) li.append(el("div", "meta", bits.join(" · ")));
+	li.append(el("div", "name", f.name));
+	const who = [f.title, f.org].filter(Boolean).join(", ");
+	if (who) li.append(el("div", "meta", who));
+	const last = (c.met || []).slice(-1)[0];
+	if (last && last.event) li.append(el("div", "meta", "Met at " + last.event));
+	if (c.introduced_by) li.append(el("div", "meta", "Introduced by " + c.introduced_by));
+	const notes = c.notes || [];
+	if (notes.length) li.append(el("p", "note", notes[notes.length - 1].text));
+	const open = (c.followups || []).filter((u) => !u.done);
+	for (const u of open)
+		li.append(el("div", "meta", "Follow up" + (u.due ? " by " + u.due : "") + ": " + u.text));
 	return li;
 }
 
@@ -115,8 +136,7 @@ const sections = {
 	},
 	async contacts() {
 		const r = await getJSON("/api/contacts");
-		const list = Array.isArray(r) ? r : r.contacts || r.people || [];
-		fill("contacts", "contacts-empty", list, renderContact);
+		fill("contacts", "contacts-empty", r.contacts || [], renderContact);
 	},
 	async map() {
 		$("map").src = "/map.svg?t=" + Date.now();
