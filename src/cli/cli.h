@@ -304,6 +304,9 @@ int cmd_notify(struct cli *cli, int argc, char **argv);
 bool cli_notify_setting(struct cli *cli);
 /* Starts wallflower-notify detached for this state and runtime directory. 0, or -1. */
 int cli_notify_spawn(struct cli *cli);
+
+/* cmd_ui.c: stops the wallflower-ui of the runtime directory, when one runs (for stop). */
+void cli_ui_stop(void);
 int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_nearby(struct cli *cli, int argc, char **argv);
 int cmd_invite(struct cli *cli, int argc, char **argv);

@@ -386,8 +386,9 @@ cmd_start(struct cli *cli, int argc, char **argv)
 
 static const char stop_help[] = "usage: wallflower stop [--runtime-dir DIR]\n"
                                 "\n"
-                                "Withdraws your advert and stops wallflowerd. Offers in your "
-                                "inbox stay there.\n";
+                                "Withdraws your advert and stops wallflowerd, and the page of "
+                                "'wallflower ui'\nwhen it runs. Offers in your inbox stay "
+                                "there.\n";
 
 int
 cmd_stop(struct cli *cli, int argc, char **argv)
@@ -406,6 +407,7 @@ cmd_stop(struct cli *cli, int argc, char **argv)
 		return done ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 	if ((c = positional(cli, argc, argv, 0, NULL)) != 0)
 		return c;
+	cli_ui_stop();
 	/* Its pid, to wait for: the socket goes before the daemon has closed its store. */
 	if ((reply = request(json_pack("{ss}", "cmd", "status"), CLI_REPLY_WAIT_MS)) == NULL)
 		return CLI_EXIT_FAIL;

@@ -22,8 +22,7 @@
 #include "wallflower/file.h"
 #include "wallflower/paths.h"
 
-#define UI_FILE     "ui.json"
-#define UI_FILE_MAX 512
+#define PATHS_UI_INFO_MAX 512
 #define UI_WAIT_MS  5000 /* how long a new wallflower-ui may take to listen */
 #define UI_TOKEN    64   /* hex digits */
 
@@ -43,7 +42,7 @@ ui_find(const char *path, struct ui_where *w)
 	const char *tok;
 	int r = -1;
 
-	if (file_read_private(path, UI_FILE_MAX, &buf, &len) < 0)
+	if (file_read_private(path, PATHS_UI_INFO_MAX, &buf, &len) < 0)
 		return -1;
 	if ((j = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, NULL)) != NULL &&
 	    json_is_integer(json_object_get(j, "pid")) &&
@@ -134,6 +133,25 @@ ui_spawn(struct cli *cli)
 	return 0;
 }
 
+void
+cli_ui_stop(void)
+{
+	char *dir = NULL, *lock = NULL;
+	pid_t holder = 0;
+	int fd = -1, r = -1;
+
+	/* The process holding the lock is the live copy; the pid in ui.json may be stale. */
+	if (paths_runtime_dir(cli_runtime_dir_opt, &dir) == 0 &&
+	    (lock = file_join(dir, PATHS_UI_LOCK)) != NULL)
+		r = file_lock(lock, &fd, &holder);
+	if (r == -EWOULDBLOCK && holder > 0)
+		kill(holder, SIGTERM);
+	if (fd >= 0)
+		close(fd);
+	free(lock);
+	free(dir);
+}
+
 static const char help[] =
         "usage: wallflower ui [--no-open] [--runtime-dir DIR]\n"
         "\n"
@@ -166,7 +184,7 @@ cmd_ui(struct cli *cli, int argc, char **argv)
 	if (optind != argc)
 		return cli_usage_error(cli, "ui takes no arguments");
 	if ((r = paths_runtime_dir(cli_runtime_dir_opt, &dir)) < 0 ||
-	    asprintf(&file, "%s/%s", dir, UI_FILE) < 0) {
+	    asprintf(&file, "%s/%s", dir, PATHS_UI_INFO) < 0) {
 		cli_error(r == -ENOENT ? "no runtime directory: set XDG_RUNTIME_DIR or pass "
 		                         "--runtime-dir"
 		                       : "out of memory");

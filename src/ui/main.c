@@ -22,10 +22,20 @@
 
 #include "ui.h"
 
-#define UI_JSON "ui.json"
 
 static const char usage[] =
         "usage: wallflower-ui [--runtime-dir DIR] [--state-dir DIR] [--port N] [-d]\n";
+static const char help[] =
+        "\n"
+        "The local web page of wallflower (docs/ui.md), usually started by 'wallflower ui'.\n"
+        "Listens on 127.0.0.1 only, prints the page's address with its secret token, and\n"
+        "writes it to RUNTIME/ui.json (0600). One copy per runtime directory.\n"
+        "\n"
+        "  --runtime-dir DIR  where wallflowerd's socket is (default $XDG_RUNTIME_DIR/wallflower)\n"
+        "  --state-dir DIR    the state directory the CLI it runs should use\n"
+        "  --port N           the port to listen on (default: one the system picks)\n"
+        "  -d, --debug        log each request on stderr\n"
+        "  -h, --help         this help\n";
 
 static void
 die(const char *what, int err)
@@ -77,6 +87,13 @@ cli_find(void)
 	return p;
 }
 
+static void
+usage_error(const char *what)
+{
+	fprintf(stderr, "wallflower-ui: %s\n%s", what, usage);
+	exit(2);
+}
+
 static unsigned
 parse_port(const char *s)
 {
@@ -86,7 +103,7 @@ parse_port(const char *s)
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (errno != 0 || end == s || *end != '\0' || v > 65535 || s[0] == '-')
-		die("--port must be a number from 0 to 65535", 0);
+		usage_error("--port must be a number from 0 to 65535");
 	return (unsigned)v;
 }
 
@@ -101,7 +118,7 @@ parse_args(struct ui *ui, int argc, char **argv, const char **runtime, const cha
 		                              { NULL, 0, NULL, 0 } };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "d", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "dh", opts, NULL)) != -1) {
 		if (c == 'r')
 			*runtime = optarg;
 		else if (c == 's')
@@ -112,23 +129,23 @@ parse_args(struct ui *ui, int argc, char **argv, const char **runtime, const cha
 			ui->debug = true;
 		else if (c == 'h') {
 			fputs(usage, stdout);
+			fputs(help, stdout);
 			exit(0);
 		} else {
 			fputs(usage, stderr);
 			exit(2);
 		}
 	}
-	if (optind != argc) {
-		fputs(usage, stderr);
-		exit(2);
-	}
+	if (optind != argc)
+		usage_error("takes no arguments");
 }
 
 /* Our children (the CLI) see the same directories we were given. */
 static void
 dirs_setup(struct ui *ui, const char *runtime, const char *state)
 {
-	char *tmpl;
+	char *tmpl, *lock;
+	pid_t holder;
 	int r;
 
 	if ((r = paths_runtime_dir(runtime, &ui->runtime_dir)) < 0)
@@ -137,6 +154,17 @@ dirs_setup(struct ui *ui, const char *runtime, const char *state)
 		    0);
 	if ((r = file_mkdir_private(ui->runtime_dir)) < 0)
 		die(ui->runtime_dir, -r);
+	/* One copy per runtime directory: a second would replace the first's ui.json, and the
+	 * first to exit would remove the other's. */
+	if ((lock = file_join(ui->runtime_dir, PATHS_UI_LOCK)) == NULL)
+		die("out of memory", 0);
+	if ((r = file_lock(lock, &ui->lock_fd, &holder)) == -EWOULDBLOCK) {
+		fprintf(stderr, "wallflower-ui: already running (pid %d); 'wallflower ui' prints its address\n",
+		        (int)holder);
+		exit(1);
+	} else if (r < 0)
+		die(lock, -r);
+	free(lock);
 	if (setenv(PATHS_RUNTIME_ENV, ui->runtime_dir, 1) < 0 ||
 	    (state != NULL && setenv(PATHS_STATE_ENV, state, 1) < 0))
 		die("setenv", errno);
@@ -156,7 +184,7 @@ tmp_remove(const struct ui *ui)
 static char *
 info_write(const struct ui *ui)
 {
-	char *path = file_join(ui->runtime_dir, UI_JSON), *s;
+	char *path = file_join(ui->runtime_dir, PATHS_UI_INFO), *s;
 	json_t *j = json_pack("{sisiss}", "pid", (json_int_t)getpid(), "port", (json_int_t)ui->port,
 	                      "token", ui->token);
 	int r;
@@ -184,9 +212,9 @@ main(int argc, char **argv)
 	parse_args(&ui, argc, argv, &runtime, &state);
 	if (crypt_init() < 0)
 		die("cannot initialise libsodium", 0);
-	dirs_setup(&ui, runtime, state);
 	if ((ui.cli = cli_find()) == NULL)
 		die("cannot find the wallflower program (set WALLFLOWER)", 0);
+	dirs_setup(&ui, runtime, state);
 	crypt_random(raw, sizeof(raw));
 	crypt_hex(ui.token, raw, sizeof(raw));
 	crypt_wipe(raw, sizeof(raw));

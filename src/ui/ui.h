@@ -24,6 +24,7 @@ struct ui {
 	char *runtime_dir; /* wallflower's runtime directory (holds ctl and ui.json) */
 	char *tmp_dir;     /* private, for the SVGs the CLI writes; removed at exit */
 	char *cli;         /* the wallflower binary */
+	int lock_fd;       /* the lock held while we run: one copy per runtime directory */
 	bool debug;
 };
 

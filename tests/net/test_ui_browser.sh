@@ -62,6 +62,7 @@ person() {
 # handler sets window.wfInjected.
 EVIL='Linus <img src=x onerror=window.wfInjected=1>'
 person ada "Ada Lovelace" topics=intranets,accessibility "offers=plain language"
+ADA_WFD=$TB_LASTPID
 person grace "Grace Hopper" topics=intranets,compilers "seeks=plain language"
 person linus "$EVIL" topics=kernels
 
@@ -159,7 +160,26 @@ tb_check "the map still renders" browser image map 10
 tb_check "still the same page" browser same-page
 tb_check "a screenshot, dark" browser shot "$SHOTS/ui-dark.png" 1280 dark
 
+# ---- the daemon goes away and comes back while the page stays open ----
+tb_check "ada's daemon ends" kill -TERM "$ADA_WFD"
+tb_check "the page says wallflowerd is not running" browser status "not running" 15
+# Long enough for the browser's own retry of /events to be refused (503): from then on
+# only the page's script can bring the stream back.
+still_down() { sleep 8 && browser status "not running" 1; }
+tb_check "and still does eight seconds later" still_down
+tb_spawn ada "$TB_DIR/ada/wfd2.log" "$WFD" -d
+tb_check "a new daemon starts" tb_wait 5 tb_on ada "$WF" start --event "Intranet Days" --handle ada
+tb_check "the page sees it started" browser status "Intranet Days" 20
+tb_check "and grace nearby again" browser has nearby grace 30
+tb_check "grace turns quiet" says grace "" start --status quiet
+tb_check "the page shows it as it happens" browser has nearby Quiet 20
+tb_check "all without a reload" browser same-page
+
 # ---- without the token ----
 tb_check "without the token the page is refused" browser no-token "$BASE/"
 tb_check "the browser quits" browser quit
+ui_gone() { ! kill -0 "$UIPID" 2>/dev/null; }
+tb_check "wallflower stop ends the page's server too" says ada "^Stopped" stop
+tb_check "wallflower-ui has exited" tb_wait 5 ui_gone
+tb_check "and removed ui.json" test ! -e "$TB_DIR/ada/run/ui.json"
 tb_done

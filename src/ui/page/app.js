@@ -161,8 +161,19 @@ const byEvent = {
 	"card-accepted": ["inbox", "contacts", "map"],
 };
 
-function listen() {
+// EventSource retries by itself after a dropped stream, but gives up for good when the
+// retry is refused (503 while wallflowerd is down): then we open a new one every few
+// seconds, and redraw everything once it is back, since events were missed meanwhile.
+function listen(again) {
 	const es = new EventSource("/events");
+	es.addEventListener("open", () => {
+		if (again) Object.keys(sections).forEach(refresh);
+		again = true;
+	});
+	es.addEventListener("error", () => {
+		refresh("status");
+		if (es.readyState === EventSource.CLOSED) setTimeout(() => listen(true), 3000);
+	});
 	for (const [ev, names] of Object.entries(byEvent)) {
 		es.addEventListener(ev, (m) => {
 			names.forEach(refresh);
@@ -178,5 +189,5 @@ function listen() {
 
 document.addEventListener("DOMContentLoaded", () => {
 	Object.keys(sections).forEach(refresh);
-	listen();
+	listen(false);
 });
