@@ -282,6 +282,21 @@ on_bus_signal(uint32_t nid, const char *action, void *arg)
 	s->nid = 0;
 }
 
+/* The server's answer to a Notify: an offer's notification is remembered, for its actions. */
+static void
+on_bus_reply(uint32_t nid, uint64_t offer, void *arg)
+{
+	struct notifier *n = arg;
+
+	if (nid == 0)
+		return; /* failed or timed out: logged by bus.c */
+	say(n, "notification %u shown", nid);
+	if (offer != 0) {
+		n->shown[n->next] = (struct shown){ .nid = nid, .offer = offer };
+		n->next = (n->next + 1) % NOTIFY_SHOWN_MAX;
+	}
+}
+
 /* ---- events ---- */
 
 static void
@@ -290,7 +305,7 @@ on_event(struct notifier *n, const json_t *ev)
 	struct notice no;
 	const char *name = json_string_value(json_object_get(ev, "event"));
 	bool quiet = false;
-	uint32_t nid;
+	int r;
 
 	if (name != NULL && strcmp(name, "offer-received") == 0)
 		quiet = daemon_quiet(n);
@@ -301,13 +316,16 @@ on_event(struct notifier *n, const json_t *ev)
 	}
 	if (no.kind == NOTICE_NONE)
 		return;
-	if (bus_notify(n->bus, no.summary, no.body, no.actions, &nid) < 0)
-		return;
-	say(n, "notification %u: %s", nid, no.summary);
-	if (no.actions && no.offer_id != 0) {
-		n->shown[n->next] = (struct shown){ .nid = nid, .offer = no.offer_id };
-		n->next = (n->next + 1) % NOTIFY_SHOWN_MAX;
-	}
+	/* Past BUS_CALLS_MAX unanswered calls the server is hung: this notification is not
+	 * shown (what it is about stays in the inbox or the contacts), and the next event is
+	 * read as usual. */
+	r = bus_notify(n->bus, no.summary, no.body, no.actions, no.actions ? no.offer_id : 0);
+	if (r == -EBUSY)
+		fprintf(stderr, "wallflower-notify: the notification server has not answered %d "
+		                "calls; a notification is dropped\n",
+		        BUS_CALLS_MAX);
+	else if (r == 0)
+		say(n, "notifying: %s", no.summary);
 }
 
 /* Reads what the watch connection has. 0; -EPIPE when the daemon closed it; another
@@ -454,7 +472,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "wallflower-notify: cannot lock %s: %s\n", lock, strerror(-r));
 		goto out;
 	}
-	if ((r = bus_open(on_bus_signal, &n, &n.bus)) < 0 || (r = bus_caps(n.bus, &n.can_act)) < 0)
+	if ((r = bus_open(on_bus_signal, on_bus_reply, &n, &n.bus)) < 0 || (r = bus_caps(n.bus, &n.can_act)) < 0)
 		goto out;
 	say(&n, "the server %s actions", n.can_act ? "offers" : "does not offer");
 	if ((r = watch_open(&n)) < 0)
