@@ -155,8 +155,7 @@ on_notified(sd_bus_message *m, void *userdata, sd_bus_error *err)
 }
 
 int
-bus_notify(struct bus *b, const char *summary, const char *body, bool with_actions,
-           uint64_t cookie)
+bus_notify(struct bus *b, const char *summary, const char *body, bool with_actions, uint64_t cookie)
 {
 	struct call *c = NULL;
 	int r;

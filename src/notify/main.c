@@ -2,7 +2,8 @@
  * wallflower-notify: desktop notifications for offers that arrive and cards that come back
  * (docs/ui.md). A client of wallflowerd's control socket (a `watch` connection, and a short
  * `status` connection before each offer to learn whether the user is quiet) and of the
- * session bus (bus.c). One loop polls both; it exits when the daemon's socket closes.
+ * session bus (bus.c). One loop polls both; a Notify to the notification server never blocks
+ * it (bus.c says why). It exits when the daemon's socket closes.
  *
  * It trusts the daemon's messages only as far as ctl_decode and notice_decide check them,
  * and the bus's signals not at all beyond their types: an action is acted on only for a
@@ -321,8 +322,9 @@ on_event(struct notifier *n, const json_t *ev)
 	 * read as usual. */
 	r = bus_notify(n->bus, no.summary, no.body, no.actions, no.actions ? no.offer_id : 0);
 	if (r == -EBUSY)
-		fprintf(stderr, "wallflower-notify: the notification server has not answered %d "
-		                "calls; a notification is dropped\n",
+		fprintf(stderr,
+		        "wallflower-notify: the notification server has not answered %d "
+		        "calls; a notification is dropped\n",
 		        BUS_CALLS_MAX);
 	else if (r == 0)
 		say(n, "notifying: %s", no.summary);
@@ -472,7 +474,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "wallflower-notify: cannot lock %s: %s\n", lock, strerror(-r));
 		goto out;
 	}
-	if ((r = bus_open(on_bus_signal, on_bus_reply, &n, &n.bus)) < 0 || (r = bus_caps(n.bus, &n.can_act)) < 0)
+	if ((r = bus_open(on_bus_signal, on_bus_reply, &n, &n.bus)) < 0 ||
+	    (r = bus_caps(n.bus, &n.can_act)) < 0)
 		goto out;
 	say(&n, "the server %s actions", n.can_act ? "offers" : "does not offer");
 	if ((r = watch_open(&n)) < 0)
