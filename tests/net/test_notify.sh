@@ -6,12 +6,16 @@
 # markup is shown as one Notify call with the name escaped and the actions Accept and Later;
 # the server's ActionInvoked(id, "accept") makes the sender a contact (through `wallflower
 # accept`), "later" leaves the offer waiting; with the status quiet, an offer shows nothing;
-# a card that comes back from a second daemon is shown, also while quiet; when the daemon
-# stops, wallflower-notify exits; with a server that has no actions, offers come without
-# them; `wallflower start --notify` starts one copy, however often it is given. Everything
-# runs in a fresh network namespace with only a loopback (tests/net/lo.sh): no avahi,
-# nothing leaves it. Skips (exit 77) when not root, or without dbus-daemon or python3-dbus.
-# Prints TAP.
+# a card that comes back from a second daemon is shown, also while quiet; an intro by Grace
+# (Linus's contact, her card imported; the objects made by tests/interop/check_intro.py) is
+# shown as "GRACE introduces NAME", escaped, and her ask is not shown; with the server hung
+# (it holds Notify's answers back), wallflower-notify keeps at most 8 calls waiting and
+# drops what comes past them, acts on ActionInvoked at once, lets waiting calls time out,
+# shows the next offer once the server answers, and exits within 3 s when the daemon stops;
+# with a server that has no actions, offers come without them; `wallflower start --notify`
+# starts one copy, however often it is given. Everything runs in a fresh network namespace
+# with only a loopback (tests/net/lo.sh): no avahi, nothing leaves it. Skips (exit 77) when
+# not root, or without dbus-daemon or python3-dbus. Prints TAP.
 #
 # Usage: test_notify.sh BUILD_DIR (WF_KEEP=1 keeps the work dir, with the logs)
 set -u
@@ -161,7 +165,8 @@ is_contact() { contact_names | tr '|' '\n' | grep -qxF "$1"; }
 in_inbox() {
 	wf inbox --json --runtime-dir "$R" | python3 -c '
 import json, sys
-sys.exit(not any([o["kind"], o["name"]] == sys.argv[1:] for o in json.load(sys.stdin)["offers"]))' "$@"
+offers = json.load(sys.stdin)["offers"]
+sys.exit(not any([o["kind"], o["name"]] == sys.argv[1:] for o in offers))' "$@"
 }
 # within SECONDS CMD...: CMD succeeds before SECONDS of wall-clock time have passed (waitfor
 # counts tries, and a slow CMD stretches it).
