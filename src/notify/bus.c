@@ -3,6 +3,13 @@
  * says only what docs/ui.md lists: GetCapabilities, Notify, and the ActionInvoked and
  * NotificationClosed signals. What it reads from the bus (signal arguments) is checked by
  * sd-bus's typed reads; an action key is passed on as it came, for the caller to compare.
+ *
+ * Notify never blocks. wallflower-notify reads the daemon's watch stream in the same loop,
+ * and a server that hangs would otherwise hold it for sd-bus's default 25 s per call: the
+ * daemon's events would pile up and be skipped (proto/control.md 7.5) and ActionInvoked
+ * would wait. So Notify is sent with sd_bus_call_method_async and its answer handled by
+ * bus_process in that loop; at most BUS_CALLS_MAX calls wait at once (each in a slot of
+ * calls[], which bounds what a hung server costs), and each at most BUS_CALL_USEC.
  */
 #include <errno.h>
 #include <poll.h>
@@ -19,10 +26,19 @@
 #define NOTIF_PATH  "/org/freedesktop/Notifications"
 #define NOTIF_IFACE "org.freedesktop.Notifications"
 
+/* A Notify call waiting for its answer. */
+struct call {
+	struct bus *b;
+	sd_bus_slot *slot; /* NULL: a free entry */
+	uint64_t cookie;
+};
+
 struct bus {
 	sd_bus *bus;
-	bus_signal_fn *fn;
+	bus_signal_fn *sig;
+	bus_reply_fn *reply;
 	void *arg;
+	struct call calls[BUS_CALLS_MAX];
 };
 
 static int
@@ -35,7 +51,7 @@ on_action(sd_bus_message *m, void *userdata, sd_bus_error *err)
 	(void)err;
 	if (sd_bus_message_read(m, "us", &id, &action) < 0)
 		return 0; /* not the signal's signature: ignored */
-	b->fn(id, action, b->arg);
+	b->sig(id, action, b->arg);
 	return 0;
 }
 
@@ -48,12 +64,12 @@ on_closed(sd_bus_message *m, void *userdata, sd_bus_error *err)
 	(void)err;
 	if (sd_bus_message_read(m, "uu", &id, &reason) < 0)
 		return 0;
-	b->fn(id, NULL, b->arg);
+	b->sig(id, NULL, b->arg);
 	return 0;
 }
 
 int
-bus_open(bus_signal_fn *fn, void *arg, struct bus **out)
+bus_open(bus_signal_fn *sig, bus_reply_fn *reply, void *arg, struct bus **out)
 {
 	struct bus *b;
 	int r;
@@ -61,12 +77,17 @@ bus_open(bus_signal_fn *fn, void *arg, struct bus **out)
 	*out = NULL;
 	if ((b = calloc(1, sizeof(*b))) == NULL)
 		return -ENOMEM;
-	b->fn = fn;
+	b->sig = sig;
+	b->reply = reply;
 	b->arg = arg;
+	for (size_t i = 0; i < BUS_CALLS_MAX; i++)
+		b->calls[i].b = b;
 	if ((r = sd_bus_open_user(&b->bus)) < 0) {
 		fprintf(stderr, "wallflower-notify: no session bus: %s\n", strerror(-r));
 		goto fail;
 	}
+	if ((r = sd_bus_set_method_call_timeout(b->bus, BUS_CALL_USEC)) < 0)
+		goto fail;
 	if ((r = sd_bus_match_signal(b->bus, NULL, NULL, NOTIF_PATH, NOTIF_IFACE, "ActionInvoked",
 	                             on_action, b)) < 0 ||
 	    (r = sd_bus_match_signal(b->bus, NULL, NULL, NOTIF_PATH, NOTIF_IFACE,
@@ -113,33 +134,53 @@ out:
 	return r;
 }
 
-int
-bus_notify(struct bus *b, const char *summary, const char *body, bool with_actions, uint32_t *id)
+/* The answer to a Notify, or sd-bus's own error when it timed out. The slot is freed here:
+ * sd-bus holds a reference of its own while it calls us. */
+static int
+on_notified(sd_bus_message *m, void *userdata, sd_bus_error *err)
 {
-	sd_bus_error err = SD_BUS_ERROR_NULL;
-	sd_bus_message *reply = NULL;
+	struct call *c = userdata;
+	const sd_bus_error *e = sd_bus_message_get_error(m);
+	uint32_t id = 0;
+
+	(void)err;
+	c->slot = sd_bus_slot_unref(c->slot);
+	if (e != NULL)
+		fprintf(stderr, "wallflower-notify: Notify failed: %s\n",
+		        e->message != NULL ? e->message : e->name);
+	else if (sd_bus_message_read(m, "u", &id) < 0)
+		id = 0;
+	c->b->reply(id, c->cookie, c->b->arg);
+	return 0;
+}
+
+int
+bus_notify(struct bus *b, const char *summary, const char *body, bool with_actions, uint64_t cookie)
+{
+	struct call *c = NULL;
 	int r;
 
-	*id = 0;
+	for (size_t i = 0; i < BUS_CALLS_MAX && c == NULL; i++)
+		if (b->calls[i].slot == NULL)
+			c = &b->calls[i];
+	if (c == NULL)
+		return -EBUSY;
+	c->cookie = cookie;
 	if (with_actions)
-		r = sd_bus_call_method(b->bus, NOTIF_DEST, NOTIF_PATH, NOTIF_IFACE, "Notify", &err,
-		                       &reply, "susssasa{sv}i", "wallflower", 0, "", summary, body,
-		                       4, "accept", "Accept", "later", "Later", 0, -1);
+		r = sd_bus_call_method_async(b->bus, &c->slot, NOTIF_DEST, NOTIF_PATH, NOTIF_IFACE,
+		                             "Notify", on_notified, c, "susssasa{sv}i",
+		                             "wallflower", 0, "", summary, body, 4, "accept",
+		                             "Accept", "later", "Later", 0, -1);
 	else
-		r = sd_bus_call_method(b->bus, NOTIF_DEST, NOTIF_PATH, NOTIF_IFACE, "Notify", &err,
-		                       &reply, "susssasa{sv}i", "wallflower", 0, "", summary, body,
-		                       0, 0, -1);
+		r = sd_bus_call_method_async(b->bus, &c->slot, NOTIF_DEST, NOTIF_PATH, NOTIF_IFACE,
+		                             "Notify", on_notified, c, "susssasa{sv}i",
+		                             "wallflower", 0, "", summary, body, 0, 0, -1);
 	if (r < 0) {
-		fprintf(stderr, "wallflower-notify: Notify failed: %s\n",
-		        err.message != NULL ? err.message : strerror(-r));
-		goto out;
+		c->slot = NULL;
+		fprintf(stderr, "wallflower-notify: cannot send Notify: %s\n", strerror(-r));
+		return r;
 	}
-	r = sd_bus_message_read(reply, "u", id);
-	r = r < 0 ? r : 0;
-out:
-	sd_bus_message_unref(reply);
-	sd_bus_error_free(&err);
-	return r;
+	return 0;
 }
 
 int
@@ -184,6 +225,8 @@ bus_free(struct bus *b)
 {
 	if (b == NULL)
 		return;
+	for (size_t i = 0; i < BUS_CALLS_MAX; i++)
+		sd_bus_slot_unref(b->calls[i].slot); /* cancels the call: no callback */
 	sd_bus_flush_close_unref(b->bus);
 	free(b);
 }

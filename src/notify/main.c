@@ -2,7 +2,8 @@
  * wallflower-notify: desktop notifications for offers that arrive and cards that come back
  * (docs/ui.md). A client of wallflowerd's control socket (a `watch` connection, and a short
  * `status` connection before each offer to learn whether the user is quiet) and of the
- * session bus (bus.c). One loop polls both; it exits when the daemon's socket closes.
+ * session bus (bus.c). One loop polls both; a Notify to the notification server never blocks
+ * it (bus.c says why). It exits when the daemon's socket closes.
  *
  * It trusts the daemon's messages only as far as ctl_decode and notice_decide check them,
  * and the bus's signals not at all beyond their types: an action is acted on only for a
@@ -282,6 +283,21 @@ on_bus_signal(uint32_t nid, const char *action, void *arg)
 	s->nid = 0;
 }
 
+/* The server's answer to a Notify: an offer's notification is remembered, for its actions. */
+static void
+on_bus_reply(uint32_t nid, uint64_t offer, void *arg)
+{
+	struct notifier *n = arg;
+
+	if (nid == 0)
+		return; /* failed or timed out: logged by bus.c */
+	say(n, "notification %u shown", nid);
+	if (offer != 0) {
+		n->shown[n->next] = (struct shown){ .nid = nid, .offer = offer };
+		n->next = (n->next + 1) % NOTIFY_SHOWN_MAX;
+	}
+}
+
 /* ---- events ---- */
 
 static void
@@ -290,7 +306,7 @@ on_event(struct notifier *n, const json_t *ev)
 	struct notice no;
 	const char *name = json_string_value(json_object_get(ev, "event"));
 	bool quiet = false;
-	uint32_t nid;
+	int r;
 
 	if (name != NULL && strcmp(name, "offer-received") == 0)
 		quiet = daemon_quiet(n);
@@ -301,13 +317,17 @@ on_event(struct notifier *n, const json_t *ev)
 	}
 	if (no.kind == NOTICE_NONE)
 		return;
-	if (bus_notify(n->bus, no.summary, no.body, no.actions, &nid) < 0)
-		return;
-	say(n, "notification %u: %s", nid, no.summary);
-	if (no.actions && no.offer_id != 0) {
-		n->shown[n->next] = (struct shown){ .nid = nid, .offer = no.offer_id };
-		n->next = (n->next + 1) % NOTIFY_SHOWN_MAX;
-	}
+	/* Past BUS_CALLS_MAX unanswered calls the server is hung: this notification is not
+	 * shown (what it is about stays in the inbox or the contacts), and the next event is
+	 * read as usual. */
+	r = bus_notify(n->bus, no.summary, no.body, no.actions, no.actions ? no.offer_id : 0);
+	if (r == -EBUSY)
+		fprintf(stderr,
+		        "wallflower-notify: the notification server has not answered %d "
+		        "calls; a notification is dropped\n",
+		        BUS_CALLS_MAX);
+	else if (r == 0)
+		say(n, "notifying: %s", no.summary);
 }
 
 /* Reads what the watch connection has. 0; -EPIPE when the daemon closed it; another
@@ -454,7 +474,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "wallflower-notify: cannot lock %s: %s\n", lock, strerror(-r));
 		goto out;
 	}
-	if ((r = bus_open(on_bus_signal, &n, &n.bus)) < 0 || (r = bus_caps(n.bus, &n.can_act)) < 0)
+	if ((r = bus_open(on_bus_signal, on_bus_reply, &n, &n.bus)) < 0 ||
+	    (r = bus_caps(n.bus, &n.can_act)) < 0)
 		goto out;
 	say(&n, "the server %s actions", n.can_act ? "offers" : "does not offer");
 	if ((r = watch_open(&n)) < 0)

@@ -9,6 +9,11 @@ Usage: notify_server.py RECORD [--no-actions]
 A test makes it emit ActionInvoked(id, action) by calling the method InvokeAction(u, s) of
 the interface org.wallflower.Test on the same object (dbus-send, below), and
 NotificationClosed(id, 2) by Close(u). It prints "ready" on stdout once it owns the name.
+
+Hang(true), on the same test interface, makes it a hung server: each later Notify is still
+recorded, but its answer is held back, and the caller waits. Hang(false) ends that and
+sends the held answers, late, in order (a caller that gave up on them ignores them).
+Held(), on the same interface, says how many answers are held now.
 """
 import json
 import sys
@@ -29,6 +34,8 @@ class Server(dbus.service.Object):
         self.record = record
         self.actions = actions
         self.next_id = 1
+        self.hung = False
+        self.held = []  # (reply callback, id) of the Notify calls not answered yet
 
     @dbus.service.method(IFACE, in_signature="", out_signature="as")
     def GetCapabilities(self):
@@ -41,8 +48,10 @@ class Server(dbus.service.Object):
     def GetServerInformation(self):
         return ("wallflower-test", "wallflower", "1", "1.2")
 
-    @dbus.service.method(IFACE, in_signature="susssasa{sv}i", out_signature="u")
-    def Notify(self, app, replaces, icon, summary, body, actions, hints, timeout):
+    @dbus.service.method(IFACE, in_signature="susssasa{sv}i", out_signature="u",
+                         async_callbacks=("answer", "fail"))
+    def Notify(self, app, replaces, icon, summary, body, actions, hints, timeout,
+               answer, fail):
         nid = int(replaces) if replaces else self.next_id
         if not replaces:
             self.next_id += 1
@@ -51,7 +60,10 @@ class Server(dbus.service.Object):
                  "actions": [str(a) for a in actions], "timeout": int(timeout)}
         with open(self.record, "a", encoding="utf-8") as f:
             f.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        return dbus.UInt32(nid)
+        if self.hung:
+            self.held.append((answer, nid))
+        else:
+            answer(dbus.UInt32(nid))
 
     @dbus.service.method(IFACE, in_signature="u", out_signature="")
     def CloseNotification(self, nid):
@@ -68,6 +80,18 @@ class Server(dbus.service.Object):
     @dbus.service.method(TEST, in_signature="us", out_signature="")
     def InvokeAction(self, nid, action):
         self.ActionInvoked(dbus.UInt32(nid), action)
+
+    @dbus.service.method(TEST, in_signature="b", out_signature="")
+    def Hang(self, hung):
+        self.hung = bool(hung)
+        if not self.hung:
+            held, self.held = self.held, []
+            for answer, nid in held:
+                answer(dbus.UInt32(nid))
+
+    @dbus.service.method(TEST, in_signature="", out_signature="u")
+    def Held(self):
+        return dbus.UInt32(len(self.held))
 
     @dbus.service.method(TEST, in_signature="u", out_signature="")
     def Close(self, nid):
