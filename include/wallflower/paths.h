@@ -10,8 +10,8 @@
 #define PATHS_CTL_SOCKET  "ctl" /* the control socket, in the runtime directory */
 /* wallflower-ui's files in the runtime directory: its address and token (0600), and the
  * lock its one copy holds while it runs. */
-#define PATHS_UI_INFO     "ui.json"
-#define PATHS_UI_LOCK     "wallflower-ui.lock"
+#define PATHS_UI_INFO "ui.json"
+#define PATHS_UI_LOCK "wallflower-ui.lock"
 
 /*
  * The state directory, first found of: override (--state-dir), $WALLFLOWER_STATE_DIR,

@@ -23,8 +23,8 @@
 #include "wallflower/paths.h"
 
 #define PATHS_UI_INFO_MAX 512
-#define UI_WAIT_MS  5000 /* how long a new wallflower-ui may take to listen */
-#define UI_TOKEN    64   /* hex digits */
+#define UI_WAIT_MS        5000 /* how long a new wallflower-ui may take to listen */
+#define UI_TOKEN          64   /* hex digits */
 
 struct ui_where {
 	long pid;

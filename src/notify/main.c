@@ -12,6 +12,7 @@
  * holds keys or opens the store itself.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -423,11 +424,50 @@ loop(struct notifier *n)
 	return 0;
 }
 
+static const char usage[] = "usage: wallflower-notify [--runtime-dir DIR] [--state-dir DIR] [-d]\n";
+static const char help[] =
+        "\n"
+        "Desktop notifications of wallflower (docs/ui.md), usually started by 'wallflower\n"
+        "start --notify' or 'wallflower notify on': offers and introductions that arrive,\n"
+        "and cards that come back. Exits when wallflowerd does. One copy per runtime\n"
+        "directory.\n"
+        "\n"
+        "  --runtime-dir DIR  where wallflowerd's socket is (default $XDG_RUNTIME_DIR/wallflower)\n"
+        "  --state-dir DIR    the state directory the CLI it runs should use\n"
+        "  -d, --debug        log what it does on stderr\n"
+        "  -h, --help         this help\n";
+
+/* Options as every wallflower program takes them; exits on a usage error or --help. */
 static void
-usage(void)
+parse_args(struct notifier *n, int argc, char **argv, const char **rt)
 {
-	fputs("usage: wallflower-notify [--runtime-dir DIR] [--state-dir DIR] [-d]\n", stderr);
-	exit(2);
+	static const struct option opts[] = { { "runtime-dir", required_argument, NULL, 'r' },
+		                              { "state-dir", required_argument, NULL, 's' },
+		                              { "debug", no_argument, NULL, 'd' },
+		                              { "help", no_argument, NULL, 'h' },
+		                              { NULL, 0, NULL, 0 } };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "dh", opts, NULL)) != -1) {
+		if (c == 'r')
+			*rt = optarg;
+		else if (c == 's')
+			setenv(PATHS_STATE_ENV, optarg, 1); /* for the CLI it runs */
+		else if (c == 'd')
+			n->debug = true;
+		else if (c == 'h') {
+			fputs(usage, stdout);
+			fputs(help, stdout);
+			exit(0);
+		} else {
+			fputs(usage, stderr);
+			exit(2);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "wallflower-notify: takes no arguments\n%s", usage);
+		exit(2);
+	}
 }
 
 int
@@ -439,16 +479,7 @@ main(int argc, char **argv)
 	int r = -EINVAL, lockfd = -1;
 	pid_t holder;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-d") == 0)
-			n.debug = true;
-		else if (strcmp(argv[i], "--runtime-dir") == 0 && i + 1 < argc)
-			rt = argv[++i];
-		else if (strcmp(argv[i], "--state-dir") == 0 && i + 1 < argc)
-			setenv(PATHS_STATE_ENV, argv[++i], 1); /* for the CLI it runs */
-		else
-			usage();
-	}
+	parse_args(&n, argc, argv, &rt);
 	if (rt != NULL)
 		setenv(PATHS_RUNTIME_ENV, rt, 1); /* the same daemon for the CLI it runs */
 	signal(SIGTERM, on_signal);

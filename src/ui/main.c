@@ -22,7 +22,6 @@
 
 #include "ui.h"
 
-
 static const char usage[] =
         "usage: wallflower-ui [--runtime-dir DIR] [--state-dir DIR] [--port N] [-d]\n";
 static const char help[] =
@@ -159,7 +158,9 @@ dirs_setup(struct ui *ui, const char *runtime, const char *state)
 	if ((lock = file_join(ui->runtime_dir, PATHS_UI_LOCK)) == NULL)
 		die("out of memory", 0);
 	if ((r = file_lock(lock, &ui->lock_fd, &holder)) == -EWOULDBLOCK) {
-		fprintf(stderr, "wallflower-ui: already running (pid %d); 'wallflower ui' prints its address\n",
+		fprintf(stderr,
+		        "wallflower-ui: already running (pid %d); 'wallflower ui' prints its "
+		        "address\n",
 		        (int)holder);
 		exit(1);
 	} else if (r < 0)
