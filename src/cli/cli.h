@@ -298,6 +298,17 @@ int cmd_start(struct cli *cli, int argc, char **argv);
 int cmd_stop(struct cli *cli, int argc, char **argv);
 int cmd_notify(struct cli *cli, int argc, char **argv);
 
+/* ---- the programs beside the CLI (spawn.c) ---- */
+
+/* Where program NAME is: $ENV when set, else beside this program, else in the build
+ * tree's src/BUILD_DIR, else NAME for a search of $PATH. A fresh string; NULL when out of
+ * memory. */
+char *cli_program_path(const char *env, const char *name, const char *build_dir);
+/* Starts PATH --state-dir S [--runtime-dir R] detached: a session of its own, not our
+ * child, stdin and stdout (and stderr unless keep_stderr) on /dev/null, WALLFLOWER set to
+ * this CLI. 0 once started, -1 when it could not fork. */
+int cli_spawn_helper(struct cli *cli, const char *path, bool keep_stderr);
+
 /* ---- desktop notifications (cmd_notify.c) ---- */
 
 /* Whether the setting `wallflower notify on` is in force. */

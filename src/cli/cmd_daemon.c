@@ -76,32 +76,6 @@ parse_offer_id(struct cli *cli, const char *s, json_int_t *id)
 
 /* ---- start ---- */
 
-/* Where wallflowerd is: $WALLFLOWERD, beside this program, the build tree, or $PATH. */
-static char *
-daemon_path(void)
-{
-	static const char *const rel[] = { "/wallflowerd", "/../daemon/wallflowerd" };
-	const char *env = getenv("WALLFLOWERD");
-	char self[PATH_MAX], *slash, *path;
-	ssize_t n;
-
-	if (env != NULL && env[0] != '\0')
-		return strdup(env);
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL)
-			*slash = '\0';
-		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-			if (asprintf(&path, "%s%s", self, rel[i]) < 0)
-				return NULL;
-			if (access(path, X_OK) == 0)
-				return path;
-			free(path);
-		}
-	}
-	return strdup("wallflowerd");
-}
-
 /*
  * Starts wallflowerd detached (its own session, stdin and stdout on /dev/null, not our
  * child). Its stderr is a pipe whose read end is *errfd: a daemon that cannot start
@@ -110,7 +84,7 @@ daemon_path(void)
 static int
 spawn_daemon(struct cli *cli, const char *port, int *errfd)
 {
-	char *path = daemon_path();
+	char *path = cli_program_path("WALLFLOWERD", "wallflowerd", "daemon");
 	const char *argv[12];
 	int n = 0, status = 0, devnull, p[2];
 	pid_t pid;

@@ -6,13 +6,10 @@
  * it at every `start` is harmless.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "wallflower/file.h"
@@ -39,70 +36,14 @@ cli_notify_setting(struct cli *cli)
 	return on;
 }
 
-/* Where wallflower-notify is: $WALLFLOWER_NOTIFY, beside this program, the build tree, or
- * $PATH. */
-static char *
-notify_path(void)
-{
-	static const char *const rel[] = { "/wallflower-notify", "/../notify/wallflower-notify" };
-	const char *env = getenv("WALLFLOWER_NOTIFY");
-	char self[PATH_MAX], *slash, *path;
-	ssize_t n;
-
-	if (env != NULL && env[0] != '\0')
-		return strdup(env);
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL)
-			*slash = '\0';
-		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-			if (asprintf(&path, "%s%s", self, rel[i]) < 0)
-				return NULL;
-			if (access(path, X_OK) == 0)
-				return path;
-			free(path);
-		}
-	}
-	return strdup("wallflower-notify");
-}
-
 int
 cli_notify_spawn(struct cli *cli)
 {
-	char *path = notify_path();
-	const char *argv[8];
-	int n = 0, status = 0, devnull;
-	pid_t pid;
+	char *path = cli_program_path("WALLFLOWER_NOTIFY", "wallflower-notify", "notify");
+	int r = path != NULL ? cli_spawn_helper(cli, path, false) : -1;
 
-	if (path == NULL)
-		return -1;
-	argv[n++] = path;
-	argv[n++] = "--state-dir";
-	argv[n++] = cli_state_dir(cli);
-	if (cli_runtime_dir_opt != NULL) {
-		argv[n++] = "--runtime-dir";
-		argv[n++] = cli_runtime_dir_opt;
-	}
-	argv[n] = NULL;
-	if ((pid = fork()) < 0) {
-		free(path);
-		return -1;
-	}
-	if (pid == 0) {
-		/* A second fork, so that it is nobody's child but init's, as the daemon. */
-		if (setsid() < 0 || fork() != 0)
-			_exit(0);
-		if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
-			dup2(devnull, 0);
-			dup2(devnull, 1);
-			dup2(devnull, 2);
-		}
-		execvp(path, (char *const *)argv);
-		_exit(127);
-	}
-	waitpid(pid, &status, 0);
 	free(path);
-	return 0;
+	return r;
 }
 
 static const char notify_help[] =

@@ -60,77 +60,15 @@ ui_find(const char *path, struct ui_where *w)
 	return r;
 }
 
-/* wallflower-ui beside this program (the build tree too), $WALLFLOWER_UI, or on PATH. */
-static char *
-ui_path(void)
-{
-	static const char *const rel[] = { "/wallflower-ui", "/../ui/wallflower-ui" };
-	const char *env = getenv("WALLFLOWER_UI");
-	char self[PATH_MAX], *slash, *path;
-	ssize_t n;
-
-	if (env != NULL && env[0] != '\0')
-		return strdup(env);
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL)
-			*slash = '\0';
-		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-			if (asprintf(&path, "%s%s", self, rel[i]) < 0)
-				return NULL;
-			if (access(path, X_OK) == 0)
-				return path;
-			free(path);
-		}
-	}
-	return strdup("wallflower-ui");
-}
-
-/* Starts wallflower-ui detached (its own session, no terminal). 0 or -1. */
+/* Starts wallflower-ui detached; its stderr stays ours, for a server that cannot start. */
 static int
 ui_spawn(struct cli *cli)
 {
-	char *path = ui_path();
-	const char *argv[8];
-	int n = 0, devnull;
-	pid_t pid;
+	char *path = cli_program_path("WALLFLOWER_UI", "wallflower-ui", "ui");
+	int r = path != NULL ? cli_spawn_helper(cli, path, true) : -1;
 
-	if (path == NULL)
-		return -1;
-	argv[n++] = path;
-	argv[n++] = "--state-dir";
-	argv[n++] = cli_state_dir(cli);
-	if (cli_runtime_dir_opt != NULL) {
-		argv[n++] = "--runtime-dir";
-		argv[n++] = cli_runtime_dir_opt;
-	}
-	argv[n] = NULL;
-	if ((pid = fork()) < 0) {
-		free(path);
-		return -1;
-	}
-	if (pid == 0) {
-		/* A grandchild in its own session: the page outlives this command. */
-		if (fork() != 0)
-			_exit(0);
-		setsid();
-		if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
-			dup2(devnull, 0);
-			dup2(devnull, 1);
-		}
-		/* wallflower-ui runs the CLI for what the CLI owns: this very one. */
-		char self[PATH_MAX];
-		ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
-		if (len > 0 && getenv("WALLFLOWER") == NULL) {
-			self[len] = '\0';
-			setenv("WALLFLOWER", self, 1);
-		}
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	waitpid(pid, NULL, 0);
 	free(path);
-	return 0;
+	return r;
 }
 
 void
