@@ -30,6 +30,8 @@ static const struct route routes[] = {
 	{ "/api/nearby", false },
 	{ "/api/inbox", false },
 	{ "/api/contacts", false },
+	{ "/api/hubs", false },
+	{ "/api/gaps", false },
 	{ "/map.svg", false },
 	{ "/card.svg", false },
 	{ "/events", false },

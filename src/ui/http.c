@@ -200,10 +200,10 @@ cli_failure(int status, const char *err)
 	return json_pack("{sbss}", "ok", 0, "error", line);
 }
 
+/* A `wallflower ... --json` the CLI prints, passed through as it is (docs/json.md). */
 static enum MHD_Result
-serve_contacts(struct MHD_Connection *c)
+serve_cli_json(struct MHD_Connection *c, const char *const *argv)
 {
-	const char *argv[] = { "wallflower", "contacts", "--json", NULL };
 	char *out = NULL, *err = NULL;
 	size_t len = 0;
 	int st = backend_run_cli(ui_, argv, &out, &len, &err);
@@ -380,6 +380,10 @@ serve_events(struct MHD_Connection *c)
 static enum MHD_Result
 serve_get(struct MHD_Connection *c, const char *path)
 {
+	static const char *const contacts[] = { "wallflower", "contacts", "--json", NULL };
+	static const char *const hubs[] = { "wallflower", "graph", "hubs", "--json", NULL };
+	static const char *const gaps[] = { "wallflower", "graph", "gaps", "--json", NULL };
+
 	if (strcmp(path, "/api/status") == 0)
 		return serve_daemon(c, "status");
 	if (strcmp(path, "/api/nearby") == 0)
@@ -387,7 +391,11 @@ serve_get(struct MHD_Connection *c, const char *path)
 	if (strcmp(path, "/api/inbox") == 0)
 		return serve_daemon(c, "inbox");
 	if (strcmp(path, "/api/contacts") == 0)
-		return serve_contacts(c);
+		return serve_cli_json(c, contacts);
+	if (strcmp(path, "/api/hubs") == 0)
+		return serve_cli_json(c, hubs);
+	if (strcmp(path, "/api/gaps") == 0)
+		return serve_cli_json(c, gaps);
 	if (strcmp(path, "/map.svg") == 0)
 		return serve_svg(c, true);
 	if (strcmp(path, "/card.svg") == 0)

@@ -5,8 +5,10 @@
 # The page lists them nearby with common ground; an offer appears without a reload and is
 # announced; a name full of markup shows as text; a cross-site page cannot decline an offer;
 # Decline (by keyboard alone) and Block remove an offer, and a blocked sender's next offer
-# never shows; Accept makes a contact and Grace gets Ada's card back; the map and the QR
-# code render; without the token the page is refused. Screenshots go to $WF_SHOTS (docs/img
+# never shows; Accept makes a contact, Grace gets Ada's card back and is recognised
+# nearby; the map, the gaps, notes, follow-ups and the QR code show; the page picks up
+# again after the daemon went away; without the token the page is refused; `wallflower
+# stop` ends the server. Screenshots go to $WF_SHOTS (docs/img
 # holds the ones README shows) or the work dir. Prints TAP.
 #
 # Usage: test_ui_browser.sh BUILD_DIR
@@ -61,7 +63,7 @@ person() {
 # The name is markup: shown as anything but text, it would make an image whose error
 # handler sets window.wfInjected.
 EVIL='Linus <img src=x onerror=window.wfInjected=1>'
-person ada "Ada Lovelace" topics=intranets,accessibility "offers=plain language"
+person ada "Ada Lovelace" topics=intranets,accessibility "offers=plain language" seeks=compilers
 ADA_WFD=$TB_LASTPID
 person grace "Grace Hopper" topics=intranets,compilers "seeks=plain language"
 person linus "$EVIL" topics=kernels
@@ -157,7 +159,17 @@ tb_check "and leaves the inbox" browser lacks inbox "Grace Hopper" 5
 tb_check "ada has grace as a contact" has_contact ada "Grace Hopper"
 tb_check "and grace got ada's card back" tb_wait 20 has_contact grace "Ada Lovelace"
 tb_check "the map still renders" browser image map 10
+tb_check "the gaps name what ada seeks and nobody offers" browser has gaps compilers 10
+tb_check "and grace as someone who might help" browser has gaps "Might help: Grace Hopper" 1
+tb_check "grace nearby is recognised as the contact she now is" \
+	browser has nearby "You know them as Grace Hopper" 30
 tb_check "still the same page" browser same-page
+tb_check "ada writes a note about grace" says ada "" note "Grace Hopper" "Ask about the COBOL panel"
+tb_check "and a follow-up" says ada "" followup "Grace Hopper" --in 3d "Send her the slides"
+tb_check "the page, loaded again" browser open "$URL"
+tb_check "shows the note" browser has contacts "Ask about the COBOL panel" 10
+DUE=$(tb_on ada "$WF" followup list --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["followups"][0]["due_date"])')
+tb_check "and the follow-up, with its day" browser has contacts "Follow up by $DUE: Send her the slides" 1
 tb_check "a screenshot, dark" browser shot "$SHOTS/ui-dark.png" 1280 dark
 
 # ---- the daemon goes away and comes back while the page stays open ----

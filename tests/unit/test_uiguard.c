@@ -198,6 +198,18 @@ test_uiguard_check_method(void **state)
 		r.method = "PUT";
 		assert_int_equal(check(&r), 405);
 	}
+	/* Every path that only reads is GET only: a POST there changes nothing either. */
+	static const char *reads[] = { "/",           "/app.js",    "/style.css",    "/api/status",
+		                       "/api/nearby", "/api/inbox", "/api/contacts", "/api/hubs",
+		                       "/api/gaps",   "/map.svg",   "/card.svg",     "/events" };
+	for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++) {
+		struct uiguard_req g = get(reads[i]), p = post(reads[i]);
+
+		if (uiguard_check(&g, TOK, PORT, &v) != 200 || v.change)
+			fail_msg("GET %s not allowed as a read", reads[i]);
+		if (uiguard_check(&p, TOK, PORT, &v) != 405 || strcmp(v.allow, "GET") != 0)
+			fail_msg("POST %s not 405 with Allow: GET", reads[i]);
+	}
 	struct uiguard_req r = post("/api/inbox");
 
 	assert_int_equal(uiguard_check(&r, TOK, PORT, &v), 405);

@@ -115,8 +115,41 @@ function renderContact(c) {
 	const notes = c.notes || [];
 	if (notes.length) li.append(el("p", "note", notes[notes.length - 1].text));
 	const open = (c.followups || []).filter((u) => !u.done);
+	// A due day is the Unix time of its local midnight (docs/json.md): shown YYYY-MM-DD.
+	const day = (t) => {
+		const d = new Date(t * 1000), two = (n) => String(n).padStart(2, "0");
+		return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate());
+	};
 	for (const u of open)
-		li.append(el("div", "meta", "Follow up" + (u.due ? " by " + u.due : "") + ": " + u.text));
+		li.append(el("div", "meta", "Follow up" + (u.due ? " by " + day(u.due) : "") + ": " + u.text));
+	return li;
+}
+
+const names = (people) => people.map((p) => p.name).join(", ");
+
+// A hub of `wallflower graph hubs --json` (docs/json.md, docs/graph.md).
+function renderHub(h) {
+	const li = el("li");
+	li.append(el("div", "name", h.name));
+	const bits = [];
+	if (h.reach > 0) bits.push("the only way to " + h.reach + (h.reach === 1 ? " person" : " people"));
+	bits.push("on " + Math.round(h.betweenness * 100) + "% of the paths between your people");
+	li.append(el("div", "meta", bits.join(", ")));
+	if (h.introduced.length) li.append(el("div", "meta", "Introduced you to " + names(h.introduced)));
+	return li;
+}
+
+// A topic you seek that nobody you know offers, with who might help and whom to ask.
+function renderGap(g) {
+	const li = el("li");
+	li.append(el("div", "name", g.topic));
+	li.append(el("div", "meta", g.leads.length ? "Might help: " + names(g.leads)
+		: "Nobody you know mentions it"));
+	if (g.ask && g.ask.command) {
+		const p = el("div", "meta", "Next step: ");
+		p.append(el("code", "", g.ask.command));
+		li.append(p);
+	}
 	return li;
 }
 
@@ -140,6 +173,9 @@ const sections = {
 	},
 	async map() {
 		$("map").src = "/map.svg?t=" + Date.now();
+		const [h, g] = await Promise.all([getJSON("/api/hubs"), getJSON("/api/gaps")]);
+		fill("hubs", "hubs-empty", (h.hubs || []).slice(0, 5), renderHub);
+		fill("gaps", "gaps-empty", g.unmet || [], renderGap);
 	},
 };
 
@@ -151,14 +187,16 @@ async function refresh(name) {
 	}
 }
 
+// A new contact changes Nearby too: the daemon recognises them there from now on, and
+// sends no peer event for it.
 const byEvent = {
 	"peer-appeared": ["nearby"],
 	"peer-changed": ["nearby"],
 	"peer-left": ["nearby"],
 	"offer-received": ["inbox"],
-	"card-received": ["contacts", "map"],
-	"contact-updated": ["contacts", "map"],
-	"card-accepted": ["inbox", "contacts", "map"],
+	"card-received": ["contacts", "map", "nearby"],
+	"contact-updated": ["contacts", "map", "nearby"],
+	"card-accepted": ["inbox", "contacts", "map", "nearby"],
 };
 
 // EventSource retries by itself after a dropped stream, but gives up for good when the
