@@ -8,9 +8,11 @@
 #define PATHS_STATE_ENV   "WALLFLOWER_STATE_DIR"
 #define PATHS_RUNTIME_ENV "WALLFLOWER_RUNTIME_DIR"
 #define PATHS_CTL_SOCKET  "ctl" /* the control socket, in the runtime directory */
-/* wallflower-ui's files in the runtime directory: its address and token (0600), and the
- * lock its one copy holds while it runs. */
+/* wallflower-ui's files in the runtime directory: its address and token (0600), a page
+ * that leads a browser there (0600; opened instead of the address, which would show in a
+ * command line), and the lock its one copy holds while it runs. */
 #define PATHS_UI_INFO "ui.json"
+#define PATHS_UI_OPEN "ui.html"
 #define PATHS_UI_LOCK "wallflower-ui.lock"
 
 /*

@@ -56,10 +56,11 @@ int uiguard_check(const struct uiguard_req *req, const char *token, unsigned por
                   struct uiguard_verdict *out);
 
 /*
- * Finds the value of UIGUARD_COOKIE in a Cookie header (RFC 6265 section 4.2.1 syntax:
- * name=value pairs separated by "; "). On success copies it into out (room for
- * UIGUARD_TOKEN_LEN + 1) and returns 0. -EINVAL when the header is malformed, when the
- * cookie is missing, appears twice, or its value is not UIGUARD_TOKEN_LEN lower-case hex.
+ * Finds the value of UIGUARD_COOKIE in a Cookie header: pairs separated by ';', each
+ * after optional spaces. Other cookies are skipped whatever their form (other programs on
+ * 127.0.0.1 set them). On success copies it into out (room for UIGUARD_TOKEN_LEN + 1) and
+ * returns 0. -EINVAL when the cookie is missing, appears twice, or its value is not
+ * exactly UIGUARD_TOKEN_LEN lower-case hex digits.
  */
 int uiguard_cookie_token(const char *header, char out[UIGUARD_TOKEN_LEN + 1]) UIGUARD_WUR;
 

@@ -21,42 +21,63 @@
 #include "cli.h"
 #include "wallflower/file.h"
 #include "wallflower/paths.h"
+#include "wallflower/uiguard.h"
 
-#define PATHS_UI_INFO_MAX 512
-#define UI_WAIT_MS        5000 /* how long a new wallflower-ui may take to listen */
-#define UI_TOKEN          64   /* hex digits */
+#define UI_INFO_MAX 512
+#define UI_WAIT_MS  5000 /* how long a new wallflower-ui may take to listen */
 
 struct ui_where {
 	long pid;
 	unsigned port;
-	char token[UI_TOKEN + 1];
+	char token[UIGUARD_TOKEN_LEN + 1];
 };
 
-/* The ui.json of the runtime directory, when its writer still runs. 0; -1 (none). */
-static int
-ui_find(const char *path, struct ui_where *w)
+/* The pid of the wallflower-ui that holds the runtime directory's lock; 0 when none does. */
+static pid_t
+ui_holder(const char *dir)
 {
+	char *lock = file_join(dir, PATHS_UI_LOCK);
+	pid_t holder = 0;
+	int fd = -1, r = lock != NULL ? file_lock(lock, &fd, &holder) : -ENOMEM;
+
+	if (fd >= 0)
+		close(fd);
+	free(lock);
+	return r == -EWOULDBLOCK ? holder : 0;
+}
+
+/*
+ * The ui.json of the runtime directory, when the server that wrote it still runs: its pid
+ * holds the lock (a pid alone may have been reused since a server was killed). 0; -1.
+ */
+static int
+ui_find(const char *dir, struct ui_where *w)
+{
+	char *path = file_join(dir, PATHS_UI_INFO);
 	json_t *j = NULL;
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	const char *tok;
 	int r = -1;
 
-	if (file_read_private(path, PATHS_UI_INFO_MAX, &buf, &len) < 0)
+	if (path == NULL || file_read_private(path, UI_INFO_MAX, &buf, &len) < 0) {
+		free(path);
 		return -1;
+	}
 	if ((j = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, NULL)) != NULL &&
 	    json_is_integer(json_object_get(j, "pid")) &&
 	    json_is_integer(json_object_get(j, "port")) &&
 	    (tok = json_string_value(json_object_get(j, "token"))) != NULL &&
-	    strlen(tok) == UI_TOKEN && strspn(tok, "0123456789abcdef") == UI_TOKEN) {
+	    uiguard_token_valid(tok)) {
 		w->pid = (long)json_integer_value(json_object_get(j, "pid"));
 		w->port = (unsigned)json_integer_value(json_object_get(j, "port"));
-		memcpy(w->token, tok, UI_TOKEN + 1);
-		if (w->pid > 0 && w->port > 0 && w->port < 65536 && kill((pid_t)w->pid, 0) == 0)
+		memcpy(w->token, tok, sizeof(w->token));
+		if (w->pid > 0 && w->port > 0 && w->port < 65536 && ui_holder(dir) == w->pid)
 			r = 0;
 	}
 	json_decref(j);
 	free(buf);
+	free(path);
 	return r;
 }
 
@@ -74,20 +95,40 @@ ui_spawn(struct cli *cli)
 void
 cli_ui_stop(void)
 {
-	char *dir = NULL, *lock = NULL;
-	pid_t holder = 0;
-	int fd = -1, r = -1;
+	char *dir = NULL;
+	pid_t holder;
 
-	/* The process holding the lock is the live copy; the pid in ui.json may be stale. */
-	if (paths_runtime_dir(cli_runtime_dir_opt, &dir) == 0 &&
-	    (lock = file_join(dir, PATHS_UI_LOCK)) != NULL)
-		r = file_lock(lock, &fd, &holder);
-	if (r == -EWOULDBLOCK && holder > 0)
+	if (paths_runtime_dir(cli_runtime_dir_opt, &dir) == 0 && (holder = ui_holder(dir)) > 0)
 		kill(holder, SIGTERM);
-	if (fd >= 0)
-		close(fd);
-	free(lock);
 	free(dir);
+}
+
+/*
+ * Opens the page in the user's browser through the file wallflower-ui wrote for it, not
+ * the address: a command line is readable by every user of the machine, and the token
+ * would stay in the browser's for as long as it runs.
+ */
+static void
+ui_open(const char *dir)
+{
+	char *page = file_join(dir, PATHS_UI_OPEN);
+	pid_t pid;
+
+	if (page == NULL)
+		return;
+	if ((pid = fork()) == 0) {
+		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		if (devnull >= 0) {
+			dup2(devnull, 1);
+			dup2(devnull, 2);
+		}
+		execlp("xdg-open", "xdg-open", page, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	free(page);
 }
 
 static const char help[] =
@@ -111,7 +152,7 @@ cmd_ui(struct cli *cli, int argc, char **argv)
 		                              { NULL, 0, NULL, 0 } };
 	bool done = false, open_it = true;
 	struct ui_where w;
-	char *dir = NULL, *file = NULL, url[160];
+	char *dir = NULL, url[160];
 	int c, r;
 
 	while ((c = cli_getopt_daemon(cli, argc, argv, "h", opts, help, &done)) != -1) {
@@ -121,50 +162,35 @@ cmd_ui(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error(cli, "ui takes no arguments");
-	if ((r = paths_runtime_dir(cli_runtime_dir_opt, &dir)) < 0 ||
-	    asprintf(&file, "%s/%s", dir, PATHS_UI_INFO) < 0) {
+	if ((r = paths_runtime_dir(cli_runtime_dir_opt, &dir)) < 0) {
 		cli_error(r == -ENOENT ? "no runtime directory: set XDG_RUNTIME_DIR or pass "
 		                         "--runtime-dir"
 		                       : "out of memory");
-		free(dir);
 		return CLI_EXIT_FAIL;
 	}
-	free(dir);
-	if (ui_find(file, &w) < 0) {
+	if (ui_find(dir, &w) < 0) {
 		if (cli_state_dir(cli) == NULL || ui_spawn(cli) < 0) {
 			cli_error("cannot start wallflower-ui");
-			free(file);
+			free(dir);
 			return CLI_EXIT_FAIL;
 		}
-		for (int waited = 0; ui_find(file, &w) < 0; waited += 100) {
+		for (int waited = 0; ui_find(dir, &w) < 0; waited += 100) {
 			if (waited >= UI_WAIT_MS) {
 				cli_error("wallflower-ui did not start (is it installed?)");
-				free(file);
+				free(dir);
 				return CLI_EXIT_FAIL;
 			}
 			nanosleep(&(struct timespec){ .tv_nsec = 100000000 }, NULL);
 		}
 	}
-	free(file);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u/?token=%s", w.port, w.token);
 	printf("%s\n", url);
-	if (fflush(stdout) != 0)
+	if (fflush(stdout) != 0) {
+		free(dir);
 		return CLI_EXIT_FAIL;
-	if (open_it && (getenv("DISPLAY") != NULL || getenv("WAYLAND_DISPLAY") != NULL)) {
-		pid_t pid = fork();
-
-		if (pid == 0) {
-			int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-			if (devnull >= 0) {
-				dup2(devnull, 1);
-				dup2(devnull, 2);
-			}
-			execlp("xdg-open", "xdg-open", url, (char *)NULL);
-			_exit(127);
-		}
-		if (pid > 0)
-			waitpid(pid, NULL, 0);
 	}
+	if (open_it && (getenv("DISPLAY") != NULL || getenv("WAYLAND_DISPLAY") != NULL))
+		ui_open(dir);
+	free(dir);
 	return CLI_EXIT_OK;
 }

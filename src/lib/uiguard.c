@@ -3,8 +3,8 @@
  *
  * Owns the route table (which paths exist, which change state) and the rules, checked in
  * the order the contract fixes: Host (421), token (403, or 303 for the first GET /?token=),
- * method (405), Origin of a POST (403), its content type (415) and size (413), unknown path
- * (404). Everything it reads is hostile: headers from any program that can reach loopback,
+ * unknown path (404), method (405), Origin of a POST (403), its content type (415) and
+ * size (413). Everything it reads is hostile: headers from any program that can reach loopback,
  * or from a web page in the user's browser trying DNS rebinding or a cross-site POST. It
  * must never accept a token by anything but a constant-time comparison of the whole
  * 64 characters, and never let a GET change state.
@@ -98,73 +98,33 @@ origin_ok(const char *origin, unsigned port)
 	return host_ok(origin + strlen(scheme), port);
 }
 
-/* RFC 7230 tchar, the characters of a cookie name. */
-static bool
-is_tchar(char c)
-{
-	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-		return true;
-	return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
-
-/* RFC 6265 cookie-octet. */
-static bool
-is_cookie_octet(char c)
-{
-	unsigned char u = (unsigned char)c;
-
-	return u == 0x21 || (u >= 0x23 && u <= 0x2b) || (u >= 0x2d && u <= 0x3a) ||
-	       (u >= 0x3c && u <= 0x5b) || (u >= 0x5d && u <= 0x7e);
-}
-
-/* Reads one cookie-pair at *p; sets name/value spans; advances past it. */
-static int
-cookie_read_pair(const char **p, const char **name, size_t *nlen, const char **val, size_t *vlen)
-{
-	const char *s = *p;
-
-	*name = s;
-	while (is_tchar(*s))
-		s++;
-	*nlen = (size_t)(s - *name);
-	if (*nlen == 0 || *s != '=')
-		return -EINVAL;
-	s++;
-	*val = s;
-	if (*s == '"')
-		s++;
-	while (is_cookie_octet(*s))
-		s++;
-	if (**val == '"' && *s++ != '"')
-		return -EINVAL;
-	*vlen = (size_t)(s - *val);
-	*p = s;
-	return 0;
-}
-
+/*
+ * The Cookie header holds every cookie the browser keeps for 127.0.0.1, whatever port set
+ * it (cookies know no ports), so other programs' cookies come too, in forms RFC 6265 does
+ * not allow (spaces, commas, quotes, no '='). Those are skipped, whatever they hold: only
+ * our own pair is read, and strictly (64 lower-case hex digits, not quoted, once).
+ */
 int
 uiguard_cookie_token(const char *header, char out[UIGUARD_TOKEN_LEN + 1])
 {
-	const char *p = header, *name, *val, *found = NULL;
-	size_t nlen, vlen, flen = 0;
+	const size_t klen = strlen(UIGUARD_COOKIE);
+	const char *p = header, *found = NULL, *end;
+	size_t flen = 0;
 
 	out[0] = '\0';
 	if (header == NULL)
 		return -EINVAL;
-	for (;;) {
-		if (cookie_read_pair(&p, &name, &nlen, &val, &vlen) < 0)
-			return -EINVAL;
-		if (nlen == strlen(UIGUARD_COOKIE) && memcmp(name, UIGUARD_COOKIE, nlen) == 0) {
-			if (found != NULL)
-				return -EINVAL; /* two copies: which one would we mean? */
-			found = val;
-			flen = vlen;
-		}
-		if (*p == '\0')
-			break;
-		if (p[0] != ';' || p[1] != ' ')
-			return -EINVAL;
-		p += 2;
+	for (; *p != '\0'; p = *end == ';' ? end + 1 : end) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		end = p + strcspn(p, ";");
+		if ((size_t)(end - p) <= klen || memcmp(p, UIGUARD_COOKIE, klen) != 0 ||
+		    p[klen] != '=')
+			continue; /* someone else's cookie */
+		if (found != NULL)
+			return -EINVAL; /* two copies: which one would we mean? */
+		found = p + klen + 1;
+		flen = (size_t)(end - found);
 	}
 	if (found == NULL || flen != UIGUARD_TOKEN_LEN)
 		return -EINVAL;

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "wallflower/ctl.h"
@@ -162,16 +163,32 @@ child_exec(const struct ui *ui, const char *const argv[], int out, int err)
 	_exit(127);
 }
 
+static int64_t
+now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Both pipes until they close, within UI_CLI_TIMEOUT_MS: 0, -ETIMEDOUT or -errno. */
 static int
 collect(struct sink *s)
 {
-	int open_n = 2, r = 0;
+	const int64_t end = now_ms() + UI_CLI_TIMEOUT_MS;
+	int open_n = 2, r = 0, n;
 
 	while (open_n > 0 && r >= 0) {
 		struct pollfd p[2] = { { .fd = s[0].fd, .events = POLLIN },
 			               { .fd = s[1].fd, .events = POLLIN } };
+		int64_t left = end - now_ms();
 
-		if (poll(p, 2, -1) < 0) {
+		if (left <= 0 || (n = poll(p, 2, (int)left)) == 0) {
+			r = -ETIMEDOUT;
+			continue;
+		}
+		if (n < 0) {
 			if (errno != EINTR)
 				r = -errno;
 			continue;
@@ -216,7 +233,10 @@ backend_run_cli(const struct ui *ui, const char *const argv[], char **out, size_
 	s[0].fd = po[0];
 	s[1].fd = pe[0];
 	po[0] = pe[0] = -1;
-	r = collect(s);
+	/* A CLI that hangs (a store locked for long, a stuck send) would hold this
+	 * connection's thread, and MHD_stop_daemon waits for every thread: it is killed. */
+	if ((r = collect(s)) < 0)
+		kill(pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (r == 0 && (s[0].full || s[1].full))

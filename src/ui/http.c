@@ -60,14 +60,36 @@ struct rq {
 
 /* ---- responses ---- */
 
-static void
-add_headers(struct MHD_Response *resp)
+/*
+ * Queues resp (and lets go of it) with the headers every answer carries, then EXTRA, a
+ * NULL-ended list of names and values. An answer that would go out without one of them
+ * (out of memory) is not sent at all: the connection is closed instead.
+ */
+static enum MHD_Result
+queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *resp,
+      const char *const *extra)
 {
-	MHD_add_response_header(resp, "Content-Security-Policy", csp);
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	const char *const always[] = { "Content-Security-Policy",
+		                       csp,
+		                       "X-Content-Type-Options",
+		                       "nosniff",
+		                       "Referrer-Policy",
+		                       "no-referrer",
+		                       "Cache-Control",
+		                       "no-store",
+		                       "X-Frame-Options",
+		                       "DENY",
+		                       NULL };
+	const char *const *lists[] = { always, extra };
+	enum MHD_Result r = MHD_YES;
+
+	for (size_t l = 0; l < 2; l++)
+		for (size_t i = 0; lists[l][i] != NULL && r == MHD_YES; i += 2)
+			r = MHD_add_response_header(resp, lists[l][i], lists[l][i + 1]);
+	if (r == MHD_YES)
+		r = MHD_queue_response(c, status, resp);
+	MHD_destroy_response(resp);
+	return r;
 }
 
 static enum MHD_Result
@@ -75,15 +97,10 @@ respond(struct MHD_Connection *c, unsigned status, const char *type, const void 
 {
 	struct MHD_Response *resp =
 	        MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
-	enum MHD_Result r;
 
 	if (resp == NULL)
 		return MHD_NO;
-	add_headers(resp);
-	MHD_add_response_header(resp, "Content-Type", type);
-	r = MHD_queue_response(c, status, resp);
-	MHD_destroy_response(resp);
-	return r;
+	return queue(c, status, resp, (const char *const[]){ "Content-Type", type, NULL });
 }
 
 static enum MHD_Result
@@ -91,7 +108,6 @@ respond_error(struct MHD_Connection *c, const struct uiguard_verdict *v)
 {
 	char text[64];
 	struct MHD_Response *resp;
-	enum MHD_Result r;
 	int n = snprintf(text, sizeof(text), "%d %s\n", v->status,
 	                 v->status == 421   ? "misdirected request"
 	                 : v->status == 403 ? "forbidden"
@@ -104,13 +120,9 @@ respond_error(struct MHD_Connection *c, const struct uiguard_verdict *v)
 	resp = MHD_create_response_from_buffer((size_t)n, text, MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
 		return MHD_NO;
-	add_headers(resp);
-	MHD_add_response_header(resp, "Content-Type", "text/plain; charset=utf-8");
-	if (v->allow != NULL)
-		MHD_add_response_header(resp, "Allow", v->allow);
-	r = MHD_queue_response(c, (unsigned)v->status, resp);
-	MHD_destroy_response(resp);
-	return r;
+	return queue(c, (unsigned)v->status, resp,
+	             (const char *const[]){ "Content-Type", "text/plain; charset=utf-8",
+	                                    v->allow != NULL ? "Allow" : NULL, v->allow, NULL });
 }
 
 static enum MHD_Result
@@ -141,19 +153,14 @@ redirect_with_cookie(struct MHD_Connection *c)
 {
 	char cookie[160];
 	struct MHD_Response *resp;
-	enum MHD_Result r;
 
 	if (uiguard_set_cookie(cookie, sizeof(cookie), ui_->token) < 0)
 		return MHD_NO;
 	resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	if (resp == NULL)
 		return MHD_NO;
-	add_headers(resp);
-	MHD_add_response_header(resp, "Location", "/");
-	MHD_add_response_header(resp, "Set-Cookie", cookie);
-	r = MHD_queue_response(c, 303, resp);
-	MHD_destroy_response(resp);
-	return r;
+	return queue(c, 303, resp,
+	             (const char *const[]){ "Location", "/", "Set-Cookie", cookie, NULL });
 }
 
 /* ---- GET ---- */
@@ -344,7 +351,6 @@ serve_events(struct MHD_Connection *c)
 	struct stream *st;
 	struct MHD_Response *resp;
 	json_t *req, *reply = NULL;
-	enum MHD_Result r;
 
 	if (atomic_fetch_add(&streams, 1) >= UI_EVENTS_MAX) {
 		atomic_fetch_sub(&streams, 1);
@@ -370,11 +376,8 @@ serve_events(struct MHD_Connection *c)
 		stream_free(st);
 		return MHD_NO;
 	}
-	add_headers(resp);
-	MHD_add_response_header(resp, "Content-Type", "text/event-stream");
-	r = MHD_queue_response(c, 200, resp);
-	MHD_destroy_response(resp);
-	return r;
+	return queue(c, 200, resp,
+	             (const char *const[]){ "Content-Type", "text/event-stream", NULL });
 }
 
 static enum MHD_Result

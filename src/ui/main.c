@@ -33,7 +33,7 @@ static const char help[] =
         "  --runtime-dir DIR  where wallflowerd's socket is (default $XDG_RUNTIME_DIR/wallflower)\n"
         "  --state-dir DIR    the state directory the CLI it runs should use\n"
         "  --port N           the port to listen on (default: one the system picks)\n"
-        "  -d, --debug        log each request on stderr\n"
+        "  -d, --debug        let libmicrohttpd print its errors on stderr\n"
         "  -h, --help         this help\n";
 
 static void
@@ -182,22 +182,55 @@ tmp_remove(const struct ui *ui)
 		fprintf(stderr, "wallflower-ui: %s is not empty; left in place\n", ui->tmp_dir);
 }
 
+/* Writes NAME in the runtime directory, 0600 and atomically. Its path; NULL (said). */
 static char *
-info_write(const struct ui *ui)
+publish(const struct ui *ui, const char *name, const char *text)
 {
-	char *path = file_join(ui->runtime_dir, PATHS_UI_INFO), *s;
+	char *path = file_join(ui->runtime_dir, name);
+	int r = path != NULL ? file_write_replace(path, text, strlen(text), 0600) : -ENOMEM;
+
+	if (r < 0) {
+		fprintf(stderr, "wallflower-ui: cannot write %s: %s\n", path ? path : name,
+		        strerror(-r));
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+/*
+ * ui.html, the page `wallflower ui` hands the browser (it leads to the address with the
+ * token, which must not go in a command line), then ui.json, which says we are ready.
+ * 0; -1 with nothing left behind.
+ */
+static int
+announce(const struct ui *ui, char **page, char **info)
+{
+	char *html = NULL, *json = NULL;
 	json_t *j = json_pack("{sisiss}", "pid", (json_int_t)getpid(), "port", (json_int_t)ui->port,
 	                      "token", ui->token);
-	int r;
 
-	s = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+	*page = *info = NULL;
+	if (asprintf(&html,
+	             "<!DOCTYPE html>\n<meta charset=\"utf-8\">\n<title>wallflower</title>\n"
+	             "<meta http-equiv=\"refresh\" content=\"0; "
+	             "url=http://127.0.0.1:%u/?token=%s\">\n"
+	             "<a href=\"http://127.0.0.1:%u/?token=%s\">Open wallflower</a>\n",
+	             ui->port, ui->token, ui->port, ui->token) < 0)
+		html = NULL;
+	json = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
-	if (path == NULL || s == NULL)
-		die("out of memory", 0);
-	if ((r = file_write_replace(path, s, strlen(s), 0600)) < 0)
-		die(path, -r);
-	free(s);
-	return path;
+	if (html != NULL && json != NULL && (*page = publish(ui, PATHS_UI_OPEN, html)) != NULL &&
+	    (*info = publish(ui, PATHS_UI_INFO, json)) == NULL) {
+		unlink(*page);
+		free(*page);
+		*page = NULL;
+	}
+	if (html != NULL)
+		crypt_wipe(html, strlen(html));
+	free(html);
+	free(json);
+	return *info != NULL ? 0 : -1;
 }
 
 int
@@ -207,7 +240,7 @@ main(int argc, char **argv)
 	const char *runtime = NULL, *state = NULL;
 	uint8_t raw[UIGUARD_TOKEN_LEN / 2];
 	sigset_t sigs;
-	char *info;
+	char *info, *page;
 	int r, sig = 0;
 
 	parse_args(&ui, argc, argv, &runtime, &state);
@@ -229,9 +262,15 @@ main(int argc, char **argv)
 	sigaddset(&sigs, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
-	if ((r = http_start(&ui)) < 0)
-		die("cannot listen on 127.0.0.1", -r);
-	info = info_write(&ui);
+	if ((r = http_start(&ui)) < 0 || announce(&ui, &page, &info) < 0) {
+		if (r < 0)
+			fprintf(stderr, "wallflower-ui: cannot listen on 127.0.0.1: %s\n",
+			        strerror(-r));
+		else
+			http_stop();
+		tmp_remove(&ui);
+		return 1;
+	}
 	printf("http://127.0.0.1:%u/?token=%s\n", ui.port, ui.token);
 	fflush(stdout);
 
@@ -239,10 +278,12 @@ main(int argc, char **argv)
 	while (sigwait(&sigs, &sig) != 0 || (sig != SIGTERM && sig != SIGINT && sig != SIGHUP))
 		;
 	unlink(info);
+	unlink(page);
 	http_stop();
 	tmp_remove(&ui);
 	crypt_wipe(ui.token, sizeof(ui.token));
 	free(info);
+	free(page);
 	free(ui.tmp_dir);
 	free(ui.runtime_dir);
 	free(ui.cli);

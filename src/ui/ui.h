@@ -13,6 +13,7 @@
 #include "wallflower/uiguard.h"
 
 #define UI_CLI_OUTPUT_MAX     (4 * 1024 * 1024) /* bytes read from one run of the CLI */
+#define UI_CLI_TIMEOUT_MS     30000             /* one run of the CLI; then it is killed */
 #define UI_CONNECTIONS_MAX    32                /* HTTP connections at once (one thread each) */
 #define UI_EVENTS_MAX         8                 /* /events streams at once */
 #define UI_KEEPALIVE_S        15                /* seconds between ": keepalive" lines */

@@ -67,15 +67,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(holds_token(&r));
 	}
 	if (st == 200 && v.change) {
-		CHECK(strcmp(r.method, "POST") == 0);
-		CHECK(strncmp(r.origin, "http://", 7) == 0 && host_exact(r.origin + 7));
+		CHECK(r.method != NULL && strcmp(r.method, "POST") == 0);
+		CHECK(r.origin != NULL && strncmp(r.origin, "http://", 7) == 0 &&
+		      host_exact(r.origin + 7));
 		CHECK(size <= UIGUARD_BODY_MAX);
 	}
 	if (uiguard_cookie_token(r.cookie, t) == 0) {
 		CHECK(uiguard_token_valid(t));
 		memcpy(want, "wf_token=", 9);
 		memcpy(want + 9, t, sizeof(t));
-		CHECK(strstr(r.cookie, want) != NULL);
+		CHECK(r.cookie != NULL && strstr(r.cookie, want) != NULL);
 	}
 	free(buf);
 	return 0;

@@ -232,14 +232,59 @@ check_say "/events relays the daemon's events" timeout 20 python3 "$T/events.py"
 COOKIE="wf_token=${URL##*=}"
 HOSTPORT=${URL#http://}
 HOSTPORT=${HOSTPORT%%/*}
-getsvg() { curl -sf -H "Cookie: $COOKIE" "http://$HOSTPORT/$1" | grep -q '<svg'; }
-if command -v curl >/dev/null; then
-	check "/card.svg is the CLI's QR code" getsvg card.svg
-	check "/map.svg is the CLI's map" getsvg map.svg
-fi
+# getsvg PATH: the answer is an SVG picture (image/svg+xml).
+getsvg() {
+	python3 - "$HOSTPORT" "$COOKIE" "$1" <<'PY'
+import http.client, sys
+host, cookie, path = sys.argv[1:]
+c = http.client.HTTPConnection(host, timeout=30)
+c.request("GET", "/" + path, headers={"Host": host, "Cookie": cookie})
+r = c.getresponse()
+body = r.read()
+assert r.status == 200 and r.getheader("Content-Type") == "image/svg+xml", r.status
+assert b"<svg" in body[:4096], body[:200]
+PY
+}
+check "/card.svg is the CLI's QR code" getsvg card.svg
+check "/map.svg is the CLI's map" getsvg map.svg
+
+# ---- wallflower ui, which finds this server and opens the page ----
+# A stand-in xdg-open keeps its arguments: the token must not be among them, since any
+# user can read a command line (and a browser it started keeps it in its own).
+mkdir -p "$T/bin"
+printf '#!/bin/sh\nprintf "%%s\\n" "$@" >"%s/xdg.args"\n' "$T" >"$T/bin/xdg-open"
+chmod +x "$T/bin/xdg-open"
+DISPLAY=:7 PATH="$T/bin:$PATH" "$WF" --state-dir "$S" ui --runtime-dir "$R" >"$T/ui2.out" 2>&1
+check "wallflower ui prints the running server's address" test "$(cat "$T/ui2.out")" = "$URL"
+check "and opens ui.html, not the address" test "$(cat "$T/xdg.args" 2>/dev/null)" = "$R/ui.html"
+check "no token on xdg-open's command line" sh -c "! grep -Eq '[0-9a-f]{64}' '$T/xdg.args'"
+check "ui.html is 0600 and leads to the address" python3 - "$R/ui.html" "$URL" <<'PY'
+import os, stat, sys
+assert stat.S_IMODE(os.stat(sys.argv[1]).st_mode) == 0o600
+assert 'url=%s"' % sys.argv[2] in open(sys.argv[1]).read()
+PY
+check "a second server for the same runtime directory refuses to start" \
+	sh -c "! '$UI' --runtime-dir '$R' --state-dir '$S' >'$T/ui3.out' 2>&1 && grep -q 'already running (pid $UIPID)' '$T/ui3.out'"
 
 stop "$UIPID" TERM
 waitfor 5 sh -c "! kill -0 $UIPID 2>/dev/null"
 check "ui.json is gone after SIGTERM" test ! -e "$R/ui.json"
+check "and ui.html" test ! -e "$R/ui.html"
+
+# A ui.json left by a server that was killed, whose pid now names another live process
+# (here this shell): not trusted, since that process does not hold the server's lock.
+printf '{"pid": %d, "port": 1, "token": "%s"}' $$ "$(printf 'ab%.0s' {1..32})" >"$R/ui.json"
+chmod 600 "$R/ui.json"
+WALLFLOWER_UI=$UI "$WF" --state-dir "$S" ui --no-open --runtime-dir "$R" >"$T/ui4.out" 2>&1
+NEWURL=$(head -n1 "$T/ui4.out")
+check "a stale ui.json naming a live process is not trusted: a new server starts" \
+	sh -c "echo '$NEWURL' | grep -Eqx 'http://127\\.0\\.0\\.1:[0-9]+/\\?token=[0-9a-f]{64}' && [ '$NEWURL' != '$URL' ]"
+NEWPID=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["pid"])' "$R/ui.json" 2>/dev/null)
+if [ -n "$NEWPID" ]; then
+	started "$NEWPID"
+	"$WF" stop --runtime-dir "$R" >"$T/stop.out" 2>&1
+	waitfor 5 sh -c "! kill -0 $NEWPID 2>/dev/null"
+	check "wallflower stop ends it" sh -c "cat '$T/stop.out'; ! kill -0 $NEWPID 2>/dev/null"
+fi
 
 lo_done

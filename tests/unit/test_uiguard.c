@@ -123,13 +123,13 @@ test_uiguard_check_token_cookie(void **state)
 		"WF_TOKEN=" TOK,                     /* the name in another case */
 		"wf_token=" TOK "; wf_token=" OTHER, /* two copies */
 		"wf_token=" OTHER "; wf_token=" TOK,
-		"wf_token=" TOK ";",    /* a dangling separator */
 		"wf_token=\"" TOK "\"", /* quoted: not what we set */
-		" wf_token=" TOK,
 		"wf_token =" TOK,
-		"x=1;wf_token=" TOK, /* separator without space */
 		"wf_token=" TOK ",x=1",
+		"wf_token=" TOK " ",
 		"other=" TOK,
+		"xwf_token=" TOK,
+		"wf_tokenx=" TOK,
 	};
 
 	(void)state;
@@ -140,6 +140,31 @@ test_uiguard_check_token_cookie(void **state)
 		if (check(&r) != 403)
 			fail_msg("cookie %zu (%s) not refused with 403", i,
 			         bad[i] ? bad[i] : "NULL");
+	}
+}
+
+/* Other programs' cookies for 127.0.0.1 come along, in any form: they lock nobody out. */
+static void
+test_uiguard_check_token_cookie_foreign(void **state)
+{
+	static const char *good[] = {
+		"a=\"x y\"; wf_token=" TOK,          /* a quoted value with a space */
+		"csrftoken=\\054abc; wf_token=" TOK, /* a backslash */
+		"broken; wf_token=" TOK "; x=a,b",   /* no '=', a comma */
+		"wf_token=" TOK "; theme=dark mode",
+		"x=1;wf_token=" TOK, /* separator without space */
+		" wf_token=" TOK,
+		"wf_token=" TOK ";",
+		"=; ;; wf_token=" TOK,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		struct uiguard_req r = get("/api/inbox");
+
+		r.cookie = good[i];
+		if (check(&r) != 200)
+			fail_msg("cookie %zu (%s) not accepted", i, good[i]);
 	}
 }
 
@@ -344,6 +369,7 @@ main(void)
 		cmocka_unit_test(test_uiguard_check_host),
 		cmocka_unit_test(test_uiguard_check_host_before_token),
 		cmocka_unit_test(test_uiguard_check_token_cookie),
+		cmocka_unit_test(test_uiguard_check_token_cookie_foreign),
 		cmocka_unit_test(test_uiguard_check_token_query),
 		cmocka_unit_test(test_uiguard_check_method),
 		cmocka_unit_test(test_uiguard_check_origin),

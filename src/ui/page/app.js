@@ -12,19 +12,31 @@ function el(tag, cls, text) {
 	return e;
 }
 
+// A refusal of wallflower-ui is plain text, not JSON: it becomes an Error with its status.
+async function answer(r) {
+	if ((r.headers.get("Content-Type") || "").startsWith("application/json")) return r.json();
+	const e = new Error((await r.text()).trim() || "HTTP " + r.status);
+	e.status = r.status;
+	throw e;
+}
+
 async function getJSON(path) {
-	const r = await fetch(path, { credentials: "same-origin", cache: "no-store" });
-	return r.json();
+	return answer(await fetch(path, { credentials: "same-origin", cache: "no-store" }));
 }
 
 async function post(path, id) {
-	const r = await fetch(path, {
+	return answer(await fetch(path, {
 		method: "POST",
 		credentials: "same-origin",
 		headers: { "Content-Type": "application/json" },
 		body: JSON.stringify({ id: id }),
-	});
-	return r.json();
+	}));
+}
+
+// 403: the token in the cookie is not this server's (it was started again).
+function why(e) {
+	return e.status === 403 ? "This page's key is out of date: open it again with 'wallflower ui'"
+		: "Lost touch with wallflower-ui (" + e.message + ")";
 }
 
 // Common ground (proto/control.md 9.2): the other person's items that match your profile.
@@ -69,9 +81,16 @@ function renderOffer(o) {
 	const cg = common(o.common);
 	if (cg) li.append(el("div", "meta", cg));
 	const act = el("div", "actions");
+	// The buttons wait for the answer: a second click would send the decision twice.
 	const decide = async (path, done) => {
-		const r = await post(path, o.id);
-		say(r.ok ? done : "Could not do that: " + (r.error || r.msg || "unknown error"));
+		act.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+		try {
+			const r = await post(path, o.id);
+			say(r.ok ? done : "Could not do that: " + (r.msg || r.error || "unknown error"));
+		} catch (e) {
+			say("Could not do that: " + why(e));
+		}
+		act.querySelectorAll("button").forEach((b) => { b.disabled = false; });
 		refresh("inbox");
 		refresh("contacts");
 	};
@@ -183,7 +202,7 @@ async function refresh(name) {
 	try {
 		await sections[name]();
 	} catch (e) {
-		$("status").textContent = "Lost touch with wallflower-ui";
+		$("status").textContent = why(e);
 	}
 }
 
