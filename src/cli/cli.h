@@ -306,7 +306,8 @@ int cmd_notify(struct cli *cli, int argc, char **argv);
 char *cli_program_path(const char *env, const char *name, const char *build_dir);
 /* Starts PATH --state-dir S [--runtime-dir R] detached: a session of its own, not our
  * child, stdin and stdout (and stderr unless keep_stderr) on /dev/null, WALLFLOWER set to
- * this CLI. 0 once started, -1 when it could not fork. */
+ * this CLI. 0 once forked (whether the exec works shows later: the helper is looked for,
+ * as `wallflower ui` does), -1 without a state directory or a fork. */
 int cli_spawn_helper(struct cli *cli, const char *path, bool keep_stderr);
 
 /* ---- desktop notifications (cmd_notify.c) ---- */

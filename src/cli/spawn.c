@@ -49,6 +49,8 @@ cli_spawn_helper(struct cli *cli, const char *path, bool keep_stderr)
 	ssize_t len;
 	pid_t pid;
 
+	if (cli_state_dir(cli) == NULL)
+		return -1; /* said already */
 	argv[n++] = path;
 	argv[n++] = "--state-dir";
 	argv[n++] = cli_state_dir(cli);

@@ -168,11 +168,16 @@ for desc, args, kw in (("the page", ("GET", "/", {"Cookie": COOKIE}), {}),
     if desc == "a 403":
         check("a refusal holds no page", b"<html" not in data.lower() and len(data) < 64, data)
 
-# no external asset: nothing in the page points off this origin
-page = page or b""
-check("the page names no other origin",
-      b"http://" not in page and b"https://" not in page and b"//" not in page.replace(b"<!DOCTYPE", b""),
-      "")
+# No external asset: nothing in the page, its script or its style names another origin
+# (a scheme, a protocol-relative //host, or a CSS url() or @import of anything).
+import re
+assets = [page or b""]
+for path in ("/app.js", "/style.css"):
+    assets.append(req("GET", path, {"Cookie": COOKIE})[1] or b"")
+code = b"\n".join(re.sub(rb"(?m)^\s*//.*$", b"", a) for a in assets)
+offsite = re.findall(rb"https?:|[\"'(=]\s*//[^/\s]|url\(|@import", code)
+check("neither the page nor its script and style names another origin", not offsite,
+      repr(offsite[:3]))
 
 # /api/inbox is the daemon's reply
 def ctl(cmd):
