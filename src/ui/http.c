@@ -194,8 +194,12 @@ cli_failure(int status, const char *err)
 	char line[512];
 	size_t n = 0;
 
-	if (status < 0)
-		snprintf(line, sizeof(line), "cannot run wallflower: %s", strerror(-status));
+	if (status == -ETIMEDOUT)
+		snprintf(line, sizeof(line), "wallflower did not finish in %d s; stopped",
+		         UI_CLI_TIMEOUT_MS / 1000);
+	else if (status < 0) /* strerror_r (GNU): threads share strerror's buffer */
+		snprintf(line, sizeof(line), "cannot run wallflower: %s",
+		         strerror_r(-status, (char[128]){ 0 }, 128));
 	else {
 		while (err != NULL && err[n] != '\0' && err[n] != '\n' && n < sizeof(line) - 1)
 			n++;
@@ -637,4 +641,9 @@ http_stop(void)
 	if (daemon_ != NULL)
 		MHD_stop_daemon(daemon_);
 	daemon_ = NULL;
+	for (int i = 0; i < 2; i++) {
+		if (stop_pipe[i] >= 0)
+			close(stop_pipe[i]);
+		stop_pipe[i] = -1;
+	}
 }
