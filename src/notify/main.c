@@ -6,10 +6,11 @@
  * it (bus.c says why). It exits when the daemon's socket closes.
  *
  * It trusts the daemon's messages only as far as ctl_decode and notice_decide check them,
- * and the bus's signals not at all beyond their types: an action is acted on only for a
- * notification id this process got back from Notify, and only "accept" does anything, by
- * running the CLI's `wallflower accept N`, which signs and sends the card back. It never
- * holds keys or opens the store itself.
+ * and the bus's signals not at all beyond their types and their sender (the server's
+ * connection, bus.c): an action is acted on only for a notification id this process got
+ * back from Notify, and only "accept" does anything, by running the CLI's `wallflower
+ * accept N`, which signs and sends the card back. It never holds keys or opens the store
+ * itself.
  */
 #include <errno.h>
 #include <getopt.h>
