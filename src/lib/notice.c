@@ -1,9 +1,12 @@
 /*
  * notice.c: the decision of wallflower-notify (docs/ui.md): which daemon event becomes a
  * desktop notification, and its words. It trusts nothing in the event beyond its being a
- * decoded control message: every string is re-checked code point by code point, escaped
- * for servers that read markup, and cut to a bound. It must never let a name or a note
- * carry markup, a bidi override or a line of its own into the notification.
+ * decoded control message: every string is re-checked code point by code point, entity-escaped
+ * in the body when the server reads the body as markup, and cut to a bound. It must never
+ * let a name or a note carry markup, a bidi override or a line of its own into the
+ * notification. The summary is plain text by the Desktop Notifications spec, so it is never
+ * escaped (an escaped "&" would show as "&amp;"); the body is plain text too unless the
+ * server lists "body-markup".
  */
 #include <errno.h>
 #include <string.h>
@@ -19,20 +22,23 @@
 #define NAME_GET (CTL_STRING_MAX) /* what the getters accept; the shown bound is below */
 
 /* An output text of fixed capacity (NUL included). Once cut, it takes nothing more; until
- * then, len + sizeof(ELLIPSIS) <= cap always holds, so the cut's ellipsis always fits. */
+ * then, len + sizeof(ELLIPSIS) <= cap always holds, so the cut's ellipsis always fits.
+ * markup: the text is read as markup, so values have "&", "<", ">" escaped. */
 struct buf {
 	char *p;
 	size_t len, cap;
 	bool cut;
+	bool markup;
 };
 
 static void
-buf_init(struct buf *b, char *p, size_t cap)
+buf_init(struct buf *b, char *p, size_t cap, bool markup)
 {
 	b->p = p;
 	b->len = 0;
 	b->cap = cap;
 	b->cut = false;
+	b->markup = markup;
 	p[0] = '\0';
 }
 
@@ -90,17 +96,17 @@ cp_len(const char *s, size_t n)
 	return k <= n ? k : 1;
 }
 
-/* What one code point of someone else's text becomes: itself, an entity, a space, or U+FFFD.
- * *used gets the input bytes it took. */
+/* What one code point of someone else's text becomes: itself, an entity (markup only), a
+ * space, or U+FFFD. *used gets the input bytes it took. */
 static const char *
-cp_show(const char *s, size_t n, size_t *used, size_t *outlen)
+cp_show(const char *s, size_t n, bool markup, size_t *used, size_t *outlen)
 {
 	size_t k = cp_len(s, n);
 	enum text_verdict v = text_check(s, k, 0);
 
 	*used = k;
 	*outlen = k;
-	if (k == 1 && (s[0] == '&' || s[0] == '<' || s[0] == '>')) {
+	if (markup && k == 1 && (s[0] == '&' || s[0] == '<' || s[0] == '>')) {
 		const char *e = s[0] == '&' ? "&amp;" : s[0] == '<' ? "&lt;" : "&gt;";
 		*outlen = strlen(e);
 		return e;
@@ -117,7 +123,7 @@ cp_show(const char *s, size_t n, size_t *used, size_t *outlen)
 	return REPLACE;
 }
 
-/* Appends someone else's string, at most max of its bytes, cleaned and escaped. */
+/* Appends someone else's string, at most max of its bytes, cleaned (and escaped for markup). */
 static void
 buf_value(struct buf *b, const char *s, size_t max)
 {
@@ -125,7 +131,7 @@ buf_value(struct buf *b, const char *s, size_t max)
 	const char *out;
 
 	while (i < n && !b->cut) {
-		out = cp_show(s + i, n - i, &used, &outlen);
+		out = cp_show(s + i, n - i, b->markup, &used, &outlen);
 		if (i + used > max) {
 			buf_add(b, ELLIPSIS, sizeof(ELLIPSIS) - 1);
 			return;
@@ -193,11 +199,12 @@ ground_list(struct buf *b, const json_t *common, const char *key, const char *la
 	return 0;
 }
 
-/* "In common: a, b; you offer: c; you seek: d", bounded on its own; nothing when empty. */
+/* "In common: a, b; you offer: c; you seek: d", bounded on its own as shown (escaped, for
+ * markup); nothing when empty. */
 static int
 line_ground(struct buf *body, const json_t *common)
 {
-	char tmp[NOTICE_GROUND_MAX * 2];
+	char tmp[NOTICE_GROUND_MAX];
 	struct buf b;
 	bool first = true;
 	int r;
@@ -206,7 +213,7 @@ line_ground(struct buf *body, const json_t *common)
 		return 0;
 	if (!json_is_object(common))
 		return -EINVAL;
-	buf_init(&b, tmp, sizeof(tmp));
+	buf_init(&b, tmp, sizeof(tmp), body->markup);
 	if ((r = ground_list(&b, common, "topics", "In common: ", &first)) < 0 ||
 	    (r = ground_list(&b, common, "you_offer", "you offer: ", &first)) < 0 ||
 	    (r = ground_list(&b, common, "you_seek", "you seek: ", &first)) < 0)
@@ -230,7 +237,7 @@ get_introducer(const json_t *o, const char **name)
 }
 
 static int
-decide_offer(const json_t *ev, bool quiet, bool can_act, struct notice *n)
+decide_offer(const json_t *ev, bool quiet, const struct notice_caps *caps, struct notice *n)
 {
 	const json_t *o = json_object_get(ev, "offer");
 	const char *kind, *name, *fpr, *note = NULL, *same = NULL, *by = NULL;
@@ -254,7 +261,7 @@ decide_offer(const json_t *ev, bool quiet, bool can_act, struct notice *n)
 	if (strcmp(kind, "intro") == 0 && get_introducer(o, &by) < 0)
 		return -EINVAL;
 
-	buf_init(&s, n->summary, sizeof(n->summary));
+	buf_init(&s, n->summary, sizeof(n->summary), false);
 	if (by != NULL) {
 		buf_value(&s, by, NOTICE_NAME_MAX);
 		buf_lit(&s, " introduces ");
@@ -264,7 +271,7 @@ decide_offer(const json_t *ev, bool quiet, bool can_act, struct notice *n)
 		buf_lit(&s, " offers you their card");
 	}
 
-	buf_init(&b, n->body, sizeof(n->body));
+	buf_init(&b, n->body, sizeof(n->body), caps->body_markup);
 	line_fpr(&b, fpr);
 	if (same != NULL) {
 		buf_lit(&b, "\nnot the ");
@@ -280,12 +287,12 @@ decide_offer(const json_t *ev, bool quiet, bool can_act, struct notice *n)
 
 	n->kind = by != NULL ? NOTICE_INTRO : NOTICE_OFFER;
 	n->offer_id = id;
-	n->actions = can_act;
+	n->actions = caps->actions;
 	return 0;
 }
 
 static int
-decide_card_back(const json_t *ev, struct notice *n)
+decide_card_back(const json_t *ev, const struct notice_caps *caps, struct notice *n)
 {
 	const char *name, *fpr, *by = NULL;
 	struct buf s, b;
@@ -296,11 +303,11 @@ decide_card_back(const json_t *ev, struct notice *n)
 	    !json_is_null(json_object_get(ev, "introduced_by")) && get_introducer(ev, &by) < 0)
 		return -EINVAL;
 
-	buf_init(&s, n->summary, sizeof(n->summary));
+	buf_init(&s, n->summary, sizeof(n->summary), false);
 	buf_value(&s, name, NOTICE_NAME_MAX);
 	buf_lit(&s, "'s card came back");
 
-	buf_init(&b, n->body, sizeof(n->body));
+	buf_init(&b, n->body, sizeof(n->body), caps->body_markup);
 	line_fpr(&b, fpr);
 	if (by != NULL) {
 		buf_lit(&b, "\nintroduced by ");
@@ -311,7 +318,7 @@ decide_card_back(const json_t *ev, struct notice *n)
 }
 
 int
-notice_decide(const json_t *event, bool quiet, bool can_act, struct notice *out)
+notice_decide(const json_t *event, bool quiet, const struct notice_caps *caps, struct notice *out)
 {
 	const char *name;
 	int r = 0;
@@ -320,9 +327,9 @@ notice_decide(const json_t *event, bool quiet, bool can_act, struct notice *out)
 	if (!json_is_object(event) || ctl_get_str(event, "event", 64, &name) < 0)
 		return -EINVAL;
 	if (strcmp(name, "offer-received") == 0)
-		r = decide_offer(event, quiet, can_act, out);
+		r = decide_offer(event, quiet, caps, out);
 	else if (strcmp(name, "card-received") == 0)
-		r = decide_card_back(event, out);
+		r = decide_card_back(event, caps, out);
 	if (r < 0)
 		memset(out, 0, sizeof(*out));
 	return r;

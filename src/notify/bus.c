@@ -4,6 +4,13 @@
  * NotificationClosed signals. What it reads from the bus (signal arguments) is checked by
  * sd-bus's typed reads; an action key is passed on as it came, for the caller to compare.
  *
+ * Any peer on the session bus may emit a signal named ActionInvoked. The match rules name
+ * the sender org.freedesktop.Notifications, which dbus-daemon resolves to the name's owner,
+ * so a broadcast from another peer is not delivered. A signal sent to us directly passes
+ * any match rule, though, and sd-bus's own check lets a unique sender through a rule that
+ * names a well-known one; so each signal's sender is also compared with the unique name
+ * that answered our last call to the server (GetCapabilities, then each Notify).
+ *
  * Notify never blocks. wallflower-notify reads the daemon's watch stream in the same loop,
  * and a server that hangs would otherwise hold it for sd-bus's default 25 s per call: the
  * daemon's events would pile up and be skipped (proto/control.md 7.5) and ActionInvoked
@@ -39,7 +46,32 @@ struct bus {
 	bus_reply_fn *reply;
 	void *arg;
 	struct call calls[BUS_CALLS_MAX];
+	char *server; /* the unique name that last answered a call to the server, or NULL */
 };
+
+/* Whether m comes from the server's connection. */
+static bool
+from_server(const struct bus *b, sd_bus_message *m)
+{
+	const char *s = sd_bus_message_get_sender(m);
+
+	return s != NULL && b->server != NULL && strcmp(s, b->server) == 0;
+}
+
+/* Remembers who answered a call to the server: its owner can change (a restart). */
+static void
+server_seen(struct bus *b, sd_bus_message *reply)
+{
+	const char *s = sd_bus_message_get_sender(reply);
+	char *p;
+
+	if (s == NULL || (b->server != NULL && strcmp(s, b->server) == 0))
+		return;
+	if ((p = strdup(s)) == NULL)
+		return; /* signals keep being checked against the name before */
+	free(b->server);
+	b->server = p;
+}
 
 static int
 on_action(sd_bus_message *m, void *userdata, sd_bus_error *err)
@@ -51,7 +83,7 @@ on_action(sd_bus_message *m, void *userdata, sd_bus_error *err)
 	(void)err;
 	if (sd_bus_message_read(m, "us", &id, &action) < 0)
 		return 0; /* not the signal's signature: ignored */
-	b->sig(id, action, b->arg);
+	b->sig(id, action, from_server(b, m), b->arg);
 	return 0;
 }
 
@@ -64,7 +96,7 @@ on_closed(sd_bus_message *m, void *userdata, sd_bus_error *err)
 	(void)err;
 	if (sd_bus_message_read(m, "uu", &id, &reason) < 0)
 		return 0;
-	b->sig(id, NULL, b->arg);
+	b->sig(id, NULL, from_server(b, m), b->arg);
 	return 0;
 }
 
@@ -88,9 +120,9 @@ bus_open(bus_signal_fn *sig, bus_reply_fn *reply, void *arg, struct bus **out)
 	}
 	if ((r = sd_bus_set_method_call_timeout(b->bus, BUS_CALL_USEC)) < 0)
 		goto fail;
-	if ((r = sd_bus_match_signal(b->bus, NULL, NULL, NOTIF_PATH, NOTIF_IFACE, "ActionInvoked",
-	                             on_action, b)) < 0 ||
-	    (r = sd_bus_match_signal(b->bus, NULL, NULL, NOTIF_PATH, NOTIF_IFACE,
+	if ((r = sd_bus_match_signal(b->bus, NULL, NOTIF_DEST, NOTIF_PATH, NOTIF_IFACE,
+	                             "ActionInvoked", on_action, b)) < 0 ||
+	    (r = sd_bus_match_signal(b->bus, NULL, NOTIF_DEST, NOTIF_PATH, NOTIF_IFACE,
 	                             "NotificationClosed", on_closed, b)) < 0) {
 		fprintf(stderr, "wallflower-notify: cannot watch the bus: %s\n", strerror(-r));
 		goto fail;
@@ -103,7 +135,7 @@ fail:
 }
 
 int
-bus_caps(struct bus *b, bool *actions)
+bus_caps(struct bus *b, bool *actions, bool *body_markup)
 {
 	sd_bus_error err = SD_BUS_ERROR_NULL;
 	sd_bus_message *reply = NULL;
@@ -111,6 +143,7 @@ bus_caps(struct bus *b, bool *actions)
 	int r;
 
 	*actions = false;
+	*body_markup = false;
 	r = sd_bus_call_method(b->bus, NOTIF_DEST, NOTIF_PATH, NOTIF_IFACE, "GetCapabilities", &err,
 	                       &reply, "");
 	if (r < 0) {
@@ -120,9 +153,13 @@ bus_caps(struct bus *b, bool *actions)
 	}
 	if ((r = sd_bus_message_read_strv(reply, &caps)) < 0)
 		goto out;
-	for (char **c = caps; *c != NULL; c++)
+	server_seen(b, reply);
+	for (char **c = caps; *c != NULL; c++) {
 		if (strcmp(*c, "actions") == 0)
 			*actions = true;
+		else if (strcmp(*c, "body-markup") == 0)
+			*body_markup = true;
+	}
 	r = 0;
 out:
 	if (caps != NULL)
@@ -150,6 +187,8 @@ on_notified(sd_bus_message *m, void *userdata, sd_bus_error *err)
 		        e->message != NULL ? e->message : e->name);
 	else if (sd_bus_message_read(m, "u", &id) < 0)
 		id = 0;
+	else
+		server_seen(c->b, m);
 	c->b->reply(id, c->cookie, c->b->arg);
 	return 0;
 }
@@ -228,5 +267,6 @@ bus_free(struct bus *b)
 	for (size_t i = 0; i < BUS_CALLS_MAX; i++)
 		sd_bus_slot_unref(b->calls[i].slot); /* cancels the call: no callback */
 	sd_bus_flush_close_unref(b->bus);
+	free(b->server);
 	free(b);
 }

@@ -6,10 +6,11 @@
  * it (bus.c says why). It exits when the daemon's socket closes.
  *
  * It trusts the daemon's messages only as far as ctl_decode and notice_decide check them,
- * and the bus's signals not at all beyond their types: an action is acted on only for a
- * notification id this process got back from Notify, and only "accept" does anything, by
- * running the CLI's `wallflower accept N`, which signs and sends the card back. It never
- * holds keys or opens the store itself.
+ * and the bus's signals not at all beyond their types and their sender (the server's
+ * connection, bus.c): an action is acted on only for a notification id this process got
+ * back from Notify, and only "accept" does anything, by running the CLI's `wallflower
+ * accept N`, which signs and sends the card back. It never holds keys or opens the store
+ * itself.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,6 +27,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "wallflower/ctl.h"
@@ -36,7 +38,10 @@
 #include "bus.h"
 
 #define NOTIFY_SHOWN_MAX 64    /* notifications with actions remembered at once */
-#define NOTIFY_REPLY_MS  10000 /* how long a reply from the daemon may take */
+#define NOTIFY_REPLY_MS  10000 /* how long the reply to `watch` may take, at the start */
+/* How long the reply to the status asked before each offer may take, in all. The loop waits
+ * meanwhile (the bus's signals, SIGTERM), and a local daemon answers in milliseconds. */
+#define NOTIFY_STATUS_MS 500
 #define NOTIFY_LOCK      "wallflower-notify.lock" /* one copy per runtime directory */
 
 extern char **environ;
@@ -52,7 +57,7 @@ struct notifier {
 	uint8_t *in; /* the frame being read: header, then body */
 	size_t in_len, in_want;
 	struct bus *bus;
-	bool can_act;
+	struct notice_caps caps; /* the server's capabilities */
 	bool debug;
 	struct shown shown[NOTIFY_SHOWN_MAX];
 	size_t next; /* the slot the next notification takes, round robin */
@@ -119,15 +124,25 @@ write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
-/* Reads exactly n bytes, waiting at most NOTIFY_REPLY_MS for each. */
+static int64_t
+now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Reads exactly n bytes before the time deadline (now_ms()). */
 static int
-read_all(int fd, uint8_t *p, size_t n)
+read_all(int fd, uint8_t *p, size_t n, int64_t deadline)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 
 	while (n > 0) {
+		int64_t left = deadline - now_ms();
 		ssize_t r;
-		if (poll(&pfd, 1, NOTIFY_REPLY_MS) <= 0)
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
 			return -ETIMEDOUT;
 		r = read(fd, p, n);
 		if (r < 0 && errno == EINTR)
@@ -140,10 +155,12 @@ read_all(int fd, uint8_t *p, size_t n)
 	return 0;
 }
 
-/* Sends {"cmd": cmd} on fd and reads the next message, which must be a reply. */
+/* Sends {"cmd": cmd} on fd and reads the next message, which must be a reply, within
+ * timeout_ms in all. */
 static int
-request(int fd, const char *cmd, json_t **reply)
+request(int fd, const char *cmd, int timeout_ms, json_t **reply)
 {
+	int64_t deadline = now_ms() + timeout_ms;
 	json_t *req = json_pack("{s:s}", "cmd", cmd);
 	uint8_t *frame = NULL, hdr[CTL_HEADER], *body = NULL;
 	const char *why;
@@ -154,14 +171,15 @@ request(int fd, const char *cmd, json_t **reply)
 	if (req == NULL)
 		return -ENOMEM;
 	if ((r = ctl_encode(req, CTL_REQUEST_MAX, &frame, &len)) < 0 ||
-	    (r = write_all(fd, frame, len)) < 0 || (r = read_all(fd, hdr, CTL_HEADER)) < 0 ||
+	    (r = write_all(fd, frame, len)) < 0 ||
+	    (r = read_all(fd, hdr, CTL_HEADER, deadline)) < 0 ||
 	    (r = ctl_frame_len(hdr, CTL_REPLY_MAX, &len)) < 0)
 		goto out;
 	if ((body = malloc(len)) == NULL) {
 		r = -ENOMEM;
 		goto out;
 	}
-	if ((r = read_all(fd, body, len)) < 0 ||
+	if ((r = read_all(fd, body, len, deadline)) < 0 ||
 	    (r = ctl_decode(body, len, CTL_REPLY_MAX, reply, &why)) < 0)
 		goto out;
 	if (!json_is_true(json_object_get(*reply, "ok"))) {
@@ -177,7 +195,8 @@ out:
 }
 
 /* Whether the daemon's status is "quiet" now, asked on a connection of its own. A daemon
- * that does not answer counts as not quiet: the watch connection will tell if it is gone. */
+ * that does not answer within NOTIFY_STATUS_MS counts as not quiet: the watch connection
+ * will tell if it is gone. */
 static bool
 daemon_quiet(struct notifier *n)
 {
@@ -188,7 +207,8 @@ daemon_quiet(struct notifier *n)
 
 	if (fd < 0)
 		return false;
-	if (request(fd, "status", &st) == 0 && ctl_get_str(st, "status", 8, &status) == 0)
+	if (request(fd, "status", NOTIFY_STATUS_MS, &st) == 0 &&
+	    ctl_get_str(st, "status", 8, &status) == 0)
 		quiet = strcmp(status, "quiet") == 0;
 	json_decref(st);
 	close(fd);
@@ -223,18 +243,29 @@ cli_path(void)
 	return strdup("wallflower");
 }
 
+/* The CLI starts with SIGPIPE at its default, not ignored as here: an ignored signal
+ * survives exec (the handled ones are reset by it). */
 static void
 accept_offer(struct notifier *n, uint64_t offer)
 {
 	char id[24], verb[] = "accept", *cli = cli_path();
 	char *argv[] = { cli, verb, id, NULL };
+	posix_spawnattr_t attr;
+	sigset_t def;
 	pid_t pid;
 	int r;
 
 	if (cli == NULL)
 		return;
 	snprintf(id, sizeof(id), "%" PRIu64, offer);
-	r = posix_spawnp(&pid, cli, NULL, NULL, argv, environ);
+	sigemptyset(&def);
+	sigaddset(&def, SIGPIPE);
+	if ((r = posix_spawnattr_init(&attr)) == 0) {
+		if ((r = posix_spawnattr_setsigdefault(&attr, &def)) == 0 &&
+		    (r = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF)) == 0)
+			r = posix_spawnp(&pid, cli, NULL, &attr, argv, environ);
+		posix_spawnattr_destroy(&attr);
+	}
 	if (r != 0)
 		fprintf(stderr, "wallflower-notify: cannot run %s: %s\n", cli, strerror(r));
 	else
@@ -269,18 +300,25 @@ shown_find(struct notifier *n, uint32_t nid)
 }
 
 static void
-on_bus_signal(uint32_t nid, const char *action, void *arg)
+on_bus_signal(uint32_t nid, const char *action, bool from_server, void *arg)
 {
 	struct notifier *n = arg;
 	struct shown *s = shown_find(n, nid);
 
+	if (!from_server) {
+		say(n, "notification %u: a signal from another peer than the server, ignored", nid);
+		return;
+	}
 	if (s == NULL)
 		return; /* not one of ours */
 	if (action != NULL && strcmp(action, "accept") == 0) {
 		say(n, "notification %u: accept", nid);
 		accept_offer(n, s->offer);
-	} else if (action != NULL)
+	} else if (action != NULL) {
+		if (strcmp(action, "later") == 0)
+			say(n, "notification %u: later", nid);
 		return; /* "later", or an action we never offered: the notification stays ours */
+	}
 	s->nid = 0;
 }
 
@@ -311,7 +349,7 @@ on_event(struct notifier *n, const json_t *ev)
 
 	if (name != NULL && strcmp(name, "offer-received") == 0)
 		quiet = daemon_quiet(n);
-	if (notice_decide(ev, quiet, n->can_act, &no) < 0) {
+	if (notice_decide(ev, quiet, &n->caps, &no) < 0) {
 		fprintf(stderr, "wallflower-notify: an event it cannot read (%s)\n",
 		        name != NULL ? name : "no name");
 		return;
@@ -381,7 +419,7 @@ watch_open(struct notifier *n)
 		fprintf(stderr, "wallflower-notify: the daemon is not running (%s)\n", n->sock);
 		return n->fd;
 	}
-	if ((r = request(n->fd, "watch", &reply)) < 0) {
+	if ((r = request(n->fd, "watch", NOTIFY_REPLY_MS, &reply)) < 0) {
 		fprintf(stderr, "wallflower-notify: the daemon refused to be watched\n");
 		return r;
 	}
@@ -506,9 +544,10 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if ((r = bus_open(on_bus_signal, on_bus_reply, &n, &n.bus)) < 0 ||
-	    (r = bus_caps(n.bus, &n.can_act)) < 0)
+	    (r = bus_caps(n.bus, &n.caps.actions, &n.caps.body_markup)) < 0)
 		goto out;
-	say(&n, "the server %s actions", n.can_act ? "offers" : "does not offer");
+	say(&n, "the server %s actions", n.caps.actions ? "offers" : "does not offer");
+	say(&n, "the server %s the body as markup", n.caps.body_markup ? "reads" : "does not read");
 	if ((r = watch_open(&n)) < 0)
 		goto out;
 	say(&n, "watching %s", n.sock);

@@ -3,17 +3,23 @@
 # (tests/support/notify_server.py) on a private session bus (dbus-daemon --session on a
 # socket in the work dir). Offers come from a peer written on the independent implementation
 # in tests/interop (check_session.py), never on src/lib. An offer whose name and note carry
-# markup is shown as one Notify call with the name escaped and the actions Accept and Later;
-# the server's ActionInvoked(id, "accept") makes the sender a contact (through `wallflower
-# accept`), "later" leaves the offer waiting; with the status quiet, an offer shows nothing;
+# markup is shown as one Notify call with the actions Accept and Later, the summary plain
+# text (never escaped) and, as the server lists "body-markup", the body escaped; an
+# ActionInvoked(id, "accept") from another peer than the server, broadcast or sent to
+# wallflower-notify alone, does nothing; the server's ActionInvoked(id, "accept") makes the
+# sender a contact (through `wallflower accept`, which starts with SIGPIPE at its default),
+# "later" leaves the offer waiting, as does an action on an id that is not ours; with the
+# status quiet, an offer shows nothing;
 # a card that comes back from a second daemon is shown, also while quiet; an intro by Grace
 # (Linus's contact, her card imported; the objects made by tests/interop/check_intro.py) is
-# shown as "GRACE introduces NAME", escaped, and her ask is not shown; with the server hung
+# shown as "GRACE introduces NAME", in plain text, and her ask is not shown; with the server hung
 # (it holds Notify's answers back), wallflower-notify keeps at most 8 calls waiting and
 # drops what comes past them, acts on ActionInvoked at once, lets waiting calls time out,
 # shows the next offer once the server answers, and exits within 3 s when the daemon stops;
-# with a server that has no actions, offers come without them; `wallflower start --notify`
-# starts one copy, however often it is given. Everything runs in a fresh network namespace
+# with a server that has no actions and no "body-markup", offers come without them and
+# with nothing escaped; `wallflower start --notify` starts one copy, however often it is
+# given; a daemon that does not answer the status asked before an offer holds the offer
+# back half a second, not ten. Everything runs in a fresh network namespace
 # with only a loopback (tests/net/lo.sh): no avahi, nothing leaves it. Skips (exit 77) when
 # not root, or without dbus-daemon or python3-dbus. Prints TAP.
 #
@@ -180,6 +186,45 @@ within() {
 	return 1
 }
 notifier_gone() { ! alive "$NOTIFIER"; }
+records_ge() { [ "$(records)" -ge "$1" ]; }
+# accepts: how many `wallflower accept` wallflower-notify has run.
+accepts() { grep -c 'accepting offer' "$T/notify.log"; }
+# spoof NID ACTION [DEST]: ActionInvoked(NID, ACTION) emitted by a connection of the shell's
+# own, not the server: broadcast, or sent to the unique name DEST alone.
+spoof() {
+	local dest=()
+	[ -n "${3:-}" ] && dest=(--dest="$3")
+	dbus-send --session --type=signal "${dest[@]}" /org/freedesktop/Notifications \
+		org.freedesktop.Notifications.ActionInvoked "uint32:$1" "string:$2"
+}
+# bus_name PID: the unique name on the session bus of the process PID.
+bus_name() {
+	"$SYSPY" -c '
+import dbus, sys
+bus = dbus.SessionBus()
+d = dbus.Interface(bus.get_object("org.freedesktop.DBus", "/org/freedesktop/DBus"),
+                   "org.freedesktop.DBus")
+for n in d.ListNames():
+    try:
+        if n.startswith(":") and int(d.GetConnectionUnixProcessID(n)) == int(sys.argv[1]):
+            print(n)
+    except dbus.DBusException:
+        pass' "$1"
+}
+# The CLI that Accept runs: it writes down the signals it starts with ignored (SigIgn, a hex
+# mask in which SIGPIPE, 13, is 0x1000), then runs wallflower.
+ACCEPT=$T/accept.sh
+printf '#!/bin/sh\ngrep "^SigIgn:" /proc/$$/status >>"%s"\nexec "%s" "$@"\n' \
+	"$T/accept.sigs" "$WF" >"$ACCEPT"
+chmod +x "$ACCEPT"
+# pipe_default: every `wallflower accept` so far started with SIGPIPE not ignored.
+pipe_default() {
+	local m
+	[ -s "$T/accept.sigs" ] || return 1
+	while read -r _ m; do
+		(((0x$m & 0x1000) == 0)) || return 1
+	done <"$T/accept.sigs"
+}
 # logged N TEXT: TEXT is on at least N lines of wallflower-notify's log.
 logged() { [ "$(grep -cF "$2" "$T/notify.log")" -ge "$1" ]; }
 
@@ -213,10 +258,11 @@ GRACE='Grace <Hopper> & co'
 spawn "$T/wfd.log" "$WFD" -d --state-dir "$S" --runtime-dir "$R" --port "$PORT"
 waitfor 5 status_ok || { cat "$T/wfd.log"; bail "wallflowerd did not answer"; }
 wf start --hidden --runtime-dir "$R" >/dev/null || bail "wallflower start"
-spawn "$T/notify.log" env WALLFLOWER="$WF" "$NOTIFY" -d --runtime-dir "$R" --state-dir "$S"
+spawn "$T/notify.log" env WALLFLOWER="$ACCEPT" "$NOTIFY" -d --runtime-dir "$R" --state-dir "$S"
 NOTIFIER=$LASTPID
 waitfor 10 grep -q "watching" "$T/notify.log" || { cat "$T/notify.log"; bail "wallflower-notify did not start"; }
 check "wallflower-notify saw that the server offers actions" grep -q "offers actions" "$T/notify.log"
+check "and reads the body as markup" grep -q "reads the body as markup" "$T/notify.log"
 
 # ---- an offer with markup in the name and the note ----
 
@@ -224,24 +270,41 @@ NAME='Ada <b>&</b> Lovelace'
 same "the peer's offer is acknowledged" "$(offer "$NAME" '<i>loved</i> your talk & more' 11)" ack
 waitfor 10 test "$(records)" -ge 1
 same "one Notify call" "$(records)" 1
-same "its summary names the sender, escaped" "$(record 1 summary)" \
-	'"Ada &lt;b&gt;&amp;&lt;/b&gt; Lovelace offers you their card"'
-check "its body holds the note, escaped" grep -qF '&lt;i&gt;loved&lt;/i&gt; your talk &amp; more' "$RECORD"
+same "its summary names the sender, in plain text: not escaped" "$(record 1 summary)" \
+	'"Ada <b>&</b> Lovelace offers you their card"'
+check "its body holds the note, escaped for a server that reads markup" \
+	grep -qF '&lt;i&gt;loved&lt;/i&gt; your talk &amp; more' "$RECORD"
 check "its body holds the start of the fingerprint" grep -qE '"body": "fingerprint [a-z2-7]{4}-[a-z2-7]{4}' "$RECORD"
 same "its actions are Accept and Later" "$(record 1 actions)" '["accept", "Accept", "later", "Later"]'
 same "its app name is wallflower" "$(record 1 app)" '"wallflower"'
 NID=$(record 1 id)
 
+# ---- another peer's ActionInvoked does nothing ----
+
+# Any connection may emit a signal named ActionInvoked: one broadcast is not even delivered
+# (the match rule names the server), and one sent to wallflower-notify alone is dropped, as
+# its sender is not the server's. The server's own Later then shows the two were read.
+ME=$(bus_name "$NOTIFIER")
+check "wallflower-notify has a name on the bus" test -n "$ME"
+check "another peer broadcasts ActionInvoked(accept) for the offer's id" spoof "$NID" accept
+check "and sends it to wallflower-notify alone" spoof "$NID" accept "$ME"
+
 # ---- Later does nothing; Accept makes the contact ----
 
 check "the server emits ActionInvoked(later)" invoke "$NID" later
-sleep 1
-same "after Later the offer still waits" "$(inbox_count)" 1
+waitfor 5 logged 1 "notification $NID: later"
+check "wallflower-notify read Later" logged 1 "notification $NID: later"
+same "the broadcast never reached it; the one sent to it was dropped" \
+	"$(grep -c 'another peer than the server, ignored' "$T/notify.log")" 1
+same "after those and Later the offer still waits" "$(inbox_count)" 1
+same "and no wallflower accept ran" "$(accepts)" 0
 check "the server emits ActionInvoked(accept)" invoke "$NID" accept
 waitfor 10 test "$(inbox_count)" = 0
 same "after Accept the inbox is empty" "$(inbox_count)" 0
 same "and Ada is a contact" "$(contact_names)" "$NAME|$GRACE"
-check "an action on an id that is not ours does nothing" invoke 999 accept
+same "one wallflower accept ran" "$(accepts)" 1
+waitfor 5 test -s "$T/accept.sigs"
+check "it started with SIGPIPE at its default, not ignored" pipe_default
 
 # ---- quiet: offers are not shown ----
 
@@ -255,6 +318,14 @@ same "a third peer's offer is acknowledged" "$(offer 'Cy Young' '' 13)" ack
 waitfor 10 test "$(records)" -ge 2
 same "open again: it is shown" "$(record 2 summary)" '"Cy Young offers you their card"'
 NID_CY=$(record 2 id)
+waitfor 5 grep -q "notification $NID_CY shown" "$T/notify.log"
+# The server's signals come in order: once its Later on Cy's is read, so is the one before.
+check "the server emits ActionInvoked(accept) for an id that is not ours" invoke 999 accept
+check "and ActionInvoked(later) on Cy's" invoke "$NID_CY" later
+waitfor 5 logged 1 "notification $NID_CY: later"
+check "wallflower-notify read the two" logged 1 "notification $NID_CY: later"
+same "the action on an id not ours did nothing: Bo's and Cy's offers wait" "$(inbox_count)" 2
+same "and no wallflower accept ran" "$(accepts)" 1
 
 # ---- a card that comes back is shown, also while quiet ----
 
@@ -285,8 +356,8 @@ check "her intro of Barbara waits in the inbox" in_inbox intro 'Barbara <i>Lisko
 waitfor 10 test "$(records)" -ge $((N + 1))
 sleep 0.5
 same "one Notify call for the two: none for the ask" "$(records)" $((N + 1))
-same "its summary says who introduces whom, escaped" "$(record $((N + 1)) summary)" \
-	'"Grace &lt;Hopper&gt; &amp; co introduces Barbara &lt;i&gt;Liskov&lt;/i&gt;"'
+same "its summary says who introduces whom, in plain text" "$(record $((N + 1)) summary)" \
+	'"Grace <Hopper> & co introduces Barbara <i>Liskov</i>"'
 check "its body holds Grace's note, escaped" grep -qF 'Barbara &lt;3 type systems' "$RECORD"
 same "with the actions Accept and Later" "$(record $((N + 1)) actions)" '["accept", "Accept", "later", "Later"]'
 
@@ -343,7 +414,7 @@ check "saying the daemon is gone" grep -q "the daemon is gone" "$T/notify.log"
 stop "$SERVER"
 waitfor 5 sh -c "! dbus-send --session --print-reply --dest=org.freedesktop.Notifications \
 	/org/freedesktop/Notifications org.freedesktop.Notifications.GetCapabilities >/dev/null 2>&1"
-spawn "$T/server2.log" "$SYSPY" "$SUPPORT/notify_server.py" "$RECORD" --no-actions
+spawn "$T/server2.log" "$SYSPY" "$SUPPORT/notify_server.py" "$RECORD" --no-actions --no-body-markup
 waitfor 10 grep -q ready "$T/server2.log" || bail "the stand-in server did not start again"
 spawn "$T/wfd2.log" "$WFD" -d --state-dir "$S" --runtime-dir "$R" --port "$PORT"
 waitfor 5 status_ok || { cat "$T/wfd2.log"; bail "wallflowerd did not answer again"; }
@@ -357,9 +428,12 @@ check "a second start --notify" env WALLFLOWER_NOTIFY="$NOTIFY" "$WF" --state-di
 	start --notify --runtime-dir "$R"
 sleep 1
 N=$(records)
-same "a fourth peer's offer is acknowledged" "$(offer 'Di Dane' 'hi' 14)" ack
+same "a fourth peer's offer is acknowledged" "$(offer 'Di <Dane> & co' 'hi <b>there</b> & all' 14)" ack
 waitfor 10 test "$(records)" -ge $((N + 1))
-same "it is shown" "$(record $((N + 1)) summary)" '"Di Dane offers you their card"'
+same "it is shown, the summary not escaped" "$(record $((N + 1)) summary)" \
+	'"Di <Dane> & co offers you their card"'
+check "the body not escaped either: the server shows it as plain text" \
+	grep -qF '\nhi <b>there</b> & all' "$RECORD"
 same "without its actions" "$(record $((N + 1)) actions)" '[]'
 sleep 1
 same "shown once" "$(records)" $((N + 1))
@@ -369,5 +443,64 @@ wf stop --runtime-dir "$R" >/dev/null 2>&1
 waitfor 10 sh -c "! pgrep -f '^$NOTIFY .*--runtime-dir $R\$' >/dev/null"
 check "the notifier that start --notify made is gone with the daemon" \
 	sh -c "! pgrep -f '^$NOTIFY .*--runtime-dir $R\$'"
+
+# ---- a daemon that does not answer the status holds nothing up for long ----
+
+# A stand-in for the daemon's control socket answers `watch`, sends one offer-received, and
+# never answers the `status` asked before it: the offer is shown once NOTIFY_STATUS_MS
+# (half a second) has passed, as if not quiet, not after ten seconds.
+FAKE=$T/fake.py
+cat >"$FAKE" <<'PY'
+# python3 fake.py SOCKET: answers the first connection's request (watch) with ok and one
+# offer-received event; reads each later connection's request (status), says so, and never
+# answers it. Runs until it is killed.
+import json, socket, struct, sys
+
+
+def frame(o):
+    b = json.dumps(o).encode()
+    return struct.pack(">I", len(b)) + b
+
+
+def read_frame(c):
+    data = b""
+    while len(data) < 4 or len(data) < 4 + struct.unpack(">I", data[:4])[0]:
+        more = c.recv(65536)
+        if not more:
+            return None
+        data += more
+    return json.loads(data[4:])
+
+
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(8)
+print("listening", flush=True)
+w, _ = s.accept()
+read_frame(w)
+offer = {"id": 5, "kind": "offer", "name": "Slow Status",
+         "fingerprint": "bx7h-kjia-ilo4-kizz-fxdh-it2p"}
+w.sendall(frame({"ok": True}) + frame({"event": "offer-received", "offer": offer}))
+held = []
+while True:
+    c, _ = s.accept()
+    read_frame(c)
+    print("status asked", flush=True)
+    held.append(c)
+PY
+mkdir -m 700 "$T/fake"
+spawn "$T/fake.log" python3 "$FAKE" "$T/fake/ctl"
+FAKED=$LASTPID
+waitfor 5 grep -q listening "$T/fake.log" || bail "the stand-in daemon did not start"
+N=$(records)
+spawn "$T/notify3.log" env WALLFLOWER="$ACCEPT" "$NOTIFY" -d --runtime-dir "$T/fake" --state-dir "$S"
+NOTIFIER=$LASTPID
+check "an offer whose status gets no answer is shown within 3 s" within 3 records_ge $((N + 1))
+check "the status was asked" grep -q "status asked" "$T/fake.log"
+same "it is the offer" "$(record $((N + 1)) summary)" '"Slow Status offers you their card"'
+stop "$NOTIFIER"
+check "SIGTERM stops wallflower-notify within 1 s" within 1 notifier_gone
+stop "$FAKED"
+
 [ "$FAILED" -eq 0 ] || sed 's/^/# notify: /' "$T/notify.log"
 lo_done

@@ -3,9 +3,11 @@
 on a private session bus, for tests/net/test_notify.sh. It records every call to Notify as
 one JSON object a line in RECORD, in the order they came, and answers with ids 1, 2, 3...
 
-Usage: notify_server.py RECORD [--no-actions]
+Usage: notify_server.py RECORD [--no-actions] [--no-body-markup]
 
---no-actions leaves "actions" out of GetCapabilities, as a server without buttons does.
+--no-actions leaves "actions" out of GetCapabilities, as a server without buttons does;
+--no-body-markup leaves out "body-markup", as a server that shows the body as plain text
+does (with it, the body is read as markup, as GNOME Shell and KDE Plasma do).
 A test makes it emit ActionInvoked(id, action) by calling the method InvokeAction(u, s) of
 the interface org.wallflower.Test on the same object (dbus-send, below), and
 NotificationClosed(id, 2) by Close(u). It prints "ready" on stdout once it owns the name.
@@ -29,17 +31,20 @@ TEST = "org.wallflower.Test"
 
 
 class Server(dbus.service.Object):
-    def __init__(self, bus, record, actions):
+    def __init__(self, bus, record, actions, body_markup):
         super().__init__(bus, PATH)
         self.record = record
         self.actions = actions
+        self.body_markup = body_markup
         self.next_id = 1
         self.hung = False
         self.held = []  # (reply callback, id) of the Notify calls not answered yet
 
     @dbus.service.method(IFACE, in_signature="", out_signature="as")
     def GetCapabilities(self):
-        caps = ["body", "body-markup"]
+        caps = ["body"]
+        if self.body_markup:
+            caps.append("body-markup")
         if self.actions:
             caps.append("actions")
         return caps
@@ -100,11 +105,12 @@ class Server(dbus.service.Object):
 
 def main():
     if len(sys.argv) < 2:
-        sys.exit("usage: notify_server.py RECORD [--no-actions]")
+        sys.exit("usage: notify_server.py RECORD [--no-actions] [--no-body-markup]")
     DBusGMainLoop(set_as_default=True)
     bus = dbus.SessionBus()
     name = dbus.service.BusName(IFACE, bus, do_not_queue=True)
-    server = Server(bus, sys.argv[1], "--no-actions" not in sys.argv[2:])
+    server = Server(bus, sys.argv[1], "--no-actions" not in sys.argv[2:],
+                    "--no-body-markup" not in sys.argv[2:])
     print("ready", flush=True)
     loop = GLib.MainLoop()
     try:

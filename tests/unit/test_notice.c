@@ -2,6 +2,8 @@
  * notice: which daemon event becomes a desktop notification, and what it says. The events
  * are written as the daemon sends them (proto/control.md sections 9.3 and 11); the hostile
  * ones carry markup, bidi overrides, control characters, broken UTF-8 and very long text.
+ * The summary is plain text for every server; the body is escaped only for a server that
+ * reads it as markup.
  */
 #include <string.h>
 
@@ -38,10 +40,16 @@ offer_ev(const char *kind, const char *name, const char *note)
 	return json_pack("{s:s, s:o}", "event", "offer-received", "offer", o);
 }
 
+/* The servers: with actions and a body read as markup (GNOME Shell, KDE Plasma), plain text
+ * with actions, and plain text without actions. */
+static const struct notice_caps markup = { .actions = true, .body_markup = true };
+static const struct notice_caps plain = { .actions = true, .body_markup = false };
+static const struct notice_caps bare = { .actions = false, .body_markup = false };
+
 static void
-decide(const json_t *e, bool quiet, bool can_act, struct notice *n, int want)
+decide(const json_t *e, bool quiet, const struct notice_caps *caps, struct notice *n, int want)
 {
-	assert_int_equal(notice_decide(e, quiet, can_act, n), want);
+	assert_int_equal(notice_decide(e, quiet, caps, n), want);
 }
 
 static void
@@ -51,14 +59,14 @@ test_notice_decide_offer(void **state)
 	struct notice n;
 
 	(void)state;
-	decide(e, false, true, &n, 0);
+	decide(e, false, &markup, &n, 0);
 	assert_int_equal(n.kind, NOTICE_OFFER);
 	assert_int_equal(n.offer_id, 7);
 	assert_true(n.actions);
 	assert_string_equal(n.summary, "Ada Lovelace offers you their card");
 	assert_string_equal(n.body, "fingerprint bx7h-kjia\nEnjoyed your question about wikis\n"
 	                            "In common: intranets; you offer: mentoring");
-	decide(e, false, false, &n, 0);
+	decide(e, false, &bare, &n, 0);
 	assert_false(n.actions);
 	json_decref(e);
 }
@@ -70,7 +78,7 @@ test_notice_decide_intro(void **state)
 	struct notice n;
 
 	(void)state;
-	decide(e, false, true, &n, 0);
+	decide(e, false, &markup, &n, 0);
 	assert_int_equal(n.kind, NOTICE_INTRO);
 	assert_string_equal(n.summary, "Grace introduces Ada Lovelace");
 	assert_string_equal(n.body,
@@ -86,7 +94,7 @@ test_notice_decide_ask_none(void **state)
 	struct notice n;
 
 	(void)state;
-	decide(e, false, true, &n, 0);
+	decide(e, false, &markup, &n, 0);
 	assert_int_equal(n.kind, NOTICE_NONE);
 	assert_string_equal(n.summary, "");
 	json_decref(e);
@@ -102,11 +110,11 @@ test_notice_decide_quiet(void **state)
 	struct notice n;
 
 	(void)state;
-	decide(o, true, true, &n, 0);
+	decide(o, true, &markup, &n, 0);
 	assert_int_equal(n.kind, NOTICE_NONE);
-	decide(i, true, true, &n, 0);
+	decide(i, true, &markup, &n, 0);
 	assert_int_equal(n.kind, NOTICE_NONE);
-	decide(c, true, true, &n, 0);
+	decide(c, true, &markup, &n, 0);
 	assert_int_equal(n.kind, NOTICE_CARD_BACK);
 	assert_false(n.actions);
 	assert_int_equal(n.offer_id, 0);
@@ -125,8 +133,10 @@ test_notice_decide_card_back_introduced(void **state)
 	struct notice n;
 
 	(void)state;
-	decide(c, false, true, &n, 0);
+	decide(c, false, &markup, &n, 0);
 	assert_string_equal(n.body, "fingerprint bx7h-kjia\nintroduced by Grace &lt;b&gt;");
+	decide(c, false, &plain, &n, 0);
+	assert_string_equal(n.body, "fingerprint bx7h-kjia\nintroduced by Grace <b>");
 	json_decref(c);
 }
 
@@ -146,7 +156,7 @@ test_notice_decide_other_events_none(void **state)
 	(void)state;
 	for (size_t k = 0; k < sizeof(others) / sizeof(others[0]); k++) {
 		json_t *e = ev(others[k]);
-		decide(e, false, true, &n, 0);
+		decide(e, false, &markup, &n, 0);
 		assert_int_equal(n.kind, NOTICE_NONE);
 		json_decref(e);
 	}
@@ -182,7 +192,7 @@ test_notice_decide_malformed(void **state)
 	(void)state;
 	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
 		json_t *e = ev(bad[k]);
-		if (notice_decide(e, false, true, &n) != -EINVAL)
+		if (notice_decide(e, false, &markup, &n) != -EINVAL)
 			fail_msg("accepted: %s", bad[k]);
 		assert_int_equal(n.kind, NOTICE_NONE);
 		assert_string_equal(n.summary, "");
@@ -190,20 +200,55 @@ test_notice_decide_malformed(void **state)
 	}
 }
 
+/* The summary is plain text for every server: "&" stays "&", never "&amp;". */
 static void
-test_notice_decide_markup_escaped(void **state)
+test_notice_decide_summary_plain(void **state)
+{
+	json_t *e = offer_ev("offer", "<a href=\"x\">Ada</a> & co", "Smith & Co");
+	json_t *c = ev("{\"event\":\"card-received\",\"name\":\"Smith & Co\",\"fingerprint\":\"" FPR
+	               "\"}");
+	struct notice n;
+
+	(void)state;
+	decide(e, false, &markup, &n, 0);
+	assert_string_equal(n.summary, "<a href=\"x\">Ada</a> & co offers you their card");
+	decide(e, false, &plain, &n, 0);
+	assert_string_equal(n.summary, "<a href=\"x\">Ada</a> & co offers you their card");
+	decide(c, false, &markup, &n, 0);
+	assert_string_equal(n.summary, "Smith & Co's card came back");
+	json_decref(e);
+	json_decref(c);
+}
+
+/* The body is escaped only for a server that lists "body-markup". */
+static void
+test_notice_decide_body_markup_escaped(void **state)
 {
 	json_t *e = offer_ev("offer", "<a href=\"x\">Ada</a> & co",
 	                     "<img src=x onerror=alert(1)> &amp; <b>bold</b>");
 	struct notice n;
 
 	(void)state;
-	decide(e, false, true, &n, 0);
-	assert_string_equal(n.summary,
-	                    "&lt;a href=\"x\"&gt;Ada&lt;/a&gt; &amp; co offers you their card");
+	decide(e, false, &markup, &n, 0);
 	assert_null(strchr(n.body, '<'));
 	assert_null(strchr(n.body, '>'));
 	assert_non_null(strstr(n.body, "&lt;img src=x onerror=alert(1)&gt; &amp;amp; &lt;b&gt;"));
+	json_decref(e);
+}
+
+static void
+test_notice_decide_body_plain(void **state)
+{
+	json_t *e = offer_ev("offer", "Smith & Co", "Smith & Co <3 wikis");
+	struct notice n;
+
+	(void)state;
+	decide(e, false, &plain, &n, 0);
+	assert_string_equal(n.body, "fingerprint bx7h-kjia\nSmith & Co <3 wikis\n"
+	                            "In common: intranets; you offer: mentoring");
+	assert_null(strstr(n.body, "&amp;"));
+	decide(e, false, &bare, &n, 0);
+	assert_non_null(strstr(n.body, "\nSmith & Co <3 wikis\n"));
 	json_decref(e);
 }
 
@@ -219,7 +264,7 @@ test_notice_decide_bidi_and_controls(void **state)
 	struct notice n;
 
 	(void)state;
-	decide(e, false, true, &n, 0);
+	decide(e, false, &markup, &n, 0);
 	assert_string_equal(n.summary, "Ada\xef\xbf\xbdgpj.exe\xef\xbf\xbd\xef\xbf\xbd"
 	                               " offers you their card");
 	assert_non_null(strstr(n.body, "\nline one line two\xef\xbf\xbd[31m \xef\xbf\xbd end\n"));
@@ -247,7 +292,7 @@ test_notice_decide_long_bounded(void **state)
 	struct notice n;
 
 	(void)state;
-	memset(name, '&', sizeof(name) - 1); /* each one becomes five bytes */
+	memset(name, '&', sizeof(name) - 1); /* each one becomes five bytes in a markup body */
 	name[sizeof(name) - 1] = '\0';
 	memset(note, 'x', sizeof(note) - 1);
 	note[sizeof(note) - 1] = '\0';
@@ -255,17 +300,28 @@ test_notice_decide_long_bounded(void **state)
 	c = json_object_get(json_object_get(e, "offer"), "common");
 	for (int k = 0; k < 200; k++)
 		json_array_append_new(json_object_get(c, "you_seek"), json_string(name + 7900));
-	decide(e, false, true, &n, 0);
+	decide(e, false, &markup, &n, 0);
 	assert_true(strlen(n.summary) < NOTICE_SUMMARY_MAX);
 	assert_true(strlen(n.body) < NOTICE_BODY_MAX);
-	/* Each name is cut to its own bound, with an ellipsis, and the sentence survives. */
-	assert_non_null(strstr(n.summary, "&amp;\xe2\x80\xa6"));
-	assert_int_equal(strncmp(n.summary, "Grace introduces &amp;", 22), 0);
+	/* Each name is cut to its own bound, with an ellipsis, and the sentence survives; the
+	 * summary is plain text, so the name's 64 bytes are 64 '&'. */
+	assert_int_equal(strncmp(n.summary, "Grace introduces &&&", 20), 0);
+	assert_int_equal(strspn(n.summary + 17, "&"), NOTICE_NAME_MAX);
+	assert_string_equal(n.summary + 17 + NOTICE_NAME_MAX, "\xe2\x80\xa6");
 	assert_int_equal(lines(n.body), 3);
 	assert_non_null(strstr(n.body, "x\xe2\x80\xa6\n"));
-	/* The common ground line is cut by its own bound, never in the middle of an entity. */
-	assert_true(strlen(strrchr(n.body, '\n')) < NOTICE_GROUND_MAX * 2);
+	/* The common ground line is cut by its own bound, as shown, never in the middle of an
+	 * entity. */
+	assert_true(strlen(strrchr(n.body, '\n') + 1) < NOTICE_GROUND_MAX);
+	assert_true(strlen(strrchr(n.body, '\n') + 1) > NOTICE_GROUND_MAX - 16);
+	for (const char *a = strchr(n.body, '&'); a != NULL; a = strchr(a + 1, '&'))
+		assert_int_equal(strncmp(a, "&amp;", 5), 0);
 	assert_string_equal(n.body + strlen(n.body) - 3, "\xe2\x80\xa6");
+	/* Plain text: the same bounds, nothing escaped. */
+	decide(e, false, &plain, &n, 0);
+	assert_true(strlen(n.body) < NOTICE_BODY_MAX);
+	assert_null(strstr(n.body, "&amp;"));
+	assert_true(strlen(strrchr(n.body, '\n') + 1) < NOTICE_GROUND_MAX);
 	json_decref(e);
 }
 
@@ -284,7 +340,7 @@ test_notice_decide_cut_at_boundary(void **state)
 	       "b",
 	       5); /* the euro sign, 'b' and the NUL */
 	e = offer_ev("offer", name, NULL);
-	decide(e, false, true, &n, 0);
+	decide(e, false, &markup, &n, 0);
 	assert_int_equal(strncmp(n.summary, name, 63), 0);
 	assert_string_equal(n.summary + 63, "\xe2\x80\xa6 offers you their card");
 	json_decref(e);
@@ -301,7 +357,9 @@ main(void)
 		cmocka_unit_test(test_notice_decide_card_back_introduced),
 		cmocka_unit_test(test_notice_decide_other_events_none),
 		cmocka_unit_test(test_notice_decide_malformed),
-		cmocka_unit_test(test_notice_decide_markup_escaped),
+		cmocka_unit_test(test_notice_decide_summary_plain),
+		cmocka_unit_test(test_notice_decide_body_markup_escaped),
+		cmocka_unit_test(test_notice_decide_body_plain),
 		cmocka_unit_test(test_notice_decide_bidi_and_controls),
 		cmocka_unit_test(test_notice_decide_long_bounded),
 		cmocka_unit_test(test_notice_decide_cut_at_boundary),
