@@ -293,7 +293,7 @@ _tb_services() {
 	# avahi picks up a late interface, but would then report startup complete before it
 	# joined the group: wait for carrier first.
 	for i in ${ifaces//,/ }; do
-		tb_wait 5 _tb_carrier "$ns" "$i" || { _tb_say "$name: $i has no carrier"; return 1; }
+		tb_wait 20 _tb_carrier "$ns" "$i" || { _tb_say "$name: $i has no carrier"; return 1; }
 	done
 
 	# The holder: ip and unshare exec, and sh execs sleep once /run is mounted, so $! is the
@@ -304,7 +304,7 @@ _tb_services() {
 	holder=$!
 	_tb_record "$holder" "$name holder"
 	echo "$holder" >"$d/holder.pid"
-	if ! tb_wait 5 _tb_is_sleeping "$holder"; then
+	if ! tb_wait 20 _tb_is_sleeping "$holder"; then
 		_tb_say "$name: private /run failed"
 		cat "$d/holder.log" >&2
 		return 1
@@ -313,7 +313,7 @@ _tb_services() {
 	# dbus: avahi-daemon needs the system bus when it starts. The socket appears when dbus
 	# listens; a connection made then waits in the backlog, which is enough.
 	_tb_bg "$name" "$d/dbus.log" dbus-daemon dbus-daemon --system --nofork --nopidfile || return 1
-	if ! tb_wait 5 test -S "/proc/$holder/root/run/dbus/system_bus_socket"; then
+	if ! tb_wait 20 test -S "/proc/$holder/root/run/dbus/system_bus_socket"; then
 		_tb_say "$name: dbus-daemon did not start"
 		cat "$d/dbus.log" >&2
 		return 1
@@ -349,7 +349,7 @@ tb_ipv6() {
 	for k in all default lo eth0; do
 		ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$k.disable_ipv6=0" || return 1
 	done
-	tb_wait 5 _tb_has_ll "$ns" || { _tb_say "$name: no IPv6 link-local address"; return 1; }
+	tb_wait 20 _tb_has_ll "$ns" || { _tb_say "$name: no IPv6 link-local address"; return 1; }
 	sed -i 's/^use-ipv6=no$/use-ipv6=yes/' "$d/avahi.conf" &&
 		tb_avahi_stop "$name" && tb_avahi_start "$name"
 }
