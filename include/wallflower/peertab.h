@@ -22,9 +22,10 @@
 
 /* One peer of the table, as the admission rule sees it. */
 struct peertab_entry {
-	uint64_t seen;   /* when its advert last answered (any clock that never goes back) */
-	bool same_event; /* it shows our event tag (never, when we are started without one) */
-	bool shown;      /* the user has seen it (peertab_pin): never evicted */
+	uint64_t seen;    /* when its advert last answered (any clock that never goes back) */
+	const char *addr; /* the address it resolved to; NULL or "" when it has none */
+	bool same_event;  /* it shows our event tag (never, when we are started without one) */
+	bool shown;       /* the user has seen it (peertab_pin): never evicted */
 };
 
 enum peertab_verdict {
@@ -35,10 +36,12 @@ enum peertab_verdict {
 
 /*
  * Whether a new advert (same_event: it shows our event tag) joins a table of n entries that
- * holds at most max. Below max: admit. Full: the victim is the least recently seen entry
- * that is not shown and does not show our event tag; failing that, when the candidate shows
- * our tag, the least recently seen entry that is not shown; failing that, refuse. Ties go to
- * the lowest index. *victim is set only for PEERTAB_EVICT.
+ * holds at most max. Below max: admit. Full: the victim is an entry that is not shown and
+ * does not show our event tag; failing that, when the candidate shows our tag, an entry that
+ * is not shown; failing that, refuse. Among those, the victim is the one whose address the
+ * most entries of the table share (byte for byte; an entry without one shares it with
+ * nobody), then the least recently seen, then the lowest index: a host that publishes many
+ * adverts pushes out its own before anyone else's. *victim is set only for PEERTAB_EVICT.
  */
 enum peertab_verdict peertab_admit(const struct peertab_entry *tab, size_t n, size_t max,
                                    bool same_event, size_t *victim);

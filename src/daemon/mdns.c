@@ -678,6 +678,16 @@ mdns_adverts(const struct mdns *m)
 	return m->npeers;
 }
 
+unsigned
+mdns_waiting(const struct mdns *m)
+{
+	unsigned n = m->resolving;
+
+	for (const struct mpeer *p = m->peers; p != NULL; p = p->next)
+		n += p->queued;
+	return n;
+}
+
 /* ---- our host name and its addresses ---- */
 
 /* A fresh host name for our SRV records: nothing in it is the machine's. */

@@ -90,10 +90,12 @@ void mdns_release(struct mdns *m, const char *instance);
 /* The caller has room for n more peers: resolves up to n parked ones, the most recently
  * reported first. */
 void mdns_wake(struct mdns *m, unsigned n);
-/* For `status`: resolvers alive (*peak: the most at once since mdns_new), and adverts
- * known (with a resolver or without). */
+/* For `status`: resolvers alive (*peak: the most at once since mdns_new), adverts known
+ * (with a resolver or without), and of them those waiting for an answer (queued for a
+ * resolver, or resolving and not answered yet). */
 unsigned mdns_resolvers(const struct mdns *m, unsigned *peak);
 unsigned mdns_adverts(const struct mdns *m);
+unsigned mdns_waiting(const struct mdns *m);
 
 #define MDNS_PROBE_TYPES_MAX 32 /* service types a LAN probe reports */
 

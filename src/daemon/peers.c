@@ -71,6 +71,7 @@ snapshot(const struct wfd *d, struct peertab_entry *tab, struct peer **ptrs)
 	our_tag(d, mine);
 	for (struct peer *p = d->peers; p != NULL && n < PEERTAB_MAX; p = p->next, n++) {
 		tab[n] = (struct peertab_entry){ .seen = p->seen,
+			                         .addr = p->addr,
 			                         .same_event = same_event(mine, &p->txt),
 			                         .shown = p->shown };
 		if (ptrs != NULL)
@@ -286,11 +287,11 @@ peers_table_json(const struct wfd *d)
 		n++;
 		shown += p->shown;
 	}
-	return json_pack("{sI sI sI sI sI sI sI}", "peers", (json_int_t)n, "max",
-	                 (json_int_t)PEERTAB_MAX, "shown", (json_int_t)shown, "shown_max",
-	                 (json_int_t)PEERTAB_SHOWN_MAX, "adverts",
-	                 (json_int_t)mdns_adverts(d->mdns), "resolvers", (json_int_t)resolvers,
-	                 "resolvers_peak", (json_int_t)peak);
+	return json_pack(
+	        "{sI sI sI sI sI sI sI sI}", "peers", (json_int_t)n, "max", (json_int_t)PEERTAB_MAX,
+	        "shown", (json_int_t)shown, "shown_max", (json_int_t)PEERTAB_SHOWN_MAX, "adverts",
+	        (json_int_t)mdns_adverts(d->mdns), "waiting", (json_int_t)mdns_waiting(d->mdns),
+	        "resolvers", (json_int_t)resolvers, "resolvers_peak", (json_int_t)peak);
 }
 
 /* The common ground as the JSON object `nearby` and the inbox show; NULL for no memory. */

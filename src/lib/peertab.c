@@ -1,8 +1,9 @@
 /*
  * peertab.c: the peer table's rules (include/wallflower/peertab.h): admission and eviction
- * when the table is full, which peers the user's having seen them protects, and what a
- * token typed after `send` names. It works on a snapshot the caller builds; it never
- * allocates, and it trusts nothing in a handle but that it is a C string.
+ * when the table is full (one address's many adverts go before anyone else's), which peers
+ * the user's having seen them protects, and what a token typed after `send` names. It works
+ * on a snapshot the caller builds; it never allocates, and it trusts nothing in a handle or
+ * an address but that it is a C string.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,18 +11,40 @@
 
 #include "wallflower/peertab.h"
 
-/* The least recently seen entry that is not shown, among those with (or without) our
- * event tag; n when there is none. */
+/* How many entries of the table resolve to entry i's address (itself included); 1 when it
+ * has none. */
 static size_t
-oldest(const struct peertab_entry *tab, size_t n, bool same_event)
+crowd(const struct peertab_entry *tab, size_t n, size_t i)
 {
-	size_t best = n;
+	size_t c = 0;
+
+	if (tab[i].addr == NULL || tab[i].addr[0] == '\0')
+		return 1;
+	for (size_t j = 0; j < n; j++)
+		c += tab[j].addr != NULL && strcmp(tab[j].addr, tab[i].addr) == 0;
+	return c;
+}
+
+/* The entry to push out among those not shown, with (or without) our event tag: the one
+ * whose address holds the most places, then the least recently seen; n when there is none.
+ * The crowd comes first so that one host's flood pushes out its own adverts before anyone
+ * else's. */
+static size_t
+victim_of(const struct peertab_entry *tab, size_t n, bool same_event)
+{
+	size_t best = n, best_crowd = 0;
 
 	for (size_t i = 0; i < n; i++) {
+		size_t c;
+
 		if (tab[i].shown || tab[i].same_event != same_event)
 			continue;
-		if (best == n || tab[i].seen < tab[best].seen)
+		c = crowd(tab, n, i);
+		if (best == n || c > best_crowd ||
+		    (c == best_crowd && tab[i].seen < tab[best].seen)) {
 			best = i;
+			best_crowd = c;
+		}
 	}
 	return best;
 }
@@ -35,9 +58,9 @@ peertab_admit(const struct peertab_entry *tab, size_t n, size_t max, bool same_e
 	if (n < max)
 		return PEERTAB_ADMIT;
 	/* Adverts of other events (or of none) go first, whoever asks; an advert of ours
-	 * may also push out the stalest of ours, one of theirs never. */
-	if ((v = oldest(tab, n, false)) == n && same_event)
-		v = oldest(tab, n, true);
+	 * may also push out one of ours, one of theirs never. */
+	if ((v = victim_of(tab, n, false)) == n && same_event)
+		v = victim_of(tab, n, true);
 	if (v == n)
 		return PEERTAB_REFUSE;
 	*victim = v;

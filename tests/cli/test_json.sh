@@ -165,7 +165,7 @@ cat >"$TMP/replies.json" <<'EOF'
   "pid": 42, "started": true, "avahi": "running", "advert": "established", "nearby": 2,
   "inbox": 2, "connections": 0, "held_back": {"busy": 1, "by": {"address": 1}},
   "peer_table": {"peers": 2, "max": 256, "shown": 0, "shown_max": 192, "adverts": 3,
-   "resolvers": 2, "resolvers_peak": 2},
+   "waiting": 0, "resolvers": 2, "resolvers_peak": 2},
   "port": 4000, "hidden": false, "instance": "me", "event": "Conf", "handle": "me",
   "status": "open", "topics": "wikis", "until": 1796342400},
  "nearby": {"ok": true, "peers": [

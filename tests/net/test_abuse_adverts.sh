@@ -4,9 +4,11 @@
 # avahi clients (bench/publish): most carry the victim's event tag, the rest none. The
 # victim's table stays bounded (PEERTAB_MAX) and its resolvers with it (well below
 # avahi-daemon's 1,024 objects per client); a peer the victim listed before the flood stays
-# listed; a real attendee of the same event who arrives after the flood is listed within
-# bounded time. Then a host whose handle is another peer's short id: `send ID` is refused
-# as ambiguous, `send #ID` and `send @ID` each reach the peer they name. Prints TAP.
+# listed; real attendees of the same event who arrive during the flood, once a `nearby` has
+# used up the quota of shown peers, are listed within bounded time and stay listed through
+# a second wave of adverts (all from the attacker's one address, which push out each other,
+# not them). Then a host whose handle is another peer's short id: `send ID` is refused as
+# ambiguous, `send #ID` and `send @ID` each reach the peer they name. Prints TAP.
 #
 # Usage: test_abuse_adverts.sh BUILD_DIR
 set -u
@@ -21,6 +23,8 @@ export WALLFLOWER_ALLOW_ROOT=1 WALLFLOWERD=$WFD
 EVENT="Abuse Con"
 TAGGED=600   # fake adverts with the victim's event tag
 UNTAGGED=450 # and without: 1,050 in all, more than avahi's 1,024 objects per client
+MORE=150     # a second wave with the tag, once newcomers are listed: over twice the 64
+             # places that are not shown
 TABLE_MAX=256     # PEERTAB_MAX (include/wallflower/peertab.h)
 RESOLVING_MAX=16  # MDNS_RESOLVING_MAX (src/daemon/mdns.h)
 ARRIVE_S=45       # "bounded time" for a newcomer to be listed during the flood (1 to 27 s measured)
@@ -48,7 +52,7 @@ start() { tb_on "$1" "$WF" start --event "$EVENT" --handle "$2" >/dev/null || tb
 table() { json "$1" status -- "(lambda t: $2)(j['peer_table'])"; }
 id_of() {
 	tb_on "$1" "$WF" nearby --json |
-		python3 -c 'import json,sys; print([p["id"] for p in json.load(sys.stdin)["peers"] if p.get("handle") == sys.argv[1]][0])' "$2"
+		python3 -c 'import json,sys; print(next((p["id"] for p in json.load(sys.stdin)["peers"] if p.get("handle") == sys.argv[1]), "none"))' "$2"
 }
 alive() { kill -0 "$(cat "$TB_DIR/$1/wfd.pid")" 2>/dev/null; }
 in_log() { grep -q -- "$2" "$TB_DIR/$1/wfd.log"; }
@@ -77,20 +81,31 @@ tb_check "the attacker's $((TAGGED + UNTAGGED)) adverts are established" \
 tb_check "the victim knows of the flood's adverts, and its table is full: $TABLE_MAX" \
 	tb_wait 30 table vic "t['adverts'] >= $((TAGGED + UNTAGGED)) and t['peers'] == $TABLE_MAX == t['max']"
 tb_diag "table full $(python3 -c "import time; print(round(time.time() - $flood_start, 1))") s after the flood began"
-# What the victim listed while the flood was on is kept (up to PEERTAB_SHOWN_MAX of it).
-tb_check "a nearby during the flood lists $TABLE_MAX" nearby_count vic "$TABLE_MAX"
-tb_check "adverts of the victim's event pushed out the untagged ones" \
-	tb_wait 20 json vic nearby -- "all(p['same_event'] for p in j)"
+# What the victim listed while the flood was on is kept (up to PEERTAB_SHOWN_MAX of it), so
+# no peer listed from now on is kept for having been shown.
+quota_used() { nearby_count vic "$TABLE_MAX" && table vic "t['shown'] == t['shown_max']"; }
+tb_check "a nearby during the flood lists $TABLE_MAX, and the quota of shown peers is used up" \
+	quota_used
 
-# ---- a real attendee arrives during the flood ----
+# ---- real attendees arrive, and then more of the flood ----
 
 # Two of them: one whose handle is early's short id on the victim (finding 13).
 start late late
 start num "$early_id"
 arrive=$(date +%s.%N)
+tb_check "adverts of the victim's event pushed out the untagged ones" \
+	tb_wait 20 json vic nearby -- "all(p['same_event'] for p in j)"
 both() { json vic nearby -- "{'late', '$early_id'} <= {p.get('handle') for p in j}"; }
 tb_check "the victim lists both newcomers within ${ARRIVE_S} s" tb_wait "$ARRIVE_S" both
 tb_diag "listed $(python3 -c "import time; print(round(time.time() - $arrive, 1))") s after they started"
+# A second wave of the event's adverts, over twice the places not shown, from the
+# attacker's one address: they push out each other, not the newcomers, whom the full
+# quota does not protect (each went under the least-recently-seen rule alone).
+tb_spawn atk "$TB_DIR/pub3.log" "$PUBLISH" "$MORE" 30 more "e=$tag"
+pub3=$TB_LASTPID
+tb_check "a second wave of $MORE adverts of the event is established and answered" \
+	tb_wait 60 table vic "t['adverts'] >= $((TAGGED + UNTAGGED + MORE)) and t['waiting'] == 0"
+tb_check "and both newcomers are still listed" both
 tb_check "the early attendee, seen before the flood, is still listed, with the same short id" \
 	json vic nearby -- "len(j) == $TABLE_MAX and any(p.get('handle') == 'early' and p['id'] == '$early_id' for p in j)"
 tb_check "resolvers stay with the table, and never were more than $TABLE_MAX + $RESOLVING_MAX + 1 (far below avahi's 1,024)" \
@@ -117,8 +132,11 @@ tb_check "send # alone is a bad argument" says vic "'#' takes a short id" send "
 
 tb_kill "$pub1"
 tb_kill "$pub2"
+tb_kill "$pub3"
+withdrawn=$(date +%s.%N)
 tb_check "once the flood is withdrawn, the table holds the real peers only" \
-	tb_wait 20 json vic nearby -- "sorted(p.get('handle') for p in j) == sorted(['early', 'late', '$early_id'])"
+	tb_wait 30 json vic nearby -- "sorted(p.get('handle') for p in j) == sorted(['early', 'late', '$early_id'])"
+tb_diag "$(python3 -c "import time; print(round(time.time() - $withdrawn, 1))") s after it was withdrawn"
 tb_check "and the resolvers are released" tb_wait 10 table vic "t['resolvers'] <= 4 and t['adverts'] <= 4"
 tb_check "the victim's daemon never crashed" alive vic
 tb_diag "test took $(($(date +%s) - t0)) s"

@@ -1,5 +1,5 @@
-/* peertab: admission and eviction in a full table, pinning what was shown, and what a
- * `send` token names; every branch. */
+/* peertab: admission and eviction in a full table (the crowded address first), pinning what
+ * was shown, and what a `send` token names; every branch. */
 #include <errno.h>
 #include <string.h>
 
@@ -72,6 +72,60 @@ test_peertab_admit_refuses_when_all_shown(void **state)
 	assert_int_equal(peertab_admit(tab, 2, 2, false, &victim), PEERTAB_REFUSE);
 	assert_int_equal(peertab_admit(tab, 0, 0, true, &victim), PEERTAB_REFUSE);
 	assert_int_equal(victim, 99);
+}
+
+/* E at an address. */
+#define EA(seen_, ev, sh, addr_)                                                                   \
+	{                                                                                          \
+		.seen = (seen_), .addr = (addr_), .same_event = (ev), .shown = (sh)                \
+	}
+
+static void
+test_peertab_admit_crowded_address_first(void **state)
+{
+	/* A flood from one address (10.0.0.9) fills the table of our event; a real peer
+	 * (index 1, its own address) is the least recently seen of those not shown, yet
+	 * the flood's oldest (index 3) goes: under the old rule index 1 went. Index 0, of
+	 * the flood too and older still, is shown. */
+	const struct peertab_entry tab[] = {
+		EA(1, true, true, "10.0.0.9"),  EA(2, true, false, "10.0.0.5"),
+		EA(6, true, false, "10.0.0.9"), EA(3, true, false, "10.0.0.9"),
+		EA(9, true, false, "10.0.0.7"), EA(4, true, false, "fe80::1%eth0"),
+		EA(8, true, false, NULL),       EA(5, true, false, ""),
+	};
+	size_t victim = 99;
+
+	(void)state;
+	assert_int_equal(peertab_admit(tab, 8, 8, true, &victim), PEERTAB_EVICT);
+	assert_int_equal(victim, 3);
+	/* Two addresses crowded alike: the least recently seen of either. */
+	const struct peertab_entry two[] = {
+		EA(5, true, false, "a"), EA(1, true, false, "solo"), EA(7, true, false, "b"),
+		EA(4, true, false, "b"), EA(6, true, false, "a"),
+	};
+	assert_int_equal(peertab_admit(two, 5, 5, true, &victim), PEERTAB_EVICT);
+	assert_int_equal(victim, 3);
+	/* Addresses are compared byte for byte, and none (NULL, "") is shared with anyone:
+	 * with every address its own, the rule is the least recently seen (index 2). */
+	const struct peertab_entry own[] = {
+		EA(8, true, false, NULL), EA(9, true, false, ""), EA(7, true, false, "10.0.0.1"),
+		EA(9, true, false, NULL), EA(9, true, false, ""), EA(9, true, false, "10.0.0.01"),
+	};
+	assert_int_equal(peertab_admit(own, 6, 6, true, &victim), PEERTAB_EVICT);
+	assert_int_equal(victim, 2);
+	/* The crowd counts shown entries too, but never makes a shown one the victim; and
+	 * another event still goes before ours, however crowded ours is. */
+	const struct peertab_entry mixed[] = {
+		EA(1, true, true, "x"),  EA(2, true, true, "x"),   EA(3, true, false, "x"),
+		EA(9, true, false, "y"), EA(8, false, false, "z"), EA(2, true, false, "y"),
+		EA(1, true, false, "w"), EA(7, false, false, "x"),
+	};
+	assert_int_equal(peertab_admit(mixed, 8, 8, true, &victim), PEERTAB_EVICT);
+	assert_int_equal(victim, 7); /* of another event, at the crowded "x" (4 places) */
+	assert_int_equal(peertab_admit(mixed, 7, 7, true, &victim), PEERTAB_EVICT);
+	assert_int_equal(victim, 4); /* the only one of another event left */
+	assert_int_equal(peertab_admit(mixed, 4, 4, true, &victim), PEERTAB_EVICT);
+	assert_int_equal(victim, 2); /* ours: "x" holds 3 places, "y" 1 */
 }
 
 static void
@@ -219,6 +273,7 @@ main(void)
 		cmocka_unit_test(test_peertab_admit_evicts_oldest_other_event),
 		cmocka_unit_test(test_peertab_admit_ours_evicts_oldest_ours),
 		cmocka_unit_test(test_peertab_admit_refuses_when_all_shown),
+		cmocka_unit_test(test_peertab_admit_crowded_address_first),
 		cmocka_unit_test(test_peertab_pin_order_and_quota),
 		cmocka_unit_test(test_peertab_lookup_plain),
 		cmocka_unit_test(test_peertab_lookup_id_and_handle_ambiguous),
