@@ -10,7 +10,10 @@
 #   exact LIST TEXT               an item's name is exactly TEXT, as text: no element was made
 #                                 from it and no script ran from it
 #   click LIST TEXT LABEL         clicks the button LABEL of the item containing TEXT
-#   keys LIST TEXT LABEL          reaches that button with Tab alone, then presses Enter
+#   keys LIST TEXT LABEL [ARIA]   reaches that button with Tab alone, then presses Enter;
+#                                 its accessible name is ARIA, or at least names the person
+#   buttons LIST TEXT LABELS      the item containing TEXT has exactly the buttons LABELS
+#                                 (comma-separated, in order)
 #   image ID SECS                 within SECS, <img id=ID> has loaded a picture
 #   said TEXT SECS                within SECS, the live region announces TEXT
 #   status TEXT SECS              within SECS, the status line contains TEXT
@@ -144,9 +147,16 @@ def run(d, cmd, a):
         else:
             raise Fail("Tab never reached %s's %r button" % (a[1], a[2]))
         label = want.get_attribute("aria-label") or ""
-        if a[1].split()[0] not in label:
+        if len(a) > 3 and label != a[3]:
+            raise Fail("the button's label is %r, not %r" % (label, a[3]))
+        if len(a) == 3 and a[1].split()[0] not in label:
             raise Fail("the button's label %r does not name the person" % label)
         d.switch_to.active_element.send_keys(Keys.ENTER)
+    elif cmd == "buttons":
+        li = until(10, "%s shows %r" % (a[0], a[1]), lambda: item(d, a[0], a[1]))
+        got = [b.text for b in li.find_elements(By.TAG_NAME, "button")]
+        if got != a[2].split(","):
+            raise Fail("the item %r has the buttons %r" % (a[1], got))
     elif cmd == "image":
         until(a[1], "<img id=%s> shows a picture" % a[0], lambda: d.execute_script(
             "const i = document.getElementById(arguments[0]);"
@@ -161,7 +171,9 @@ def run(d, cmd, a):
         u = urllib.parse.urlsplit(a[0])
         Evil.target = "%s://%s" % (u.scheme, u.netloc)
         Evil.offer = int(a[1])
-        srv = http.server.HTTPServer(("127.0.0.1", 0), Evil)
+        # Threaded: Chromium may open a second connection and leave it idle, which would
+        # hold a one-at-a-time server (and the page load) until it timed out.
+        srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Evil)
         threading.Thread(target=srv.serve_forever, daemon=True).start()
         try:
             d.get("http://127.0.0.1:%d/" % srv.server_address[1])

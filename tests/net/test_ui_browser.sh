@@ -6,7 +6,9 @@
 # announced; a name full of markup shows as text; a cross-site page cannot decline an offer;
 # Decline (by keyboard alone) and Block remove an offer, and a blocked sender's next offer
 # never shows; Accept makes a contact, Grace gets Ada's card back and is recognised
-# nearby; the map, the gaps, notes, follow-ups and the QR code show; the page picks up
+# nearby; the map, the gaps, notes, follow-ups and the QR code show; an offer under a
+# contact's name from another key is shown with a warning; an ask shows whom it is for and
+# has no Accept, and its Decline names it an ask; the page picks up
 # again after the daemon went away; without the token the page is refused; `wallflower
 # stop` ends the server. Screenshots go to $WF_SHOTS (docs/img
 # holds the ones README shows) or the work dir. Prints TAP.
@@ -171,6 +173,35 @@ tb_check "shows the note" browser has contacts "Ask about the COBOL panel" 10
 DUE=$(tb_on ada "$WF" followup list --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["followups"][0]["due_date"])')
 tb_check "and the follow-up, with its day" browser has contacts "Follow up by $DUE: Send her the slides" 1
 tb_check "a screenshot, dark" browser shot "$SHOTS/ui-dark.png" 1280 dark
+
+# ---- someone else uses the name of a contact ----
+person mallory "Grace Hopper" topics=intranets
+fp_start() { tb_on "$1" "$WF" status --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["fingerprint"][:9])'; }
+GRACE_FP=$(fp_start grace)
+MALLORY_FP=$(fp_start mallory)
+SAME_NAME="Not the Grace Hopper in your contacts: another key uses this name"
+tb_check "mallory, who also calls herself Grace Hopper, offers her card" tb_wait 30 offer mallory
+tb_check "it appears with a warning that another key uses a contact's name" \
+	browser has inbox "$SAME_NAME" 20
+tb_check "and mallory's own fingerprint" browser has inbox "Fingerprint $MALLORY_FP" 1
+tb_check "not grace's" browser lacks inbox "Fingerprint $GRACE_FP" 1
+tb_check "it can be accepted, declined or blocked" browser buttons inbox "$SAME_NAME" "Accept,Decline,Block"
+tb_check "Decline" browser click inbox "$SAME_NAME" Decline
+tb_check "the offer leaves the page" browser lacks inbox "$SAME_NAME" 10
+tb_check "ada still has one Grace Hopper, the first" json ada contacts -- \
+	"[c['fingerprint'][:9] for c in j if c['fields']['name'] == 'Grace Hopper'] == ['$GRACE_FP']"
+
+# ---- an ask ----
+ASKS="Asks you for introductions to: people who write compilers"
+tb_check "grace asks ada for introductions, over the LAN" tb_wait 30 \
+	says grace "^Sent to Ada Lovelace over the LAN" ask ada --for "people who write compilers"
+tb_check "the ask appears, saying whom grace hopes to meet" browser has inbox "$ASKS" 20
+tb_check "and that it is answered in a terminal" \
+	browser has inbox "Answer it with 'wallflower introduce' in a terminal" 1
+tb_check "it has no Accept button" browser buttons inbox "$ASKS" "Decline,Block"
+tb_check "Decline, by keyboard, names it an ask" browser keys inbox "$ASKS" Decline "Decline Grace Hopper's ask"
+tb_check "the ask leaves the page" browser lacks inbox "$ASKS" 10
+tb_check "and the inbox" inbox_empty
 
 # ---- the daemon goes away and comes back while the page stays open ----
 tb_check "ada's daemon ends" kill -TERM "$ADA_WFD"
