@@ -271,6 +271,40 @@ PY
 check "a second server for the same runtime directory refuses to start" \
 	sh -c "! '$UI' --runtime-dir '$R' --state-dir '$S' >'$T/ui3.out' 2>&1 && grep -q 'already running (pid $UIPID)' '$T/ui3.out'"
 
+# A run of the CLI that hangs is killed after UI_CLI_TIMEOUT_MS (30 s, src/ui/ui.h), and
+# the request is answered: a second server, for another runtime directory, whose
+# "wallflower" never ends.
+mkdir -m 700 "$T/run2"
+printf '#!/bin/sh\necho $$ >"%s/hang.pid"\nexec sleep 600\n' "$T" >"$T/bin/hang"
+chmod +x "$T/bin/hang"
+spawn "$T/ui5.out" env WALLFLOWER="$T/bin/hang" "$UI" --runtime-dir "$T/run2" --state-dir "$S"
+HUNGUI=$LASTPID
+waitfor 5 grep -q '^http://' "$T/ui5.out" || { cat "$T/ui5.out"; bail "the second wallflower-ui printed no URL"; }
+python3 - "$(head -n1 "$T/ui5.out")" >"$T/hang.out" 2>&1 <<'PY' &
+import http.client, sys, time, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+token = urllib.parse.parse_qs(u.query)["token"][0]
+c = http.client.HTTPConnection("127.0.0.1", u.port, timeout=90)
+t0 = time.monotonic()
+c.request("GET", "/api/contacts", headers={"Host": "127.0.0.1:%d" % u.port,
+                                           "Cookie": "wf_token=" + token})
+r = c.getresponse()
+print(r.status, round(time.monotonic() - t0, 1), r.read().decode())
+PY
+ASKER=$!
+waitfor 5 test -s "$T/hang.pid"
+HANG=$(cat "$T/hang.pid" 2>/dev/null)
+[ -n "$HANG" ] && started "$HANG"
+check "the hung CLI run is running" alive "${HANG:-0}"
+wait "$ASKER"
+check "its request is answered after 30 s, with an error" python3 -c '
+import json, sys
+s, t, body = sys.argv[1].split(" ", 2)
+assert s == "500" and 29 <= float(t) < 60 and json.loads(body)["ok"] is False, sys.argv[1]' "$(cat "$T/hang.out")"
+check "and the run was killed" waitfor 5 sh -c "! kill -0 ${HANG:-0} 2>/dev/null"
+stop "$HUNGUI" TERM
+waitfor 5 sh -c "! kill -0 $HUNGUI 2>/dev/null"
+
 stop "$UIPID" TERM
 waitfor 5 sh -c "! kill -0 $UIPID 2>/dev/null"
 check "ui.json is gone after SIGTERM" test ! -e "$R/ui.json"
