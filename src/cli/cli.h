@@ -75,6 +75,10 @@ json_t *cli_read_msg(int fd, int timeout_ms);
  * daemon's message and returns NULL. quiet: say nothing when no daemon runs.
  */
 json_t *cli_daemon_request(json_t *req, int timeout_ms, bool quiet);
+/* Tells a running daemon that this process changed the contacts in the store (someone
+ * added, forgotten, noted, met or followed up): it recognises them again and tells its
+ * watchers (proto/control.md 10.13). Quiet when no daemon runs. */
+void cli_contacts_changed(void);
 
 /* "wallflower: " + message + "\n" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

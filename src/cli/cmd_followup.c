@@ -210,6 +210,8 @@ do_add(struct cli *cli, const char *contact, const char *text, const struct fu_a
 	}
 	contact_free_all(who, who ? 1 : 0);
 	store_close(st);
+	if (r == CLI_EXIT_OK)
+		cli_contacts_changed();
 	return r;
 }
 
@@ -262,6 +264,8 @@ do_change(struct cli *cli, const char *verb, const char *number, const char *tex
 	                                            : "deleted") > 0)
 		r = CLI_EXIT_OK;
 	store_close(st);
+	if (r == CLI_EXIT_OK)
+		cli_contacts_changed();
 	return r;
 }
 

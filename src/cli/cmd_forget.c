@@ -151,8 +151,7 @@ cmd_forget(struct cli *cli, int argc, char **argv)
 	/* A running daemon recognises contacts nearby from what it read at start: it reads
 	 * them again, so that it stops naming this person (proto/control.md 10.13). Told
 	 * before the log is wiped: it reads the store once more to do so. */
-	json_decref(cli_daemon_request(json_pack("{ss}", "cmd", "contacts-changed"),
-	                               CLI_REPLY_WAIT_MS, true));
+	cli_contacts_changed();
 	e = store_wipe_log(st);
 	if (json)
 		r = cli_json_print(forgotten_json(who, &f, e == 0)) < 0 ? CLI_EXIT_FAIL

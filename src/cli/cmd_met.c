@@ -178,6 +178,7 @@ cmd_met(struct cli *cli, int argc, char **argv)
 	}
 	if (met_record(st, who, &a, at, via, &recorded, &via_kept) < 0)
 		goto out;
+	cli_contacts_changed();
 	if (a.json)
 		r = cli_json_print(met_json(who, &a, at, recorded, via, via_kept)) < 0
 		            ? CLI_EXIT_FAIL

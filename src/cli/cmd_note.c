@@ -119,6 +119,7 @@ do_add(struct cli *cli, const char *contact, const char *text)
 			cli_error("cannot save the note: %s", strerror(-e));
 		} else {
 			printf("Note #%lld for %s.\n", (long long)id, who->f.text[CARD_NAME]);
+			cli_contacts_changed();
 			r = CLI_EXIT_OK;
 		}
 	}
@@ -154,6 +155,7 @@ do_change(struct cli *cli, const char *verb, const char *number, const char *tex
 		return CLI_EXIT_FAIL;
 	}
 	printf("Note #%lld %s.\n", (long long)id, text != NULL ? "changed" : "deleted");
+	cli_contacts_changed();
 	return CLI_EXIT_OK;
 }
 

@@ -483,7 +483,12 @@ req_rotate_recognition(struct wfd *d)
 static json_t *
 req_contacts_changed(struct wfd *d)
 {
-	if (wfd_reload_contacts(d) < 0)
+	int r = wfd_reload_contacts(d);
+
+	/* Whether or not the keys could be read again, the contacts changed: watchers that
+	 * show them (the page) read them again. */
+	control_broadcast(d->ctl, json_pack("{ss}", "event", "contacts-changed"));
+	if (r < 0)
 		return ctl_error(CTL_E_FAILED, "cannot read the contacts again");
 	return ctl_ok();
 }

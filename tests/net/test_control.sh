@@ -341,6 +341,18 @@ def case_watch_event():
           "event: %r" % e)
     check(e["avahi"] != "running", "avahi is running: %r" % e)
 
+def case_contacts_changed():
+    """contacts-changed (10.13): the reply, and the event to every watcher (11.11)."""
+    w1, w2 = conn(), conn()
+    check(rt(w1, {"cmd": "watch"}) == {"ok": True}, "watch 1")
+    check(rt(w2, {"cmd": "watch"}) == {"ok": True}, "watch 2")
+    s = conn()
+    m = rt(s, {"cmd": "contacts-changed"})
+    check(m == {"ok": True}, "reply: %r" % m)
+    for w in (w1, w2):
+        e = read_msg(w)
+        check(e == {"event": "contacts-changed"}, "event: %r" % e)
+
 def toggles(n, first=0):
     return b"".join(frame({"cmd": "start", "handle": "flood%d" % ((first + i) % 2)})
                     for i in range(n))
@@ -768,6 +780,7 @@ check "the daemon logged the limit" in_log "$T/wfd.log" "too many clients"
 # ---- watchers that do not read ----
 
 check "without avahi, a start under a new handle sends an avahi event" py "$SOCK" watch-event
+check "contacts-changed is answered, and every watcher is told" py "$SOCK" contacts-changed
 # A stall would take the whole client timeout; 5000 requests take a few seconds on a plain
 # build, and under ASan (with the rest of scripts/check on the other core) up to about 20.
 if grep -qa __asan_init "$WFD"; then FLOOD_BOUND=60; else FLOOD_BOUND=20; fi

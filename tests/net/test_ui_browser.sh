@@ -6,7 +6,8 @@
 # announced; a name full of markup shows as text; a cross-site page cannot decline an offer;
 # Decline (by keyboard alone) and Block remove an offer, and a blocked sender's next offer
 # never shows; Accept makes a contact, Grace gets Ada's card back and is recognised
-# nearby; the map, the gaps, notes, follow-ups and the QR code show; an offer under a
+# nearby; the map, the gaps and the QR code show, and notes and follow-ups written in a
+# terminal show without a reload; an offer under a
 # contact's name from another key is shown with a warning; an ask shows whom it is for and
 # has no Accept, and its Decline names it an ask; the page picks up
 # again after the daemon went away; without the token the page is refused; `wallflower
@@ -166,13 +167,17 @@ tb_check "and grace as someone who might help" browser has gaps "Might help: Gra
 tb_check "grace nearby is recognised as the contact she now is" \
 	browser has nearby "You know them as Grace Hopper" 30
 tb_check "still the same page" browser same-page
-tb_check "ada writes a note about grace" says ada "" note "Grace Hopper" "Ask about the COBOL panel"
-tb_check "and a follow-up" says ada "" followup "Grace Hopper" --in 3d "Send her the slides"
-tb_check "the page, loaded again" browser open "$URL"
-tb_check "shows the note" browser has contacts "Ask about the COBOL panel" 10
-DUE=$(tb_on ada "$WF" followup list --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["followups"][0]["due_date"])')
-tb_check "and the follow-up, with its day" browser has contacts "Follow up by $DUE: Send her the slides" 1
+# The CLI writes notes and follow-ups to the store and tells the daemon, whose
+# contacts-changed event reaches the page.
+tb_check "ada writes a note about grace in a terminal" says ada "" note "Grace Hopper" "Ask about the COBOL panel"
+tb_check "the page shows it without a reload" browser has contacts "Ask about the COBOL panel" 10
+tb_check "ada plans a follow-up" says ada "" followup "Grace Hopper" --in 3d "Send her the slides"
+read -r FID DUE < <(tb_on ada "$WF" followup list --json | python3 -c 'import json, sys; f = json.load(sys.stdin)["followups"][0]; print(f["id"], f["due_date"])')
+tb_check "it shows too, with its day" browser has contacts "Follow up by $DUE: Send her the slides" 10
 tb_check "a screenshot, dark" browser shot "$SHOTS/ui-dark.png" 1280 dark
+tb_check "ada ticks it off" says ada "" followup done "$FID"
+tb_check "and it leaves the page" browser lacks contacts "Send her the slides" 10
+tb_check "all on the same page" browser same-page
 
 # ---- someone else uses the name of a contact ----
 person mallory "Grace Hopper" topics=intranets

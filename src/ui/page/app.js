@@ -207,7 +207,8 @@ async function refresh(name) {
 }
 
 // A new contact changes Nearby too: the daemon recognises them there from now on, and
-// sends no peer event for it.
+// sends no peer event for it. contacts-changed: the CLI wrote to the contacts (a note, a
+// follow-up, a meeting, an import, someone forgotten).
 const byEvent = {
 	"peer-appeared": ["nearby"],
 	"peer-changed": ["nearby"],
@@ -216,6 +217,7 @@ const byEvent = {
 	"card-received": ["contacts", "map", "nearby"],
 	"contact-updated": ["contacts", "map", "nearby"],
 	"card-accepted": ["inbox", "contacts", "map", "nearby"],
+	"contacts-changed": ["contacts", "map", "nearby"],
 };
 
 // EventSource retries by itself after a dropped stream, but gives up for good when the
