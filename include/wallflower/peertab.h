@@ -23,6 +23,7 @@
 /* One peer of the table, as the admission rule sees it. */
 struct peertab_entry {
 	uint64_t seen;    /* when its advert last answered (any clock that never goes back) */
+	uint64_t joined;  /* when it joined the table: any order that never goes back, no ties */
 	const char *addr; /* the address it resolved to; NULL or "" when it has none */
 	bool same_event;  /* it shows our event tag (never, when we are started without one) */
 	bool shown;       /* the user has seen it (peertab_pin): never evicted */
@@ -35,16 +36,19 @@ enum peertab_verdict {
 };
 
 /*
- * Whether a new advert (same_event: it shows our event tag) joins a table of n entries that
- * holds at most max. Below max: admit. Full: the victim is an entry that is not shown and
- * does not show our event tag; failing that, when the candidate shows our tag, an entry that
- * is not shown; failing that, refuse. Among those, the victim is the one whose address the
- * most entries of the table share (byte for byte; an entry without one shares it with
- * nobody), then the least recently seen, then the lowest index: a host that publishes many
- * adverts pushes out its own before anyone else's. *victim is set only for PEERTAB_EVICT.
+ * Whether a new advert (same_event: it shows our event tag; addr: the address it resolved
+ * to, NULL or "" for none) joins a table of n entries that holds at most max. Below max:
+ * admit. Full: the victim is an entry that is not shown and does not show our event tag;
+ * failing that, when the candidate shows our tag, an entry that is not shown and shows our
+ * tag, and only a *crowding* one when the candidate's address is already some entry's;
+ * failing that, refuse. An entry is crowding when an entry with the same address (byte for
+ * byte) joined the table before it. Among those that may go, crowding entries go first,
+ * those whose address the most entries share first, then the least recently seen, then
+ * the lowest index. So a host that publishes many adverts pushes out its own before anyone
+ * else's, and an advert that copies someone's address never pushes them out.
  */
 enum peertab_verdict peertab_admit(const struct peertab_entry *tab, size_t n, size_t max,
-                                   bool same_event, size_t *victim);
+                                   bool same_event, const char *addr, size_t *victim);
 
 /*
  * The user was just shown all n entries (a `nearby` reply): marks them shown, as long as

@@ -71,6 +71,7 @@ snapshot(const struct wfd *d, struct peertab_entry *tab, struct peer **ptrs)
 	our_tag(d, mine);
 	for (struct peer *p = d->peers; p != NULL && n < PEERTAB_MAX; p = p->next, n++) {
 		tab[n] = (struct peertab_entry){ .seen = p->seen,
+			                         .joined = p->id,
 			                         .addr = p->addr,
 			                         .same_event = same_event(mine, &p->txt),
 			                         .shown = p->shown };
@@ -130,7 +131,7 @@ unlink_peer(struct wfd *d, struct peer *p)
 
 /* Whether a new advert gets a place; pushes out the peer peertab names to make one. */
 static bool
-admit(struct wfd *d, const struct txt_info *txt)
+admit(struct wfd *d, const struct txt_info *txt, const char *addr)
 {
 	struct peertab_entry tab[PEERTAB_MAX];
 	struct peer *ptrs[PEERTAB_MAX], *victim;
@@ -138,7 +139,7 @@ admit(struct wfd *d, const struct txt_info *txt)
 	char mine[TXT_EVENT_TAG_LEN + 1];
 
 	our_tag(d, mine);
-	switch (peertab_admit(tab, n, PEERTAB_MAX, same_event(mine, txt), &v)) {
+	switch (peertab_admit(tab, n, PEERTAB_MAX, same_event(mine, txt), addr, &v)) {
 	case PEERTAB_ADMIT:
 		return true;
 	case PEERTAB_EVICT:
@@ -160,7 +161,7 @@ peers_up(struct wfd *d, const struct mdns_peer *mp)
 	bool fresh = p == NULL, moved;
 
 	if (fresh) {
-		if (!admit(d, mp->txt)) {
+		if (!admit(d, mp->txt, mp->addr)) {
 			/* Kept out: mdns frees its resolver and wakes it when there is room. */
 			mdns_release(d->mdns, mp->instance);
 			return;

@@ -11,39 +11,61 @@
 
 #include "wallflower/peertab.h"
 
-/* How many entries of the table resolve to entry i's address (itself included); 1 when it
- * has none. */
-static size_t
-crowd(const struct peertab_entry *tab, size_t n, size_t i)
+/* Whether a and b are the same address (an entry without one shares it with nobody). */
+static bool
+same_addr(const char *a, const char *b)
 {
-	size_t c = 0;
-
-	if (tab[i].addr == NULL || tab[i].addr[0] == '\0')
-		return 1;
-	for (size_t j = 0; j < n; j++)
-		c += tab[j].addr != NULL && strcmp(tab[j].addr, tab[i].addr) == 0;
-	return c;
+	return a != NULL && b != NULL && a[0] != '\0' && strcmp(a, b) == 0;
 }
 
-/* The entry to push out among those not shown, with (or without) our event tag: the one
- * whose address holds the most places, then the least recently seen; n when there is none.
- * The crowd comes first so that one host's flood pushes out its own adverts before anyone
- * else's. */
-static size_t
-victim_of(const struct peertab_entry *tab, size_t n, bool same_event)
+/* Whether some entry of the table has the address addr. */
+static bool
+held(const struct peertab_entry *tab, size_t n, const char *addr)
 {
-	size_t best = n, best_crowd = 0;
+	for (size_t j = 0; j < n; j++)
+		if (same_addr(tab[j].addr, addr))
+			return true;
+	return false;
+}
+
+/* How much entry i crowds its address: 0 when it is the address's first holder (no entry
+ * with its address joined the table before it) or has none; else how many entries have
+ * that address. */
+static size_t
+crowding(const struct peertab_entry *tab, size_t n, size_t i)
+{
+	size_t c = 0;
+	bool after = false;
+
+	for (size_t j = 0; j < n; j++) {
+		if (!same_addr(tab[i].addr, tab[j].addr))
+			continue;
+		c++;
+		after |= tab[j].joined < tab[i].joined;
+	}
+	return after ? c : 0;
+}
+
+/* The entry to push out among those not shown, with (or without) our event tag, and only
+ * among the crowding ones when crowding_only; n when there is none. Crowding entries go
+ * first, those at the most crowded address first, then the least recently seen: one
+ * address's many adverts push out each other before anyone else, and a copy of someone's
+ * address pushes out itself, not them. */
+static size_t
+victim_of(const struct peertab_entry *tab, size_t n, bool same_event, bool crowding_only)
+{
+	size_t best = n, best_c = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		size_t c;
 
 		if (tab[i].shown || tab[i].same_event != same_event)
 			continue;
-		c = crowd(tab, n, i);
-		if (best == n || c > best_crowd ||
-		    (c == best_crowd && tab[i].seen < tab[best].seen)) {
+		if ((c = crowding(tab, n, i)) == 0 && crowding_only)
+			continue;
+		if (best == n || c > best_c || (c == best_c && tab[i].seen < tab[best].seen)) {
 			best = i;
-			best_crowd = c;
+			best_c = c;
 		}
 	}
 	return best;
@@ -51,16 +73,17 @@ victim_of(const struct peertab_entry *tab, size_t n, bool same_event)
 
 enum peertab_verdict
 peertab_admit(const struct peertab_entry *tab, size_t n, size_t max, bool same_event,
-              size_t *victim)
+              const char *addr, size_t *victim)
 {
 	size_t v;
 
 	if (n < max)
 		return PEERTAB_ADMIT;
-	/* Adverts of other events (or of none) go first, whoever asks; an advert of ours
-	 * may also push out one of ours, one of theirs never. */
-	if ((v = victim_of(tab, n, false)) == n && same_event)
-		v = victim_of(tab, n, true);
+	/* Adverts of other events (or of none) go first, whoever asks. An advert of ours may
+	 * also push out one of ours, one of theirs never; and when its address is already in
+	 * the table, only one that crowds an address: it would crowd its own. */
+	if ((v = victim_of(tab, n, false, false)) == n && same_event)
+		v = victim_of(tab, n, true, held(tab, n, addr));
 	if (v == n)
 		return PEERTAB_REFUSE;
 	*victim = v;

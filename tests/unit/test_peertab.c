@@ -18,8 +18,8 @@ test_peertab_admit_room(void **state)
 	size_t victim = 99;
 
 	(void)state;
-	assert_int_equal(peertab_admit(tab, 2, 3, false, &victim), PEERTAB_ADMIT);
-	assert_int_equal(peertab_admit(NULL, 0, 1, false, &victim), PEERTAB_ADMIT);
+	assert_int_equal(peertab_admit(tab, 2, 3, false, NULL, &victim), PEERTAB_ADMIT);
+	assert_int_equal(peertab_admit(NULL, 0, 1, false, NULL, &victim), PEERTAB_ADMIT);
 	assert_int_equal(victim, 99); /* untouched */
 }
 
@@ -34,14 +34,14 @@ test_peertab_admit_evicts_oldest_other_event(void **state)
 	size_t victim = 99;
 
 	(void)state;
-	assert_int_equal(peertab_admit(tab, 5, 5, false, &victim), PEERTAB_EVICT);
+	assert_int_equal(peertab_admit(tab, 5, 5, false, NULL, &victim), PEERTAB_EVICT);
 	assert_int_equal(victim, 2);
 	/* A candidate of our event pushes out the same one: theirs go first. */
 	victim = 99;
-	assert_int_equal(peertab_admit(tab, 5, 5, true, &victim), PEERTAB_EVICT);
+	assert_int_equal(peertab_admit(tab, 5, 5, true, NULL, &victim), PEERTAB_EVICT);
 	assert_int_equal(victim, 2);
 	/* Over max (a smaller limit than the table holds) is full too. */
-	assert_int_equal(peertab_admit(tab, 5, 4, false, &victim), PEERTAB_EVICT);
+	assert_int_equal(peertab_admit(tab, 5, 4, false, NULL, &victim), PEERTAB_EVICT);
 }
 
 static void
@@ -54,10 +54,10 @@ test_peertab_admit_ours_evicts_oldest_ours(void **state)
 	size_t victim = 99;
 
 	(void)state;
-	assert_int_equal(peertab_admit(tab, 4, 4, true, &victim), PEERTAB_EVICT);
+	assert_int_equal(peertab_admit(tab, 4, 4, true, NULL, &victim), PEERTAB_EVICT);
 	assert_int_equal(victim, 2);
 	victim = 99;
-	assert_int_equal(peertab_admit(tab, 4, 4, false, &victim), PEERTAB_REFUSE);
+	assert_int_equal(peertab_admit(tab, 4, 4, false, NULL, &victim), PEERTAB_REFUSE);
 	assert_int_equal(victim, 99);
 }
 
@@ -68,64 +68,111 @@ test_peertab_admit_refuses_when_all_shown(void **state)
 	size_t victim = 99;
 
 	(void)state;
-	assert_int_equal(peertab_admit(tab, 2, 2, true, &victim), PEERTAB_REFUSE);
-	assert_int_equal(peertab_admit(tab, 2, 2, false, &victim), PEERTAB_REFUSE);
-	assert_int_equal(peertab_admit(tab, 0, 0, true, &victim), PEERTAB_REFUSE);
+	assert_int_equal(peertab_admit(tab, 2, 2, true, NULL, &victim), PEERTAB_REFUSE);
+	assert_int_equal(peertab_admit(tab, 2, 2, false, NULL, &victim), PEERTAB_REFUSE);
+	assert_int_equal(peertab_admit(tab, 0, 0, true, NULL, &victim), PEERTAB_REFUSE);
 	assert_int_equal(victim, 99);
 }
 
-/* E at an address. */
-#define EA(seen_, ev, sh, addr_)                                                                   \
+/* E at an address, having joined the table at j. */
+#define EA(seen_, ev, sh, addr_, j)                                                                \
 	{                                                                                          \
-		.seen = (seen_), .addr = (addr_), .same_event = (ev), .shown = (sh)                \
+		.seen = (seen_), .joined = (j), .addr = (addr_), .same_event = (ev), .shown = (sh) \
 	}
 
 static void
-test_peertab_admit_crowded_address_first(void **state)
+test_peertab_admit_crowding_first(void **state)
 {
-	/* A flood from one address (10.0.0.9) fills the table of our event; a real peer
-	 * (index 1, its own address) is the least recently seen of those not shown, yet
-	 * the flood's oldest (index 3) goes: under the old rule index 1 went. Index 0, of
-	 * the flood too and older still, is shown. */
+	/* A flood from one address (10.0.0.9) fills the table of our event. Index 1 (its
+	 * own address) is the least recently seen of those not shown, yet the flood's
+	 * crowding entry seen longest ago (index 3) goes; under least-recently-seen alone
+	 * index 1 went. Index 0, the flood's first, is shown; index 8, its first holder of
+	 * 10.0.0.8, is not crowding. */
 	const struct peertab_entry tab[] = {
-		EA(1, true, true, "10.0.0.9"),  EA(2, true, false, "10.0.0.5"),
-		EA(6, true, false, "10.0.0.9"), EA(3, true, false, "10.0.0.9"),
-		EA(9, true, false, "10.0.0.7"), EA(4, true, false, "fe80::1%eth0"),
-		EA(8, true, false, NULL),       EA(5, true, false, ""),
+		EA(1, true, true, "10.0.0.9", 1),  EA(2, true, false, "10.0.0.5", 2),
+		EA(6, true, false, "10.0.0.9", 3), EA(3, true, false, "10.0.0.9", 4),
+		EA(9, true, false, "10.0.0.7", 5), EA(4, true, false, "fe80::1%eth0", 6),
+		EA(8, true, false, NULL, 7),       EA(5, true, false, "", 8),
 	};
 	size_t victim = 99;
 
 	(void)state;
-	assert_int_equal(peertab_admit(tab, 8, 8, true, &victim), PEERTAB_EVICT);
+	assert_int_equal(peertab_admit(tab, 8, 8, true, "10.0.0.77", &victim), PEERTAB_EVICT);
 	assert_int_equal(victim, 3);
-	/* Two addresses crowded alike: the least recently seen of either. */
+	/* The flood's next advert, from its own address, the same. */
+	assert_int_equal(peertab_admit(tab, 8, 8, true, "10.0.0.9", &victim), PEERTAB_EVICT);
+	assert_int_equal(victim, 3);
+	/* Two addresses crowded alike: the least recently seen crowding entry of either;
+	 * the first holders (0 of "a", 2 of "b") are not crowding. */
 	const struct peertab_entry two[] = {
-		EA(5, true, false, "a"), EA(1, true, false, "solo"), EA(7, true, false, "b"),
-		EA(4, true, false, "b"), EA(6, true, false, "a"),
+		EA(5, true, false, "a", 1), EA(1, true, false, "solo", 2),
+		EA(0, true, false, "b", 3), EA(4, true, false, "b", 4),
+		EA(6, true, false, "a", 5),
 	};
-	assert_int_equal(peertab_admit(two, 5, 5, true, &victim), PEERTAB_EVICT);
+	assert_int_equal(peertab_admit(two, 5, 5, true, NULL, &victim), PEERTAB_EVICT);
 	assert_int_equal(victim, 3);
 	/* Addresses are compared byte for byte, and none (NULL, "") is shared with anyone:
-	 * with every address its own, the rule is the least recently seen (index 2). */
+	 * with no entry crowding, the rule is the least recently seen (index 2). */
 	const struct peertab_entry own[] = {
-		EA(8, true, false, NULL), EA(9, true, false, ""), EA(7, true, false, "10.0.0.1"),
-		EA(9, true, false, NULL), EA(9, true, false, ""), EA(9, true, false, "10.0.0.01"),
+		EA(8, true, false, NULL, 1),       EA(9, true, false, "", 2),
+		EA(7, true, false, "10.0.0.1", 3), EA(9, true, false, NULL, 4),
+		EA(9, true, false, "", 5),         EA(9, true, false, "10.0.0.01", 6),
 	};
-	assert_int_equal(peertab_admit(own, 6, 6, true, &victim), PEERTAB_EVICT);
+	assert_int_equal(peertab_admit(own, 6, 6, true, "10.0.0.2", &victim), PEERTAB_EVICT);
 	assert_int_equal(victim, 2);
-	/* The crowd counts shown entries too, but never makes a shown one the victim; and
-	 * another event still goes before ours, however crowded ours is. */
-	const struct peertab_entry mixed[] = {
-		EA(1, true, true, "x"),  EA(2, true, true, "x"),   EA(3, true, false, "x"),
-		EA(9, true, false, "y"), EA(8, false, false, "z"), EA(2, true, false, "y"),
-		EA(1, true, false, "w"), EA(7, false, false, "x"),
+	assert_int_equal(peertab_admit(own, 6, 6, true, "", &victim), PEERTAB_EVICT);
+	assert_int_equal(victim, 2);
+}
+
+static void
+test_peertab_admit_copied_address(void **state)
+{
+	/* A newcomer (index 0, 10.0.0.5, the least recently seen) and an advert that came
+	 * later with a copy of its address (index 2): the copy crowds, the newcomer holds
+	 * the address first, so the copy goes, however recently seen. */
+	const struct peertab_entry tab[] = {
+		EA(1, true, false, "10.0.0.5", 3),
+		EA(2, true, false, "10.0.0.6", 4),
+		EA(9, true, false, "10.0.0.5", 5),
 	};
-	assert_int_equal(peertab_admit(mixed, 8, 8, true, &victim), PEERTAB_EVICT);
-	assert_int_equal(victim, 7); /* of another event, at the crowded "x" (4 places) */
-	assert_int_equal(peertab_admit(mixed, 7, 7, true, &victim), PEERTAB_EVICT);
-	assert_int_equal(victim, 4); /* the only one of another event left */
-	assert_int_equal(peertab_admit(mixed, 4, 4, true, &victim), PEERTAB_EVICT);
-	assert_int_equal(victim, 2); /* ours: "x" holds 3 places, "y" 1 */
+	size_t victim = 99;
+
+	(void)state;
+	assert_int_equal(peertab_admit(tab, 3, 3, true, "10.0.0.9", &victim), PEERTAB_EVICT);
+	assert_int_equal(victim, 2);
+	/* Nothing crowding: a candidate whose address is already held (a copy of 10.0.0.6)
+	 * is refused, where one with an address of its own pushes out the least recently
+	 * seen. */
+	const struct peertab_entry firsts[] = {
+		EA(1, true, false, "10.0.0.5", 3),
+		EA(2, true, false, "10.0.0.6", 4),
+		EA(3, true, true, "10.0.0.7", 5),
+	};
+	victim = 99;
+	assert_int_equal(peertab_admit(firsts, 3, 3, true, "10.0.0.6", &victim), PEERTAB_REFUSE);
+	assert_int_equal(victim, 99);
+	assert_int_equal(peertab_admit(firsts, 3, 3, true, "10.0.0.7", &victim), PEERTAB_REFUSE);
+	assert_int_equal(peertab_admit(firsts, 3, 3, true, "10.0.0.8", &victim), PEERTAB_EVICT);
+	assert_int_equal(victim, 0);
+	/* Another event's entries go first, whatever the address: even a first holder, to
+	 * a candidate of ours at its address, and before a crowding entry of ours. */
+	const struct peertab_entry mixed[] = {
+		EA(1, true, true, "x", 1),  EA(2, false, false, "x", 2), EA(3, true, false, "x", 3),
+		EA(9, true, false, "y", 4), EA(8, false, false, "z", 5), EA(2, true, false, "y", 6),
+	};
+	assert_int_equal(peertab_admit(mixed, 6, 6, true, "x", &victim), PEERTAB_EVICT);
+	assert_int_equal(victim, 1); /* of another event, crowding "x" (3 entries) */
+	assert_int_equal(peertab_admit(mixed, 6, 6, false, "q", &victim), PEERTAB_EVICT);
+	assert_int_equal(victim, 1);
+	assert_int_equal(peertab_admit(mixed, 1, 1, true, "x", &victim), PEERTAB_REFUSE);
+	/* Only ours: the address the most entries share ("y", 3) before "x" (2), however
+	 * recently seen; among "y"'s crowding entries the least recently seen. */
+	const struct peertab_entry ours[] = {
+		EA(1, true, true, "x", 1),  EA(0, true, false, "x", 2), EA(1, true, false, "y", 3),
+		EA(5, true, false, "y", 4), EA(2, true, false, "y", 5),
+	};
+	assert_int_equal(peertab_admit(ours, 5, 5, true, "x", &victim), PEERTAB_EVICT);
+	assert_int_equal(victim, 4);
 }
 
 static void
@@ -273,7 +320,8 @@ main(void)
 		cmocka_unit_test(test_peertab_admit_evicts_oldest_other_event),
 		cmocka_unit_test(test_peertab_admit_ours_evicts_oldest_ours),
 		cmocka_unit_test(test_peertab_admit_refuses_when_all_shown),
-		cmocka_unit_test(test_peertab_admit_crowded_address_first),
+		cmocka_unit_test(test_peertab_admit_crowding_first),
+		cmocka_unit_test(test_peertab_admit_copied_address),
 		cmocka_unit_test(test_peertab_pin_order_and_quota),
 		cmocka_unit_test(test_peertab_lookup_plain),
 		cmocka_unit_test(test_peertab_lookup_id_and_handle_ambiguous),
