@@ -193,7 +193,7 @@ do_add(struct cli *cli, const char *contact, const char *text, const struct fu_a
 	uint64_t due;
 	struct store *st;
 	int64_t id;
-	int r = CLI_EXIT_FAIL, e;
+	int r = CLI_EXIT_FAIL, e = -ENOENT;
 
 	if (due_day(cli, a, true, &due) != 0)
 		return CLI_EXIT_USAGE;
@@ -210,7 +210,7 @@ do_add(struct cli *cli, const char *contact, const char *text, const struct fu_a
 	}
 	contact_free_all(who, who ? 1 : 0);
 	store_close(st);
-	if (r == CLI_EXIT_OK)
+	if (e >= 0) /* written, even if it could not be read back */
 		cli_contacts_changed();
 	return r;
 }
@@ -264,7 +264,7 @@ do_change(struct cli *cli, const char *verb, const char *number, const char *tex
 	                                            : "deleted") > 0)
 		r = CLI_EXIT_OK;
 	store_close(st);
-	if (r == CLI_EXIT_OK)
+	if (e >= 0)
 		cli_contacts_changed();
 	return r;
 }

@@ -238,9 +238,8 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		failed += import_one(&x, argv[i], argc - optind > 1) < 0;
 	r = failed > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
-	/* Some files may have been taken even when another failed. */
-	if (failed < argc - optind)
-		cli_contacts_changed();
+	/* Cards may have been taken even from a file that failed in part. */
+	cli_contacts_changed();
 out:
 	contact_free_all(via, via ? 1 : 0);
 	identity_free(me);

@@ -99,6 +99,8 @@ conclude(struct cli *cli, const json_t *r, bool json)
 		cli_error("cannot record the verification in the store");
 		goto out;
 	}
+	if (yes)
+		cli_contacts_changed();
 	if (json) {
 		json_t *o = json_pack("{ssssssss?sb}", "code", code, "key", hex, "fingerprint", fpr,
 		                      "name", name, "verified", yes);

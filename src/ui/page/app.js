@@ -198,12 +198,25 @@ const sections = {
 	},
 };
 
+// One fetch per section at a time: events that come while it runs ask for one more
+// afterwards, so a burst (a script importing many cards) costs two fetches, not one per
+// event, and an older answer can never land after a newer one.
+const fetching = {};
+
 async function refresh(name) {
+	if (fetching[name]) {
+		fetching[name] = "again";
+		return;
+	}
+	fetching[name] = true;
 	try {
 		await sections[name]();
 	} catch (e) {
 		$("status").textContent = why(e);
 	}
+	const again = fetching[name] === "again";
+	fetching[name] = false;
+	if (again) refresh(name);
 }
 
 // A new contact changes Nearby too: the daemon recognises them there from now on, and
