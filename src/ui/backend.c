@@ -1,9 +1,10 @@
 /*
  * backend.c: wallflower-ui's two ways to what it shows: the daemon's control socket
- * (proto/control.md, through ctlclient, which frames and bounds it with ctl.c) and the wallflower
- * CLI run as a subprocess for what the CLI owns (signing the card that goes back, contacts, the
- * map, the QR code). Every reply and every output is bounded before it is kept. Called from
- * libmicrohttpd's per-connection threads: nothing here holds state between calls.
+ * (proto/control.md, through ctlclient, which frames and bounds it with ctl.c) and the
+ * wallflower CLI run as a subprocess for what the CLI owns (signing the card that goes
+ * back, contacts, the map, the QR code). Every reply and every output is bounded before it
+ * is kept. Called from libmicrohttpd's per-connection threads: nothing here holds state
+ * between calls.
  */
 #include <errno.h>
 #include <fcntl.h>
