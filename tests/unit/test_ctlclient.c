@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -392,6 +393,59 @@ test_ctlclient_send_over_max(void **state)
 	close(s[1]);
 }
 
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* A signal that interrupts a send blocked on a full socket (nothing of the frame written
+ * yet, so send fails with EINTR) does not end it: the whole frame still goes. */
+static void
+test_ctlclient_send_interrupted(void **state)
+{
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	struct itimerval once = { .it_value = { .tv_usec = 50000 } };
+	json_t *req = json_pack("{ss}", "cmd", "status"), *got;
+	char junk[4096];
+	size_t filled = 0;
+	ssize_t w;
+	int s[2], status = -1;
+	pid_t pid;
+
+	(void)state;
+	memset(junk, 'j', sizeof(junk));
+	pair(s);
+	while ((w = send(s[0], junk, sizeof(junk), MSG_DONTWAIT)) > 0)
+		filled += (size_t)w;
+	assert_int_equal(errno, EAGAIN);
+	if ((pid = fork()) == 0) {
+		/* The daemon, slow: it reads the junk, then the request, after the signal. */
+		const char *cmd = NULL;
+
+		close(s[0]);
+		pause_ms(300);
+		for (size_t left = filled; left > 0; left -= (size_t)w)
+			if ((w = read(s[1], junk, left < sizeof(junk) ? left : sizeof(junk))) <= 0)
+				_exit(2);
+		got = take_request(s[1]);
+		_exit(ctl_get_str(got, "cmd", 64, &cmd) == 0 && strcmp(cmd, "status") == 0 ? 0 : 3);
+	}
+	assert_true(pid > 0);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: send returns EINTR */
+	assert_int_equal(sigaction(SIGALRM, &sa, &old), 0);
+	assert_int_equal(setitimer(ITIMER_REAL, &once, NULL), 0);
+	assert_int_equal(ctlclient_send(s[0], req), 0);
+	assert_int_equal(sigaction(SIGALRM, &old, NULL), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	json_decref(req);
+	close(s[0]);
+	close(s[1]);
+}
+
 /* To a daemon that is gone: an error, not SIGPIPE (which would end this test). */
 static void
 test_ctlclient_send_closed(void **state)
@@ -423,6 +477,7 @@ main(void)
 		cmocka_unit_test(test_ctlclient_recv_not_a_message),
 		cmocka_unit_test(test_ctlclient_recv_large),
 		cmocka_unit_test(test_ctlclient_send_over_max),
+		cmocka_unit_test(test_ctlclient_send_interrupted),
 		cmocka_unit_test(test_ctlclient_send_closed),
 	};
 
