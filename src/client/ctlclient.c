@@ -77,8 +77,9 @@ read_full(int fd, uint8_t *buf, size_t n, int64_t deadline)
 		ssize_t r;
 		int k;
 
-		if (deadline >= 0 && left <= 0)
-			return -ETIMEDOUT;
+		/* Past the deadline, poll still takes what is already there. */
+		if (deadline >= 0 && left < 0)
+			left = 0;
 		if ((k = poll(&p, 1, left > INT32_MAX ? INT32_MAX : (int)left)) == 0)
 			return -ETIMEDOUT;
 		if (k < 0)

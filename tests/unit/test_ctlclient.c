@@ -218,6 +218,15 @@ test_ctlclient_recv_timeout(void **state)
 	close(s[0]);
 	close(s[1]);
 
+	/* A message already there is read even with no time left to wait. */
+	pair(s);
+	put_msg(s[1], json_pack("{sb}", "ok", 1));
+	assert_int_equal(recv_msg(s[0], 0, &msg), 0);
+	assert_true(json_is_true(json_object_get(msg, "ok")));
+	json_decref(msg);
+	close(s[0]);
+	close(s[1]);
+
 	/* A header, then nothing: the body is owed within the same time. */
 	pair(s);
 	put_header(s[1], 10);
