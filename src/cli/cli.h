@@ -62,12 +62,10 @@ int cli_getopt_daemon(struct cli *cli, int argc, char **argv, const char *shorto
 char *cli_socket_path(void);
 /* The same, saying nothing when there is no runtime directory (no daemon can run then). */
 char *cli_socket_path_quietly(void);
-/* A connected socket, or -1 (quietly). */
-int cli_dial(const char *path);
 /* A connection to the daemon, or -1 after saying it is not running. */
 int cli_connect_daemon(void);
-int cli_write_msg(int fd, const json_t *msg);
-/* The next message (timeout_ms < 0: wait forever), or NULL after saying why. */
+/* The next message (ctlclient_recv; timeout_ms < 0: wait forever), or NULL after saying
+ * why. */
 json_t *cli_read_msg(int fd, int timeout_ms);
 
 /*
@@ -304,9 +302,9 @@ int cmd_notify(struct cli *cli, int argc, char **argv);
 
 /* ---- the programs beside the CLI (spawn.c) ---- */
 
-/* Where program NAME is: $ENV when set, else beside this program, else in the build
- * tree's src/BUILD_DIR, else NAME for a search of $PATH. A fresh string; NULL when out of
- * memory. */
+/* Where program NAME is: sibling_find's answer ($ENV when set, else beside this program,
+ * else in the build tree's src/BUILD_DIR), else NAME for execvp's search of $PATH. A fresh
+ * string; NULL when out of memory. */
 char *cli_program_path(const char *env, const char *name, const char *build_dir);
 /* Starts PATH --state-dir S [--runtime-dir R] detached: a session of its own, not our
  * child, stdin and stdout (and stderr unless keep_stderr) on /dev/null, WALLFLOWER set to

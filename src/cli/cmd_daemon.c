@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +28,7 @@
 #include "wallflower/when.h"
 
 #include "cli.h"
+#include "ctlclient.h"
 #include "qr.h"
 #include "wallflower/armor.h"
 
@@ -185,7 +185,7 @@ ensure_daemon(struct cli *cli, const char *port)
 
 	if (path == NULL)
 		return -1;
-	if ((fd = cli_dial(path)) >= 0)
+	if ((fd = ctlclient_dial(path)) >= 0)
 		goto out;
 	if (spawn_daemon(cli, port, &h.fd) < 0) {
 		cli_error("cannot start wallflowerd");
@@ -195,7 +195,7 @@ ensure_daemon(struct cli *cli, const char *port)
 	 * and the other one answers. Only when none does is what ours said the news. */
 	for (int waited = 0; waited < CLI_START_WAIT_MS && fd < 0; waited += 50) {
 		hear_daemon(&h);
-		fd = cli_dial(path);
+		fd = ctlclient_dial(path);
 	}
 	if (strncmp(why, prefix, strlen(prefix)) == 0)
 		why += strlen(prefix);
@@ -395,7 +395,7 @@ cmd_stop(struct cli *cli, int argc, char **argv)
 	if ((path = cli_socket_path()) == NULL)
 		return CLI_EXIT_FAIL;
 	for (int waited = 0; waited < CLI_START_WAIT_MS; waited += 50) {
-		if ((fd = cli_dial(path)) >= 0)
+		if ((fd = ctlclient_dial(path)) >= 0)
 			close(fd);
 		else if (pid <= 0 || kill(pid, 0) < 0)
 			break;
@@ -1325,7 +1325,7 @@ cmd_watch(struct cli *cli, int argc, char **argv)
 	if ((fd = cli_connect_daemon()) < 0)
 		return CLI_EXIT_FAIL;
 	e = json_pack("{ss}", "cmd", "watch");
-	c = cli_write_msg(fd, e);
+	c = ctlclient_send(fd, e);
 	json_decref(e);
 	if (c < 0 || (e = cli_read_msg(fd, CLI_REPLY_WAIT_MS)) == NULL) {
 		close(fd);

@@ -7,6 +7,7 @@
 #include "wallflower/recog.h"
 
 #include "cli.h"
+#include "ctlclient.h"
 
 static const char help[] =
         "usage: wallflower id [--json] [--state-dir DIR]\n"
@@ -39,7 +40,7 @@ rotate_recognition(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument %s", cli_quote(argv[optind]));
 	path = cli_socket_path();
-	fd = path != NULL ? cli_dial(path) : -1;
+	fd = path != NULL ? ctlclient_dial(path) : -1;
 	free(path);
 	if (fd >= 0) {
 		close(fd);

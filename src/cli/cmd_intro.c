@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ctlclient.h"
 #include "wallflower/armor.h"
 #include "wallflower/ctl.h"
 #include "wallflower/intro.h"
@@ -97,17 +98,18 @@ over_lan(const uint8_t *obj, size_t len, const uint8_t to[CRYPT_SIGN_PK], const 
 	char *path = cli_socket_path_quietly(), *hex = malloc(2 * len + 1);
 	char key[2 * CRYPT_SIGN_PK + 1];
 	const char *state = "", *code = "", *msg = "";
-	json_t *reply = NULL;
-	int fd = path != NULL ? cli_dial(path) : -1, r = 0;
+	json_t *req = NULL, *reply = NULL;
+	int fd = path != NULL ? ctlclient_dial(path) : -1, r = 0;
 
 	free(path);
 	*why = "wallflowerd is not running";
 	if (fd >= 0 && hex != NULL) {
 		crypt_hex(hex, obj, len);
 		crypt_hex(key, to, CRYPT_SIGN_PK);
-		if (cli_write_msg(fd, json_pack("{ssssss}", "cmd", "intro-send", "to", key, "obj",
-		                                hex)) == 0)
+		req = json_pack("{ssssss}", "cmd", "intro-send", "to", key, "obj", hex);
+		if (req != NULL && ctlclient_send(fd, req) == 0)
 			reply = cli_read_msg(fd, CLI_INTRO_WAIT_MS);
+		json_decref(req);
 	}
 	if (fd >= 0)
 		close(fd);

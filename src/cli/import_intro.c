@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ctlclient.h"
 #include "import.h"
 #include "wallflower/armor.h"
 #include "wallflower/ctl.h"
@@ -28,15 +29,17 @@ take_by_daemon(const uint8_t *obj, size_t len, enum intake_outcome *outcome)
 		                             [INTAKE_IGNORED] = "ignored",
 		                             [INTAKE_REPEAT] = "repeat" };
 	char *path = cli_socket_path_quietly(), *hex = malloc(2 * len + 1);
-	int fd = path != NULL ? cli_dial(path) : -1, r = 0;
+	int fd = path != NULL ? ctlclient_dial(path) : -1, r = 0;
 	const char *got = NULL, *msg = "the daemon refused";
-	json_t *reply = NULL;
+	json_t *req = NULL, *reply = NULL;
 
 	free(path);
 	if (fd >= 0 && hex != NULL) {
 		crypt_hex(hex, obj, len);
-		if (cli_write_msg(fd, json_pack("{ssss}", "cmd", "intro-take", "obj", hex)) == 0)
+		req = json_pack("{ssss}", "cmd", "intro-take", "obj", hex);
+		if (req != NULL && ctlclient_send(fd, req) == 0)
 			reply = cli_read_msg(fd, CLI_REPLY_WAIT_MS);
+		json_decref(req);
 	}
 	if (fd >= 0)
 		close(fd);

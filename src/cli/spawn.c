@@ -2,6 +2,7 @@
  * The programs beside the CLI (wallflowerd, wallflower-ui, wallflower-notify): where each
  * is, and how the helpers are started, detached from the command that starts them.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -11,33 +12,17 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "sibling.h"
 
 char *
 cli_program_path(const char *env, const char *name, const char *build_dir)
 {
-	const char *set = getenv(env);
-	char self[PATH_MAX], *slash, *path;
-	ssize_t n;
-	int r;
+	char *path = NULL;
 
-	if (set != NULL && set[0] != '\0')
-		return strdup(set);
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL)
-			*slash = '\0';
-		/* Installed side by side, or the build tree's src/cli beside src/BUILD_DIR. */
-		for (int i = 0; i < 2; i++) {
-			r = i == 0 ? asprintf(&path, "%s/%s", self, name)
-			           : asprintf(&path, "%s/../%s/%s", self, build_dir, name);
-			if (r < 0)
-				return NULL;
-			if (access(path, X_OK) == 0)
-				return path;
-			free(path);
-		}
-	}
-	return strdup(name);
+	/* Not beside us: execvp looks for NAME on PATH. */
+	if (sibling_find(env, name, build_dir, &path) == -ENOENT)
+		path = strdup(name);
+	return path;
 }
 
 int

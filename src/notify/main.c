@@ -16,7 +16,6 @@
 #include <getopt.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -24,10 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "wallflower/ctl.h"
@@ -36,6 +32,8 @@
 #include "wallflower/paths.h"
 
 #include "bus.h"
+#include "ctlclient.h"
+#include "sibling.h"
 
 #define NOTIFY_SHOWN_MAX 64    /* notifications with actions remembered at once */
 #define NOTIFY_REPLY_MS  10000 /* how long the reply to `watch` may take, at the start */
@@ -90,106 +88,24 @@ say(struct notifier *n, const char *fmt, ...)
 
 /* ---- the control socket ---- */
 
-static int
-dial(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int e = -errno;
-		close(fd);
-		return e;
-	}
-	return fd;
-}
-
-static int
-write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -EIO;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-/* Reads exactly n bytes before the time deadline (now_ms()). */
-static int
-read_all(int fd, uint8_t *p, size_t n, int64_t deadline)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-
-	while (n > 0) {
-		int64_t left = deadline - now_ms();
-		ssize_t r;
-		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
-			return -ETIMEDOUT;
-		r = read(fd, p, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -EPIPE;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 /* Sends {"cmd": cmd} on fd and reads the next message, which must be a reply, within
- * timeout_ms in all. */
+ * timeout_ms. */
 static int
 request(int fd, const char *cmd, int timeout_ms, json_t **reply)
 {
-	int64_t deadline = now_ms() + timeout_ms;
 	json_t *req = json_pack("{s:s}", "cmd", cmd);
-	uint8_t *frame = NULL, hdr[CTL_HEADER], *body = NULL;
-	const char *why;
-	size_t len;
 	int r;
 
 	*reply = NULL;
 	if (req == NULL)
 		return -ENOMEM;
-	if ((r = ctl_encode(req, CTL_REQUEST_MAX, &frame, &len)) < 0 ||
-	    (r = write_all(fd, frame, len)) < 0 ||
-	    (r = read_all(fd, hdr, CTL_HEADER, deadline)) < 0 ||
-	    (r = ctl_frame_len(hdr, CTL_REPLY_MAX, &len)) < 0)
-		goto out;
-	if ((body = malloc(len)) == NULL) {
-		r = -ENOMEM;
-		goto out;
-	}
-	if ((r = read_all(fd, body, len, deadline)) < 0 ||
-	    (r = ctl_decode(body, len, CTL_REPLY_MAX, reply, &why)) < 0)
-		goto out;
-	if (!json_is_true(json_object_get(*reply, "ok"))) {
+	if ((r = ctlclient_send(fd, req)) == 0 &&
+	    (r = ctlclient_recv(fd, timeout_ms, reply)) == 0 &&
+	    !json_is_true(json_object_get(*reply, "ok"))) {
 		json_decref(*reply);
 		*reply = NULL;
 		r = -EPROTO;
 	}
-out:
-	free(body);
-	free(frame);
 	json_decref(req);
 	return r;
 }
@@ -203,7 +119,7 @@ daemon_quiet(struct notifier *n)
 	json_t *st = NULL;
 	const char *status = NULL;
 	bool quiet = false;
-	int fd = dial(n->sock);
+	int fd = ctlclient_dial(n->sock);
 
 	if (fd < 0)
 		return false;
@@ -217,30 +133,16 @@ daemon_quiet(struct notifier *n)
 
 /* ---- accepting: the CLI does it ---- */
 
-/* $WALLFLOWER, else `wallflower` beside our own binary (or in the build tree), else
- * `wallflower` on PATH. */
+/* $WALLFLOWER, else `wallflower` beside our own binary or in the build tree
+ * (sibling_find), else `wallflower` for posix_spawnp's search of PATH. */
 static char *
 cli_path(void)
 {
-	static const char *const rel[] = { "/wallflower", "/../cli/wallflower" };
-	const char *env = getenv("WALLFLOWER");
-	char self[PATH_MAX], *slash, *p = NULL;
-	ssize_t k;
+	char *p = NULL;
 
-	if (env != NULL && env[0] != '\0')
-		return strdup(env);
-	k = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (k > 0 && (self[k] = '\0', slash = strrchr(self, '/')) != NULL) {
-		*slash = '\0';
-		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-			if (asprintf(&p, "%s%s", self, rel[i]) < 0)
-				return NULL;
-			if (access(p, X_OK) == 0)
-				return p;
-			free(p);
-		}
-	}
-	return strdup("wallflower");
+	if (sibling_find("WALLFLOWER", "wallflower", "cli", &p) == -ENOENT)
+		p = strdup("wallflower");
+	return p;
 }
 
 /* The CLI starts with SIGPIPE at its default, not ignored as here: an ignored signal
@@ -415,7 +317,7 @@ watch_open(struct notifier *n)
 	json_t *reply = NULL;
 	int r;
 
-	if ((n->fd = dial(n->sock)) < 0) {
+	if ((n->fd = ctlclient_dial(n->sock)) < 0) {
 		fprintf(stderr, "wallflower-notify: the daemon is not running (%s)\n", n->sock);
 		return n->fd;
 	}

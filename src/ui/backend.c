@@ -1,9 +1,10 @@
 /*
  * backend.c: wallflower-ui's two ways to what it shows: the daemon's control socket
- * (proto/control.md, framed and decoded by ctl.c) and the wallflower CLI run as a
- * subprocess for what the CLI owns (signing the card that goes back, contacts, the map,
- * the QR code). Every reply and every output is bounded before it is kept. Called from
- * libmicrohttpd's per-connection threads: nothing here holds state between calls.
+ * (proto/control.md, through ctlclient, which frames and bounds it with ctl.c) and the
+ * wallflower CLI run as a subprocess for what the CLI owns (signing the card that goes
+ * back, contacts, the map, the QR code). Every reply and every output is bounded before it
+ * is kept. Called from libmicrohttpd's per-connection threads: nothing here holds state
+ * between calls.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,90 +14,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "wallflower/ctl.h"
+#include "wallflower/file.h"
 #include "wallflower/paths.h"
 
+#include "ctlclient.h"
 #include "ui.h"
 
 int
 backend_dial(const struct ui *ui)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd, n;
+	char *path = file_join(ui->runtime_dir, PATHS_CTL_SOCKET);
+	int fd = path != NULL ? ctlclient_dial(path) : -ENOMEM;
 
-	n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", ui->runtime_dir, PATHS_CTL_SOCKET);
-	if (n < 0 || (size_t)n >= sizeof(sa.sun_path))
-		return -1;
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		close(fd);
-		return -1;
-	}
+	free(path);
 	return fd;
-}
-
-int
-backend_write(int fd, const json_t *msg)
-{
-	uint8_t *frame = NULL;
-	size_t len = 0, off = 0;
-	int r = ctl_encode(msg, CTL_REQUEST_MAX, &frame, &len);
-
-	while (r == 0 && off < len) {
-		ssize_t w = send(fd, frame + off, len - off, MSG_NOSIGNAL);
-
-		if (w < 0 && errno != EINTR)
-			r = -errno;
-		else if (w > 0)
-			off += (size_t)w;
-	}
-	free(frame);
-	return r;
-}
-
-static int
-read_full(int fd, uint8_t *buf, size_t n, int timeout_ms)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		ssize_t r;
-
-		if (poll(&p, 1, timeout_ms) <= 0)
-			return -ETIMEDOUT;
-		if ((r = read(fd, buf + got, n - got)) <= 0)
-			return r == 0 ? -ECONNRESET : -errno;
-		got += (size_t)r;
-	}
-	return 0;
-}
-
-json_t *
-backend_read(int fd, int timeout_ms)
-{
-	uint8_t hdr[CTL_HEADER], *body;
-	size_t len = 0;
-	json_t *msg = NULL;
-	const char *why = NULL;
-
-	if (read_full(fd, hdr, sizeof(hdr), timeout_ms) < 0 ||
-	    ctl_frame_len(hdr, CTL_REPLY_MAX, &len) < 0)
-		return NULL;
-	if ((body = malloc(len)) == NULL)
-		return NULL;
-	if (read_full(fd, body, len, timeout_ms) < 0 ||
-	    ctl_decode(body, len, CTL_REPLY_MAX, &msg, &why) < 0)
-		msg = NULL;
-	free(body);
-	return msg;
 }
 
 json_t *
@@ -105,8 +40,9 @@ backend_request(const struct ui *ui, json_t *req)
 	int fd = backend_dial(ui);
 	json_t *reply = NULL;
 
-	if (fd >= 0 && req != NULL && backend_write(fd, req) == 0)
-		reply = backend_read(fd, UI_REQUEST_TIMEOUT_MS);
+	if (fd >= 0 && req != NULL && ctlclient_send(fd, req) == 0 &&
+	    ctlclient_recv(fd, UI_REQUEST_TIMEOUT_MS, &reply) < 0)
+		reply = NULL;
 	json_decref(req);
 	if (fd >= 0)
 		close(fd);

@@ -34,6 +34,7 @@
 #include "wallflower/ctl.h"
 #include "wallflower/file.h"
 
+#include "ctlclient.h"
 #include "ui.h"
 
 #define UI_QUERY_MAX 256
@@ -278,12 +279,12 @@ event_name_ok(const char *s)
 static int
 stream_next(struct stream *st)
 {
-	json_t *msg = backend_read(st->fd, UI_REQUEST_TIMEOUT_MS);
+	json_t *msg = NULL;
 	const char *name = NULL;
 	char *data;
 	int n;
 
-	if (msg == NULL)
+	if (ctlclient_recv(st->fd, UI_REQUEST_TIMEOUT_MS, &msg) < 0)
 		return -1;
 	if (ctl_get_str(msg, "event", 64, &name) < 0 || !event_name_ok(name)) {
 		json_decref(msg); /* a reply (the watch's own "ok"), not an event */
@@ -366,8 +367,8 @@ serve_events(struct MHD_Connection *c)
 		return respond_not_running(c);
 	}
 	req = json_pack("{ss}", "cmd", "watch");
-	if (req == NULL || backend_write(st->fd, req) < 0 ||
-	    (reply = backend_read(st->fd, UI_REQUEST_TIMEOUT_MS)) == NULL) {
+	if (req == NULL || ctlclient_send(st->fd, req) < 0 ||
+	    ctlclient_recv(st->fd, UI_REQUEST_TIMEOUT_MS, &reply) < 0) {
 		json_decref(req);
 		stream_free(st);
 		return respond_not_running(c);

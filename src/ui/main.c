@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 #include "wallflower/file.h"
 #include "wallflower/paths.h"
 
+#include "sibling.h"
 #include "ui.h"
 
 static const char usage[] =
@@ -43,33 +43,16 @@ die(const char *what, int err)
 	exit(1);
 }
 
-/* $WALLFLOWER (`wallflower ui` sets it to itself), else wallflower beside our own binary,
- * else wallflower on PATH. */
+/* $WALLFLOWER (`wallflower ui` sets it to itself), else wallflower beside our own binary or
+ * in the build tree (sibling_find), else wallflower on PATH; NULL when there is none. */
 static char *
 cli_find(void)
 {
-	char self[PATH_MAX], *slash, *p = NULL;
-	const char *env = getenv("WALLFLOWER");
-	ssize_t n;
+	char *p = NULL;
+	int r = sibling_find("WALLFLOWER", "wallflower", "cli", &p);
 
-	if (env != NULL && *env != '\0')
-		return strdup(env);
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			*slash = '\0';
-			/* Installed side by side, or the build tree's src/ui and src/cli. */
-			static const char *const rel[] = { "wallflower", "../cli/wallflower" };
-			for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-				p = file_join(self, rel[i]);
-				if (p != NULL && access(p, X_OK) == 0)
-					return p;
-				free(p);
-				p = NULL; /* returned below when PATH has none either */
-			}
-		}
-	}
+	if (r != -ENOENT)
+		return p;
 	/* execv takes no PATH search: find it ourselves. */
 	const char *path = getenv("PATH");
 	char *copy = strdup(path != NULL ? path : "/usr/bin:/bin"), *save = NULL, *dir;

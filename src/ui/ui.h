@@ -41,14 +41,9 @@ extern const size_t ui_assets_count;
 
 /* ---- backend.c ---- */
 
-/* A connected control socket (O_CLOEXEC), or -1. */
+/* A connected control socket (ctlclient_dial: O_CLOEXEC), or -errno. Messages go and come
+ * with ctlclient_send and ctlclient_recv. */
 int backend_dial(const struct ui *ui);
-
-/* Sends msg on fd. 0 or -errno. */
-int backend_write(int fd, const json_t *msg);
-
-/* Reads one message (timeout_ms < 0: forever). The caller's reference, or NULL. */
-json_t *backend_read(int fd, int timeout_ms);
 
 /* One request on a fresh connection; the reply (caller's reference) or NULL when the
  * daemon is not there or broke the protocol. Steals req. */

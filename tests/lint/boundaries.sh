@@ -29,6 +29,9 @@ only 'avahi-' src/daemon/mdns.c
 # wallflower-ui, which relays those messages to the page.
 only 'jansson' src/cli/cli.h src/lib/export.c src/lib/ctl.c include/wallflower/ctl.h \
 	src/daemon/wfd.h src/ui/ui.h
+# The control socket's address: bound by the daemon's control.c, dialled by src/client's
+# ctlclient.c for the CLI, wallflower-ui and wallflower-notify alike (no copy of its own).
+only 'sys/un\.h' src/daemon/control.c src/client/ctlclient.c
 # The local web server: libmicrohttpd in one file of wallflower-ui.
 only 'microhttpd' src/ui/http.c
 only 'libxml' src/lib/export_xml.c
