@@ -48,7 +48,8 @@ struct cli_command {
 	{                                                                                          \
 		"runtime-dir", required_argument, NULL, CLI_OPT_RUNTIME_DIR                        \
 	}
-#define CLI_REPLY_WAIT_MS 10000 /* a reply to an ordinary request */
+#define CLI_REPLY_WAIT_MS    10000 /* a reply to an ordinary request */
+#define CLI_COURTESY_WAIT_MS 1000  /* a reply to a request that changes nothing of ours */
 
 /* The value of --runtime-dir, or NULL. */
 extern const char *cli_runtime_dir_opt;
@@ -74,8 +75,9 @@ json_t *cli_read_msg(int fd, int timeout_ms);
  */
 json_t *cli_daemon_request(json_t *req, int timeout_ms, bool quiet);
 /* Tells a running daemon that this process changed the contacts in the store (someone
- * added, forgotten, noted, met or followed up): it recognises them again and tells its
- * watchers (proto/control.md 10.13). Quiet when no daemon runs. */
+ * added, forgotten, noted, met, followed up or verified): it recognises them again and
+ * tells its watchers (proto/control.md 10.13). Says nothing, whatever happens, and waits
+ * at most CLI_COURTESY_WAIT_MS for the reply. */
 void cli_contacts_changed(void);
 
 /* "wallflower: " + message + "\n" on stderr. */

@@ -111,6 +111,24 @@ cli_daemon_request(json_t *req, int timeout_ms, bool quiet)
 	return reply;
 }
 
+void
+cli_contacts_changed(void)
+{
+	char *path = socket_path(true);
+	json_t *req = json_pack("{ss}", "cmd", "contacts-changed"), *reply = NULL;
+	int fd = path != NULL ? ctlclient_dial(path) : -1;
+
+	/* A courtesy: the change is made whatever happens here, so nothing is said, and a
+	 * daemon that does not answer at once is not waited for. */
+	if (fd >= 0 && req != NULL && ctlclient_send(fd, req) == 0 &&
+	    ctlclient_recv(fd, CLI_COURTESY_WAIT_MS, &reply) == 0)
+		json_decref(reply);
+	json_decref(req);
+	if (fd >= 0)
+		close(fd);
+	free(path);
+}
+
 /* ---- option parsing shared by these verbs ---- */
 
 int

@@ -14,15 +14,6 @@
 #include "wallflower/text.h"
 #include "wallflower/when.h"
 
-void
-cli_contacts_changed(void)
-{
-	/* A running daemon reads its contacts' recognition keys again and tells its watchers
-	 * (proto/control.md 10.13); without one there is nobody to tell. */
-	json_decref(cli_daemon_request(json_pack("{ss}", "cmd", "contacts-changed"),
-	                               CLI_REPLY_WAIT_MS, true));
-}
-
 /* One version for every JSON document, the export's included. */
 _Static_assert(CLI_JSON_SCHEMA == EXPORT_JSON_SCHEMA, "one JSON schema version");
 

@@ -179,5 +179,54 @@ check "followup list --json after the changes" wf 0 followup list --json
 check "matches golden" golden followups-changed.json out
 check "show has the local due days" sh -c "'$WF' show Ada | grep -q '#2 due $WEEK'"
 
+
+# ---- a running daemon is told, and never holds the change up ----
+
+# After a change, the CLI tells a running daemon (proto/control.md 10.13). Whatever the
+# daemon does, the change is made and said, nothing more is printed, and one that never
+# answers is waited for at most about a second (CLI_COURTESY_WAIT_MS), not 10 s.
+R=$TMP/run
+mkdir -m 700 "$R"
+cat >"$TMP/mute.py" <<'PY'
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(os.path.join(sys.argv[1], "ctl"))
+s.listen(4)
+open(os.path.join(sys.argv[1], "ready"), "w").close()
+held = []
+while True:
+    c, _ = s.accept()
+    held.append(c)  # read nothing, answer nothing
+PY
+python3 "$TMP/mute.py" "$R" &
+MUTE=$!
+trap 'kill "$MUTE" 2>/dev/null; rm -rf "$TMP"' EXIT INT TERM
+i=0; while [ ! -e "$R/ready" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+quick_and_quiet() {
+	t0=$(date +%s%N)
+	WALLFLOWER_RUNTIME_DIR=$R "$WF" note Ada "told a daemon that never answers" >"$TMP/out" 2>"$TMP/err" || return 1
+	t=$((($(date +%s%N) - t0) / 1000000))
+	echo "# took $t ms"
+	grep -q '^Note #[0-9]* for Ada Lovelace\.$' "$TMP/out" && [ ! -s "$TMP/err" ] && [ "$t" -lt 5000 ]
+}
+check "a note with a daemon that never answers: made, said, nothing else, within 5 s" quick_and_quiet
+sed -n 's/^# took/# took/p' "$TMP/check.log"
+kill "$MUTE" 2>/dev/null
+wait "$MUTE" 2>/dev/null
+# A daemon that refuses (the stand-in answers every request "unknown-command").
+rm -f "$R/ctl" "$R/ready"
+echo '{}' >"$TMP/replies.json"
+python3 "$(dirname "$0")/fakewfd.py" "$R" "$TMP/replies.json" &
+FAKE=$!
+trap 'kill "$FAKE" 2>/dev/null; rm -rf "$TMP"' EXIT INT TERM
+i=0; while [ ! -e "$R/ready" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+refused_quietly() {
+	WALLFLOWER_RUNTIME_DIR=$R "$WF" followup Ada --in 2d "told a daemon that refuses" >"$TMP/out" 2>"$TMP/err" &&
+		grep -q '^Follow-up #[0-9]*: Ada Lovelace' "$TMP/out" && [ ! -s "$TMP/err" ]
+}
+check "a follow-up with a daemon that refuses: made, said, nothing else" refused_quietly
+kill "$FAKE" 2>/dev/null
+wait "$FAKE" 2>/dev/null
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
