@@ -77,7 +77,7 @@ json_t *cli_daemon_request(json_t *req, int timeout_ms, bool quiet);
 /* Tells a running daemon that this process changed the contacts in the store (someone
  * added, forgotten, noted, met, followed up or verified): it recognises them again and
  * tells its watchers (proto/control.md 10.13). Says nothing, whatever happens, and waits
- * at most CLI_COURTESY_WAIT_MS for the reply. */
+ * at most CLI_COURTESY_WAIT_MS for the reply (and CTLCLIENT_CONNECT_MS to connect). */
 void cli_contacts_changed(void);
 
 /* "wallflower: " + message + "\n" on stderr. */

@@ -57,7 +57,9 @@ cli_connect_daemon(void)
 
 	if (path == NULL)
 		return -1;
-	if ((fd = ctlclient_dial(path)) < 0)
+	if ((fd = ctlclient_dial(path)) == -ETIMEDOUT)
+		cli_error("wallflowerd does not accept connections (it may be stuck)");
+	else if (fd < 0)
 		cli_error("wallflowerd is not running (start it with 'wallflower start')");
 	free(path);
 	return fd;
@@ -90,7 +92,9 @@ cli_daemon_request(json_t *req, int timeout_ms, bool quiet)
 	const char *msg = NULL;
 
 	free(path);
-	if (fd < 0 && !quiet && path != NULL)
+	if (fd == -ETIMEDOUT && !quiet)
+		cli_error("wallflowerd does not accept connections (it may be stuck)");
+	else if (fd < 0 && !quiet && path != NULL)
 		cli_error("wallflowerd is not running (start it with 'wallflower start')");
 	if (fd >= 0 && req != NULL) {
 		if (ctlclient_send(fd, req) < 0)
@@ -116,10 +120,13 @@ cli_contacts_changed(void)
 {
 	char *path = socket_path(true);
 	json_t *req = json_pack("{ss}", "cmd", "contacts-changed"), *reply = NULL;
-	int fd = path != NULL ? ctlclient_dial(path) : -1;
+	int fd;
 
 	/* A courtesy: the change is made whatever happens here, so nothing is said, and a
-	 * daemon that does not answer at once is not waited for. */
+	 * daemon that does not answer at once is not waited for. What was said of the change
+	 * goes out first, even into a pipe. */
+	fflush(stdout);
+	fd = path != NULL ? ctlclient_dial(path) : -1;
 	if (fd >= 0 && req != NULL && ctlclient_send(fd, req) == 0 &&
 	    ctlclient_recv(fd, CLI_COURTESY_WAIT_MS, &reply) == 0)
 		json_decref(reply);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +20,9 @@
 int
 ctlclient_dial(const char *path)
 {
+	const struct timeval bound = { .tv_sec = CTLCLIENT_CONNECT_MS / 1000,
+		                       .tv_usec = CTLCLIENT_CONNECT_MS % 1000 * 1000 },
+	                     forever = { 0 };
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	size_t n = strlen(path);
 	int fd, e;
@@ -28,8 +32,12 @@ ctlclient_dial(const char *path)
 	memcpy(sa.sun_path, path, n + 1);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
 		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		e = -errno;
+	/* A Unix connect waits while the listener's queue is full, for as long as the send
+	 * timeout allows: bounded for the connect, then unbounded again, as sends were. */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof(bound)) < 0 ||
+	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &forever, sizeof(forever)) < 0) {
+		e = errno == EAGAIN || errno == EINPROGRESS ? -ETIMEDOUT : -errno;
 		close(fd);
 		return e;
 	}

@@ -13,10 +13,14 @@
 
 #include "wallflower/ctl.h"
 
+#define CTLCLIENT_CONNECT_MS 2000 /* a connect waiting on a daemon that accepts nobody */
+
 /*
  * A socket connected to the control socket at path (SOCK_CLOEXEC, blocking; the caller
- * closes it), or a negative errno: -ENAMETOOLONG when path does not fit a sockaddr_un, else
- * what socket or connect said (-ENOENT, -ECONNREFUSED: no daemon).
+ * closes it), or a negative errno: -ENAMETOOLONG when path does not fit a sockaddr_un;
+ * -ETIMEDOUT when the daemon's queue of connections stayed full for CTLCLIENT_CONNECT_MS
+ * (a daemon that accepts nobody); else what socket or connect said (-ENOENT,
+ * -ECONNREFUSED: no daemon).
  */
 int ctlclient_dial(const char *path) __attribute__((warn_unused_result));
 

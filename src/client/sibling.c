@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sibling.h"
@@ -17,6 +18,7 @@ sibling_find(const char *env, const char *name, const char *build_dir, char **pa
 {
 	const char *set = getenv(env);
 	char self[PATH_MAX], *slash;
+	struct stat st;
 	ssize_t n;
 	int r;
 
@@ -36,7 +38,7 @@ sibling_find(const char *env, const char *name, const char *build_dir, char **pa
 			*path = NULL;
 			return -ENOMEM;
 		}
-		if (access(*path, X_OK) == 0)
+		if (stat(*path, &st) == 0 && S_ISREG(st.st_mode) && access(*path, X_OK) == 0)
 			return 0;
 		free(*path);
 		*path = NULL;

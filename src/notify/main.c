@@ -318,10 +318,14 @@ watch_open(struct notifier *n)
 	int r;
 
 	if ((n->fd = ctlclient_dial(n->sock)) < 0) {
-		fprintf(stderr, "wallflower-notify: the daemon is not running (%s)\n", n->sock);
+		fprintf(stderr, "wallflower-notify: the daemon %s (%s)\n",
+		        n->fd == -ETIMEDOUT ? "does not accept connections" : "is not running",
+		        n->sock);
 		return n->fd;
 	}
 	if ((r = request(n->fd, "watch", NOTIFY_REPLY_MS, &reply)) < 0) {
+		if (r == -EINTR && stopping)
+			return r; /* told to stop while it waited: not the daemon's doing */
 		fprintf(stderr, "wallflower-notify: the daemon refused to be watched\n");
 		return r;
 	}
@@ -450,8 +454,10 @@ main(int argc, char **argv)
 		goto out;
 	say(&n, "the server %s actions", n.caps.actions ? "offers" : "does not offer");
 	say(&n, "the server %s the body as markup", n.caps.body_markup ? "reads" : "does not read");
-	if ((r = watch_open(&n)) < 0)
+	if ((r = watch_open(&n)) < 0) {
+		r = stopping ? 0 : r; /* SIGTERM while it waited is an ordinary end */
 		goto out;
+	}
 	say(&n, "watching %s", n.sock);
 	r = loop(&n);
 out:

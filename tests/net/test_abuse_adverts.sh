@@ -27,7 +27,7 @@ MORE=150     # a second wave with the tag, once newcomers are listed: over twice
              # places that are not shown
 TABLE_MAX=256     # PEERTAB_MAX (include/wallflower/peertab.h)
 RESOLVING_MAX=16  # MDNS_RESOLVING_MAX (src/daemon/mdns.h)
-ARRIVE_S=45       # "bounded time" for a newcomer to be listed during the flood (1 to 27 s measured)
+ARRIVE_S=90       # "bounded time" for a newcomer to be listed during the flood (1 to 27 s measured)
 
 tb_require python3 python3
 [ -x "$PUBLISH" ] || { echo "SKIP: $PUBLISH not built" >&2; exit 77; }
@@ -78,8 +78,9 @@ pub2=$TB_LASTPID
 flood_start=$(date +%s.%N)
 tb_check "the attacker's $((TAGGED + UNTAGGED)) adverts are established" \
 	tb_wait 30 sh -c "grep -q established '$TB_DIR/pub1.log' && grep -q established '$TB_DIR/pub2.log'"
+# 60 s: a stall bound; 4 to 26 s measured, the most in CI beside the sanitized build.
 tb_check "the victim knows of the flood's adverts, and its table is full: $TABLE_MAX" \
-	tb_wait 30 table vic "t['adverts'] >= $((TAGGED + UNTAGGED)) and t['peers'] == $TABLE_MAX == t['max']"
+	tb_wait 60 table vic "t['adverts'] >= $((TAGGED + UNTAGGED)) and t['peers'] == $TABLE_MAX == t['max']"
 tb_diag "table full $(python3 -c "import time; print(round(time.time() - $flood_start, 1))") s after the flood began"
 # What the victim listed while the flood was on is kept (up to PEERTAB_SHOWN_MAX of it), so
 # no peer listed from now on is kept for having been shown.
@@ -106,7 +107,7 @@ known=$(tb_on vic "$WF" status --json | python3 -c 'import json,sys; print(json.
 tb_spawn atk "$TB_DIR/pub3.log" "$PUBLISH" "$MORE" 30 more "e=$tag"
 pub3=$TB_LASTPID
 tb_check "a second wave of $MORE adverts of the event is established and answered" \
-	tb_wait 60 table vic "t['adverts'] >= ${known:-0} + $MORE and t['waiting'] == 0"
+	tb_wait 90 table vic "t['adverts'] >= ${known:-0} + $MORE and t['waiting'] == 0"
 tb_check "and both newcomers are still listed" both
 tb_check "the early attendee, seen before the flood, is still listed, with the same short id" \
 	json vic nearby -- "len(j) == $TABLE_MAX and any(p.get('handle') == 'early' and p['id'] == '$early_id' for p in j)"

@@ -183,6 +183,39 @@ test_ctlclient_dial_no_daemon(void **state)
 	free(dir);
 }
 
+/* A daemon that accepts nobody: once its queue of connections is full, a dial gives up
+ * after CTLCLIENT_CONNECT_MS with -ETIMEDOUT instead of waiting for ever; the sockets it
+ * made before keep no send timeout. */
+static void
+test_ctlclient_dial_daemon_accepts_nobody(void **state)
+{
+	char *dir = tu_tmpdir(), *path = NULL;
+	int lfd = listening(dir, &path), fds[16], n = 0, r = 0;
+	struct timeval tv = { .tv_sec = 99 };
+	socklen_t len = sizeof(tv);
+	int64_t t0 = 0, took;
+
+	(void)state;
+	while (n < 16) {
+		t0 = ms_now();
+		if ((r = ctlclient_dial(path)) < 0)
+			break;
+		fds[n++] = r;
+	}
+	took = ms_now() - t0;
+	assert_int_equal(r, -ETIMEDOUT);
+	assert_true(n >= 1 && n < 16);
+	assert_true(took >= CTLCLIENT_CONNECT_MS - 100 && took < 10 * CTLCLIENT_CONNECT_MS);
+	assert_int_equal(getsockopt(fds[0], SOL_SOCKET, SO_SNDTIMEO, &tv, &len), 0);
+	assert_true(tv.tv_sec == 0 && tv.tv_usec == 0);
+	while (n > 0)
+		close(fds[--n]);
+	close(lfd);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 static void
 test_ctlclient_dial_path_too_long(void **state)
 {
@@ -479,6 +512,7 @@ main(void)
 		cmocka_unit_test(test_ctlclient_dial_request_and_reply),
 		cmocka_unit_test(test_ctlclient_dial_no_daemon),
 		cmocka_unit_test(test_ctlclient_dial_path_too_long),
+		cmocka_unit_test(test_ctlclient_dial_daemon_accepts_nobody),
 		cmocka_unit_test(test_ctlclient_recv_timeout),
 		cmocka_unit_test(test_ctlclient_recv_timeout_whole_message),
 		cmocka_unit_test(test_ctlclient_recv_closed),

@@ -81,6 +81,11 @@ test_sibling_find_build_tree(void **state)
 	(void)state;
 	unsetenv(ENV);
 	assert_true(asprintf(&want, "%s/../%s/wf-test-prog", self, rel) > 0);
+	/* A directory of that name (searchable, so "executable" to access()): no program. */
+	assert_int_equal(mkdir(file, 0755), 0);
+	assert_int_equal(sibling_find(ENV, "wf-test-prog", rel, &path), -ENOENT);
+	assert_null(path);
+	assert_int_equal(rmdir(file), 0);
 	/* Not executable: no program. */
 	tu_write(file, "#!/bin/sh\n", 10, 0644);
 	assert_int_equal(sibling_find(ENV, "wf-test-prog", rel, &path), -ENOENT);
