@@ -190,7 +190,7 @@ static void
 test_ctlclient_dial_daemon_accepts_nobody(void **state)
 {
 	char *dir = tu_tmpdir(), *path = NULL;
-	int lfd = listening(dir, &path), fds[16], n = 0, r = 0;
+	int lfd = listening(dir, &path), fds[16] = { -1 }, n = 0, r = 0; /* -1: none dialled */
 	struct timeval tv = { .tv_sec = 99 };
 	socklen_t len = sizeof(tv);
 	int64_t t0 = 0, took;
